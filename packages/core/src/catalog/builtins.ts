@@ -1,0 +1,82 @@
+import type { AnyPluginDescriptor } from '../plugins/descriptor.js';
+import type { PluginType } from '../plugins/types.js';
+
+/**
+ * One built-in plugin: its type and name as server.conf spells them, and where its descriptor
+ * comes from. `load` is absent for SPIRE built-ins this server does not have yet; configuring one
+ * gives a clear "not built yet" error instead of a silent gap.
+ *
+ * Descriptors are imported lazily so that core does not depend on the plugin packages at build
+ * time (they depend on core).
+ */
+export interface BuiltinEntry {
+  readonly type: PluginType;
+  readonly name: string;
+  readonly load?: () => Promise<AnyPluginDescriptor>;
+}
+
+// A variable specifier keeps the TypeScript compiler from resolving plugin packages while core
+// builds; at run time they resolve from the workspace root, which depends on every one of them.
+async function fromPackage(pkg: string, exportName: string): Promise<AnyPluginDescriptor> {
+  const mod = (await import(pkg)) as Record<string, unknown>;
+  const d = mod[exportName];
+  if (!d || typeof d !== 'object') throw new Error(`package ${pkg} does not export ${exportName}`);
+  return d as AnyPluginDescriptor;
+}
+
+function builtin(type: PluginType, name: string, pkg?: string, exportName?: string): BuiltinEntry {
+  if (pkg === undefined || exportName === undefined) return { type, name };
+  return { type, name, load: () => fromPackage(pkg, exportName) };
+}
+
+/** Every built-in plugin, in one visible list. */
+export const BUILTINS: readonly BuiltinEntry[] = [
+  builtin('DataStore', 'sql'),
+
+  builtin('KeyManager', 'disk'),
+  builtin('KeyManager', 'memory'),
+  builtin('KeyManager', 'aws_kms'),
+  builtin('KeyManager', 'gcp_kms'),
+  builtin('KeyManager', 'azure_key_vault'),
+  builtin('KeyManager', 'hashicorp_vault'),
+
+  builtin('NodeAttestor', 'join_token'),
+  builtin('NodeAttestor', 'x509pop'),
+  builtin('NodeAttestor', 'sshpop'),
+  builtin('NodeAttestor', 'aws_iid'),
+  builtin('NodeAttestor', 'azure_imds'),
+  builtin('NodeAttestor', 'azure_msi'),
+  builtin('NodeAttestor', 'gcp_iit'),
+  builtin('NodeAttestor', 'k8s_psat'),
+  builtin('NodeAttestor', 'tpm_devid'),
+  builtin('NodeAttestor', 'http_challenge'),
+
+  builtin('UpstreamAuthority', 'disk'),
+  builtin('UpstreamAuthority', 'aws_pca'),
+  builtin('UpstreamAuthority', 'awssecret'),
+  builtin('UpstreamAuthority', 'gcp_cas'),
+  builtin('UpstreamAuthority', 'vault'),
+  builtin('UpstreamAuthority', 'spire'),
+  builtin('UpstreamAuthority', 'cert-manager'),
+
+  builtin('Notifier', 'gcs_bundle'),
+  builtin('Notifier', 'k8sbundle'),
+
+  builtin('BundlePublisher', 'aws_s3'),
+  builtin('BundlePublisher', 'gcp_cloudstorage'),
+  builtin('BundlePublisher', 'aws_rolesanywhere_trustanchor'),
+  builtin('BundlePublisher', 'azure_blob'),
+  builtin('BundlePublisher', 'k8s_configmap'),
+
+  builtin('CredentialComposer', 'uniqueid'),
+];
+
+/** The built-in of this type and name, if SPIRE has one. */
+export function findBuiltin(type: PluginType, name: string): BuiltinEntry | undefined {
+  return BUILTINS.find((b) => b.type === type && b.name === name);
+}
+
+/** Names of the built-ins of one type. */
+export function builtinNames(type: PluginType): string[] {
+  return BUILTINS.filter((b) => b.type === type).map((b) => b.name);
+}

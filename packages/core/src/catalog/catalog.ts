@@ -1,0 +1,219 @@
+import type { DependencyContainer } from 'tsyringe';
+import { Code, KernelErrors, SpireError, errorMessage } from '../errors.js';
+import type { Logger } from '../log/logger.js';
+import type { AnyPluginDescriptor, CoreConfig, PluginDeps } from '../plugins/descriptor.js';
+import type { HostServices } from '../plugins/host-services.js';
+import { checkCount } from '../plugins/count-rule.js';
+import { PLUGIN_TYPE_INFO } from '../plugins/registry.js';
+import { PLUGIN_TYPES, isPluginType, type PluginType } from '../plugins/types.js';
+import { builtinNames, findBuiltin } from './builtins.js';
+import type { PluginConfig } from './plugin-config.js';
+import { withPluginPrefix } from './plugin-prefix.js';
+
+/**
+ * Starts an external plugin (plugin_cmd) and returns a descriptor that speaks to it. Supplied by
+ * the external-plugin loader; without one, plugin_cmd is refused.
+ */
+export type ExternalLoader = (cfg: PluginConfig & { type: PluginType }, log: Logger) => Promise<AnyPluginDescriptor>;
+
+/** A plugin that passed validation: its declaration and descriptor. */
+export interface ResolvedPlugin {
+  cfg: PluginConfig & { type: PluginType };
+  descriptor: AnyPluginDescriptor;
+  config: unknown;
+}
+
+/** A loaded plugin instance. */
+export interface LoadedPlugin {
+  type: PluginType;
+  name: string;
+  instance: object;
+}
+
+export interface CatalogOptions {
+  core: CoreConfig;
+  log: Logger;
+  host: HostServices;
+  externalLoader?: ExternalLoader;
+}
+
+/**
+ * Checks every plugin declaration without starting anything: known types and names, no
+ * duplicates, each plugin's own plugin_data, and each type's count rule. Returns every problem
+ * found, each naming its plugin; an empty list means the plugins section is valid.
+ *
+ * External plugins are checked for shape only (their data is theirs to validate once started).
+ */
+export async function validatePlugins(
+  configs: readonly PluginConfig[],
+  core: CoreConfig,
+): Promise<{ problems: string[]; resolved: ResolvedPlugin[] }> {
+  const problems: string[] = [];
+  const resolved: ResolvedPlugin[] = [];
+  const seen = new Set<string>();
+  const counts = new Map<PluginType, number>();
+
+  for (const cfg of configs) {
+    if (!isPluginType(cfg.type)) {
+      problems.push(KernelErrors.unknownPluginType(cfg.type, PLUGIN_TYPES).message);
+      continue;
+    }
+    const key = `${cfg.type}/${cfg.name}`;
+    if (seen.has(key)) {
+      problems.push(KernelErrors.pluginDeclaredTwice(cfg.type, cfg.name).message);
+      continue;
+    }
+    seen.add(key);
+    if (!cfg.enabled) continue;
+    counts.set(cfg.type, (counts.get(cfg.type) ?? 0) + 1);
+    const typed = cfg as PluginConfig & { type: PluginType };
+
+    if (cfg.pluginCmd !== undefined && cfg.pluginCmd !== '') {
+      if (cfg.type === 'DataStore') problems.push(KernelErrors.dataStoreMustBeBuiltin().message);
+      continue;
+    }
+    const entry = findBuiltin(cfg.type, cfg.name);
+    if (!entry) {
+      problems.push(KernelErrors.unknownBuiltin(cfg.type, cfg.name, builtinNames(cfg.type)).message);
+      continue;
+    }
+    if (!entry.load) {
+      problems.push(KernelErrors.notBuiltYet(cfg.type, cfg.name).message);
+      continue;
+    }
+    let descriptor: AnyPluginDescriptor;
+    try {
+      descriptor = await entry.load();
+    } catch (err) {
+      problems.push(KernelErrors.pluginLoad(cfg.type, cfg.name, err).message);
+      continue;
+    }
+    const parsed = descriptor.parseConfig(cfg.data, core);
+    if (parsed.problems.length > 0 || parsed.config === undefined) {
+      problems.push(KernelErrors.badPluginConfig(cfg.type, cfg.name, parsed.problems).message);
+      continue;
+    }
+    resolved.push({ cfg: typed, descriptor, config: parsed.config });
+  }
+
+  for (const type of PLUGIN_TYPES) {
+    const problem = checkCount(PLUGIN_TYPE_INFO[type].count, counts.get(type) ?? 0);
+    if (problem) problems.push(KernelErrors.constraint(type, problem).message);
+  }
+  return { problems, resolved };
+}
+
+/**
+ * The loaded plugins. Loading is all-or-nothing: each plugin's cleanup is registered before it is
+ * configured, and on any failure everything already loaded is closed in reverse order.
+ */
+export class Catalog {
+  private readonly loaded: LoadedPlugin[] = [];
+  private closed = false;
+
+  private constructor(private readonly log: Logger) {}
+
+  /**
+   * Validates, then creates every enabled plugin in SPIRE's type order, binding each to its DI
+   * token in `container`. Throws a SpireError listing every problem when validation fails, or the
+   * first creation error (after closing what was loaded).
+   */
+  static async load(configs: readonly PluginConfig[], container: DependencyContainer, opts: CatalogOptions): Promise<Catalog> {
+    const catalog = new Catalog(opts.log);
+    const externals = configs.filter(
+      (c) => c.enabled && c.pluginCmd !== undefined && c.pluginCmd !== '' && isPluginType(c.type),
+    ) as (PluginConfig & { type: PluginType })[];
+    if (externals.length > 0 && !opts.externalLoader) {
+      const e = externals[0]!;
+      throw KernelErrors.externalNotSupported(e.type, e.name);
+    }
+    const { problems, resolved } = await validatePlugins(configs, opts.core);
+    if (problems.length > 0) throw new SpireError(Code.INVALID_ARGUMENT, problems.join('\n'));
+
+    try {
+      const byType = new Map<PluginType, object[]>();
+      // PLUGIN_TYPE_INFO lists the types in SPIRE's load order.
+      const order = Object.keys(PLUGIN_TYPE_INFO) as PluginType[];
+      for (const type of order) {
+        for (const cfg of configs) {
+          if (cfg.type !== type || !cfg.enabled) continue;
+          const instance = await catalog.createOne(cfg as PluginConfig & { type: PluginType }, resolved, opts);
+          const list = byType.get(type) ?? [];
+          list.push(instance);
+          byType.set(type, list);
+        }
+      }
+      for (const type of PLUGIN_TYPES) {
+        const info = PLUGIN_TYPE_INFO[type];
+        const list = byType.get(type) ?? [];
+        if (info.many) container.register(info.token, { useValue: list });
+        else if (list[0] !== undefined) container.register(info.token, { useValue: list[0] });
+      }
+    } catch (err) {
+      await catalog.close();
+      throw err;
+    }
+    return catalog;
+  }
+
+  private async createOne(
+    cfg: PluginConfig & { type: PluginType },
+    resolved: ResolvedPlugin[],
+    opts: CatalogOptions,
+  ): Promise<object> {
+    const log = opts.log.child({ subsystem_name: 'catalog', plugin_type: cfg.type, plugin_name: cfg.name });
+    let descriptor: AnyPluginDescriptor;
+    let config: unknown;
+    const r = resolved.find((p) => p.cfg === cfg);
+    if (r) {
+      descriptor = r.descriptor;
+      config = r.config;
+    } else {
+      descriptor = await opts.externalLoader!(cfg, log);
+      const parsed = descriptor.parseConfig(cfg.data, opts.core);
+      if (parsed.problems.length > 0) throw KernelErrors.badPluginConfig(cfg.type, cfg.name, parsed.problems);
+      config = parsed.config;
+    }
+    const slot: LoadedPlugin = { type: cfg.type, name: cfg.name, instance: {} };
+    // Registered before create, so a plugin that half-starts is still closed on failure.
+    this.loaded.push(slot);
+    const deps: PluginDeps<unknown> = {
+      config,
+      log,
+      trustDomain: opts.core.trustDomain,
+      dataDir: opts.core.dataDir,
+      host: opts.host,
+    };
+    let instance: object;
+    try {
+      instance = (await descriptor.create(deps)) as object;
+    } catch (err) {
+      throw err instanceof SpireError
+        ? err.withPrefix(`${cfg.type.toLowerCase()}(${cfg.name}): `)
+        : KernelErrors.pluginLoad(cfg.type, cfg.name, err);
+    }
+    slot.instance = instance;
+    log.info('Plugin loaded');
+    return withPluginPrefix(instance, cfg.type, cfg.name);
+  }
+
+  /** The loaded plugins, in load order. */
+  plugins(): readonly LoadedPlugin[] {
+    return this.loaded;
+  }
+
+  /** Closes every plugin in reverse load order. Safe to call twice; the second call does nothing. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    for (const p of [...this.loaded].reverse()) {
+      const closable = p.instance as { close?: () => unknown };
+      if (typeof closable.close !== 'function') continue;
+      try {
+        await closable.close();
+      } catch (err) {
+        this.log.error({ plugin_type: p.type, plugin_name: p.name, error: errorMessage(err) }, 'Failed to close plugin');
+      }
+    }
+  }
+}

@@ -1,0 +1,7 @@
+import type { Command } from '../command.js';
+
+/**
+ * Every `spire-server` subcommand, in one visible list. Each command lives in its own file and is
+ * added here.
+ */
+export const COMMANDS: readonly Command[] = [];

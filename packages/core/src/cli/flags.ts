@@ -1,0 +1,92 @@
+/**
+ * Command-line flags in the style of Go's flag package, which SPIRE's CLI uses: single-dash names
+ * (`-socketPath`), `-name value` or `-name=value`, bare `-name` for booleans, `--name` accepted too,
+ * repeatable flags collected in order, and parsing stops at the first non-flag argument or `--`.
+ */
+
+export type FlagKind = 'string' | 'bool' | 'int' | 'duration' | 'list';
+
+export interface FlagSpec {
+  name: string;
+  kind: FlagKind;
+  usage: string;
+  /** Shown in usage; also the value when the flag is absent (not for lists). */
+  default?: string | boolean | number;
+}
+
+export interface ParsedFlags {
+  /** Values by flag name; lists are string[]; absent flags are missing (see `set`). */
+  values: Record<string, string | boolean | number | string[]>;
+  /** Names of the flags the user actually gave. */
+  set: Set<string>;
+  /** Arguments after the flags. */
+  rest: string[];
+}
+
+/** A flag-parsing failure; its message is what Go's flag package would print. */
+export class FlagError extends Error {}
+
+function parseBool(v: string): boolean | undefined {
+  if (['1', 't', 'T', 'true', 'TRUE', 'True'].includes(v)) return true;
+  if (['0', 'f', 'F', 'false', 'FALSE', 'False'].includes(v)) return false;
+  return undefined;
+}
+
+/** Parses `args` against `specs`. Throws FlagError for unknown flags, missing or bad values. */
+export function parseFlags(specs: readonly FlagSpec[], args: readonly string[]): ParsedFlags {
+  const byName = new Map(specs.map((s) => [s.name, s]));
+  const values: ParsedFlags['values'] = {};
+  const set = new Set<string>();
+  for (const s of specs) {
+    if (s.kind === 'list') values[s.name] = [];
+    else if (s.default !== undefined) values[s.name] = s.default;
+  }
+  let i = 0;
+  for (; i < args.length; i++) {
+    const arg = args[i]!;
+    if (arg === '--') {
+      i++;
+      break;
+    }
+    if (!arg.startsWith('-') || arg === '-') break;
+    const body = arg.replace(/^--?/, '');
+    const eq = body.indexOf('=');
+    const name = eq === -1 ? body : body.slice(0, eq);
+    let value: string | undefined = eq === -1 ? undefined : body.slice(eq + 1);
+    const spec = byName.get(name);
+    if (!spec) throw new FlagError(`flag provided but not defined: -${name}`);
+    if (spec.kind === 'bool') {
+      const b = value === undefined ? true : parseBool(value);
+      if (b === undefined) throw new FlagError(`invalid boolean value "${value}" for -${name}: parse error`);
+      values[name] = b;
+      set.add(name);
+      continue;
+    }
+    if (value === undefined) {
+      if (i + 1 >= args.length) throw new FlagError(`flag needs an argument: -${name}`);
+      value = args[++i]!;
+    }
+    if (spec.kind === 'int') {
+      if (!/^[+-]?\d+$/.test(value)) throw new FlagError(`invalid value "${value}" for flag -${name}: parse error`);
+      values[name] = Number(value);
+    } else if (spec.kind === 'list') {
+      (values[name] as string[]).push(value);
+    } else {
+      values[name] = value;
+    }
+    set.add(name);
+  }
+  return { values, set, rest: args.slice(i) };
+}
+
+/** Usage text for a flag set, in the layout Go's flag.PrintDefaults uses. */
+export function flagUsage(specs: readonly FlagSpec[]): string {
+  const lines: string[] = [];
+  for (const s of [...specs].sort((a, b) => a.name.localeCompare(b.name))) {
+    const type = s.kind === 'bool' ? '' : s.kind === 'list' ? ' value' : ` ${s.kind}`;
+    lines.push(`  -${s.name}${type}`);
+    const def = s.default !== undefined && s.default !== '' && s.default !== false ? ` (default ${JSON.stringify(s.default)})` : '';
+    lines.push(`    \t${s.usage}${def}`);
+  }
+  return lines.join('\n');
+}

@@ -1,0 +1,125 @@
+import { createWriteStream, mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { pino, type Logger as PinoLogger, type DestinationStream, type LevelWithSilent } from 'pino';
+
+/** The logger every component and plugin receives (a pino logger). */
+export type Logger = PinoLogger;
+
+/** Log options as server.conf and the `run` flags give them. */
+export interface LogOptions {
+  /** DEBUG, INFO, WARN or ERROR (any case); TRACE, PANIC and FATAL are accepted as logrus does. */
+  level?: string;
+  /** `text` (SPIRE's logrus-style key=value lines) or `json`. */
+  format?: string;
+  /** Append to this file instead of stderr. */
+  file?: string;
+  /** Add `file` and `func` of the call site to every record. */
+  sourceLocation?: boolean;
+}
+
+const LEVELS: Record<string, LevelWithSilent> = {
+  trace: 'trace',
+  debug: 'debug',
+  info: 'info',
+  warn: 'warn',
+  warning: 'warn',
+  error: 'error',
+  fatal: 'fatal',
+  panic: 'fatal',
+};
+
+/** Maps a SPIRE log_level to pino's, or undefined when it is not a level. */
+export function parseLogLevel(level: string): LevelWithSilent | undefined {
+  return LEVELS[level.toLowerCase()];
+}
+
+const PINO_LEVEL_NAMES: Record<number, string> = {
+  10: 'trace',
+  20: 'debug',
+  30: 'info',
+  40: 'warning',
+  50: 'error',
+  60: 'fatal',
+};
+
+function quoteIfNeeded(v: string): string {
+  return /^[A-Za-z0-9_./:@+-]+$/.test(v) ? v : JSON.stringify(v);
+}
+
+/**
+ * Formats one pino JSON record as a logrus text line: `time="…" level=info msg="…" key=value`,
+ * with the remaining fields sorted by key, as SPIRE prints them.
+ */
+export function formatTextLine(record: Record<string, unknown>): string {
+  const { time, level, msg, pid: _pid, hostname: _hostname, ...rest } = record;
+  const parts = [
+    `time=${JSON.stringify(new Date(typeof time === 'number' ? time : Date.now()).toISOString())}`,
+    `level=${PINO_LEVEL_NAMES[level as number] ?? String(level)}`,
+    `msg=${JSON.stringify(typeof msg === 'string' ? msg : '')}`,
+  ];
+  for (const key of Object.keys(rest).sort()) {
+    const v = rest[key];
+    const s = typeof v === 'string' ? v : JSON.stringify(v);
+    parts.push(`${key}=${quoteIfNeeded(s ?? 'null')}`);
+  }
+  return `${parts.join(' ')}\n`;
+}
+
+class TextStream implements DestinationStream {
+  constructor(private readonly out: NodeJS.WritableStream) {}
+  write(line: string): void {
+    let rec: Record<string, unknown>;
+    try {
+      rec = JSON.parse(line) as Record<string, unknown>;
+    } catch {
+      this.out.write(line);
+      return;
+    }
+    this.out.write(formatTextLine(rec));
+  }
+}
+
+function callSite(): { file: string; func: string } | undefined {
+  const stack = new Error().stack?.split('\n') ?? [];
+  // Skip this function, pino's internals and the mixin wrapper.
+  for (const line of stack.slice(2)) {
+    if (line.includes('node_modules') || line.includes('/log/logger.')) continue;
+    const m = /at (?:(\S+) \()?(.+?):(\d+):\d+\)?$/.exec(line.trim());
+    if (m) return { func: m[1] ?? '<anonymous>', file: `${m[2]}:${m[3]}` };
+  }
+  return undefined;
+}
+
+/**
+ * Makes the root logger. Throws an Error naming the option when the level or format is invalid,
+ * or when the log file cannot be opened.
+ */
+export function createLogger(opts: LogOptions = {}): Logger {
+  const level = parseLogLevel(opts.level ?? 'INFO');
+  if (!level) throw new Error(`log_level: unknown level "${opts.level}"`);
+  const format = (opts.format ?? 'text').toLowerCase();
+  if (format !== 'text' && format !== 'json') throw new Error(`log_format: must be "text" or "json"; got "${opts.format}"`);
+
+  let out: NodeJS.WritableStream = process.stderr;
+  if (opts.file) {
+    mkdirSync(dirname(opts.file), { recursive: true });
+    out = createWriteStream(opts.file, { flags: 'a', mode: 0o640 });
+  }
+  const dest: DestinationStream = format === 'text' ? new TextStream(out) : (out as unknown as DestinationStream);
+  return pino(
+    {
+      level,
+      base: undefined,
+      messageKey: 'msg',
+      timestamp: format === 'json' ? pino.stdTimeFunctions.isoTime : pino.stdTimeFunctions.epochTime,
+      formatters: format === 'json' ? { level: (label) => ({ level: label }) } : {},
+      mixin: opts.sourceLocation ? () => callSite() ?? {} : undefined,
+    },
+    dest,
+  );
+}
+
+/** A logger that drops everything, for tests and tools. */
+export function silentLogger(): Logger {
+  return pino({ level: 'silent' });
+}

@@ -1,0 +1,39 @@
+import type { Closable, PluginDescriptor } from '../descriptor.js';
+import { zeroOrMore, type CountRule } from '../count-rule.js';
+
+/** What a successful attestation yields (AgentAttributes). */
+export interface AgentAttributes {
+  /** The agent's SPIFFE ID. */
+  spiffeId: string;
+  /** Selector values, without the type (the type is the attestor's name). */
+  selectorValues: string[];
+  canReattest: boolean;
+}
+
+/**
+ * Sends a challenge to the attesting agent and resolves with its response. Mirrors the
+ * challenge/challenge_response rounds of the bidirectional Attest stream.
+ */
+export type ChallengeFn = (challenge: Uint8Array) => Promise<Uint8Array>;
+
+/** The NodeAttestor contract (spire.plugin.server.nodeattestor.v1.NodeAttestor). */
+export interface NodeAttestor extends Closable {
+  /**
+   * Attests an agent from its payload, issuing as many challenges as the method needs.
+   * Throws PERMISSION_DENIED (or INVALID_ARGUMENT for malformed payloads) when attestation fails.
+   */
+  attest(payload: Uint8Array, challenge: ChallengeFn): Promise<AgentAttributes>;
+}
+
+/** DI token of the NodeAttestors (a list). */
+export const NODE_ATTESTORS = Symbol.for('spire.NodeAttestors');
+
+/** Any number of NodeAttestors, as SPIRE. */
+export const nodeAttestorCount: CountRule = zeroOrMore;
+
+/** Declares a NodeAttestor plugin. */
+export function defineNodeAttestor<C>(
+  d: Omit<PluginDescriptor<'NodeAttestor', NodeAttestor, C>, 'type'>,
+): PluginDescriptor<'NodeAttestor', NodeAttestor, C> {
+  return { ...d, type: 'NodeAttestor' };
+}

@@ -1,0 +1,46 @@
+import type { Closable, PluginDescriptor } from '../descriptor.js';
+import { maybeOne, type CountRule } from '../count-rule.js';
+import type { JWTKey } from '../types.js';
+
+/** One message of the MintX509CAAndSubscribe stream. */
+export interface MintX509CAResponse {
+  /** DER certificates: the minted CA first, then intermediates. Empty on root-only updates. */
+  x509CaChain: Uint8Array[];
+  /** DER upstream roots. */
+  upstreamX509Roots: Uint8Array[];
+}
+
+/** One message of the PublishJWTKeyAndSubscribe stream. */
+export interface PublishJWTKeyResponse {
+  upstreamJwtKeys: JWTKey[];
+}
+
+/** The UpstreamAuthority contract (spire.plugin.server.upstreamauthority.v1.UpstreamAuthority). */
+export interface UpstreamAuthority extends Closable {
+  /**
+   * Signs the server CA's CSR. The first item carries the chain and roots; later items, if any,
+   * carry updated roots. Iteration ends when `signal` aborts.
+   */
+  mintX509CAAndSubscribe(
+    req: { csr: Uint8Array; preferredTtlSeconds: number },
+    signal?: AbortSignal,
+  ): AsyncIterable<MintX509CAResponse>;
+  /**
+   * Publishes a JWT key upstream. Throws UNIMPLEMENTED when the authority does not support it,
+   * as SPIRE's plugins do.
+   */
+  publishJWTKeyAndSubscribe(jwtKey: JWTKey, signal?: AbortSignal): AsyncIterable<PublishJWTKeyResponse>;
+}
+
+/** DI token of the optional UpstreamAuthority. */
+export const UPSTREAM_AUTHORITY = Symbol.for('spire.UpstreamAuthority');
+
+/** At most one UpstreamAuthority, as SPIRE. */
+export const upstreamAuthorityCount: CountRule = maybeOne;
+
+/** Declares an UpstreamAuthority plugin. */
+export function defineUpstreamAuthority<C>(
+  d: Omit<PluginDescriptor<'UpstreamAuthority', UpstreamAuthority, C>, 'type'>,
+): PluginDescriptor<'UpstreamAuthority', UpstreamAuthority, C> {
+  return { ...d, type: 'UpstreamAuthority' };
+}

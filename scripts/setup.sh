@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# Installs what is missing and builds every package. Safe to run repeatedly: pnpm and tsc -b
+# both skip work that is already up to date.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+if [ "${CI:-}" = "true" ]; then
+  bash scripts/pnpm.sh install --frozen-lockfile --reporter=append-only
+else
+  bash scripts/pnpm.sh install --prefer-offline --reporter=append-only
+fi
+bash scripts/pnpm.sh exec tsc -b
