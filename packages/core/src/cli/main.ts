@@ -3,7 +3,7 @@ import { COMMANDS } from './commands/index.js';
 
 function usage(commands: readonly Command[]): string {
   const width = Math.max(...commands.map((c) => c.name.length));
-  const lines = commands
+  const lines = [...commands]
     .sort((a, b) => a.name.localeCompare(b.name))
     .map((c) => `    ${c.name.padEnd(width)}    ${c.synopsis}`);
   return `Usage: spire-server [--version] [--help] <command> [<args>]\n\nAvailable commands are:\n${lines.join('\n')}\n`;
