@@ -1,1 +1,1 @@
-export {};
+export { runDataStoreContract, type DataStoreSetup } from '../plugins/datastore/contract-suite.js';

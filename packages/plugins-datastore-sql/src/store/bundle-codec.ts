@@ -1,3 +1,5 @@
+// @peculiar/x509 resolves its services through tsyringe, which needs the Reflect metadata API.
+import 'reflect-metadata';
 import * as x509 from '@peculiar/x509';
 import type { Bundle, BundleCertificate, BundlePublicKey } from '@spire-ts/core';
 import { SqlErrors } from '../errors.js';
