@@ -60,11 +60,12 @@ function readConn(dialect: Dialect, option: string, s: string, problems: string[
  */
 export function parseSqlConfig(raw: PluginData): ParseResult<SqlConfig> {
   const r = new ConfigReader(raw ?? {});
-  if (r.has('database_type') && typeof raw.database_type === 'object') {
+  const iam = r.has('database_type') && typeof raw.database_type === 'object';
+  if (iam) {
     r.allow('database_type');
     r.problem('database_type: IAM-authenticated database types (aws_postgres, aws_mysql) are not supported by this server; use sqlite3, postgres or mysql');
   }
-  const databaseType = (typeof raw.database_type === 'object' ? undefined : r.string('database_type', { required: true, oneOf: TYPES })) as
+  const databaseType = (iam ? undefined : r.string('database_type', { required: true, oneOf: TYPES })) as
     | Dialect
     | undefined;
   const cs = r.string('connection_string', { required: true });
