@@ -74,6 +74,7 @@ export class SqliteDriver implements SqlDriver {
       // The unique similarity index has random keys; a larger page cache keeps its B-tree in
       // memory (the default is 2 MiB).
       this.db.pragma('cache_size = -65536');
+      this.db.pragma('wal_autocheckpoint = 10000');
     } catch (err) {
       throw new SqlFailure('unavailable', `cannot open SQLite database "${opts.filename}": ${(err as Error).message}`, { cause: err });
     }
