@@ -1,3 +1,5 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { SqlFailure, withRetries, type Row, type SqlDriver, type SqlExecutor, type SqlFailureKind } from './sql-driver.js';
 
@@ -66,6 +68,8 @@ export class SqliteDriver implements SqlDriver {
   /** Opens the database. Throws SqlFailure('unavailable') when the file cannot be opened. */
   constructor(private readonly opts: SqliteOptions) {
     try {
+      // A fresh install points at a file under a data directory that may not exist yet.
+      if (opts.filename !== ':memory:' && !opts.readonly) mkdirSync(dirname(opts.filename), { recursive: true, mode: 0o700 });
       this.db = new Database(opts.filename, { readonly: opts.readonly ?? false, fileMustExist: opts.readonly ?? false });
       this.db.pragma(`busy_timeout = ${opts.busyTimeoutMs ?? 5000}`);
       if (opts.filename !== ':memory:' && !opts.readonly) this.db.pragma('journal_mode = WAL');
