@@ -122,10 +122,21 @@ export class SqliteDriver implements SqlDriver {
     insertMany: (table, columns, rows, returning): Promise<Row[]> => {
       try {
         const sql = `INSERT INTO ${table} (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`;
-        // One prepared statement runs once per row: in SQLite that beats a multi-row INSERT.
+        // One prepared statement runs once per row: in SQLite that beats a multi-row INSERT. The
+        // returned columns come from the row itself and lastInsertRowid, cheaper than RETURNING.
         if (returning) {
-          const s = this.stmt(`${sql} RETURNING ${returning}`);
-          return Promise.resolve(rows.map((r) => s.get(...bind(r)) as Row));
+          const wanted = returning.split(',').map((c) => c.trim());
+          const pos = wanted.map((c) => (c === 'id' ? -1 : columns.indexOf(c)));
+          if (pos.some((p, i) => p < 0 && wanted[i] !== 'id')) throw new SqlFailure('other', `cannot return "${returning}" from ${table}`);
+          const s = this.stmt(sql);
+          return Promise.resolve(
+            rows.map((r) => {
+              const id = Number(s.run(...bind(r)).lastInsertRowid);
+              const out: Row = {};
+              wanted.forEach((c, i) => (out[c] = pos[i]! < 0 ? id : r[pos[i]!]));
+              return out;
+            }),
+          );
         }
         const s = this.stmt(sql);
         for (const r of rows) s.run(...bind(r));
