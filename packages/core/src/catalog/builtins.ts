@@ -72,11 +72,11 @@ export const BUILTINS: readonly BuiltinEntry[] = [
 ];
 
 /** The built-in of this type and name, if SPIRE has one. */
-export function findBuiltin(type: PluginType, name: string): BuiltinEntry | undefined {
-  return BUILTINS.find((b) => b.type === type && b.name === name);
+export function findBuiltin(type: PluginType, name: string, list: readonly BuiltinEntry[] = BUILTINS): BuiltinEntry | undefined {
+  return list.find((b) => b.type === type && b.name === name);
 }
 
 /** Names of the built-ins of one type. */
-export function builtinNames(type: PluginType): string[] {
-  return BUILTINS.filter((b) => b.type === type).map((b) => b.name);
+export function builtinNames(type: PluginType, list: readonly BuiltinEntry[] = BUILTINS): string[] {
+  return list.filter((b) => b.type === type).map((b) => b.name);
 }
