@@ -1,1 +1,11 @@
-export {};
+/**
+ * Contract suites and fakes for plugin authors and the core team. Each `run*Contract` registers
+ * node:test blocks; call it at the top level of a test file.
+ */
+export { runNodeAttestorContract, type NodeAttestorHarness } from '../plugins/nodeattestor/contract-suite.js';
+export { runNotifierContract, type NotifierHarness } from '../plugins/notifier/contract-suite.js';
+export { runBundlePublisherContract, type BundlePublisherHarness } from '../plugins/bundlepublisher/contract-suite.js';
+export { sampleBundle } from '../plugins/sample-bundle.js';
+export { FakeNotifier } from '../plugins/notifier/notifier.fake.js';
+export { FakeBundlePublisher } from '../plugins/bundlepublisher/bundle-publisher.fake.js';
+export { FakeNodeAttestor } from '../plugins/nodeattestor/node-attestor.fake.js';
