@@ -1,7 +1,10 @@
 import type { Command } from '../command.js';
+import { validateCommand } from './validate.js';
 
 /**
  * Every `spire-server` subcommand, in one visible list. Each command lives in its own file and is
  * added here.
  */
-export const COMMANDS: readonly Command[] = [];
+export const COMMANDS: readonly Command[] = [
+  validateCommand,
+];
