@@ -37,6 +37,14 @@ const FLAG_OPTIONS: [keyof RunFlags, string, string][] = [
 ];
 
 
+/** Sorts by line (stable); problems without a line (flags, missing sections) come last. */
+function inFileOrder(list: ConfigProblem[]): ConfigProblem[] {
+  return list
+    .map((p, i) => ({ p, i }))
+    .sort((a, b) => (a.p.line ?? Infinity) - (b.p.line ?? Infinity) || a.i - b.i)
+    .map((x) => x.p);
+}
+
 /**
  * Parses the text of a server.conf (HCL or JSON), applies flag overrides (a flag that is set and
  * not empty/zero/false wins over the file, as SPIRE's merge does), applies SPIRE's defaults and
@@ -93,8 +101,10 @@ export function parseServerConfigText(
   const healthChecks = readHealthChecks(top.block('health_checks'));
   top.finish();
 
-  if (ctx.problems.length > 0 || !server) return { problems: ctx.problems, warnings: ctx.warnings };
-  return { config: { server, plugins, telemetry, healthChecks }, problems: [], warnings: ctx.warnings };
+  const problems = inFileOrder(ctx.problems);
+  const warnings = inFileOrder(ctx.warnings);
+  if (problems.length > 0 || !server) return { problems, warnings };
+  return { config: { server, plugins, telemetry, healthChecks }, problems: [], warnings };
 }
 
 /**
