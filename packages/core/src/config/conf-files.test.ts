@@ -79,18 +79,16 @@ function uncomment(text: string, start: RegExp): string {
   return out.join('\n');
 }
 
-test("server_full.conf's commented federation, OPA and Prometheus samples are valid", () => {
+test("server_full.conf's commented federation, experimental and Prometheus samples are valid", () => {
   const full = conf('server_full.conf');
   const federation = uncomment(full, /^\s+# federation \{/);
-  const opa = uncomment(full, /^\s+# auth_opa_policy_engine \{/);
+  const experimental = uncomment(full, /^\s+# experimental \{/);
   const prometheus = uncomment(full, /^\s+# Prometheus \{/);
   const text = `server {
   trust_domain = "example.org"
   data_dir = "/d"
 ${federation}
-  experimental {
-${opa}
-  }
+${experimental}
 }
 plugins {}
 telemetry {
@@ -102,5 +100,6 @@ ${prometheus}
   assert.equal(r.config?.server.federation.bundleEndpoint?.port, 8443);
   assert.equal(r.config?.server.federation.federatesWith[0]?.trustDomain.name, 'partner.test');
   assert.equal(r.config?.server.experimental.authOpaPolicyEngine?.local?.regoPath, './conf/server/policy.rego');
+  assert.equal(r.config?.server.experimental.witIssuer, 'https://wit.example.org');
   assert.equal(r.config?.telemetry.prometheus?.tls?.useSpireSvid, true);
 });

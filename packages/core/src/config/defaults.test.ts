@@ -105,3 +105,12 @@ test('the deprecated sql_transaction_timeout sets the event timeout, with a warn
   assert.equal(r.config?.server.experimental.eventTimeoutMs, 120_000);
   assert.match(r.warnings.map(formatProblem).join('\n'), /server\.experimental\.sql_transaction_timeout: experimental\.sql_transaction_timeout is deprecated/);
 });
+
+test('any experimental option, and each feature flag, gives SPIRE\'s warnings', () => {
+  const r = parseServerConfigText(minimalConfig('experimental {\n feature_flags = ["wit-svid"]\n}'), { filename: 'server.conf' });
+  assert.ok(r.config);
+  assert.deepEqual(r.warnings.map(formatProblem), [
+    'server.conf:4: server.experimental: Experimental features have been enabled. Please see doc/upgrading.md for upgrade and compatibility considerations for experimental features.',
+    'server.conf:5: server.experimental.feature_flags: Developer feature flag "wit-svid" has been enabled',
+  ]);
+});

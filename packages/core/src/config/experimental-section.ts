@@ -20,6 +20,9 @@ export function readExperimental(r: SectionReader | undefined, caKeyType: KeyTyp
     featureFlags: [],
   };
   if (!r) return out;
+  if (Object.keys(r.data).length > 0) {
+    r.warn(undefined, 'Experimental features have been enabled. Please see doc/upgrading.md for upgrade and compatibility considerations for experimental features.');
+  }
   out.agentSpiffeIdAsSelector = r.bool('agent_spiffe_id_as_selector') ?? false;
   const engine = r.block('auth_opa_policy_engine');
   if (engine) {
@@ -65,6 +68,7 @@ export function readExperimental(r: SectionReader | undefined, caKeyType: KeyTyp
   const bad = flags.filter((f) => !FEATURE_FLAGS.includes(f)).sort();
   if (bad.length > 0) r.problem('feature_flags', `unknown feature flag(s): [${bad.join(' ')}]`);
   out.featureFlags = flags;
+  for (const f of flags) if (FEATURE_FLAGS.includes(f)) r.warn('feature_flags', `Developer feature flag ${JSON.stringify(f)} has been enabled`);
   const pipe = r.string('named_pipe_name');
   if (pipe) {
     if (process.platform === 'win32') out.namedPipeName = pipe;
