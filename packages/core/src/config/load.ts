@@ -108,12 +108,13 @@ export function parseServerConfigText(
 }
 
 /**
- * Reads the config file at `path` (relative to `cwd`) and does what parseServerConfigText does.
+ * Reads the config file at `path` (relative to `cwd`; when empty, `flags.config`, then
+ * conf/server/server.conf) and does what parseServerConfigText does.
  * A missing or unreadable file is a problem, as SPIRE words it. Never throws for bad input.
  */
 export async function loadServerConfig(opts: { path: string; flags?: RunFlags; cwd?: string; env?: NodeJS.ProcessEnv }): Promise<LoadResult> {
   const cwd = opts.cwd ?? process.cwd();
-  const path = opts.path || DEFAULT_CONFIG_PATH;
+  const path = opts.path || opts.flags?.config || DEFAULT_CONFIG_PATH;
   const abs = resolve(cwd, path);
   let text: string;
   try {

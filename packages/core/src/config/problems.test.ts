@@ -131,3 +131,13 @@ plugins {}
     ],
   );
 });
+
+test('problems in a JSON config name their line too', () => {
+  const r = parseServerConfigText('{\n  "server": {\n    "trust_domain": "example.org",\n    "data_dir": "/d",\n    "ca_ttl": "6x",\n    "nope": 1\n  },\n  "plugins": {}\n}\n', {
+    filename: 'server.json',
+  });
+  assert.deepEqual(r.problems.map(formatProblem), [
+    'server.json:5: server.ca_ttl: invalid duration "6x"',
+    'server.json:6: server.nope: unknown option',
+  ]);
+});
