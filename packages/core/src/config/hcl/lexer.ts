@@ -72,7 +72,7 @@ function isIdentStart(c: string): boolean {
 }
 
 function isIdentPart(c: string): boolean {
-  return /[\p{L}\p{N}_.\-:]/u.test(c);
+  return /[\p{L}\p{N}_.\-]/u.test(c);
 }
 
 /**
@@ -182,7 +182,7 @@ export class Lexer {
     if (!m) this.fail('malformed number');
     const raw = m[0];
     for (let k = 0; k < raw.length; k++) this.advance();
-    if (isIdentPart(this.peek()) && this.peek() !== '.' && this.peek() !== '-' && this.peek() !== ':') {
+    if (isIdentPart(this.peek()) && this.peek() !== '.' && this.peek() !== '-') {
       this.fail(`malformed number ${JSON.stringify(raw + this.peek())}`, pos);
     }
     let value: number;

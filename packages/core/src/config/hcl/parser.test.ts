@@ -92,9 +92,14 @@ test('repeated unlabelled blocks become a list, in order', () => {
   assert.deepEqual(v, { Statsd: [{ address: 'a' }, { address: 'b' }, { address: 'c' }] });
 });
 
-test('quoted keys and keys with dashes, dots and colons', () => {
-  const v = parseHcl('"quoted key" = 1\nwith-dash = 2\nwith.dot = 3\nns:name = 4');
+test('quoted keys, and bare keys with dashes and dots', () => {
+  const v = parseHcl('"quoted key" = 1\nwith-dash = 2\nwith.dot = 3\n"ns:name" = 4');
   assert.deepEqual(v, { 'quoted key': 1, 'with-dash': 2, 'with.dot': 3, 'ns:name': 4 });
+});
+
+test('comment markers inside strings are text', () => {
+  const v = parseHcl('a = "https://example.org/x#frag" # real comment\nb = "/* not a comment */ // nor this"');
+  assert.deepEqual(v, { a: 'https://example.org/x#frag', b: '/* not a comment */ // nor this' });
 });
 
 test('items may be separated by commas, newlines or nothing', () => {
