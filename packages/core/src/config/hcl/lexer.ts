@@ -72,7 +72,7 @@ function isIdentStart(c: string): boolean {
 }
 
 function isIdentPart(c: string): boolean {
-  return /[\p{L}\p{N}_.\-]/u.test(c);
+  return /[\p{L}\p{N}_.-]/u.test(c);
 }
 
 /**
@@ -177,7 +177,7 @@ export class Lexer {
   }
 
   private number(pos: Pos): Token {
-    const rest = this.src.slice(this.i);
+    const rest = this.src.slice(this.i, this.i + 128);
     const m = /^[+-]?(0[xX][0-9a-fA-F]+|(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?)/.exec(rest);
     if (!m) this.fail('malformed number');
     const raw = m[0];
