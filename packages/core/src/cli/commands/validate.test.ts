@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough, Writable } from 'node:stream';
 import type { CliIO } from '../command.js';
-import { validateCommand } from './validate.js';
+import { createValidateCommand, validateCommand } from './validate.js';
 
 function fakeIo(cwd: string, env: NodeJS.ProcessEnv = {}): { io: CliIO; out: () => string; err: () => string } {
   let out = '';
@@ -133,4 +133,18 @@ test('-h prints the flags of run', async () => {
   for (const f of ['bindAddress', 'config', 'dataDir', 'expandEnv', 'logFile', 'logFormat', 'logLevel', 'serverPort', 'socketPath', 'trustDomain']) {
     assert.match(err(), new RegExp(`^  -${f}\\b`, 'm'));
   }
+});
+
+test('when the config and every plugin are valid: SPIRE\'s message on stdout, exit 0', async () => {
+  const dir = tempConfig(VALID);
+  const seen: string[] = [];
+  const cmd = createValidateCommand(async (configs, core) => {
+    seen.push(...configs.map((c) => `${c.type}/${c.name}`), core.trustDomain.name, core.dataDir);
+    return { problems: [], resolved: [] };
+  });
+  const { io, out, err } = fakeIo(dir);
+  assert.equal(await cmd.run(['-config', 'server.conf'], io), 0);
+  assert.equal(out(), 'SPIRE server configuration file is valid.\n');
+  assert.equal(err(), '');
+  assert.deepEqual(seen, ['DataStore/sql', 'KeyManager/disk', 'NodeAttestor/join_token', 'example.org', join(dir, '.data')]);
 });

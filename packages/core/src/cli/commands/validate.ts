@@ -47,49 +47,57 @@ export function runFlagsFrom(parsed: ParsedFlags): RunFlags {
 
 const INVALID = 'SPIRE server configuration file is invalid';
 
+/** How validate checks plugin declarations; the catalog's validatePlugins unless a test says otherwise. */
+export type PluginCheck = typeof validatePlugins;
+
 /**
- * `spire-server validate`: loads the config exactly as `run` would (same flags, same reader),
- * checks every plugin declaration with the catalog, and prints every problem at once. Prints
- * "SPIRE server configuration file is valid." and returns 0 when there is none; otherwise lists
- * the problems on stderr, ends with `Error: ...` and returns 1. Starts nothing.
+ * Makes `spire-server validate`: it loads the config exactly as `run` would (same flags, same
+ * reader), checks every plugin declaration with `checkPlugins`, and prints every problem at once.
+ * Prints "SPIRE server configuration file is valid." and returns 0 when there is none; otherwise
+ * lists the problems on stderr, ends with `Error: ...` and returns 1. Starts nothing.
  */
-export const validateCommand: Command = {
-  name: 'validate',
-  synopsis: 'Validates a SPIRE server configuration file',
-  async run(args: string[], io: CliIO): Promise<number> {
-    if (args.some((a) => a === '-h' || a === '-help' || a === '--help')) {
-      io.stderr.write(`Usage of validate:\n${flagUsage(RUN_FLAG_SPECS)}\n`);
-      return 0;
-    }
-    let flags: RunFlags;
-    try {
-      flags = runFlagsFrom(parseFlags(RUN_FLAG_SPECS, args));
-    } catch (err) {
-      if (!(err instanceof FlagError)) throw err;
-      io.stderr.write(`${err.message}\nUsage of validate:\n${flagUsage(RUN_FLAG_SPECS)}\n`);
-      io.stderr.write(`Error: ${INVALID}: ${err.message}\n`);
-      return 1;
-    }
-    const { config, problems } = await loadServerConfig({
-      path: flags.config ?? DEFAULT_CONFIG_PATH,
-      flags,
-      cwd: io.cwd,
-      env: io.env,
-    });
-    const lines = problems.map(formatProblem);
-    if (config) {
-      const plugins = await validatePlugins(config.plugins, {
-        trustDomain: config.server.trustDomain,
-        dataDir: config.server.dataDir,
+export function createValidateCommand(checkPlugins: PluginCheck = validatePlugins): Command {
+  return {
+    name: 'validate',
+    synopsis: 'Validates a SPIRE server configuration file',
+    async run(args: string[], io: CliIO): Promise<number> {
+      if (args.some((a) => a === '-h' || a === '-help' || a === '--help')) {
+        io.stderr.write(`Usage of validate:\n${flagUsage(RUN_FLAG_SPECS)}\n`);
+        return 0;
+      }
+      let flags: RunFlags;
+      try {
+        flags = runFlagsFrom(parseFlags(RUN_FLAG_SPECS, args));
+      } catch (err) {
+        if (!(err instanceof FlagError)) throw err;
+        io.stderr.write(`${err.message}\nUsage of validate:\n${flagUsage(RUN_FLAG_SPECS)}\n`);
+        io.stderr.write(`Error: ${INVALID}: ${err.message}\n`);
+        return 1;
+      }
+      const { config, problems } = await loadServerConfig({
+        path: flags.config ?? DEFAULT_CONFIG_PATH,
+        flags,
+        cwd: io.cwd,
+        env: io.env,
       });
-      lines.push(...plugins.problems);
-    }
-    if (lines.length === 0) {
-      io.stdout.write('SPIRE server configuration file is valid.\n');
-      return 0;
-    }
-    io.stderr.write(`${INVALID}.\nValidation errors:\n${lines.map((l) => `\t${l}\n`).join('')}`);
-    io.stderr.write(`Error: ${INVALID}: ${lines.length === 1 ? '1 problem' : `${lines.length} problems`}\n`);
-    return 1;
-  },
-};
+      const lines = problems.map(formatProblem);
+      if (config) {
+        const plugins = await checkPlugins(config.plugins, {
+          trustDomain: config.server.trustDomain,
+          dataDir: config.server.dataDir,
+        });
+        lines.push(...plugins.problems);
+      }
+      if (lines.length === 0) {
+        io.stdout.write('SPIRE server configuration file is valid.\n');
+        return 0;
+      }
+      io.stderr.write(`${INVALID}.\nValidation errors:\n${lines.map((l) => `\t${l}\n`).join('')}`);
+      io.stderr.write(`Error: ${INVALID}: ${lines.length === 1 ? '1 problem' : `${lines.length} problems`}\n`);
+      return 1;
+    },
+  };
+}
+
+/** `spire-server validate`, checking plugins with the catalog. */
+export const validateCommand: Command = createValidateCommand();
