@@ -94,9 +94,9 @@ export function parseServerConfigText(
     server = readServerSection(withFlags, cwd);
   }
 
-  const pluginsR = top.block('plugins');
   if (!top.has('plugins')) top.problem('plugins', 'plugins section must be configured');
-  const plugins = pluginsR ? readPlugins(pluginsR, cwd) : [];
+  const pluginBlocks = top.blockList('plugins').map((b) => new SectionReader(ctx, b.data, ['plugins'], b.pos));
+  const plugins = readPlugins(pluginBlocks, cwd);
   const telemetry = readTelemetry(top.block('telemetry'));
   const healthChecks = readHealthChecks(top.block('health_checks'));
   top.finish();

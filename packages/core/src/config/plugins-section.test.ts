@@ -107,3 +107,11 @@ test('plugin_cmd, plugin_args, plugin_checksum and enabled', () => {
   const p = config!.plugins[0]!;
   assert.deepEqual([p.pluginCmd, p.pluginArgs, p.pluginChecksum, p.enabled], ['/bin/p', ['-a', 'b'], 'ab12', false]);
 });
+
+test('several plugins blocks are read together; a plugin in two of them is declared twice', () => {
+  const ok = parseServerConfigText(`${minimalConfig('', 'DataStore "sql" {}')}plugins {\n  KeyManager "disk" {}\n}\n`, { filename: 'server.conf' });
+  assert.deepEqual(ok.problems, []);
+  assert.deepEqual(ok.config!.plugins.map((p) => `${p.type}/${p.name}`), ['DataStore/sql', 'KeyManager/disk']);
+  const dup = parseServerConfigText(`${minimalConfig('', 'DataStore "sql" {}')}plugins {\n  DataStore "sql" {}\n}\n`, { filename: 'server.conf' });
+  assert.deepEqual(dup.problems.map(formatProblem), ['server.conf:10: plugins.DataStore.sql: plugin "DataStore"/"sql" declared more than once']);
+});

@@ -22,9 +22,7 @@ interface Found {
  * Lists `Type "name" { }` declarations. They may be written as labelled blocks, as nested blocks
  * (`Type { name { } }`), or in JSON as objects or arrays of objects.
  */
-function collect(r: SectionReader): Found[] {
-  const found: Found[] = [];
-  const seen = new Set<string>();
+function collect(r: SectionReader, found: Found[], seen: Set<string>): void {
   const add = (type: string, name: string, body: unknown, pos: Pos | undefined): void => {
     const path = [...r.path, type, name];
     const one = Array.isArray(body) && body.length === 1 ? body[0] : body;
@@ -57,7 +55,6 @@ function collect(r: SectionReader): Found[] {
       for (const name of Object.keys(g)) add(type, name, g[name], keyPos(g, name));
     });
   }
-  return found;
 }
 
 function readData(pr: SectionReader, cwd: string): { data: Record<string, unknown>; dataText: string; dataFile?: string } {
@@ -107,14 +104,19 @@ function readData(pr: SectionReader, cwd: string): { data: Record<string, unknow
 }
 
 /**
- * Reads `plugins { }` into declarations in config-file order. Every problem (a plugin declared
+ * Reads `plugins { }` (one block, or several: SPIRE reads them all) into declarations in
+ * config-file order. Every problem (a plugin declared
  * twice, plugin_data and plugin_data_file together, an unreadable plugin_data_file, an unknown
  * key) is recorded in the reader's context. Whether the plugin types and names exist is the
  * catalog's business (validatePlugins), not this reader's.
  */
-export function readPlugins(r: SectionReader, cwd: string): DeclaredPlugin[] {
+export function readPlugins(blocks: readonly SectionReader[], cwd: string): DeclaredPlugin[] {
   const out: { plugin: DeclaredPlugin; pos?: Pos; index: number }[] = [];
-  collect(r).forEach((f, index) => {
+  const found: Found[] = [];
+  const seen = new Set<string>();
+  for (const r of blocks) collect(r, found, seen);
+  found.forEach((f, index) => {
+    const r = blocks[0]!;
     const pr = new SectionReader(r.ctx, f.body, [...r.path, f.type, f.name], f.pos);
     const pluginCmd = pr.string('plugin_cmd') || undefined;
     const pluginArgs = pr.stringList('plugin_args') ?? [];
@@ -140,6 +142,5 @@ export function readPlugins(r: SectionReader, cwd: string): DeclaredPlugin[] {
     if (!a.pos || !b.pos) return a.index - b.index;
     return a.pos.line - b.pos.line || a.pos.column - b.pos.column;
   });
-  r.finish();
   return out.map((o) => o.plugin);
 }

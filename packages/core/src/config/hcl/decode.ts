@@ -75,8 +75,10 @@ function insert(
       LABELLED.add(container);
       define(target, key.name, container);
       remember(target, key.name, key.pos);
-    } else if (isPlainObject(existing) && LABELLED.has(existing)) {
+    } else if (isPlainObject(existing)) {
+      // `name { label { } }` written before `name "label2" { }`: the same container.
       container = existing;
+      LABELLED.add(container);
     } else {
       dup();
       return;
@@ -100,6 +102,19 @@ function insert(
     remember(arr, 0, firstPos);
     remember(arr, 1, key.pos);
     define(target, key.name, arr);
+    return;
+  }
+  if (isBlock && isPlainObject(existing) && LABELLED.has(existing) && isPlainObject(v)) {
+    // `name "label" { }` then `name { label2 { } }`: merge into the labelled container.
+    for (const [k, x] of Object.entries(v)) {
+      const p = keyPos(v, k) ?? key.pos;
+      if (Object.prototype.hasOwnProperty.call(existing, k)) {
+        problems.push({ path: [...here, k], message: 'declared more than once', pos: p });
+        continue;
+      }
+      define(existing, k, x);
+      remember(existing, k, p);
+    }
     return;
   }
   if (isBlock && Array.isArray(existing) && REPEATED.has(existing)) {

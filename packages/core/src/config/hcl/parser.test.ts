@@ -115,3 +115,12 @@ test('a __proto__ key is kept as data, not as a prototype', () => {
 test('CRLF line endings and a byte-order mark are accepted', () => {
   assert.deepEqual(parseHcl('\uFEFFa = 1\r\nb {\r\n  c = "d"\r\n}\r\n'), { a: 1, b: { c: 'd' } });
 });
+
+test('labelled and nested forms of the same block merge, in either order', () => {
+  const v = parseHcl('KeyManager "disk" { a = 1 }\nKeyManager { memory { b = 2 } }\nNodeAttestor { jt {} }\nNodeAttestor "x" {}');
+  assert.deepEqual(v, {
+    KeyManager: { disk: { a: 1 }, memory: { b: 2 } },
+    NodeAttestor: { jt: {}, x: {} },
+  });
+  assert.throws(() => parseHcl('K "d" {}\nK { d {} }', 'f.conf'), /f\.conf:2:5: K\.d: declared more than once/);
+});
