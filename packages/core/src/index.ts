@@ -1,6 +1,7 @@
 export * from './errors.js';
 export * from './spiffeid/index.js';
 export * from './config/duration.js';
+export * from './config/index.js';
 export * from './log/logger.js';
 export * from './plugins/types.js';
 export * from './plugins/count-rule.js';
