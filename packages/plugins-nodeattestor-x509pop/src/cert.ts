@@ -1,5 +1,3 @@
-// @peculiar/x509 resolves its parsers through tsyringe, which needs the Reflect metadata API.
-import 'reflect-metadata';
 import { createHash, X509Certificate as NodeCert, type KeyObject } from 'node:crypto';
 import {
   BasicConstraintsExtension,
@@ -8,7 +6,7 @@ import {
   SubjectAlternativeNameExtension,
   X509Certificate,
   type Name,
-} from '@peculiar/x509';
+} from './x509-lib.js';
 
 /** The parts of a distinguished name Go's pkix.Name exposes to templates. */
 export interface GoName {
@@ -44,6 +42,8 @@ export interface Cert {
   /** KeyUsage bits in Go's order (digitalSignature = 1, keyCertSign = 32); 0 when absent. */
   keyUsage: number;
   version: number;
+  /** OIDs of critical extensions Go's crypto/x509 does not handle (such a certificate never verifies). */
+  unhandledCritical: string[];
   /** The hash of the certificate's own signature algorithm, e.g. 'SHA-256'; '' when unknown. */
   sigHash: string;
   uris: string[];
@@ -51,6 +51,12 @@ export interface Cert {
   emails: string[];
   ips: string[];
 }
+
+// Key usage, SAN, basic constraints, name constraints, certificate policies, policy constraints,
+// extended key usage, inhibit anyPolicy, and the key identifiers.
+const handledExtensions = new Set([
+  '2.5.29.15', '2.5.29.17', '2.5.29.19', '2.5.29.30', '2.5.29.32', '2.5.29.36', '2.5.29.37', '2.5.29.54', '2.5.29.35', '2.5.29.14',
+]);
 
 function goName(n: Name): GoName {
   const all = (f: string) => {
@@ -110,6 +116,7 @@ export function parseCert(der: Uint8Array): Cert {
     keyUsage: ku ? ku.usages : 0,
     version: certVersion(buf),
     sigHash: signatureHash(px),
+    unhandledCritical: px.extensions.filter((e) => e.critical && !handledExtensions.has(e.type)).map((e) => e.type),
     ...names,
   };
 }

@@ -12,6 +12,7 @@ export class ChainError extends Error {
 const rfc3339 = (d: Date) => d.toISOString().replace(/\.\d{3}Z$/, 'Z');
 
 function checkTime(c: Cert, now: Date): string | undefined {
+  if (c.unhandledCritical.length > 0) return 'x509: unhandled critical extension';
   if (now < c.notBefore) {
     return `x509: certificate has expired or is not yet valid: current time ${rfc3339(now)} is before ${rfc3339(c.notBefore)}`;
   }
@@ -46,8 +47,8 @@ function name(c: Cert): string {
  * `Certificate.Verify` does with ExtKeyUsageAny: each certificate must be within its validity at
  * `now`; each parent must be a CA allowed to sign certificates (basicConstraints, keyCertSign) and
  * must have signed its child with a secure algorithm; path length constraints are honoured. Each
- * chain is leaf first, root last. Throws ChainError when there is none. Name constraints are not
- * checked.
+ * chain is leaf first, root last. A certificate with a critical extension Go does not handle never
+ * verifies. Throws ChainError when there is none. Name constraints are not enforced.
  */
 export function verifyChains(leaf: Cert, intermediates: Cert[], roots: Cert[], now: Date): Cert[][] {
   const leafTime = checkTime(leaf, now);

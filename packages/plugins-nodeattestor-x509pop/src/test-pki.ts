@@ -4,8 +4,7 @@
  * encoder.
  */
 import { constants, createPrivateKey, randomBytes, sign, webcrypto, type KeyObject } from 'node:crypto';
-import 'reflect-metadata';
-import * as x509 from '@peculiar/x509';
+import * as x509 from './x509-lib.js';
 
 type CryptoKeyPair = webcrypto.CryptoKeyPair;
 type Algorithm = webcrypto.Algorithm;
@@ -51,6 +50,7 @@ export interface IssueOpts {
   uris?: string[];
   ips?: string[];
   serial?: string;
+  extra?: x509.Extension[];
 }
 
 /** Makes a certificate signed by `issuer`, or self-signed when `issuer` is undefined. */
@@ -70,6 +70,7 @@ export async function issue(o: IssueOpts, issuer?: Issued): Promise<Issued> {
     ...(o.ips ?? []).map((value) => ({ type: 'ip' as const, value })),
   ];
   if (names.length > 0) extensions.push(new x509.SubjectAlternativeNameExtension(names));
+  extensions.push(...(o.extra ?? []));
   const common = {
     serialNumber: o.serial ?? (serial++).toString(16).padStart(2, '0'),
     notBefore: o.notBefore ?? new Date(Date.now() - 60_000),

@@ -2,6 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { Code, SpireError } from '@spire-ts/core';
+import * as x509 from './x509-lib.js';
 import { issue, makeAttestor, payloadOf, pem, responder, tempFile, type Issued } from './test-pki.js';
 
 const sha1 = (c: Issued) => createHash('sha1').update(c.der).digest('hex');
@@ -110,6 +111,12 @@ describe('x509pop attestation', async () => {
     const leaf = await issue({ cn: 'n' }, inter);
     const a = await makeAttestor({ ca_bundle_path: tempFile('l.pem', pem(limited)) });
     await assert.rejects(a.attest(payloadOf(leaf, inter), responder(leaf.privateKey)), refused(Code.PERMISSION_DENIED, /too many intermediates for path length constraint/));
+  });
+
+  it('refuses a leaf with an unhandled critical extension', async () => {
+    const leaf = await issue({ cn: 'n', extra: [new x509.Extension('1.2.3.4.5', true, new Uint8Array([5, 0]))] }, root);
+    const a = await makeAttestor({ ca_bundle_path: bundle });
+    await assert.rejects(a.attest(payloadOf(leaf), responder(leaf.privateKey)), refused(Code.PERMISSION_DENIED, 'certificate verification failed: x509: unhandled critical extension'));
   });
 
   it('refuses more intermediates than max_intermediates before parsing them', async () => {
