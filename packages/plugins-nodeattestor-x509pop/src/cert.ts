@@ -1,4 +1,5 @@
 import { createHash, X509Certificate as NodeCert, type KeyObject } from 'node:crypto';
+import { parseNameConstraints, type NameConstraintSet } from './name-constraints.js';
 import {
   BasicConstraintsExtension,
   KeyUsageFlags,
@@ -39,6 +40,10 @@ export interface Cert {
   basicConstraints: boolean;
   /** undefined when there is no limit. */
   maxPathLen: number | undefined;
+  /** The nameConstraints extension of a CA, when it has one. */
+  nameConstraints: NameConstraintSet | undefined;
+  /** True when the certificate carries a subjectAltName extension (only those are checked against name constraints). */
+  hasSan: boolean;
   /** KeyUsage bits in Go's order (digitalSignature = 1, keyCertSign = 32); 0 when absent. */
   keyUsage: number;
   version: number;
@@ -99,7 +104,10 @@ export function parseCert(der: Uint8Array): Cert {
       else if (g.type === 'ip') names.ips.push(g.value);
     }
   }
+  const nc = px.extensions.find((e) => e.type === '2.5.29.30');
   return {
+    nameConstraints: nc ? parseNameConstraints(nc.value) : undefined,
+    hasSan: san !== null && san !== undefined,
     der: buf,
     node,
     publicKey,

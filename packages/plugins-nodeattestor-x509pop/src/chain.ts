@@ -1,5 +1,6 @@
 import type { Cert } from './cert.js';
 import { allowsCertSign } from './cert.js';
+import { checkNameConstraints } from './name-constraints.js';
 
 /** Why a chain could not be verified, worded as Go's crypto/x509 words it. */
 export class ChainError extends Error {
@@ -48,7 +49,8 @@ function name(c: Cert): string {
  * `now`; each parent must be a CA allowed to sign certificates (basicConstraints, keyCertSign) and
  * must have signed its child with a secure algorithm; path length constraints are honoured. Each
  * chain is leaf first, root last. A certificate with a critical extension Go does not handle never
- * verifies. Throws ChainError when there is none. Name constraints are not enforced.
+ * verifies. DNS, email, URI and IP name constraints of each CA apply to the SANs of every certificate
+ * below it. Throws ChainError when there is none.
  */
 export function verifyChains(leaf: Cert, intermediates: Cert[], roots: Cert[], now: Date): Cert[][] {
   const leafTime = checkTime(leaf, now);
@@ -82,6 +84,16 @@ export function verifyChains(leaf: Cert, intermediates: Cert[], roots: Cert[], n
         hint ??= { err: 'x509: too many intermediates for path length constraint', cert: candidate };
         return;
       }
+      if (candidate.nameConstraints) {
+        for (const c of chain) {
+          if (!c.hasSan) continue;
+          const ncErr = checkNameConstraints(c, candidate.nameConstraints);
+          if (ncErr) {
+            hint ??= { err: ncErr, cert: candidate };
+            return;
+          }
+        }
+      }
       const next = [...chain, candidate];
       if (isRoot) chains.push(next);
       else walk(next);
@@ -93,6 +105,7 @@ export function verifyChains(leaf: Cert, intermediates: Cert[], roots: Cert[], n
 
   if (chains.length > 0) return chains;
   let msg = 'x509: certificate signed by unknown authority';
-  if (hint) msg += ` (possibly because of "${hint.err}" while trying to verify candidate authority certificate "${name(hint.cert)}")`;
+  // Go formats both with %q, which JSON string quoting matches for printable text.
+  if (hint) msg += ` (possibly because of ${JSON.stringify(hint.err)} while trying to verify candidate authority certificate ${JSON.stringify(name(hint.cert))})`;
   throw new ChainError(msg);
 }

@@ -49,6 +49,7 @@ export interface IssueOpts {
   notAfter?: Date;
   uris?: string[];
   ips?: string[];
+  dns?: string[];
   serial?: string;
   extra?: x509.Extension[];
 }
@@ -68,6 +69,7 @@ export async function issue(o: IssueOpts, issuer?: Issued): Promise<Issued> {
   const names: x509.JsonGeneralName[] = [
     ...(o.uris ?? []).map((value) => ({ type: 'url' as const, value })),
     ...(o.ips ?? []).map((value) => ({ type: 'ip' as const, value })),
+    ...(o.dns ?? []).map((value) => ({ type: 'dns' as const, value })),
   ];
   if (names.length > 0) extensions.push(new x509.SubjectAlternativeNameExtension(names));
   extensions.push(...(o.extra ?? []));
