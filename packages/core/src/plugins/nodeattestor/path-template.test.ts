@@ -59,6 +59,10 @@ describe('agent path template: rendering', () => {
     assert.equal(render('a {{- /* a comment */ -}} b'), 'ab');
     assert.equal(render('{{ if and .Empty .PluginName }}x{{ else }}y{{ end }}'), 'y');
     assert.equal(render('{{ if not .Empty }}x{{ end }}'), 'x');
+    // and/or stop early, as in Go: the failing index is never evaluated.
+    assert.equal(render('{{ if and .Empty (index .DNSNames 9) }}x{{ else }}y{{ end }}'), 'y');
+    assert.equal(render('{{ or .PluginName (index .DNSNames 9) }}'), 'x509pop');
+    assert.equal(render('{{ or .Empty "fallback" }}'), 'fallback');
   });
 
   it('fails on a missing field or map key (missingkey=error)', () => {

@@ -68,6 +68,17 @@ class Exec {
   private command(cmd: Command, dot: unknown, piped: unknown[]): unknown {
     const [head, ...rest] = cmd;
     if (!head) throw new PathTemplateExecError('empty command');
+    if (head.kind === 'ident' && (head.name === 'and' || head.name === 'or')) {
+      // Go evaluates and/or lazily: stop at the first argument that decides the result.
+      const thunks = [...rest.map((a) => () => this.arg(a, dot)), ...piped.map((v) => () => v)];
+      if (thunks.length === 0) throw new PathTemplateExecError(`wrong number of args for ${head.name}: want at least 1 got 0`);
+      let v: unknown;
+      for (const t of thunks) {
+        v = t();
+        if (truth(v) !== (head.name === 'and')) return v;
+      }
+      return v;
+    }
     if (head.kind === 'ident') {
       const fn = templateFuncs[head.name]!;
       return fn(...rest.map((a) => this.arg(a, dot)), ...piped);
