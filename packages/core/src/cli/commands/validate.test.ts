@@ -49,8 +49,21 @@ plugins {
 }
 `;
 
+// SPIRE built-ins this server does not have (and no open issue asks for), so the test keeps
+// meaning the same thing as plugins land.
+const NOT_BUILT = `server {
+  trust_domain = "example.org"
+  data_dir = "./.data"
+}
+plugins {
+  KeyManager "azure_key_vault" { plugin_data { key_identifier_value = "x" } }
+  NodeAttestor "tpm_devid" {}
+  Notifier "gcs_bundle" {}
+}
+`;
+
 test('a valid config whose plugins are not built yet: every plugin named, exit 1', async () => {
-  const dir = tempConfig(VALID);
+  const dir = tempConfig(NOT_BUILT);
   const { io, out, err } = fakeIo(dir);
   const code = await validateCommand.run(['-config', 'server.conf'], io);
   assert.equal(code, 1);
@@ -59,16 +72,17 @@ test('a valid config whose plugins are not built yet: every plugin named, exit 1
   assert.equal(lines[0], 'SPIRE server configuration file is invalid.');
   assert.equal(lines[1], 'Validation errors:');
   for (const [type, name] of [
-    ['DataStore', 'sql'],
-    ['KeyManager', 'disk'],
-    ['NodeAttestor', 'join_token'],
+    ['KeyManager', 'azure_key_vault'],
+    ['NodeAttestor', 'tpm_devid'],
+    ['Notifier', 'gcs_bundle'],
   ]) {
     assert.ok(
       lines.includes(`\tplugin ${type} "${name}" is not built yet in this server; remove it from the config or use an external plugin_cmd`),
       `${type} "${name}" missing from:\n${err()}`,
     );
   }
-  assert.equal(lines.at(-2), 'Error: SPIRE server configuration file is invalid: 3 problems');
+  assert.ok(lines.includes('\tplugin type "DataStore" constraint not satisfied: expected exactly 1 but got 0'), err());
+  assert.equal(lines.at(-2), 'Error: SPIRE server configuration file is invalid: 4 problems');
   assert.equal(lines.at(-1), '');
 });
 
