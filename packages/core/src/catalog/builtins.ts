@@ -33,8 +33,8 @@ function builtin(type: PluginType, name: string, pkg?: string, exportName?: stri
 export const BUILTINS: readonly BuiltinEntry[] = [
   builtin('DataStore', 'sql'),
 
-  builtin('KeyManager', 'disk'),
-  builtin('KeyManager', 'memory'),
+  builtin('KeyManager', 'disk', '@spire-ts/plugins-keymanager-disk', 'diskKeyManager'),
+  builtin('KeyManager', 'memory', '@spire-ts/plugins-keymanager-memory', 'memoryKeyManager'),
   builtin('KeyManager', 'aws_kms'),
   builtin('KeyManager', 'gcp_kms'),
   builtin('KeyManager', 'azure_key_vault'),

@@ -1,1 +1,1 @@
-export {};
+export { runKeyManagerContract } from '../plugins/keymanager/contract-suite.js';
