@@ -1,0 +1,8 @@
+export * from './certificate.js';
+export * from './csr.js';
+export * from './csr-builder.js';
+export * from './name.js';
+export * from './oids.js';
+export * from './spki.js';
+export * from './svid-template.js';
+export { extension } from './extensions.js';
