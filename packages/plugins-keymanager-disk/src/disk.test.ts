@@ -42,8 +42,8 @@ describe('disk KeyManager config', () => {
     assert.deepEqual(diskKeyManager.parseConfig({ keys_path: 7 }, core('/data')).problems, ['keys_path must be a string']);
   });
 
-  it('resolves a relative keys_path against data_dir', () => {
-    assert.equal(diskKeyManager.parseConfig({ keys_path: 'keys.json' }, core('/data')).config?.keysPath, '/data/keys.json');
+  it('keeps a relative keys_path as given (relative to the working directory, as SPIRE)', () => {
+    assert.equal(diskKeyManager.parseConfig({ keys_path: 'keys.json' }, core('/data')).config?.keysPath, 'keys.json');
   });
 });
 

@@ -1,10 +1,9 @@
-import { isAbsolute, resolve } from 'node:path';
 import { ConfigReader, defineKeyManager, InProcessKeyManager } from '@spire-ts/core';
 import { loadKeysFile, writeKeysFile } from './keys-file.js';
 
 /** Options of KeyManager "disk". */
 export interface DiskKeyManagerConfig {
-  /** Absolute path of the keys file (relative paths are taken from the server's data_dir). */
+  /** Path of the keys file; a relative path is taken from the working directory, as SPIRE does. */
   keysPath: string;
 }
 
@@ -15,11 +14,11 @@ export interface DiskKeyManagerConfig {
  */
 export const diskKeyManager = defineKeyManager<DiskKeyManagerConfig>({
   name: 'disk',
-  parseConfig: (raw, core) => {
+  parseConfig: (raw) => {
     const r = new ConfigReader(raw);
     const keysPath = r.string('keys_path', { required: true });
     if (keysPath === '') r.problem('keys_path is required');
-    return r.result({ keysPath: keysPath && !isAbsolute(keysPath) ? resolve(core.dataDir, keysPath) : (keysPath ?? '') });
+    return r.result({ keysPath: keysPath ?? '' });
   },
   create: async ({ config }) => {
     const entries = await loadKeysFile(config.keysPath);

@@ -30,7 +30,7 @@ export interface X509CA {
 }
 
 /** The active JWT signing key. */
-export interface JWTKey {
+export interface JWTSigningKey {
   signer: CASigner;
   kid: string;
   /** Unix milliseconds. */
@@ -96,7 +96,7 @@ function b64url(s: string | Uint8Array): string {
  */
 export class ServerCA {
   private x509CA?: X509CA;
-  private jwtKey?: JWTKey;
+  private jwtKey?: JWTSigningKey;
   private readonly composers: CredentialComposer[];
   private readonly serverId: string;
 
@@ -114,10 +114,10 @@ export class ServerCA {
     return this.x509CA;
   }
   /** Sets the active JWT key (called by the manager on activation). */
-  setJWTKey(k: JWTKey | undefined): void {
+  setJWTKey(k: JWTSigningKey | undefined): void {
     this.jwtKey = k;
   }
-  getJWTKey(): JWTKey | undefined {
+  getJWTKey(): JWTSigningKey | undefined {
     return this.jwtKey;
   }
 

@@ -51,7 +51,7 @@ export const BUILTINS: readonly BuiltinEntry[] = [
   builtin('NodeAttestor', 'tpm_devid'),
   builtin('NodeAttestor', 'http_challenge'),
 
-  builtin('UpstreamAuthority', 'disk'),
+  builtin('UpstreamAuthority', 'disk', '@spire-ts/plugins-upstreamauthority-disk', 'diskUpstreamAuthority'),
   builtin('UpstreamAuthority', 'aws_pca'),
   builtin('UpstreamAuthority', 'awssecret'),
   builtin('UpstreamAuthority', 'gcp_cas'),
@@ -68,7 +68,7 @@ export const BUILTINS: readonly BuiltinEntry[] = [
   builtin('BundlePublisher', 'azure_blob'),
   builtin('BundlePublisher', 'k8s_configmap'),
 
-  builtin('CredentialComposer', 'uniqueid'),
+  builtin('CredentialComposer', 'uniqueid', '@spire-ts/plugins-credentialcomposer-uniqueid', 'uniqueidCredentialComposer'),
 ];
 
 /** The built-in of this type and name, if SPIRE has one. */

@@ -13,7 +13,7 @@ import type { CADataStore } from '../ca-datastore.js';
 import type { Clock } from '../clock.js';
 import { CAErrors } from '../errors.js';
 import type { SigningPool } from '../pool/signing-pool.js';
-import type { ServerCA, X509CA, JWTKey } from '../server-ca.js';
+import type { ServerCA, X509CA, JWTSigningKey } from '../server-ca.js';
 import { signerFor, type CASigner } from '../signer.js';
 import { buildCACSR, DEFAULT_CA_TTL_MS, selfSignX509CA } from '../x509-ca-builder.js';
 import { hex, readCertificate, type CertInfo } from '../x509/certificate.js';
@@ -416,7 +416,7 @@ export class CAManager {
     const notAfter = now + this.caTtlMs;
     await this.c.keyManager.generateKey(slot.kmKeyId, this.jwtKeyType);
     const signer = await signerFor(this.c.keyManager, slot.kmKeyId, this.c.pool);
-    const jwtKey: JWTKey = { signer, kid: newKid(), notAfter };
+    const jwtKey: JWTSigningKey = { signer, kid: newKid(), notAfter };
     await this.publishJWTKey(jwtKey);
     slot.issuedAt = now;
     slot.jwtKey = jwtKey;
@@ -431,7 +431,7 @@ export class CAManager {
     this.log().info({ slot: slot.id, local_authority_id: jwtKey.kid, expiration: new Date(notAfter).toISOString() }, 'JWT key prepared');
   }
 
-  private async publishJWTKey(k: JWTKey): Promise<void> {
+  private async publishJWTKey(k: JWTSigningKey): Promise<void> {
     const key = { pkixBytes: k.signer.publicKey, kid: k.kid, notAfter: sec(k.notAfter), taintedKey: false };
     const ua = this.c.upstreamAuthority;
     if (ua) {

@@ -1,4 +1,4 @@
-import type { X509CA, JWTKey } from '../server-ca.js';
+import type { X509CA, JWTSigningKey } from '../server-ca.js';
 import type { AuthorityStatus } from './journal-codec.js';
 
 const DAY = 24 * 60 * 60 * 1000;
@@ -57,7 +57,7 @@ export class X509CASlot {
 /** A slot of the JWT key rotation. */
 export class JWTKeySlot {
   issuedAt = 0;
-  jwtKey?: JWTKey;
+  jwtKey?: JWTSigningKey;
   status: AuthorityStatus = 'UNKNOWN';
   authorityId = '';
   notAfter = 0;

@@ -4,6 +4,10 @@ import { OID } from './oids.js';
 
 /** A parsed PKCS#10 certificate request. */
 export interface ParsedCsr {
+  /** DER Name of the subject, byte for byte. */
+  subject: Uint8Array;
+  /** URI SANs from the extensionRequest attribute. */
+  uris: string[];
   /** DER SubjectPublicKeyInfo. */
   spki: Uint8Array;
   /** The signed CertificationRequestInfo. */
@@ -28,11 +32,30 @@ export function parseCsr(der: Uint8Array): ParsedCsr {
   const [info, alg, sig] = children(outer.content);
   if (!info || !alg || !sig || info.tag !== 0x30 || sig.tag !== 0x03) throw new Error('malformed certificate request');
   const infoParts = children(info.content);
+  const subject = infoParts[1];
   const spki = infoParts[2];
-  if (!spki || spki.tag !== 0x30) throw new Error('malformed certificate request');
+  if (!subject || subject.tag !== 0x30 || !spki || spki.tag !== 0x30) throw new Error('malformed certificate request');
+  const uris: string[] = [];
+  const attrs = infoParts[3];
+  if (attrs && attrs.tag === 0xa0) {
+    for (const a of children(attrs.content)) {
+      const [type, values] = children(a.content);
+      if (!type || !values || decodeOid(type.content) !== OID.extensionRequest) continue;
+      for (const exts of children(values.content)) {
+        for (const ext of children(exts.content)) {
+          const parts = children(ext.content);
+          if (decodeOid(parts[0]!.content) !== OID.subjectAltName) continue;
+          const san = readTlv(parts[parts.length - 1]!.content);
+          for (const gn of children(san.content)) if (gn.tag === 0x86) uris.push(new TextDecoder().decode(gn.content));
+        }
+      }
+    }
+  }
   const algOid = children(alg.content)[0];
   if (!algOid || algOid.tag !== 0x06) throw new Error('malformed certificate request');
   return {
+    subject: subject.raw,
+    uris,
     spki: spki.raw,
     info: info.raw,
     signatureAlgorithm: decodeOid(algOid.content),

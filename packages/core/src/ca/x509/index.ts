@@ -5,4 +5,5 @@ export * from './name.js';
 export * from './oids.js';
 export * from './spki.js';
 export * from './svid-template.js';
-export { extension } from './extensions.js';
+export * from './extensions.js';
+export * as der from './der.js';
