@@ -37,10 +37,10 @@ export class UniqueIdComposer implements CredentialComposer {
   async composeServerX509SVID(a: X509SVIDAttributes): Promise<X509SVIDAttributes> {
     return a;
   }
-  async composeAgentX509SVID(a: X509SVIDAttributes): Promise<X509SVIDAttributes> {
+  async composeAgentX509SVID(a: X509SVIDAttributes, _spiffeId?: string, _publicKey?: Uint8Array): Promise<X509SVIDAttributes> {
     return a;
   }
-  async composeWorkloadX509SVID(a: X509SVIDAttributes, spiffeId: string): Promise<X509SVIDAttributes> {
+  async composeWorkloadX509SVID(a: X509SVIDAttributes, spiffeId: string, _publicKey?: Uint8Array): Promise<X509SVIDAttributes> {
     const attr = uniqueIdAttribute(spiffeId);
     const extraNames = a.subject.extraNames.filter((e) => e.oid !== attr.oid);
     const at = a.subject.extraNames.findIndex((e) => e.oid === attr.oid);
