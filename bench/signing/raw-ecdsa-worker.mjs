@@ -4,6 +4,7 @@
 //   mode "fresh": every verification first imports a different public key from its coordinates,
 //                 as verifying a CSR from a new workload key must.
 import { parentPort, workerData } from 'node:worker_threads';
+import { performance } from 'node:perf_hooks';
 import { createPrivateKey, createPublicKey, generateKeyPairSync, sign, verify } from 'node:crypto';
 
 const { pkcs8, durationMs, mode } = workerData;

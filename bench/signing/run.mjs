@@ -9,6 +9,7 @@
 //
 // Build first: bash scripts/pnpm.sh exec tsc -b
 import { Worker } from 'node:worker_threads';
+import { performance } from 'node:perf_hooks';
 import { availableParallelism } from 'node:os';
 import { createSign, generateKeyPairSync } from 'node:crypto';
 import {
