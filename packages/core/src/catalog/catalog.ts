@@ -6,7 +6,7 @@ import type { HostServices } from '../plugins/host-services.js';
 import { checkCount } from '../plugins/count-rule.js';
 import { PLUGIN_TYPE_INFO } from '../plugins/registry.js';
 import { PLUGIN_TYPES, isPluginType, type PluginType } from '../plugins/types.js';
-import { builtinNames, findBuiltin } from './builtins.js';
+import { BUILTINS, type BuiltinEntry } from './builtins.js';
 import type { PluginConfig } from './plugin-config.js';
 import { withPluginPrefix } from './plugin-prefix.js';
 
@@ -35,6 +35,8 @@ export interface CatalogOptions {
   log: Logger;
   host: HostServices;
   externalLoader?: ExternalLoader;
+  /** The built-ins to resolve names against; defaults to BUILTINS. Tests pass fakes here. */
+  builtins?: readonly BuiltinEntry[];
 }
 
 /**
@@ -47,6 +49,7 @@ export interface CatalogOptions {
 export async function validatePlugins(
   configs: readonly PluginConfig[],
   core: CoreConfig,
+  builtins: readonly BuiltinEntry[] = BUILTINS,
 ): Promise<{ problems: string[]; resolved: ResolvedPlugin[] }> {
   const problems: string[] = [];
   const resolved: ResolvedPlugin[] = [];
@@ -72,9 +75,10 @@ export async function validatePlugins(
       if (cfg.type === 'DataStore') problems.push(KernelErrors.dataStoreMustBeBuiltin().message);
       continue;
     }
-    const entry = findBuiltin(cfg.type, cfg.name);
+    const entry = builtins.find((b) => b.type === cfg.type && b.name === cfg.name);
     if (!entry) {
-      problems.push(KernelErrors.unknownBuiltin(cfg.type, cfg.name, builtinNames(cfg.type)).message);
+      const names = builtins.filter((b) => b.type === cfg.type).map((b) => b.name);
+      problems.push(KernelErrors.unknownBuiltin(cfg.type, cfg.name, names).message);
       continue;
     }
     if (!entry.load) {
@@ -127,7 +131,7 @@ export class Catalog {
       const e = externals[0]!;
       throw KernelErrors.externalNotSupported(e.type, e.name);
     }
-    const { problems, resolved } = await validatePlugins(configs, opts.core);
+    const { problems, resolved } = await validatePlugins(configs, opts.core, opts.builtins);
     if (problems.length > 0) throw new SpireError(Code.INVALID_ARGUMENT, problems.join('\n'));
 
     try {

@@ -76,6 +76,11 @@ export class ExternalPlugin {
     private readonly socketDir: string,
   ) {}
 
+  /** True once close() has begun. */
+  get stopping(): boolean {
+    return this.closing;
+  }
+
   /** True while the process runs and the plugin is not closed. */
   get alive(): boolean {
     return this.proc.exit === undefined && !this.closing;
@@ -328,7 +333,7 @@ export class ExternalPlugin {
     for (const c of this.clients.values()) c.close();
     this.clients.clear();
     if (!(await this.proc.waitExit(Math.min(2000, opts.stopTimeoutMs)))) {
-      opts.log.warn({ pid: this.proc.pid }, 'Plugin failed to exit gracefully; killing it');
+      opts.log.warn({ plugin_pid: this.proc.pid }, 'Plugin failed to exit gracefully; killing it');
       await this.proc.kill();
     }
     await this.hostServer?.stop();

@@ -67,8 +67,8 @@ export class ExternalPlugins {
         });
         this.plugins.add(plugin);
         plugin.proc.onExit(() => {
-          if (!plugin.alive && ESSENTIAL.has(cfg.type) && this.plugins.has(plugin)) {
-            log.error({ pid: plugin.proc.pid }, 'Essential plugin is gone; the server is not ready');
+          if (!plugin.stopping && ESSENTIAL.has(cfg.type) && this.plugins.has(plugin)) {
+            log.error({ plugin_pid: plugin.proc.pid }, 'Essential plugin is gone; the server is not ready');
           }
         });
         let adapter: { close: () => Promise<void> };

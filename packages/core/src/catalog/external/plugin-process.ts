@@ -156,7 +156,7 @@ export class PluginProcess {
     try {
       const line = await Promise.race([firstLine, timeout, exitedFirst, spawnError]);
       const handshake = parseHandshakeLine(line);
-      opts.log.debug({ pid: proc.pid, network: handshake.network, address: handshake.address }, 'Plugin handshake received');
+      opts.log.debug({ plugin_pid: proc.pid, network: handshake.network, address: handshake.address }, 'Plugin handshake received');
       return { proc, handshake };
     } catch (err) {
       await proc.kill();
@@ -170,8 +170,8 @@ export class PluginProcess {
   /** Logs the process's end at error level unless `expected`. */
   logExit(expected: () => boolean): void {
     this.onExit((how) => {
-      if (expected()) this.log.debug({ pid: this.pid, how }, 'Plugin process exited');
-      else this.log.error({ pid: this.pid, how }, 'Plugin process exited unexpectedly');
+      if (expected()) this.log.debug({ plugin_pid: this.pid, how }, 'Plugin process exited');
+      else this.log.error({ plugin_pid: this.pid, how }, 'Plugin process exited unexpectedly');
     });
   }
 }
