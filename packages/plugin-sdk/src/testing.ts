@@ -62,7 +62,11 @@ function unavailableDataStore(): DataStore {
   });
 }
 
-const FILLERS: readonly BuiltinEntry[] = [
+/**
+ * Stand-in built-ins for tests that load plugins through `Catalog.load`: a DataStore `sql` and a
+ * KeyManager `test_filler`, each answering UNIMPLEMENTED. Pass as CatalogOptions.builtins.
+ */
+export const TEST_BUILTINS: readonly BuiltinEntry[] = [
   {
     type: 'DataStore',
     name: 'sql',
@@ -125,7 +129,7 @@ export async function loadPluginForTest<T = unknown>(opts: LoadPluginForTestOpti
     log: opts.log ?? silentLogger(),
     host: opts.host ?? {},
     externalLoader: externals.loader,
-    builtins: FILLERS,
+    builtins: TEST_BUILTINS,
   });
   const info = PLUGIN_TYPE_INFO[opts.type];
   const value = bound.get(info.token);
