@@ -4,7 +4,6 @@ import type { PluginType } from '../../plugins/types.js';
 import type { ExternalLoader } from '../catalog.js';
 import type { PluginConfig } from '../plugin-config.js';
 import { adapterFor } from './adapters/index.js';
-import { normalizeChecksum } from './checksum.js';
 import { ExternalPlugin } from './external-plugin.js';
 
 /** Tunables of external plugin loading. */
@@ -45,8 +44,6 @@ export class ExternalPlugins {
   readonly loader: ExternalLoader = (cfg, log) => Promise.resolve(this.descriptor(cfg, log));
 
   private descriptor(cfg: PluginConfig & { type: PluginType }, log: Logger): AnyPluginDescriptor {
-    // Shape errors in plugin_checksum are reported before anything runs.
-    if (cfg.pluginChecksum) normalizeChecksum(cfg.pluginChecksum);
     return {
       type: cfg.type,
       name: cfg.name,
