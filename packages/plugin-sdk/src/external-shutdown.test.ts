@@ -1,0 +1,92 @@
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { describe, it } from 'node:test';
+import type { DependencyContainer } from 'tsyringe';
+import { Catalog, Code, TrustDomain, type PluginConfig } from './index.js';
+import { ExternalPlugins } from '@spire-ts/core/external';
+import { captureLog, eventually, processGone } from './test-support/capture-log.js';
+import { testPluginPath } from './test-plugins/paths.js';
+import { TEST_BUILTINS } from './testing.js';
+
+const sha = (p: string) => createHash('sha256').update(readFileSync(p)).digest('hex');
+
+function external(type: string, name: string, plugin: string, dataText = ''): PluginConfig {
+  const path = testPluginPath(plugin);
+  return { type, name, enabled: true, data: {}, dataText, pluginCmd: path, pluginChecksum: sha(path) };
+}
+
+const datastore: PluginConfig = { type: 'DataStore', name: 'sql', enabled: true, data: {}, dataText: '' };
+
+const noContainer = { register: () => noContainer } as unknown as DependencyContainer;
+
+function pidsFrom(records: Record<string, unknown>[]): number[] {
+  return records.filter((r) => r.msg === 'Plugin handshake received').map((r) => Number(r.plugin_pid));
+}
+
+async function load(configs: PluginConfig[], log: ReturnType<typeof captureLog>['log'], externals = new ExternalPlugins({ startTimeoutMs: 10_000 })) {
+  return Catalog.load(configs, noContainer, {
+    core: { trustDomain: TrustDomain.parse('example.org'), dataDir: process.cwd() },
+    log,
+    host: {},
+    externalLoader: externals.loader,
+    builtins: TEST_BUILTINS,
+  });
+}
+
+describe('plugin processes on shutdown', () => {
+  it('stops every plugin process when the catalog closes', async () => {
+    const { log, records } = captureLog();
+    const catalog = await load(
+      [
+        datastore,
+        external('KeyManager', 'km', 'keymanager-plugin'),
+        external('NodeAttestor', 'na', 'nodeattestor-plugin', 'shared_secret = "x"'),
+        external('Notifier', 'probe', 'notifier-plugin', 'path = "/dev/null"'),
+      ],
+      log,
+    );
+    const pids = pidsFrom(records);
+    assert.equal(pids.length, 3);
+    for (const pid of pids) assert.equal(processGone(pid), false);
+    await catalog.close();
+    for (const pid of pids) assert.ok(processGone(pid), `plugin process ${pid} outlived the catalog`);
+    // Stopped through the controller, not killed.
+    assert.equal(records.filter((r) => r.msg === 'Plugin failed to exit gracefully; killing it').length, 0);
+    assert.equal(records.filter((r) => r.msg === 'Plugin process exited unexpectedly').length, 0);
+  });
+
+  it('leaves no process behind when loading fails halfway', async () => {
+    const { log, records } = captureLog();
+    await assert.rejects(
+      load(
+        [
+          datastore,
+          external('KeyManager', 'km', 'keymanager-plugin'),
+          external('NodeAttestor', 'good', 'nodeattestor-plugin', 'shared_secret = "x"'),
+          // Loads after "good" (same type, config order) and fails in Configure.
+          external('NodeAttestor', 'bad', 'nodeattestor-plugin', ''),
+        ],
+        log,
+      ),
+      { code: Code.INVALID_ARGUMENT, message: 'nodeattestor(bad): invalid configuration: shared_secret is required' },
+    );
+    const pids = pidsFrom(records);
+    assert.equal(pids.length, 3);
+    assert.ok(await eventually(() => pids.every(processGone), 1000), `left running: ${pids.filter((p) => !processGone(p)).join(', ')}`);
+  });
+
+  it('kills a plugin that ignores the shutdown request', async () => {
+    const { log, records } = captureLog();
+    const externals = new ExternalPlugins({ startTimeoutMs: 10_000, stopTimeoutMs: 300 });
+    const catalog = await load([datastore, external('KeyManager', 'km', 'keymanager-plugin')], log, externals);
+    const [pid] = pidsFrom(records);
+    // Stop the plugin's event loop so it cannot answer Deinit or Shutdown.
+    process.kill(pid!, 'SIGSTOP');
+    const started = Date.now();
+    await catalog.close();
+    assert.ok(processGone(pid!));
+    assert.ok(Date.now() - started < 3000);
+    assert.equal(records.find((r) => r.msg === 'Plugin failed to exit gracefully; killing it')?.level, 40);
+  });
+});
