@@ -53,6 +53,14 @@ describe('plugin_checksum', () => {
       assert.equal(warn?.level, 40);
       assert.equal(warn?.plugin_name, 'ext');
       assert.equal((await loaded.plugin.generateKey('k', 'ec-p256')).id, 'k');
+      // The plugin's own log line (hclog JSON on its stderr) lands in the server log with its
+      // level and fields, under the plugin's type and name.
+      const own = records.find((r) => r.msg === 'Memory test key manager configured');
+      assert.equal(own?.level, 30);
+      assert.equal(own?.plugin_type, 'KeyManager');
+      assert.equal(own?.plugin_name, 'ext');
+      assert.equal(own?.subsystem_name, 'catalog');
+      assert.equal(own?.crash_on_key_id, '');
     } finally {
       await loaded.close();
     }

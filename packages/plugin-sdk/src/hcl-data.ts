@@ -20,9 +20,8 @@ export function decodePluginData(text: string): PluginData {
       // not JSON: HCL below
     }
   }
-  const p = new Parser(text);
-  const out = p.body(undefined);
-  return out;
+  // SPIRE prints a plugin_data block with its braces (`{\n  key = "v"\n}`); accept both forms.
+  return new Parser(text).document();
 }
 
 class Parser {
@@ -56,6 +55,17 @@ class Parser {
         return;
       }
     }
+  }
+
+  /** The whole input: object members, or one `{ ... }` object. */
+  document(): PluginData {
+    this.skip();
+    if (this.s[this.i] !== '{') return this.body(undefined);
+    this.i++;
+    const out = this.body('}');
+    this.skip();
+    if (this.i < this.s.length) this.fail(`unexpected "${this.s[this.i]}" after the closing brace`);
+    return out;
   }
 
   /** Object members until `close` (or the end of input when undefined). */
