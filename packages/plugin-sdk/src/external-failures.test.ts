@@ -55,6 +55,7 @@ describe('plugin_checksum', () => {
       assert.equal((await loaded.plugin.generateKey('k', 'ec-p256')).id, 'k');
       // The plugin's own log line (hclog JSON on its stderr) lands in the server log with its
       // level and fields, under the plugin's type and name.
+      assert.ok(await eventually(() => records.some((r) => r.msg === 'Memory test key manager configured')));
       const own = records.find((r) => r.msg === 'Memory test key manager configured');
       assert.equal(own?.level, 30);
       assert.equal(own?.plugin_type, 'KeyManager');

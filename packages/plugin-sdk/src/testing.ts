@@ -144,3 +144,31 @@ export async function loadPluginForTest<T = unknown>(opts: LoadPluginForTestOpti
     },
   };
 }
+
+/**
+ * Writes an executable plugin file that serves `exportName` of `moduleUrl` (a `file:` URL or a
+ * package specifier resolvable from the SDK) with `serve()`, and returns its path. This is how a
+ * built-in plugin's contract suite runs the same descriptor served externally:
+ *
+ * ```ts
+ * const path = await writePluginExecutable(import.meta.resolve('./index.js'), 'diskKeyManager', dir);
+ * const loaded = await loadPluginForTest<KeyManager>({ type: 'KeyManager', path, data: '...' });
+ * ```
+ *
+ * Calling it twice writes a second file. Throws when `dir` is not writable.
+ */
+export async function writePluginExecutable(moduleUrl: string, exportName: string, dir: string): Promise<string> {
+  const { writeFile, chmod } = await import('node:fs/promises');
+  const { join } = await import('node:path');
+  const sdk = new URL('./index.js', import.meta.url).href;
+  const path = join(dir, `plugin-${exportName}-${process.pid}-${Math.random().toString(16).slice(2, 10)}.mjs`);
+  await writeFile(
+    path,
+    `#!/usr/bin/env node\n` +
+      `import { serve } from ${JSON.stringify(sdk)};\n` +
+      `import { ${exportName} as descriptor } from ${JSON.stringify(moduleUrl)};\n` +
+      `await serve(descriptor);\n`,
+  );
+  await chmod(path, 0o755);
+  return path;
+}

@@ -8,7 +8,6 @@ import {
   type Client,
   type ClientDuplexStream,
   type ClientReadableStream,
-  type ClientWritableStream,
 } from '@grpc/grpc-js';
 import { Code, SpireError } from '../../errors.js';
 import type { Logger } from '../../log/logger.js';
