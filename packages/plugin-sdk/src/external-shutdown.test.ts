@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { describe, it } from 'node:test';
 import type { DependencyContainer } from 'tsyringe';
 import { Catalog, Code, TrustDomain, type PluginConfig } from './index.js';
@@ -88,5 +90,15 @@ describe('plugin processes on shutdown', () => {
     assert.ok(processGone(pid!));
     assert.ok(Date.now() - started < 3000);
     assert.equal(records.find((r) => r.msg === 'Plugin failed to exit gracefully; killing it')?.level, 40);
+  });
+
+  it('leaves no plugin behind when the server itself is killed with SIGKILL', async () => {
+    const host = fileURLToPath(new URL('./test-plugins/server-killed-host.js', import.meta.url));
+    const out = await new Promise<string>((resolve) => {
+      execFile(process.execPath, [host], (_err, stdout) => resolve(stdout));
+    });
+    const pid = Number(out.trim());
+    assert.ok(pid > 0, `no plugin PID printed: ${JSON.stringify(out)}`);
+    assert.ok(await eventually(() => processGone(pid), 3000), `plugin ${pid} outlived its killed server`);
   });
 });

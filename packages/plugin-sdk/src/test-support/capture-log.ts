@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import type { Logger } from '../index.js';
@@ -15,13 +16,20 @@ export function captureLog(): { log: Logger; records: Record<string, unknown>[];
   return { log, records, find: (msg) => records.find((r) => r.msg === msg) };
 }
 
-/** True when no process with this ID exists any more. */
+/**
+ * True when no process with this ID runs any more. A zombie counts as gone: a plugin orphaned
+ * to a PID 1 that does not reap (as in some containers) stays a zombie after it died.
+ */
 export function processGone(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return false;
   } catch (err) {
     return (err as NodeJS.ErrnoException).code === 'ESRCH';
+  }
+  try {
+    return /^State:\s+Z/m.test(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  } catch {
+    return true;
   }
 }
 

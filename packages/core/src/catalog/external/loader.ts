@@ -54,6 +54,7 @@ export class ExternalPlugins {
           type: cfg.type,
           name: cfg.name,
           path: cfg.pluginCmd ?? '',
+          args: cfg.pluginArgs ?? [],
           checksum: cfg.pluginChecksum,
           dataText: deps.config ?? '',
           trustDomain: deps.trustDomain.name,

@@ -1,4 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { constants, existsSync } from 'node:fs';
+import { access } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import type { Logger } from '../../log/logger.js';
 import { ExternalErrors } from './errors.js';
@@ -36,6 +38,19 @@ export interface SpawnOptions {
   log: Logger;
   /** How long to wait for the handshake line. */
   startTimeoutMs: number;
+}
+
+const SETPRIV = '/usr/bin/setpriv';
+let setprivAvailable: boolean | undefined;
+
+/**
+ * The command that runs the plugin. Where util-linux's setpriv exists, the plugin is exec'd
+ * through it with a parent-death signal of SIGKILL (what SPIRE sets with Pdeathsig), so that a
+ * plugin cannot outlive a server that was killed outright; the PID is the plugin's own.
+ */
+function launcher(path: string, args: readonly string[]): [string, string[]] {
+  setprivAvailable ??= process.platform === 'linux' && existsSync(SETPRIV);
+  return setprivAvailable ? [SETPRIV, ['--pdeathsig', 'KILL', '--', path, ...args]] : [path, [...args]];
 }
 
 /**
@@ -113,9 +128,15 @@ export class PluginProcess {
    */
   static async start(opts: SpawnOptions): Promise<{ proc: PluginProcess; handshake: Handshake }> {
     installExitHook();
-    let child: ChildProcess;
     try {
-      child = spawn(opts.path, [...(opts.args ?? [])], {
+      await access(opts.path, constants.X_OK);
+    } catch (err) {
+      throw ExternalErrors.spawnFailed(opts.path, err);
+    }
+    let child: ChildProcess;
+    const [cmd, argv] = launcher(opts.path, opts.args ?? []);
+    try {
+      child = spawn(cmd, argv, {
         env: { ...process.env, ...opts.env },
         stdio: ['ignore', 'pipe', 'pipe'],
       });
