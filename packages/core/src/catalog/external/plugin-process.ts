@@ -147,7 +147,10 @@ export class PluginProcess {
       child.once('error', (err) => reject(ExternalErrors.spawnFailed(opts.path, err)));
     });
     spawnError.catch(() => undefined);
-    if (child.pid !== undefined) live.add(child);
+    if (child.pid !== undefined) {
+      live.add(child);
+      opts.log.debug({ plugin_pid: child.pid, path: opts.path, args: opts.args ?? [] }, 'Plugin process started');
+    }
     const proc = new PluginProcess(child, opts.log);
 
     const stderr = new StderrForwarder(opts.log);
