@@ -88,6 +88,23 @@ describe('a plugin that never completes the handshake', () => {
   });
 });
 
+describe('a plugin that handshakes but never serves', () => {
+  it('times out on the health check with a clear error and is killed', async () => {
+    const { log, records } = captureLog();
+    await assert.rejects(
+      loadPluginForTest({ type: 'KeyManager', name: 'ext', path: testPluginPath('dead-socket-plugin'), startTimeoutMs: 2000, log }),
+      (err: { code: number; message: string }) => {
+        assert.equal(err.code, Code.DEADLINE_EXCEEDED);
+        assert.match(err.message, /^keymanager\(ext\): failed to launch plugin: no answer to the health check within 2000ms after the handshake \(.*ENOENT/);
+        return true;
+      },
+    );
+    const pid = Number(records.find((r) => r.msg === 'Plugin process started')?.plugin_pid);
+    assert.ok(pid > 0);
+    assert.ok(await eventually(() => processGone(pid)), `plugin process ${pid} is still running`);
+  });
+});
+
 describe('a plugin that exits before the handshake', () => {
   it('fails loading with its exit status and logs its panic line as an error', async () => {
     const { log, records } = captureLog();

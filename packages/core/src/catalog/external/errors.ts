@@ -27,6 +27,11 @@ export const ExternalErrors = {
     spireError(Code.UNAVAILABLE, `failed to launch plugin: plugin exited before we could connect (${how})`),
   badHandshake: (line: string, detail: string) =>
     spireError(Code.FAILED_PRECONDITION, `failed to launch plugin: ${detail}; handshake line was ${JSON.stringify(line)}`),
+  noAnswer: (step: string, ms: number, detail?: string) =>
+    spireError(
+      Code.DEADLINE_EXCEEDED,
+      `failed to launch plugin: no answer to ${step} within ${ms}ms after the handshake${detail ? ` (${detail})` : ''}`,
+    ),
   notRunning: (how: string) => spireError(Code.UNAVAILABLE, `plugin process is not running (${how})`),
   unavailable: (detail: string) => spireError(Code.UNAVAILABLE, `plugin is unavailable: ${detail}`),
   noPluginInterface: (names: readonly string[]) =>

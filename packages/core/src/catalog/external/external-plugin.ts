@@ -146,6 +146,9 @@ export class ExternalPlugin {
       await this.rawUnary('health', 'Check', { service: 'plugin' }, { deadline: this.deadline(opts.startTimeoutMs), waitForReady: true });
     } catch (err) {
       const e = fromGrpcError(err);
+      if ((e.code === Code.DEADLINE_EXCEEDED || e.code === Code.UNAVAILABLE) && this.proc.exit === undefined) {
+        throw ExternalErrors.noAnswer('the health check', opts.startTimeoutMs, e.message);
+      }
       if (e.code !== Code.UNIMPLEMENTED) throw this.mapError(err, 'health check');
     }
 
@@ -158,6 +161,9 @@ export class ExternalPlugin {
       { hostServiceNames: [...HOST_SERVICE_NAMES] },
       { deadline: this.deadline(opts.startTimeoutMs) },
     ).catch((err: unknown) => {
+      if (fromGrpcError(err).code === Code.DEADLINE_EXCEEDED && this.proc.exit === undefined) {
+        throw ExternalErrors.noAnswer('Init', opts.startTimeoutMs);
+      }
       throw this.mapError(err, 'Init');
     })) as { pluginServiceNames?: string[] };
     this.serviceNames = [...(init.pluginServiceNames ?? [])];
