@@ -5,14 +5,21 @@ import { loadPackageDefinition, type GrpcObject, type ServiceDefinition } from '
 import { loadSync, type Options } from '@grpc/proto-loader';
 
 /**
- * The package's proto directory. It is read at run time (tsc does not copy it), so it is found
- * from this module's own URL: `dist/catalog/external/` or `src/catalog/external/` are both three
- * levels below the package root.
+ * The directory holding the .proto files. They are read at run time (tsc does not copy them), so
+ * they are looked for, in order: in `$SPIRE_TS_PROTO_DIR`; in this package (found from this
+ * module's URL: `dist/catalog/external/` and `src/catalog/external/` are both three levels below
+ * the package root); in a `proto` directory beside the running script (for a plugin bundled into
+ * one file). Throws, listing the places tried, when none has them.
  */
 export function protoDir(): string {
   const here = dirname(fileURLToPath(import.meta.url));
-  const dir = resolve(here, '..', '..', '..', 'proto');
-  if (!existsSync(join(dir, 'spire'))) throw new Error(`plugin proto files not found under ${dir}`);
+  const candidates = [
+    process.env.SPIRE_TS_PROTO_DIR,
+    resolve(here, '..', '..', '..', 'proto'),
+    process.argv[1] ? join(dirname(resolve(process.argv[1])), 'proto') : undefined,
+  ].filter((d): d is string => d !== undefined && d !== '');
+  const dir = candidates.find((d) => existsSync(join(d, 'spire', 'service', 'common', 'config', 'v1', 'config.proto')));
+  if (!dir) throw new Error(`plugin proto files not found; looked in: ${candidates.join(', ')}`);
   return dir;
 }
 
