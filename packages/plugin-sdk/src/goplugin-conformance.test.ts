@@ -67,7 +67,21 @@ describe('SDK plugin under a go-plugin host flow (as SPIRE drives it)', () => {
     const gen = await call<{ publicKey: { id: string; type: string } }>('KeyManager', 'GenerateKey', { keyId: 'k1', keyType: 'EC_P256' });
     assert.deepEqual([gen.publicKey.id, gen.publicKey.type], ['k1', 'EC_P256']);
 
+    // Validate runs parseConfig only.
+    assert.deepEqual(
+      await call('config', 'Validate', { coreConfiguration: { trustDomain: 'example.org' }, hclConfiguration: 'bogus = 1' }),
+      { valid: false, notes: ['unknown option bogus'] },
+    );
+    // A second Configure (SPIRE's reconfiguration) replaces the instance: the old keys are gone.
+    await call('config', 'Configure', { coreConfiguration: { trustDomain: 'example.org' }, hclConfiguration: '' });
+    await assert.rejects(call('KeyManager', 'GetPublicKey', { keyId: 'k1' }), { code: 5, details: 'no such key "k1"' });
+    await assert.rejects(call('config', 'Configure', { coreConfiguration: { trustDomain: '' }, hclConfiguration: '' }), {
+      code: 3,
+      details: 'server core configuration must contain trust_domain',
+    });
+
     await call('init', 'Deinit', {});
+    await assert.rejects(call('KeyManager', 'GetPublicKeys', {}), { code: 9, details: 'plugin not configured' });
     await call('controller', 'Shutdown', {}).catch(() => undefined);
     assert.equal(await exited, 0);
     assert.equal(existsSync(socket), false, 'the plugin removes its socket');
