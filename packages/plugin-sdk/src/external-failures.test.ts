@@ -110,13 +110,26 @@ describe('a plugin that exits before the handshake', () => {
     const { log, records } = captureLog();
     await assert.rejects(loadPluginForTest({ type: 'KeyManager', name: 'ext', path: testPluginPath('exit-at-start-plugin'), log }), {
       code: Code.UNAVAILABLE,
-      message: 'keymanager(ext): failed to launch plugin: plugin exited before we could connect (exit status 2)',
+      message:
+        'keymanager(ext): failed to launch plugin: plugin exited before we could connect (exit status 2; last stderr line: "panic: cannot open required file")',
     });
     assert.ok(await eventually(() => records.some((r) => r.msg === 'panic: cannot open required file')));
     const line = records.find((r) => r.msg === 'panic: cannot open required file')!;
     assert.equal(line.level, 50);
     assert.equal(line.plugin_type, 'KeyManager');
     assert.equal(line.plugin_name, 'ext');
+  });
+});
+
+describe('a plugin_cmd that cannot be executed', () => {
+  it('names the file and the reason', async () => {
+    const path = join(dir, 'not-executable');
+    writeFileSync(path, 'data');
+    await assert.rejects(loadPluginForTest({ type: 'KeyManager', name: 'ext', path }), (err: { code: number; message: string }) => {
+      assert.equal(err.code, Code.INTERNAL);
+      assert.match(err.message, new RegExp(`^keymanager\\(ext\\): failed to launch plugin: cannot start ${path}: EACCES`));
+      return true;
+    });
   });
 });
 

@@ -154,7 +154,15 @@ export class PluginProcess {
     const proc = new PluginProcess(child, opts.log);
 
     const stderr = new StderrForwarder(opts.log);
-    createInterface({ input: child.stderr! }).on('line', (l) => stderr.line(l));
+    let lastStderr = '';
+    const stderrDone = new Promise<void>((resolve) => {
+      const rl = createInterface({ input: child.stderr! });
+      rl.on('line', (l) => {
+        if (l.trim() !== '') lastStderr = l.trim();
+        stderr.line(l);
+      });
+      rl.once('close', () => resolve());
+    });
 
     let onLine: ((line: string) => void) | undefined;
     const firstLine = new Promise<string>((resolve) => {
@@ -174,8 +182,11 @@ export class PluginProcess {
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(ExternalErrors.handshakeTimeout(opts.startTimeoutMs)), opts.startTimeoutMs);
     });
-    const exitedFirst = proc.exited.then(() => {
-      throw ExternalErrors.exitedBeforeHandshake(proc.exitInfo ?? 'unknown');
+    const exitedFirst = proc.exited.then(async () => {
+      // Let the last stderr lines arrive: they usually say why.
+      await Promise.race([stderrDone, new Promise((r) => setTimeout(r, 200))]);
+      const how = proc.exitInfo ?? 'unknown';
+      throw ExternalErrors.exitedBeforeHandshake(lastStderr ? `${how}; last stderr line: ${JSON.stringify(lastStderr.slice(0, 300))}` : how);
     });
     try {
       const line = await Promise.race([firstLine, timeout, exitedFirst, spawnError]);
