@@ -29,18 +29,22 @@ export function bytes(b: Uint8Array | undefined | null): Uint8Array {
   return b ? new Uint8Array(b) : new Uint8Array(0);
 }
 
+/** A certificate as spire.plugin.types.X509Certificate. Never throws. */
 export function x509ToMsg(c: X509Certificate): X509CertificateMsg {
   return { asn1: Buffer.from(c.asn1), tainted: c.tainted };
 }
 
+/** A certificate from the wire; a missing message gives empty bytes. Never throws. */
 export function x509FromMsg(m: X509CertificateMsg | undefined): X509Certificate {
   return { asn1: bytes(m?.asn1), tainted: Boolean(m?.tainted) };
 }
 
+/** A JWT key as spire.plugin.types.JWTKey. Never throws. */
 export function jwtKeyToMsg(k: JWTKey): JWTKeyMsg {
   return { publicKey: Buffer.from(k.publicKey), keyId: k.keyId, expiresAt: k.expiresAt, tainted: k.tainted };
 }
 
+/** A JWT key from the wire; missing fields take their zero values. Never throws. */
 export function jwtKeyFromMsg(m: JWTKeyMsg | undefined): JWTKey {
   return {
     publicKey: bytes(m?.publicKey),
@@ -50,6 +54,7 @@ export function jwtKeyFromMsg(m: JWTKeyMsg | undefined): JWTKey {
   };
 }
 
+/** A bundle as spire.plugin.types.Bundle (no WIT authorities: the contract has none). Never throws. */
 export function bundleToMsg(b: PluginBundle): BundleMsg {
   return {
     trustDomain: b.trustDomain,
@@ -60,6 +65,7 @@ export function bundleToMsg(b: PluginBundle): BundleMsg {
   };
 }
 
+/** A bundle from the wire; WIT authorities are dropped (the contract has none). Never throws. */
 export function bundleFromMsg(m: BundleMsg | undefined | null): PluginBundle {
   return {
     trustDomain: m?.trustDomain ?? '',

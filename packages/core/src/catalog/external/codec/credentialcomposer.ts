@@ -44,10 +44,12 @@ function extFromMsg(m: ExtMsg): X509Extension {
   return { oid: m.oid, value: bytes(m.value), critical: Boolean(m.critical) };
 }
 
+/** X509CAAttributes for the wire. Never throws. */
 export function caAttrsToMsg(a: X509CAAttributes): object {
   return { subject: dnToMsg(a.subject), policyIdentifiers: [...a.policyIdentifiers], extraExtensions: a.extraExtensions.map(extToMsg) };
 }
 
+/** X509CAAttributes from the wire; missing parts are empty. Never throws. */
 export function caAttrsFromMsg(m: { subject?: DNMsg; policyIdentifiers?: string[]; extraExtensions?: ExtMsg[] } | undefined | null): X509CAAttributes {
   return {
     subject: dnFromMsg(m?.subject),
@@ -56,10 +58,12 @@ export function caAttrsFromMsg(m: { subject?: DNMsg; policyIdentifiers?: string[
   };
 }
 
+/** X509SVIDAttributes for the wire. Never throws. */
 export function svidAttrsToMsg(a: X509SVIDAttributes): object {
   return { subject: dnToMsg(a.subject), dnsSans: [...a.dnsSans], extraExtensions: a.extraExtensions.map(extToMsg) };
 }
 
+/** X509SVIDAttributes from the wire; missing parts are empty. Never throws. */
 export function svidAttrsFromMsg(m: { subject?: DNMsg; dnsSans?: string[]; extraExtensions?: ExtMsg[] } | undefined | null): X509SVIDAttributes {
   return {
     subject: dnFromMsg(m?.subject),
@@ -68,10 +72,12 @@ export function svidAttrsFromMsg(m: { subject?: DNMsg; dnsSans?: string[]; extra
   };
 }
 
+/** JWTSVIDAttributes for the wire (claims as google.protobuf.Struct). Never throws. */
 export function jwtAttrsToMsg(a: JWTSVIDAttributes): { claims: StructMsg } {
   return { claims: structToMsg(a.claims) };
 }
 
+/** JWTSVIDAttributes from the wire (claims back to a JSON object). Never throws. */
 export function jwtAttrsFromMsg(m: { claims?: StructMsg | null } | undefined | null): JWTSVIDAttributes {
   return { claims: structFromMsg(m?.claims) };
 }

@@ -49,10 +49,12 @@ function hashFromMsg(v: string | number | undefined): HashAlgorithm {
   return h;
 }
 
+/** A public key for the wire. Throws INVALID_ARGUMENT for an unknown key type. */
 export function publicKeyToMsg(k: PublicKey): PublicKeyMsg {
   return { id: k.id, type: keyTypeToMsg(k.type), pkixData: Buffer.from(k.pkixData), fingerprint: k.fingerprint };
 }
 
+/** A public key from the wire. Throws INTERNAL when absent, INVALID_ARGUMENT for an unknown type. */
 export function publicKeyFromMsg(m: PublicKeyMsg | undefined | null): PublicKey {
   if (!m) throw spireError(Code.INTERNAL, 'plugin response is missing the public key');
   return { id: m.id, type: keyTypeFromMsg(m.type), pkixData: bytes(m.pkixData), fingerprint: m.fingerprint };
