@@ -9,6 +9,7 @@ import { PLUGIN_TYPES, isPluginType, type PluginType } from '../plugins/types.js
 import { BUILTINS, type BuiltinEntry } from './builtins.js';
 import type { PluginConfig } from './plugin-config.js';
 import { withPluginPrefix } from './plugin-prefix.js';
+import { normalizeChecksum } from './external/checksum.js';
 
 /**
  * Starts an external plugin (plugin_cmd) and returns a descriptor that speaks to it. Supplied by
@@ -73,6 +74,13 @@ export async function validatePlugins(
 
     if (cfg.pluginCmd !== undefined && cfg.pluginCmd !== '') {
       if (cfg.type === 'DataStore') problems.push(KernelErrors.dataStoreMustBeBuiltin().message);
+      else if (cfg.pluginChecksum) {
+        try {
+          normalizeChecksum(cfg.pluginChecksum);
+        } catch (err) {
+          problems.push(`plugin ${cfg.type} "${cfg.name}": plugin_checksum: ${errorMessage(err)}`);
+        }
+      }
       continue;
     }
     const entry = builtins.find((b) => b.type === cfg.type && b.name === cfg.name);
