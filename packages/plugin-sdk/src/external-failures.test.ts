@@ -32,15 +32,15 @@ describe('plugin_checksum', () => {
     assert.equal(existsSync(marker), false);
   });
 
-  it('refuses a checksum that is not hex or not 64 characters, before starting anything', async () => {
+  it('refuses a checksum that is not hex or not 64 characters at validation, before starting anything', async () => {
     const { path, marker } = markerPlugin();
     await assert.rejects(loadPluginForTest({ type: 'KeyManager', name: 'ext', path, checksum: 'xyz' }), {
       code: Code.INVALID_ARGUMENT,
-      message: 'keymanager(ext): checksum is not a valid hex string',
+      message: 'plugin KeyManager "ext": plugin_checksum: checksum is not a valid hex string',
     });
     await assert.rejects(loadPluginForTest({ type: 'KeyManager', name: 'ext', path, checksum: 'abcd' }), {
       code: Code.INVALID_ARGUMENT,
-      message: 'keymanager(ext): expected checksum of length 64; got 4',
+      message: 'plugin KeyManager "ext": plugin_checksum: expected checksum of length 64; got 4',
     });
     assert.equal(existsSync(marker), false);
   });
