@@ -227,6 +227,11 @@ export async function serve(descriptor: AnyPluginDescriptor, options: ServeOptio
   await new Promise<void>((resolve, reject) => {
     server.bindAsync(`unix://${socketPath}`, ServerCredentials.createInsecure(), (err) => (err ? reject(err) : resolve()));
   });
+  // A crash is reported through the log (at error level in the server's log) before exiting.
+  process.on('uncaughtException', (err) => {
+    log.error({ error: err.message, stack: err.stack }, 'Plugin crashed');
+    process.exit(1);
+  });
   // Ctrl-C in the server's terminal reaches the plugin too; the host decides when it stops.
   process.on('SIGINT', () => undefined);
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
