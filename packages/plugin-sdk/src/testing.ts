@@ -1,7 +1,6 @@
 import {
   Catalog,
   Code,
-  KEY_MANAGER,
   PLUGIN_TYPE_INFO,
   SpireError,
   TrustDomain,
@@ -133,7 +132,8 @@ export async function loadPluginForTest<T = unknown>(opts: LoadPluginForTestOpti
   });
   const info = PLUGIN_TYPE_INFO[opts.type];
   const value = bound.get(info.token);
-  const plugin = (info.many ? (value as unknown[]).at(-1) : opts.type === 'KeyManager' ? bound.get(KEY_MANAGER) : value) as T;
+  // For list types the plugin under test is declared last.
+  const plugin = (info.many ? (value as unknown[]).at(-1) : value) as T;
   return {
     plugin,
     externals,
