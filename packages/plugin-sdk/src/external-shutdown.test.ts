@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
-import { createHash } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, it } from 'node:test';
 import type { DependencyContainer } from 'tsyringe';
-import { Catalog, Code, TrustDomain, type PluginConfig } from './index.js';
+import { Catalog, Code, KEY_MANAGER, NODE_ATTESTORS, TrustDomain, type KeyManager, type NodeAttestor, type PluginConfig } from './index.js';
 import { ExternalPlugins } from '@spire-ts/core/external';
 import { captureLog, eventually, processGone } from './test-support/capture-log.js';
 import { testPluginPath } from './test-plugins/paths.js';
@@ -22,12 +22,28 @@ const datastore: PluginConfig = { type: 'DataStore', name: 'sql', enabled: true,
 
 const noContainer = { register: () => noContainer } as unknown as DependencyContainer;
 
+function capturingContainer(): { container: DependencyContainer; bound: Map<symbol, unknown> } {
+  const bound = new Map<symbol, unknown>();
+  const container = {
+    register(token: symbol, p: { useValue: unknown }) {
+      bound.set(token, p.useValue);
+      return container;
+    },
+  } as unknown as DependencyContainer;
+  return { container, bound };
+}
+
 function pidsFrom(records: Record<string, unknown>[]): number[] {
   return records.filter((r) => r.msg === 'Plugin handshake received').map((r) => Number(r.plugin_pid));
 }
 
-async function load(configs: PluginConfig[], log: ReturnType<typeof captureLog>['log'], externals = new ExternalPlugins({ startTimeoutMs: 10_000 })) {
-  return Catalog.load(configs, noContainer, {
+async function load(
+  configs: PluginConfig[],
+  log: ReturnType<typeof captureLog>['log'],
+  externals = new ExternalPlugins({ startTimeoutMs: 10_000 }),
+  container = noContainer,
+) {
+  return Catalog.load(configs, container, {
     core: { trustDomain: TrustDomain.parse('example.org'), dataDir: process.cwd() },
     log,
     host: {},
@@ -100,5 +116,38 @@ describe('plugin processes on shutdown', () => {
     const pid = Number(out.trim());
     assert.ok(pid > 0, `no plugin PID printed: ${JSON.stringify(out)}`);
     assert.ok(await eventually(() => processGone(pid), 3000), `plugin ${pid} outlived its killed server`);
+  });
+
+  it('keeps the other plugins serving when one plugin process dies', async () => {
+    const { log } = captureLog();
+    const externals = new ExternalPlugins({ startTimeoutMs: 10_000 });
+    const { container, bound } = capturingContainer();
+    const catalog = await load(
+      [
+        datastore,
+        external('KeyManager', 'km', 'keymanager-plugin', 'crash_on_key_id = "boom"'),
+        external('NodeAttestor', 'na', 'nodeattestor-plugin', 'shared_secret = "x"'),
+      ],
+      log,
+      externals,
+      container,
+    );
+    try {
+      const km = bound.get(KEY_MANAGER) as KeyManager;
+      const [na] = bound.get(NODE_ATTESTORS) as NodeAttestor[];
+      await assert.rejects(km.generateKey('boom', 'ec-p256'), { code: Code.UNAVAILABLE });
+      assert.ok(await eventually(() => !externals.healthy()));
+      const attrs = await na!.attest(Buffer.from('{"name":"still-up"}'), async (nonce) => createHmac('sha256', 'x').update(nonce).digest());
+      assert.equal(attrs.spiffeId, 'spiffe://example.org/spire/agent/test_challenge/still-up');
+      assert.deepEqual(
+        externals.status().map((s) => [s.type, s.running]),
+        [
+          ['KeyManager', false],
+          ['NodeAttestor', true],
+        ],
+      );
+    } finally {
+      await catalog.close();
+    }
   });
 });
