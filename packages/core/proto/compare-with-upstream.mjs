@@ -4,9 +4,14 @@
 // name, type, label, oneof), every enum's values, every service's methods and stream flags.
 // Comments and options are ignored. Exit status 1 when anything differs.
 //
-//   node compare-with-upstream.cjs <other-root> <file.proto>...   (paths relative to both roots)
-const path = require('node:path');
-const fs = require('node:fs');
+//   node compare-with-upstream.mjs <other-root> <file.proto>...   (paths relative to both roots)
+import fs from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const require = createRequire(import.meta.url);
 const loader = path.dirname(require.resolve('@grpc/proto-loader'));
 const protobuf = require(path.dirname(require.resolve('protobufjs/package.json', { paths: [loader] })));
 
@@ -43,12 +48,12 @@ function describe(ns, out, prefix = '') {
 
 const [other, ...files] = process.argv.slice(2);
 if (!other || files.length === 0) {
-  console.error('usage: compare-with-upstream.cjs <other-root> <file.proto>...');
+  console.error('usage: compare-with-upstream.mjs <other-root> <file.proto>...');
   process.exit(2);
 }
 const ours = {};
 const theirs = {};
-describe(load(__dirname, files), ours);
+describe(load(here, files), ours);
 describe(load(other, files), theirs);
 let diffs = 0;
 for (const k of new Set([...Object.keys(ours), ...Object.keys(theirs)])) {
