@@ -146,8 +146,9 @@ export async function loadPluginForTest<T = unknown>(opts: LoadPluginForTestOpti
 }
 
 /**
- * Writes an executable plugin file that serves `exportName` of `moduleUrl` (a `file:` URL or a
- * package specifier resolvable from the SDK) with `serve()`, and returns its path. This is how a
+ * Writes an executable plugin file that serves `exportName` of the module at `moduleUrl` (an
+ * absolute `file:` URL, e.g. from `import.meta.resolve(...)` in the calling test) with
+ * `serve()`, and returns its path. This is how a
  * built-in plugin's contract suite runs the same descriptor served externally:
  *
  * ```ts
@@ -155,9 +156,11 @@ export async function loadPluginForTest<T = unknown>(opts: LoadPluginForTestOpti
  * const loaded = await loadPluginForTest<KeyManager>({ type: 'KeyManager', path, data: '...' });
  * ```
  *
- * Calling it twice writes a second file. Throws when `dir` is not writable.
+ * Calling it twice writes a second file. Throws a TypeError for a URL that is not `file:`, and
+ * when `dir` is not writable.
  */
 export async function writePluginExecutable(moduleUrl: string, exportName: string, dir: string): Promise<string> {
+  if (!moduleUrl.startsWith('file:')) throw new TypeError(`moduleUrl must be a file: URL, got ${JSON.stringify(moduleUrl)}`);
   const { writeFile, chmod } = await import('node:fs/promises');
   const { join } = await import('node:path');
   const sdk = new URL('./index.js', import.meta.url).href;
