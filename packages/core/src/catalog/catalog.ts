@@ -78,7 +78,7 @@ export async function validatePlugins(
         try {
           normalizeChecksum(cfg.pluginChecksum);
         } catch (err) {
-          problems.push(`plugin ${cfg.type} "${cfg.name}": plugin_checksum: ${errorMessage(err)}`);
+          problems.push(KernelErrors.badPluginChecksum(cfg.type, cfg.name, errorMessage(err)).message);
         }
       }
       continue;
