@@ -42,6 +42,8 @@ export interface ExternalPluginOptions {
   startTimeoutMs: number;
   /** How long Deinit and a graceful exit may take on close before the process is killed. */
   stopTimeoutMs: number;
+  /** False to start and Init the plugin without configuring it (for `validate`). Default true. */
+  configure?: boolean;
 }
 
 type AnyCallback = (err: unknown, res: unknown) => void;
@@ -173,6 +175,7 @@ export class ExternalPlugin {
       if (n !== typeService && n !== SERVICE_NAMES.config) opts.log.warn({ plugin_service: n }, 'Unsupported plugin service found');
     }
 
+    if (opts.configure === false) return;
     const hasConfig = this.serviceNames.includes(SERVICE_NAMES.config);
     if (!hasConfig) {
       if (opts.dataText.trim() !== '') throw ExternalErrors.noConfigInterface();
@@ -185,6 +188,27 @@ export class ExternalPlugin {
       throw this.mapError(err, 'Configure');
     });
     opts.log.info({ reconfigurable: false }, 'Configured plugin');
+  }
+
+  /**
+   * Asks the plugin to check `dataText` without applying it (Config.Validate), as
+   * `spire-server validate` does. Returns the plugin's notes; an error status becomes a note, and
+   * UNIMPLEMENTED (or no Config service) means nothing to report, as in SPIRE.
+   */
+  async validate(dataText: string): Promise<string[]> {
+    if (!this.serviceNames.includes(SERVICE_NAMES.config)) return [];
+    try {
+      const res = (await this.rawUnary(
+        'config',
+        'Validate',
+        { coreConfiguration: { trustDomain: this.opts.trustDomain }, hclConfiguration: dataText },
+        { deadline: this.deadline(this.opts.startTimeoutMs) },
+      )) as { notes?: string[] };
+      return [...(res.notes ?? [])];
+    } catch (err) {
+      const e = this.mapError(err, 'Validate');
+      return e.code === Code.UNIMPLEMENTED ? [] : [e.message];
+    }
   }
 
   private startStdio(): void {

@@ -1,6 +1,9 @@
 import type { Logger } from '../../log/logger.js';
 import type { AnyPluginDescriptor, PluginDeps } from '../../plugins/descriptor.js';
 import type { PluginType } from '../../plugins/types.js';
+import type { HostServices } from '../../plugins/host-services.js';
+import { SpireError } from '../../errors.js';
+import { pluginPrefix } from '../plugin-prefix.js';
 import type { ExternalLoader } from '../catalog.js';
 import type { PluginConfig } from '../plugin-config.js';
 import { adapterFor } from './adapters/index.js';
@@ -84,6 +87,39 @@ export class ExternalPlugins {
         return adapter;
       },
     };
+  }
+
+  /**
+   * What `spire-server validate` does for an external plugin, as SPIRE: checks the checksum,
+   * starts the plugin, runs Init, asks Config.Validate about its plugin data, and stops it.
+   * Resolves with the plugin's notes (empty when it has nothing to say). Throws, with the plugin
+   * prefix, when the plugin cannot be started. Leaves no process behind either way.
+   */
+  async validate(cfg: PluginConfig & { type: PluginType }, deps: { trustDomain: string; host: HostServices; log: Logger }): Promise<string[]> {
+    let plugin: ExternalPlugin;
+    try {
+      plugin = await ExternalPlugin.start({
+        type: cfg.type,
+        name: cfg.name,
+        path: cfg.pluginCmd ?? '',
+        args: cfg.pluginArgs ?? [],
+        checksum: cfg.pluginChecksum,
+        dataText: cfg.dataText,
+        trustDomain: deps.trustDomain,
+        host: deps.host,
+        log: deps.log,
+        startTimeoutMs: this.options.startTimeoutMs ?? 60_000,
+        stopTimeoutMs: this.options.stopTimeoutMs ?? 10_000,
+        configure: false,
+      });
+    } catch (err) {
+      throw err instanceof SpireError ? err.withPrefix(pluginPrefix(cfg.type, cfg.name)) : err;
+    }
+    try {
+      return await plugin.validate(cfg.dataText);
+    } finally {
+      await plugin.close();
+    }
   }
 
   /** Every external plugin loaded and not yet closed. */
