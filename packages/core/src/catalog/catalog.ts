@@ -6,9 +6,10 @@ import type { HostServices } from '../plugins/host-services.js';
 import { checkCount } from '../plugins/count-rule.js';
 import { PLUGIN_TYPE_INFO } from '../plugins/registry.js';
 import { PLUGIN_TYPES, isPluginType, type PluginType } from '../plugins/types.js';
-import { builtinNames, findBuiltin } from './builtins.js';
+import { BUILTINS, builtinNames, findBuiltin, type BuiltinEntry } from './builtins.js';
 import type { PluginConfig } from './plugin-config.js';
 import { withPluginPrefix } from './plugin-prefix.js';
+import { normalizeChecksum } from './external/checksum.js';
 
 /**
  * Starts an external plugin (plugin_cmd) and returns a descriptor that speaks to it. Supplied by
@@ -35,6 +36,8 @@ export interface CatalogOptions {
   log: Logger;
   host: HostServices;
   externalLoader?: ExternalLoader;
+  /** The built-ins to resolve names against; defaults to BUILTINS. Tests pass their own. */
+  builtins?: readonly BuiltinEntry[];
 }
 
 /**
@@ -47,6 +50,7 @@ export interface CatalogOptions {
 export async function validatePlugins(
   configs: readonly PluginConfig[],
   core: CoreConfig,
+  builtins: readonly BuiltinEntry[] = BUILTINS,
 ): Promise<{ problems: string[]; resolved: ResolvedPlugin[] }> {
   const problems: string[] = [];
   const resolved: ResolvedPlugin[] = [];
@@ -70,11 +74,18 @@ export async function validatePlugins(
 
     if (cfg.pluginCmd !== undefined && cfg.pluginCmd !== '') {
       if (cfg.type === 'DataStore') problems.push(KernelErrors.dataStoreMustBeBuiltin().message);
+      else if (cfg.pluginChecksum) {
+        try {
+          normalizeChecksum(cfg.pluginChecksum);
+        } catch (err) {
+          problems.push(KernelErrors.badPluginChecksum(cfg.type, cfg.name, errorMessage(err)).message);
+        }
+      }
       continue;
     }
-    const entry = findBuiltin(cfg.type, cfg.name);
+    const entry = findBuiltin(cfg.type, cfg.name, builtins);
     if (!entry) {
-      problems.push(KernelErrors.unknownBuiltin(cfg.type, cfg.name, builtinNames(cfg.type)).message);
+      problems.push(KernelErrors.unknownBuiltin(cfg.type, cfg.name, builtinNames(cfg.type, builtins)).message);
       continue;
     }
     if (!entry.load) {
@@ -127,7 +138,7 @@ export class Catalog {
       const e = externals[0]!;
       throw KernelErrors.externalNotSupported(e.type, e.name);
     }
-    const { problems, resolved } = await validatePlugins(configs, opts.core);
+    const { problems, resolved } = await validatePlugins(configs, opts.core, opts.builtins);
     if (problems.length > 0) throw new SpireError(Code.INVALID_ARGUMENT, problems.join('\n'));
 
     try {

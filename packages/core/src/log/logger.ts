@@ -79,11 +79,13 @@ class TextStream implements DestinationStream {
   }
 }
 
+const THIS_FILE = new URL(import.meta.url).pathname;
+
 function callSite(): { file: string; func: string } | undefined {
   const stack = new Error().stack?.split('\n') ?? [];
-  // Skip this function, pino's internals and the mixin wrapper.
+  // Skip this module, pino's internals and node's own frames.
   for (const line of stack.slice(2)) {
-    if (line.includes('node_modules') || line.includes('/log/logger.')) continue;
+    if (line.includes('node_modules') || line.includes(THIS_FILE) || line.includes('(node:') || line.includes(' node:')) continue;
     const m = /at (?:(\S+) \()?(.+?):(\d+):\d+\)?$/.exec(line.trim());
     if (m) return { func: m[1] ?? '<anonymous>', file: `${m[2]}:${m[3]}` };
   }

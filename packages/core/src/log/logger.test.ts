@@ -1,0 +1,36 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createLogger, formatTextLine, parseLogLevel } from './logger.js';
+
+test('text lines look like SPIRE (logrus): time, level, msg, then sorted fields', () => {
+  const line = formatTextLine({ time: Date.UTC(2024, 0, 2, 3, 4, 5), level: 30, msg: 'Plugin loaded', plugin_type: 'KeyManager', plugin_name: 'disk', subsystem_name: 'catalog' });
+  assert.equal(line, 'time="2024-01-02T03:04:05.000Z" level=info msg="Plugin loaded" plugin_name=disk plugin_type=KeyManager subsystem_name=catalog\n');
+  assert.match(formatTextLine({ time: 0, level: 40, msg: 'x', reason: 'two words' }), /level=warning msg="x" reason="two words"/);
+});
+
+test('levels accept SPIRE spellings in any case and reject others', () => {
+  assert.equal(parseLogLevel('DEBUG'), 'debug');
+  assert.equal(parseLogLevel('warn'), 'warn');
+  assert.equal(parseLogLevel('Warning'), 'warn');
+  assert.equal(parseLogLevel('loud'), undefined);
+  assert.throws(() => createLogger({ level: 'loud' }), /log_level: unknown level "loud"/);
+  assert.throws(() => createLogger({ format: 'xml' }), /log_format: must be "text" or "json"; got "xml"/);
+});
+
+test('log_file receives JSON records at the level asked for, with source location', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'spire-log-'));
+  const file = join(dir, 'server.log');
+  const log = createLogger({ level: 'WARN', format: 'json', file, sourceLocation: true });
+  log.info('hidden');
+  log.warn({ subsystem_name: 'ca' }, 'shown');
+  await new Promise((r) => setTimeout(r, 100));
+  const lines = readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+  assert.equal(lines.length, 1);
+  assert.equal(lines[0]!.msg, 'shown');
+  assert.equal(lines[0]!.level, 'warn');
+  assert.equal(lines[0]!.subsystem_name, 'ca');
+  assert.match(String(lines[0]!.file), /logger\.test\.js:\d+$/);
+});
