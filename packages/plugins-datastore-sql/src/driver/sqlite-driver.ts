@@ -49,12 +49,18 @@ function classify(err: unknown): SqlFailure {
   return new SqlFailure(kind, msg, { cause: err });
 }
 
-function bind(params: readonly unknown[]): unknown[] {
-  return params.map((p) => {
-    if (typeof p === 'boolean') return p ? 1 : 0;
-    if (p instanceof Uint8Array && !Buffer.isBuffer(p)) return Buffer.from(p);
-    return p;
-  });
+function convert(p: unknown): unknown {
+  if (typeof p === 'boolean') return p ? 1 : 0;
+  if (p instanceof Uint8Array && !Buffer.isBuffer(p)) return Buffer.from(p);
+  return p;
+}
+
+/** Parameters as better-sqlite3 takes them; the input array itself when nothing needs converting. */
+function bind(params: readonly unknown[]): readonly unknown[] {
+  for (const p of params) {
+    if (typeof p === 'boolean' || (p instanceof Uint8Array && !Buffer.isBuffer(p))) return params.map(convert);
+  }
+  return params;
 }
 
 /** The SQLite dialect of SqlDriver, on one better-sqlite3 connection (WAL, busy timeout). */
