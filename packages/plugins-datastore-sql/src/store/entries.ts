@@ -89,6 +89,30 @@ function rowParams(n: NormalizedEntry): unknown[] {
   ];
 }
 
+type ChildRow = { eid: number; kind: string; a: string; b: string | null };
+
+/**
+ * Selectors ('s', by row id), DNS names ('d', by row id) and trust domains ('f', by name) of the
+ * given entry rows. Over a network one UNION ALL saves two round trips per page; in-process SQLite
+ * does better with three indexed queries and no sort.
+ */
+async function childRows(db: SqlExecutor, ids: readonly number[]): Promise<ChildRow[]> {
+  const inList = placeholders(ids.length);
+  const sels = `SELECT registered_entry_id AS eid, 's' AS kind, type AS a, value AS b, id AS ord FROM selectors WHERE registered_entry_id IN ${inList}`;
+  const dns = `SELECT registered_entry_id AS eid, 'd' AS kind, value AS a, NULL AS b, id AS ord FROM dns_names WHERE registered_entry_id IN ${inList}`;
+  const fed =
+    `SELECT F.registered_entry_id AS eid, 'f' AS kind, B.trust_domain AS a, NULL AS b, 0 AS ord ` +
+    `FROM federated_registration_entries F JOIN bundles B ON B.id = F.bundle_id WHERE F.registered_entry_id IN ${inList}`;
+  if (db.dialect !== 'sqlite3') {
+    return db.query<ChildRow>(`${sels} UNION ALL ${dns} UNION ALL ${fed} ORDER BY kind, ord, a`, [...ids, ...ids, ...ids]);
+  }
+  return [
+    ...(await db.query<ChildRow>(`${sels} ORDER BY ord`, ids)),
+    ...(await db.query<ChildRow>(`${dns} ORDER BY ord`, ids)),
+    ...(await db.query<ChildRow>(`${fed} ORDER BY a`, ids)),
+  ];
+}
+
 /** Fills selectors, DNS names and trust domains of entry rows; keeps the rows' order. */
 export async function loadEntries(db: SqlExecutor, rows: EntryRow[]): Promise<RegistrationEntry[]> {
   const byId = new Map<number, RegistrationEntry>();
@@ -121,23 +145,13 @@ export async function loadEntries(db: SqlExecutor, rows: EntryRow[]): Promise<Re
     return e;
   });
   for (const ids of chunks([...byId.keys()], CHUNK)) {
-    const inList = placeholders(ids.length);
-    const sels = await db.query<{ registered_entry_id: number; type: string; value: string }>(
-      `SELECT registered_entry_id, type, value FROM selectors WHERE registered_entry_id IN ${inList} ORDER BY id`,
-      ids,
-    );
-    for (const s of sels) byId.get(Number(s.registered_entry_id))?.selectors.push({ type: s.type, value: s.value });
-    const dns = await db.query<{ registered_entry_id: number; value: string }>(
-      `SELECT registered_entry_id, value FROM dns_names WHERE registered_entry_id IN ${inList} ORDER BY id`,
-      ids,
-    );
-    for (const d of dns) byId.get(Number(d.registered_entry_id))?.dnsNames.push(d.value);
-    const fed = await db.query<{ registered_entry_id: number; trust_domain: string }>(
-      `SELECT F.registered_entry_id, B.trust_domain FROM federated_registration_entries F JOIN bundles B ON B.id = F.bundle_id ` +
-        `WHERE F.registered_entry_id IN ${inList} ORDER BY B.trust_domain`,
-      ids,
-    );
-    for (const f of fed) byId.get(Number(f.registered_entry_id))?.federatesWith.push(f.trust_domain);
+    for (const r of await childRows(db, ids)) {
+      const e = byId.get(Number(r.eid));
+      if (!e) continue;
+      if (r.kind === 's') e.selectors.push({ type: r.a, value: r.b ?? '' });
+      else if (r.kind === 'd') e.dnsNames.push(r.a);
+      else e.federatesWith.push(r.a);
+    }
   }
   return out;
 }
