@@ -22,12 +22,15 @@ export interface RegistrationEntry {
   entryId: string;
   spiffeId: string;
   parentId: string;
+  /** A set: the store keeps each selector once and returns them sorted by type, then value. */
   selectors: Selector[];
   x509SvidTtl: number;
   jwtSvidTtl: number;
   /** Deprecated `ttl` of spire.common.RegistrationEntry, kept for stores written by old servers. */
   ttl?: number;
+  /** Trust domain IDs (`spiffe://example.org`), each with a stored bundle; returned sorted. */
   federatesWith: string[];
+  /** Kept in order (the first is the X.509-SVID's common name). */
   dnsNames: string[];
   admin: boolean;
   downstream: boolean;
