@@ -1,5 +1,5 @@
 import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { SqlFailure, withRetries, type Row, type SqlDriver, type SqlExecutor, type SqlFailureKind } from './sql-driver.js';
 
@@ -88,7 +88,7 @@ export class SqliteDriver implements SqlDriver {
     } catch (err) {
       throw new SqlFailure('unavailable', `cannot open SQLite database "${opts.filename}": ${(err as Error).message}`, { cause: err });
     }
-    this.lockKey = opts.filename === ':memory:' ? `mem:${Math.random()}` : opts.filename;
+    this.lockKey = opts.filename === ':memory:' ? `mem:${Math.random()}` : resolve(opts.filename);
   }
 
   private stmt(sql: string): Database.Statement {

@@ -77,7 +77,15 @@ export class Journal {
   }
 
   private async save(): Promise<void> {
-    const rec = await this.ds.setCAJournal({ id: this.id, data: encodeJournalEntries(this.entries), activeX509AuthorityId: this.activeX509AuthorityId });
+    // The blob is opaque to the DataStore: tell it when every authority in it has expired, so
+    // that pruneCAJournals can drop the record.
+    const expiresAt = Math.max(0, ...this.entries.x509CAs.map((e) => e.notAfter), ...this.entries.jwtKeys.map((e) => e.notAfter));
+    const rec = await this.ds.setCAJournal({
+      id: this.id,
+      data: encodeJournalEntries(this.entries),
+      activeX509AuthorityId: this.activeX509AuthorityId,
+      expiresAt,
+    });
     this.id = rec.id;
   }
 }

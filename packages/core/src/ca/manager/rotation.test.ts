@@ -7,6 +7,7 @@ import { opensslVerify } from '../test-support/openssl.js';
 import { FakeCADataStore } from '../test-support/datastore-subset.fake.js';
 import { hex, readCertificate } from '../x509/certificate.js';
 import { activationThreshold, preparationThreshold } from './slots.js';
+import { decodeJournalEntries } from './journal-codec.js';
 
 const td = TD.idString();
 
@@ -152,6 +153,10 @@ describe('journal recovery', () => {
     await a.m.close();
     const ds = w.ds as FakeCADataStore;
     assert.equal((await ds.listJournals()).length, 1);
+    const [rec] = await ds.listJournals();
+    const entries = decodeJournalEntries(rec!.data);
+    const lastExpiry = Math.max(...entries.x509CAs.map((e) => e.notAfter), ...entries.jwtKeys.map((e) => e.notAfter));
+    assert.equal(rec!.expiresAt, lastExpiry, 'the record tells a real DataStore when it may be pruned');
     w.clock.add(24 * HOUR + 13 * 24 * HOUR);
     await a.m.pruneCAJournals();
     assert.equal((await ds.listJournals()).length, 1, 'not yet two weeks past expiry');
