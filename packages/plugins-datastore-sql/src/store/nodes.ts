@@ -6,7 +6,7 @@ import type {
   ListAttestedNodesResponse,
   Selector,
 } from '@spire-ts/core';
-import type { SqlDriver, SqlExecutor } from '../driver/sql-driver.js';
+import { SqlFailure, type SqlDriver, type SqlExecutor } from '../driver/sql-driver.js';
 import { SqlErrors } from '../errors.js';
 import { addNodeEvents } from './events.js';
 import { nextPage, readPage } from './pagination.js';
@@ -98,6 +98,16 @@ async function writeSelectors(tx: SqlExecutor, spiffeId: string, sels: readonly 
 /** Stores a node and its selectors; ALREADY_EXISTS when the ID is taken. */
 export async function createNode(db: SqlDriver, input: AttestedNode): Promise<AttestedNode> {
   const n = normalizeNode(input);
+  try {
+    return await insertNode(db, n);
+  } catch (err) {
+    // Two servers attesting the same agent at once: the loser sees the unique index.
+    if (err instanceof SqlFailure && err.kind === 'unique') throw SqlErrors.nodeExists(n.spiffeId);
+    throw err;
+  }
+}
+
+function insertNode(db: SqlDriver, n: AttestedNode): Promise<AttestedNode> {
   return db.transaction(async (tx) => {
     const exists = await tx.query('SELECT id FROM attested_node_entries WHERE spiffe_id = ?', [n.spiffeId]);
     if (exists.length > 0) throw SqlErrors.nodeExists(n.spiffeId);

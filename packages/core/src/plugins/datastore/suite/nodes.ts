@@ -34,6 +34,15 @@ export function nodeTests(ctx: SuiteContext): void {
       await rejectsWith(ctx.ds.updateAttestedNode(n), Code.NOT_FOUND);
     });
 
+    it('lets exactly one of many concurrent creates of one node win', async () => {
+      const n = makeNode();
+      const results = await Promise.allSettled(Array.from({ length: 6 }, () => ctx.ds.createAttestedNode({ ...n })));
+      assert.equal(results.filter((r) => r.status === 'fulfilled').length, 1);
+      for (const r of results) {
+        if (r.status === 'rejected') assert.equal((r.reason as { code: Code }).code, Code.ALREADY_EXISTS);
+      }
+    });
+
     it('bans a node by emptying its serials, and filters by ban', async () => {
       const type = `ban-${uid()}`;
       const a = makeNode({ attestationDataType: type });
