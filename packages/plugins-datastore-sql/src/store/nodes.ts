@@ -305,6 +305,9 @@ export async function setNodeSelectors(db: SqlDriver, spiffeIdIn: string, select
   const spiffeId = checkSpiffeId('spiffe_id', spiffeIdIn);
   const sels = canonicalSelectors('selectors', selectors ?? []);
   await db.transaction(async (tx) => {
+    // Locking the node row serialises concurrent replacements; without it two writers' DELETEs
+    // could both run before either INSERT and leave the union of both sets.
+    await tx.query(`SELECT id FROM attested_node_entries WHERE spiffe_id = ?${forUpdate(tx.dialect)}`, [spiffeId]);
     await writeSelectors(tx, spiffeId, sels);
     await addNodeEvents(tx, [spiffeId]);
   });

@@ -117,6 +117,21 @@ export function nodeTests(ctx: SuiteContext): void {
       assert.equal(valid.has(n.spiffeId), false, 'an expired node is not valid now');
     });
 
+    it('concurrent selector replacements of one node leave one whole set, never a mix', async () => {
+      const n = makeNode();
+      await ctx.ds.createAttestedNode(n);
+      const sets = Array.from({ length: 6 }, (_, i) => [
+        { type: `set${i}`, value: 'a' },
+        { type: `set${i}`, value: 'b' },
+      ]);
+      await Promise.all(sets.map((s) => ctx.ds.setNodeSelectors(n.spiffeId, s)));
+      const got = sortedSelectors(await ctx.ds.getNodeSelectors(n.spiffeId));
+      assert.ok(
+        sets.some((s) => JSON.stringify(sortedSelectors(s)) === JSON.stringify(got)),
+        `expected exactly one of the written sets, got ${got.join(', ')}`,
+      );
+    });
+
     it('prunes expired nodes: never banned ones, non-reattestable only when asked', async () => {
       const t = now();
       const reattestable = makeNode({ certNotAfter: t - 100, canReattest: true, selectors: [{ type: 'p', value: uid() }] });
