@@ -41,6 +41,8 @@ export function toSpireError(err: unknown): SpireError {
         return SqlErrors.unavailable(err.message, err);
       case 'unique':
         return spireError(Code.ALREADY_EXISTS, `duplicate record: ${err.message}`, err);
+      case 'foreign-key':
+        return spireError(Code.FAILED_PRECONDITION, `a record this change refers to does not exist (removed concurrently?): ${err.message}`, err);
       case 'too-long':
         return spireError(Code.INVALID_ARGUMENT, `a value is too long for its column: ${err.message}`, err);
       default:
