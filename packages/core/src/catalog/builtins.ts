@@ -31,7 +31,7 @@ function builtin(type: PluginType, name: string, pkg?: string, exportName?: stri
 
 /** Every built-in plugin, in one visible list. */
 export const BUILTINS: readonly BuiltinEntry[] = [
-  builtin('DataStore', 'sql'),
+  builtin('DataStore', 'sql', '@spire-ts/plugins-datastore-sql', 'sqlDataStore'),
 
   builtin('KeyManager', 'disk'),
   builtin('KeyManager', 'memory'),

@@ -1,5 +1,6 @@
 import type { Closable, PluginDescriptor } from '../descriptor.js';
 import { exactlyOne, type CountRule } from '../count-rule.js';
+import type { SpireError } from '../../errors.js';
 
 /** A selector, `type:value`. */
 export interface Selector {
@@ -24,6 +25,8 @@ export interface RegistrationEntry {
   selectors: Selector[];
   x509SvidTtl: number;
   jwtSvidTtl: number;
+  /** Deprecated `ttl` of spire.common.RegistrationEntry, kept for stores written by old servers. */
+  ttl?: number;
   federatesWith: string[];
   dnsNames: string[];
   admin: boolean;
@@ -223,100 +226,207 @@ export interface ListEventsRequest {
 
 /** The CA journal: an opaque blob, keyed by the active X.509 authority's ID. */
 export interface CAJournal {
+  /** 0 when creating; the store assigns it. */
   id: number;
   data: Uint8Array;
   activeX509AuthorityId: string;
+  /**
+   * Unix seconds at which every authority recorded in `data` has expired. The blob is opaque to
+   * the store, so the writer supplies this; `pruneCAJournals` removes a journal only when it is set
+   * (non-zero) and earlier than the cut-off.
+   */
+  expiresAt?: number;
 }
 
+/** The outcome of one item of a batch call: the stored record, or the error that item got. */
+export type BatchResult<T> = { ok: true; value: T } | { ok: false; error: SpireError };
+
+/** The most records one list page returns, whatever page size the caller asks for. */
+export const DATASTORE_MAX_PAGE_SIZE = 1000;
+
 /**
- * The DataStore contract. Every method is atomic: it either fully applies or changes nothing.
+ * The DataStore contract, as SPIRE's datastore. Every method is atomic: it either fully applies or
+ * changes nothing, also when several server processes share one database.
  *
- * Errors: NOT_FOUND for missing records, ALREADY_EXISTS for duplicates (including a similar
- * entry: same spiffe_id, parent_id and selector set), INVALID_ARGUMENT for malformed input,
+ * Errors (always a `SpireError`): NOT_FOUND for a missing record the call needs, ALREADY_EXISTS
+ * for a duplicate (including a similar entry: same spiffe_id, parent_id and selector set),
+ * INVALID_ARGUMENT for malformed or over-long input (the message names the field),
  * FAILED_PRECONDITION for a RESTRICT bundle delete that entries still use, UNAVAILABLE when the
- * database cannot be reached.
+ * database cannot be reached (the store recovers by itself when it comes back).
+ *
+ * Every method may be called any number of times and concurrently; after `close()` calls fail.
+ * Timestamps are Unix seconds unless a name says otherwise. Lists without `pagination` return
+ * every match; with it, a page holds at most `DATASTORE_MAX_PAGE_SIZE` records and a page size of
+ * 0 is INVALID_ARGUMENT. A returned pagination token of '' means there are no more pages.
  */
 export interface DataStore extends Closable {
-  // Bundles
+  // ---- Bundles -------------------------------------------------------------------------------
+
+  /** Adds the bundle's root CAs and JWT keys that are not stored yet (creates it when absent). */
   appendBundle(bundle: Bundle): Promise<Bundle>;
+  /** How many bundles are stored. */
   countBundles(): Promise<number>;
+  /** Stores a new bundle. ALREADY_EXISTS when the trust domain has one. */
   createBundle(bundle: Bundle): Promise<Bundle>;
+  /**
+   * Deletes a trust domain's bundle. With entries federating with it: RESTRICT refuses
+   * (FAILED_PRECONDITION), DELETE deletes those entries too, DISSOCIATE removes the trust domain
+   * from their federates_with. NOT_FOUND when there is no bundle.
+   */
   deleteBundle(trustDomainId: string, mode: DeleteMode): Promise<void>;
   /** Undefined when there is no bundle for the trust domain. */
   fetchBundle(trustDomainId: string): Promise<Bundle | undefined>;
+  /** Bundles ordered by trust domain insertion. */
   listBundles(req: { pagination?: Pagination }): Promise<{ bundles: Bundle[]; pagination?: Pagination }>;
-  /** Drops certificates and keys that expired before `expiresBefore` (Unix seconds). */
+  /**
+   * Drops root CAs and JWT keys that expired before `expiresBefore`. Returns whether anything was
+   * dropped. FAILED_PRECONDITION (and no change) when it would drop every root CA.
+   */
   pruneBundle(trustDomainId: string, expiresBefore: number): Promise<boolean>;
+  /** Creates or replaces the trust domain's bundle. */
   setBundle(bundle: Bundle): Promise<Bundle>;
+  /** Replaces the masked fields (all when no mask). NOT_FOUND when there is no bundle. */
   updateBundle(bundle: Bundle, mask?: BundleMask): Promise<Bundle>;
-  /** Marks the root CA whose subject key ID (hex) matches as tainted. */
+  /**
+   * Marks the root CA whose subject key ID (lower-case hex) matches as tainted. NOT_FOUND when no
+   * root CA matches; INVALID_ARGUMENT when it is already tainted.
+   */
   taintX509CA(trustDomainId: string, subjectKeyIdToTaint: string): Promise<void>;
+  /** Removes a tainted root CA. NOT_FOUND when none matches; INVALID_ARGUMENT when untainted. */
   revokeX509CA(trustDomainId: string, subjectKeyIdToRevoke: string): Promise<void>;
+  /** Marks the JWT key with this kid as tainted and returns it. NOT_FOUND / INVALID_ARGUMENT as above. */
   taintJWTKey(trustDomainId: string, authorityId: string): Promise<BundlePublicKey>;
+  /** Removes a tainted JWT key and returns it. NOT_FOUND / INVALID_ARGUMENT as above. */
   revokeJWTKey(trustDomainId: string, authorityId: string): Promise<BundlePublicKey>;
 
-  // Entries
+  // ---- Entries -------------------------------------------------------------------------------
+
+  /** How many entries match the filters (the same filters as listing). */
   countRegistrationEntries(req: CountRegistrationEntriesRequest): Promise<number>;
+  /**
+   * Stores a new entry. An empty entryId gets a UUID; createdAt is set by the store and
+   * revisionNumber starts at 0. ALREADY_EXISTS for a similar entry or a taken entry ID;
+   * INVALID_ARGUMENT when federates_with names a trust domain without a bundle.
+   */
   createRegistrationEntry(entry: RegistrationEntry): Promise<RegistrationEntry>;
+  /**
+   * Stores many entries, each as if by `createRegistrationEntry`, in far fewer round trips.
+   * Returns one result per input, in input order; a failing item never affects the others.
+   */
+  createRegistrationEntries(entries: RegistrationEntry[]): Promise<BatchResult<RegistrationEntry>[]>;
   /** Creates the entry, or returns the similar one that exists (`existing` true). */
   createOrReturnRegistrationEntry(entry: RegistrationEntry): Promise<{ entry: RegistrationEntry; existing: boolean }>;
+  /** Deletes the entry and returns what it was. NOT_FOUND when absent. */
   deleteRegistrationEntry(entryId: string): Promise<RegistrationEntry>;
+  /** Undefined when absent. */
   fetchRegistrationEntry(entryId: string): Promise<RegistrationEntry | undefined>;
+  /** The entries that exist among `entryIds`, keyed by ID. */
   fetchRegistrationEntries(entryIds: string[]): Promise<Map<string, RegistrationEntry>>;
+  /**
+   * Entries matching every given filter, ordered by creation. bySelectors with no selectors is
+   * INVALID_ARGUMENT; byFederatesWith with no trust domains is ignored.
+   */
   listRegistrationEntries(req: ListRegistrationEntriesRequest): Promise<ListRegistrationEntriesResponse>;
+  /** Deletes entries whose expiry is set and earlier than `expiresBefore`. */
   pruneRegistrationEntries(expiresBefore: number): Promise<void>;
+  /**
+   * Writes the masked fields (all when no mask) of the entry with `entry.entryId` and bumps its
+   * revision. NOT_FOUND when absent; ALREADY_EXISTS when the result is similar to another entry.
+   */
   updateRegistrationEntry(entry: RegistrationEntry, mask?: RegistrationEntryMask): Promise<RegistrationEntry>;
 
-  // Entry events
+  // ---- Entry events (written in the same transaction as the change) --------------------------
+
+  /** Events in ID order. Setting both bounds is INVALID_ARGUMENT. */
   listRegistrationEntryEvents(req: ListEventsRequest): Promise<EntryEvent[]>;
-  /** olderThan is milliseconds. */
+  /** Deletes events older than `olderThanMs` milliseconds. */
   pruneRegistrationEntryEvents(olderThanMs: number): Promise<void>;
+  /** Undefined when absent. */
   fetchRegistrationEntryEvent(eventId: number): Promise<EntryEvent | undefined>;
 
-  // Nodes
+  // ---- Nodes ---------------------------------------------------------------------------------
+
+  /** How many nodes match the filters. */
   countAttestedNodes(req: CountAttestedNodesRequest): Promise<number>;
+  /** Stores a node (and its selectors, when given). ALREADY_EXISTS when the ID is taken. */
   createAttestedNode(node: AttestedNode): Promise<AttestedNode>;
+  /** Deletes the node and its selectors; returns what it was. NOT_FOUND when absent. */
   deleteAttestedNode(spiffeId: string): Promise<AttestedNode>;
+  /** Undefined when absent. Selectors are filled. */
   fetchAttestedNode(spiffeId: string): Promise<AttestedNode | undefined>;
+  /** The nodes that exist among `spiffeIds`, keyed by ID, with selectors. */
   fetchAttestedNodes(spiffeIds: string[]): Promise<Map<string, AttestedNode>>;
+  /** Nodes matching every given filter. A banned node has an empty certSerialNumber. */
   listAttestedNodes(req: ListAttestedNodesRequest): Promise<ListAttestedNodesResponse>;
+  /** Writes the masked fields (all when no mask). NOT_FOUND when absent. */
   updateAttestedNode(node: AttestedNode, mask?: AttestedNodeMask): Promise<AttestedNode>;
+  /**
+   * Deletes up to `batchSize` (1000 when not positive) unbanned nodes whose certificate expired
+   * before `expiredBefore`; only re-attestable ones unless `includeNonReattestable`.
+   */
   pruneAttestedExpiredNodes(expiredBefore: number, includeNonReattestable: boolean, batchSize: number): Promise<void>;
 
-  // Node events
+  // ---- Node events ---------------------------------------------------------------------------
+
+  /** Events in ID order. Setting both bounds is INVALID_ARGUMENT. */
   listAttestedNodeEvents(req: ListEventsRequest): Promise<NodeEvent[]>;
+  /** Deletes events older than `olderThanMs` milliseconds. */
   pruneAttestedNodeEvents(olderThanMs: number): Promise<void>;
+  /** Undefined when absent. */
   fetchAttestedNodeEvent(eventId: number): Promise<NodeEvent | undefined>;
 
-  // Node selectors
+  // ---- Node selectors ------------------------------------------------------------------------
+
+  /** The node's selectors ([] when none or no such node). */
   getNodeSelectors(spiffeId: string, tolerateStale?: boolean): Promise<Selector[]>;
+  /** Selectors of every node (whose certificate is valid at `validAt`, when given). */
   listNodeSelectors(req: { validAt?: number; tolerateStale?: boolean }): Promise<Map<string, Selector[]>>;
+  /** Replaces the node's selectors (the node need not exist yet); writes a node event. */
   setNodeSelectors(spiffeId: string, selectors: Selector[]): Promise<void>;
 
-  // Join tokens
+  // ---- Join tokens ---------------------------------------------------------------------------
+
+  /** Stores a token. INVALID_ARGUMENT without token or expiry; ALREADY_EXISTS when taken. */
   createJoinToken(token: JoinToken): Promise<void>;
+  /** NOT_FOUND when absent. */
   deleteJoinToken(token: string): Promise<void>;
+  /** Undefined when absent. */
   fetchJoinToken(token: string): Promise<JoinToken | undefined>;
   /**
    * Deletes the token and returns it, atomically: of two concurrent calls with one token exactly
    * one gets it; the other gets undefined.
    */
   consumeJoinToken(token: string): Promise<JoinToken | undefined>;
+  /** Deletes tokens that expire before `expiresBefore`. */
   pruneJoinTokens(expiresBefore: number): Promise<void>;
+  /** How many join tokens are stored. */
+  countJoinTokens(): Promise<number>;
 
-  // Federation relationships
+  // ---- Federation relationships --------------------------------------------------------------
+
+  /** Stores a relationship (and its bundle, when given). ALREADY_EXISTS when the trust domain has one. */
   createFederationRelationship(fr: FederationRelationship): Promise<FederationRelationship>;
+  /** Undefined when absent. The bundle is filled when stored. */
   fetchFederationRelationship(trustDomain: string): Promise<FederationRelationship | undefined>;
+  /** Relationships in creation order. */
   listFederationRelationships(req: { pagination?: Pagination }): Promise<{
     federationRelationships: FederationRelationship[];
     pagination?: Pagination;
   }>;
+  /** NOT_FOUND when absent. The trust domain's bundle is kept. */
   deleteFederationRelationship(trustDomain: string): Promise<void>;
+  /** Writes the masked fields. NOT_FOUND when absent. */
   updateFederationRelationship(fr: FederationRelationship, mask: FederationRelationshipMask): Promise<FederationRelationship>;
+  /** How many relationships are stored. */
+  countFederationRelationships(): Promise<number>;
 
-  // CA journals
+  // ---- CA journals ---------------------------------------------------------------------------
+
+  /** Creates (id 0) or replaces (id set; NOT_FOUND when absent) a journal; returns it with its id. */
   setCAJournal(journal: CAJournal): Promise<CAJournal>;
+  /** The journal whose active X.509 authority ID matches; undefined when none. */
   fetchCAJournal(activeX509AuthorityId: string): Promise<CAJournal | undefined>;
+  /** Deletes journals whose `expiresAt` is set and earlier than `allCAsExpireBefore`. */
   pruneCAJournals(allCAsExpireBefore: number): Promise<void>;
 
   /** Resolves when the database answers; throws UNAVAILABLE otherwise. Used by readiness. */
