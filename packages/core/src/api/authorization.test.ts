@@ -170,9 +170,13 @@ test('Mint* RPCs need the socket or an admin', async () => {
   await assert.rejects(h.tcp('svid', agent).call('MintX509SVID', { csr: csr.der }), denied('/spire.api.server.svid.v1.SVID/MintX509SVID'));
 });
 
-test('agent-only entry RPCs: GetAuthorizedEntries is Unimplemented for agents until the agents issue', async () => {
+test('agent-only RPCs of the agents issue (GetAuthorizedEntries, RenewAgent) are Unimplemented for agents', async () => {
   await assert.rejects(h.tcp('entry', agent).call('GetAuthorizedEntries', {}), {
     code: 12,
     details: 'GetAuthorizedEntries is not available yet: it is served once agent attestation lands (agents issue)',
+  });
+  await assert.rejects(h.tcp('agent', agent).call('RenewAgent', {}), {
+    code: 12,
+    details: 'RenewAgent is not available yet: agent SVID renewal is delivered with the agents issue',
   });
 });
