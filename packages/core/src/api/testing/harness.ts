@@ -7,6 +7,7 @@ import { service as healthServiceDefinition } from 'grpc-health-check';
 import pino from 'pino';
 import type { Logger } from '../../log/logger.js';
 import type { DataStore } from '../../plugins/datastore/contract.js';
+import type { AnyPluginDescriptor } from '../../plugins/descriptor.js';
 import { TrustDomain } from '../../spiffeid/index.js';
 import { startEndpoints, type Endpoints, type EndpointsDeps } from '../endpoints.js';
 import { FakeServerCA, type IssuedCert } from '../ports.fake.js';
@@ -42,10 +43,27 @@ export class LogCapture {
   }
 }
 
+/**
+ * The store API tests run against: the real SQL DataStore on SQLite in the temp dir (the default,
+ * loaded through its descriptor as the catalog would), or the in-memory fake when
+ * SPIRE_API_TEST_DATASTORE=memory. Core does not depend on the plugin package at build time, so it
+ * is imported by name at run time (the workspace root depends on it).
+ */
+async function openTestStore(dir: string, td: TrustDomain, log: Logger): Promise<DataStore> {
+  if (process.env.SPIRE_API_TEST_DATASTORE === 'memory') return new MemoryDataStore();
+  const pkg = '@spire-ts/plugins-datastore-sql';
+  const mod = (await import(pkg)) as { sqlDataStore: AnyPluginDescriptor };
+  const d = mod.sqlDataStore;
+  const core = { trustDomain: td, dataDir: dir };
+  const parsed = d.parseConfig({ database_type: 'sqlite3', connection_string: join(dir, 'datastore.sqlite3') }, core);
+  if (parsed.problems.length > 0) throw new Error(`test store config: ${parsed.problems.join('; ')}`);
+  return (await d.create({ config: parsed.config, log, trustDomain: td, dataDir: dir, host: {} })) as DataStore;
+}
+
 /** A running API under test: store, CA, endpoints on a temp socket and a loopback TCP port. */
 export interface Harness {
   td: TrustDomain;
-  ds: MemoryDataStore;
+  ds: DataStore;
   ca: FakeServerCA;
   logs: LogCapture;
   endpoints: Endpoints;
@@ -95,12 +113,12 @@ export function clientTlsCredentials(ca: FakeServerCA, svid?: IssuedCert): grpc.
  */
 export async function startHarness(opts: Partial<EndpointsDeps> & { dataStore?: DataStore } = {}): Promise<Harness> {
   const td = TrustDomain.parse('example.org');
-  const ds = (opts.dataStore as MemoryDataStore | undefined) ?? new MemoryDataStore();
+  const dir = await mkdtemp(join(tmpdir(), 'spire-api-'));
+  const logs = new LogCapture();
+  const ds = opts.dataStore ?? (await openTestStore(dir, td, logs.logger));
   const ca = await FakeServerCA.create(td);
   await ds.setBundle({ trustDomainId: td.idString(), rootCas: [{ derBytes: ca.root.certDer, taintedKey: false }], jwtSigningKeys: [], refreshHint: 0, sequenceNumber: 1 });
-  const dir = await mkdtemp(join(tmpdir(), 'spire-api-'));
   const socketPath = join(dir, 'private', 'api.sock');
-  const logs = new LogCapture();
   const endpoints = await startEndpoints({
     trustDomain: td,
     dataStore: ds,
@@ -129,6 +147,7 @@ export async function startHarness(opts: Partial<EndpointsDeps> & { dataStore?: 
     async close() {
       for (const c of clients) c.close();
       await endpoints.close();
+      await ds.close?.();
       await rm(dir, { recursive: true, force: true });
     },
   };
