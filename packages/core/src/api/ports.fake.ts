@@ -59,7 +59,7 @@ class FakeRotation implements AuthorityRotation {
   }
   async revoke(id: string): Promise<AuthorityState> {
     if (this.slots.old?.authorityId !== id) throw new SpireError(Code.FAILED_PRECONDITION, 'not the old authority');
-    if (!this.tainted.has(id)) throw new SpireError(Code.FAILED_PRECONDITION, 'it is not possible to revoke an untainted authority');
+    if (!this.tainted.has(id)) throw new Error('it is not possible to revoke an untainted authority');
     this.revoked.add(id);
     const old = this.slots.old;
     this.slots = { active: this.slots.active };

@@ -49,7 +49,7 @@ export class LogCapture {
  * SPIRE_API_TEST_DATASTORE=memory. Core does not depend on the plugin package at build time, so it
  * is imported by name at run time (the workspace root depends on it).
  */
-async function openTestStore(dir: string, td: TrustDomain, log: Logger): Promise<DataStore> {
+export async function openTestStore(dir: string, td: TrustDomain, log: Logger): Promise<DataStore> {
   if (process.env.SPIRE_API_TEST_DATASTORE === 'memory') return new MemoryDataStore();
   const pkg = '@spire-ts/plugins-datastore-sql';
   const mod = (await import(pkg)) as { sqlDataStore: AnyPluginDescriptor };
