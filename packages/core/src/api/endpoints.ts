@@ -7,6 +7,7 @@ import type { DataStore } from '../plugins/datastore/contract.js';
 import { bindAdminSocket, shutdownGrpc } from '../server/admin-socket.js';
 import { SpiffeId, type TrustDomain } from '../spiffeid/index.js';
 import { DataStoreAuthorizedEntries } from './authorized-entries.js';
+import { HttpsBundleRefresher } from './bundle-refresher.js';
 import { buildService, type PipelineEnv, type ServiceHandlers } from './handler.js';
 import { addHealthService, type ServingCheck } from './health/service.js';
 import type { AuthorizedEntryFetcher, BundleRefresher, DebugInfoSource, LogLevelControl, ServerCA } from './ports.js';
@@ -42,6 +43,7 @@ export interface EndpointsDeps {
   rateLimit?: Partial<RateLimitConfig>;
   /** grpc.health.v1 Check answer on the admin socket; default: the local bundle exists. */
   servingCheck?: ServingCheck;
+  /** Default: HttpsBundleRefresher (one fetch of the relationship's endpoint). */
   bundleRefresher?: BundleRefresher;
   logLevels?: LogLevelControl;
   debugInfo?: DebugInfoSource;
@@ -96,7 +98,7 @@ export async function startEndpoints(deps: EndpointsDeps): Promise<Endpoints> {
     dataStore: deps.dataStore,
     ca: deps.ca,
     log,
-    bundleRefresher: deps.bundleRefresher,
+    bundleRefresher: deps.bundleRefresher ?? new HttpsBundleRefresher(deps.dataStore),
     logLevels: deps.logLevels,
     debugInfo: deps.debugInfo,
     authorizedEntries: deps.authorizedEntries ?? new DataStoreAuthorizedEntries(deps.dataStore, td),

@@ -6,6 +6,7 @@ export { startEndpoints, apiServices, type Endpoints, type EndpointsDeps } from 
 export { caPort, type CaPortDeps } from './ca-port.js';
 export type * from './ports.js';
 export { DataStoreAuthorizedEntries } from './authorized-entries.js';
+export { HttpsBundleRefresher, type BundleRefresherOptions } from './bundle-refresher.js';
 export { loadApiProtos, serviceDefinition, clientConstructor, protoDir, Services, API_PROTO_FILES, LOADER_OPTIONS } from './proto.js';
 export { entriesFromDataJson, bundleFromSpiffeJson } from './convert/cli-json.js';
 export { POLICY, type MethodPolicy } from './policy.js';
