@@ -10,7 +10,7 @@ import { CAManager } from '../ca/manager/ca-manager.js';
 import { InlineSigningPool } from '../ca/pool/signing-pool.fake.js';
 import { ServerCA } from '../ca/server-ca.js';
 import { ServerSVIDRotator } from '../ca/server-svid-rotator.js';
-import { opensslVerify } from '../ca/test-support/openssl.js';
+import { opensslText, opensslVerify } from '../ca/test-support/openssl.js';
 import type { DataStore } from '../plugins/datastore/contract.js';
 import { TrustDomain } from '../spiffeid/index.js';
 import { caPort } from './ca-port.js';
@@ -27,6 +27,7 @@ let ds: DataStore;
 let manager: CAManager;
 let endpoints: Endpoints;
 let socketPath: string;
+let portUnderTest: ReturnType<typeof caPort>;
 const clients: grpc.Client[] = [];
 
 function call<T = any>(service: keyof typeof Services, method: string, req: object = {}): Promise<T> { // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -49,7 +50,8 @@ before(async () => {
   const rotator = new ServerSVIDRotator({ ca, clock: systemClock, log: logs.logger });
   await rotator.rotate();
   socketPath = join(dir, 'api.sock');
-  endpoints = await startEndpoints({ trustDomain: td, dataStore: ds, ca: caPort({ trustDomain: td, ca, manager, rotator, dataStore: ds }), log: logs.logger, socketPath, tcp: { bindAddress: '127.0.0.1', bindPort: 0 } });
+  portUnderTest = caPort({ trustDomain: td, ca, manager, rotator, dataStore: ds });
+  endpoints = await startEndpoints({ trustDomain: td, dataStore: ds, ca: portUnderTest, log: logs.logger, socketPath, tcp: { bindAddress: '127.0.0.1', bindPort: 0 } });
 });
 after(async () => {
   for (const c of clients) c.close();
@@ -104,8 +106,17 @@ test('the TCP listener serves the server SVID from the rotator', async () => {
   assert.equal(got.trust_domain, 'example.org');
 });
 
-test('NewDownstreamX509CA is Unimplemented until the CA offers downstream signing', async () => {
-  // Reported honestly rather than faked: only reachable by a downstream caller over TCP.
-  const port = caPort({ trustDomain: td, ca: new ServerCA({ trustDomain: td, clock: systemClock }), manager, rotator: new ServerSVIDRotator({ ca: new ServerCA({ trustDomain: td, clock: systemClock }), clock: systemClock, log: new LogCapture().logger }), dataStore: ds });
-  await assert.rejects(port.signDownstreamX509CA({ csr: new Uint8Array() }), { code: 12 });
+test('NewDownstreamX509CA signs an intermediate CA that openssl verifies against the bundle', async () => {
+  const port = portUnderTest;
+  const csr = await makeCsr();
+  const chain = await port.signDownstreamX509CA({ csr: csr.der, ttlMs: 3600_000 });
+  assert.equal(chain.length, 1, 'self-signed server CA: no upstream chain');
+  const bundle = await call('bundle', 'GetBundle', {});
+  const roots = bundle.x509_authorities.filter((a: { tainted: boolean }) => !a.tainted).map((a: { asn1: Buffer }) => a.asn1);
+  const v = opensslVerify(roots, chain[0]!);
+  assert.ok(v.ok, v.out);
+  const text = opensslText(chain[0]!);
+  assert.match(text, /CA:TRUE/);
+  assert.match(text, /URI:spiffe:\/\/example\.org/);
+  await assert.rejects(port.signDownstreamX509CA({ csr: new Uint8Array([1, 2, 3]) }), { code: 3 });
 });
