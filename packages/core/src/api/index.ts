@@ -13,3 +13,4 @@ export { POLICY, type MethodPolicy } from './policy.js';
 export { rateLimits, PerIpLimiter, type RateLimitConfig } from './rate-limit.js';
 export { makeErr, makeStatus, okStatus, type ApiStatus } from './status.js';
 export { API_MAX_PAGE_SIZE } from './pagination.js';
+export { pinoLevelControl } from './log-levels.js';

@@ -28,6 +28,20 @@ test('logger: get, set, reset; UNSPECIFIED and unknown levels are InvalidArgumen
   assert.deepEqual(await c.call('ResetLogLevel', {}), { current_level: 'INFO', launch_level: 'INFO' });
 });
 
+test('the default level control changes the root logger and every child', async () => {
+  const { pinoLevelControl } = await import('./log-levels.js');
+  const { LogCapture } = await import('./testing/harness.js');
+  const root = new LogCapture().logger;
+  root.level = 'info';
+  const child = root.child({ subsystem_name: 'x' });
+  const ctl = pinoLevelControl(root);
+  ctl.set('trace');
+  assert.equal(child.isLevelEnabled('trace'), true);
+  assert.deepEqual(ctl.levels(), { current: 'trace', launch: 'info' });
+  ctl.reset();
+  assert.equal(child.isLevelEnabled('debug'), false);
+});
+
 test('debug GetInfo reports counts, uptime and the server SVID chain', async () => {
   await h.ds.createAttestedNode({
     spiffeId: 'spiffe://example.org/spire/agent/x/1',
