@@ -66,7 +66,7 @@ test('the audit log records caller, method, request fields and status per item',
   assert.equal(items.length, 2);
   assert.equal(items[0]!.status, 'success');
   assert.equal(items[0]!.spiffe_id, 'spiffe://example.org/aud');
-  assert.equal(items[0]!.caller_path !== undefined, true);
+  assert.equal(items[0]!.caller_local, true);
   assert.equal(items[1]!.status, 'error');
   assert.equal(items[1]!.status_code, 'InvalidArgument');
   assert.equal(items[1]!.status_message, 'failed to convert entry: selector list is empty');
