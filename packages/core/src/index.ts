@@ -1,6 +1,7 @@
 export * from './errors.js';
 export * from './spiffeid/index.js';
 export * from './config/duration.js';
+export * from './config/index.js';
 export * from './log/logger.js';
 export * from './plugins/types.js';
 export * from './plugins/count-rule.js';
@@ -20,4 +21,6 @@ export * from './catalog/builtins.js';
 export * from './catalog/catalog.js';
 export * from './catalog/plugin-prefix.js';
 export * from './ca/index.js';
+// config/ and ca/ both define KEY_TYPES (the same four key types); the public one is config's.
+export { KEY_TYPES } from './config/index.js';
 export * as api from './api/index.js';

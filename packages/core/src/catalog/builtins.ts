@@ -40,9 +40,9 @@ export const BUILTINS: readonly BuiltinEntry[] = [
   builtin('KeyManager', 'azure_key_vault'),
   builtin('KeyManager', 'hashicorp_vault'),
 
-  builtin('NodeAttestor', 'join_token'),
-  builtin('NodeAttestor', 'x509pop'),
-  builtin('NodeAttestor', 'sshpop'),
+  builtin('NodeAttestor', 'join_token', '@spire-ts/plugins-nodeattestor-jointoken', 'joinTokenNodeAttestor'),
+  builtin('NodeAttestor', 'x509pop', '@spire-ts/plugins-nodeattestor-x509pop', 'x509popNodeAttestor'),
+  builtin('NodeAttestor', 'sshpop', '@spire-ts/plugins-nodeattestor-sshpop', 'sshpopNodeAttestor'),
   builtin('NodeAttestor', 'aws_iid'),
   builtin('NodeAttestor', 'azure_imds'),
   builtin('NodeAttestor', 'azure_msi'),

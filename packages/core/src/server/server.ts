@@ -4,6 +4,7 @@ import * as grpc from '@grpc/grpc-js';
 import { container as rootContainer, type DependencyContainer } from 'tsyringe';
 import { addHealthService } from '../api/health/service.js';
 import { Catalog, type ExternalLoader } from '../catalog/catalog.js';
+import type { BuiltinEntry } from '../catalog/builtins.js';
 import type { PluginConfig } from '../catalog/plugin-config.js';
 import { CATALOG, HEALTH, LOGGER, SETTINGS } from '../di/tokens.js';
 import { errorMessage } from '../errors.js';
@@ -38,6 +39,8 @@ export interface ServerOptions {
   /** Use this logger instead of one built from the settings (tests). */
   log?: Logger;
   externalLoader?: ExternalLoader;
+  /** Resolve plugin names against these instead of BUILTINS (tests). */
+  builtins?: readonly BuiltinEntry[];
 }
 
 /**
@@ -94,6 +97,7 @@ export class SpireServer {
         log: this.log,
         host: {},
         externalLoader: this.opts.externalLoader,
+        builtins: this.opts.builtins,
       });
       const catalog = this.catalog;
       this.container.register(CATALOG, { useValue: catalog });
