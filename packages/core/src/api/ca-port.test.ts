@@ -58,6 +58,7 @@ after(async () => {
   await endpoints.close();
   await manager.close();
   await ds.close?.();
+  await (ds as { dropTestDb?: () => Promise<void> }).dropTestDb?.();
   await rm(dir, { recursive: true, force: true });
 });
 

@@ -1,4 +1,6 @@
+import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
@@ -44,20 +46,69 @@ export class LogCapture {
 }
 
 /**
- * The store API tests run against: the real SQL DataStore on SQLite in the temp dir (the default,
- * loaded through its descriptor as the catalog would), or the in-memory fake when
- * SPIRE_API_TEST_DATASTORE=memory. Core does not depend on the plugin package at build time, so it
- * is imported by name at run time (the workspace root depends on it).
+ * The store API tests run against, chosen by SPIRE_API_TEST_DATASTORE:
+ * - unset or `sqlite`: the real SQL DataStore on SQLite in the temp dir (the default);
+ * - `postgres` / `mysql`: the same store on a fresh database on the server named by
+ *   SPIRE_TEST_POSTGRES_URL / SPIRE_TEST_MYSQL_URL (see scripts/test-dbs.sh), dropped on close;
+ * - `memory`: the in-memory fake.
+ * Core does not depend on the plugin package at build time, so it (and its drivers) are loaded by
+ * name at run time (the workspace root depends on the plugin).
  */
-export async function openTestStore(dir: string, td: TrustDomain, log: Logger): Promise<DataStore> {
-  if (process.env.SPIRE_API_TEST_DATASTORE === 'memory') return new MemoryDataStore();
+export async function openTestStore(dir: string, td: TrustDomain, log: Logger): Promise<DataStore & { dropTestDb?: () => Promise<void> }> {
+  const kind = process.env.SPIRE_API_TEST_DATASTORE ?? 'sqlite';
+  if (kind === 'memory') return new MemoryDataStore();
   const pkg = '@spire-ts/plugins-datastore-sql';
   const mod = (await import(pkg)) as { sqlDataStore: AnyPluginDescriptor };
   const d = mod.sqlDataStore;
   const core = { trustDomain: td, dataDir: dir };
-  const parsed = d.parseConfig({ database_type: 'sqlite3', connection_string: join(dir, 'datastore.sqlite3') }, core);
+  let data: Record<string, unknown>;
+  let drop: (() => Promise<void>) | undefined;
+  const name = `spire_api_${process.pid}_${randomBytes(3).toString('hex')}`;
+  const req = createRequire(createRequire(import.meta.url).resolve(pkg));
+  if (kind === 'sqlite') {
+    data = { database_type: 'sqlite3', connection_string: join(dir, 'datastore.sqlite3') };
+  } else if (kind === 'postgres') {
+    const url = process.env.SPIRE_TEST_POSTGRES_URL;
+    if (!url) throw new Error('SPIRE_API_TEST_DATASTORE=postgres needs SPIRE_TEST_POSTGRES_URL');
+    const pg = req('pg') as { Client: new (c: string) => { connect(): Promise<void>; query(q: string): Promise<unknown>; end(): Promise<void> } };
+    const admin = async (q: string) => {
+      const c = new pg.Client(url);
+      await c.connect();
+      try {
+        await c.query(q);
+      } finally {
+        await c.end();
+      }
+    };
+    await admin(`CREATE DATABASE ${name}`);
+    const u = new URL(url);
+    u.pathname = `/${name}`;
+    data = { database_type: 'postgres', connection_string: u.toString() };
+    drop = () => admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+  } else if (kind === 'mysql') {
+    const dsn = process.env.SPIRE_TEST_MYSQL_URL;
+    const m = dsn ? /^([^:]+):([^@]*)@tcp\(([^:)]+):(\d+)\)\/([^?]*)(\?.*)?$/.exec(dsn) : null;
+    if (!dsn || !m) throw new Error('SPIRE_API_TEST_DATASTORE=mysql needs SPIRE_TEST_MYSQL_URL as user:pass@tcp(host:port)/db');
+    const mysql = req('mysql2/promise') as { createConnection(o: object): Promise<{ query(q: string): Promise<unknown>; end(): Promise<void> }> };
+    const admin = async (q: string) => {
+      const c = await mysql.createConnection({ host: m[3], port: Number(m[4]), user: m[1], password: m[2] });
+      try {
+        await c.query(q);
+      } finally {
+        await c.end();
+      }
+    };
+    await admin(`CREATE DATABASE ${name}`);
+    data = { database_type: 'mysql', connection_string: `${m[1]}:${m[2]}@tcp(${m[3]}:${m[4]})/${name}${m[6] ?? ''}` };
+    drop = () => admin(`DROP DATABASE IF EXISTS ${name}`);
+  } else {
+    throw new Error(`unknown SPIRE_API_TEST_DATASTORE "${kind}" (sqlite, postgres, mysql or memory)`);
+  }
+  const parsed = d.parseConfig(data, core);
   if (parsed.problems.length > 0) throw new Error(`test store config: ${parsed.problems.join('; ')}`);
-  return (await d.create({ config: parsed.config, log, trustDomain: td, dataDir: dir, host: {} })) as DataStore;
+  const store = (await d.create({ config: parsed.config, log, trustDomain: td, dataDir: dir, host: {} })) as DataStore & { dropTestDb?: () => Promise<void> };
+  if (drop) store.dropTestDb = drop;
+  return store;
 }
 
 /** A running API under test: store, CA, endpoints on a temp socket and a loopback TCP port. */
@@ -121,12 +172,12 @@ export async function startHarness(opts: Partial<EndpointsDeps> & { dataStore?: 
   const socketPath = join(dir, 'private', 'api.sock');
   const endpoints = await startEndpoints({
     trustDomain: td,
-    dataStore: ds,
     ca,
     log: logs.logger,
     socketPath,
     tcp: { bindAddress: '127.0.0.1', bindPort: 0 },
     ...opts,
+    dataStore: ds,
   });
   const clients: grpc.Client[] = [];
   const make = (service: string, address: string, creds: grpc.ChannelCredentials) => {
@@ -148,6 +199,7 @@ export async function startHarness(opts: Partial<EndpointsDeps> & { dataStore?: 
       for (const c of clients) c.close();
       await endpoints.close();
       await ds.close?.();
+      await (ds as { dropTestDb?: () => Promise<void> }).dropTestDb?.();
       await rm(dir, { recursive: true, force: true });
     },
   };
