@@ -3,6 +3,7 @@
  * the `api` namespace (names such as ServerCA differ from the CA's own classes).
  */
 export { startEndpoints, apiServices, type Endpoints, type EndpointsDeps } from './endpoints.js';
+export { endpointsDepsFromConfig, type EndpointsSettings } from './from-config.js';
 export { caPort, type CaPortDeps } from './ca-port.js';
 export type * from './ports.js';
 export { DataStoreAuthorizedEntries } from './authorized-entries.js';
