@@ -21,6 +21,4 @@ export * from './catalog/builtins.js';
 export * from './catalog/catalog.js';
 export * from './catalog/plugin-prefix.js';
 export * from './ca/index.js';
-// config/ and ca/ both define KEY_TYPES (the same four key types); the public one is config's.
-export { KEY_TYPES } from './config/index.js';
 export * as api from './api/index.js';

@@ -14,3 +14,4 @@ export * from './manager/ca-manager.js';
 export * from './manager/journal-codec.js';
 export { Journal, JOURNAL_CAP } from './manager/journal.js';
 export * from './manager/slots.js';
+export * from './ca-service.js';

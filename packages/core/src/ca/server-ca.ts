@@ -156,7 +156,7 @@ export class ServerCA {
     return unwrap((await this.mint([req], 'workload'))[0]!);
   }
 
-  /** An agent's X509-SVID (agent_ttl, no DNS names, empty subject). */
+  /** An agent's X509-SVID (agent_ttl, no DNS names, the default SVID subject, as SPIRE). */
   async signAgentX509SVID(req: { spiffeId: string; csr?: Uint8Array; publicKey?: Uint8Array }): Promise<X509SVIDChain> {
     return unwrap((await this.mint([{ ...req, ttlMs: this.c.agentTtlMs }], 'agent'))[0]!);
   }

@@ -26,7 +26,6 @@ export type {
   HealthChecksConfig,
   DeclaredPlugin,
 } from './types.js';
-export { KEY_TYPES } from './types.js';
 export { parseServerConfigText, loadServerConfig, DEFAULT_CONFIG_PATH, type LoadResult } from './load.js';
 export { parseHcl } from './parse-text.js';
 export { ConfigSyntaxError } from './syntax-error.js';

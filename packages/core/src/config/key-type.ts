@@ -1,6 +1,6 @@
 import type { SectionReader } from './section-reader.js';
 import type { KeyType } from '../plugins/keymanager/contract.js';
-import { KEY_TYPES } from './types.js';
+import { KEY_TYPES } from '../plugins/keymanager/contract.js';
 
 /** Reads a key type option (any case, as SPIRE). Returns undefined when absent, empty or bad. */
 export function readKeyType(r: SectionReader, key: string): KeyType | undefined {

@@ -3,9 +3,6 @@ import type { TrustDomain } from '../spiffeid/index.js';
 
 import type { KeyType } from '../plugins/keymanager/contract.js';
 
-/** Key types SPIRE accepts for ca_key_type, jwt_key_type and experimental.wit_key_type. */
-export const KEY_TYPES: readonly KeyType[] = ['rsa-2048', 'rsa-4096', 'ec-p256', 'ec-p384'];
-
 /** log_level after normalisation (SPIRE accepts any case, and WARNING for WARN). */
 export type LogLevel = 'TRACE' | 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'FATAL' | 'PANIC';
 export type LogFormat = 'text' | 'json';

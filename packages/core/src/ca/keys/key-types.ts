@@ -1,8 +1,5 @@
 import { createHash, createPublicKey, generateKeyPair, type KeyObject } from 'node:crypto';
-import type { KeyType } from '../../plugins/keymanager/contract.js';
-
-/** Every key type, as ca_key_type and jwt_key_type spell them. */
-export const KEY_TYPES: readonly KeyType[] = ['ec-p256', 'ec-p384', 'rsa-2048', 'rsa-4096'];
+import { KEY_TYPES, type KeyType } from '../../plugins/keymanager/contract.js';
 
 /** True when `s` is a key type name. */
 export function isKeyType(s: unknown): s is KeyType {

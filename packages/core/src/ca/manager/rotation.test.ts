@@ -160,3 +160,21 @@ describe('journal recovery', () => {
     assert.equal((await ds.listJournals()).length, 0);
   });
 });
+
+describe('a KeyManager outside this process', () => {
+  it('prepares, activates and signs through signData only', async () => {
+    const { remoteLike } = await import('../test-support/fixture.js');
+    const w = newWorld();
+    const inner = w.km;
+    w.km = remoteLike(inner);
+    const pool = w.pool as unknown as { tasks: unknown[] };
+    const { m, ca } = await startManager(w);
+    assert.equal(pool.tasks.length, 0, 'nothing was signed in the worker pool');
+    const bundle = (await w.ds.fetchBundle(td))!;
+    const { certChain } = await ca.signWorkloadX509SVID({ spiffeId: 'spiffe://example.org/w', csr: workloadCsr().csr });
+    const v = opensslVerify(bundle.rootCas.map((r) => r.derBytes), certChain[0]!, [], Math.floor(w.clock.now() / 1000));
+    assert.ok(v.ok, v.out);
+    assert.ok(ca.getJWTKey());
+    await m.close();
+  });
+});

@@ -1,6 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { Piscina } from 'piscina';
 import type { SigningResults, SigningTask } from './signing-tasks.js';
+import { toX509Outcomes, unpack } from './packing.js';
 
 /**
  * The narrow interface the CA uses to reach its signing worker threads. Private-key operations of
@@ -33,7 +34,10 @@ export function createSigningPool(opts: PiscinaPoolOptions = {}): SigningPool {
   let closed = false;
   return {
     threads,
-    run: (task) => piscina.run(task) as never,
+    run: async (task) => {
+      const items = unpack((await piscina.run(task)) as Uint8Array);
+      return (task.kind === 'x509' ? toX509Outcomes(items) : items) as never;
+    },
     async close() {
       if (closed) return;
       closed = true;

@@ -3,7 +3,7 @@ import type { WorkerKeyMaterial } from '../keys/worker-keys.js';
 import { isEcKeyType } from '../keys/key-types.js';
 import { assembleCertificate } from '../x509/certificate.js';
 import { parseCsr, verifyCsr } from '../x509/csr.js';
-import { signatureAlgorithmFor } from '../x509/spki.js';
+import { readSpki, signatureAlgorithmFor, type SpkiInfo } from '../x509/spki.js';
 import { buildSvidTbs, signatureAlgorithmDer, type IssuerSpec, type X509SvidSpec } from '../x509/svid-template.js';
 
 /**
@@ -43,10 +43,12 @@ function keyObject(m: WorkerKeyMaterial): KeyObject {
 
 function mintOne(spec: X509SvidSpec, issuer: IssuerSpec, key: KeyObject, hash: string, alg: Uint8Array): X509Outcome {
   let spki = spec.spki;
+  let info: SpkiInfo | undefined;
   if (spec.csr) {
     try {
       const csr = parseCsr(spec.csr);
-      verifyCsr(csr);
+      info = readSpki(csr.spki);
+      verifyCsr(csr, info);
       spki = csr.spki;
     } catch (err) {
       return { error: `invalid CSR: ${(err as Error).message}` };
@@ -55,7 +57,7 @@ function mintOne(spec: X509SvidSpec, issuer: IssuerSpec, key: KeyObject, hash: s
   if (!spki) return { error: 'no public key' };
   let tbs: Uint8Array;
   try {
-    tbs = buildSvidTbs(spec, spki, issuer);
+    tbs = buildSvidTbs(spec, spki, issuer, info ?? readSpki(spki));
   } catch (err) {
     return { error: (err as Error).message };
   }

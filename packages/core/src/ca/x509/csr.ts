@@ -1,6 +1,7 @@
-import { createPublicKey, verify } from 'node:crypto';
+import { verify } from 'node:crypto';
 import { children, decodeOid, readTlv } from './der.js';
 import { OID } from './oids.js';
+import { publicKeyFromSpki, type SpkiInfo } from './spki.js';
 
 /** A parsed PKCS#10 certificate request. */
 export interface ParsedCsr {
@@ -63,10 +64,13 @@ export function parseCsr(der: Uint8Array): ParsedCsr {
   };
 }
 
-/** Verifies a parsed CSR's self-signature. Throws when it is unsupported or does not verify. */
-export function verifyCsr(csr: ParsedCsr): void {
+/**
+ * Verifies a parsed CSR's self-signature. Throws when it is unsupported or does not verify.
+ * `info` is `readSpki(csr.spki)` when the caller already has it.
+ */
+export function verifyCsr(csr: ParsedCsr, info?: SpkiInfo): void {
   const hash = CSR_HASH[csr.signatureAlgorithm];
   if (!hash) throw new Error(`unsupported CSR signature algorithm ${csr.signatureAlgorithm}`);
-  const key = createPublicKey({ key: Buffer.from(csr.spki), format: 'der', type: 'spki' });
+  const key = publicKeyFromSpki(csr.spki, info);
   if (!verify(hash, csr.info, key, csr.signature)) throw new Error('CSR signature check failed');
 }

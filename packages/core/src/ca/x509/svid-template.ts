@@ -13,7 +13,8 @@ import {
   SVID_EKU_EXT,
 } from './extensions.js';
 import { encodeName, isEmptyName } from './name.js';
-import { readSpki, signatureAlgorithmFor, subjectKeyId } from './spki.js';
+import { createHash } from 'node:crypto';
+import { readSpki, signatureAlgorithmFor, subjectKeyId, type SpkiInfo } from './spki.js';
 
 /**
  * One X509-SVID to mint, as plain data (it crosses to a signing worker). Exactly one of `spki`
@@ -49,29 +50,70 @@ export function signatureAlgorithmDer(keyType: KeyType): Uint8Array {
   return algorithmIdentifier(a.oid, a.withNullParams);
 }
 
+interface IssuerParts {
+  sigAlg: Uint8Array;
+  kuEc: Uint8Array;
+  kuRsa: Uint8Array;
+  bc: Uint8Array;
+  aki: Uint8Array;
+}
+
+// Encodings that depend only on the issuer, built once per issuer (per worker).
+const issuerCache = new Map<string, IssuerParts>();
+const nameCache = new Map<string, Uint8Array>();
+
+function issuerParts(issuer: IssuerSpec): IssuerParts {
+  const key = `${issuer.keyType}:${Buffer.from(issuer.subjectKeyId).toString('hex')}:${Buffer.from(issuer.subjectDer).toString('hex')}`;
+  let p = issuerCache.get(key);
+  if (!p) {
+    p = {
+      sigAlg: signatureAlgorithmDer(issuer.keyType),
+      kuEc: keyUsageExt([KeyUsage.digitalSignature]),
+      kuRsa: keyUsageExt([KeyUsage.digitalSignature, KeyUsage.keyEncipherment]),
+      bc: basicConstraintsExt(false),
+      aki: authorityKeyIdExt(issuer.subjectKeyId),
+    };
+    if (issuerCache.size > 32) issuerCache.clear();
+    issuerCache.set(key, p);
+  }
+  return p;
+}
+
+function cachedName(dn: DistinguishedName): Uint8Array {
+  const key = JSON.stringify(dn);
+  let n = nameCache.get(key);
+  if (!n) {
+    n = encodeName(dn);
+    if (nameCache.size > 1024) nameCache.clear();
+    nameCache.set(key, n);
+  }
+  return n;
+}
+
 /**
  * DER TBSCertificate of an X509-SVID per the SPIFFE X509-SVID standard: one URI SAN, CA=false,
  * critical keyUsage digitalSignature (plus keyEncipherment for RSA subject keys), EKU serverAuth
- * and clientAuth, DNS SANs, subject and authority key IDs.
+ * and clientAuth, DNS SANs, subject and authority key IDs. `info` is `readSpki(spki)` when the
+ * caller already has it. Throws for a public key that is neither EC nor RSA.
  */
-export function buildSvidTbs(spec: X509SvidSpec, spki: Uint8Array, issuer: IssuerSpec): Uint8Array {
-  const info = readSpki(spki);
+export function buildSvidTbs(spec: X509SvidSpec, spki: Uint8Array, issuer: IssuerSpec, info: SpkiInfo = readSpki(spki)): Uint8Array {
   if (info.algorithm === 'other') throw new Error('unsupported public key algorithm');
-  const ku = info.algorithm === 'rsa' ? [KeyUsage.digitalSignature, KeyUsage.keyEncipherment] : [KeyUsage.digitalSignature];
+  const p = issuerParts(issuer);
+  const ski = new Uint8Array(createHash('sha1').update(info.keyBits).digest());
   return encodeTbs({
     serial: spec.serial,
-    signatureAlgorithm: signatureAlgorithmDer(issuer.keyType),
+    signatureAlgorithm: p.sigAlg,
     issuer: issuer.subjectDer,
     notBefore: spec.notBefore,
     notAfter: spec.notAfter,
-    subject: encodeName(spec.subject),
+    subject: cachedName(spec.subject),
     spki,
     extensions: [
-      keyUsageExt(ku),
+      info.algorithm === 'rsa' ? p.kuRsa : p.kuEc,
       SVID_EKU_EXT,
-      basicConstraintsExt(false),
-      subjectKeyIdExt(subjectKeyId(spki)),
-      authorityKeyIdExt(issuer.subjectKeyId),
+      p.bc,
+      subjectKeyIdExt(ski),
+      p.aki,
       subjectAltNameExt([spec.spiffeId], spec.dnsNames, isEmptyName(spec.subject)),
       ...extraExts(spec.extraExtensions),
     ],
