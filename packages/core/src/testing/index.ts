@@ -2,6 +2,7 @@
  * Contract suites and fakes for plugin authors and the core team. Each `run*Contract` registers
  * node:test blocks; call it at the top level of a test file.
  */
+export { runDataStoreContract, type DataStoreSetup } from '../plugins/datastore/contract-suite.js';
 export { runNodeAttestorContract, type NodeAttestorHarness } from '../plugins/nodeattestor/contract-suite.js';
 export { runNotifierContract, type NotifierHarness } from '../plugins/notifier/contract-suite.js';
 export { runBundlePublisherContract, type BundlePublisherHarness } from '../plugins/bundlepublisher/contract-suite.js';
