@@ -1,8 +1,8 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { Code, emptyDistinguishedName, InProcessKeyManager, ServerCA, signerFor, selfSignX509CA, silentLogger, SpireError, TrustDomain } from '@spire-ts/core';
+import { Code, emptyDistinguishedName, InProcessKeyManager, ServerCA, signerFor, selfSignX509CA, SpireError, TrustDomain } from '@spire-ts/core';
 import { InlineSigningPool, opensslText, opensslVerify, runCredentialComposerContract, workloadCsr } from '@spire-ts/core/testing';
-import { uniqueidCredentialComposer, uniqueIdAttribute, UniqueIdComposer } from './index.js';
+import { uniqueIdAttribute, UniqueIdComposer } from './index.js';
 import { uniqueidContractSetup } from './contract-harness.js';
 
 const core = { trustDomain: TrustDomain.parse('example.org'), dataDir: '/tmp' };
