@@ -4,7 +4,7 @@ import { startDescriptorForTest, type ServedAs, type StartedTestPlugin } from '@
 import { issue, payloadOf, pem, responder, td, tempFile, type Issued } from './test-pki.js';
 
 /** The x509pop mode the contract runs in. */
-export type X509popMode = 'ca-bundle' | 'spiffe';
+export type X509popMode = 'external_pki' | 'spiffe';
 
 interface Fixture {
   started: StartedTestPlugin<NodeAttestor>;
@@ -14,7 +14,7 @@ interface Fixture {
 
 /**
  * The NodeAttestor contract harness of x509pop (test support, not shipped behaviour). In
- * `ca-bundle` mode the plugin trusts a root CA through ca_bundle_path; in `spiffe` mode it trusts
+ * `external_pki` mode the plugin trusts a root CA through ca_bundle_path; in `spiffe` mode it trusts
  * the server's X.509 bundle, which it fetches from the IdentityProvider host service (a fake
  * holding a test "server CA"; served externally, the plugin reaches it through the go-plugin
  * broker as it would in the server), and accepts SVIDs under /spire-exchange. The plugin is made
@@ -41,7 +41,7 @@ export function x509popContract(servedAs: ServedAs, mode: X509popMode): { setup:
     });
     return { started, root, other };
   };
-  // In spiffe mode the leaf is an SVID under the exchange prefix; in ca-bundle mode a plain cert.
+  // In spiffe mode the leaf is an SVID under the exchange prefix; in external_pki mode a plain cert.
   const leafOpts = (n: number) => (mode === 'spiffe' ? { cn: '', uris: [`spiffe://${td.name}/spire-exchange/node-${n}`] } : { cn: `node-${n}` });
   const setup = async (): Promise<NodeAttestorHarness> => {
     const { started, root, other } = await (starting ??= start());

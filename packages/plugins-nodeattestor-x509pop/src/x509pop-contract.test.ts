@@ -2,7 +2,7 @@ import { after } from 'node:test';
 import { runNodeAttestorContract } from '@spire-ts/core/testing';
 import { x509popContract } from './contract-harness.js';
 
-const bundle = x509popContract('in-process', 'ca-bundle');
+const bundle = x509popContract('in-process', 'external_pki');
 const spiffe = x509popContract('in-process', 'spiffe');
 after(async () => {
   await bundle.close();

@@ -9,7 +9,7 @@ import { issue, payloadOf, pem, responder, tempFile } from './test-pki.js';
 // The same contract, with the plugin served through the SDK as a plugin_cmd executable and
 // loaded through the server's catalog (one plugin process per mode). In spiffe mode the plugin
 // reads the server bundle through the IdentityProvider host service over the go-plugin broker.
-const bundle = x509popContract('external', 'ca-bundle');
+const bundle = x509popContract('external', 'external_pki');
 const spiffe = x509popContract('external', 'spiffe');
 after(async () => {
   await bundle.close();
