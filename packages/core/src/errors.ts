@@ -118,4 +118,7 @@ export const KernelErrors = {
     spireError(Code.INVALID_ARGUMENT, `plugin ${type} "${name}": plugin_checksum: ${detail}`),
   dataStoreMustBeBuiltin: () =>
     spireError(Code.INVALID_ARGUMENT, 'pluggability for the DataStore is not supported; only the built-in "sql" plugin can be used'),
+  /** SPIRE's refusal of `NodeAttestor "join_token"` with a plugin_cmd (the server attests join tokens itself). */
+  joinTokenMustBeBuiltin: () =>
+    spireError(Code.INVALID_ARGUMENT, 'the built-in join_token node attestor cannot be overridden by an external plugin'),
 } as const;

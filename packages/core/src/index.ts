@@ -21,3 +21,4 @@ export * from './catalog/builtins.js';
 export * from './catalog/catalog.js';
 export * from './catalog/plugin-prefix.js';
 export * from './ca/index.js';
+export * as api from './api/index.js';

@@ -37,7 +37,7 @@ describe('decodePluginData', () => {
     assert.deepEqual(decodePluginData('{\n  shared_secret = "x"\n\n  list = [\n    "a",\n  ]\n}'), { shared_secret: 'x', list: ['a'] });
   });
 
-  it('reads JSON', () => {
+  it('reads JSON (what this server sends for a plugin_data block)', () => {
     assert.deepEqual(decodePluginData('{"path": "/tmp/x", "n": [1, 2]}'), { path: '/tmp/x', n: [1, 2] });
   });
 
@@ -49,8 +49,8 @@ describe('decodePluginData', () => {
     });
   });
 
-  it('turns a repeated key into a list', () => {
-    assert.deepEqual(decodePluginData('a = 1\na = 2\na = 3'), { a: [1, 2, 3] });
+  it('reads repeated unlabelled blocks as a list, as server.conf does', () => {
+    assert.deepEqual(decodePluginData('rule { n = 1 }\nrule { n = 2 }'), { rule: [{ n: 1 }, { n: 2 }] });
   });
 
   it('reads empty text as no options', () => {
@@ -58,8 +58,21 @@ describe('decodePluginData', () => {
   });
 
   it('names the line of a syntax error', () => {
-    assert.throws(() => decodePluginData('a = 1\nb = \n'), { code: Code.INVALID_ARGUMENT, message: 'plugin_data: line 3: unexpected "end of input"' });
-    assert.throws(() => decodePluginData('a = "open\n'), { code: Code.INVALID_ARGUMENT, message: 'plugin_data: line 1: unterminated string' });
-    assert.throws(() => decodePluginData('{ a = 1 } b'), { code: Code.INVALID_ARGUMENT, message: 'plugin_data: line 1: unexpected "b" after the closing brace' });
+    assert.throws(() => decodePluginData('a = 1\nb = \n'), {
+      code: Code.INVALID_ARGUMENT,
+      message: 'plugin_data: line 3, column 1: expected a value (string, number, bool, list or object), got end of file',
+    });
+    assert.throws(() => decodePluginData('a = "open\n'), {
+      code: Code.INVALID_ARGUMENT,
+      message: `plugin_data: line 1, column 5: string not terminated: expected '"'`,
+    });
+    assert.throws(() => decodePluginData('{ a = 1 } b'), {
+      code: Code.INVALID_ARGUMENT,
+      message: 'plugin_data: line 1, column 11: expected end of input after the closing brace, got identifier b',
+    });
+  });
+
+  it('refuses a key given twice, naming it', () => {
+    assert.throws(() => decodePluginData('a = 1\na = 2'), { code: Code.INVALID_ARGUMENT, message: 'plugin_data: line 2, column 1: a: declared more than once' });
   });
 });

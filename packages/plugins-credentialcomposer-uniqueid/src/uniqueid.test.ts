@@ -1,16 +1,13 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { Code, emptyDistinguishedName, InProcessKeyManager, ServerCA, signerFor, selfSignX509CA, silentLogger, SpireError, TrustDomain } from '@spire-ts/core';
+import { Code, emptyDistinguishedName, InProcessKeyManager, ServerCA, signerFor, selfSignX509CA, SpireError, TrustDomain } from '@spire-ts/core';
 import { InlineSigningPool, opensslText, opensslVerify, runCredentialComposerContract, workloadCsr } from '@spire-ts/core/testing';
-import { uniqueidCredentialComposer, uniqueIdAttribute, UniqueIdComposer } from './index.js';
+import { uniqueIdAttribute, UniqueIdComposer } from './index.js';
+import { uniqueidContractSetup } from './contract-harness.js';
 
 const core = { trustDomain: TrustDomain.parse('example.org'), dataDir: '/tmp' };
 
-runCredentialComposerContract('uniqueid', async () => {
-  const parsed = uniqueidCredentialComposer.parseConfig({}, core);
-  const cc = await uniqueidCredentialComposer.create({ config: parsed.config!, log: silentLogger(), ...core, host: {} });
-  return { cc, close: async () => undefined };
-});
+runCredentialComposerContract('uniqueid', uniqueidContractSetup('in-process'));
 
 describe('uniqueid', () => {
   it('computes the attribute as SPIRE: hex of the first 16 bytes of SHA-256 of the ID', () => {

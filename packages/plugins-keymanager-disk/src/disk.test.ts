@@ -7,6 +7,7 @@ import { createHash, createPublicKey, verify } from 'node:crypto';
 import { runKeyManagerContract } from '@spire-ts/core/testing';
 import { Code, hasWorkerKeys, silentLogger, SpireError, TrustDomain, type KeyManager } from '@spire-ts/core';
 import { diskKeyManager } from './index.js';
+import { diskContractSetup } from './contract-harness.js';
 
 const dirs: string[] = [];
 async function tempDir(): Promise<string> {
@@ -28,10 +29,7 @@ async function make(keysPath: string, dataDir = '/tmp'): Promise<KeyManager> {
   return diskKeyManager.create({ config: parsed.config!, log: silentLogger(), ...core(dataDir), host: {} });
 }
 
-runKeyManagerContract('disk', async () => {
-  const km = await make(join(await tempDir(), 'keys.json'));
-  return { km, close: async () => km.close?.() };
-});
+runKeyManagerContract('disk', diskContractSetup('in-process'));
 
 describe('disk KeyManager config', () => {
   it('requires keys_path and names unknown options', () => {

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { runKeyManagerContract } from '@spire-ts/core/testing';
 import { hasWorkerKeys, silentLogger, TrustDomain, type KeyManager } from '@spire-ts/core';
 import { memoryKeyManager } from './index.js';
+import { memoryContractSetup } from './contract-harness.js';
 
 const core = { trustDomain: TrustDomain.parse('example.org'), dataDir: '/tmp' };
 
@@ -12,10 +13,7 @@ async function make(): Promise<KeyManager> {
   return memoryKeyManager.create({ config: parsed.config!, log: silentLogger(), ...core, host: {} });
 }
 
-runKeyManagerContract('memory', async () => {
-  const km = await make();
-  return { km, close: async () => km.close?.() };
-});
+runKeyManagerContract('memory', memoryContractSetup('in-process'));
 
 describe('memory KeyManager', () => {
   it('rejects any option, naming it', () => {

@@ -6,6 +6,7 @@ import { Code, silentLogger, SpireError, TrustDomain, type UpstreamAuthority } f
 import { runUpstreamAuthorityContract } from '@spire-ts/core/testing';
 import { diskUpstreamAuthority } from './index.js';
 import { makeTestPki } from './test-pki.js';
+import { diskUpstreamContractSetup } from './contract-harness.js';
 
 const td = TrustDomain.parse('example.org');
 const core = { trustDomain: td, dataDir: '/tmp' };
@@ -26,19 +27,9 @@ function pki(kind: 'ec' | 'rsa' = 'ec') {
   return p;
 }
 
-runUpstreamAuthorityContract('disk (self-signed upstream)', async () => {
-  const p = pki();
-  return { ua: await makeUA({ cert_file_path: p.rootCrt, key_file_path: p.rootKey }), trustDomain: 'example.org', close: async () => undefined };
-});
+runUpstreamAuthorityContract('disk (self-signed upstream)', diskUpstreamContractSetup('in-process', 'self-signed'));
 
-runUpstreamAuthorityContract('disk (intermediate with bundle, RSA)', async () => {
-  const p = pki('rsa');
-  return {
-    ua: await makeUA({ cert_file_path: p.intCrt, key_file_path: p.intKey, bundle_file_path: p.rootCrt }),
-    trustDomain: 'example.org',
-    close: async () => undefined,
-  };
-});
+runUpstreamAuthorityContract('disk (intermediate with bundle, RSA)', diskUpstreamContractSetup('in-process', 'intermediate-rsa'));
 
 async function rejectsWith(p: Promise<unknown>, code: Code, message: string): Promise<void> {
   await assert.rejects(p, (e: unknown) => {

@@ -142,4 +142,13 @@ describe('catalog', () => {
       /external plugins \(plugin_cmd\) are not supported/,
     );
   });
+
+  it('refuses an external join_token NodeAttestor, as SPIRE (the server attests join tokens itself)', async () => {
+    const { builtins } = setup({ events: [] });
+    const ext = (enabled: boolean) => decl('NodeAttestor', 'join_token', { pluginCmd: '/bin/true', enabled });
+    const { problems } = await validatePlugins([decl('DataStore', 'sql'), decl('KeyManager', 'memory'), ext(true)], core, builtins);
+    assert.deepEqual(problems, ['the built-in join_token node attestor cannot be overridden by an external plugin']);
+    const disabled = await validatePlugins([decl('DataStore', 'sql'), decl('KeyManager', 'memory'), ext(false)], core, builtins);
+    assert.deepEqual(disabled.problems, []);
+  });
 });

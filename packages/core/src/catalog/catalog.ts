@@ -74,6 +74,7 @@ export async function validatePlugins(
 
     if (cfg.pluginCmd !== undefined && cfg.pluginCmd !== '') {
       if (cfg.type === 'DataStore') problems.push(KernelErrors.dataStoreMustBeBuiltin().message);
+      else if (cfg.type === 'NodeAttestor' && cfg.name === 'join_token') problems.push(KernelErrors.joinTokenMustBeBuiltin().message);
       else if (cfg.pluginChecksum) {
         try {
           normalizeChecksum(cfg.pluginChecksum);

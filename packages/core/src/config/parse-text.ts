@@ -16,14 +16,38 @@ export function parseConfigAst(text: string, filename: string): HclObject {
 }
 
 /**
+ * Parses plugin data text: HCL or JSON as parseConfigAst does, except that text starting with `{`
+ * (under a name not ending in `.json`) that is not valid JSON is also tried as HCL in SPIRE's
+ * braced block form (`{\n  key = "v"\n}`, how SPIRE prints a `plugin_data` block). When both
+ * fail, the error of the parser that read further is thrown.
+ */
+function parsePluginDataAst(text: string, filename: string): HclObject {
+  if (filename.toLowerCase().endsWith('.json') || !looksLikeJson(text, filename)) return parseConfigAst(text, filename);
+  try {
+    return parseJsonAst(text, filename);
+  } catch (jsonErr) {
+    try {
+      return parseHclAst(text, filename);
+    } catch (hclErr) {
+      if (!(jsonErr instanceof ConfigSyntaxError)) throw jsonErr;
+      if (!(hclErr instanceof ConfigSyntaxError)) throw hclErr;
+      const [j, h] = [jsonErr, hclErr];
+      const hclFurther = h.line > j.line || (h.line === j.line && h.column > j.column);
+      throw hclFurther ? h : j;
+    }
+  }
+}
+
+/**
  * Parses an HCL (or JSON) string to plain values, with SPIRE's meaning of blocks and labels (see
- * decodeHcl). Used for a string `plugin_data`, for `plugin_data_file` and by tools.
+ * decodeHcl). Used for a string `plugin_data`, for `plugin_data_file`, by external plugins for
+ * `hcl_configuration`, and by tools. Also accepts SPIRE's braced block form `{ key = "v" }`.
  *
  * Throws ConfigSyntaxError naming `filename:line:col` on a syntax error, or the first key declared
  * more than once. Pure; safe to call any number of times.
  */
 export function parseHcl(text: string, filename = '<input>'): Record<string, unknown> {
-  const ast = parseConfigAst(text, filename);
+  const ast = parsePluginDataAst(text, filename);
   const { value, problems } = decodeHcl(ast);
   const first = problems[0];
   if (first) {

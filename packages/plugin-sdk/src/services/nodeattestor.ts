@@ -1,6 +1,6 @@
 import type { ServerDuplexStream } from '@grpc/grpc-js';
 import { Code, SpireError, type NodeAttestor } from '@spire-ts/core';
-import { bytes, toGrpcStatus } from '@spire-ts/core/external';
+import { attestPeerFromMetadata, bytes, toGrpcStatus } from '@spire-ts/core/external';
 
 interface AttestRequestMsg {
   request?: 'payload' | 'challengeResponse';
@@ -10,7 +10,8 @@ interface AttestRequestMsg {
 
 /**
  * spire.plugin.server.nodeattestor.v1.NodeAttestor handlers: the first message must carry the
- * payload; each challenge the attestor issues is sent and the next message must answer it.
+ * payload; each challenge the attestor issues is sent and the next message must answer it. The
+ * server's `x-forwarded-client-ip` request header becomes the attestor's `peer.clientIp`.
  */
 export function nodeAttestorService(na: () => NodeAttestor) {
   return {
@@ -29,7 +30,7 @@ export function nodeAttestorService(na: () => NodeAttestor) {
             throw new SpireError(Code.INVALID_ARGUMENT, 'request missing challenge response');
           }
           return bytes(next.value.challengeResponse);
-        });
+        }, attestPeerFromMetadata(call.metadata));
         call.write({ agentAttributes: { spiffeId: attrs.spiffeId, selectorValues: attrs.selectorValues, canReattest: attrs.canReattest } });
         call.end();
       };

@@ -1,20 +1,21 @@
-import { createHash, createPublicKey, generateKeyPairSync, privateEncrypt, constants, type KeyObject } from 'node:crypto';
-import { p256, p384 } from '@noble/curves/nist.js';
-import { Code, ConfigReader, SpireError, defineKeyManager, type KeyManager, type KeyType, type PublicKey, type SignerOpts } from '../index.js';
+import { createHash, createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
+import {
+  Code,
+  ConfigReader,
+  SpireError,
+  defineKeyManager,
+  signDigest,
+  type KeyManager,
+  type KeyType,
+  type PublicKey,
+  type SignerOpts,
+} from '../index.js';
 
 interface Held {
   type: KeyType;
   privateKey: KeyObject;
   pub: PublicKey;
 }
-
-// DER DigestInfo prefixes (RFC 8017 section 9.2, note 1) for PKCS#1 v1.5 over a given digest.
-const DIGEST_INFO: Record<string, string> = {
-  SHA224: '302d300d06096086480165030402040500041c',
-  SHA256: '3031300d060960864801650304020105000420',
-  SHA384: '3041300d060960864801650304020205000430',
-  SHA512: '3051300d060960864801650304020305000440',
-};
 
 function generate(type: KeyType): KeyObject {
   switch (type) {
@@ -26,11 +27,14 @@ function generate(type: KeyType): KeyObject {
       return generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey;
     case 'rsa-4096':
       return generateKeyPairSync('rsa', { modulusLength: 4096 }).privateKey;
+    default:
+      throw new SpireError(Code.INVALID_ARGUMENT, `unsupported key type "${String(type)}"`);
   }
 }
 
 /**
- * A KeyManager that keeps keys in process memory, for tests of the external-plugin path.
+ * A KeyManager that keeps keys in process memory, for tests of the external-plugin path. Signs
+ * digests (ECDSA, RSA PKCS#1 v1.5, RSA-PSS) with core's `signDigest`.
  * `crash_on_key_id`: generating a key with this ID makes the process exit with status 3.
  */
 class MemoryKeyManager implements KeyManager {
@@ -49,9 +53,7 @@ class MemoryKeyManager implements KeyManager {
   }
 
   async getPublicKey(keyId: string): Promise<PublicKey> {
-    const k = this.keys.get(keyId);
-    if (!k) throw new SpireError(Code.NOT_FOUND, `no such key "${keyId}"`);
-    return k.pub;
+    return this.held(keyId).pub;
   }
 
   async getPublicKeys(): Promise<PublicKey[]> {
@@ -59,23 +61,22 @@ class MemoryKeyManager implements KeyManager {
   }
 
   async signData(keyId: string, data: Uint8Array, opts: SignerOpts): Promise<{ signature: Uint8Array; keyFingerprint: string }> {
-    const k = this.keys.get(keyId);
-    if (!k) throw new SpireError(Code.NOT_FOUND, `no such key "${keyId}"`);
-    if ('pss' in opts) throw new SpireError(Code.UNIMPLEMENTED, 'RSA-PSS is not supported by this test key manager');
+    const k = this.held(keyId);
     let signature: Uint8Array;
-    if (k.type === 'ec-p256' || k.type === 'ec-p384') {
-      const d = Buffer.from(k.privateKey.export({ format: 'jwk' }).d!, 'base64url');
-      const curve = k.type === 'ec-p256' ? p256 : p384;
-      signature = curve.sign(data, d, { prehash: false, format: 'der' });
-    } else {
-      const prefix = DIGEST_INFO[opts.hashAlgorithm];
-      if (!prefix) throw new SpireError(Code.INVALID_ARGUMENT, `unsupported hash algorithm ${opts.hashAlgorithm}`);
-      signature = privateEncrypt(
-        { key: k.privateKey, padding: constants.RSA_PKCS1_PADDING },
-        Buffer.concat([Buffer.from(prefix, 'hex'), Buffer.from(data)]),
-      );
+    try {
+      signature = signDigest(k.privateKey, k.type, data, opts);
+    } catch (err) {
+      // Bad digest length, PSS options for an EC key, a salt too long for the key.
+      throw new SpireError(Code.INVALID_ARGUMENT, `unable to sign data: ${(err as Error).message}`);
     }
     return { signature, keyFingerprint: k.pub.fingerprint };
+  }
+
+  private held(keyId: string): Held {
+    if (keyId === '') throw new SpireError(Code.INVALID_ARGUMENT, 'key id is required');
+    const k = this.keys.get(keyId);
+    if (!k) throw new SpireError(Code.NOT_FOUND, `no such key "${keyId}"`);
+    return k;
   }
 }
 

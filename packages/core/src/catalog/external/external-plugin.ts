@@ -304,13 +304,13 @@ export class ExternalPlugin {
   }
 
   /**
-   * Opens a bidirectional stream of the plugin's type service and hands it to `fn`; errors
-   * raised while reading or writing become SpireErrors.
+   * Opens a bidirectional stream of the plugin's type service, with `metadata` as its request
+   * headers, and hands it to `fn`; errors raised while reading or writing become SpireErrors.
    */
-  async bidi<T>(method: string, fn: (call: ClientDuplexStream<object, object>) => Promise<T>): Promise<T> {
+  async bidi<T>(method: string, fn: (call: ClientDuplexStream<object, object>) => Promise<T>, metadata?: Metadata): Promise<T> {
     this.checkAlive();
-    const c = this.client(this.opts.type as ServiceKey) as unknown as Record<string, () => ClientDuplexStream<object, object>>;
-    const call = c[method]!.call(c);
+    const c = this.client(this.opts.type as ServiceKey) as unknown as Record<string, (md?: Metadata) => ClientDuplexStream<object, object>>;
+    const call = metadata ? c[method]!.call(c, metadata) : c[method]!.call(c);
     call.on('error', () => undefined);
     try {
       return await fn(call);

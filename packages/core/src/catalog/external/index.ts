@@ -10,3 +10,4 @@ export { LOADER_OPTIONS, SERVICE_NAMES, protoDir, serviceCtor, serviceDefinition
 export * from './codec/common.js';
 export * from './codec/keymanager.js';
 export * from './codec/credentialcomposer.js';
+export * from './codec/nodeattestor.js';

@@ -6,7 +6,8 @@ import { Lexer, describeToken, type Token } from './lexer.js';
  * Parses HCL version 1 (the dialect SPIRE's config files use) into a syntax tree:
  * `key = value`, blocks `name { }`, labelled blocks `name "a" "b" { }` (labels quoted or bare),
  * strings with escapes, heredocs (`<<EOF`, `<<-EOF`), numbers, booleans, lists with optional
- * trailing comma, objects, and `#`, `//` and `/* *\/` comments.
+ * trailing comma, objects, and `#`, `//` and `/* *\/` comments. A document that is one braced
+ * object (`{ key = "v" }`, the form SPIRE prints a `plugin_data` block in) is read as its members.
  *
  * Throws ConfigSyntaxError naming file:line:col and what was expected.
  */
@@ -38,6 +39,13 @@ class Parser {
 
   document(): HclObject {
     const pos: Pos = { line: 1, column: 1 };
+    // No item starts with '{', so a leading brace can only be a whole-document object.
+    if (this.peek().type === 'lbrace') {
+      const obj = this.object();
+      const after = this.peek();
+      if (after.type !== 'eof') this.fail('end of input after the closing brace', after);
+      return { kind: 'object', items: obj.items, pos };
+    }
     const items = this.items('eof');
     return { kind: 'object', items, pos };
   }

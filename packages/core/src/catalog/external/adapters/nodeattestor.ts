@@ -1,6 +1,7 @@
 import type { ClientDuplexStream } from '@grpc/grpc-js';
 import type { AgentAttributes, NodeAttestor } from '../../../plugins/nodeattestor/contract.js';
 import { bytes } from '../codec/common.js';
+import { attestPeerToMetadata } from '../codec/nodeattestor.js';
 import { ExternalErrors } from '../errors.js';
 import type { ExternalPlugin } from '../external-plugin.js';
 
@@ -13,11 +14,12 @@ interface AttestResponseMsg {
 /**
  * The NodeAttestor contract over the Attest bidirectional stream: the payload goes first, each
  * challenge from the plugin is answered through `challenge`, and the stream ends with the agent
- * attributes or the plugin's error status.
+ * attributes or the plugin's error status. The agent's IP address (`peer.clientIp`) travels as the
+ * `x-forwarded-client-ip` request header, as SPIRE sends it (empty when unknown).
  */
 export function nodeAttestorAdapter(p: ExternalPlugin): NodeAttestor {
   return {
-    attest(payload, challenge): Promise<AgentAttributes> {
+    attest(payload, challenge, peer): Promise<AgentAttributes> {
       return p.bidi('Attest', async (call: ClientDuplexStream<object, object>) => {
         call.write({ payload: Buffer.from(payload) });
         for await (const raw of call as AsyncIterable<AttestResponseMsg>) {
@@ -34,7 +36,7 @@ export function nodeAttestorAdapter(p: ExternalPlugin): NodeAttestor {
           throw ExternalErrors.badResponse('Attest', 'response has neither a challenge nor agent attributes');
         }
         throw ExternalErrors.badResponse('Attest', 'stream ended without agent attributes');
-      });
+      }, attestPeerToMetadata(peer));
     },
     close: () => p.close(),
   };

@@ -1,0 +1,102 @@
+import { Code, SpireError, errorMessage } from '../errors.js';
+import type { Logger } from '../log/logger.js';
+import type { DataStore, RegistrationEntry } from '../plugins/datastore/contract.js';
+import type { CallerInfo } from './caller.js';
+import { POLICY } from './policy.js';
+
+/** What the authorizer found the caller to be. */
+export interface AuthorizedCaller {
+  /** How the call was allowed: any, local, admin, downstream or agent. */
+  as: 'any' | 'local' | 'admin' | 'downstream' | 'agent';
+  /** The downstream entries matching the caller, when it was allowed as downstream. */
+  downstreamEntries?: RegistrationEntry[];
+}
+
+/** What authorization reads. */
+export interface AuthorizerDeps {
+  dataStore: DataStore;
+  /** admin_ids, as ID strings (any trust domain). */
+  adminIds: ReadonlySet<string>;
+  now?: () => Date;
+}
+
+function denied(method: string, reason?: string): SpireError {
+  return new SpireError(Code.PERMISSION_DENIED, `authorization denied for method ${method}`, reason ? { cause: new Error(reason) } : undefined);
+}
+
+/**
+ * Decides whether `caller` may call `method`, following SPIRE's order: open methods, then the
+ * admin socket, admin_ids, admin/downstream entries of the caller's ID, then agents (by SVID
+ * serial). Throws PERMISSION_DENIED "authorization denied for method <m>" (the reason is logged)
+ * or INTERNAL when the store fails. Activates an agent's new SVID serial, as SPIRE does.
+ */
+export async function authorize(method: string, caller: CallerInfo, deps: AuthorizerDeps, log: Logger): Promise<AuthorizedCaller> {
+  const p = POLICY.get(method);
+  if (!p) throw denied(method, 'method is not in the authorization policy');
+  if (p.any) return { as: 'any' };
+  if (p.local && caller.transport === 'uds') return { as: 'local' };
+  const svid = caller.svid;
+  if (p.admin && svid && deps.adminIds.has(svid.id.toString())) return { as: 'admin' };
+
+  if ((p.admin || p.downstream) && svid) {
+    let entries: RegistrationEntry[];
+    try {
+      entries = (await deps.dataStore.listRegistrationEntries({ bySpiffeId: svid.id.toString() })).entries;
+    } catch (err) {
+      throw new SpireError(Code.INTERNAL, `failed to fetch caller entries: ${errorMessage(err)}`, { cause: err });
+    }
+    if (p.admin && entries.some((e) => e.admin)) return { as: 'admin' };
+    if (p.downstream) {
+      const ds = entries.filter((e) => e.downstream);
+      if (ds.length > 0) return { as: 'downstream', downstreamEntries: ds };
+    }
+  }
+
+  if (p.agent && caller.transport === 'tcp') {
+    if (!svid) {
+      log.warn({ method }, 'Caller does not have an X509-SVID');
+      throw denied(method, 'caller does not have an X509-SVID');
+    }
+    await authorizeAgent(method, svid, deps, log);
+    return { as: 'agent' };
+  }
+  log.warn({ method, caller_addr: caller.addr, caller_id: svid?.id.toString() }, 'Authorization denied');
+  throw denied(method);
+}
+
+async function authorizeAgent(method: string, svid: NonNullable<CallerInfo['svid']>, deps: AuthorizerDeps, log: Logger): Promise<void> {
+  const id = svid.id.toString();
+  const now = deps.now?.() ?? new Date();
+  if (now > svid.notAfter) {
+    log.error({ caller_id: id }, 'Agent SVID is expired');
+    throw denied(method, `agent "${id}" SVID is expired`);
+  }
+  let node;
+  try {
+    node = await deps.dataStore.fetchAttestedNode(id);
+  } catch (err) {
+    throw new SpireError(Code.INTERNAL, `unable to look up agent information: ${errorMessage(err)}`, { cause: err });
+  }
+  if (!node) {
+    log.error({ caller_id: id }, 'Agent is not attested');
+    throw denied(method, `agent "${id}" is not attested`);
+  }
+  if (node.certSerialNumber === '') {
+    log.error({ caller_id: id }, 'Agent is banned');
+    throw denied(method, `agent "${id}" is banned`);
+  }
+  if (node.certSerialNumber === svid.serialNumber) return;
+  if (node.newCertSerialNumber !== '' && node.newCertSerialNumber === svid.serialNumber) {
+    try {
+      await deps.dataStore.updateAttestedNode(
+        { ...node, certSerialNumber: node.newCertSerialNumber, certNotAfter: node.newCertNotAfter, newCertSerialNumber: '', newCertNotAfter: 0 },
+        { certSerialNumber: true, certNotAfter: true, newCertSerialNumber: true, newCertNotAfter: true },
+      );
+    } catch (err) {
+      throw new SpireError(Code.INTERNAL, `unable to activate the new agent SVID: ${errorMessage(err)}`, { cause: err });
+    }
+    return;
+  }
+  log.error({ caller_id: id, svid_serial_number: svid.serialNumber, serial_number: node.certSerialNumber }, 'Agent SVID is not active');
+  throw denied(method, `agent "${id}" expected to have serial number "${node.certSerialNumber}"; has "${svid.serialNumber}"`);
+}

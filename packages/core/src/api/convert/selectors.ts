@@ -1,0 +1,23 @@
+import type { Selector } from '../../plugins/datastore/contract.js';
+
+/** Validates wire selectors (type and value required, no ':' in type). Throws Error with SPIRE's message. */
+export function selectorsFromProto(list: readonly { type: string; value: string }[]): Selector[] {
+  return list.map((s) => {
+    if (!s.type) throw new Error('missing selector type');
+    if (s.type.includes(':')) throw new Error("selector type contains ':'");
+    if (!s.value) throw new Error('missing selector value');
+    return { type: s.type, value: s.value };
+  });
+}
+
+/** Wire form of stored selectors. */
+export function protoFromSelectors(list: readonly Selector[]): { type: string; value: string }[] {
+  return list.map((s) => ({ type: s.type, value: s.value }));
+}
+
+/** Parses the CLI form `type:value`. Throws Error naming the problem. */
+export function parseSelectorString(s: string): Selector {
+  const i = s.indexOf(':');
+  if (i <= 0 || i === s.length - 1) throw new Error(`selector "${s}" must be formatted as type:value`);
+  return { type: s.slice(0, i), value: s.slice(i + 1) };
+}

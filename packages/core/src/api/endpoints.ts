@@ -1,0 +1,207 @@
+import { X509Certificate } from 'node:crypto';
+import * as grpc from '@grpc/grpc-js';
+import { service as healthServiceDefinition } from 'grpc-health-check';
+import { errorMessage } from '../errors.js';
+import type { Logger } from '../log/logger.js';
+import type { DataStore } from '../plugins/datastore/contract.js';
+import { bindAdminSocket, shutdownGrpc } from '../server/admin-socket.js';
+import { SpiffeId, type TrustDomain } from '../spiffeid/index.js';
+import { DataStoreAuthorizedEntries } from './authorized-entries.js';
+import { HttpsBundleRefresher } from './bundle-refresher.js';
+import { pinoLevelControl } from './log-levels.js';
+import { buildService, type PipelineEnv, type ServiceHandlers } from './handler.js';
+import { addHealthService, type ServingCheck } from './health/service.js';
+import type { AuthorizedEntryFetcher, BundleRefresher, DebugInfoSource, LogLevelControl, ServerCA } from './ports.js';
+import { serviceDefinition } from './proto.js';
+import { rateLimits, type RateLimitConfig } from './rate-limit.js';
+import { agentService } from './services/agent.js';
+import { bundleService } from './services/bundle.js';
+import type { ApiDeps } from './services/deps.js';
+import { debugService } from './services/debug.js';
+import { entryService } from './services/entry.js';
+import { localAuthorityService } from './services/localauthority.js';
+import { loggerService } from './services/logger.js';
+import { registrationService } from './services/registration.js';
+import { svidService } from './services/svid.js';
+import { trustDomainService } from './services/trustdomain.js';
+import { SvidServerCredentials, type TlsMaterial } from './tls.js';
+
+/** Everything the server API endpoints are started from (server.conf values and ports). */
+export interface EndpointsDeps {
+  trustDomain: TrustDomain;
+  dataStore: DataStore;
+  ca: ServerCA;
+  log: Logger;
+  /** socket_path: the admin socket. */
+  socketPath: string;
+  /** bind_address/bind_port; omit to serve the admin socket only. Port 0 picks a free port. */
+  tcp?: { bindAddress: string; bindPort: number };
+  /** admin_ids, any trust domain. */
+  adminIds?: string[];
+  /** audit_log_enabled. */
+  auditLogEnabled?: boolean;
+  /** ratelimit { attestation, signing }; both default to true, as SPIRE. */
+  rateLimit?: Partial<RateLimitConfig>;
+  /** grpc.health.v1 Check answer on the admin socket; default: the local bundle exists. */
+  servingCheck?: ServingCheck;
+  /** Default: HttpsBundleRefresher (one fetch of the relationship's endpoint). */
+  bundleRefresher?: BundleRefresher;
+  /** Default: pinoLevelControl(log), so `log` should be the server's root logger. */
+  logLevels?: LogLevelControl;
+  debugInfo?: DebugInfoSource;
+  /** Default: computed from the store on each call (DataStoreAuthorizedEntries). */
+  authorizedEntries?: AuthorizedEntryFetcher;
+  /** How often the TCP listener re-reads its SVID and trusted roots (ms, default 5000). */
+  tlsRefreshMs?: number;
+  /** Max request size in bytes (default 4 MiB); larger requests get RESOURCE_EXHAUSTED. */
+  maxReceiveMessageLength?: number;
+}
+
+/** Running endpoints. */
+export interface Endpoints {
+  /** The TCP port actually bound (useful when bind_port is 0). */
+  tcpPort?: number;
+  /** Re-reads the server SVID and trusted roots now (also done on a timer). */
+  refreshTls(): Promise<void>;
+  /** Stops both listeners, waiting briefly for calls in flight. Safe to call twice. */
+  close(): Promise<void>;
+}
+
+/** The API services, in one visible list. */
+export function apiServices(deps: ApiDeps): ServiceHandlers[] {
+  return [
+    agentService(deps),
+    bundleService(deps),
+    debugService(deps),
+    entryService(deps),
+    localAuthorityService(deps),
+    loggerService(deps),
+    svidService(deps),
+    trustDomainService(deps),
+    registrationService(deps),
+  ];
+}
+
+function formatHostPort(host: string, port: number): string {
+  return host.includes(':') && !host.startsWith('[') ? `[${host}]:${port}` : `${host}:${port}`;
+}
+
+/**
+ * Starts the server APIs: every service on the admin Unix socket (callers there are local, hence
+ * admins) and, when `tcp` is given, on bind_address:bind_port with TLS using the server's
+ * X509-SVID from the CA port. All-or-nothing: when any part fails to start, what had started is
+ * stopped and the error is thrown (UNAVAILABLE when a listener cannot bind).
+ */
+export async function startEndpoints(deps: EndpointsDeps): Promise<Endpoints> {
+  const log = deps.log.child({ subsystem_name: 'endpoints' });
+  const td = deps.trustDomain;
+  const apiDeps: ApiDeps = {
+    trustDomain: td,
+    dataStore: deps.dataStore,
+    ca: deps.ca,
+    log,
+    bundleRefresher: deps.bundleRefresher ?? new HttpsBundleRefresher(deps.dataStore),
+    logLevels: deps.logLevels ?? pinoLevelControl(deps.log),
+    debugInfo: deps.debugInfo,
+    authorizedEntries: deps.authorizedEntries ?? new DataStoreAuthorizedEntries(deps.dataStore, td),
+  };
+  const adminIds = new Set((deps.adminIds ?? []).map((s) => SpiffeId.parse(s).toString()));
+  const limits = rateLimits({ attestation: deps.rateLimit?.attestation ?? true, signing: deps.rateLimit?.signing ?? true });
+  const auditLog = deps.auditLogEnabled ? deps.log.child({ subsystem_name: 'api' }) : undefined;
+  const services = apiServices(apiDeps);
+  const serverOptions = { 'grpc.max_receive_message_length': deps.maxReceiveMessageLength ?? 4 * 1024 * 1024 };
+
+  const stops: (() => Promise<void>)[] = [];
+  const stopAll = async () => {
+    for (const s of stops.reverse()) await s().catch((err: unknown) => log.error({ error: errorMessage(err) }, 'Error while stopping endpoints'));
+    stops.length = 0;
+  };
+
+  let rootsByTd = new Map<string, Set<string>>();
+  const baseEnv = { log: deps.log.child({ subsystem_name: 'api' }), authz: { dataStore: deps.dataStore, adminIds }, limits, auditLog };
+
+  try {
+    const uds = new grpc.Server(serverOptions);
+    const udsEnv: PipelineEnv = { ...baseEnv, transport: 'uds' };
+    for (const s of services) uds.addService(serviceDefinition(s.service), buildService(serviceDefinition(s.service), s, udsEnv));
+    addHealthService(
+      uds,
+      deps.servingCheck ??
+        (async () => {
+          const b = await deps.dataStore.fetchBundle(td.idString());
+          return b ? { serving: true } : { serving: false, reason: 'bundle is missing' };
+        }),
+      baseEnv.log,
+    );
+    await bindAdminSocket(uds, deps.socketPath);
+    stops.push(() => shutdownGrpc(uds));
+    log.info({ address: deps.socketPath, network: 'unix' }, 'Starting Server APIs');
+
+    let tcpPort: number | undefined;
+    let refreshTls = async () => undefined as void;
+    if (deps.tcp) {
+      const material = async (): Promise<TlsMaterial> => {
+        const creds = await deps.ca.serverTlsCredentials();
+        const tds = new Set<string>([td.name]);
+        for (const id of adminIds) tds.add(SpiffeId.parse(id).trustDomain.name);
+        const next = new Map<string, Set<string>>();
+        const roots: Uint8Array[] = [];
+        for (const name of tds) {
+          const b = await deps.dataStore.fetchBundle(`spiffe://${name}`);
+          const set = new Set<string>();
+          for (const c of b?.rootCas ?? []) {
+            roots.push(c.derBytes);
+            set.add(new X509Certificate(c.derBytes).fingerprint256);
+          }
+          next.set(name, set);
+        }
+        rootsByTd = next;
+        return { certChainPem: creds.certChainPem, privateKeyPem: creds.privateKeyPem, trustedRoots: roots };
+      };
+      const credentials = new SvidServerCredentials(await material());
+      let lastKey = '';
+      refreshTls = async () => {
+        const m = await material();
+        const key = m.certChainPem + m.trustedRoots.map((r) => Buffer.from(r).toString('base64')).join();
+        if (key !== lastKey) {
+          lastKey = key;
+          credentials.update(m);
+        }
+      };
+      const tcp = new grpc.Server(serverOptions);
+      const tcpEnv: PipelineEnv = { ...baseEnv, transport: 'tcp', rootsFor: (name) => rootsByTd.get(name) ?? new Set() };
+      for (const s of services) tcp.addService(serviceDefinition(s.service), buildService(serviceDefinition(s.service), s, tcpEnv));
+      const healthDef = healthServiceDefinition as unknown as grpc.ServiceDefinition;
+      tcp.addService(healthDef, buildService(healthDef, { service: 'grpc.health.v1.Health', unary: {} }, tcpEnv));
+      const address = formatHostPort(deps.tcp.bindAddress, deps.tcp.bindPort);
+      tcpPort = await new Promise<number>((resolve, reject) => {
+        tcp.bindAsync(address, credentials, (err, port) => (err ? reject(err) : resolve(port)));
+      }).catch((err: unknown) => {
+        throw new Error(`cannot listen on ${address}: ${errorMessage(err)}`, { cause: err });
+      });
+      stops.push(() => shutdownGrpc(tcp));
+      const timer = setInterval(() => {
+        refreshTls().catch((err: unknown) => log.warn({ error: errorMessage(err) }, 'Failed to refresh the TLS credentials'));
+      }, deps.tlsRefreshMs ?? 5_000);
+      timer.unref();
+      stops.push(async () => clearInterval(timer));
+      const unsubscribe = deps.ca.onTlsRotation?.(() => void refreshTls().catch(() => undefined));
+      if (unsubscribe) stops.push(async () => unsubscribe());
+      log.info({ address: formatHostPort(deps.tcp.bindAddress, tcpPort), network: 'tcp' }, 'Starting Server APIs');
+    }
+
+    let closed = false;
+    return {
+      tcpPort,
+      refreshTls,
+      async close() {
+        if (closed) return;
+        closed = true;
+        await stopAll();
+      },
+    };
+  } catch (err) {
+    await stopAll();
+    throw err;
+  }
+}

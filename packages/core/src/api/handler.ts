@@ -1,0 +1,177 @@
+import * as grpc from '@grpc/grpc-js';
+import { Code, SpireError, errorMessage } from '../errors.js';
+import type { Logger } from '../log/logger.js';
+import { AuditScope } from './audit.js';
+import { authorize, type AuthorizedCaller, type AuthorizerDeps } from './authorization.js';
+import { ipFromPeer, svidFromDer, type CallerInfo, type Transport } from './caller.js';
+import type { PerIpLimiter, CountFn } from './rate-limit.js';
+import { toServiceError } from './status.js';
+import { tlsSocketOf, verifiedPeerChain, type AnyServerCall } from './tls.js';
+
+/** What a handler knows about its call. */
+export interface CallContext {
+  /** `/package.Service/Method`. */
+  method: string;
+  caller: CallerInfo;
+  authorized: AuthorizedCaller;
+  /** A logger with the method and caller fields. */
+  log: Logger;
+  audit: AuditScope;
+  /** Aborted when the client goes away. */
+  signal: AbortSignal;
+}
+
+/* eslint-disable @typescript-eslint/no-explicit-any -- requests and responses are protobuf plain objects */
+/** A unary RPC handler: resolves with the response or throws (a SpireError becomes its status). */
+export type UnaryHandler = (req: any, ctx: CallContext) => Promise<any>;
+/** A server-streaming RPC handler: calls `send` per message, then resolves. */
+export type ServerStreamHandler = (req: any, ctx: CallContext, send: (msg: any) => void) => Promise<void>;
+/* eslint-enable @typescript-eslint/no-explicit-any */
+
+/** The implementation of one service: handlers by method name. Missing methods answer UNIMPLEMENTED. */
+export interface ServiceHandlers {
+  /** Full service name, e.g. `spire.api.server.entry.v1.Entry`. */
+  service: string;
+  unary: Record<string, UnaryHandler>;
+  serverStream?: Record<string, ServerStreamHandler>;
+  /** Why a method is not offered, by method name (default "method X not implemented"). */
+  unimplemented?: Record<string, string>;
+}
+
+/** What the call pipeline needs, per listener. */
+export interface PipelineEnv {
+  transport: Transport;
+  log: Logger;
+  authz: AuthorizerDeps;
+  limits: ReadonlyMap<string, { limiter: PerIpLimiter; count: CountFn }>;
+  /** Audit logger when audit_log_enabled. */
+  auditLog?: Logger;
+  /**
+   * SHA-256 fingerprints (Node's `fingerprint256` form) of the roots a client SVID of trust
+   * domain `td` may chain to. TLS accepts any configured root; this keeps one trust domain's CA
+   * from vouching for another's IDs.
+   */
+  rootsFor?: (td: string) => ReadonlySet<string>;
+}
+
+function identify(call: AnyServerCall, env: PipelineEnv): CallerInfo {
+  if (env.transport === 'uds') return { transport: 'uds', addr: call.getPeer(), ip: '' };
+  const peer = call.getPeer();
+  const info: CallerInfo = { transport: 'tcp', addr: peer, ip: ipFromPeer(peer) };
+  const sock = tlsSocketOf(call);
+  const chain = sock ? verifiedPeerChain(sock) : undefined;
+  if (chain) {
+    const svid = svidFromDer(chain[0]!.raw);
+    const anchor = chain[chain.length - 1]!;
+    if (!env.rootsFor?.(svid.id.trustDomain.name).has(anchor.fingerprint256)) {
+      throw new SpireError(Code.UNAUTHENTICATED, `client certificate does not chain to a root of trust domain "${svid.id.trustDomain.name}"`);
+    }
+    info.svid = svid;
+  }
+  return info;
+}
+
+async function prepare(call: AnyServerCall, method: string, req: unknown, env: PipelineEnv): Promise<CallContext> {
+  let caller: CallerInfo;
+  try {
+    caller = identify(call, env);
+  } catch (err) {
+    env.log.warn({ method, caller_addr: call.getPeer(), error: errorMessage(err) }, 'Rejected a caller certificate');
+    throw err;
+  }
+  const log = env.log.child({
+    method,
+    ...(caller.transport === 'tcp' ? { caller_addr: caller.ip } : {}),
+    ...(caller.svid ? { caller_id: caller.svid.id.toString() } : {}),
+  });
+  const audit = new AuditScope(env.auditLog, caller, method);
+  const ac = new AbortController();
+  (call as grpc.ServerUnaryCall<unknown, unknown>).on('cancelled', () => ac.abort());
+  const ctx: CallContext = { method, caller, authorized: { as: 'any' }, log, audit, signal: ac.signal };
+  try {
+    ctx.authorized = await authorize(method, caller, env.authz, log);
+    const lim = env.limits.get(method);
+    if (lim) await lim.limiter.wait(caller.ip, lim.count(req));
+  } catch (err) {
+    audit.finish(statusOf(err), req);
+    throw err;
+  }
+  return ctx;
+}
+
+function statusOf(err: unknown): { code: number; message: string } {
+  const s = toServiceError(err);
+  return { code: s.code ?? Code.UNKNOWN, message: s.details ?? '' };
+}
+
+function logUnexpected(log: Logger, err: unknown): void {
+  if (!(err instanceof SpireError)) log.error({ error: errorMessage(err), stack: (err as Error)?.stack }, 'Unexpected error in API handler');
+}
+
+/**
+ * Builds the grpc-js implementation of a service: every method of the definition runs caller
+ * identification, authorization, rate limiting, the handler and the audit log; anything thrown
+ * becomes a status (never an unhandled rejection). Methods without a handler answer
+ * UNIMPLEMENTED after authorization. Safe to call once per server and service.
+ */
+export function buildService(def: grpc.ServiceDefinition, h: ServiceHandlers, env: PipelineEnv): grpc.UntypedServiceImplementation {
+  const impl: grpc.UntypedServiceImplementation = {};
+  for (const [name, md] of Object.entries(def)) {
+    const method = md.path;
+    const unary = h.unary[name];
+    const stream = h.serverStream?.[name];
+    if (!md.requestStream && !md.responseStream) {
+      impl[name] = ((call: grpc.ServerUnaryCall<unknown, unknown>, cb: grpc.sendUnaryData<unknown>) => {
+        void (async () => {
+          let ctx: CallContext | undefined;
+          try {
+            ctx = await prepare(call, method, call.request, env);
+            if (!unary) throw new SpireError(Code.UNIMPLEMENTED, h.unimplemented?.[name] ?? `method ${name} not implemented`);
+            const res = await unary(call.request, ctx);
+            ctx.audit.finish({ code: 0, message: 'OK' }, call.request);
+            cb(null, res);
+          } catch (err) {
+            logUnexpected(ctx?.log ?? env.log, err);
+            ctx?.audit.finish(statusOf(err), call.request);
+            cb(toServiceError(err));
+          }
+        })().catch((err: unknown) => env.log.error({ error: errorMessage(err) }, 'Failed to answer a call'));
+      }) as grpc.handleUnaryCall<unknown, unknown>;
+    } else if (!md.requestStream && md.responseStream) {
+      impl[name] = ((call: grpc.ServerWritableStream<unknown, unknown>) => {
+        void (async () => {
+          let ctx: CallContext | undefined;
+          try {
+            ctx = await prepare(call, method, call.request, env);
+            if (!stream) throw new SpireError(Code.UNIMPLEMENTED, h.unimplemented?.[name] ?? `method ${name} not implemented`);
+            await stream(call.request, ctx, (m) => call.write(m));
+            ctx.audit.finish({ code: 0, message: 'OK' }, call.request);
+            call.end();
+          } catch (err) {
+            logUnexpected(ctx?.log ?? env.log, err);
+            ctx?.audit.finish(statusOf(err), call.request);
+            call.emit('error', toServiceError(err));
+          }
+        })().catch((err: unknown) => env.log.error({ error: errorMessage(err) }, 'Failed to answer a call'));
+      }) as grpc.handleServerStreamingCall<unknown, unknown>;
+    } else {
+      // Bidirectional and client streams (AttestAgent, SyncAuthorizedEntries): authorization
+      // still runs so callers learn about permissions first; the body is not offered here.
+      impl[name] = ((call: grpc.ServerDuplexStream<unknown, unknown>) => {
+        call.on('data', () => undefined);
+        call.on('error', () => undefined);
+        void (async () => {
+          let ctx: CallContext | undefined;
+          try {
+            ctx = await prepare(call, method, {}, env);
+            throw new SpireError(Code.UNIMPLEMENTED, h.unimplemented?.[name] ?? `method ${name} not implemented`);
+          } catch (err) {
+            ctx?.audit.finish(statusOf(err), {});
+            call.emit('error', toServiceError(err));
+          }
+        })().catch((err: unknown) => env.log.error({ error: errorMessage(err) }, 'Failed to answer a call'));
+      }) as grpc.handleBidiStreamingCall<unknown, unknown>;
+    }
+  }
+  return impl;
+}

@@ -1,0 +1,95 @@
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import * as grpc from '@grpc/grpc-js';
+import * as protoLoader from '@grpc/proto-loader';
+
+/**
+ * Where the project's .proto files live. They are not copied into dist/, so the directory is
+ * found from this module's URL: `<pkg>/dist/api/proto.js` and `<pkg>/src/api/proto.ts` both map
+ * to `<pkg>/proto`.
+ */
+export function protoDir(): string {
+  const here = dirname(fileURLToPath(import.meta.url));
+  const dir = join(here, '..', '..', 'proto');
+  if (!existsSync(dir)) throw new Error(`proto directory not found at ${dir}`);
+  return dir;
+}
+
+/** The .proto files of the server APIs, relative to protoDir(). */
+export const API_PROTO_FILES = [
+  'spire/api/server/agent/v1/agent.proto',
+  'spire/api/server/bundle/v1/bundle.proto',
+  'spire/api/server/debug/v1/debug.proto',
+  'spire/api/server/entry/v1/entry.proto',
+  'spire/api/server/localauthority/v1/localauthority.proto',
+  'spire/api/server/logger/v1/logger.proto',
+  'spire/api/server/svid/v1/svid.proto',
+  'spire/api/server/trustdomain/v1/trustdomain.proto',
+  'spire/api/registration/registration.proto',
+] as const;
+
+/**
+ * How messages look in JavaScript, on both sides of every call:
+ * - field names as in the .proto (snake_case, `keepCase`), as protojson and SPIRE's CLI print them;
+ * - 64-bit integers as JS numbers (every int64 the APIs carry is a time, a TTL, a count or a
+ *   revision number, far below 2^53);
+ * - enums as their names (`'EXACT'`); a number arriving in an enum field is a value this server
+ *   does not know, which handlers reject with InvalidArgument;
+ * - bytes as Buffers; absent message fields as null; proto3 `optional` and oneofs report which
+ *   member is set in a virtual field (`bundle_endpoint_profile: 'https_spiffe'`).
+ */
+export const LOADER_OPTIONS: protoLoader.Options = {
+  keepCase: true,
+  longs: Number,
+  enums: String,
+  bytes: Buffer,
+  defaults: true,
+  arrays: true,
+  oneofs: true,
+};
+
+let cached: grpc.GrpcObject | undefined;
+
+/** Loads every API proto once and returns the gRPC object tree (`spire.api.server.entry.v1.Entry`). Throws when a file does not parse. Safe to call twice. */
+export function loadApiProtos(): grpc.GrpcObject {
+  if (cached) return cached;
+  const def = protoLoader.loadSync([...API_PROTO_FILES], { ...LOADER_OPTIONS, includeDirs: [protoDir()] });
+  cached = grpc.loadPackageDefinition(def);
+  return cached;
+}
+
+/** A service definition by its full name, e.g. `spire.api.server.entry.v1.Entry`. Throws when unknown. */
+export function serviceDefinition(fullName: string): grpc.ServiceDefinition {
+  const ctor = lookup(fullName) as { service?: grpc.ServiceDefinition } | undefined;
+  if (!ctor?.service) throw new Error(`unknown gRPC service ${fullName}`);
+  return ctor.service;
+}
+
+/** A client constructor for a service by its full name (tests and the CLI use it). */
+export function clientConstructor(fullName: string): grpc.ServiceClientConstructor {
+  const ctor = lookup(fullName) as grpc.ServiceClientConstructor | undefined;
+  if (!ctor?.service) throw new Error(`unknown gRPC service ${fullName}`);
+  return ctor;
+}
+
+function lookup(fullName: string): unknown {
+  let node: unknown = loadApiProtos();
+  for (const part of fullName.split('.')) {
+    node = (node as Record<string, unknown> | undefined)?.[part];
+  }
+  return node;
+}
+
+/** Full names of the services this server offers. */
+export const Services = {
+  agent: 'spire.api.server.agent.v1.Agent',
+  bundle: 'spire.api.server.bundle.v1.Bundle',
+  debug: 'spire.api.server.debug.v1.Debug',
+  entry: 'spire.api.server.entry.v1.Entry',
+  localAuthority: 'spire.api.server.localauthority.v1.LocalAuthority',
+  logger: 'spire.api.server.logger.v1.Logger',
+  svid: 'spire.api.server.svid.v1.SVID',
+  trustDomain: 'spire.api.server.trustdomain.v1.TrustDomain',
+  registration: 'spire.api.registration.Registration',
+} as const;

@@ -1,0 +1,23 @@
+import type { Logger } from '../../log/logger.js';
+import type { DataStore } from '../../plugins/datastore/contract.js';
+import type { TrustDomain } from '../../spiffeid/index.js';
+import type { AuthorizedEntryFetcher, BundleRefresher, DebugInfoSource, LogLevelControl, ServerCA } from '../ports.js';
+
+/** What the API services are built from. */
+export interface ApiDeps {
+  trustDomain: TrustDomain;
+  dataStore: DataStore;
+  ca: ServerCA;
+  log: Logger;
+  bundleRefresher?: BundleRefresher;
+  logLevels?: LogLevelControl;
+  debugInfo?: DebugInfoSource;
+  authorizedEntries?: AuthorizedEntryFetcher;
+  /** Unix seconds now (tests move it). */
+  now?: () => number;
+}
+
+/** Unix seconds now. */
+export function nowSeconds(deps: ApiDeps): number {
+  return deps.now ? deps.now() : Math.floor(Date.now() / 1000);
+}

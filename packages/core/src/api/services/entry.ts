@@ -1,0 +1,166 @@
+import { Code, SpireError } from '../../errors.js';
+import type { RegistrationEntry } from '../../plugins/datastore/contract.js';
+import { applyEntryMask, entryFromProto, entryToProto, storeEntryMask, type ProtoEntry, type ProtoEntryMask } from '../convert/entry.js';
+import type { CallContext, ServiceHandlers } from '../handler.js';
+import { pageFromRequest } from '../pagination.js';
+import { Services } from '../proto.js';
+import { createStatus, makeErr, makeStatus, okStatus, storeCode, type ApiStatus } from '../status.js';
+import { entryFilterFromProto, type ProtoEntryFilter } from './entry-filters.js';
+import type { ApiDeps } from './deps.js';
+
+/** The most entries one batch request may carry (SPIRE has none; a bound keeps memory flat). */
+export const MAX_BATCH_SIZE = 10_000;
+
+/** Throws RESOURCE_EXHAUSTED when a batch holds more than MAX_BATCH_SIZE items. */
+export function checkBatch(n: number, field: string): void {
+  if (n > MAX_BATCH_SIZE) throw new SpireError(Code.RESOURCE_EXHAUSTED, `too many ${field} in one request: ${n} > ${MAX_BATCH_SIZE}`);
+}
+
+function entryAuditFields(e: ProtoEntry | null | undefined): Record<string, string | number | boolean> {
+  if (!e) return {};
+  const f: Record<string, string | number | boolean> = {};
+  if (e.id) f.registration_id = e.id;
+  if (e.spiffe_id) f.spiffe_id = `spiffe://${e.spiffe_id.trust_domain}${e.spiffe_id.path}`;
+  if (e.parent_id) f.parent_id = `spiffe://${e.parent_id.trust_domain}${e.parent_id.path}`;
+  if (e.selectors?.length) f.selectors = e.selectors.map((s) => `${s.type}:${s.value}`).join(',');
+  if (e.x509_svid_ttl) f.x509_svid_ttl = e.x509_svid_ttl;
+  if (e.jwt_svid_ttl) f.jwt_svid_ttl = e.jwt_svid_ttl;
+  if (e.federates_with?.length) f.federates_with = e.federates_with.join(',');
+  if (e.dns_names?.length) f.dns_names = e.dns_names.join(',');
+  if (e.admin) f.admin = true;
+  if (e.downstream) f.downstream = true;
+  if (e.expires_at) f.expires_at = e.expires_at;
+  if (e.hint) f.hint = e.hint;
+  if (e.store_svid) f.store_svid = true;
+  return f;
+}
+
+/** spire.api.server.entry.v1.Entry. GetAuthorizedEntries/SyncAuthorizedEntries belong to the agent work. */
+export function entryService(deps: ApiDeps): ServiceHandlers {
+  const { dataStore: ds, trustDomain: td } = deps;
+
+  function toProto(ctx: CallContext, e: RegistrationEntry, what: string): ProtoEntry {
+    try {
+      return entryToProto(e);
+    } catch (err) {
+      throw makeErr(ctx.log, Code.INTERNAL, what, err);
+    }
+  }
+
+  async function createOne(ctx: CallContext, e: ProtoEntry, mask: ProtoEntryMask | null): Promise<{ status: ApiStatus; entry: ProtoEntry | null }> {
+    let entry: RegistrationEntry;
+    try {
+      entry = entryFromProto(td, e);
+    } catch (err) {
+      return { status: makeStatus(ctx.log, Code.INVALID_ARGUMENT, 'failed to convert entry', err), entry: null };
+    }
+    try {
+      const r = await ds.createOrReturnRegistrationEntry(entry);
+      const status = r.existing ? createStatus(Code.ALREADY_EXISTS, 'similar entry already exists') : okStatus();
+      return { status, entry: applyEntryMask(entryToProto(r.entry), mask) };
+    } catch (err) {
+      return { status: makeStatus(ctx.log.child({ spiffe_id: entry.spiffeId }), storeCode(err), 'failed to create entry', err), entry: null };
+    }
+  }
+
+  async function updateOne(ctx: CallContext, e: ProtoEntry, inMask: ProtoEntryMask | null, outMask: ProtoEntryMask | null): Promise<{ status: ApiStatus; entry: ProtoEntry | null }> {
+    let entry: RegistrationEntry;
+    try {
+      entry = entryFromProto(td, e, inMask);
+    } catch (err) {
+      return { status: makeStatus(ctx.log, Code.INVALID_ARGUMENT, 'failed to convert entry', err), entry: null };
+    }
+    if (!entry.entryId) return { status: makeStatus(ctx.log, Code.INVALID_ARGUMENT, 'failed to convert entry', new Error('missing entry ID')), entry: null };
+    try {
+      const updated = await ds.updateRegistrationEntry(entry, storeEntryMask(inMask));
+      return { status: okStatus(), entry: applyEntryMask(entryToProto(updated), outMask) };
+    } catch (err) {
+      return { status: makeStatus(ctx.log.child({ registration_id: entry.entryId }), storeCode(err), 'failed to update entry', err), entry: null };
+    }
+  }
+
+  async function deleteOne(ctx: CallContext, id: string): Promise<ApiStatus> {
+    if (!id) return makeStatus(ctx.log, Code.INVALID_ARGUMENT, 'missing entry ID');
+    const log = ctx.log.child({ registration_id: id });
+    try {
+      await ds.deleteRegistrationEntry(id);
+      return okStatus();
+    } catch (err) {
+      if (storeCode(err) === Code.NOT_FOUND) return makeStatus(log, Code.NOT_FOUND, 'entry not found');
+      return makeStatus(log, Code.INTERNAL, 'failed to delete entry', err);
+    }
+  }
+
+  return {
+    service: Services.entry,
+    unimplemented: {
+      GetAuthorizedEntries: 'GetAuthorizedEntries is not available yet: it is served once agent attestation lands (agents issue)',
+      SyncAuthorizedEntries: 'SyncAuthorizedEntries is not available yet: it is served once agent attestation lands (agents issue)',
+    },
+    unary: {
+      async CountEntries(req: { filter: ProtoEntryFilter | null }, ctx) {
+        const filter = entryFilterFromProto(td, req.filter, ctx.log);
+        try {
+          return { count: await ds.countRegistrationEntries(filter) };
+        } catch (err) {
+          throw makeErr(ctx.log, Code.INTERNAL, 'failed to count entries', err);
+        }
+      },
+      async ListEntries(req: { filter: ProtoEntryFilter | null; output_mask: ProtoEntryMask | null; page_size: number; page_token: string }, ctx) {
+        const filter = entryFilterFromProto(td, req.filter, ctx.log);
+        const pagination = pageFromRequest(req.page_size, req.page_token);
+        let res;
+        try {
+          res = await ds.listRegistrationEntries({ ...filter, pagination });
+        } catch (err) {
+          throw makeErr(ctx.log, storeCode(err) === Code.INVALID_ARGUMENT ? Code.INVALID_ARGUMENT : Code.INTERNAL, 'failed to list entries', err);
+        }
+        return {
+          entries: res.entries.map((e) => applyEntryMask(toProto(ctx, e, 'failed to convert entry'), req.output_mask)),
+          next_page_token: res.pagination?.token ?? '',
+        };
+      },
+      async GetEntry(req: { id: string; output_mask: ProtoEntryMask | null }, ctx) {
+        if (!req.id) throw makeErr(ctx.log, Code.INVALID_ARGUMENT, 'missing ID');
+        let e;
+        try {
+          e = await ds.fetchRegistrationEntry(req.id);
+        } catch (err) {
+          throw makeErr(ctx.log, Code.INTERNAL, 'failed to fetch entry', err);
+        }
+        if (!e) throw makeErr(ctx.log, Code.NOT_FOUND, 'entry not found');
+        return applyEntryMask(toProto(ctx, e, 'failed to convert entry'), req.output_mask);
+      },
+      async BatchCreateEntry(req: { entries: ProtoEntry[]; output_mask: ProtoEntryMask | null }, ctx) {
+        checkBatch(req.entries.length, 'entries');
+        const results = [];
+        for (const e of req.entries) {
+          const r = await createOne(ctx, e, req.output_mask);
+          ctx.audit.item(r.status, entryAuditFields(e));
+          results.push(r);
+        }
+        return { results };
+      },
+      async BatchUpdateEntry(req: { entries: ProtoEntry[]; input_mask: ProtoEntryMask | null; output_mask: ProtoEntryMask | null }, ctx) {
+        checkBatch(req.entries.length, 'entries');
+        const results = [];
+        for (const e of req.entries) {
+          const r = await updateOne(ctx, e, req.input_mask, req.output_mask);
+          ctx.audit.item(r.status, entryAuditFields(e));
+          results.push(r);
+        }
+        return { results };
+      },
+      async BatchDeleteEntry(req: { ids: string[] }, ctx) {
+        checkBatch(req.ids.length, 'ids');
+        const results = [];
+        for (const id of req.ids) {
+          const status = await deleteOne(ctx, id);
+          ctx.audit.item(status, { registration_id: id });
+          results.push({ status, id });
+        }
+        return { results };
+      },
+    },
+  };
+}

@@ -1,0 +1,201 @@
+import { X509Certificate } from 'node:crypto';
+import { Code } from '../../errors.js';
+import type { RegistrationEntry } from '../../plugins/datastore/contract.js';
+import { SpiffeId } from '../../spiffeid/index.js';
+import { jwtTimes, parseCsr, verifyCsr } from '../convert/csr.js';
+import { validateDnsName } from '../convert/dns.js';
+import { protoFromId, workloadIdFromProto, type ProtoSpiffeId } from '../convert/ids.js';
+import type { CallContext, ServiceHandlers } from '../handler.js';
+import { Services } from '../proto.js';
+import { makeErr, makeStatus, okStatus, type ApiStatus } from '../status.js';
+import type { ApiDeps } from './deps.js';
+import { checkBatch } from './entry.js';
+
+function leafExpiry(der: Uint8Array): number {
+  return Math.floor(new Date(new X509Certificate(der).validTo).getTime() / 1000);
+}
+
+function checkTtl(ctx: CallContext, ttl: number, field: string): void {
+  if (ttl < 0) throw makeErr(ctx.log, Code.INVALID_ARGUMENT, `invalid ${field}: must not be negative`);
+}
+
+/** spire.api.server.svid.v1.SVID over the ServerCA port. */
+export function svidService(deps: ApiDeps): ServiceHandlers {
+  const { ca, trustDomain: td } = deps;
+
+  async function authorizedEntries(ctx: CallContext): Promise<Map<string, RegistrationEntry>> {
+    const callerId = ctx.caller.svid?.id.toString();
+    if (!callerId) throw makeErr(ctx.log, Code.INTERNAL, 'caller ID missing from request context');
+    if (!deps.authorizedEntries) throw makeErr(ctx.log, Code.UNIMPLEMENTED, 'authorized entries are not available in this server');
+    try {
+      return new Map((await deps.authorizedEntries.fetchAuthorizedEntries(callerId)).map((e) => [e.entryId, e]));
+    } catch (err) {
+      throw makeErr(ctx.log, Code.INTERNAL, 'failed to fetch registration entries', err);
+    }
+  }
+
+  async function mintJwt(ctx: CallContext, id: ProtoSpiffeId | null, audience: string[], ttl: number, includeJti: boolean, hint = '') {
+    let sid: SpiffeId;
+    try {
+      sid = workloadIdFromProto(td, id);
+    } catch (err) {
+      throw makeErr(ctx.log, Code.INVALID_ARGUMENT, 'invalid SPIFFE ID', err);
+    }
+    const log = ctx.log.child({ spiffe_id: sid.toString() });
+    if (audience.length === 0) throw makeErr(log, Code.INVALID_ARGUMENT, 'at least one audience is required');
+    let token: string;
+    try {
+      token = await ca.signJwtSvid({ spiffeId: sid.toString(), audience, ttlMs: ttl * 1000, includeJti });
+    } catch (err) {
+      throw makeErr(log, Code.INTERNAL, 'failed to sign JWT-SVID', err);
+    }
+    let times;
+    try {
+      times = jwtTimes(token);
+    } catch (err) {
+      throw makeErr(log, Code.INTERNAL, 'failed to get JWT-SVID expiry', err);
+    }
+    return { token, id: protoFromId(sid), expires_at: times.expiresAt, issued_at: times.issuedAt, hint };
+  }
+
+  return {
+    service: Services.svid,
+    unimplemented: {
+      MintWITSVID: 'WIT-SVID functionality is not yet implemented',
+      BatchNewWITSVID: 'WIT-SVID functionality is not yet implemented',
+    },
+    unary: {
+      async MintX509SVID(req: { csr: Buffer; ttl: number }, ctx) {
+        if (!req.csr || req.csr.length === 0) throw makeErr(ctx.log, Code.INVALID_ARGUMENT, 'missing CSR');
+        checkTtl(ctx, req.ttl, 'ttl');
+        let parsed;
+        try {
+          parsed = parseCsr(req.csr);
+        } catch (err) {
+          throw makeErr(ctx.log, Code.INVALID_ARGUMENT, 'malformed CSR', err);
+        }
+        try {
+          await verifyCsr(parsed.csr);
+        } catch (err) {
+          throw makeErr(ctx.log, Code.INVALID_ARGUMENT, 'failed to verify CSR signature', err);
+        }
+        const { uris, dnsNames } = parsed.info;
+        if (uris.length === 0) throw makeErr(ctx.log, Code.INVALID_ARGUMENT, 'CSR URI SAN is required');
+        if (uris.length > 1) throw makeErr(ctx.log, Code.INVALID_ARGUMENT, 'only one URI SAN is expected');
+        let id: SpiffeId;
+        try {
+          id = SpiffeId.parse(uris[0]!);
+          workloadIdFromProto(td, protoFromId(id));
+        } catch (err) {
+          throw makeErr(ctx.log, Code.INVALID_ARGUMENT, 'CSR URI SAN is invalid', err);
+        }
+        for (const d of dnsNames) {
+          try {
+            validateDnsName(d);
+          } catch (err) {
+            throw makeErr(ctx.log, Code.INVALID_ARGUMENT, 'CSR DNS name is invalid', err);
+          }
+        }
+        const [r] = await ca.signX509Svids([{ spiffeId: id.toString(), csr: req.csr, dnsNames, ttlMs: req.ttl * 1000 }]);
+        if (!r || 'error' in r) throw makeErr(ctx.log, Code.INTERNAL, 'failed to sign X509-SVID', r?.error);
+        return {
+          svid: { cert_chain: r.certChain.map((c) => Buffer.from(c)), id: protoFromId(id), expires_at: leafExpiry(r.certChain[0]!), hint: '' },
+        };
+      },
+      async MintJWTSVID(req: { id: ProtoSpiffeId | null; audience: string[]; ttl: number }, ctx) {
+        checkTtl(ctx, req.ttl, 'ttl');
+        return { svid: await mintJwt(ctx, req.id, req.audience, req.ttl, false) };
+      },
+      async BatchNewX509SVID(req: { params: { entry_id: string; csr: Buffer }[] }, ctx) {
+        if (req.params.length === 0) throw makeErr(ctx.log, Code.INVALID_ARGUMENT, 'missing parameters');
+        checkBatch(req.params.length, 'params');
+        const entries = await authorizedEntries(ctx);
+        const results: { status: ApiStatus; svid: unknown }[] = new Array(req.params.length);
+        const toSign: { i: number; entry: RegistrationEntry; csr: Buffer }[] = [];
+        for (const [i, p] of req.params.entries()) {
+          const log = ctx.log.child({ registration_id: p.entry_id });
+          const fail = (s: ApiStatus) => (results[i] = { status: s, svid: null });
+          if (!p.entry_id) fail(makeStatus(log, Code.INVALID_ARGUMENT, 'missing entry ID'));
+          else if (!p.csr || p.csr.length === 0) fail(makeStatus(log, Code.INVALID_ARGUMENT, 'missing CSR'));
+          else {
+            const entry = entries.get(p.entry_id);
+            if (!entry) fail(makeStatus(log, Code.NOT_FOUND, 'entry not found or not authorized'));
+            else {
+              let parsed;
+              try {
+                parsed = parseCsr(p.csr);
+              } catch (err) {
+                fail(makeStatus(log, Code.INVALID_ARGUMENT, 'malformed CSR', err));
+                continue;
+              }
+              try {
+                await verifyCsr(parsed.csr);
+              } catch (err) {
+                fail(makeStatus(log, Code.INVALID_ARGUMENT, 'invalid CSR signature', err));
+                continue;
+              }
+              toSign.push({ i, entry, csr: p.csr });
+            }
+          }
+        }
+        const signed = await ca.signX509Svids(
+          toSign.map((t) => ({ spiffeId: t.entry.spiffeId, csr: t.csr, dnsNames: t.entry.dnsNames, ttlMs: t.entry.x509SvidTtl * 1000 })),
+        );
+        for (const [k, t] of toSign.entries()) {
+          const r = signed[k];
+          const log = ctx.log.child({ registration_id: t.entry.entryId, spiffe_id: t.entry.spiffeId });
+          if (!r || 'error' in r) results[t.i] = { status: makeStatus(log, Code.INTERNAL, 'failed to sign X509-SVID', r?.error), svid: null };
+          else
+            results[t.i] = {
+              status: okStatus(),
+              svid: {
+                cert_chain: r.certChain.map((c) => Buffer.from(c)),
+                id: protoFromId(t.entry.spiffeId),
+                expires_at: leafExpiry(r.certChain[0]!),
+                hint: t.entry.hint,
+              },
+            };
+        }
+        for (const [i, p] of req.params.entries()) ctx.audit.item(results[i]!.status, { registration_id: p.entry_id });
+        return { results };
+      },
+      async NewJWTSVID(req: { entry_id: string; audience: string[] }, ctx) {
+        const entries = await authorizedEntries(ctx);
+        const entry = entries.get(req.entry_id);
+        if (!entry) throw makeErr(ctx.log.child({ registration_id: req.entry_id }), Code.NOT_FOUND, 'entry not found or not authorized');
+        return {
+          svid: await mintJwt(ctx, protoFromId(entry.spiffeId), req.audience, entry.jwtSvidTtl, !!entry.additionalAttributes?.jwtSvidIncludeJti, entry.hint),
+        };
+      },
+      async NewDownstreamX509CA(req: { csr: Buffer; preferred_ttl: number }, ctx) {
+        if (!ctx.authorized.downstreamEntries?.length) throw makeErr(ctx.log, Code.INTERNAL, 'caller is not a downstream workload');
+        checkTtl(ctx, req.preferred_ttl, 'preferred_ttl');
+        let parsed;
+        try {
+          parsed = parseCsr(req.csr ?? Buffer.alloc(0));
+        } catch (err) {
+          throw makeErr(ctx.log, Code.INVALID_ARGUMENT, 'malformed CSR', err);
+        }
+        try {
+          await verifyCsr(parsed.csr);
+        } catch (err) {
+          throw makeErr(ctx.log, Code.INVALID_ARGUMENT, 'invalid CSR signature', err);
+        }
+        let chain: Uint8Array[];
+        try {
+          chain = await ca.signDownstreamX509CA({ csr: req.csr, ttlMs: req.preferred_ttl * 1000 });
+        } catch (err) {
+          throw makeErr(ctx.log, Code.INTERNAL, 'failed to sign downstream X.509 CA', err);
+        }
+        let bundle;
+        try {
+          bundle = await deps.dataStore.fetchBundle(td.idString());
+        } catch (err) {
+          throw makeErr(ctx.log, Code.INTERNAL, 'failed to fetch bundle', err);
+        }
+        if (!bundle) throw makeErr(ctx.log, Code.NOT_FOUND, 'bundle not found');
+        return { ca_cert_chain: chain.map((c) => Buffer.from(c)), x509_authorities: bundle.rootCas.map((c) => Buffer.from(c.derBytes)) };
+      },
+    },
+  };
+}

@@ -1,0 +1,6 @@
+import { runKeyManagerContract } from '@spire-ts/core/testing';
+import { diskContractSetup } from './contract-harness.js';
+
+// The same contract, with the plugin served through the SDK as a plugin_cmd executable and
+// loaded through the server's catalog (one plugin process for the suite).
+runKeyManagerContract('disk (external, plugin_cmd over gRPC)', diskContractSetup('external'));

@@ -1,0 +1,35 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { Code, SpireError } from '@spire-ts/core';
+import { loadPluginForTest, writePluginExecutable } from '@spire-ts/plugin-sdk/testing';
+
+const NOT_EXTERNAL = 'the built-in join_token node attestor cannot be overridden by an external plugin';
+
+describe('join_token served externally', () => {
+  const dirs: string[] = [];
+  after(async () => {
+    for (const d of dirs) await rm(d, { recursive: true, force: true });
+  });
+
+  it('is refused by the catalog with plugin_cmd, as SPIRE refuses it', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'join-token-ext-'));
+    dirs.push(dir);
+    const path = await writePluginExecutable(import.meta.resolve('./index.js'), 'joinTokenNodeAttestor', dir);
+    await assert.rejects(loadPluginForTest({ type: 'NodeAttestor', name: 'join_token', path }), (e: unknown) => {
+      assert.ok(e instanceof SpireError, String(e));
+      assert.equal(e.code, Code.INVALID_ARGUMENT);
+      assert.equal(e.message, NOT_EXTERNAL);
+      return true;
+    });
+  });
+
+  // The contract suite runs in process only (join-token-attestor.test.ts). Printed as the skip reason.
+  it('NodeAttestor contract: join_token (external, plugin_cmd over gRPC)', {
+    skip:
+      `not run: the server never runs join_token as an external plugin ("${NOT_EXTERNAL}"), ` +
+      'and the joinTokens host service it needs is this server’s own, not one of the host services brokered to external plugins (identityprovider, agentstore, metrics)',
+  }, () => {});
+});
