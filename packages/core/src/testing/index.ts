@@ -9,3 +9,4 @@ export { sampleBundle } from '../plugins/sample-bundle.js';
 export { FakeNotifier } from '../plugins/notifier/notifier.fake.js';
 export { FakeBundlePublisher } from '../plugins/bundlepublisher/bundle-publisher.fake.js';
 export { FakeNodeAttestor } from '../plugins/nodeattestor/node-attestor.fake.js';
+export { runDataStoreContract, type DataStoreSetup } from '../plugins/datastore/contract-suite.js';

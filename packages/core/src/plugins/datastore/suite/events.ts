@@ -1,0 +1,77 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { Code } from '../../../errors.js';
+import { makeEntry, makeNode, rejectsWith, type SuiteContext } from './context.js';
+
+async function lastEntryEvent(ctx: SuiteContext): Promise<number> {
+  const all = await ctx.ds.listRegistrationEntryEvents({});
+  return all.length > 0 ? all[all.length - 1]!.eventId : 0;
+}
+
+async function lastNodeEvent(ctx: SuiteContext): Promise<number> {
+  const all = await ctx.ds.listAttestedNodeEvents({});
+  return all.length > 0 ? all[all.length - 1]!.eventId : 0;
+}
+
+/** Entry and node events, written with each change. */
+export function eventTests(ctx: SuiteContext): void {
+  describe('events', () => {
+    it('records an entry event for create, update and delete, in order', async () => {
+      const from = await lastEntryEvent(ctx);
+      const e = await ctx.ds.createRegistrationEntry(makeEntry());
+      await ctx.ds.updateRegistrationEntry({ ...e, hint: 'x' }, { hint: true });
+      await ctx.ds.deleteRegistrationEntry(e.entryId);
+      const evs = await ctx.ds.listRegistrationEntryEvents({ greaterThanEventId: from });
+      assert.deepEqual(
+        evs.map((x) => x.entryId),
+        [e.entryId, e.entryId, e.entryId],
+      );
+      assert.ok(evs[0]!.eventId < evs[1]!.eventId && evs[1]!.eventId < evs[2]!.eventId);
+      const one = await ctx.ds.fetchRegistrationEntryEvent(evs[1]!.eventId);
+      assert.deepEqual(one, evs[1]);
+      const before = await ctx.ds.listRegistrationEntryEvents({ lessThanEventId: evs[0]!.eventId + 1 });
+      assert.equal(before[before.length - 1]!.eventId, evs[0]!.eventId);
+    });
+
+    it('records no event for a refused change', async () => {
+      const e = await ctx.ds.createRegistrationEntry(makeEntry());
+      const from = await lastEntryEvent(ctx);
+      await rejectsWith(ctx.ds.createRegistrationEntry({ ...e, entryId: '' }), Code.ALREADY_EXISTS);
+      assert.deepEqual(await ctx.ds.listRegistrationEntryEvents({ greaterThanEventId: from }), []);
+    });
+
+    it('records node events for create, update, selector changes and delete', async () => {
+      const from = await lastNodeEvent(ctx);
+      const n = makeNode();
+      await ctx.ds.createAttestedNode(n);
+      await ctx.ds.updateAttestedNode({ ...n, canReattest: true }, { canReattest: true });
+      await ctx.ds.setNodeSelectors(n.spiffeId, [{ type: 'a', value: 'b' }]);
+      await ctx.ds.deleteAttestedNode(n.spiffeId);
+      const evs = await ctx.ds.listAttestedNodeEvents({ greaterThanEventId: from });
+      assert.deepEqual(
+        evs.map((x) => x.spiffeId),
+        [n.spiffeId, n.spiffeId, n.spiffeId, n.spiffeId],
+      );
+      assert.deepEqual(await ctx.ds.fetchAttestedNodeEvent(evs[0]!.eventId), evs[0]);
+      assert.equal(await ctx.ds.fetchAttestedNodeEvent(evs[3]!.eventId + 1_000_000), undefined);
+    });
+
+    it('refuses both bounds at once', async () => {
+      await rejectsWith(ctx.ds.listRegistrationEntryEvents({ greaterThanEventId: 1, lessThanEventId: 5 }), Code.INVALID_ARGUMENT);
+      await rejectsWith(ctx.ds.listAttestedNodeEvents({ greaterThanEventId: 1, lessThanEventId: 5 }), Code.INVALID_ARGUMENT);
+    });
+
+    it('prunes events older than the given age', async () => {
+      await ctx.ds.createRegistrationEntry(makeEntry());
+      await ctx.ds.createAttestedNode(makeNode());
+      await ctx.ds.pruneRegistrationEntryEvents(60_000);
+      await ctx.ds.pruneAttestedNodeEvents(60_000);
+      assert.ok((await ctx.ds.listRegistrationEntryEvents({})).length > 0, 'recent events are kept');
+      await new Promise((r) => setTimeout(r, 20));
+      await ctx.ds.pruneRegistrationEntryEvents(10);
+      await ctx.ds.pruneAttestedNodeEvents(10);
+      assert.deepEqual(await ctx.ds.listRegistrationEntryEvents({}), []);
+      assert.deepEqual(await ctx.ds.listAttestedNodeEvents({}), []);
+    });
+  });
+}

@@ -1,0 +1,130 @@
+import mysql from 'mysql2/promise';
+import { SqlFailure, withRetries, type Row, type SqlDriver, type SqlExecutor, type SqlFailureKind } from './sql-driver.js';
+
+/** Options of the MySQL/MariaDB driver: a mysql2 pool config plus the store's logging hook. */
+export interface MysqlOptions {
+  pool: mysql.PoolOptions;
+  logSql?: (sql: string) => void;
+}
+
+const UNAVAILABLE_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'EHOSTUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'PROTOCOL_CONNECTION_LOST',
+  'PROTOCOL_SEQUENCE_TIMEOUT',
+  'ER_CON_COUNT_ERROR',
+  'ER_SERVER_SHUTDOWN',
+  'ER_CONNECTION_KILLED',
+]);
+
+function classify(err: unknown): SqlFailure {
+  if (err instanceof SqlFailure) return err;
+  const code = (err as { code?: unknown }).code;
+  const msg = err instanceof Error ? err.message : String(err);
+  let kind: SqlFailureKind = 'other';
+  if (code === 'ER_DUP_ENTRY') kind = 'unique';
+  else if (code === 'ER_NO_REFERENCED_ROW_2' || code === 'ER_ROW_IS_REFERENCED_2') kind = 'foreign-key';
+  else if (code === 'ER_LOCK_DEADLOCK' || code === 'ER_LOCK_WAIT_TIMEOUT') kind = 'retry';
+  else if (code === 'ER_DATA_TOO_LONG') kind = 'too-long';
+  else if ((typeof code === 'string' && UNAVAILABLE_CODES.has(code)) || /closed state|Pool is closed|connect ETIMEDOUT/i.test(msg)) {
+    kind = 'unavailable';
+  }
+  return new SqlFailure(kind, msg, { cause: err });
+}
+
+function isNative(err: unknown): boolean {
+  return err instanceof Error && !(err instanceof SqlFailure) && typeof (err as { code?: unknown }).code === 'string';
+}
+
+type Queryable = Pick<mysql.Pool, 'query'>;
+
+function executor(q: () => Queryable, log?: (s: string) => void): SqlExecutor {
+  const go = async (sql: string, params: readonly unknown[]): Promise<unknown> => {
+    log?.(sql);
+    try {
+      const [res] = await q().query(sql, params as unknown[]);
+      return res;
+    } catch (err) {
+      throw classify(err);
+    }
+  };
+  return {
+    dialect: 'mysql',
+    query: async <R extends Row = Row>(sql: string, params: readonly unknown[] = []) => (await go(sql, params)) as R[],
+    exec: async (sql, params = []) => ((await go(sql, params)) as mysql.ResultSetHeader).affectedRows,
+    insert: async (sql, params = []) => Number(((await go(sql, params)) as mysql.ResultSetHeader).insertId),
+  };
+}
+
+/** The MySQL/MariaDB dialect of SqlDriver, on a mysql2 pool that reconnects by itself. */
+export class MysqlDriver implements SqlDriver {
+  readonly dialect = 'mysql' as const;
+  private readonly pool: mysql.Pool;
+  private readonly direct: SqlExecutor;
+  private closed = false;
+
+  /** Makes the pool; connects lazily, so it never throws for an unreachable server. */
+  constructor(private readonly opts: MysqlOptions) {
+    this.pool = mysql.createPool({
+      connectTimeout: 5000,
+      idleTimeout: 30_000,
+      charset: 'utf8mb4_bin',
+      supportBigNumbers: false,
+      ...opts.pool,
+    });
+    this.direct = executor(() => this.pool, opts.logSql);
+  }
+
+  query<R extends Row = Row>(sql: string, params?: readonly unknown[]): Promise<R[]> {
+    return this.direct.query<R>(sql, params);
+  }
+  exec(sql: string, params?: readonly unknown[]): Promise<number> {
+    return this.direct.exec(sql, params);
+  }
+  insert(sql: string, params?: readonly unknown[]): Promise<number> {
+    return this.direct.insert(sql, params);
+  }
+
+  transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T> {
+    return withRetries(async () => {
+      let conn: mysql.PoolConnection;
+      try {
+        conn = await this.pool.getConnection();
+      } catch (err) {
+        throw classify(err);
+      }
+      let broken = false;
+      try {
+        await conn.beginTransaction();
+        const out = await fn(executor(() => conn, this.opts.logSql));
+        await conn.commit();
+        return out;
+      } catch (err) {
+        try {
+          await conn.rollback();
+        } catch {
+          broken = true;
+        }
+        throw isNative(err) ? classify(err) : err;
+      } finally {
+        if (broken) conn.destroy();
+        else conn.release();
+      }
+    });
+  }
+
+  async ping(): Promise<void> {
+    await this.query('SELECT 1 AS ok');
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.pool.end();
+  }
+}

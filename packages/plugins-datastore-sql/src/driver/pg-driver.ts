@@ -1,0 +1,129 @@
+import pg from 'pg';
+import {
+  numberPlaceholders,
+  SqlFailure,
+  withRetries,
+  type Row,
+  type SqlDriver,
+  type SqlExecutor,
+  type SqlFailureKind,
+} from './sql-driver.js';
+
+/** Options of the PostgreSQL driver: a pg pool config plus the store's logging hook. */
+export interface PgOptions {
+  pool: pg.PoolConfig;
+  logSql?: (sql: string) => void;
+}
+
+const UNAVAILABLE_NET = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
+
+function classify(err: unknown): SqlFailure {
+  if (err instanceof SqlFailure) return err;
+  const code = (err as { code?: unknown }).code;
+  const msg = err instanceof Error ? err.message : String(err);
+  let kind: SqlFailureKind = 'other';
+  if (code === '23505') kind = 'unique';
+  else if (code === '23503') kind = 'foreign-key';
+  else if (code === '40001' || code === '40P01') kind = 'retry';
+  else if (code === '22001') kind = 'too-long';
+  else if (
+    (typeof code === 'string' && (code.startsWith('08') || code.startsWith('57P') || code === '53300' || UNAVAILABLE_NET.has(code))) ||
+    /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|connect ECONNREFUSED|Connection ended/i.test(msg)
+  ) {
+    kind = 'unavailable';
+  }
+  return new SqlFailure(kind, msg, { cause: err });
+}
+
+function bind(params: readonly unknown[]): unknown[] {
+  return params.map((p) => (p instanceof Uint8Array && !Buffer.isBuffer(p) ? Buffer.from(p) : p));
+}
+
+// 64-bit integers and numerics come back as numbers: every value the store keeps fits in 2^53.
+const types = {
+  getTypeParser(oid: number, format?: 'text' | 'binary') {
+    if (oid === 20 || oid === 1700) return (v: string) => Number(v);
+    return pg.types.getTypeParser(oid, format);
+  },
+} as pg.CustomTypesConfig;
+
+function executor(run: (sql: string, params: unknown[]) => Promise<pg.QueryResult>, log?: (s: string) => void): SqlExecutor {
+  const go = async (sql: string, params: readonly unknown[]): Promise<pg.QueryResult> => {
+    const text = numberPlaceholders(sql);
+    log?.(text);
+    try {
+      return await run(text, bind(params));
+    } catch (err) {
+      throw classify(err);
+    }
+  };
+  return {
+    dialect: 'postgres',
+    query: async <R extends Row = Row>(sql: string, params: readonly unknown[] = []) => (await go(sql, params)).rows as R[],
+    exec: async (sql, params = []) => (await go(sql, params)).rowCount ?? 0,
+    insert: async (sql, params = []) => Number((await go(`${sql} RETURNING id`, params)).rows[0]?.id),
+  };
+}
+
+/** The PostgreSQL dialect of SqlDriver, on a pg pool that reconnects by itself. */
+export class PgDriver implements SqlDriver {
+  readonly dialect = 'postgres' as const;
+  private readonly pool: pg.Pool;
+  private readonly direct: SqlExecutor;
+  private closed = false;
+
+  /** Makes the pool; connects lazily, so it never throws for an unreachable server. */
+  constructor(private readonly opts: PgOptions) {
+    this.pool = new pg.Pool({ connectionTimeoutMillis: 5000, idleTimeoutMillis: 30_000, ...opts.pool, types });
+    // An idle client whose server went away emits an error; the pool drops it and reconnects later.
+    this.pool.on('error', () => undefined);
+    this.direct = executor((text, params) => this.pool.query(text, params), opts.logSql);
+  }
+
+  query<R extends Row = Row>(sql: string, params?: readonly unknown[]): Promise<R[]> {
+    return this.direct.query<R>(sql, params);
+  }
+  exec(sql: string, params?: readonly unknown[]): Promise<number> {
+    return this.direct.exec(sql, params);
+  }
+  insert(sql: string, params?: readonly unknown[]): Promise<number> {
+    return this.direct.insert(sql, params);
+  }
+
+  transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T> {
+    return withRetries(async () => {
+      let client: pg.PoolClient;
+      try {
+        client = await this.pool.connect();
+      } catch (err) {
+        throw classify(err);
+      }
+      let broken: Error | undefined;
+      try {
+        await client.query('BEGIN');
+        const out = await fn(executor((text, params) => client.query(text, params), this.opts.logSql));
+        await client.query('COMMIT');
+        return out;
+      } catch (err) {
+        try {
+          await client.query('ROLLBACK');
+        } catch (rollbackErr) {
+          broken = rollbackErr as Error;
+        }
+        throw err instanceof SqlFailure || !(err instanceof Error) || !('severity' in err || 'errno' in err) ? err : classify(err);
+      } finally {
+        client.release(broken);
+      }
+    });
+  }
+
+  async ping(): Promise<void> {
+    await this.query('SELECT 1 AS ok');
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.pool.end();
+  }
+}

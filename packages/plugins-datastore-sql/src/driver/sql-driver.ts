@@ -1,0 +1,86 @@
+/**
+ * The one narrow interface the store uses to talk to a database. Each dialect (SQLite through
+ * better-sqlite3, PostgreSQL through pg, MySQL/MariaDB through mysql2) implements it; the store's
+ * SQL is written once with `?` placeholders and a few dialect switches.
+ */
+
+/** The database kinds, named as the `database_type` option spells them. */
+export type Dialect = 'sqlite3' | 'postgres' | 'mysql';
+
+/** One result row, keyed by column name. */
+export type Row = Record<string, unknown>;
+
+/** What a failed statement means to the store; drivers classify their native errors into it. */
+export type SqlFailureKind =
+  /** A unique or primary-key constraint refused the write. */
+  | 'unique'
+  /** A foreign-key constraint refused the write. */
+  | 'foreign-key'
+  /** The database could not be reached (refused, dropped, shutting down, timed out). */
+  | 'unavailable'
+  /** A deadlock or serialization failure: the whole transaction may be retried. */
+  | 'retry'
+  /** A value did not fit its column. */
+  | 'too-long'
+  | 'other';
+
+/** A driver error with its classification; `cause` keeps the native error. */
+export class SqlFailure extends Error {
+  constructor(
+    readonly kind: SqlFailureKind,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'SqlFailure';
+  }
+}
+
+/** Runs statements. Placeholders are `?`; the driver rewrites them for its dialect. */
+export interface SqlExecutor {
+  readonly dialect: Dialect;
+  /** Rows of a SELECT. Throws SqlFailure. */
+  query<R extends Row = Row>(sql: string, params?: readonly unknown[]): Promise<R[]>;
+  /** Runs a write; resolves to the number of rows it changed. Throws SqlFailure. */
+  exec(sql: string, params?: readonly unknown[]): Promise<number>;
+  /**
+   * Runs an INSERT into a table whose primary key is the auto-increment column `id` and resolves
+   * to the new row's id. Throws SqlFailure.
+   */
+  insert(sql: string, params?: readonly unknown[]): Promise<number>;
+}
+
+/** A connection pool (or, for SQLite, one connection) that can run transactions. */
+export interface SqlDriver extends SqlExecutor {
+  /**
+   * Runs `fn` in one transaction: commit when it resolves, roll back when it throws. Writers are
+   * serialised as the dialect allows (SQLite: BEGIN IMMEDIATE; others: row locks taken with
+   * `FOR UPDATE`). A deadlock or serialization failure is retried a few times.
+   */
+  transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T>;
+  /** Resolves when the database answers a trivial query; throws SqlFailure otherwise. */
+  ping(): Promise<void>;
+  /** Closes every connection. Safe to call twice. */
+  close(): Promise<void>;
+}
+
+/** Rewrites `?` placeholders to PostgreSQL's `$1, $2, ...`. The store never puts `?` in literals. */
+export function numberPlaceholders(sql: string): string {
+  let n = 0;
+  return sql.replace(/\?/g, () => `$${++n}`);
+}
+
+/** How many times a transaction that hit a deadlock or serialization failure is tried. */
+export const TX_ATTEMPTS = 5;
+
+/** Runs `attempt` again while it fails with a retryable SqlFailure, with a short random backoff. */
+export async function withRetries<T>(attempt: () => Promise<T>): Promise<T> {
+  for (let i = 1; ; i++) {
+    try {
+      return await attempt();
+    } catch (err) {
+      if (!(err instanceof SqlFailure) || err.kind !== 'retry' || i >= TX_ATTEMPTS) throw err;
+      await new Promise((r) => setTimeout(r, 5 + Math.random() * 20 * i));
+    }
+  }
+}

@@ -1,0 +1,166 @@
+import Database from 'better-sqlite3';
+import { SqlFailure, withRetries, type Row, type SqlDriver, type SqlExecutor, type SqlFailureKind } from './sql-driver.js';
+
+/** Options of the SQLite driver. */
+export interface SqliteOptions {
+  /** A file path, or ':memory:'. */
+  filename: string;
+  /** Milliseconds a writer waits for another connection's lock. */
+  busyTimeoutMs?: number;
+  /** Open read-only (for ro_connection_string). */
+  readonly?: boolean;
+  /** Called with each statement when log_sql is on. */
+  logSql?: (sql: string) => void;
+}
+
+// better-sqlite3 is synchronous, but the store's transactions are async functions. One lock per
+// database file (shared by every driver of this process) keeps two transactions from
+// interleaving on one file, where a synchronous busy wait could never be released.
+const fileLocks = new Map<string, Promise<void>>();
+
+async function withFileLock<T>(key: string, fn: () => Promise<T>): Promise<T> {
+  const prev = fileLocks.get(key) ?? Promise.resolve();
+  let release!: () => void;
+  const mine = new Promise<void>((r) => (release = r));
+  const tail = prev.then(() => mine);
+  fileLocks.set(key, tail);
+  await prev;
+  try {
+    return await fn();
+  } finally {
+    release();
+    if (fileLocks.get(key) === tail) fileLocks.delete(key);
+  }
+}
+
+function classify(err: unknown): SqlFailure {
+  if (err instanceof SqlFailure) return err;
+  const code = (err as { code?: unknown }).code;
+  const msg = err instanceof Error ? err.message : String(err);
+  let kind: SqlFailureKind = 'other';
+  if (code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY') kind = 'unique';
+  else if (code === 'SQLITE_CONSTRAINT_FOREIGNKEY') kind = 'foreign-key';
+  else if (code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED') kind = 'retry';
+  else if (code === 'SQLITE_CANTOPEN' || code === 'SQLITE_IOERR' || /database connection is not open/.test(msg)) {
+    kind = 'unavailable';
+  }
+  return new SqlFailure(kind, msg, { cause: err });
+}
+
+function bind(params: readonly unknown[]): unknown[] {
+  return params.map((p) => {
+    if (typeof p === 'boolean') return p ? 1 : 0;
+    if (p instanceof Uint8Array && !Buffer.isBuffer(p)) return Buffer.from(p);
+    return p;
+  });
+}
+
+/** The SQLite dialect of SqlDriver, on one better-sqlite3 connection (WAL, busy timeout). */
+export class SqliteDriver implements SqlDriver {
+  readonly dialect = 'sqlite3' as const;
+  private readonly db: Database.Database;
+  private readonly statements = new Map<string, Database.Statement>();
+  private readonly lockKey: string;
+  private closed = false;
+
+  /** Opens the database. Throws SqlFailure('unavailable') when the file cannot be opened. */
+  constructor(private readonly opts: SqliteOptions) {
+    try {
+      this.db = new Database(opts.filename, { readonly: opts.readonly ?? false, fileMustExist: opts.readonly ?? false });
+      this.db.pragma(`busy_timeout = ${opts.busyTimeoutMs ?? 5000}`);
+      if (opts.filename !== ':memory:' && !opts.readonly) this.db.pragma('journal_mode = WAL');
+      this.db.pragma('foreign_keys = ON');
+      this.db.pragma('synchronous = NORMAL');
+    } catch (err) {
+      throw new SqlFailure('unavailable', `cannot open SQLite database "${opts.filename}": ${(err as Error).message}`, { cause: err });
+    }
+    this.lockKey = opts.filename === ':memory:' ? `mem:${Math.random()}` : opts.filename;
+  }
+
+  private stmt(sql: string): Database.Statement {
+    let s = this.statements.get(sql);
+    if (!s) {
+      this.opts.logSql?.(sql);
+      s = this.db.prepare(sql);
+      if (this.statements.size > 500) this.statements.clear();
+      this.statements.set(sql, s);
+    }
+    return s;
+  }
+
+  private readonly direct: SqlExecutor = {
+    dialect: 'sqlite3',
+    query: <R extends Row = Row>(sql: string, params: readonly unknown[] = []): Promise<R[]> => {
+      try {
+        return Promise.resolve(this.stmt(sql).all(...bind(params)) as R[]);
+      } catch (err) {
+        return Promise.reject(classify(err));
+      }
+    },
+    exec: (sql: string, params: readonly unknown[] = []): Promise<number> => {
+      try {
+        return Promise.resolve(this.stmt(sql).run(...bind(params)).changes);
+      } catch (err) {
+        return Promise.reject(classify(err));
+      }
+    },
+    insert: (sql: string, params: readonly unknown[] = []): Promise<number> => {
+      try {
+        return Promise.resolve(Number(this.stmt(sql).run(...bind(params)).lastInsertRowid));
+      } catch (err) {
+        return Promise.reject(classify(err));
+      }
+    },
+  };
+
+  query<R extends Row = Row>(sql: string, params?: readonly unknown[]): Promise<R[]> {
+    return withFileLock(this.lockKey, () => this.direct.query<R>(sql, params));
+  }
+
+  exec(sql: string, params?: readonly unknown[]): Promise<number> {
+    return withFileLock(this.lockKey, () => this.direct.exec(sql, params));
+  }
+
+  insert(sql: string, params?: readonly unknown[]): Promise<number> {
+    return withFileLock(this.lockKey, () => this.direct.insert(sql, params));
+  }
+
+  transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T> {
+    return withRetries(() =>
+      withFileLock(this.lockKey, async () => {
+        if (this.closed) throw new SqlFailure('unavailable', 'the database connection is closed');
+        try {
+          this.stmt('BEGIN IMMEDIATE').run();
+        } catch (err) {
+          throw classify(err);
+        }
+        try {
+          const out = await fn(this.direct);
+          this.stmt('COMMIT').run();
+          return out;
+        } catch (err) {
+          if (this.db.inTransaction) this.db.exec('ROLLBACK');
+          throw err instanceof Database.SqliteError ? classify(err) : err;
+        }
+      }),
+    );
+  }
+
+  async ping(): Promise<void> {
+    await this.query('SELECT 1 AS ok');
+  }
+
+  /** Runs a script of several statements (migrations). */
+  execScript(sql: string): void {
+    this.db.exec(sql);
+  }
+
+  close(): Promise<void> {
+    if (!this.closed) {
+      this.closed = true;
+      this.statements.clear();
+      this.db.close();
+    }
+    return Promise.resolve();
+  }
+}

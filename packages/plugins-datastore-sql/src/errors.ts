@@ -1,0 +1,75 @@
+import { Code, spireError, type SpireError } from '@spire-ts/core';
+
+/**
+ * Every coded error of the sql DataStore, with its message, in one place. The host adds the
+ * `datastore(sql): ` prefix; messages here never repeat it.
+ */
+export const SqlErrors = {
+  // --- bad input ---
+  missing: (field: string) => spireError(Code.INVALID_ARGUMENT, `${field} is required`),
+  tooLong: (field: string, max: number) => spireError(Code.INVALID_ARGUMENT, `${field} is longer than ${max} bytes`),
+  malformed: (field: string, detail: string) => spireError(Code.INVALID_ARGUMENT, `${field} is malformed: ${detail}`),
+  notInteger: (field: string, min: number, max: number) =>
+    spireError(Code.INVALID_ARGUMENT, `${field} must be an integer from ${min} to ${max}`),
+  noSelectors: () => spireError(Code.INVALID_ARGUMENT, 'invalid registration entry: missing selector list'),
+  entryIdChars: () =>
+    spireError(Code.INVALID_ARGUMENT, 'invalid registration entry: entry ID contains invalid characters (allowed: A-Z a-z 0-9 - . _)'),
+  storeSvidSelectorTypes: () =>
+    spireError(Code.INVALID_ARGUMENT, 'invalid registration entry: selector types must be the same when store SVID is enabled'),
+  storeSvidPrefetch: () => spireError(Code.INVALID_ARGUMENT, 'specifying cache behaviour is incompatible with storable SVIDs'),
+  unknownFederatedBundle: (td: string) =>
+    spireError(Code.INVALID_ARGUMENT, `federates_with: unable to find federated bundle "${td}"`),
+  pageSizeZero: () => spireError(Code.INVALID_ARGUMENT, 'cannot paginate with pagesize = 0'),
+  badPageToken: (token: string) => spireError(Code.INVALID_ARGUMENT, `could not parse token '${token}'`),
+  emptySelectorFilter: () => spireError(Code.INVALID_ARGUMENT, 'cannot list by empty selectors set'),
+  badMatch: (field: string, m: unknown) =>
+    spireError(Code.INVALID_ARGUMENT, `${field}: unknown match behavior "${String(m)}"; expected EXACT, SUBSET, SUPERSET or MATCH_ANY`),
+  bothEventBounds: () => spireError(Code.INVALID_ARGUMENT, "can't set both greater and less than event id"),
+  badDeleteMode: (m: unknown) =>
+    spireError(Code.INVALID_ARGUMENT, `unknown delete mode "${String(m)}"; expected RESTRICT, DELETE or DISSOCIATE`),
+  tokenRequired: () => spireError(Code.INVALID_ARGUMENT, 'token and expiry are required'),
+  badProfile: (p: unknown) => spireError(Code.INVALID_ARGUMENT, `unknown bundle endpoint profile type: "${String(p)}"`),
+
+  // --- not found / exists / preconditions ---
+  entryNotFound: (id: string) => spireError(Code.NOT_FOUND, `registration entry "${id}" not found`),
+  entryExists: (id: string) => spireError(Code.ALREADY_EXISTS, `a registration entry with ID "${id}" already exists`),
+  similarEntry: (id: string) =>
+    spireError(Code.ALREADY_EXISTS, `similar registration entry already exists: entry "${id}" has the same spiffe_id, parent_id and selectors`),
+  similarEntryRace: () =>
+    spireError(Code.ALREADY_EXISTS, 'similar registration entry already exists: same spiffe_id, parent_id and selectors, or the same entry ID'),
+  nodeNotFound: (id: string) => spireError(Code.NOT_FOUND, `attested node "${id}" not found`),
+  nodeExists: (id: string) => spireError(Code.ALREADY_EXISTS, `attested node "${id}" already exists`),
+  bundleNotFound: (td: string) => spireError(Code.NOT_FOUND, `bundle for "${td}" not found`),
+  bundleExists: (td: string) => spireError(Code.ALREADY_EXISTS, `bundle for "${td}" already exists`),
+  bundleInUse: (n: number) =>
+    spireError(Code.FAILED_PRECONDITION, `cannot delete bundle; federated with ${n} registration entries`),
+  pruneAllRoots: (td: string) =>
+    spireError(Code.FAILED_PRECONDITION, `prune of bundle "${td}" would remove every root CA; nothing was pruned`),
+  caNotFound: () => spireError(Code.NOT_FOUND, 'no root CA found with provided subject key ID'),
+  caAlreadyTainted: () => spireError(Code.INVALID_ARGUMENT, 'root CA is already tainted'),
+  caNotTainted: () => spireError(Code.INVALID_ARGUMENT, 'it is not possible to revoke an untainted root CA'),
+  jwtKeyNotFound: () => spireError(Code.NOT_FOUND, 'no JWT Key found with provided key ID'),
+  jwtKeyAlreadyTainted: () => spireError(Code.INVALID_ARGUMENT, 'key is already tainted'),
+  jwtKeyNotTainted: () => spireError(Code.INVALID_ARGUMENT, 'it is not possible to revoke an untainted key'),
+  badRootCa: (detail: string) => spireError(Code.INTERNAL, `failed to parse root CA: ${detail}`),
+  tokenNotFound: () => spireError(Code.NOT_FOUND, 'join token not found'),
+  tokenExists: () => spireError(Code.ALREADY_EXISTS, 'join token already exists'),
+  relationshipNotFound: (td: string) => spireError(Code.NOT_FOUND, `federation relationship for "${td}" not found`),
+  relationshipExists: (td: string) => spireError(Code.ALREADY_EXISTS, `federation relationship for "${td}" already exists`),
+  journalNotFound: (id: number) => spireError(Code.NOT_FOUND, `CA journal ${id} not found`),
+
+  // --- the database itself ---
+  unavailable: (detail: string, cause?: unknown) => spireError(Code.UNAVAILABLE, `database unavailable: ${detail}`, cause),
+  sqlFailed: (detail: string, cause?: unknown) => spireError(Code.UNKNOWN, `database error: ${detail}`, cause),
+  schemaTooNew: (found: number, known: number) =>
+    spireError(
+      Code.FAILED_PRECONDITION,
+      `the database schema is at version ${found}, newer than version ${known} that this server knows; upgrade the server (it refuses to start so that it cannot damage newer data)`,
+    ),
+  migrationDisabled: (found: number, known: number) =>
+    spireError(
+      Code.FAILED_PRECONDITION,
+      `the database schema is at version ${found} and this server needs version ${known}, but disable_migration is set; run a server with migrations enabled once`,
+    ),
+  closed: () => spireError(Code.UNAVAILABLE, 'the datastore is closed'),
+} as const satisfies Record<string, (...args: never[]) => SpireError>;

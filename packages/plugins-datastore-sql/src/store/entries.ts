@@ -1,0 +1,514 @@
+import type {
+  BatchResult,
+  CountRegistrationEntriesRequest,
+  ListRegistrationEntriesRequest,
+  ListRegistrationEntriesResponse,
+  RegistrationEntry,
+  RegistrationEntryMask,
+  Selector,
+  SpireError,
+} from '@spire-ts/core';
+import { SqlFailure, type SqlDriver, type SqlExecutor } from '../driver/sql-driver.js';
+import { SqlErrors } from '../errors.js';
+import { addEntryEvents } from './events.js';
+import { nextPage, readPage } from './pagination.js';
+import { setMatchSql } from './set-match.js';
+import { b, chunks, forUpdate, nowSeconds, placeholders, toSpireError } from './sql-util.js';
+import { canonicalSelectors, normalizeEntry, selectorsHash, type NormalizedEntry } from './validate.js';
+
+interface EntryRow {
+  id: number;
+  entry_id: string;
+  spiffe_id: string;
+  parent_id: string;
+  ttl: number;
+  x509_svid_ttl: number;
+  jwt_svid_ttl: number;
+  admin: number;
+  downstream: number;
+  expiry: number;
+  store_svid: number;
+  hint: string;
+  disable_x509_svid_prefetch: number;
+  jwt_svid_include_jti: number;
+  has_additional_attributes: number;
+  created_at: number;
+  revision_number: number;
+  similarity_key: string;
+  [k: string]: unknown;
+}
+
+const COLS =
+  'E.id, E.entry_id, E.spiffe_id, E.parent_id, E.ttl, E.x509_svid_ttl, E.jwt_svid_ttl, E.admin, E.downstream, E.expiry, ' +
+  'E.store_svid, E.hint, E.disable_x509_svid_prefetch, E.jwt_svid_include_jti, E.has_additional_attributes, E.created_at, ' +
+  'E.revision_number, E.similarity_key';
+
+const INSERT_COLS =
+  '(entry_id, spiffe_id, parent_id, ttl, x509_svid_ttl, jwt_svid_ttl, admin, downstream, expiry, store_svid, hint, ' +
+  'disable_x509_svid_prefetch, jwt_svid_include_jti, has_additional_attributes, created_at, revision_number, selectors_hash, similarity_key)';
+
+/** Rows per multi-row INSERT and ids per IN list: well under every dialect's parameter limit. */
+const CHUNK = 500;
+
+function rowParams(n: NormalizedEntry): unknown[] {
+  const e = n.entry;
+  return [
+    e.entryId,
+    e.spiffeId,
+    e.parentId,
+    e.ttl ?? 0,
+    e.x509SvidTtl,
+    e.jwtSvidTtl,
+    b(e.admin),
+    b(e.downstream),
+    e.entryExpiry,
+    b(e.storeSvid),
+    e.hint,
+    b(e.additionalAttributes?.disableX509SvidPrefetch),
+    b(e.additionalAttributes?.jwtSvidIncludeJti),
+    b(e.additionalAttributes !== undefined),
+    e.createdAt,
+    e.revisionNumber,
+    n.selectorsHash,
+    n.similarityKey,
+  ];
+}
+
+/** Fills selectors, DNS names and trust domains of entry rows; keeps the rows' order. */
+export async function loadEntries(db: SqlExecutor, rows: EntryRow[]): Promise<RegistrationEntry[]> {
+  const byId = new Map<number, RegistrationEntry>();
+  const out = rows.map((r) => {
+    const e: RegistrationEntry = {
+      entryId: r.entry_id,
+      spiffeId: r.spiffe_id,
+      parentId: r.parent_id,
+      selectors: [],
+      x509SvidTtl: Number(r.x509_svid_ttl),
+      jwtSvidTtl: Number(r.jwt_svid_ttl),
+      federatesWith: [],
+      dnsNames: [],
+      admin: Number(r.admin) === 1,
+      downstream: Number(r.downstream) === 1,
+      entryExpiry: Number(r.expiry),
+      storeSvid: Number(r.store_svid) === 1,
+      hint: r.hint,
+      createdAt: Number(r.created_at),
+      revisionNumber: Number(r.revision_number),
+    };
+    if (Number(r.ttl) !== 0) e.ttl = Number(r.ttl);
+    if (Number(r.has_additional_attributes) === 1) {
+      e.additionalAttributes = {
+        disableX509SvidPrefetch: Number(r.disable_x509_svid_prefetch) === 1,
+        jwtSvidIncludeJti: Number(r.jwt_svid_include_jti) === 1,
+      };
+    }
+    byId.set(Number(r.id), e);
+    return e;
+  });
+  for (const ids of chunks([...byId.keys()], CHUNK)) {
+    const inList = placeholders(ids.length);
+    const sels = await db.query<{ registered_entry_id: number; type: string; value: string }>(
+      `SELECT registered_entry_id, type, value FROM selectors WHERE registered_entry_id IN ${inList} ORDER BY id`,
+      ids,
+    );
+    for (const s of sels) byId.get(Number(s.registered_entry_id))?.selectors.push({ type: s.type, value: s.value });
+    const dns = await db.query<{ registered_entry_id: number; value: string }>(
+      `SELECT registered_entry_id, value FROM dns_names WHERE registered_entry_id IN ${inList} ORDER BY id`,
+      ids,
+    );
+    for (const d of dns) byId.get(Number(d.registered_entry_id))?.dnsNames.push(d.value);
+    const fed = await db.query<{ registered_entry_id: number; trust_domain: string }>(
+      `SELECT F.registered_entry_id, B.trust_domain FROM federated_registration_entries F JOIN bundles B ON B.id = F.bundle_id ` +
+        `WHERE F.registered_entry_id IN ${inList} ORDER BY B.trust_domain`,
+      ids,
+    );
+    for (const f of fed) byId.get(Number(f.registered_entry_id))?.federatesWith.push(f.trust_domain);
+  }
+  return out;
+}
+
+async function entryRowsBy(db: SqlExecutor, column: 'entry_id' | 'similarity_key', values: readonly string[], lock = ''): Promise<EntryRow[]> {
+  const out: EntryRow[] = [];
+  for (const part of chunks(values, CHUNK)) {
+    out.push(...(await db.query<EntryRow>(`SELECT ${COLS} FROM registered_entries E WHERE E.${column} IN ${placeholders(part.length)}${lock}`, part)));
+  }
+  return out;
+}
+
+/** Bundle row ids of trust domains; throws INVALID_ARGUMENT naming the first one without a bundle. */
+async function bundleIds(db: SqlExecutor, tds: readonly string[]): Promise<Map<string, number>> {
+  const ids = new Map<string, number>();
+  for (const part of chunks([...new Set(tds)], CHUNK)) {
+    const rows = await db.query<{ id: number; trust_domain: string }>(
+      `SELECT id, trust_domain FROM bundles WHERE trust_domain IN ${placeholders(part.length)}`,
+      part,
+    );
+    for (const r of rows) ids.set(r.trust_domain, Number(r.id));
+  }
+  return ids;
+}
+
+async function insertChildren(tx: SqlExecutor, items: readonly { rowId: number; n: NormalizedEntry }[], bundles: Map<string, number>): Promise<void> {
+  const sels: unknown[][] = [];
+  const dns: unknown[][] = [];
+  const fed: unknown[][] = [];
+  for (const { rowId, n } of items) {
+    for (const s of n.entry.selectors) sels.push([rowId, s.type, s.value]);
+    for (const d of n.entry.dnsNames) dns.push([rowId, d]);
+    for (const td of n.entry.federatesWith) fed.push([rowId, bundles.get(td)]);
+  }
+  for (const part of chunks(sels, CHUNK)) {
+    await tx.exec(`INSERT INTO selectors (registered_entry_id, type, value) VALUES ${part.map(() => '(?, ?, ?)').join(', ')}`, part.flat());
+  }
+  for (const part of chunks(dns, CHUNK)) {
+    await tx.exec(`INSERT INTO dns_names (registered_entry_id, value) VALUES ${part.map(() => '(?, ?)').join(', ')}`, part.flat());
+  }
+  for (const part of chunks(fed, CHUNK)) {
+    await tx.exec(
+      `INSERT INTO federated_registration_entries (registered_entry_id, bundle_id) VALUES ${part.map(() => '(?, ?)').join(', ')}`,
+      part.flat(),
+    );
+  }
+}
+
+/** Inserts checked entries with their children and events; resolves to the stored entries. */
+async function insertEntries(tx: SqlExecutor, items: NormalizedEntry[], bundles: Map<string, number>): Promise<void> {
+  for (const part of chunks(items, 200)) {
+    await tx.exec(`INSERT INTO registered_entries ${INSERT_COLS} VALUES ${part.map(() => placeholders(18)).join(', ')}`, part.flatMap(rowParams));
+  }
+  const rows = await entryRowsBy(
+    tx,
+    'entry_id',
+    items.map((i) => i.entry.entryId),
+  );
+  const rowIds = new Map(rows.map((r) => [r.entry_id, Number(r.id)]));
+  await insertChildren(
+    tx,
+    items.map((n) => ({ rowId: rowIds.get(n.entry.entryId)!, n })),
+    bundles,
+  );
+  await addEntryEvents(
+    tx,
+    items.map((i) => i.entry.entryId),
+  );
+}
+
+type Pending = { i: number; n: NormalizedEntry };
+
+/**
+ * Creates entries in one transaction; each item fails alone (similar entry, taken ID, unknown
+ * federated bundle) while the rest are stored. When a concurrent writer wins a race the database
+ * refuses the whole batch; the items are then retried one by one.
+ */
+export async function createEntries(db: SqlDriver, inputs: RegistrationEntry[]): Promise<BatchResult<RegistrationEntry>[]> {
+  const results: BatchResult<RegistrationEntry>[] = new Array(inputs.length);
+  const pending: Pending[] = [];
+  const seenIds = new Map<string, string>();
+  const seenSimilar = new Map<string, string>();
+  const now = nowSeconds();
+  inputs.forEach((input, i) => {
+    try {
+      const n = normalizeEntry(input, true);
+      n.entry.createdAt = now;
+      n.entry.revisionNumber = 0;
+      if (seenIds.has(n.entry.entryId)) throw SqlErrors.entryExists(n.entry.entryId);
+      const similar = seenSimilar.get(n.similarityKey);
+      if (similar !== undefined) throw SqlErrors.similarEntry(similar);
+      seenIds.set(n.entry.entryId, n.entry.entryId);
+      seenSimilar.set(n.similarityKey, n.entry.entryId);
+      pending.push({ i, n });
+    } catch (err) {
+      results[i] = { ok: false, error: toSpireError(err) };
+    }
+  });
+  if (pending.length === 0) return results;
+  try {
+    const outcome = await db.transaction(async (tx) => {
+      const failed = new Map<number, SpireError>();
+      const byId = new Set((await entryRowsBy(tx, 'entry_id', pending.map((p) => p.n.entry.entryId))).map((r) => r.entry_id));
+      const bySimilar = new Map(
+        (await entryRowsBy(tx, 'similarity_key', pending.map((p) => p.n.similarityKey))).map((r) => [r.similarity_key, r.entry_id]),
+      );
+      const bundles = await bundleIds(tx, pending.flatMap((p) => p.n.entry.federatesWith));
+      for (const p of pending) {
+        const similar = bySimilar.get(p.n.similarityKey);
+        if (byId.has(p.n.entry.entryId)) failed.set(p.i, SqlErrors.entryExists(p.n.entry.entryId));
+        else if (similar !== undefined) failed.set(p.i, SqlErrors.similarEntry(similar));
+        else {
+          const missing = p.n.entry.federatesWith.find((td) => !bundles.has(td));
+          if (missing !== undefined) failed.set(p.i, SqlErrors.unknownFederatedBundle(missing));
+        }
+      }
+      await insertEntries(
+        tx,
+        pending.filter((p) => !failed.has(p.i)).map((p) => p.n),
+        bundles,
+      );
+      return failed;
+    });
+    for (const p of pending) {
+      const err = outcome.get(p.i);
+      results[p.i] = err ? { ok: false, error: err } : { ok: true, value: p.n.entry };
+    }
+  } catch (err) {
+    if (err instanceof SqlFailure && err.kind === 'unique') {
+      if (pending.length === 1) {
+        results[pending[0]!.i] = { ok: false, error: SqlErrors.similarEntryRace() };
+      } else {
+        for (const p of pending) results[p.i] = (await createEntries(db, [p.n.entry]))[0]!;
+      }
+    } else {
+      const e = toSpireError(err);
+      for (const p of pending) results[p.i] = { ok: false, error: e };
+    }
+  }
+  return results;
+}
+
+/** Creates one entry; throws what its batch item got. */
+export async function createEntry(db: SqlDriver, input: RegistrationEntry): Promise<RegistrationEntry> {
+  const [r] = await createEntries(db, [input]);
+  if (!r!.ok) throw r!.error;
+  return r!.value;
+}
+
+/** Creates the entry unless a similar one exists, which is then returned instead. */
+export async function createOrReturnEntry(db: SqlDriver, input: RegistrationEntry): Promise<{ entry: RegistrationEntry; existing: boolean }> {
+  const n = normalizeEntry(input, true);
+  const findSimilar = async (): Promise<RegistrationEntry | undefined> => {
+    const rows = await entryRowsBy(db, 'similarity_key', [n.similarityKey]);
+    return rows.length > 0 ? (await loadEntries(db, rows))[0] : undefined;
+  };
+  const before = await findSimilar();
+  if (before) return { entry: before, existing: true };
+  try {
+    return { entry: await createEntry(db, n.entry), existing: false };
+  } catch (err) {
+    // A concurrent writer may have stored the similar entry between the look-up and the insert.
+    const after = await findSimilar();
+    if (after) return { entry: after, existing: true };
+    throw err;
+  }
+}
+
+/** The entry, or undefined. */
+export async function fetchEntry(db: SqlExecutor, entryId: string): Promise<RegistrationEntry | undefined> {
+  const rows = await entryRowsBy(db, 'entry_id', [entryId]);
+  return rows.length > 0 ? (await loadEntries(db, rows))[0] : undefined;
+}
+
+/** The entries among the IDs. */
+export async function fetchEntries(db: SqlExecutor, entryIds: string[]): Promise<Map<string, RegistrationEntry>> {
+  const entries = await loadEntries(db, await entryRowsBy(db, 'entry_id', [...new Set(entryIds)]));
+  return new Map(entries.map((e) => [e.entryId, e]));
+}
+
+/** Deletes the entry (children cascade) and records an event. */
+export async function deleteEntry(db: SqlDriver, entryId: string): Promise<RegistrationEntry> {
+  return db.transaction(async (tx) => {
+    const rows = await entryRowsBy(tx, 'entry_id', [entryId], forUpdate(tx.dialect));
+    if (rows.length === 0) throw SqlErrors.entryNotFound(entryId);
+    const [entry] = await loadEntries(tx, rows);
+    await deleteEntryRows(
+      tx,
+      rows.map((r) => Number(r.id)),
+    );
+    await addEntryEvents(tx, [entryId]);
+    return entry!;
+  });
+}
+
+/** Deletes entry rows and their children (explicitly, so no dialect depends on cascades). */
+export async function deleteEntryRows(tx: SqlExecutor, ids: readonly number[]): Promise<void> {
+  for (const part of chunks(ids, CHUNK)) {
+    const inList = placeholders(part.length);
+    await tx.exec(`DELETE FROM selectors WHERE registered_entry_id IN ${inList}`, part);
+    await tx.exec(`DELETE FROM dns_names WHERE registered_entry_id IN ${inList}`, part);
+    await tx.exec(`DELETE FROM federated_registration_entries WHERE registered_entry_id IN ${inList}`, part);
+    await tx.exec(`DELETE FROM registered_entries WHERE id IN ${inList}`, part);
+  }
+}
+
+/** Deletes entries that expired before the time, with events. */
+export async function pruneEntries(db: SqlDriver, expiresBefore: number): Promise<void> {
+  await db.transaction(async (tx) => {
+    const rows = await tx.query<{ id: number; entry_id: string }>(
+      `SELECT id, entry_id FROM registered_entries WHERE expiry <> 0 AND expiry < ?${forUpdate(tx.dialect)}`,
+      [expiresBefore],
+    );
+    if (rows.length === 0) return;
+    await deleteEntryRows(
+      tx,
+      rows.map((r) => Number(r.id)),
+    );
+    await addEntryEvents(
+      tx,
+      rows.map((r) => r.entry_id),
+    );
+  });
+}
+
+const ALL_FIELDS: Required<RegistrationEntryMask> = {
+  selectors: true,
+  parentId: true,
+  spiffeId: true,
+  x509SvidTtl: true,
+  jwtSvidTtl: true,
+  federatesWith: true,
+  admin: true,
+  downstream: true,
+  entryExpiry: true,
+  dnsNames: true,
+  storeSvid: true,
+  hint: true,
+  additionalAttributes: true,
+};
+
+/**
+ * Writes the masked fields under a row lock (so concurrent updates of one entry serialise and
+ * none is lost), bumps the revision and records an event.
+ */
+export async function updateEntry(db: SqlDriver, input: RegistrationEntry, mask: RegistrationEntryMask | undefined): Promise<RegistrationEntry> {
+  if (typeof input !== 'object' || input === null) throw SqlErrors.missing('entry');
+  const m = mask ?? ALL_FIELDS;
+  const entryId = typeof input.entryId === 'string' ? input.entryId : '';
+  if (entryId === '') throw SqlErrors.missing('entry_id');
+  return db.transaction(async (tx) => {
+    const rows = await entryRowsBy(tx, 'entry_id', [entryId], forUpdate(tx.dialect));
+    if (rows.length === 0) throw SqlErrors.entryNotFound(entryId);
+    const row = rows[0]!;
+    const [current] = await loadEntries(tx, rows);
+    const merged: RegistrationEntry = { ...current! };
+    for (const key of Object.keys(ALL_FIELDS) as (keyof RegistrationEntryMask)[]) {
+      if (m[key]) (merged as unknown as Record<string, unknown>)[key] = (input as unknown as Record<string, unknown>)[key];
+    }
+    if (m.x509SvidTtl && input.ttl !== undefined) merged.ttl = input.ttl;
+    const n = normalizeEntry(merged, false);
+    n.entry.createdAt = Number(row.created_at);
+    n.entry.revisionNumber = Number(row.revision_number) + 1;
+    if (n.similarityKey !== row.similarity_key) {
+      const clash = await entryRowsBy(tx, 'similarity_key', [n.similarityKey]);
+      if (clash.length > 0) throw SqlErrors.similarEntry(clash[0]!.entry_id);
+    }
+    const bundles = m.federatesWith ? await bundleIds(tx, n.entry.federatesWith) : new Map<string, number>();
+    if (m.federatesWith) {
+      const missing = n.entry.federatesWith.find((td) => !bundles.has(td));
+      if (missing !== undefined) throw SqlErrors.unknownFederatedBundle(missing);
+    }
+    const p = rowParams(n);
+    await tx.exec(
+      'UPDATE registered_entries SET spiffe_id = ?, parent_id = ?, ttl = ?, x509_svid_ttl = ?, jwt_svid_ttl = ?, admin = ?, ' +
+        'downstream = ?, expiry = ?, store_svid = ?, hint = ?, disable_x509_svid_prefetch = ?, jwt_svid_include_jti = ?, ' +
+        'has_additional_attributes = ?, revision_number = revision_number + 1, selectors_hash = ?, similarity_key = ? WHERE id = ?',
+      [...p.slice(1, 14), n.selectorsHash, n.similarityKey, row.id],
+    );
+    const rowId = Number(row.id);
+    const only: NormalizedEntry = {
+      ...n,
+      entry: {
+        ...n.entry,
+        selectors: m.selectors ? n.entry.selectors : [],
+        dnsNames: m.dnsNames ? n.entry.dnsNames : [],
+        federatesWith: m.federatesWith ? n.entry.federatesWith : [],
+      },
+    };
+    if (m.selectors) await tx.exec('DELETE FROM selectors WHERE registered_entry_id = ?', [rowId]);
+    if (m.dnsNames) await tx.exec('DELETE FROM dns_names WHERE registered_entry_id = ?', [rowId]);
+    if (m.federatesWith) await tx.exec('DELETE FROM federated_registration_entries WHERE registered_entry_id = ?', [rowId]);
+    await insertChildren(tx, [{ rowId, n: only }], bundles);
+    await addEntryEvents(tx, [entryId]);
+    return n.entry;
+  });
+}
+
+/** The WHERE clause (over alias E) of the list/count filters. */
+function entryFilter(req: CountRegistrationEntriesRequest): { where: string[]; params: unknown[] } {
+  const where: string[] = [];
+  const params: unknown[] = [];
+  if (req.bySpiffeId) {
+    where.push('E.spiffe_id = ?');
+    params.push(req.bySpiffeId);
+  }
+  if (req.byParentId) {
+    where.push('E.parent_id = ?');
+    params.push(req.byParentId);
+  }
+  if (req.byHint) {
+    where.push('E.hint = ?');
+    params.push(req.byHint);
+  }
+  if (req.byDownstream !== undefined && req.byDownstream !== null) {
+    where.push('E.downstream = ?');
+    params.push(b(req.byDownstream));
+  }
+  if (req.bySelectors) {
+    const sels = canonicalSelectors('by_selectors.selectors', req.bySelectors.selectors ?? []);
+    if (sels.length === 0) throw SqlErrors.emptySelectorFilter();
+    if (req.bySelectors.match === 'EXACT') {
+      where.push('E.selectors_hash = ?');
+      params.push(selectorsHash(sels));
+    } else {
+      const c = setMatchSql<Selector>(
+        'by_selectors',
+        'E.id',
+        { from: 'selectors S', owner: 'S.registered_entry_id', member: '(S.type = ? AND S.value = ?)', memberParams: (s) => [s.type, s.value] },
+        sels,
+        req.bySelectors.match,
+      );
+      where.push(c.sql);
+      params.push(...c.params);
+    }
+  }
+  if (req.byFederatesWith && (req.byFederatesWith.trustDomains ?? []).length > 0) {
+    const tds = [...new Set(req.byFederatesWith.trustDomains)];
+    const c = setMatchSql<string>(
+      'by_federates_with',
+      'E.id',
+      {
+        from: 'federated_registration_entries F JOIN bundles B ON B.id = F.bundle_id',
+        owner: 'F.registered_entry_id',
+        member: 'B.trust_domain = ?',
+        memberParams: (td) => [td],
+      },
+      tds,
+      req.byFederatesWith.match,
+    );
+    where.push(c.sql);
+    params.push(...c.params);
+  }
+  return { where, params };
+}
+
+/** Entries matching the filters, in creation order, one page when asked. */
+export async function listEntries(db: SqlExecutor, req: ListRegistrationEntriesRequest): Promise<ListRegistrationEntriesResponse> {
+  const page = readPage(req.pagination);
+  const { where, params } = entryFilter(req);
+  if (page) {
+    where.push('E.id > ?');
+    params.push(page.afterId);
+  }
+  const sql =
+    `SELECT ${COLS} FROM registered_entries E${where.length > 0 ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY E.id` +
+    (page ? ` LIMIT ${page.limit}` : '');
+  const rows = await db.query<EntryRow>(sql, params);
+  const entries = await loadEntries(db, rows);
+  if (!page) return { entries };
+  return {
+    entries,
+    pagination: nextPage(
+      req.pagination!,
+      page,
+      rows.map((r) => Number(r.id)),
+    ),
+  };
+}
+
+/** How many entries match the filters. */
+export async function countEntries(db: SqlExecutor, req: CountRegistrationEntriesRequest): Promise<number> {
+  const { where, params } = entryFilter(req ?? {});
+  const rows = await db.query<{ n: number }>(
+    `SELECT COUNT(*) AS n FROM registered_entries E${where.length > 0 ? ` WHERE ${where.join(' AND ')}` : ''}`,
+    params,
+  );
+  return Number(rows[0]?.n ?? 0);
+}

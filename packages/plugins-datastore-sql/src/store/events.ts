@@ -1,0 +1,62 @@
+import type { EntryEvent, ListEventsRequest, NodeEvent } from '@spire-ts/core';
+import type { SqlExecutor } from '../driver/sql-driver.js';
+import { SqlErrors } from '../errors.js';
+import { chunks } from './sql-util.js';
+
+async function addEvents(tx: SqlExecutor, table: string, column: string, keys: readonly string[]): Promise<void> {
+  const now = Date.now();
+  for (const part of chunks(keys, 500)) {
+    await tx.exec(`INSERT INTO ${table} (${column}, created_at) VALUES ${part.map(() => '(?, ?)').join(', ')}`, part.flatMap((k) => [k, now]));
+  }
+}
+
+/** Records that these entries changed; called inside the transaction that changed them. */
+export function addEntryEvents(tx: SqlExecutor, entryIds: readonly string[]): Promise<void> {
+  return addEvents(tx, 'registered_entries_events', 'entry_id', entryIds);
+}
+
+/** Records that these nodes changed; called inside the transaction that changed them. */
+export function addNodeEvents(tx: SqlExecutor, spiffeIds: readonly string[]): Promise<void> {
+  return addEvents(tx, 'attested_node_entries_events', 'spiffe_id', spiffeIds);
+}
+
+function bounds(req: ListEventsRequest): { where: string; params: unknown[] } {
+  const gt = req?.greaterThanEventId ?? 0;
+  const lt = req?.lessThanEventId ?? 0;
+  if (gt > 0 && lt > 0) throw SqlErrors.bothEventBounds();
+  if (gt > 0) return { where: ' WHERE id > ?', params: [gt] };
+  if (lt > 0) return { where: ' WHERE id < ?', params: [lt] };
+  return { where: '', params: [] };
+}
+
+/** Entry events in ID order. */
+export async function listEntryEvents(db: SqlExecutor, req: ListEventsRequest): Promise<EntryEvent[]> {
+  const { where, params } = bounds(req);
+  const rows = await db.query<{ id: number; entry_id: string }>(`SELECT id, entry_id FROM registered_entries_events${where} ORDER BY id`, params);
+  return rows.map((r) => ({ eventId: Number(r.id), entryId: r.entry_id }));
+}
+
+/** Node events in ID order. */
+export async function listNodeEvents(db: SqlExecutor, req: ListEventsRequest): Promise<NodeEvent[]> {
+  const { where, params } = bounds(req);
+  const rows = await db.query<{ id: number; spiffe_id: string }>(`SELECT id, spiffe_id FROM attested_node_entries_events${where} ORDER BY id`, params);
+  return rows.map((r) => ({ eventId: Number(r.id), spiffeId: r.spiffe_id }));
+}
+
+/** One entry event, or undefined. */
+export async function fetchEntryEvent(db: SqlExecutor, eventId: number): Promise<EntryEvent | undefined> {
+  const rows = await db.query<{ id: number; entry_id: string }>('SELECT id, entry_id FROM registered_entries_events WHERE id = ?', [eventId]);
+  return rows[0] ? { eventId: Number(rows[0].id), entryId: rows[0].entry_id } : undefined;
+}
+
+/** One node event, or undefined. */
+export async function fetchNodeEvent(db: SqlExecutor, eventId: number): Promise<NodeEvent | undefined> {
+  const rows = await db.query<{ id: number; spiffe_id: string }>('SELECT id, spiffe_id FROM attested_node_entries_events WHERE id = ?', [eventId]);
+  return rows[0] ? { eventId: Number(rows[0].id), spiffeId: rows[0].spiffe_id } : undefined;
+}
+
+/** Deletes events of `table` older than `olderThanMs`. */
+export async function pruneEvents(db: SqlExecutor, kind: 'entry' | 'node', olderThanMs: number): Promise<void> {
+  const table = kind === 'entry' ? 'registered_entries_events' : 'attested_node_entries_events';
+  await db.exec(`DELETE FROM ${table} WHERE created_at < ?`, [Date.now() - olderThanMs]);
+}

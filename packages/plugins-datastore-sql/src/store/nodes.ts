@@ -1,0 +1,300 @@
+import type {
+  AttestedNode,
+  AttestedNodeMask,
+  CountAttestedNodesRequest,
+  ListAttestedNodesRequest,
+  ListAttestedNodesResponse,
+  Selector,
+} from '@spire-ts/core';
+import type { SqlDriver, SqlExecutor } from '../driver/sql-driver.js';
+import { SqlErrors } from '../errors.js';
+import { addNodeEvents } from './events.js';
+import { nextPage, readPage } from './pagination.js';
+import { setMatchSql } from './set-match.js';
+import { b, chunks, forUpdate, nowSeconds, placeholders } from './sql-util.js';
+import { canonicalSelectors, checkSpiffeId, checkString, checkTime, LIMITS } from './validate.js';
+
+interface NodeRow {
+  id: number;
+  spiffe_id: string;
+  data_type: string;
+  serial_number: string;
+  expires_at: number;
+  new_serial_number: string;
+  new_expires_at: number;
+  can_reattest: number;
+  agent_version: string;
+  [k: string]: unknown;
+}
+
+const COLS = 'N.id, N.spiffe_id, N.data_type, N.serial_number, N.expires_at, N.new_serial_number, N.new_expires_at, N.can_reattest, N.agent_version';
+
+function toNode(r: NodeRow): AttestedNode {
+  return {
+    spiffeId: r.spiffe_id,
+    attestationDataType: r.data_type,
+    certSerialNumber: r.serial_number,
+    certNotAfter: Number(r.expires_at),
+    newCertSerialNumber: r.new_serial_number,
+    newCertNotAfter: Number(r.new_expires_at),
+    canReattest: Number(r.can_reattest) === 1,
+    agentVersion: r.agent_version,
+    selectors: [],
+  };
+}
+
+/** Checks and normalises every field of a node; throws INVALID_ARGUMENT naming the field. */
+function normalizeNode(n: AttestedNode): AttestedNode {
+  if (typeof n !== 'object' || n === null) throw SqlErrors.missing('node');
+  return {
+    spiffeId: checkSpiffeId('spiffe_id', n.spiffeId),
+    attestationDataType: checkString('attestation_data_type', n.attestationDataType, LIMITS.short),
+    certSerialNumber: checkString('cert_serial_number', n.certSerialNumber, LIMITS.short),
+    certNotAfter: checkTime('cert_not_after', n.certNotAfter),
+    newCertSerialNumber: checkString('new_cert_serial_number', n.newCertSerialNumber, LIMITS.short),
+    newCertNotAfter: checkTime('new_cert_not_after', n.newCertNotAfter),
+    canReattest: n.canReattest === true,
+    agentVersion: checkString('agent_version', n.agentVersion, LIMITS.short),
+    selectors: canonicalSelectors('selectors', n.selectors ?? []),
+  };
+}
+
+async function selectorsOf(db: SqlExecutor, spiffeIds: readonly string[]): Promise<Map<string, Selector[]>> {
+  const out = new Map<string, Selector[]>();
+  for (const part of chunks([...new Set(spiffeIds)], 500)) {
+    const rows = await db.query<{ spiffe_id: string; type: string; value: string }>(
+      `SELECT spiffe_id, type, value FROM node_resolver_map_entries WHERE spiffe_id IN ${placeholders(part.length)} ORDER BY id`,
+      part,
+    );
+    for (const r of rows) {
+      let l = out.get(r.spiffe_id);
+      if (!l) out.set(r.spiffe_id, (l = []));
+      l.push({ type: r.type, value: r.value });
+    }
+  }
+  return out;
+}
+
+async function withSelectors(db: SqlExecutor, nodes: AttestedNode[]): Promise<AttestedNode[]> {
+  const sels = await selectorsOf(
+    db,
+    nodes.map((n) => n.spiffeId),
+  );
+  for (const n of nodes) n.selectors = sels.get(n.spiffeId) ?? [];
+  return nodes;
+}
+
+async function writeSelectors(tx: SqlExecutor, spiffeId: string, sels: readonly Selector[]): Promise<void> {
+  await tx.exec('DELETE FROM node_resolver_map_entries WHERE spiffe_id = ?', [spiffeId]);
+  for (const part of chunks(sels, 500)) {
+    await tx.exec(
+      `INSERT INTO node_resolver_map_entries (spiffe_id, type, value) VALUES ${part.map(() => '(?, ?, ?)').join(', ')}`,
+      part.flatMap((s) => [spiffeId, s.type, s.value]),
+    );
+  }
+}
+
+/** Stores a node and its selectors; ALREADY_EXISTS when the ID is taken. */
+export async function createNode(db: SqlDriver, input: AttestedNode): Promise<AttestedNode> {
+  const n = normalizeNode(input);
+  return db.transaction(async (tx) => {
+    const exists = await tx.query('SELECT id FROM attested_node_entries WHERE spiffe_id = ?', [n.spiffeId]);
+    if (exists.length > 0) throw SqlErrors.nodeExists(n.spiffeId);
+    await tx.exec(
+      'INSERT INTO attested_node_entries (spiffe_id, data_type, serial_number, expires_at, new_serial_number, new_expires_at, can_reattest, agent_version, created_at) ' +
+        'VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      [n.spiffeId, n.attestationDataType, n.certSerialNumber, n.certNotAfter, n.newCertSerialNumber, n.newCertNotAfter, b(n.canReattest), n.agentVersion, nowSeconds()],
+    );
+    if (n.selectors.length > 0) await writeSelectors(tx, n.spiffeId, n.selectors);
+    await addNodeEvents(tx, [n.spiffeId]);
+    return n;
+  });
+}
+
+/** The node with its selectors, or undefined. */
+export async function fetchNode(db: SqlExecutor, spiffeId: string): Promise<AttestedNode | undefined> {
+  const rows = await db.query<NodeRow>(`SELECT ${COLS} FROM attested_node_entries N WHERE N.spiffe_id = ?`, [spiffeId]);
+  if (rows.length === 0) return undefined;
+  return (await withSelectors(db, [toNode(rows[0]!)]))[0];
+}
+
+/** The nodes among the IDs, with selectors. */
+export async function fetchNodes(db: SqlExecutor, spiffeIds: string[]): Promise<Map<string, AttestedNode>> {
+  const nodes: AttestedNode[] = [];
+  for (const part of chunks([...new Set(spiffeIds)], 500)) {
+    const rows = await db.query<NodeRow>(`SELECT ${COLS} FROM attested_node_entries N WHERE N.spiffe_id IN ${placeholders(part.length)}`, part);
+    nodes.push(...rows.map(toNode));
+  }
+  await withSelectors(db, nodes);
+  return new Map(nodes.map((n) => [n.spiffeId, n]));
+}
+
+/** Deletes the node and its selectors; records an event. */
+export async function deleteNode(db: SqlDriver, spiffeId: string): Promise<AttestedNode> {
+  return db.transaction(async (tx) => {
+    const rows = await tx.query<NodeRow>(`SELECT ${COLS} FROM attested_node_entries N WHERE N.spiffe_id = ?${forUpdate(tx.dialect)}`, [spiffeId]);
+    if (rows.length === 0) throw SqlErrors.nodeNotFound(spiffeId);
+    const [node] = await withSelectors(tx, [toNode(rows[0]!)]);
+    await tx.exec('DELETE FROM node_resolver_map_entries WHERE spiffe_id = ?', [spiffeId]);
+    await tx.exec('DELETE FROM attested_node_entries WHERE id = ?', [rows[0]!.id]);
+    await addNodeEvents(tx, [spiffeId]);
+    return node!;
+  });
+}
+
+const NODE_FIELDS: [keyof AttestedNodeMask, string][] = [
+  ['attestationDataType', 'data_type'],
+  ['certSerialNumber', 'serial_number'],
+  ['certNotAfter', 'expires_at'],
+  ['newCertSerialNumber', 'new_serial_number'],
+  ['newCertNotAfter', 'new_expires_at'],
+  ['canReattest', 'can_reattest'],
+  ['agentVersion', 'agent_version'],
+];
+
+/** Writes the masked columns only (all without a mask); records an event. */
+export async function updateNode(db: SqlDriver, input: AttestedNode, mask: AttestedNodeMask | undefined): Promise<AttestedNode> {
+  const n = normalizeNode({ ...input, selectors: [] });
+  const fields = NODE_FIELDS.filter(([k]) => mask === undefined || mask[k]);
+  return db.transaction(async (tx) => {
+    const rows = await tx.query<NodeRow>(`SELECT ${COLS} FROM attested_node_entries N WHERE N.spiffe_id = ?${forUpdate(tx.dialect)}`, [n.spiffeId]);
+    if (rows.length === 0) throw SqlErrors.nodeNotFound(n.spiffeId);
+    if (fields.length > 0) {
+      const values = fields.map(([k]) => (k === 'canReattest' ? b(n.canReattest) : n[k]));
+      await tx.exec(`UPDATE attested_node_entries SET ${fields.map(([, c]) => `${c} = ?`).join(', ')} WHERE id = ?`, [...values, rows[0]!.id]);
+    }
+    await addNodeEvents(tx, [n.spiffeId]);
+    const after = await tx.query<NodeRow>(`SELECT ${COLS} FROM attested_node_entries N WHERE N.id = ?`, [rows[0]!.id]);
+    return toNode(after[0]!);
+  });
+}
+
+function nodeFilter(req: ListAttestedNodesRequest): { where: string[]; params: unknown[] } {
+  const where: string[] = [];
+  const params: unknown[] = [];
+  if (req.byAttestationType) {
+    where.push('N.data_type = ?');
+    params.push(req.byAttestationType);
+  }
+  if (req.byBanned !== undefined && req.byBanned !== null) where.push(req.byBanned ? "N.serial_number = ''" : "N.serial_number <> ''");
+  if (req.byExpiresBefore) {
+    where.push('N.expires_at < ?');
+    params.push(req.byExpiresBefore);
+  }
+  if (req.byCanReattest !== undefined && req.byCanReattest !== null) {
+    where.push('N.can_reattest = ?');
+    params.push(b(req.byCanReattest));
+  }
+  if (req.validAt) {
+    where.push('N.expires_at >= ?');
+    params.push(req.validAt);
+  }
+  if (req.bySpiffeIds && req.bySpiffeIds.length > 0) {
+    const ids = [...new Set(req.bySpiffeIds)];
+    if (ids.length > 1000) throw SqlErrors.malformed('by_spiffe_ids', 'more than 1000 IDs');
+    where.push(`N.spiffe_id IN ${placeholders(ids.length)}`);
+    params.push(...ids);
+  }
+  if (req.bySelectorMatch) {
+    const sels = canonicalSelectors('by_selector_match.selectors', req.bySelectorMatch.selectors ?? []);
+    if (sels.length === 0) throw SqlErrors.emptySelectorFilter();
+    const c = setMatchSql<Selector>(
+      'by_selector_match',
+      'N.spiffe_id',
+      { from: 'node_resolver_map_entries R', owner: 'R.spiffe_id', member: '(R.type = ? AND R.value = ?)', memberParams: (s) => [s.type, s.value] },
+      sels,
+      req.bySelectorMatch.match,
+    );
+    where.push(c.sql);
+    params.push(...c.params);
+  }
+  return { where, params };
+}
+
+/** Nodes matching the filters, in creation order, one page when asked. */
+export async function listNodes(db: SqlExecutor, req: ListAttestedNodesRequest): Promise<ListAttestedNodesResponse> {
+  const page = readPage(req.pagination);
+  const { where, params } = nodeFilter(req);
+  if (page) {
+    where.push('N.id > ?');
+    params.push(page.afterId);
+  }
+  const rows = await db.query<NodeRow>(
+    `SELECT ${COLS} FROM attested_node_entries N${where.length > 0 ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY N.id` +
+      (page ? ` LIMIT ${page.limit}` : ''),
+    params,
+  );
+  const nodes = rows.map(toNode);
+  if (req.fetchSelectors) await withSelectors(db, nodes);
+  if (!page) return { nodes };
+  return {
+    nodes,
+    pagination: nextPage(
+      req.pagination!,
+      page,
+      rows.map((r) => Number(r.id)),
+    ),
+  };
+}
+
+/** How many nodes match the filters. */
+export async function countNodes(db: SqlExecutor, req: CountAttestedNodesRequest): Promise<number> {
+  const { where, params } = nodeFilter(req ?? {});
+  const rows = await db.query<{ n: number }>(
+    `SELECT COUNT(*) AS n FROM attested_node_entries N${where.length > 0 ? ` WHERE ${where.join(' AND ')}` : ''}`,
+    params,
+  );
+  return Number(rows[0]?.n ?? 0);
+}
+
+/** Deletes expired, unbanned nodes (re-attestable only unless asked), with their selectors and events. */
+export async function pruneNodes(db: SqlDriver, expiredBefore: number, includeNonReattestable: boolean, batchSize: number): Promise<void> {
+  const limit = batchSize > 0 ? Math.min(Math.floor(batchSize), 10_000) : 1000;
+  await db.transaction(async (tx) => {
+    const rows = await tx.query<{ id: number; spiffe_id: string }>(
+      `SELECT id, spiffe_id FROM attested_node_entries WHERE expires_at < ? AND serial_number <> ''` +
+        (includeNonReattestable ? '' : ' AND can_reattest = 1') +
+        ` ORDER BY id LIMIT ${limit}${forUpdate(tx.dialect)}`,
+      [expiredBefore],
+    );
+    for (const part of chunks(rows, 500)) {
+      const ids = part.map((r) => r.spiffe_id);
+      await tx.exec(`DELETE FROM node_resolver_map_entries WHERE spiffe_id IN ${placeholders(ids.length)}`, ids);
+      await tx.exec(`DELETE FROM attested_node_entries WHERE spiffe_id IN ${placeholders(ids.length)}`, ids);
+      await addNodeEvents(tx, ids);
+    }
+  });
+}
+
+/** The node's selectors. */
+export async function getNodeSelectors(db: SqlExecutor, spiffeId: string): Promise<Selector[]> {
+  return (await selectorsOf(db, [spiffeId])).get(spiffeId) ?? [];
+}
+
+/** Selectors of every node (valid at `validAt` when given). */
+export async function listNodeSelectors(db: SqlExecutor, validAt: number | undefined): Promise<Map<string, Selector[]>> {
+  const rows = validAt
+    ? await db.query<{ spiffe_id: string; type: string; value: string }>(
+        'SELECT R.spiffe_id, R.type, R.value FROM node_resolver_map_entries R JOIN attested_node_entries N ON N.spiffe_id = R.spiffe_id ' +
+          'WHERE N.expires_at >= ? ORDER BY R.id',
+        [validAt],
+      )
+    : await db.query<{ spiffe_id: string; type: string; value: string }>('SELECT spiffe_id, type, value FROM node_resolver_map_entries R ORDER BY R.id');
+  const out = new Map<string, Selector[]>();
+  for (const r of rows) {
+    let l = out.get(r.spiffe_id);
+    if (!l) out.set(r.spiffe_id, (l = []));
+    l.push({ type: r.type, value: r.value });
+  }
+  return out;
+}
+
+/** Replaces the node's selectors; records an event. */
+export async function setNodeSelectors(db: SqlDriver, spiffeIdIn: string, selectors: Selector[]): Promise<void> {
+  const spiffeId = checkSpiffeId('spiffe_id', spiffeIdIn);
+  const sels = canonicalSelectors('selectors', selectors ?? []);
+  await db.transaction(async (tx) => {
+    await writeSelectors(tx, spiffeId, sels);
+    await addNodeEvents(tx, [spiffeId]);
+  });
+}

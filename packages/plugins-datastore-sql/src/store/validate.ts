@@ -1,0 +1,160 @@
+import { randomUUID, createHash } from 'node:crypto';
+import { SpiffeId, type RegistrationEntry, type Selector, type SpireError } from '@spire-ts/core';
+import { SqlErrors } from '../errors.js';
+
+/** Column limits, checked before any write so that no database ever truncates or half-writes. */
+export const LIMITS = {
+  entryId: 255,
+  selectorType: 255,
+  selectorValue: 1024,
+  dnsName: 255,
+  hint: 1024,
+  trustDomainId: 255,
+  short: 255,
+  url: 2048,
+} as const;
+
+const MAX_INT32 = 2 ** 31 - 1;
+const ENTRY_ID_CHARS = /^[A-Za-z0-9._-]*$/;
+
+function bytes(s: string): number {
+  return Buffer.byteLength(s, 'utf8');
+}
+
+/** Throws INVALID_ARGUMENT unless `v` is a string of at most `max` bytes (non-empty if required). */
+export function checkString(field: string, v: unknown, max: number, required = false): string {
+  if (v === undefined || v === null) {
+    if (required) throw SqlErrors.missing(field);
+    return '';
+  }
+  if (typeof v !== 'string') throw SqlErrors.malformed(field, 'not a string');
+  if (required && v === '') throw SqlErrors.missing(field);
+  if (bytes(v) > max) throw SqlErrors.tooLong(field, max);
+  return v;
+}
+
+/** Throws INVALID_ARGUMENT unless `v` is a SPIFFE ID. */
+export function checkSpiffeId(field: string, v: unknown): string {
+  const s = checkString(field, v, 2048, true);
+  try {
+    return SpiffeId.parse(s).toString();
+  } catch (err) {
+    throw SqlErrors.malformed(field, (err as Error).message);
+  }
+}
+
+/** Throws INVALID_ARGUMENT unless `v` is an integer in [min, max]; undefined reads as `dflt`. */
+export function checkInt(field: string, v: unknown, min: number, max: number, dflt = 0): number {
+  if (v === undefined || v === null) return dflt;
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) throw SqlErrors.notInteger(field, min, max);
+  return v;
+}
+
+/** Unix-seconds timestamps: non-negative and exact in a double. */
+export function checkTime(field: string, v: unknown): number {
+  return checkInt(field, v, 0, Number.MAX_SAFE_INTEGER);
+}
+
+/** Sorted, de-duplicated selectors, each checked. */
+export function canonicalSelectors(field: string, sels: unknown): Selector[] {
+  if (!Array.isArray(sels)) throw SqlErrors.malformed(field, 'not a list');
+  const seen = new Map<string, Selector>();
+  sels.forEach((s: unknown, i) => {
+    const sel = s as Partial<Selector> | null;
+    if (typeof sel !== 'object' || sel === null) throw SqlErrors.malformed(`${field}[${i}]`, 'not a selector');
+    const type = checkString(`${field}[${i}].type`, sel.type, LIMITS.selectorType, true);
+    const value = checkString(`${field}[${i}].value`, sel.value, LIMITS.selectorValue, true);
+    seen.set(JSON.stringify([type, value]), { type, value });
+  });
+  return [...seen.values()].sort((a, b) => (a.type < b.type ? -1 : a.type > b.type ? 1 : a.value < b.value ? -1 : a.value > b.value ? 1 : 0));
+}
+
+function sha256(s: string): string {
+  return createHash('sha256').update(s).digest('hex');
+}
+
+/** A digest of a canonical selector set (EXACT matches compare it). */
+export function selectorsHash(sels: readonly Selector[]): string {
+  return sha256(JSON.stringify(sels.map((s) => [s.type, s.value])));
+}
+
+/** The digest two entries share exactly when they are similar (spiffe_id, parent_id, selectors). */
+export function similarityKey(spiffeId: string, parentId: string, selHash: string): string {
+  return sha256(JSON.stringify([spiffeId, parentId, selHash]));
+}
+
+/** An entry ready to be written, with its derived keys. */
+export interface NormalizedEntry {
+  entry: RegistrationEntry;
+  selectorsHash: string;
+  similarityKey: string;
+}
+
+/**
+ * Checks every field of an entry and returns it normalised (ID generated when empty, selectors
+ * sorted and de-duplicated, trust domains de-duplicated). Throws INVALID_ARGUMENT naming the field.
+ */
+export function normalizeEntry(input: RegistrationEntry, generateId: boolean): NormalizedEntry {
+  if (typeof input !== 'object' || input === null) throw SqlErrors.missing('entry');
+  let entryId = checkString('entry_id', input.entryId, LIMITS.entryId);
+  if (!ENTRY_ID_CHARS.test(entryId)) throw SqlErrors.entryIdChars();
+  if (entryId === '') {
+    if (!generateId) throw SqlErrors.missing('entry_id');
+    entryId = randomUUID();
+  }
+  const spiffeId = checkSpiffeId('spiffe_id', input.spiffeId);
+  const parentId = checkSpiffeId('parent_id', input.parentId);
+  const selectors = canonicalSelectors('selectors', input.selectors ?? []);
+  if (selectors.length === 0) throw SqlErrors.noSelectors();
+  const x509SvidTtl = checkInt('x509_svid_ttl', input.x509SvidTtl, 0, MAX_INT32);
+  const jwtSvidTtl = checkInt('jwt_svid_ttl', input.jwtSvidTtl, 0, MAX_INT32);
+  const ttl = checkInt('ttl', input.ttl, 0, MAX_INT32);
+  const fw = input.federatesWith ?? [];
+  if (!Array.isArray(fw)) throw SqlErrors.malformed('federates_with', 'not a list');
+  const federatesWith = [...new Set(fw.map((td, i) => checkString(`federates_with[${i}]`, td, LIMITS.trustDomainId, true)))].sort();
+  const dns = input.dnsNames ?? [];
+  if (!Array.isArray(dns)) throw SqlErrors.malformed('dns_names', 'not a list');
+  const dnsNames = dns.map((d, i) => checkString(`dns_names[${i}]`, d, LIMITS.dnsName, true));
+  const hint = checkString('hint', input.hint, LIMITS.hint);
+  const entryExpiry = checkTime('expires_at', input.entryExpiry);
+  const attrs = input.additionalAttributes;
+  if (input.storeSvid) {
+    if (attrs?.disableX509SvidPrefetch) throw SqlErrors.storeSvidPrefetch();
+    if (selectors.some((s) => s.type !== selectors[0]!.type)) throw SqlErrors.storeSvidSelectorTypes();
+  }
+  const entry: RegistrationEntry = {
+    entryId,
+    spiffeId,
+    parentId,
+    selectors,
+    x509SvidTtl,
+    jwtSvidTtl,
+    federatesWith,
+    dnsNames,
+    admin: input.admin === true,
+    downstream: input.downstream === true,
+    entryExpiry,
+    storeSvid: input.storeSvid === true,
+    hint,
+    createdAt: input.createdAt ?? 0,
+    revisionNumber: input.revisionNumber ?? 0,
+  };
+  if (ttl !== 0) entry.ttl = ttl;
+  if (attrs) {
+    entry.additionalAttributes = {
+      disableX509SvidPrefetch: attrs.disableX509SvidPrefetch === true,
+      jwtSvidIncludeJti: attrs.jwtSvidIncludeJti === true,
+    };
+  }
+  const selHash = selectorsHash(selectors);
+  return { entry, selectorsHash: selHash, similarityKey: similarityKey(spiffeId, parentId, selHash) };
+}
+
+/** Runs `fn`, turning what it throws into a result; for batch calls. */
+export function attempt<T>(fn: () => T): { ok: true; value: T } | { ok: false; error: SpireError } {
+  try {
+    return { ok: true, value: fn() };
+  } catch (err) {
+    return { ok: false, error: err as SpireError };
+  }
+}
