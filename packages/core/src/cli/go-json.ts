@@ -7,25 +7,144 @@
 export function parseGoJson(text: string): unknown {
   try {
     return JSON.parse(text);
-  } catch (err) {
-    throw new Error(goSyntaxError(text, (err as Error).message));
+  } catch {
+    throw new Error(goSyntaxError(text));
   }
 }
 
-function goSyntaxError(text: string, nodeMessage: string): string {
-  if (text.trim() === '' || /end of JSON input|Unterminated/i.test(nodeMessage)) return 'unexpected end of JSON input';
-  const m = /position (\d+)/.exec(nodeMessage);
-  const pos = m ? Number(m[1]) : -1;
-  const ch = pos >= 0 && pos < text.length ? text[pos]! : '';
-  if (ch === '') return 'unexpected end of JSON input';
-  const shown = ch === "'" ? "'\\''" : `'${ch}'`;
-  const before = text.slice(0, pos).trimEnd();
-  const last = before[before.length - 1];
-  if (last === undefined) return `invalid character ${shown} looking for beginning of value`;
-  if (last === '{' || last === ',') return `invalid character ${shown} looking for beginning of object key string`;
-  if (last === ':' || last === '[') return `invalid character ${shown} looking for beginning of value`;
-  if (/["\]}\d]|[el]/.test(last)) return `invalid character ${shown} after object key:value pair`;
-  return `invalid character ${shown} looking for beginning of value`;
+class SyntaxProblem extends Error {}
+
+function quoteChar(c: string): string {
+  if (c === "'") return "'\\''";
+  if (c === '"') return `'"'`;
+  const q = JSON.stringify(c);
+  return `'${q.slice(1, -1)}'`;
+}
+
+/** Finds the first syntax error in `text` and words it as Go's JSON scanner does. */
+function goSyntaxError(text: string): string {
+  let i = 0;
+  const ws = () => {
+    while (i < text.length && ' \t\r\n'.includes(text[i]!)) i++;
+  };
+  const fail = (context: string): never => {
+    if (i >= text.length) throw new SyntaxProblem('unexpected end of JSON input');
+    throw new SyntaxProblem(`invalid character ${quoteChar(text[i]!)} ${context}`);
+  };
+  const literal = (word: string) => {
+    for (let k = 0; k < word.length; k++, i++) {
+      if (text[i] !== word[k]) fail(`in literal ${word} (expecting ${quoteChar(word[k]!)})`);
+    }
+  };
+  const string = () => {
+    i++;
+    for (;;) {
+      if (i >= text.length) fail('');
+      const c = text[i]!;
+      if (c === '"') {
+        i++;
+        return;
+      }
+      if (c === '\\') {
+        i++;
+        if (i >= text.length) fail('');
+        if (text[i] === 'u') {
+          i++;
+          for (let k = 0; k < 4; k++, i++) if (!/[0-9a-fA-F]/.test(text[i] ?? '')) fail('in \\u hexadecimal character escape');
+          continue;
+        }
+        if (!'"\\/bfnrt'.includes(text[i]!)) fail('in string escape code');
+        i++;
+        continue;
+      }
+      if (c.charCodeAt(0) < 0x20) fail('in string literal');
+      i++;
+    }
+  };
+  const number = () => {
+    if (text[i] === '-') i++;
+    if (text[i] === '0') i++;
+    else if (/[1-9]/.test(text[i] ?? '')) while (/[0-9]/.test(text[i] ?? '')) i++;
+    else fail('in numeric literal');
+    if (text[i] === '.') {
+      i++;
+      if (!/[0-9]/.test(text[i] ?? '')) fail('after decimal point in numeric literal');
+      while (/[0-9]/.test(text[i] ?? '')) i++;
+    }
+    if (text[i] === 'e' || text[i] === 'E') {
+      i++;
+      if (text[i] === '+' || text[i] === '-') i++;
+      if (!/[0-9]/.test(text[i] ?? '')) fail('in exponent of numeric literal');
+      while (/[0-9]/.test(text[i] ?? '')) i++;
+    }
+  };
+  const value = (): void => {
+    ws();
+    const c = text[i];
+    if (c === '{') {
+      i++;
+      ws();
+      if (text[i] === '}') {
+        i++;
+        return;
+      }
+      for (;;) {
+        ws();
+        if (text[i] !== '"') fail('looking for beginning of object key string');
+        string();
+        ws();
+        if (text[i] !== ':') fail('after object key');
+        i++;
+        value();
+        ws();
+        if (text[i] === ',') {
+          i++;
+          continue;
+        }
+        if (text[i] === '}') {
+          i++;
+          return;
+        }
+        fail('after object key:value pair');
+      }
+    }
+    if (c === '[') {
+      i++;
+      ws();
+      if (text[i] === ']') {
+        i++;
+        return;
+      }
+      for (;;) {
+        value();
+        ws();
+        if (text[i] === ',') {
+          i++;
+          continue;
+        }
+        if (text[i] === ']') {
+          i++;
+          return;
+        }
+        fail('after array element');
+      }
+    }
+    if (c === '"') return string();
+    if (c === 't') return literal('true');
+    if (c === 'f') return literal('false');
+    if (c === 'n') return literal('null');
+    if (c === '-' || /[0-9]/.test(c ?? '')) return number();
+    fail('looking for beginning of value');
+  };
+  try {
+    value();
+    ws();
+    if (i < text.length) fail('after top-level value');
+  } catch (err) {
+    if (err instanceof SyntaxProblem) return err.message;
+    throw err;
+  }
+  return 'unexpected end of JSON input';
 }
 
 /** The JSON kind name Go reports in unmarshal type errors. */

@@ -9,7 +9,8 @@
 import 'reflect-metadata';
 import { join } from 'node:path';
 import { startEndpoints } from '../../api/endpoints.js';
-import type { LogLevelControl } from '../../api/ports.js';
+import type { BundleRefresher, LogLevelControl } from '../../api/ports.js';
+import { Code, SpireError } from '../../errors.js';
 import { silentLogger } from '../../log/logger.js';
 import type { DataStore } from '../../plugins/datastore/contract.js';
 import { TrustDomain } from '../../spiffeid/index.js';
@@ -71,7 +72,24 @@ const logLevels: LogLevelControl = {
     levels.current = levels.launch;
   },
 };
-const endpoints = await startEndpoints({ trustDomain: td, dataStore: ds, ca, log, socketPath: opts.socketPath, logLevels, rateLimit: { attestation: false, signing: false } });
+// Test stand-in for the federation bundle fetcher: it knows which relationships exist but does
+// not fetch over the network (the CLI only relays the RPC's outcome).
+const bundleRefresher: BundleRefresher = {
+  async refreshBundle(trustDomain: string) {
+    const rel = await ds.fetchFederationRelationship(trustDomain);
+    if (!rel) throw new SpireError(Code.NOT_FOUND, 'no relationship with trust domain');
+  },
+};
+const endpoints = await startEndpoints({
+  trustDomain: td,
+  dataStore: ds,
+  ca,
+  log,
+  socketPath: opts.socketPath,
+  logLevels,
+  bundleRefresher,
+  rateLimit: { attestation: false, signing: false },
+});
 process.stdout.write('ready\n');
 process.on('SIGTERM', () => {
   void endpoints
