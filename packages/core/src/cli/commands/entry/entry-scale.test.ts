@@ -1,0 +1,52 @@
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { startTestServer, type TestServer } from '../../test-support/api-server.js';
+import { runAgainst } from '../../test-support/run-cli.js';
+import { ENTRY_BATCH_SIZE } from './batches.js';
+
+let server: TestServer;
+const run = (words: string[], rest: string[]) => runAgainst(server.socketPath, words, rest, { cwd: server.dir });
+// More than two batches and more than two ListEntries pages (500 each).
+const N = ENTRY_BATCH_SIZE * 2 + 101;
+
+before(async () => {
+  server = await startTestServer();
+});
+after(async () => {
+  await server?.stop();
+});
+
+test(`entry create -data sends ${N} entries in batches and reports only the failures, in input order`, async () => {
+  const entries = Array.from({ length: N }, (_, i) => ({
+    entry_id: `scale-${String(i).padStart(5, '0')}`,
+    spiffe_id: `spiffe://example.org/scale/${i}`,
+    parent_id: 'spiffe://example.org/agent',
+    // Two entries in the last batch carry no selector and must fail on the server.
+    selectors: i === N - 1 || i === N - 50 ? [] : [{ type: 'unix', value: `uid:${i}` }],
+  }));
+  writeFileSync(join(server.dir, 'scale.json'), JSON.stringify({ entries }));
+  const r = await run(['entry', 'create'], ['-data', 'scale.json']);
+  assert.equal(r.code, 1);
+  assert.equal(r.stdout.split('\n\n').filter((b) => b.startsWith('Entry ID')).length, N - 2);
+  const failed = [...r.stderr.matchAll(/^Failed to create the following entry \(code: InvalidArgument, msg: "[^"]+"\):\nEntry ID {16}: (\S+)$/gm)].map((m) => m[1]);
+  assert.deepEqual(failed, [`scale-${String(N - 50).padStart(5, '0')}`, `scale-${String(N - 1).padStart(5, '0')}`]);
+  assert.match(r.stderr, /\nError: failed to create one or more entries\n$/);
+  // stderr is a pipe here, so no progress line.
+  assert.doesNotMatch(r.stderr, /Creating entries/);
+});
+
+test('entry show pages through every entry; the client-side sort holds across pages', async () => {
+  const r = await run(['entry', 'show'], ['-parentID', 'spiffe://example.org/agent']);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, new RegExp(`^Found ${N - 2} entries\\n`));
+  const ids = [...r.stdout.matchAll(/^SPIFFE ID {15}: (\S+)$/gm)].map((m) => m[1]!);
+  assert.equal(ids.length, N - 2);
+  assert.equal(new Set(ids).size, N - 2);
+  const sorted = [...ids].sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)));
+  assert.deepEqual(ids, sorted);
+  const json = JSON.parse((await run(['entry', 'show'], ['-output', 'json'])).stdout) as { entries: unknown[]; next_page_token: string };
+  assert.equal(json.entries.length, N - 2);
+  assert.equal(json.next_page_token, '');
+});
