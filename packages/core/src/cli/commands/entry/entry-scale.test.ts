@@ -1,9 +1,10 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startTestServer, type TestServer } from '../../test-support/api-server.js';
-import { runAgainst } from '../../test-support/run-cli.js';
+import { BIN, runAgainst } from '../../test-support/run-cli.js';
 import { ENTRY_BATCH_SIZE } from './batches.js';
 
 let server: TestServer;
@@ -49,4 +50,23 @@ test('entry show pages through every entry; the client-side sort holds across pa
   const json = JSON.parse((await run(['entry', 'show'], ['-output', 'json'])).stdout) as { entries: unknown[]; next_page_token: string };
   assert.equal(json.entries.length, N - 2);
   assert.equal(json.next_page_token, '');
+});
+
+function hasScript(): boolean {
+  try {
+    execFileSync('script', ['--version'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+test('entry create shows progress on stderr only when stderr is a terminal', { skip: !hasScript() && 'util-linux script(1) is not installed' }, () => {
+  const entries = Array.from({ length: ENTRY_BATCH_SIZE + 1 }, (_, i) => ({ spiffe_id: `spiffe://example.org/tty/${i}`, parent_id: 'spiffe://example.org/agent', selectors: [{ type: 'unix', value: `uid:${i}` }] }));
+  writeFileSync(join(server.dir, 'tty.json'), JSON.stringify({ entries }));
+  const log = join(server.dir, 'typescript');
+  // script(1) gives the command a pseudo-terminal; stdout goes to /dev/null so only stderr is recorded.
+  execFileSync('script', ['-qec', `TZ=UTC "${process.execPath}" "${BIN}" entry create -data tty.json -socketPath "${server.socketPath}" >/dev/null`, log], { cwd: server.dir, stdio: 'ignore' });
+  const text = readFileSync(log, 'utf8');
+  assert.match(text, new RegExp(`\\rCreating entries: ${ENTRY_BATCH_SIZE}/${ENTRY_BATCH_SIZE + 1}\\rCreating entries: ${ENTRY_BATCH_SIZE + 1}/${ENTRY_BATCH_SIZE + 1}\\r?\\n`));
 });
