@@ -114,6 +114,8 @@ export const KernelErrors = {
       Code.UNIMPLEMENTED,
       `plugin ${type} "${name}": external plugins (plugin_cmd) are not supported by this server yet`,
     ),
+  badPluginChecksum: (type: string, name: string, detail: string) =>
+    spireError(Code.INVALID_ARGUMENT, `plugin ${type} "${name}": plugin_checksum: ${detail}`),
   dataStoreMustBeBuiltin: () =>
     spireError(Code.INVALID_ARGUMENT, 'pluggability for the DataStore is not supported; only the built-in "sql" plugin can be used'),
 } as const;

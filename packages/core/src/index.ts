@@ -1,6 +1,7 @@
 export * from './errors.js';
 export * from './spiffeid/index.js';
 export * from './config/duration.js';
+export * from './config/index.js';
 export * from './log/logger.js';
 export * from './plugins/types.js';
 export * from './plugins/count-rule.js';
@@ -19,3 +20,5 @@ export * from './catalog/plugin-config.js';
 export * from './catalog/builtins.js';
 export * from './catalog/catalog.js';
 export * from './catalog/plugin-prefix.js';
+export * from './ca/index.js';
+export * as api from './api/index.js';

@@ -66,7 +66,8 @@ export class AuditScope {
       rec.caller_addr = this.caller.ip;
       if (this.caller.svid) rec.caller_id = this.caller.svid.id.toString();
     } else {
-      rec.caller_path = this.caller.addr;
+      // SPIRE adds caller_uid/gid/path from the socket's peer credentials, which Node cannot read.
+      rec.caller_local = true;
     }
     this.log.info(rec, 'API accessed');
   }

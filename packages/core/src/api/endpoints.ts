@@ -7,6 +7,8 @@ import type { DataStore } from '../plugins/datastore/contract.js';
 import { bindAdminSocket, shutdownGrpc } from '../server/admin-socket.js';
 import { SpiffeId, type TrustDomain } from '../spiffeid/index.js';
 import { DataStoreAuthorizedEntries } from './authorized-entries.js';
+import { HttpsBundleRefresher } from './bundle-refresher.js';
+import { pinoLevelControl } from './log-levels.js';
 import { buildService, type PipelineEnv, type ServiceHandlers } from './handler.js';
 import { addHealthService, type ServingCheck } from './health/service.js';
 import type { AuthorizedEntryFetcher, BundleRefresher, DebugInfoSource, LogLevelControl, ServerCA } from './ports.js';
@@ -42,7 +44,9 @@ export interface EndpointsDeps {
   rateLimit?: Partial<RateLimitConfig>;
   /** grpc.health.v1 Check answer on the admin socket; default: the local bundle exists. */
   servingCheck?: ServingCheck;
+  /** Default: HttpsBundleRefresher (one fetch of the relationship's endpoint). */
   bundleRefresher?: BundleRefresher;
+  /** Default: pinoLevelControl(log), so `log` should be the server's root logger. */
   logLevels?: LogLevelControl;
   debugInfo?: DebugInfoSource;
   /** Default: computed from the store on each call (DataStoreAuthorizedEntries). */
@@ -96,8 +100,8 @@ export async function startEndpoints(deps: EndpointsDeps): Promise<Endpoints> {
     dataStore: deps.dataStore,
     ca: deps.ca,
     log,
-    bundleRefresher: deps.bundleRefresher,
-    logLevels: deps.logLevels,
+    bundleRefresher: deps.bundleRefresher ?? new HttpsBundleRefresher(deps.dataStore),
+    logLevels: deps.logLevels ?? pinoLevelControl(deps.log),
     debugInfo: deps.debugInfo,
     authorizedEntries: deps.authorizedEntries ?? new DataStoreAuthorizedEntries(deps.dataStore, td),
   };

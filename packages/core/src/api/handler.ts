@@ -22,7 +22,9 @@ export interface CallContext {
 }
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- requests and responses are protobuf plain objects */
+/** A unary RPC handler: resolves with the response or throws (a SpireError becomes its status). */
 export type UnaryHandler = (req: any, ctx: CallContext) => Promise<any>;
+/** A server-streaming RPC handler: calls `send` per message, then resolves. */
 export type ServerStreamHandler = (req: any, ctx: CallContext, send: (msg: any) => void) => Promise<void>;
 /* eslint-enable @typescript-eslint/no-explicit-any */
 

@@ -51,6 +51,16 @@ export class PerIpLimiter {
   async wait(ip: string, count: number): Promise<void> {
     if (ip === '' || count <= 0) return;
     if (count > this.limit) throw new SpireError(Code.RESOURCE_EXHAUSTED, `rate (${count}) exceeds burst size (${this.limit})`);
+    const delay = this.reserve(ip, count);
+    if (delay > 0) await new Promise((r) => setTimeout(r, delay));
+  }
+
+  /**
+   * Takes `count` tokens from the IP's bucket and returns how many milliseconds the caller must
+   * wait before proceeding (0 when within the rate). Throws like `wait` for count > limit.
+   */
+  reserve(ip: string, count: number): number {
+    if (count > this.limit) throw new SpireError(Code.RESOURCE_EXHAUSTED, `rate (${count}) exceeds burst size (${this.limit})`);
     const t = this.now();
     if (this.buckets.size > 10_000) this.sweep(t);
     let b = this.buckets.get(ip);
@@ -58,8 +68,7 @@ export class PerIpLimiter {
       b = new Bucket(this.limit, t);
       this.buckets.set(ip, b);
     }
-    const delay = b.reserve(count, t);
-    if (delay > 0) await new Promise((r) => setTimeout(r, delay));
+    return b.reserve(count, t);
   }
 
   private sweep(t: number): void {

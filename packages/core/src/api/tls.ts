@@ -1,5 +1,5 @@
 import { constants as cryptoConstants, X509Certificate } from 'node:crypto';
-import type { TLSSocket } from 'node:tls';
+import type { DetailedPeerCertificate, TLSSocket } from 'node:tls';
 import * as grpc from '@grpc/grpc-js';
 
 /** What the TCP listener presents and trusts. */
@@ -58,8 +58,11 @@ export class SvidServerCredentials extends grpc.ServerCredentials {
  * presented no certificate (fail closed).
  */
 export function tlsSocketOf(call: AnyServerCall): TLSSocket | undefined {
-  const inner = (call as unknown as { call?: { nextCall?: { stream?: { session?: { socket?: unknown } } } } }).call;
-  const sock = inner?.nextCall?.stream?.session?.socket as TLSSocket | undefined;
+  type Inner = { stream?: { session?: { socket?: unknown } }; nextCall?: Inner };
+  // Without interceptors the call wraps the HTTP/2 call directly; with them, one level deeper.
+  let inner = (call as unknown as { call?: Inner }).call;
+  for (let i = 0; i < 5 && inner && !inner.stream; i++) inner = inner.nextCall;
+  const sock = inner?.stream?.session?.socket as TLSSocket | undefined;
   return sock && typeof sock.getPeerX509Certificate === 'function' ? sock : undefined;
 }
 
@@ -69,14 +72,14 @@ export function tlsSocketOf(call: AnyServerCall): TLSSocket | undefined {
  */
 export function verifiedPeerChain(sock: TLSSocket): X509Certificate[] | undefined {
   if (!sock.authorized) return undefined;
-  const leaf = sock.getPeerX509Certificate();
-  if (!leaf) return undefined;
-  const chain: X509Certificate[] = [leaf];
-  let cur: X509Certificate | undefined = leaf;
-  for (let i = 0; i < 10 && cur; i++) {
-    const next: X509Certificate | undefined = cur.issuerCertificate;
-    if (!next || next.fingerprint256 === cur.fingerprint256) break;
-    chain.push(next);
+  // The detailed form carries the chain OpenSSL verified, up to the trust anchor from `ca`.
+  let cur: DetailedPeerCertificate | undefined = sock.getPeerCertificate(true);
+  if (!cur?.raw) return undefined;
+  const chain: X509Certificate[] = [];
+  for (let i = 0; i < 10 && cur?.raw; i++) {
+    chain.push(new X509Certificate(cur.raw));
+    const next: DetailedPeerCertificate | undefined = cur.issuerCertificate;
+    if (!next || next === cur || next.fingerprint256 === cur.fingerprint256) break;
     cur = next;
   }
   return chain;

@@ -33,16 +33,16 @@ function builtin(type: PluginType, name: string, pkg?: string, exportName?: stri
 export const BUILTINS: readonly BuiltinEntry[] = [
   builtin('DataStore', 'sql', '@spire-ts/plugins-datastore-sql', 'sqlDataStore'),
 
-  builtin('KeyManager', 'disk'),
-  builtin('KeyManager', 'memory'),
+  builtin('KeyManager', 'disk', '@spire-ts/plugins-keymanager-disk', 'diskKeyManager'),
+  builtin('KeyManager', 'memory', '@spire-ts/plugins-keymanager-memory', 'memoryKeyManager'),
   builtin('KeyManager', 'aws_kms'),
   builtin('KeyManager', 'gcp_kms'),
   builtin('KeyManager', 'azure_key_vault'),
   builtin('KeyManager', 'hashicorp_vault'),
 
-  builtin('NodeAttestor', 'join_token'),
-  builtin('NodeAttestor', 'x509pop'),
-  builtin('NodeAttestor', 'sshpop'),
+  builtin('NodeAttestor', 'join_token', '@spire-ts/plugins-nodeattestor-jointoken', 'joinTokenNodeAttestor'),
+  builtin('NodeAttestor', 'x509pop', '@spire-ts/plugins-nodeattestor-x509pop', 'x509popNodeAttestor'),
+  builtin('NodeAttestor', 'sshpop', '@spire-ts/plugins-nodeattestor-sshpop', 'sshpopNodeAttestor'),
   builtin('NodeAttestor', 'aws_iid'),
   builtin('NodeAttestor', 'azure_imds'),
   builtin('NodeAttestor', 'azure_msi'),
@@ -51,7 +51,7 @@ export const BUILTINS: readonly BuiltinEntry[] = [
   builtin('NodeAttestor', 'tpm_devid'),
   builtin('NodeAttestor', 'http_challenge'),
 
-  builtin('UpstreamAuthority', 'disk'),
+  builtin('UpstreamAuthority', 'disk', '@spire-ts/plugins-upstreamauthority-disk', 'diskUpstreamAuthority'),
   builtin('UpstreamAuthority', 'aws_pca'),
   builtin('UpstreamAuthority', 'awssecret'),
   builtin('UpstreamAuthority', 'gcp_cas'),
@@ -68,7 +68,7 @@ export const BUILTINS: readonly BuiltinEntry[] = [
   builtin('BundlePublisher', 'azure_blob'),
   builtin('BundlePublisher', 'k8s_configmap'),
 
-  builtin('CredentialComposer', 'uniqueid'),
+  builtin('CredentialComposer', 'uniqueid', '@spire-ts/plugins-credentialcomposer-uniqueid', 'uniqueidCredentialComposer'),
 ];
 
 /** The built-in of this type and name, if SPIRE has one. */

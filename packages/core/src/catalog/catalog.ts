@@ -9,6 +9,7 @@ import { PLUGIN_TYPES, isPluginType, type PluginType } from '../plugins/types.js
 import { BUILTINS, builtinNames, findBuiltin, type BuiltinEntry } from './builtins.js';
 import type { PluginConfig } from './plugin-config.js';
 import { withPluginPrefix } from './plugin-prefix.js';
+import { normalizeChecksum } from './external/checksum.js';
 
 /**
  * Starts an external plugin (plugin_cmd) and returns a descriptor that speaks to it. Supplied by
@@ -73,6 +74,13 @@ export async function validatePlugins(
 
     if (cfg.pluginCmd !== undefined && cfg.pluginCmd !== '') {
       if (cfg.type === 'DataStore') problems.push(KernelErrors.dataStoreMustBeBuiltin().message);
+      else if (cfg.pluginChecksum) {
+        try {
+          normalizeChecksum(cfg.pluginChecksum);
+        } catch (err) {
+          problems.push(KernelErrors.badPluginChecksum(cfg.type, cfg.name, errorMessage(err)).message);
+        }
+      }
       continue;
     }
     const entry = findBuiltin(cfg.type, cfg.name, builtins);

@@ -7,6 +7,8 @@ export interface PluginConfig {
   name: string;
   /** Path of an external plugin binary; absent for built-ins. */
   pluginCmd?: string;
+  /** plugin_args: arguments passed to `pluginCmd`. */
+  pluginArgs?: string[];
   /** Expected sha256 (hex) of `pluginCmd`. */
   pluginChecksum?: string;
   /** `enabled = false` drops the declaration. Defaults to true. */

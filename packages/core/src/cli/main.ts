@@ -1,5 +1,8 @@
 import type { CliIO, Command } from './command.js';
 import { COMMANDS } from './commands/index.js';
+import { VERSION } from './version.js';
+
+export { VERSION };
 
 function usage(commands: readonly Command[]): string {
   const width = Math.max(...commands.map((c) => c.name.length));
@@ -43,6 +46,3 @@ export async function main(argv: string[], io: CliIO, commands: readonly Command
   }
   return best.run(argv.slice(bestWords), io);
 }
-
-/** The version this server reports; it tracks the SPIRE release it is compatible with. */
-export const VERSION = '1.16.0';

@@ -4,40 +4,36 @@ import * as grpc from '@grpc/grpc-js';
 import { container as rootContainer, type DependencyContainer } from 'tsyringe';
 import { addHealthService } from '../api/health/service.js';
 import { Catalog, type ExternalLoader } from '../catalog/catalog.js';
-import type { PluginConfig } from '../catalog/plugin-config.js';
+import type { BuiltinEntry } from '../catalog/builtins.js';
+import type { ServerConfig } from '../config/types.js';
+import { ExternalPlugins } from '../catalog/external/loader.js';
+import { startCAService, type CAService } from '../ca/ca-service.js';
+import { emptyDistinguishedName, CREDENTIAL_COMPOSERS, type CredentialComposer } from '../plugins/credentialcomposer/contract.js';
+import { KEY_MANAGER, type KeyManager } from '../plugins/keymanager/contract.js';
+import { UPSTREAM_AUTHORITY, type UpstreamAuthority } from '../plugins/upstreamauthority/contract.js';
+import { NOTIFIERS, type Notifier } from '../plugins/notifier/contract.js';
+import { BUNDLE_PUBLISHERS, type BundlePublisher } from '../plugins/bundlepublisher/contract.js';
+import type { HostServices } from '../plugins/host-services.js';
+import { toPluginBundle } from '../ca/manager/ca-manager.js';
 import { CATALOG, HEALTH, LOGGER, SETTINGS } from '../di/tokens.js';
 import { errorMessage } from '../errors.js';
 import { createLogger, type Logger } from '../log/logger.js';
 import { DATA_STORE, type DataStore } from '../plugins/datastore/contract.js';
-import type { TrustDomain } from '../spiffeid/trust-domain.js';
 import { bindAdminSocket, shutdownGrpc } from './admin-socket.js';
 import { HealthChecker, startHealthListener } from './health-checker.js';
 
-/** What the server needs from the parsed configuration (a subset of ServerConfig). */
-export interface ServerSettings {
-  server: {
-    trustDomain: TrustDomain;
-    dataDir: string;
-    socketPath: string;
-    logLevel: string;
-    logFormat: string;
-    logFile?: string;
-    logSourceLocation: boolean;
-  };
-  healthChecks: {
-    listenerEnabled: boolean;
-    bindAddress: string;
-    bindPort: number;
-    livePath: string;
-    readyPath: string;
-  };
-  plugins: PluginConfig[];
-}
+/** The server's settings: the parsed, defaulted server.conf. */
+export type ServerSettings = ServerConfig;
 
 export interface ServerOptions {
   /** Use this logger instead of one built from the settings (tests). */
   log?: Logger;
+  /** Load plugin_cmd plugins with this instead of the go-plugin loader (tests). */
   externalLoader?: ExternalLoader;
+  /** Signing worker threads; default every core. */
+  signingThreads?: number;
+  /** Resolve plugin names against these instead of BUILTINS (tests). */
+  builtins?: readonly BuiltinEntry[];
 }
 
 /**
@@ -50,6 +46,10 @@ export class SpireServer {
   private readonly container: DependencyContainer;
   private readonly stops: (() => Promise<void>)[] = [];
   private catalog?: Catalog;
+  /** Host services offered to plugins; filled in as the parts behind them start. */
+  private readonly host: HostServices = {};
+  /** The running CA once started. */
+  ca?: CAService;
   private stopped = false;
   /** The health listener's port once started (useful when bind_port is 0). */
   healthPort?: number;
@@ -89,17 +89,28 @@ export class SpireServer {
         this.stops.push(() => listener.close());
       }
 
+      const externals = new ExternalPlugins();
+      this.stops.push(() => externals.closeAll());
       this.catalog = await Catalog.load(this.settings.plugins, this.container, {
         core: { trustDomain: s.trustDomain, dataDir: s.dataDir },
         log: this.log,
-        host: {},
-        externalLoader: this.opts.externalLoader,
+        host: this.host,
+        externalLoader: this.opts.externalLoader ?? externals.loader,
+        builtins: this.opts.builtins,
       });
       const catalog = this.catalog;
       this.container.register(CATALOG, { useValue: catalog });
       this.stops.push(() => catalog.close());
 
       const ds = this.container.resolve<DataStore>(DATA_STORE);
+      this.host.joinTokens = { consumeJoinToken: (token) => ds.consumeJoinToken(token) };
+      this.host.agentStore = {
+        getAgentInfo: async (agentId) => ((await ds.fetchAttestedNode(agentId)) ? { agentId } : undefined),
+      };
+      this.health.add('catalog.plugins', async () => {
+        const healthy = externals.healthy();
+        return { live: true, ready: healthy, details: healthy ? {} : { plugins: externals.status().filter((p) => p.essential && !p.running) } };
+      });
       this.health.add('catalog.datastore', async () => {
         try {
           await ds.ping();
@@ -108,6 +119,10 @@ export class SpireServer {
           return { live: false, ready: false, details: { datastore_err: errorMessage(err) } };
         }
       });
+
+      this.ca = await this.startCA(ds);
+      const caService = this.ca;
+      this.stops.push(() => caService.close());
 
       const admin = new grpc.Server();
       addHealthService(
@@ -129,6 +144,46 @@ export class SpireServer {
       await this.stop();
       throw err;
     }
+  }
+
+  private async startCA(ds: DataStore): Promise<CAService> {
+    const s = this.settings.server;
+    const optional = <T>(token: symbol): T | undefined => (this.container.isRegistered(token, true) ? this.container.resolve<T>(token) : undefined);
+    const caSubject = { ...emptyDistinguishedName(), country: s.caSubject.country, organization: s.caSubject.organization, commonName: s.caSubject.commonName };
+    const ca = await startCAService(
+      {
+        caKeyType: s.caKeyType,
+        jwtKeyType: s.jwtKeyType,
+        caTtlMs: s.caTtlMs,
+        caSubject,
+        excludeSnFromCaSubject: s.excludeSnFromCaSubject,
+        defaultX509SvidTtlMs: s.defaultX509SvidTtlMs,
+        defaultJwtSvidTtlMs: s.defaultJwtSvidTtlMs,
+        agentTtlMs: s.agentTtlMs,
+        jwtIssuer: s.jwtIssuer,
+        disableJwtSvids: s.disableJwtSvids,
+      },
+      {
+        trustDomain: s.trustDomain,
+        log: this.log.child({ subsystem_name: 'ca' }),
+        keyManager: this.container.resolve<KeyManager>(KEY_MANAGER),
+        dataStore: ds,
+        upstreamAuthority: optional<UpstreamAuthority>(UPSTREAM_AUTHORITY),
+        notifiers: optional<Notifier[]>(NOTIFIERS) ?? [],
+        bundlePublishers: optional<BundlePublisher[]>(BUNDLE_PUBLISHERS) ?? [],
+        credentialComposers: optional<CredentialComposer[]>(CREDENTIAL_COMPOSERS) ?? [],
+        signingThreads: this.opts.signingThreads,
+      },
+    );
+    this.host.identityProvider = {
+      fetchX509Identity: async () => {
+        const svid = ca.serverSVID.state();
+        const bundle = await ds.fetchBundle(s.trustDomain.idString());
+        if (!svid || !bundle) throw new Error('the server has no X509-SVID yet');
+        return { certChain: svid.certChain, bundle: toPluginBundle(bundle, s.trustDomain.name) };
+      },
+    };
+    return ca;
   }
 
   /** Stops every part in reverse order. Safe to call twice. */

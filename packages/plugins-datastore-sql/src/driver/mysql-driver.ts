@@ -1,5 +1,5 @@
 import mysql from 'mysql2/promise';
-import { SqlFailure, withRetries, type Row, type SqlDriver, type SqlExecutor, type SqlFailureKind } from './sql-driver.js';
+import { multiRowInserts, SqlFailure, withRetries, type Row, type SqlDriver, type SqlExecutor, type SqlFailureKind } from './sql-driver.js';
 
 /** Options of the MySQL/MariaDB driver: a mysql2 pool config plus the store's logging hook. */
 export interface MysqlOptions {
@@ -58,6 +58,11 @@ function executor(q: () => Queryable, log?: (s: string) => void): SqlExecutor {
     query: async <R extends Row = Row>(sql: string, params: readonly unknown[] = []) => (await go(sql, params)) as R[],
     exec: async (sql, params = []) => ((await go(sql, params)) as mysql.ResultSetHeader).affectedRows,
     insert: async (sql, params = []) => Number(((await go(sql, params)) as mysql.ResultSetHeader).insertId),
+    insertMany: async (table, columns, rows, returning) => {
+      if (returning) throw new SqlFailure('other', 'INSERT ... RETURNING is not available on MySQL');
+      for (const st of multiRowInserts(table, columns, rows)) await go(st.sql, st.params);
+      return [];
+    },
   };
 }
 
@@ -88,6 +93,9 @@ export class MysqlDriver implements SqlDriver {
   }
   insert(sql: string, params?: readonly unknown[]): Promise<number> {
     return this.direct.insert(sql, params);
+  }
+  insertMany(table: string, columns: readonly string[], rows: readonly (readonly unknown[])[], returning?: string): Promise<Row[]> {
+    return this.direct.insertMany(table, columns, rows, returning);
   }
 
   transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T> {

@@ -1,5 +1,6 @@
 import pg from 'pg';
 import {
+  multiRowInserts,
   numberPlaceholders,
   SqlFailure,
   withRetries,
@@ -62,6 +63,13 @@ function executor(run: (sql: string, params: unknown[]) => Promise<pg.QueryResul
     query: async <R extends Row = Row>(sql: string, params: readonly unknown[] = []) => (await go(sql, params)).rows as R[],
     exec: async (sql, params = []) => (await go(sql, params)).rowCount ?? 0,
     insert: async (sql, params = []) => Number((await go(`${sql} RETURNING id`, params)).rows[0]?.id),
+    insertMany: async (table, columns, rows, returning) => {
+      const out: Row[] = [];
+      for (const st of multiRowInserts(table, columns, rows, returning ? ` RETURNING ${returning}` : '')) {
+        out.push(...((await go(st.sql, st.params)).rows as Row[]));
+      }
+      return out;
+    },
   };
 }
 
@@ -88,6 +96,9 @@ export class PgDriver implements SqlDriver {
   }
   insert(sql: string, params?: readonly unknown[]): Promise<number> {
     return this.direct.insert(sql, params);
+  }
+  insertMany(table: string, columns: readonly string[], rows: readonly (readonly unknown[])[], returning?: string): Promise<Row[]> {
+    return this.direct.insertMany(table, columns, rows, returning);
   }
 
   transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T> {

@@ -45,6 +45,10 @@ export class FlakyDriver implements SqlDriver {
     this.check();
     return this.inner.insert(sql, params);
   }
+  async insertMany(table: string, columns: readonly string[], rows: readonly (readonly unknown[])[], returning?: string): Promise<Row[]> {
+    this.check();
+    return this.inner.insertMany(table, columns, rows, returning);
+  }
   async transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T> {
     this.check();
     return this.inner.transaction(fn);

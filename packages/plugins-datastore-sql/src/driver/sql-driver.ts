@@ -48,6 +48,35 @@ export interface SqlExecutor {
    * to the new row's id. Throws SqlFailure.
    */
   insert(sql: string, params?: readonly unknown[]): Promise<number>;
+  /**
+   * Inserts many rows into `table` as fast as the dialect allows (SQLite: one cached prepared
+   * statement per row; others: multi-row INSERTs of bounded size). With `returning` (a column
+   * list; not on MySQL, which throws) resolves to those columns of the inserted rows.
+   */
+  insertMany(table: string, columns: readonly string[], rows: readonly (readonly unknown[])[], returning?: string): Promise<Row[]>;
+}
+
+/** Most rows in one multi-row INSERT: bounded so no dialect's parameter limit is reached. */
+export const MULTI_ROW_PARAMS = 8000;
+
+/** Multi-row INSERT statements for `rows`, each within MULTI_ROW_PARAMS parameters. */
+export function multiRowInserts(
+  table: string,
+  columns: readonly string[],
+  rows: readonly (readonly unknown[])[],
+  suffix = '',
+): { sql: string; params: unknown[] }[] {
+  const per = Math.max(1, Math.floor(MULTI_ROW_PARAMS / Math.max(1, columns.length)));
+  const tuple = `(${columns.map(() => '?').join(', ')})`;
+  const out: { sql: string; params: unknown[] }[] = [];
+  for (let i = 0; i < rows.length; i += per) {
+    const part = rows.slice(i, i + per);
+    out.push({
+      sql: `INSERT INTO ${table} (${columns.join(', ')}) VALUES ${part.map(() => tuple).join(', ')}${suffix}`,
+      params: part.flat(),
+    });
+  }
+  return out;
 }
 
 /** A connection pool (or, for SQLite, one connection) that can run transactions. */

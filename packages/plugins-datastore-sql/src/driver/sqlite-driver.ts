@@ -71,6 +71,9 @@ export class SqliteDriver implements SqlDriver {
       if (opts.filename !== ':memory:' && !opts.readonly) this.db.pragma('journal_mode = WAL');
       this.db.pragma('foreign_keys = ON');
       this.db.pragma('synchronous = NORMAL');
+      // The unique similarity index has random keys; a larger page cache keeps its B-tree in
+      // memory (the default is 2 MiB).
+      this.db.pragma('cache_size = -65536');
     } catch (err) {
       throw new SqlFailure('unavailable', `cannot open SQLite database "${opts.filename}": ${(err as Error).message}`, { cause: err });
     }
@@ -111,6 +114,20 @@ export class SqliteDriver implements SqlDriver {
         return Promise.reject(classify(err));
       }
     },
+    insertMany: (table, columns, rows, returning): Promise<Row[]> => {
+      try {
+        const sql = `INSERT INTO ${table} (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`;
+        if (returning) {
+          const s = this.stmt(`${sql} RETURNING ${returning}`);
+          return Promise.resolve(rows.map((r) => s.get(...bind(r)) as Row));
+        }
+        const s = this.stmt(sql);
+        for (const r of rows) s.run(...bind(r));
+        return Promise.resolve([]);
+      } catch (err) {
+        return Promise.reject(classify(err));
+      }
+    },
   };
 
   query<R extends Row = Row>(sql: string, params?: readonly unknown[]): Promise<R[]> {
@@ -123,6 +140,10 @@ export class SqliteDriver implements SqlDriver {
 
   insert(sql: string, params?: readonly unknown[]): Promise<number> {
     return withFileLock(this.lockKey, () => this.direct.insert(sql, params));
+  }
+
+  insertMany(table: string, columns: readonly string[], rows: readonly (readonly unknown[])[], returning?: string): Promise<Row[]> {
+    return withFileLock(this.lockKey, () => this.direct.insertMany(table, columns, rows, returning));
   }
 
   transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T> {

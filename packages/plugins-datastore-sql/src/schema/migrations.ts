@@ -11,14 +11,16 @@ interface Ddl {
   table: string;
   /** An index column with a MySQL key-length prefix. */
   prefix: (col: string, n: number) => string;
+  /** A partial-index predicate where the dialect has them (MySQL indexes every row instead). */
+  where: (predicate: string) => string;
 }
 
 function ddl(d: Dialect): Ddl {
   switch (d) {
     case 'sqlite3':
-      return { pk: 'id INTEGER PRIMARY KEY AUTOINCREMENT', ascii: '', blob: 'BLOB', longText: 'TEXT', table: '', prefix: (c) => c };
+      return { pk: 'id INTEGER PRIMARY KEY AUTOINCREMENT', ascii: '', blob: 'BLOB', longText: 'TEXT', table: '', prefix: (c) => c, where: (p) => ` WHERE ${p}` };
     case 'postgres':
-      return { pk: 'id BIGSERIAL PRIMARY KEY', ascii: '', blob: 'BYTEA', longText: 'TEXT', table: '', prefix: (c) => c };
+      return { pk: 'id BIGSERIAL PRIMARY KEY', ascii: '', blob: 'BYTEA', longText: 'TEXT', table: '', prefix: (c) => c, where: (p) => ` WHERE ${p}` };
     case 'mysql':
       return {
         pk: 'id BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY',
@@ -27,6 +29,7 @@ function ddl(d: Dialect): Ddl {
         longText: 'LONGTEXT',
         table: ' ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin',
         prefix: (c, n) => `${c}(${n})`,
+        where: () => '',
       };
   }
 }
@@ -59,8 +62,7 @@ function v1(dialect: Dialect): string[] {
       has_additional_attributes SMALLINT NOT NULL DEFAULT 0,
       created_at BIGINT NOT NULL,
       revision_number BIGINT NOT NULL DEFAULT 0,
-      selectors_hash CHAR(64)${x.ascii} NOT NULL,
-      similarity_key CHAR(64)${x.ascii} NOT NULL
+      similarity_key CHAR(32)${x.ascii} NOT NULL
     )${x.table}`,
     'CREATE UNIQUE INDEX uix_entries_entry_id ON registered_entries (entry_id)',
     // The similar-entry rule (same spiffe_id, parent_id and selector set), enforced by the database
@@ -68,9 +70,9 @@ function v1(dialect: Dialect): string[] {
     'CREATE UNIQUE INDEX uix_entries_similarity ON registered_entries (similarity_key)',
     'CREATE INDEX idx_entries_spiffe_id ON registered_entries (spiffe_id)',
     'CREATE INDEX idx_entries_parent_id ON registered_entries (parent_id)',
-    'CREATE INDEX idx_entries_selectors_hash ON registered_entries (selectors_hash)',
-    `CREATE INDEX idx_entries_hint ON registered_entries (${x.prefix('hint', 512)})`,
-    'CREATE INDEX idx_entries_expiry ON registered_entries (expiry)',
+    // Most entries have no hint and never expire: partial indexes keep those rows out.
+    `CREATE INDEX idx_entries_hint ON registered_entries (${x.prefix('hint', 512)})${x.where("hint <> ''")}`,
+    `CREATE INDEX idx_entries_expiry ON registered_entries (expiry)${x.where('expiry <> 0')}`,
 
     `CREATE TABLE selectors (
       ${x.pk},

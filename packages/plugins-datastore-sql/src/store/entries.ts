@@ -8,13 +8,13 @@ import type {
   Selector,
   SpireError,
 } from '@spire-ts/core';
-import { SqlFailure, type SqlDriver, type SqlExecutor } from '../driver/sql-driver.js';
+import { SqlFailure, type Row, type SqlDriver, type SqlExecutor } from '../driver/sql-driver.js';
 import { SqlErrors } from '../errors.js';
 import { addEntryEvents } from './events.js';
 import { nextPage, readPage } from './pagination.js';
 import { setMatchSql } from './set-match.js';
 import { b, chunks, forUpdate, nowSeconds, placeholders, toSpireError } from './sql-util.js';
-import { canonicalSelectors, normalizeEntry, selectorsHash, type NormalizedEntry } from './validate.js';
+import { canonicalSelectors, normalizeEntry, type NormalizedEntry } from './validate.js';
 
 interface EntryRow {
   id: number;
@@ -43,9 +43,25 @@ const COLS =
   'E.store_svid, E.hint, E.disable_x509_svid_prefetch, E.jwt_svid_include_jti, E.has_additional_attributes, E.created_at, ' +
   'E.revision_number, E.similarity_key';
 
-const INSERT_COLS =
-  '(entry_id, spiffe_id, parent_id, ttl, x509_svid_ttl, jwt_svid_ttl, admin, downstream, expiry, store_svid, hint, ' +
-  'disable_x509_svid_prefetch, jwt_svid_include_jti, has_additional_attributes, created_at, revision_number, selectors_hash, similarity_key)';
+const INSERT_COLS = [
+  'entry_id',
+  'spiffe_id',
+  'parent_id',
+  'ttl',
+  'x509_svid_ttl',
+  'jwt_svid_ttl',
+  'admin',
+  'downstream',
+  'expiry',
+  'store_svid',
+  'hint',
+  'disable_x509_svid_prefetch',
+  'jwt_svid_include_jti',
+  'has_additional_attributes',
+  'created_at',
+  'revision_number',
+  'similarity_key',
+];
 
 /** Rows per multi-row INSERT and ids per IN list: well under every dialect's parameter limit. */
 const CHUNK = 500;
@@ -69,7 +85,6 @@ function rowParams(n: NormalizedEntry): unknown[] {
     b(e.additionalAttributes !== undefined),
     e.createdAt,
     e.revisionNumber,
-    n.selectorsHash,
     n.similarityKey,
   ];
 }
@@ -135,6 +150,20 @@ async function entryRowsBy(db: SqlExecutor, column: 'entry_id' | 'similarity_key
   return out;
 }
 
+/** entry_id and similarity_key of the rows whose `column` is among `values`. */
+async function keysBy(db: SqlExecutor, column: 'entry_id' | 'similarity_key', values: readonly string[]): Promise<{ entry_id: string; similarity_key: string }[]> {
+  const out: { entry_id: string; similarity_key: string }[] = [];
+  for (const part of chunks(values, CHUNK)) {
+    out.push(
+      ...(await db.query<{ entry_id: string; similarity_key: string }>(
+        `SELECT entry_id, similarity_key FROM registered_entries WHERE ${column} IN ${placeholders(part.length)}`,
+        part,
+      )),
+    );
+  }
+  return out;
+}
+
 /** Bundle row ids of trust domains; throws INVALID_ARGUMENT naming the first one without a bundle. */
 async function bundleIds(db: SqlExecutor, tds: readonly string[]): Promise<Map<string, number>> {
   const ids = new Map<string, number>();
@@ -157,31 +186,27 @@ async function insertChildren(tx: SqlExecutor, items: readonly { rowId: number; 
     for (const d of n.entry.dnsNames) dns.push([rowId, d]);
     for (const td of n.entry.federatesWith) fed.push([rowId, bundles.get(td)]);
   }
-  for (const part of chunks(sels, CHUNK)) {
-    await tx.exec(`INSERT INTO selectors (registered_entry_id, type, value) VALUES ${part.map(() => '(?, ?, ?)').join(', ')}`, part.flat());
-  }
-  for (const part of chunks(dns, CHUNK)) {
-    await tx.exec(`INSERT INTO dns_names (registered_entry_id, value) VALUES ${part.map(() => '(?, ?)').join(', ')}`, part.flat());
-  }
-  for (const part of chunks(fed, CHUNK)) {
-    await tx.exec(
-      `INSERT INTO federated_registration_entries (registered_entry_id, bundle_id) VALUES ${part.map(() => '(?, ?)').join(', ')}`,
-      part.flat(),
-    );
-  }
+  if (sels.length > 0) await tx.insertMany('selectors', ['registered_entry_id', 'type', 'value'], sels);
+  if (dns.length > 0) await tx.insertMany('dns_names', ['registered_entry_id', 'value'], dns);
+  if (fed.length > 0) await tx.insertMany('federated_registration_entries', ['registered_entry_id', 'bundle_id'], fed);
 }
 
-/** Inserts checked entries with their children and events; resolves to the stored entries. */
+/** Inserts checked entries with their children and events. */
 async function insertEntries(tx: SqlExecutor, items: NormalizedEntry[], bundles: Map<string, number>): Promise<void> {
-  for (const part of chunks(items, 200)) {
-    await tx.exec(`INSERT INTO registered_entries ${INSERT_COLS} VALUES ${part.map(() => placeholders(18)).join(', ')}`, part.flatMap(rowParams));
+  if (items.length === 0) return;
+  const rows = items.map(rowParams);
+  let idRows: Row[];
+  if (tx.dialect === 'mysql') {
+    await tx.insertMany('registered_entries', INSERT_COLS, rows);
+    idRows = [];
+    for (const part of chunks(items, CHUNK)) {
+      const ids = part.map((i) => i.entry.entryId);
+      idRows.push(...(await tx.query(`SELECT id, entry_id FROM registered_entries WHERE entry_id IN ${placeholders(ids.length)}`, ids)));
+    }
+  } else {
+    idRows = await tx.insertMany('registered_entries', INSERT_COLS, rows, 'id, entry_id');
   }
-  const rows = await entryRowsBy(
-    tx,
-    'entry_id',
-    items.map((i) => i.entry.entryId),
-  );
-  const rowIds = new Map(rows.map((r) => [r.entry_id, Number(r.id)]));
+  const rowIds = new Map(idRows.map((r) => [r.entry_id as string, Number(r.id)]));
   await insertChildren(
     tx,
     items.map((n) => ({ rowId: rowIds.get(n.entry.entryId)!, n })),
@@ -225,9 +250,9 @@ export async function createEntries(db: SqlDriver, inputs: RegistrationEntry[]):
   try {
     const outcome = await db.transaction(async (tx) => {
       const failed = new Map<number, SpireError>();
-      const byId = new Set((await entryRowsBy(tx, 'entry_id', pending.map((p) => p.n.entry.entryId))).map((r) => r.entry_id));
+      const byId = new Set((await keysBy(tx, 'entry_id', pending.map((p) => p.n.entry.entryId))).map((r) => r.entry_id));
       const bySimilar = new Map(
-        (await entryRowsBy(tx, 'similarity_key', pending.map((p) => p.n.similarityKey))).map((r) => [r.similarity_key, r.entry_id]),
+        (await keysBy(tx, 'similarity_key', pending.map((p) => p.n.similarityKey))).map((r) => [r.similarity_key, r.entry_id]),
       );
       const bundles = await bundleIds(tx, pending.flatMap((p) => p.n.entry.federatesWith));
       for (const p of pending) {
@@ -399,8 +424,8 @@ export async function updateEntry(db: SqlDriver, input: RegistrationEntry, mask:
     await tx.exec(
       'UPDATE registered_entries SET spiffe_id = ?, parent_id = ?, ttl = ?, x509_svid_ttl = ?, jwt_svid_ttl = ?, admin = ?, ' +
         'downstream = ?, expiry = ?, store_svid = ?, hint = ?, disable_x509_svid_prefetch = ?, jwt_svid_include_jti = ?, ' +
-        'has_additional_attributes = ?, revision_number = revision_number + 1, selectors_hash = ?, similarity_key = ? WHERE id = ?',
-      [...p.slice(1, 14), n.selectorsHash, n.similarityKey, row.id],
+        'has_additional_attributes = ?, revision_number = revision_number + 1, similarity_key = ? WHERE id = ?',
+      [...p.slice(1, 14), n.similarityKey, row.id],
     );
     const rowId = Number(row.id);
     const only: NormalizedEntry = {
@@ -434,7 +459,8 @@ function entryFilter(req: CountRegistrationEntriesRequest): { where: string[]; p
     params.push(req.byParentId);
   }
   if (req.byHint) {
-    where.push('E.hint = ?');
+    // The redundant `<> ''` lets the planner use the partial hint index.
+    where.push("E.hint = ? AND E.hint <> ''");
     params.push(req.byHint);
   }
   if (req.byDownstream !== undefined && req.byDownstream !== null) {
@@ -444,20 +470,15 @@ function entryFilter(req: CountRegistrationEntriesRequest): { where: string[]; p
   if (req.bySelectors) {
     const sels = canonicalSelectors('by_selectors.selectors', req.bySelectors.selectors ?? []);
     if (sels.length === 0) throw SqlErrors.emptySelectorFilter();
-    if (req.bySelectors.match === 'EXACT') {
-      where.push('E.selectors_hash = ?');
-      params.push(selectorsHash(sels));
-    } else {
-      const c = setMatchSql<Selector>(
-        'by_selectors',
-        'E.id',
-        { from: 'selectors S', owner: 'S.registered_entry_id', member: '(S.type = ? AND S.value = ?)', memberParams: (s) => [s.type, s.value] },
-        sels,
-        req.bySelectors.match,
-      );
-      where.push(c.sql);
-      params.push(...c.params);
-    }
+    const c = setMatchSql<Selector>(
+      'by_selectors',
+      'E.id',
+      { from: 'selectors S', owner: 'S.registered_entry_id', member: '(S.type = ? AND S.value = ?)', memberParams: (s) => [s.type, s.value] },
+      sels,
+      req.bySelectors.match,
+    );
+    where.push(c.sql);
+    params.push(...c.params);
   }
   if (req.byFederatesWith && (req.byFederatesWith.trustDomains ?? []).length > 0) {
     const tds = [...new Set(req.byFederatesWith.trustDomains)];

@@ -1,13 +1,15 @@
 import type { EntryEvent, ListEventsRequest, NodeEvent } from '@spire-ts/core';
 import type { SqlExecutor } from '../driver/sql-driver.js';
 import { SqlErrors } from '../errors.js';
-import { chunks } from './sql-util.js';
 
 async function addEvents(tx: SqlExecutor, table: string, column: string, keys: readonly string[]): Promise<void> {
+  if (keys.length === 0) return;
   const now = Date.now();
-  for (const part of chunks(keys, 500)) {
-    await tx.exec(`INSERT INTO ${table} (${column}, created_at) VALUES ${part.map(() => '(?, ?)').join(', ')}`, part.flatMap((k) => [k, now]));
-  }
+  await tx.insertMany(
+    table,
+    [column, 'created_at'],
+    keys.map((k) => [k, now]),
+  );
 }
 
 /** Records that these entries changed; called inside the transaction that changed them. */

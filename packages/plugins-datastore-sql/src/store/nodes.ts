@@ -86,10 +86,11 @@ async function withSelectors(db: SqlExecutor, nodes: AttestedNode[]): Promise<At
 
 async function writeSelectors(tx: SqlExecutor, spiffeId: string, sels: readonly Selector[]): Promise<void> {
   await tx.exec('DELETE FROM node_resolver_map_entries WHERE spiffe_id = ?', [spiffeId]);
-  for (const part of chunks(sels, 500)) {
-    await tx.exec(
-      `INSERT INTO node_resolver_map_entries (spiffe_id, type, value) VALUES ${part.map(() => '(?, ?, ?)').join(', ')}`,
-      part.flatMap((s) => [spiffeId, s.type, s.value]),
+  if (sels.length > 0) {
+    await tx.insertMany(
+      'node_resolver_map_entries',
+      ['spiffe_id', 'type', 'value'],
+      sels.map((s) => [spiffeId, s.type, s.value]),
     );
   }
 }

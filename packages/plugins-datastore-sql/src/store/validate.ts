@@ -73,20 +73,17 @@ function sha256(s: string): string {
   return createHash('sha256').update(s).digest('hex');
 }
 
-/** A digest of a canonical selector set (EXACT matches compare it). */
-export function selectorsHash(sels: readonly Selector[]): string {
-  return sha256(JSON.stringify(sels.map((s) => [s.type, s.value])));
+/**
+ * The key two entries share exactly when they are similar: same spiffe_id, parent_id and
+ * (canonical) selector set. 128 bits of SHA-256, so a unique index over it stays small.
+ */
+export function similarityKey(spiffeId: string, parentId: string, sels: readonly Selector[]): string {
+  return sha256(JSON.stringify([spiffeId, parentId, sels.map((s) => [s.type, s.value])])).slice(0, 32);
 }
 
-/** The digest two entries share exactly when they are similar (spiffe_id, parent_id, selectors). */
-export function similarityKey(spiffeId: string, parentId: string, selHash: string): string {
-  return sha256(JSON.stringify([spiffeId, parentId, selHash]));
-}
-
-/** An entry ready to be written, with its derived keys. */
+/** An entry ready to be written, with its similarity key. */
 export interface NormalizedEntry {
   entry: RegistrationEntry;
-  selectorsHash: string;
   similarityKey: string;
 }
 
@@ -146,8 +143,7 @@ export function normalizeEntry(input: RegistrationEntry, generateId: boolean): N
       jwtSvidIncludeJti: attrs.jwtSvidIncludeJti === true,
     };
   }
-  const selHash = selectorsHash(selectors);
-  return { entry, selectorsHash: selHash, similarityKey: similarityKey(spiffeId, parentId, selHash) };
+  return { entry, similarityKey: similarityKey(spiffeId, parentId, selectors) };
 }
 
 /** Runs `fn`, turning what it throws into a result; for batch calls. */

@@ -15,6 +15,7 @@ export interface ProtoAgent {
   agent_version: string;
 }
 
+/** spire.api.types.AgentMask: which fields an answer carries. */
 export type ProtoAgentMask = Partial<Record<Exclude<keyof ProtoAgent, 'id'>, boolean>>;
 
 /** A node is banned when both serials are empty (SPIRE's rule). */

@@ -12,6 +12,7 @@ export interface ProtoBundle {
   wit_authorities: { public_key: Buffer; key_id: string; expires_at: number; tainted: boolean }[];
 }
 
+/** spire.api.types.BundleMask: which fields an answer carries or an update writes. */
 export type ProtoBundleMask = Partial<Record<'x509_authorities' | 'jwt_authorities' | 'refresh_hint' | 'sequence_number' | 'wit_authorities', boolean>>;
 
 /** Wire form of a stored bundle (trust domain as a name). Throws Error on a malformed stored ID. */

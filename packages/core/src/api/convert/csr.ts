@@ -1,3 +1,4 @@
+import 'reflect-metadata';
 import * as x509 from '@peculiar/x509';
 
 /** What the API reads from a PKCS#10 CSR. */

@@ -30,6 +30,7 @@ export interface ProtoEntry {
 /** spire.api.types.EntryMask: field name to "include". */
 export type ProtoEntryMask = Partial<Record<keyof Omit<ProtoEntry, 'id'>, boolean>>;
 
+/** Every maskable entry field, in proto order. */
 export const ALL_ENTRY_FIELDS: (keyof ProtoEntryMask)[] = [
   'spiffe_id',
   'parent_id',

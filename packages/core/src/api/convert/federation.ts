@@ -12,6 +12,7 @@ export interface ProtoFederationRelationship {
   trust_domain_bundle: ProtoBundle | null;
 }
 
+/** spire.api.types.FederationRelationshipMask. */
 export type ProtoFederationRelationshipMask = Partial<Record<'bundle_endpoint_url' | 'bundle_endpoint_profile' | 'trust_domain_bundle', boolean>>;
 
 const ALL: ProtoFederationRelationshipMask = { bundle_endpoint_url: true, bundle_endpoint_profile: true, trust_domain_bundle: true };

@@ -1,9 +1,22 @@
-import { Code } from '../../errors.js';
+import { Code, SpireError } from '../../errors.js';
+import type { Logger } from '../../log/logger.js';
 import type { CallContext, ServiceHandlers } from '../handler.js';
 import type { AuthorityRotation, AuthorityState } from '../ports.js';
 import { Services } from '../proto.js';
 import { makeErr } from '../status.js';
 import type { ApiDeps } from './deps.js';
+
+/**
+ * A port failure as the caller sees it: the CA's own SpireErrors already carry SPIRE's code and
+ * message and pass through (logged); anything else is INTERNAL "<msg>: <cause>".
+ */
+function portErr(log: Logger, msg: string, err: unknown): SpireError {
+  if (err instanceof SpireError) {
+    log.error({ error: err.message }, msg.charAt(0).toUpperCase() + msg.slice(1));
+    return err;
+  }
+  return makeErr(log, Code.INTERNAL, msg, err);
+}
 
 function toProto(s: AuthorityState | undefined) {
   if (!s) return null;
@@ -25,7 +38,7 @@ export function localAuthorityService(deps: ApiDeps): ServiceHandlers {
     try {
       s = await rot.getState();
     } catch (err) {
-      throw makeErr(ctx.log, Code.INTERNAL, 'failed to get authority state', err);
+      throw portErr(ctx.log, 'failed to get authority state', err);
     }
     if (!s.active) throw makeErr(ctx.log, Code.UNAVAILABLE, 'server is initializing');
     if (!s.active.authorityId) throw makeErr(ctx.log, Code.INTERNAL, 'current slot does not contain authority ID');
@@ -44,7 +57,7 @@ export function localAuthorityService(deps: ApiDeps): ServiceHandlers {
         try {
           return { prepared_authority: toProto(await rot.prepare()) };
         } catch (err) {
-          throw makeErr(ctx.log, Code.INTERNAL, `failed to prepare ${lower} authority`, err);
+          throw portErr(ctx.log, `failed to prepare ${lower} authority`, err);
         }
       },
       async activate(req: { authority_id: string }, ctx: CallContext) {
@@ -58,7 +71,7 @@ export function localAuthorityService(deps: ApiDeps): ServiceHandlers {
         try {
           return { activated_authority: toProto(await rot.activate(req.authority_id)) };
         } catch (err) {
-          throw makeErr(log, Code.INTERNAL, `failed to activate ${lower} authority`, err);
+          throw portErr(log, `failed to activate ${lower} authority`, err);
         }
       },
       async taint(req: { authority_id: string }, ctx: CallContext) {
@@ -74,7 +87,7 @@ export function localAuthorityService(deps: ApiDeps): ServiceHandlers {
         try {
           return { tainted_authority: toProto(await rot.taint(req.authority_id)) };
         } catch (err) {
-          throw makeErr(log, Code.INTERNAL, `failed to taint ${lower} authority`, err);
+          throw portErr(log, `failed to taint ${lower} authority`, err);
         }
       },
       async revoke(req: { authority_id: string }, ctx: CallContext) {
@@ -85,12 +98,13 @@ export function localAuthorityService(deps: ApiDeps): ServiceHandlers {
         if (!req.authority_id) problem = 'no authority ID provided';
         else if (s.active?.authorityId === req.authority_id) problem = 'unable to use current authority';
         else if (s.prepared?.authorityId === req.authority_id) problem = kind === 'JWT' ? 'unable to use a prepared key' : 'only Old local authority can be revoked';
-        else if (s.old?.authorityId !== req.authority_id) problem = kind === 'JWT' ? 'unexpected authority ID' : 'only Old local authority can be revoked';
+        // SPIRE lets any tainted JWT key of the bundle be revoked; the CA checks the bundle.
+        else if (kind === 'X.509' && s.old?.authorityId !== req.authority_id) problem = 'only Old local authority can be revoked';
         if (problem) throw makeErr(log, Code.INVALID_ARGUMENT, 'invalid authority ID', new Error(problem));
         try {
           return { revoked_authority: toProto(await rot.revoke(req.authority_id)) };
         } catch (err) {
-          throw makeErr(log, Code.INTERNAL, `failed to revoke ${lower} authority`, err);
+          throw portErr(log, `failed to revoke ${lower} authority`, err);
         }
       },
     };
@@ -113,7 +127,7 @@ export function localAuthorityService(deps: ApiDeps): ServiceHandlers {
     try {
       return { upstream_authority_subject_key_id: await (op === 'taint' ? up.taint(skid) : up.revoke(skid)) };
     } catch (err) {
-      throw makeErr(log, Code.INTERNAL, op === 'taint' ? 'failed to taint upstream authority' : 'failed to revoke X.509 upstream authority', err);
+      throw portErr(log, op === 'taint' ? 'failed to taint upstream authority' : 'failed to revoke X.509 upstream authority', err);
     }
   }
 

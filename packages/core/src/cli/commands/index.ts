@@ -30,6 +30,8 @@ import { loggerGetCommand, loggerResetCommand, loggerSetCommand } from './logger
 import { tokenGenerateCommand } from './token/generate.js';
 import { upstreamAuthorityRevokeCommand, upstreamAuthorityTaintCommand } from './upstreamauthority/upstream-commands.js';
 import { x509MintCommand } from './x509/mint.js';
+import { runCommand } from './run.js';
+import { validateCommand } from './validate.js';
 
 /**
  * Every `spire-server` subcommand, in one visible list. Each command lives in its own file and is
@@ -70,4 +72,6 @@ export const COMMANDS: readonly Command[] = [
   upstreamAuthorityRevokeCommand,
   upstreamAuthorityTaintCommand,
   x509MintCommand,
+  runCommand,
+  validateCommand,
 ];

@@ -4,6 +4,9 @@ import { exactlyOne, type CountRule } from '../count-rule.js';
 /** Key types, named as spire.plugin.server.keymanager.v1.KeyType and as ca_key_type spells them. */
 export type KeyType = 'ec-p256' | 'ec-p384' | 'rsa-2048' | 'rsa-4096';
 
+/** Every key type, as ca_key_type and jwt_key_type spell them, in the order SPIRE lists them. */
+export const KEY_TYPES: readonly KeyType[] = ['rsa-2048', 'rsa-4096', 'ec-p256', 'ec-p384'];
+
 /** Hash algorithms a signature can be made over (the SDK's HashAlgorithm, by name). */
 export type HashAlgorithm =
   | 'SHA224'

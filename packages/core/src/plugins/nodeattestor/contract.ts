@@ -16,13 +16,19 @@ export interface AgentAttributes {
  */
 export type ChallengeFn = (challenge: Uint8Array) => Promise<Uint8Array>;
 
+/** What the server knows about the attesting agent's connection. */
+export interface AttestPeer {
+  /** The immediate peer's IP address as the server's listener saw it (x509pop's verify_client_ip). */
+  clientIp?: string;
+}
+
 /** The NodeAttestor contract (spire.plugin.server.nodeattestor.v1.NodeAttestor). */
 export interface NodeAttestor extends Closable {
   /**
    * Attests an agent from its payload, issuing as many challenges as the method needs.
    * Throws PERMISSION_DENIED (or INVALID_ARGUMENT for malformed payloads) when attestation fails.
    */
-  attest(payload: Uint8Array, challenge: ChallengeFn): Promise<AgentAttributes>;
+  attest(payload: Uint8Array, challenge: ChallengeFn, peer?: AttestPeer): Promise<AgentAttributes>;
 }
 
 /** DI token of the NodeAttestors (a list). */

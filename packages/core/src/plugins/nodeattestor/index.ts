@@ -1,1 +1,2 @@
 export * from './contract.js';
+export { PathTemplate, agentIdFromTemplate, PathTemplateSyntaxError, PathTemplateExecError, type TemplateData } from './path-template.js';

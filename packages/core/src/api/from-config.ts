@@ -1,0 +1,25 @@
+import type { ServerSection } from '../config/types.js';
+import type { EndpointsDeps } from './endpoints.js';
+
+/** The server.conf values the endpoints read. */
+export type EndpointsSettings = Pick<ServerSection, 'trustDomain' | 'bindAddress' | 'bindPort' | 'socketPath' | 'adminIds' | 'auditLogEnabled' | 'ratelimit'>;
+
+/**
+ * Endpoint settings from the parsed `server { }` block: socket_path, bind_address/bind_port,
+ * admin_ids, audit_log_enabled and ratelimit. `parts` supplies the running pieces (store, CA
+ * port, root logger, optional ports). Pure; never throws.
+ */
+export function endpointsDepsFromConfig(
+  s: EndpointsSettings,
+  parts: Omit<EndpointsDeps, 'trustDomain' | 'socketPath' | 'tcp' | 'adminIds' | 'auditLogEnabled' | 'rateLimit'>,
+): EndpointsDeps {
+  return {
+    ...parts,
+    trustDomain: s.trustDomain,
+    socketPath: s.socketPath,
+    tcp: { bindAddress: s.bindAddress, bindPort: s.bindPort },
+    adminIds: [...s.adminIds],
+    auditLogEnabled: s.auditLogEnabled,
+    rateLimit: { attestation: s.ratelimit.attestation, signing: s.ratelimit.signing },
+  };
+}

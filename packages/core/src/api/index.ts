@@ -1,0 +1,17 @@
+/**
+ * The server APIs: SPIRE's gRPC services on the admin socket and TCP. Re-exported from core as
+ * the `api` namespace (names such as ServerCA differ from the CA's own classes).
+ */
+export { startEndpoints, apiServices, type Endpoints, type EndpointsDeps } from './endpoints.js';
+export { endpointsDepsFromConfig, type EndpointsSettings } from './from-config.js';
+export { caPort, type CaPortDeps } from './ca-port.js';
+export type * from './ports.js';
+export { DataStoreAuthorizedEntries } from './authorized-entries.js';
+export { HttpsBundleRefresher, type BundleRefresherOptions } from './bundle-refresher.js';
+export { loadApiProtos, serviceDefinition, clientConstructor, protoDir, Services, API_PROTO_FILES, LOADER_OPTIONS } from './proto.js';
+export { entriesFromDataJson, bundleFromSpiffeJson } from './convert/cli-json.js';
+export { POLICY, type MethodPolicy } from './policy.js';
+export { rateLimits, PerIpLimiter, type RateLimitConfig } from './rate-limit.js';
+export { makeErr, makeStatus, okStatus, type ApiStatus } from './status.js';
+export { API_MAX_PAGE_SIZE } from './pagination.js';
+export { pinoLevelControl } from './log-levels.js';

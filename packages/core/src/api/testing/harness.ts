@@ -1,0 +1,210 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import * as grpc from '@grpc/grpc-js';
+import { service as healthServiceDefinition } from 'grpc-health-check';
+import pino from 'pino';
+import type { Logger } from '../../log/logger.js';
+import type { DataStore } from '../../plugins/datastore/contract.js';
+import type { AnyPluginDescriptor } from '../../plugins/descriptor.js';
+import { TrustDomain } from '../../spiffeid/index.js';
+import { startEndpoints, type Endpoints, type EndpointsDeps } from '../endpoints.js';
+import { FakeServerCA, type IssuedCert } from '../ports.fake.js';
+import { clientConstructor, Services } from '../proto.js';
+import { MemoryDataStore } from './memory-datastore.fake.js';
+
+/** A promisified unary call: `await call(client, 'GetEntry', {...})`. */
+export type Call = <T = any>(method: string, req?: object) => Promise<T>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+/** A client of one service with promise methods. */
+export interface TestClient {
+  call: Call;
+  /** Server-streaming call: every message, in order. */
+  stream<T = unknown>(method: string, req?: object): Promise<T[]>;
+  raw: grpc.Client;
+}
+
+/** Captured log lines (JSON objects), for audit-log assertions. */
+export class LogCapture {
+  readonly lines: Record<string, unknown>[] = [];
+  readonly logger: Logger;
+  constructor() {
+    const sink = new Writable({
+      write: (chunk: Buffer, _enc, cb) => {
+        for (const l of chunk.toString('utf8').split('\n')) if (l.trim()) this.lines.push(JSON.parse(l) as Record<string, unknown>);
+        cb();
+      },
+    });
+    this.logger = pino({ level: 'debug' }, sink) as unknown as Logger;
+  }
+  audit(): Record<string, unknown>[] {
+    return this.lines.filter((l) => l.type === 'audit');
+  }
+}
+
+/**
+ * The store API tests run against, chosen by SPIRE_API_TEST_DATASTORE:
+ * - unset or `sqlite`: the real SQL DataStore on SQLite in the temp dir (the default);
+ * - `postgres` / `mysql`: the same store on a fresh database on the server named by
+ *   SPIRE_TEST_POSTGRES_URL / SPIRE_TEST_MYSQL_URL (see scripts/test-dbs.sh), dropped on close;
+ * - `memory`: the in-memory fake.
+ * Core does not depend on the plugin package at build time, so it (and its drivers) are loaded by
+ * name at run time (the workspace root depends on the plugin).
+ */
+export async function openTestStore(dir: string, td: TrustDomain, log: Logger): Promise<DataStore & { dropTestDb?: () => Promise<void> }> {
+  const kind = process.env.SPIRE_API_TEST_DATASTORE ?? 'sqlite';
+  if (kind === 'memory') return new MemoryDataStore();
+  const pkg = '@spire-ts/plugins-datastore-sql';
+  const mod = (await import(pkg)) as { sqlDataStore: AnyPluginDescriptor };
+  const d = mod.sqlDataStore;
+  const core = { trustDomain: td, dataDir: dir };
+  let data: Record<string, unknown>;
+  let drop: (() => Promise<void>) | undefined;
+  const name = `spire_api_${process.pid}_${randomBytes(3).toString('hex')}`;
+  const req = createRequire(createRequire(import.meta.url).resolve(pkg));
+  if (kind === 'sqlite') {
+    data = { database_type: 'sqlite3', connection_string: join(dir, 'datastore.sqlite3') };
+  } else if (kind === 'postgres') {
+    const url = process.env.SPIRE_TEST_POSTGRES_URL;
+    if (!url) throw new Error('SPIRE_API_TEST_DATASTORE=postgres needs SPIRE_TEST_POSTGRES_URL');
+    const pg = req('pg') as { Client: new (c: string) => { connect(): Promise<void>; query(q: string): Promise<unknown>; end(): Promise<void> } };
+    const admin = async (q: string) => {
+      const c = new pg.Client(url);
+      await c.connect();
+      try {
+        await c.query(q);
+      } finally {
+        await c.end();
+      }
+    };
+    await admin(`CREATE DATABASE ${name}`);
+    const u = new URL(url);
+    u.pathname = `/${name}`;
+    data = { database_type: 'postgres', connection_string: u.toString() };
+    drop = () => admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+  } else if (kind === 'mysql') {
+    const dsn = process.env.SPIRE_TEST_MYSQL_URL;
+    const m = dsn ? /^([^:]+):([^@]*)@tcp\(([^:)]+):(\d+)\)\/([^?]*)(\?.*)?$/.exec(dsn) : null;
+    if (!dsn || !m) throw new Error('SPIRE_API_TEST_DATASTORE=mysql needs SPIRE_TEST_MYSQL_URL as user:pass@tcp(host:port)/db');
+    const mysql = req('mysql2/promise') as { createConnection(o: object): Promise<{ query(q: string): Promise<unknown>; end(): Promise<void> }> };
+    const admin = async (q: string) => {
+      const c = await mysql.createConnection({ host: m[3], port: Number(m[4]), user: m[1], password: m[2] });
+      try {
+        await c.query(q);
+      } finally {
+        await c.end();
+      }
+    };
+    await admin(`CREATE DATABASE ${name}`);
+    data = { database_type: 'mysql', connection_string: `${m[1]}:${m[2]}@tcp(${m[3]}:${m[4]})/${name}${m[6] ?? ''}` };
+    drop = () => admin(`DROP DATABASE IF EXISTS ${name}`);
+  } else {
+    throw new Error(`unknown SPIRE_API_TEST_DATASTORE "${kind}" (sqlite, postgres, mysql or memory)`);
+  }
+  const parsed = d.parseConfig(data, core);
+  if (parsed.problems.length > 0) throw new Error(`test store config: ${parsed.problems.join('; ')}`);
+  const store = (await d.create({ config: parsed.config, log, trustDomain: td, dataDir: dir, host: {} })) as DataStore & { dropTestDb?: () => Promise<void> };
+  if (drop) store.dropTestDb = drop;
+  return store;
+}
+
+/** A running API under test: store, CA, endpoints on a temp socket and a loopback TCP port. */
+export interface Harness {
+  td: TrustDomain;
+  ds: DataStore;
+  ca: FakeServerCA;
+  logs: LogCapture;
+  endpoints: Endpoints;
+  socketPath: string;
+  /** A client over the admin socket. */
+  local(service: keyof typeof Services): TestClient;
+  /** A client over TLS, presenting `svid` when given. */
+  tcp(service: keyof typeof Services | 'health', svid?: IssuedCert): TestClient;
+  close(): Promise<void>;
+}
+
+function wrap(client: grpc.Client): TestClient {
+  const anyClient = client as unknown as Record<string, (...a: unknown[]) => unknown>;
+  return {
+    raw: client,
+    call: (method, req = {}) =>
+      new Promise((resolve, reject) => {
+        const fn = anyClient[method];
+        if (typeof fn !== 'function') return reject(new Error(`no method ${method}`));
+        fn.call(client, req, { deadline: Date.now() + 10_000 }, (err: grpc.ServiceError | null, res: unknown) => (err ? reject(err) : resolve(res as never)));
+      }),
+    stream: (method, req = {}) =>
+      new Promise((resolve, reject) => {
+        const out: unknown[] = [];
+        const s = anyClient[method]!.call(client, req, { deadline: Date.now() + 10_000 }) as grpc.ClientReadableStream<unknown>;
+        s.on('data', (m) => out.push(m));
+        s.on('error', reject);
+        s.on('end', () => resolve(out as never));
+      }),
+  };
+}
+
+/** TLS client credentials trusting the fake CA root, presenting `svid` when given. */
+export function clientTlsCredentials(ca: FakeServerCA, svid?: IssuedCert): grpc.ChannelCredentials {
+  return grpc.credentials.createSsl(
+    Buffer.from(ca.root.certPem),
+    svid ? Buffer.from(svid.keyPem) : null,
+    svid ? Buffer.from(svid.certPem) : null,
+    // The server SVID names a SPIFFE ID, not a host; SPIFFE clients check the URI SAN instead.
+    { checkServerIdentity: () => undefined },
+  );
+}
+
+/**
+ * Starts the API with an in-memory store seeded with the local bundle, a fake CA, the admin
+ * socket in a temp dir and TLS on 127.0.0.1 (free port). `opts` overrides endpoint settings.
+ */
+export async function startHarness(opts: Partial<EndpointsDeps> & { dataStore?: DataStore } = {}): Promise<Harness> {
+  const td = TrustDomain.parse('example.org');
+  const dir = await mkdtemp(join(tmpdir(), 'spire-api-'));
+  const logs = new LogCapture();
+  const ds = opts.dataStore ?? (await openTestStore(dir, td, logs.logger));
+  const ca = await FakeServerCA.create(td);
+  await ds.setBundle({ trustDomainId: td.idString(), rootCas: [{ derBytes: ca.root.certDer, taintedKey: false }], jwtSigningKeys: [], refreshHint: 0, sequenceNumber: 1 });
+  const socketPath = join(dir, 'private', 'api.sock');
+  const endpoints = await startEndpoints({
+    trustDomain: td,
+    ca,
+    log: logs.logger,
+    socketPath,
+    tcp: { bindAddress: '127.0.0.1', bindPort: 0 },
+    ...opts,
+    dataStore: ds,
+  });
+  const clients: grpc.Client[] = [];
+  const make = (service: string, address: string, creds: grpc.ChannelCredentials) => {
+    const Ctor = service === 'health' ? grpc.makeClientConstructor(healthDef(), 'Health') : clientConstructor(Services[service as keyof typeof Services]);
+    const c = new Ctor(address, creds);
+    clients.push(c);
+    return wrap(c);
+  };
+  return {
+    td,
+    ds,
+    ca,
+    logs,
+    endpoints,
+    socketPath,
+    local: (service) => make(service, `unix:${socketPath}`, grpc.credentials.createInsecure()),
+    tcp: (service, svid) => make(service, `127.0.0.1:${endpoints.tcpPort}`, clientTlsCredentials(ca, svid)),
+    async close() {
+      for (const c of clients) c.close();
+      await endpoints.close();
+      await ds.close?.();
+      await (ds as { dropTestDb?: () => Promise<void> }).dropTestDb?.();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+function healthDef(): grpc.ServiceDefinition {
+  return healthServiceDefinition as unknown as grpc.ServiceDefinition;
+}

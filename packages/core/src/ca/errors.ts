@@ -1,0 +1,20 @@
+import { Code, spireError } from '../errors.js';
+
+/** Coded errors of the CA (messages follow SPIRE's where SPIRE has one). */
+export const CAErrors = {
+  noX509CA: () => spireError(Code.UNAVAILABLE, 'X509 CA is not available for signing'),
+  noJWTKey: () => spireError(Code.UNAVAILABLE, 'JWT key is not available for signing'),
+  badSvidId: (what: string, detail: string) => spireError(Code.INVALID_ARGUMENT, `invalid ${what} ID: ${detail}`),
+  noAudience: () => spireError(Code.INVALID_ARGUMENT, 'invalid JWT-SVID audience: cannot be empty'),
+  noPublicKey: () => spireError(Code.INVALID_ARGUMENT, 'invalid X509-SVID request: a CSR or a public key is required'),
+  badCsr: (detail: string) => spireError(Code.INVALID_ARGUMENT, `invalid CSR: ${detail}`),
+  signFailed: (detail: string) => spireError(Code.INTERNAL, `failed to sign X509-SVID: ${detail}`),
+  badConfig: (problems: string[]) => spireError(Code.INVALID_ARGUMENT, `invalid CA configuration: ${problems.join('; ')}`),
+  noSuchAuthority: (kind: string, id: string) => spireError(Code.NOT_FOUND, `no ${kind} authority found with ID "${id}"`),
+  authorityIsActive: (kind: string) => spireError(Code.FAILED_PRECONDITION, `unable to use the current active ${kind} authority`),
+  authorityNotOld: (kind: string) => spireError(Code.FAILED_PRECONDITION, `only an old ${kind} authority can be revoked`),
+  noPreparedAuthority: (kind: string) => spireError(Code.FAILED_PRECONDITION, `no prepared ${kind} authority found`),
+  notUpstream: () => spireError(Code.FAILED_PRECONDITION, 'no upstream authority is configured'),
+  upstreamFailed: (detail: string, cause?: unknown) => spireError(Code.INTERNAL, `upstream authority failed: ${detail}`, cause),
+  upstreamInvalid: (detail: string) => spireError(Code.INTERNAL, `invalid upstream-signed X509 CA: ${detail}`),
+} as const;

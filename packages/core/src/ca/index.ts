@@ -1,0 +1,17 @@
+export * from './keys/index.js';
+export * from './x509/index.js';
+export * from './pool/signing-pool.js';
+export type { SigningTask, SigningResults, X509Outcome } from './pool/signing-tasks.js';
+export * from './clock.js';
+export * from './errors.js';
+export * from './ca-datastore.js';
+export * from './signer.js';
+export * from './server-ca.js';
+export * from './server-svid-rotator.js';
+export * from './x509-ca-builder.js';
+export * from './bundle-jwks.js';
+export * from './manager/ca-manager.js';
+export * from './manager/journal-codec.js';
+export { Journal, JOURNAL_CAP } from './manager/journal.js';
+export * from './manager/slots.js';
+export * from './ca-service.js';

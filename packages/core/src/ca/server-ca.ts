@@ -1,0 +1,285 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import type { CredentialComposer, DistinguishedName } from '../plugins/credentialcomposer/contract.js';
+import { emptyDistinguishedName } from '../plugins/credentialcomposer/contract.js';
+import { SpireError } from '../errors.js';
+import { SpiffeId } from '../spiffeid/spiffe-id.js';
+import type { TrustDomain } from '../spiffeid/trust-domain.js';
+import type { Clock } from './clock.js';
+import { CAErrors } from './errors.js';
+import type { CASigner } from './signer.js';
+import { randomSerial, type CertInfo } from './x509/certificate.js';
+import { parseCsr } from './x509/csr.js';
+import { cloneName, isEmptyName } from './x509/name.js';
+import type { X509SvidSpec } from './x509/svid-template.js';
+
+/** SPIRE's defaults (credtemplate). */
+export const DEFAULT_X509_SVID_TTL_MS = 60 * 60 * 1000;
+export const DEFAULT_JWT_SVID_TTL_MS = 5 * 60 * 1000;
+/** SVIDs start 10 s in the past to absorb clock skew, as SPIRE's NotBeforeCushion. */
+export const NOT_BEFORE_CUSHION_MS = 10_000;
+
+/** The active X.509 authority. */
+export interface X509CA {
+  signer: CASigner;
+  certificate: CertInfo;
+  /**
+   * When signed by an UpstreamAuthority: the CA certificate then the upstream intermediates (no
+   * root), appended to every SVID chain. Empty for a self-signed CA.
+   */
+  upstreamChain: Uint8Array[];
+}
+
+/** The active JWT signing key. */
+export interface JWTSigningKey {
+  signer: CASigner;
+  kid: string;
+  /** Unix milliseconds. */
+  notAfter: number;
+}
+
+/** Configuration of the signing CA. */
+export interface ServerCAConfig {
+  trustDomain: TrustDomain;
+  clock: Clock;
+  credentialComposers?: CredentialComposer[];
+  /** default_x509_svid_ttl (ms); SPIRE's default 1h. */
+  x509SvidTtlMs?: number;
+  /** default_jwt_svid_ttl (ms); SPIRE's default 5m. */
+  jwtSvidTtlMs?: number;
+  /** agent_ttl (ms); defaults to the X509-SVID TTL. */
+  agentTtlMs?: number;
+  /** jwt_issuer: the `iss` claim, when set. */
+  jwtIssuer?: string;
+  /** Subject of workload X509-SVIDs; SPIRE's default C=US, O=SPIRE. */
+  x509SvidSubject?: DistinguishedName;
+}
+
+/** One workload X509-SVID request. */
+export interface WorkloadX509SVIDParams {
+  spiffeId: string;
+  /** A DER CSR (its signature is verified by the signing worker) or a DER public key. */
+  csr?: Uint8Array;
+  publicKey?: Uint8Array;
+  dnsNames?: string[];
+  /** The TTL chosen for the entry (ms); 0 or absent means default_x509_svid_ttl. */
+  ttlMs?: number;
+  subject?: DistinguishedName;
+}
+
+/** One workload JWT-SVID request. */
+export interface WorkloadJWTSVIDParams {
+  spiffeId: string;
+  audience: string[];
+  ttlMs?: number;
+  includeJti?: boolean;
+}
+
+/** An X509-SVID: the leaf, then the upstream chain when there is one. */
+export interface X509SVIDChain {
+  certChain: Uint8Array[];
+}
+
+/** The first of the TTLs that is non-zero, or 0. */
+export function firstNonZero(...ttls: Array<number | undefined>): number {
+  for (const t of ttls) if (t !== undefined && t > 0) return t;
+  return 0;
+}
+
+function b64url(s: string | Uint8Array): string {
+  return Buffer.from(s).toString('base64url');
+}
+
+/**
+ * The signing CA (SPIRE's ca.CA): mints X509-SVIDs and JWT-SVIDs with the active authorities,
+ * which the CA manager sets. Every signature happens in a CASigner (worker pool or remote
+ * KeyManager); this class does only public-key and template work.
+ */
+export class ServerCA {
+  private x509CA?: X509CA;
+  private jwtKey?: JWTSigningKey;
+  private readonly composers: CredentialComposer[];
+  private readonly serverId: string;
+
+  constructor(private readonly c: ServerCAConfig) {
+    this.composers = c.credentialComposers ?? [];
+    this.serverId = `${c.trustDomain.idString()}/spire/server`;
+  }
+
+  /** Sets the active X.509 authority (called by the manager on activation). */
+  setX509CA(ca: X509CA | undefined): void {
+    this.x509CA = ca;
+  }
+  /** The active X.509 authority, if any. */
+  getX509CA(): X509CA | undefined {
+    return this.x509CA;
+  }
+  /** Sets the active JWT key (called by the manager on activation). */
+  setJWTKey(k: JWTSigningKey | undefined): void {
+    this.jwtKey = k;
+  }
+  getJWTKey(): JWTSigningKey | undefined {
+    return this.jwtKey;
+  }
+
+  private checkId(what: string, id: string): void {
+    let parsed: SpiffeId;
+    try {
+      parsed = SpiffeId.parse(id);
+    } catch (err) {
+      throw CAErrors.badSvidId(what, id === '' ? 'cannot be empty' : (err as Error).message);
+    }
+    if (!parsed.memberOf(this.c.trustDomain)) {
+      throw CAErrors.badSvidId(what, `"${id}" is not a member of trust domain "${this.c.trustDomain.toString()}"`);
+    }
+  }
+
+  private lifetime(ttlMs: number, cap: number): { notBefore: number; notAfter: number } {
+    const now = this.c.clock.now();
+    return { notBefore: now - NOT_BEFORE_CUSHION_MS, notAfter: Math.min(now + ttlMs, cap) };
+  }
+
+  private defaultSubject(): DistinguishedName {
+    if (this.c.x509SvidSubject && !isEmptyName(this.c.x509SvidSubject)) return cloneName(this.c.x509SvidSubject);
+    return { ...emptyDistinguishedName(), country: ['US'], organization: ['SPIRE'] };
+  }
+
+  /**
+   * Mints workload X509-SVIDs in one batch. Each outcome is the chain or the error of that item
+   * (INVALID_ARGUMENT for a bad ID or CSR); throws UNAVAILABLE when there is no active X.509 CA.
+   */
+  async signWorkloadX509SVIDs(reqs: WorkloadX509SVIDParams[]): Promise<Array<X509SVIDChain | { error: SpireError }>> {
+    return this.mint(reqs, 'workload');
+  }
+
+  /** One workload X509-SVID; throws the item's error. */
+  async signWorkloadX509SVID(req: WorkloadX509SVIDParams): Promise<X509SVIDChain> {
+    return unwrap((await this.mint([req], 'workload'))[0]!);
+  }
+
+  /** An agent's X509-SVID (agent_ttl, no DNS names, the default SVID subject, as SPIRE). */
+  async signAgentX509SVID(req: { spiffeId: string; csr?: Uint8Array; publicKey?: Uint8Array }): Promise<X509SVIDChain> {
+    return unwrap((await this.mint([{ ...req, ttlMs: this.c.agentTtlMs }], 'agent'))[0]!);
+  }
+
+  /** The server's own X509-SVID, `spiffe://<td>/spire/server`. */
+  async signServerX509SVID(req: { csr?: Uint8Array; publicKey?: Uint8Array }): Promise<X509SVIDChain> {
+    return unwrap((await this.mint([{ ...req, spiffeId: this.serverId }], 'server'))[0]!);
+  }
+
+  private async mint(reqs: WorkloadX509SVIDParams[], kind: 'workload' | 'agent' | 'server'): Promise<Array<X509SVIDChain | { error: SpireError }>> {
+    const ca = this.x509CA;
+    if (!ca) throw CAErrors.noX509CA();
+    const out: Array<X509SVIDChain | { error: SpireError } | undefined> = new Array(reqs.length);
+    const specs: X509SvidSpec[] = [];
+    const index: number[] = [];
+    const defaultTtl = firstNonZero(this.c.x509SvidTtlMs, DEFAULT_X509_SVID_TTL_MS);
+    for (let i = 0; i < reqs.length; i++) {
+      const r = reqs[i]!;
+      try {
+        this.checkId('X509-SVID', r.spiffeId);
+        if (!r.csr && !r.publicKey) throw CAErrors.noPublicKey();
+        const { notBefore, notAfter } = this.lifetime(firstNonZero(r.ttlMs, defaultTtl), ca.certificate.notAfter);
+        let subject: DistinguishedName = kind === 'workload' ? (r.subject && !isEmptyName(r.subject) ? cloneName(r.subject) : this.defaultSubject()) : this.defaultSubject();
+        const dnsNames = kind === 'workload' ? [...(r.dnsNames ?? [])] : [];
+        if (dnsNames.length > 0) subject.commonName = dnsNames[0]!;
+        let attrs = { subject, dnsSans: dnsNames, extraExtensions: [] as X509SvidSpec['extraExtensions'] };
+        if (this.composers.length > 0) {
+          let spki = r.publicKey;
+          if (!spki && r.csr) {
+            try {
+              spki = parseCsr(r.csr).spki;
+            } catch (err) {
+              throw CAErrors.badCsr((err as Error).message);
+            }
+          }
+          for (const cc of this.composers) {
+            attrs =
+              kind === 'workload'
+                ? await cc.composeWorkloadX509SVID(attrs, r.spiffeId, spki!)
+                : kind === 'agent'
+                  ? await cc.composeAgentX509SVID(attrs, r.spiffeId, spki!)
+                  : await cc.composeServerX509SVID(attrs);
+          }
+          subject = attrs.subject;
+        }
+        specs.push({
+          spiffeId: r.spiffeId,
+          dnsNames: attrs.dnsSans,
+          subject,
+          extraExtensions: attrs.extraExtensions,
+          notBefore,
+          notAfter,
+          serial: randomSerial(randomBytes),
+          ...(r.csr ? { csr: r.csr } : { spki: r.publicKey! }),
+        });
+        index.push(i);
+      } catch (err) {
+        out[i] = { error: err instanceof SpireError ? err : CAErrors.signFailed((err as Error).message) };
+      }
+    }
+    if (specs.length > 0) {
+      const issuer = { subjectDer: ca.certificate.subjectDer, subjectKeyId: ca.certificate.subjectKeyId, keyType: ca.signer.keyType };
+      const results = await ca.signer.mintX509(issuer, specs);
+      results.forEach((res, j) => {
+        const i = index[j]!;
+        if ('der' in res) out[i] = { certChain: [res.der, ...ca.upstreamChain] };
+        else out[i] = { error: res.error.startsWith('invalid CSR: ') ? CAErrors.badCsr(res.error.slice(13)) : CAErrors.signFailed(res.error) };
+      });
+    }
+    return out as Array<X509SVIDChain | { error: SpireError }>;
+  }
+
+  /** Mints JWT-SVIDs in one batch; each outcome is the token or that item's error. */
+  async signWorkloadJWTSVIDs(reqs: WorkloadJWTSVIDParams[]): Promise<Array<{ token: string } | { error: SpireError }>> {
+    const key = this.jwtKey;
+    if (!key) throw CAErrors.noJWTKey();
+    const alg = key.signer.keyType === 'ec-p256' ? 'ES256' : key.signer.keyType === 'ec-p384' ? 'ES384' : 'RS256';
+    const header = b64url(JSON.stringify({ alg, kid: key.kid, typ: 'JWT' }));
+    const out: Array<{ token: string } | { error: SpireError } | undefined> = new Array(reqs.length);
+    const inputs: string[] = [];
+    const index: number[] = [];
+    for (let i = 0; i < reqs.length; i++) {
+      const r = reqs[i]!;
+      try {
+        this.checkId('JWT-SVID', r.spiffeId);
+        const audience = (r.audience ?? []).filter((a) => a !== '');
+        if (audience.length === 0) throw CAErrors.noAudience();
+        const now = this.c.clock.now();
+        const ttl = firstNonZero(r.ttlMs, this.c.jwtSvidTtlMs, DEFAULT_JWT_SVID_TTL_MS);
+        const exp = Math.min(now + ttl, key.notAfter);
+        let claims: Record<string, unknown> = {
+          sub: r.spiffeId,
+          aud: audience,
+          exp: Math.floor(exp / 1000),
+          iat: Math.floor(now / 1000),
+        };
+        if (r.includeJti) claims.jti = b64url(Buffer.from(randomUUID().replace(/-/g, ''), 'hex'));
+        if (this.c.jwtIssuer) claims.iss = this.c.jwtIssuer;
+        for (const cc of this.composers) claims = (await cc.composeWorkloadJWTSVID({ claims }, r.spiffeId)).claims;
+        inputs.push(`${header}.${b64url(JSON.stringify(claims))}`);
+        index.push(i);
+      } catch (err) {
+        out[i] = { error: err instanceof SpireError ? err : CAErrors.signFailed((err as Error).message) };
+      }
+    }
+    if (inputs.length > 0) {
+      const sigs = await key.signer.signJws(inputs);
+      sigs.forEach((s, j) => {
+        out[index[j]!] = { token: `${inputs[j]}.${b64url(s)}` };
+      });
+    }
+    return out as Array<{ token: string } | { error: SpireError }>;
+  }
+
+  /** One JWT-SVID; throws the item's error. */
+  async signWorkloadJWTSVID(req: WorkloadJWTSVIDParams): Promise<string> {
+    const r = (await this.signWorkloadJWTSVIDs([req]))[0]!;
+    if ('error' in r) throw r.error;
+    return r.token;
+  }
+}
+
+function unwrap<T>(r: T | { error: SpireError }): T {
+  if (r && typeof r === 'object' && 'error' in r) throw (r as { error: SpireError }).error;
+  return r as T;
+}

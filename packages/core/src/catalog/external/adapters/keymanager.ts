@@ -1,0 +1,31 @@
+import type { KeyManager, PublicKey } from '../../../plugins/keymanager/contract.js';
+import { bytes } from '../codec/common.js';
+import { keyTypeToMsg, publicKeyFromMsg, signerOptsToMsg, type PublicKeyMsg } from '../codec/keymanager.js';
+import type { ExternalPlugin } from '../external-plugin.js';
+
+/** The KeyManager contract, served by an external plugin over spire.plugin.server.keymanager.v1. */
+export function keyManagerAdapter(p: ExternalPlugin): KeyManager {
+  return {
+    async generateKey(keyId, keyType): Promise<PublicKey> {
+      const res = await p.unary<{ publicKey?: PublicKeyMsg }>('GenerateKey', { keyId, keyType: keyTypeToMsg(keyType) });
+      return publicKeyFromMsg(res.publicKey);
+    },
+    async getPublicKey(keyId): Promise<PublicKey> {
+      const res = await p.unary<{ publicKey?: PublicKeyMsg | null }>('GetPublicKey', { keyId });
+      return publicKeyFromMsg(res.publicKey);
+    },
+    async getPublicKeys(): Promise<PublicKey[]> {
+      const res = await p.unary<{ publicKeys?: PublicKeyMsg[] }>('GetPublicKeys', {});
+      return (res.publicKeys ?? []).map(publicKeyFromMsg);
+    },
+    async signData(keyId, data, opts) {
+      const res = await p.unary<{ signature?: Uint8Array; keyFingerprint?: string }>('SignData', {
+        keyId,
+        data: Buffer.from(data),
+        ...signerOptsToMsg(opts),
+      });
+      return { signature: bytes(res.signature), keyFingerprint: res.keyFingerprint ?? '' };
+    },
+    close: () => p.close(),
+  };
+}

@@ -1,0 +1,41 @@
+import type { ClientDuplexStream } from '@grpc/grpc-js';
+import type { AgentAttributes, NodeAttestor } from '../../../plugins/nodeattestor/contract.js';
+import { bytes } from '../codec/common.js';
+import { ExternalErrors } from '../errors.js';
+import type { ExternalPlugin } from '../external-plugin.js';
+
+interface AttestResponseMsg {
+  response?: 'challenge' | 'agentAttributes';
+  challenge?: Uint8Array;
+  agentAttributes?: { spiffeId: string; selectorValues: string[]; canReattest: boolean } | null;
+}
+
+/**
+ * The NodeAttestor contract over the Attest bidirectional stream: the payload goes first, each
+ * challenge from the plugin is answered through `challenge`, and the stream ends with the agent
+ * attributes or the plugin's error status.
+ */
+export function nodeAttestorAdapter(p: ExternalPlugin): NodeAttestor {
+  return {
+    attest(payload, challenge): Promise<AgentAttributes> {
+      return p.bidi('Attest', async (call: ClientDuplexStream<object, object>) => {
+        call.write({ payload: Buffer.from(payload) });
+        for await (const raw of call as AsyncIterable<AttestResponseMsg>) {
+          if (raw.response === 'challenge') {
+            const answer = await challenge(bytes(raw.challenge));
+            call.write({ challengeResponse: Buffer.from(answer) });
+            continue;
+          }
+          if (raw.response === 'agentAttributes' && raw.agentAttributes) {
+            call.end();
+            const a = raw.agentAttributes;
+            return { spiffeId: a.spiffeId, selectorValues: [...(a.selectorValues ?? [])], canReattest: Boolean(a.canReattest) };
+          }
+          throw ExternalErrors.badResponse('Attest', 'response has neither a challenge nor agent attributes');
+        }
+        throw ExternalErrors.badResponse('Attest', 'stream ended without agent attributes');
+      });
+    },
+    close: () => p.close(),
+  };
+}

@@ -1,0 +1,16 @@
+import type { Notifier } from '../../../plugins/notifier/contract.js';
+import { bundleToMsg } from '../codec/common.js';
+import type { ExternalPlugin } from '../external-plugin.js';
+
+/** The Notifier contract: Notify(bundle_updated) and NotifyAndAdvise(bundle_loaded). */
+export function notifierAdapter(p: ExternalPlugin): Notifier {
+  return {
+    async notifyBundleUpdated(bundle) {
+      await p.unary('Notify', { bundleUpdated: { bundle: bundleToMsg(bundle) } });
+    },
+    async notifyAndAdviseBundleLoaded(bundle) {
+      await p.unary('NotifyAndAdvise', { bundleLoaded: { bundle: bundleToMsg(bundle) } });
+    },
+    close: () => p.close(),
+  };
+}

@@ -1,0 +1,48 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { Code } from '../../../errors.js';
+import { bundleFromMsg, bundleToMsg, structFromMsg, structToMsg } from './common.js';
+import { keyTypeFromMsg, keyTypeToMsg, signerOptsFromMsg, signerOptsToMsg } from './keymanager.js';
+
+describe('wire codecs', () => {
+  it('maps key types to the SDK enum names and back', () => {
+    for (const t of ['ec-p256', 'ec-p384', 'rsa-2048', 'rsa-4096'] as const) assert.equal(keyTypeFromMsg(keyTypeToMsg(t)), t);
+    assert.equal(keyTypeToMsg('ec-p256'), 'EC_P256');
+    assert.throws(() => keyTypeFromMsg('UNSPECIFIED_KEY_TYPE'), { code: Code.INVALID_ARGUMENT });
+  });
+
+  it('carries signer options through the oneof', () => {
+    assert.deepEqual(signerOptsToMsg({ hashAlgorithm: 'SHA384' }), { hashAlgorithm: 'SHA384' });
+    assert.deepEqual(signerOptsFromMsg({ signerOpts: 'hashAlgorithm', hashAlgorithm: 'SHA384' }), { hashAlgorithm: 'SHA384' });
+    assert.deepEqual(signerOptsFromMsg({ signerOpts: 'pssOptions', pssOptions: { saltLength: 32, hashAlgorithm: 'SHA256' } }), {
+      pss: { saltLength: 32, hashAlgorithm: 'SHA256' },
+    });
+    assert.throws(() => signerOptsFromMsg({}), { code: Code.INVALID_ARGUMENT, message: 'signer opts is required' });
+  });
+
+  it('round-trips a bundle', () => {
+    const b = {
+      trustDomain: 'example.org',
+      x509Authorities: [{ asn1: new Uint8Array([1, 2]), tainted: true }],
+      jwtAuthorities: [{ publicKey: new Uint8Array([3]), keyId: 'k', expiresAt: 99, tainted: false }],
+      refreshHint: 60,
+      sequenceNumber: 7,
+    };
+    assert.deepEqual(bundleFromMsg(bundleToMsg(b)), b);
+  });
+
+  it('round-trips JSON claims through google.protobuf.Struct', () => {
+    const claims = { a: 1, b: 'x', c: true, d: null, e: [1, { f: 'g' }], h: { i: [] } };
+    const msg = structToMsg(claims);
+    // proto-loader names the set member of Value's oneof in `kind`; emulate it.
+    const withKinds = JSON.parse(JSON.stringify(msg), (_k, v: unknown) => {
+      if (v && typeof v === 'object' && !Array.isArray(v)) {
+        const keys = Object.keys(v);
+        const kind = keys.find((k) => k.endsWith('Value'));
+        if (kind && keys.length === 1) return { ...(v as object), kind };
+      }
+      return v;
+    }) as typeof msg;
+    assert.deepEqual(structFromMsg(withKinds), claims);
+  });
+});

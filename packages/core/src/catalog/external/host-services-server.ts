@@ -1,0 +1,112 @@
+import { Server, ServerCredentials, type sendUnaryData, type ServerUnaryCall } from '@grpc/grpc-js';
+import type { Logger } from '../../log/logger.js';
+import type { HostServices } from '../../plugins/host-services.js';
+import { bundleToMsg } from './codec/common.js';
+import { ExternalErrors } from './errors.js';
+import { toGrpcStatus } from './grpc-status.js';
+import { SERVICE_NAMES, serviceDefinition } from './protos.js';
+
+/** Names of the host services offered to every external plugin, as SPIRE offers them. */
+export const HOST_SERVICE_NAMES: readonly string[] = [
+  SERVICE_NAMES.identityProvider,
+  SERVICE_NAMES.agentStore,
+  SERVICE_NAMES.metrics,
+];
+
+type Handler = (req: Record<string, unknown>) => Promise<object>;
+
+function unary(log: Logger, method: string, fn: Handler) {
+  return (call: ServerUnaryCall<Record<string, unknown>, object>, cb: sendUnaryData<object>) => {
+    fn(call.request).then(
+      (res) => cb(null, res),
+      (err: unknown) => {
+        log.debug({ method, error: (err as Error)?.message }, 'Host service call failed');
+        cb(toGrpcStatus(err));
+      },
+    );
+  };
+}
+
+function labels(req: Record<string, unknown>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const l of (req.labels as { name: string; value: string }[] | undefined) ?? []) out[l.name] = l.value;
+  return out;
+}
+
+/**
+ * Serves the host services to one plugin over a brokered Unix socket. `host` is read at call
+ * time, because a service may only become available after the plugins loaded; until then a
+ * call fails with FAILED_PRECONDITION "<Service> host service has not been initialized", as in
+ * SPIRE. The identity provider never hands out the server's private key (the field stays empty).
+ */
+export class HostServicesServer {
+  private readonly server = new Server();
+
+  constructor(
+    private readonly host: HostServices,
+    private readonly log: Logger,
+  ) {
+    const h = this.host;
+    this.server.addService(serviceDefinition('identityProvider'), {
+      FetchX509Identity: unary(log, 'FetchX509Identity', async () => {
+        if (!h.identityProvider) throw ExternalErrors.hostServiceNotInitialized('IdentityProvider');
+        const id = await h.identityProvider.fetchX509Identity();
+        return {
+          identity: { certChain: id.certChain.map((c) => Buffer.from(c)), privateKey: Buffer.alloc(0) },
+          bundle: bundleToMsg(id.bundle),
+        };
+      }),
+    });
+    this.server.addService(serviceDefinition('agentStore'), {
+      GetAgentInfo: unary(log, 'GetAgentInfo', async (req) => {
+        if (!h.agentStore) throw ExternalErrors.hostServiceNotInitialized('AgentStore');
+        const info = await h.agentStore.getAgentInfo(String(req.agentId ?? ''));
+        if (!info) throw ExternalErrors.noSuchAgent();
+        return { info: { agentId: info.agentId } };
+      }),
+    });
+    const metrics = (fn: (m: NonNullable<HostServices['metrics']>, req: Record<string, unknown>) => void): Handler =>
+      async (req) => {
+        if (!h.metrics) throw ExternalErrors.hostServiceNotInitialized('Metrics');
+        fn(h.metrics, req);
+        return {};
+      };
+    const key = (req: Record<string, unknown>) => [...((req.key as string[] | undefined) ?? [])];
+    this.server.addService(serviceDefinition('metrics'), {
+      SetGauge: unary(log, 'SetGauge', metrics((m, r) => m.setGauge(key(r), Number(r.val), labels(r)))),
+      EmitKey: unary(log, 'EmitKey', metrics((m, r) => m.setGauge(key(r), Number(r.val)))),
+      IncrCounter: unary(log, 'IncrCounter', metrics((m, r) => m.incrCounter(key(r), Number(r.val), labels(r)))),
+      AddSample: unary(log, 'AddSample', metrics((m, r) => m.addSample(key(r), Number(r.val), labels(r)))),
+      MeasureSince: unary(
+        log,
+        'MeasureSince',
+        metrics((m, r) => {
+          // `time` is Unix nanoseconds; the sample is the elapsed time in milliseconds.
+          const startMs = Number(r.time) / 1e6;
+          m.addSample(key(r), Math.max(0, Date.now() - startMs), labels(r));
+        }),
+      ),
+    });
+  }
+
+  /** Binds to a Unix socket at `path`. Throws when the socket cannot be created. Call once. */
+  async listen(path: string): Promise<void> {
+    await new Promise<void>((resolve, reject) => {
+      this.server.bindAsync(`unix://${path}`, ServerCredentials.createInsecure(), (err) => (err ? reject(err) : resolve()));
+    });
+  }
+
+  /** Stops serving; in-flight calls get up to `ms` to finish. Safe to call twice. */
+  async stop(ms = 1000): Promise<void> {
+    await new Promise<void>((resolve) => {
+      const t = setTimeout(() => {
+        this.server.forceShutdown();
+        resolve();
+      }, ms);
+      this.server.tryShutdown(() => {
+        clearTimeout(t);
+        resolve();
+      });
+    });
+  }
+}

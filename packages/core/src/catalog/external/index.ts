@@ -1,0 +1,12 @@
+export { ExternalPlugins, type ExternalPluginsOptions, type ExternalPluginStatus } from './loader.js';
+export { ExternalPlugin, HOST_SERVICE_PROVIDER_ID, type ExternalPluginOptions } from './external-plugin.js';
+export { ExternalErrors } from './errors.js';
+export { verifyChecksum, sha256File, normalizeChecksum } from './checksum.js';
+export { APP_PROTOCOL_VERSION, CORE_PROTOCOL_VERSION, parseHandshakeLine, handshakeEnv, type Handshake } from './handshake.js';
+export { parseHclogJson, StderrForwarder } from './stderr-log.js';
+export { HOST_SERVICE_NAMES } from './host-services-server.js';
+export { fromGrpcError, toGrpcStatus } from './grpc-status.js';
+export { LOADER_OPTIONS, SERVICE_NAMES, protoDir, serviceCtor, serviceDefinition, type ServiceKey } from './protos.js';
+export * from './codec/common.js';
+export * from './codec/keymanager.js';
+export * from './codec/credentialcomposer.js';

@@ -1,0 +1,79 @@
+import type { SectionReader } from './section-reader.js';
+import type { KeyType } from '../plugins/keymanager/contract.js';
+import type { ExperimentalConfig } from './types.js';
+import { readKeyType } from './key-type.js';
+
+/** Developer feature flags SPIRE knows (`experimental.feature_flags`). */
+export const FEATURE_FLAGS: readonly string[] = ['i_am_a_test_flag', 'wit-svid'];
+
+/** Reads `server.experimental`, with SPIRE's defaults. */
+export function readExperimental(r: SectionReader | undefined, caKeyType: KeyType): ExperimentalConfig {
+  const out: ExperimentalConfig = {
+    agentSpiffeIdAsSelector: false,
+    cacheReloadIntervalMs: 5_000,
+    fullCacheReloadIntervalMs: 24 * 3_600_000,
+    eventsBasedCache: false,
+    pruneEventsOlderThanMs: 12 * 3_600_000,
+    eventTimeoutMs: 15 * 60_000,
+    requirePqKem: false,
+    witKeyType: caKeyType,
+    featureFlags: [],
+  };
+  if (!r) return out;
+  if (Object.keys(r.data).length > 0) {
+    r.warn(undefined, 'Experimental features have been enabled. Please see doc/upgrading.md for upgrade and compatibility considerations for experimental features.');
+  }
+  out.agentSpiffeIdAsSelector = r.bool('agent_spiffe_id_as_selector') ?? false;
+  const engine = r.block('auth_opa_policy_engine');
+  if (engine) {
+    out.authOpaPolicyEngine = {};
+    const local = engine.block('local');
+    if (local) {
+      out.authOpaPolicyEngine.local = {
+        regoPath: local.string('rego_path') ?? '',
+        policyDataPath: local.string('policy_data_path') ?? '',
+      };
+      if (out.authOpaPolicyEngine.local.regoPath === '') local.problem('rego_path', 'must be configured');
+      local.finish();
+    }
+    engine.finish();
+  }
+  const present = (key: string): boolean => {
+    const v = r.raw(key);
+    return v !== undefined && v !== '';
+  };
+  const positive = (key: string, def: number): number => {
+    if (!present(key)) return def;
+    const v = r.duration(key, { nonNegative: true });
+    return v === undefined || v === 0 ? def : v;
+  };
+  out.cacheReloadIntervalMs = positive('cache_reload_interval', out.cacheReloadIntervalMs);
+  out.fullCacheReloadIntervalMs = positive('full_cache_reload_interval', out.fullCacheReloadIntervalMs);
+  out.pruneEventsOlderThanMs = positive('prune_events_older_than', out.pruneEventsOlderThanMs);
+  out.eventsBasedCache = r.bool('events_based_cache') ?? false;
+  const hasEvent = present('event_timeout');
+  const hasSql = present('sql_transaction_timeout');
+  if (hasEvent && hasSql) {
+    r.problem('sql_transaction_timeout', 'both experimental sql_transaction_timeout and event_timeout set, only set event_timeout');
+  } else if (hasSql) {
+    r.warn('sql_transaction_timeout', 'experimental.sql_transaction_timeout is deprecated, use experimental.event_timeout instead');
+    out.eventTimeoutMs = positive('sql_transaction_timeout', out.eventTimeoutMs);
+  }
+  out.eventTimeoutMs = positive('event_timeout', out.eventTimeoutMs);
+  out.requirePqKem = r.bool('require_pq_kem') ?? false;
+  out.witKeyType = readKeyType(r, 'wit_key_type') ?? caKeyType;
+  const witIssuer = r.string('wit_issuer');
+  if (witIssuer) out.witIssuer = witIssuer;
+  const flags = r.stringList('feature_flags') ?? [];
+  const bad = flags.filter((f) => !FEATURE_FLAGS.includes(f)).sort();
+  if (bad.length > 0) r.problem('feature_flags', `unknown feature flag(s): [${bad.join(' ')}]`);
+  out.featureFlags = flags;
+  for (const f of flags) if (FEATURE_FLAGS.includes(f)) r.warn('feature_flags', `Developer feature flag ${JSON.stringify(f)} has been enabled`);
+  const pipe = r.string('named_pipe_name');
+  if (pipe) {
+    if (process.platform === 'win32') out.namedPipeName = pipe;
+    else r.problem('named_pipe_name', 'named_pipe_name is not supported in this platform; please use socket_path instead');
+  }
+  r.finish();
+  return out;
+}

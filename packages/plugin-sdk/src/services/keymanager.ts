@@ -1,0 +1,18 @@
+import type { KeyManager } from '@spire-ts/core';
+import { bytes, keyTypeFromMsg, publicKeyToMsg, signerOptsFromMsg } from '@spire-ts/core/external';
+import { unary } from './handlers.js';
+
+/** spire.plugin.server.keymanager.v1.KeyManager handlers over a KeyManager instance. */
+export function keyManagerService(km: () => KeyManager) {
+  return {
+    GenerateKey: unary(async (req: { keyId: string; keyType: string }) => ({
+      publicKey: publicKeyToMsg(await km().generateKey(req.keyId, keyTypeFromMsg(req.keyType))),
+    })),
+    GetPublicKey: unary(async (req: { keyId: string }) => ({ publicKey: publicKeyToMsg(await km().getPublicKey(req.keyId)) })),
+    GetPublicKeys: unary(async () => ({ publicKeys: (await km().getPublicKeys()).map(publicKeyToMsg) })),
+    SignData: unary(async (req: Parameters<typeof signerOptsFromMsg>[0] & { keyId: string; data: Uint8Array }) => {
+      const r = await km().signData(req.keyId, bytes(req.data), signerOptsFromMsg(req));
+      return { signature: Buffer.from(r.signature), keyFingerprint: r.keyFingerprint };
+    }),
+  };
+}

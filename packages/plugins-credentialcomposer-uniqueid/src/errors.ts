@@ -1,0 +1,7 @@
+import { Code, spireError } from '@spire-ts/core';
+
+/** Coded errors of CredentialComposer "uniqueid" (messages as SPIRE's). */
+export const UniqueIdErrors = {
+  missingSpiffeId: () => spireError(Code.INVALID_ARGUMENT, 'request missing SPIFFE ID'),
+  malformedSpiffeId: (detail: string) => spireError(Code.INVALID_ARGUMENT, `malformed SPIFFE ID: ${detail}`),
+} as const;
