@@ -41,10 +41,10 @@ test('logger get, set, reset', async () => {
 
 test('localauthority x509: show, prepare, activate, taint, revoke', async () => {
   const show = await run(['localauthority', 'x509', 'show']);
-  const active = /Active X\.509 authority:\n {2}Authority ID: ([0-9a-f]+)\n {2}Expires at: \d{4}-\d\d-\d\d \d\d:\d\d:\d\d \+0000 UTC\n {2}Upstream authority ID: No upstream authority\n\nPrepared X\.509 authority:\n {2}No prepared X\.509 authority found\n\nOld X\.509 authority:\n {2}No old X\.509 authority found\n$/.exec(show.stdout);
+  const active = /Active X\.509 authority:\n {2}Authority ID: ([\w-]+)\n {2}Expires at: \d{4}-\d\d-\d\d \d\d:\d\d:\d\d \+0000 UTC\n {2}Upstream authority ID: No upstream authority\n\nPrepared X\.509 authority:\n {2}No prepared X\.509 authority found\n\nOld X\.509 authority:\n {2}No old X\.509 authority found\n$/.exec(show.stdout);
   assert.ok(active, show.stdout);
   const prep = await run(['localauthority', 'x509', 'prepare']);
-  const prepared = /^Prepared X\.509 authority:\n {2}Authority ID: ([0-9a-f]+)\n {2}Expires at: .+ UTC\n {2}Upstream authority ID: No upstream authority\n$/.exec(prep.stdout);
+  const prepared = /^Prepared X\.509 authority:\n {2}Authority ID: ([\w-]+)\n {2}Expires at: .+ UTC\n {2}Upstream authority ID: No upstream authority\n$/.exec(prep.stdout);
   assert.ok(prepared, prep.stdout);
   const act = await run(['localauthority', 'x509', 'activate'], ['-authorityID', prepared[1]!]);
   assert.match(act.stdout, new RegExp(`^Activated X\\.509 authority:\\n {2}Authority ID: ${prepared[1]}\\n`));
@@ -59,7 +59,7 @@ test('localauthority x509: show, prepare, activate, taint, revoke', async () => 
 
 test('localauthority jwt show and prepare; upstreamauthority needs an upstream authority', async () => {
   const show = await run(['localauthority', 'jwt', 'show']);
-  assert.match(show.stdout, /^Active JWT authority:\n {2}Authority ID: [0-9a-f]+\n {2}Expires at: .+ UTC\n\nPrepared JWT authority:\n {2}No prepared JWT authority found\n\nOld JWT authority:\n {2}No old JWT authority found\n$/);
+  assert.match(show.stdout, /^Active JWT authority:\n {2}Authority ID: [\w-]+\n {2}Expires at: .+ UTC\n\nPrepared JWT authority:\n {2}No prepared JWT authority found\n\nOld JWT authority:\n {2}No old JWT authority found\n$/);
   const json = JSON.parse((await run(['localauthority', 'jwt', 'prepare'], ['-output', 'json'])).stdout) as { prepared_authority: Record<string, string> };
   assert.deepEqual(Object.keys(json.prepared_authority), ['authority_id', 'expires_at', 'upstream_authority_subject_key_id']);
   assert.deepEqual(await run(['upstreamauthority', 'taint']), { code: 1, stdout: '', stderr: 'Error: the Subject Key ID of the X.509 upstream authority is required\n' });

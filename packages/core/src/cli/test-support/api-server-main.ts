@@ -1,6 +1,7 @@
 /**
  * A stand-alone server for the CLI tests: the real API endpoints (`startEndpoints`) on a Unix
- * socket, over a real SQLite DataStore (the built-in "sql" plugin) and the test CA. Reads its
+ * socket, over a real SQLite DataStore (the built-in "sql" plugin) and the API's FakeServerCA
+ * (a small real CA whose certificates pass openssl verify). Reads its
  * options as JSON from argv[2], prints `ready` on stdout once serving, and stops on SIGTERM.
  *
  * Stand-in until `spire-server run` is complete; `startTestServer` in api-server.ts is the one
@@ -14,7 +15,7 @@ import { Code, SpireError } from '../../errors.js';
 import { silentLogger } from '../../log/logger.js';
 import type { DataStore } from '../../plugins/datastore/contract.js';
 import { TrustDomain } from '../../spiffeid/index.js';
-import { TestCA } from './fake-ca.js';
+import { FakeServerCA } from '../../api/ports.fake.js';
 
 /** Options of the test server process. */
 export interface TestServerOptions {
@@ -32,6 +33,9 @@ interface SqlModule {
   };
 }
 
+/** The key ID FakeServerCA puts in the JWT-SVIDs it signs. */
+const FAKE_JWT_KID = 'fake-jwt-key';
+
 const opts = JSON.parse(process.argv[2]!) as TestServerOptions;
 const td = TrustDomain.parse(opts.trustDomain);
 const log = silentLogger();
@@ -41,11 +45,11 @@ const core = { trustDomain: td, dataDir: opts.dataDir };
 const parsed = sqlDataStore.parseConfig({ database_type: 'sqlite3', connection_string: join(opts.dataDir, 'datastore.sqlite3') }, core);
 if (parsed.problems.length > 0) throw new Error(parsed.problems.join('; '));
 const ds = await sqlDataStore.create({ config: parsed.config, log, trustDomain: td, dataDir: opts.dataDir, host: {} });
-const ca = await TestCA.create(td.name);
+const ca = await FakeServerCA.create(td);
 await ds.setBundle({
   trustDomainId: td.idString(),
-  rootCas: [{ derBytes: ca.rootDer(), taintedKey: false }],
-  jwtSigningKeys: [{ pkixBytes: ca.jwtPublicDer, kid: ca.jwtKid, notAfter: Math.floor(Date.now() / 1000) + 86400, taintedKey: false }],
+  rootCas: [{ derBytes: ca.root.certDer, taintedKey: false }],
+  jwtSigningKeys: [{ pkixBytes: await ca.jwtPublicKeyDer(), kid: FAKE_JWT_KID, notAfter: Math.floor(Date.now() / 1000) + 86400, taintedKey: false }],
   refreshHint: 0,
   sequenceNumber: 1,
 });
