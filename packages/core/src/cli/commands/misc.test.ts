@@ -129,6 +129,18 @@ test('a server that is down: the error names the socket', async () => {
   }
 });
 
+test('a server that stopped and left its socket file: connection refused, naming the socket', async () => {
+  const sock = join(server.dir, 'stale.sock');
+  // A listener that exits without unlinking leaves the socket file behind, as a crashed server does.
+  execFileSync(process.execPath, ['-e', `require('net').createServer().listen(${JSON.stringify(sock)}, () => process.exit(0))`]);
+  const r = await runCli(['entry', 'count', '-socketPath', sock]);
+  assert.deepEqual(r, {
+    code: 1,
+    stdout: '',
+    stderr: `Error: rpc error: code = Unavailable desc = connection error: desc = "transport: error while dialing: dial unix ${sock}: connect: connection refused"\n`,
+  });
+});
+
 test('socket selection: -instance needs the template; the env socket is used when -socketPath is not given', async () => {
   const r = await runCli(['entry', 'count', '-instance', 'a'], { env: { SPIRE_SERVER_PRIVATE_SOCKET_TEMPLATE: '' } });
   assert.deepEqual(r, { code: 1, stdout: '', stderr: 'Error: you must define SPIRE_SERVER_PRIVATE_SOCKET_TEMPLATE to use the instance flag\n' });
