@@ -1,16 +1,8 @@
 import * as grpc from '@grpc/grpc-js';
 import { clientConstructor, Services } from '../api/proto.js';
-import { codeName } from './go-format.js';
+import { RpcError } from './rpc-error.js';
 
-/** A failed call, worded as grpc-go words it: `rpc error: code = NotFound desc = ...`. */
-export class RpcError extends Error {
-  constructor(
-    readonly code: number,
-    readonly desc: string,
-  ) {
-    super(`rpc error: code = ${codeName(code)} desc = ${desc}`);
-  }
-}
+export { RpcError };
 
 const DIAL_ERRORS: Record<string, string> = {
   ECONNREFUSED: 'connection refused',

@@ -1,10 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { ApiClient } from './api-client.js';
+import type { ApiClient } from './api-client.js';
 import { fail, type CliIO, type Command } from './command.js';
 import { flagUsage, type FlagSpec, type ParsedFlags } from './flags.js';
 import { parseCommandFlags } from './command.js';
-import { protoJsonText } from './protojson.js';
 import { resolveSocketPath, SOCKET_FLAGS } from './server-address.js';
 
 /** The `-output` flag of commands that print API results (SPIRE's cliprinter). */
@@ -21,7 +20,7 @@ export interface ApiCommandContext {
   int(name: string): number;
   list(name: string): string[];
   /** Prints messages as `-output json` does. */
-  printJson(...msgs: Array<{ type: string; msg: object }>): void;
+  printJson(...msgs: Array<{ type: string; msg: object }>): Promise<void>;
   out(text: string): void;
   err(text: string): void;
 }
@@ -66,6 +65,9 @@ export function apiCommand(def: ApiCommandDef): Command {
       } catch (err) {
         return fail(io, (err as Error).message);
       }
+      // gRPC and the proto definitions load only when a command runs, so listing commands and
+      // printing usage stay fast.
+      const { ApiClient } = await import('./api-client.js');
       const client = new ApiClient(socketPath);
       const ctx: ApiCommandContext = {
         flags,
@@ -76,7 +78,10 @@ export function apiCommand(def: ApiCommandDef): Command {
         bool: (n) => flags.values[n] === true,
         int: (n) => Number(flags.values[n] ?? 0),
         list: (n) => (flags.values[n] as string[] | undefined) ?? [],
-        printJson: (...msgs) => io.stdout.write(protoJsonText(msgs)),
+        printJson: async (...msgs) => {
+          const { protoJsonText } = await import('./protojson.js');
+          io.stdout.write(protoJsonText(msgs));
+        },
         out: (t) => io.stdout.write(t),
         err: (t) => io.stderr.write(t),
       };

@@ -86,3 +86,13 @@ function isUtcZone(): boolean {
 export function pluralize(msg: string, singular: string, plural: string, n: number): string {
   return msg + (n === 1 ? singular : plural);
 }
+
+/** Text of one JSON document as Go's json.Encoder writes it (compact, HTML-escaped, newline). */
+export function goJson(v: unknown): string {
+  return `${JSON.stringify(v)
+    .replace(/</g, '\\u003c')
+    .replace(/>/g, '\\u003e')
+    .replace(/&/g, '\\u0026')
+    .replace(/\u2028/g, '\\u2028')
+    .replace(/\u2029/g, '\\u2029')}\n`;
+}

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import protobuf from 'protobufjs';
 import { API_PROTO_FILES, protoDir } from '../api/proto.js';
+import { goJson } from './go-format.js';
 
 /**
  * JSON output as SPIRE's `cliprinter` writes it: Go protojson with proto field names and every
@@ -97,16 +98,6 @@ function sortKeys(v: unknown): unknown {
 /** A message (as the API client decodes it) in protojson form, keys sorted. `typeName` is the full proto name. */
 export function toProtoJson(typeName: string, msg: object): unknown {
   return sortKeys(message(types().lookupType(typeName), msg as Record<string, unknown>));
-}
-
-/** Text of one JSON document as Go's json.Encoder writes it (compact, HTML-escaped, newline). */
-export function goJson(v: unknown): string {
-  return `${JSON.stringify(v)
-    .replace(/</g, '\\u003c')
-    .replace(/>/g, '\\u003e')
-    .replace(/&/g, '\\u0026')
-    .replace(/\u2028/g, '\\u2028')
-    .replace(/\u2029/g, '\\u2029')}\n`;
 }
 
 /** The JSON text `-output json` prints for these messages (none: empty string). */

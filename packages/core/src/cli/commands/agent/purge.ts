@@ -1,7 +1,6 @@
 import { parseDuration } from '../../../config/duration.js';
 import { apiCommand } from '../../api-command.js';
-import { goJson } from '../../protojson.js';
-import { pluralize } from '../../go-format.js';
+import { goJson, pluralize } from '../../go-format.js';
 import type { ProtoAgent } from './agent-common.js';
 
 interface Expired {

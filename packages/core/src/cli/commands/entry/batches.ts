@@ -50,7 +50,7 @@ export async function sendEntryBatches(ctx: ApiCommandContext, method: 'BatchCre
   }
   if (progress) ctx.err('\n');
   if (ctx.json) {
-    ctx.printJson({ type: `spire.api.server.entry.v1.Batch${verb === 'create' ? 'Create' : 'Update'}EntryResponse`, msg: { results: all } });
+    await ctx.printJson({ type: `spire.api.server.entry.v1.Batch${verb === 'create' ? 'Create' : 'Update'}EntryResponse`, msg: { results: all } });
     return;
   }
   for (const r of failed) {

@@ -1,5 +1,5 @@
 import { apiCommand } from '../../api-command.js';
-import { RpcError } from '../../api-client.js';
+import { RpcError } from '../../rpc-error.js';
 import { goQuote } from '../../go-format.js';
 
 /** `spire-server federation refresh`: fetches a federated bundle from its endpoint now. */

@@ -11,7 +11,7 @@ const NAMES: Record<string, string> = { PANIC: 'panic', FATAL: 'fatal', ERROR: '
 /** logrus.ParseLevel inputs to API levels. */
 const LEVELS: Record<string, string> = { panic: 'PANIC', fatal: 'FATAL', error: 'ERROR', warn: 'WARN', warning: 'WARN', info: 'INFO', debug: 'DEBUG', trace: 'TRACE' };
 
-function print(ctx: ApiCommandContext, l: ProtoLogger): void {
+async function print(ctx: ApiCommandContext, l: ProtoLogger): Promise<void> {
   if (ctx.json) return ctx.printJson({ type: 'spire.api.types.Logger', msg: l });
   const current = NAMES[l.current_level];
   if (!current) throw new Error('internal error: returned current log level is undefined; please report this as a bug');
@@ -28,7 +28,7 @@ export const loggerGetCommand = apiCommand({
   output: true,
   async run(ctx) {
     try {
-      print(ctx, await ctx.client.call<ProtoLogger>('logger', 'GetLogger', {}));
+      await print(ctx, await ctx.client.call<ProtoLogger>('logger', 'GetLogger', {}));
     } catch (err) {
       if ((err as Error).message.startsWith('internal error')) throw err;
       throw new Error(`error fetching logger: ${(err as Error).message}`);
@@ -53,7 +53,7 @@ export const loggerSetCommand = apiCommand({
     } catch (err) {
       throw new Error(`failed to set log level: ${(err as Error).message}`);
     }
-    print(ctx, l);
+    await print(ctx, l);
   },
 });
 
@@ -70,6 +70,6 @@ export const loggerResetCommand = apiCommand({
     } catch (err) {
       throw new Error(`failed to reset logger: ${(err as Error).message}`);
     }
-    print(ctx, l);
+    await print(ctx, l);
   },
 });

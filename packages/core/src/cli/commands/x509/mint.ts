@@ -4,8 +4,7 @@ import { join, resolve } from 'node:path';
 import { SpiffeId } from '../../../spiffeid/index.js';
 import { apiCommand } from '../../api-command.js';
 import { durationFlag, rfc3339, ttlSeconds } from '../../duration-flag.js';
-import { goQuote } from '../../go-format.js';
-import { goJson } from '../../protojson.js';
+import { goJson, goQuote } from '../../go-format.js';
 import { pemCertificates } from '../../spiffe-bundle.js';
 import type { ProtoBundle } from '../../spiffe-bundle.js';
 
