@@ -7,7 +7,7 @@ import { parseCommandFlags } from './command.js';
 import { resolveSocketPath, SOCKET_FLAGS } from './server-address.js';
 
 /** The `-output` flag of commands that print API results (SPIRE's cliprinter). */
-export const OUTPUT_FLAG: FlagSpec = { name: 'output', kind: 'string', usage: 'Desired output format (pretty, json); default: pretty.' };
+export const OUTPUT_FLAG: FlagSpec = { name: 'output', kind: 'string', typeName: 'value', usage: 'Desired output format (pretty, json); default: pretty.' };
 
 /** What a command body gets: its flags, the API client, the IO, and the chosen output format. */
 export interface ApiCommandContext {

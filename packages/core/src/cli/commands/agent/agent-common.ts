@@ -40,8 +40,8 @@ export function agentIdFlag(ctx: ApiCommandContext): { trust_domain: string; pat
 export const AGENT_FILTER_FLAGS: readonly FlagSpec[] = [
   { name: 'selector', kind: 'list', usage: 'A colon-delimited type:value selector. Can be used more than once' },
   { name: 'attestationType', kind: 'string', usage: 'Filter by attestation type, like join_token or x509pop.', default: '' },
-  { name: 'canReattest', kind: 'string', usage: "Filter based on string received, 'true': agents that can reattest, 'false': agents that can't reattest, other value will return all." },
-  { name: 'banned', kind: 'string', usage: "Filter based on string received, 'true': banned agents, 'false': not banned agents, other value will return all." },
+  { name: 'canReattest', kind: 'string', typeName: 'value', usage: "Filter based on string received, 'true': agents that can reattest, 'false': agents that can't reattest, other value will return all." },
+  { name: 'banned', kind: 'string', typeName: 'value', usage: "Filter based on string received, 'true': banned agents, 'false': not banned agents, other value will return all." },
   { name: 'expiresBefore', kind: 'string', usage: 'Filter by expiration time (format: "2006-01-02 15:04:05 -0700 -07")', default: '' },
   { name: 'matchSelectorsOn', kind: 'string', usage: 'The match mode used when filtering by selectors. Options: exact, any, superset and subset', default: 'superset' },
 ];
