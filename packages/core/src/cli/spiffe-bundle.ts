@@ -1,5 +1,6 @@
 import { createPublicKey, X509Certificate, type JsonWebKey } from 'node:crypto';
 import { TrustDomain } from '../spiffeid/index.js';
+import { parseGoJson } from './go-json.js';
 
 /** A bundle as the API carries it (spire.api.types.Bundle). */
 export interface ProtoBundle {
@@ -87,7 +88,7 @@ export function parseSpiffeBundle(trustDomain: string, text: string): ProtoBundl
   const td = TrustDomain.parse(trustDomain);
   let doc: { keys?: unknown; spiffe_refresh_hint?: unknown; spiffe_sequence?: unknown };
   try {
-    doc = JSON.parse(text) as typeof doc;
+    doc = parseGoJson(text) as typeof doc;
   } catch (err) {
     throw new Error(`spiffebundle: unable to parse JWKS: ${(err as Error).message}`);
   }

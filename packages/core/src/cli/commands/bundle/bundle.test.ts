@@ -85,7 +85,7 @@ test('bundle errors: missing -id, unreadable path, data that is not PEM, unknown
     [['bundle', 'set'], ['-path', 'other.pem'], 'id flag is required'],
     [['bundle', 'set'], ['-id', 'spiffe://x.org', '-path', 'missing.pem'], 'unable to load bundle data: open missing.pem: no such file or directory'],
     [['bundle', 'set'], ['-id', 'spiffe://x.org', '-path', 'junk.pem'], 'unable to parse bundle data: no PEM blocks'],
-    [['bundle', 'set'], ['-id', 'spiffe://x.org', '-path', 'junk.pem', '-format', 'spiffe'], "unable to parse to spiffe bundle: spiffebundle: unable to parse JWKS: Unexpected token 'o', \"not a certificate\" is not valid JSON"],
+    [['bundle', 'set'], ['-id', 'spiffe://x.org', '-path', 'junk.pem', '-format', 'spiffe'], "unable to parse to spiffe bundle: spiffebundle: unable to parse JWKS: invalid character 'o' in literal null (expecting 'u')"],
     [['bundle', 'delete'], [], 'id is required'],
     [['bundle', 'list'], ['-id', 'spiffe://nowhere.org'], 'rpc error: code = NotFound desc = bundle not found'],
   ];
