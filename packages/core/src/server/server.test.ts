@@ -4,6 +4,8 @@ import { mkdtempSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
+import * as grpc from '@grpc/grpc-js';
+import * as api from '../api/index.js';
 import { SpireServer, type ServerSettings } from './server.js';
 import type { BuiltinEntry } from '../catalog/builtins.js';
 import { silentLogger } from '../log/logger.js';
@@ -71,6 +73,17 @@ function builtins(state: ReturnType<typeof dsState>): BuiltinEntry[] {
 }
 
 /** A port that was free a moment ago (the config refuses port 0). */
+/** Bundle.GetBundle over any channel. */
+async function getBundle(address: string, creds: grpc.ChannelCredentials): Promise<{ trust_domain: string; x509_authorities: { asn1: Buffer }[] }> {
+  const Ctor = api.clientConstructor(api.Services.bundle);
+  const c = new Ctor(address, creds) as unknown as { GetBundle(r: object, cb: (e: Error | null, r: never) => void): void; close(): void };
+  try {
+    return await new Promise((resolve, reject) => c.GetBundle({}, (e, r) => (e ? reject(e) : resolve(r))));
+  } finally {
+    c.close();
+  }
+}
+
 async function freePort(): Promise<number> {
   const { createServer } = await import('node:net');
   const srv = createServer();
@@ -86,6 +99,8 @@ server {
   trust_domain = "example.org"
   data_dir = "${join(dir, 'data')}"
   socket_path = "${join(dir, 'private', 'api.sock')}"
+  bind_address = "127.0.0.1"
+  bind_port = ${await freePort()}
   log_level = "ERROR"
 }
 health_checks {
@@ -122,6 +137,13 @@ describe('SpireServer', () => {
 
       const ready = await fetch(`http://127.0.0.1:${server.healthPort}/ready`);
       assert.equal(ready.status, 200);
+
+      // The server APIs answer on the socket and, with TLS from the CA's server SVID, on TCP.
+      const local = await getBundle(`unix:${join(dir, 'private', 'api.sock')}`, grpc.credentials.createInsecure());
+      assert.equal(local.trust_domain, 'example.org');
+      const rootsPem = local.x509_authorities.map((a) => `-----BEGIN CERTIFICATE-----\n${a.asn1.toString('base64').replace(/(.{64})/g, '$1\n')}\n-----END CERTIFICATE-----\n`).join('');
+      const tls = grpc.credentials.createSsl(Buffer.from(rootsPem), null, null, { checkServerIdentity: () => undefined });
+      assert.equal((await getBundle(`127.0.0.1:${server.apiPort}`, tls)).trust_domain, 'example.org');
 
       state.up = false;
       await new Promise((r) => setTimeout(r, 1100));

@@ -1,8 +1,9 @@
 import 'reflect-metadata';
 import { chmod, mkdir } from 'node:fs/promises';
-import * as grpc from '@grpc/grpc-js';
 import { container as rootContainer, type DependencyContainer } from 'tsyringe';
-import { addHealthService } from '../api/health/service.js';
+import { caPort } from '../api/ca-port.js';
+import { startEndpoints } from '../api/endpoints.js';
+import { endpointsDepsFromConfig } from '../api/from-config.js';
 import { Catalog, type ExternalLoader } from '../catalog/catalog.js';
 import type { BuiltinEntry } from '../catalog/builtins.js';
 import type { ServerConfig } from '../config/types.js';
@@ -19,7 +20,6 @@ import { CATALOG, HEALTH, LOGGER, SETTINGS } from '../di/tokens.js';
 import { errorMessage } from '../errors.js';
 import { createLogger, type Logger } from '../log/logger.js';
 import { DATA_STORE, type DataStore } from '../plugins/datastore/contract.js';
-import { bindAdminSocket, shutdownGrpc } from './admin-socket.js';
 import { HealthChecker, startHealthListener } from './health-checker.js';
 
 /** The server's settings: the parsed, defaulted server.conf. */
@@ -51,6 +51,8 @@ export class SpireServer {
   /** The running CA once started. */
   ca?: CAService;
   private stopped = false;
+  /** The TCP API port once started (useful when bind_port is 0). */
+  apiPort?: number;
   /** The health listener's port once started (useful when bind_port is 0). */
   healthPort?: number;
 
@@ -124,22 +126,32 @@ export class SpireServer {
       const caService = this.ca;
       this.stops.push(() => caService.close());
 
-      const admin = new grpc.Server();
-      addHealthService(
-        admin,
-        async () => {
-          try {
-            const bundle = await ds.fetchBundle(s.trustDomain.idString());
-            return bundle ? { serving: true } : { serving: false, reason: 'bundle is missing' };
-          } catch (err) {
-            return { serving: false, reason: `unable to fetch bundle: ${errorMessage(err)}` };
-          }
-        },
-        this.log.child({ subsystem_name: 'api' }),
+      // ---- Server APIs (api/): every service on the admin socket and on TCP with mTLS ----------
+      // startEndpoints binds socket_path (0750 dir, 0770 socket) and bind_address:bind_port, and
+      // serves grpc.health.v1 on the socket with the check below.
+      const startedAt = Date.now();
+      const endpoints = await startEndpoints(
+        endpointsDepsFromConfig(s, {
+          dataStore: ds,
+          ca: caPort({ trustDomain: s.trustDomain, ca: caService.ca, manager: caService.manager, rotator: caService.serverSVID, dataStore: ds }),
+          log: this.log,
+          servingCheck: async () => {
+            try {
+              const bundle = await ds.fetchBundle(s.trustDomain.idString());
+              return bundle ? { serving: true } : { serving: false, reason: 'bundle is missing' };
+            } catch (err) {
+              return { serving: false, reason: `unable to fetch bundle: ${errorMessage(err)}` };
+            }
+          },
+          debugInfo: {
+            uptimeSeconds: () => Math.floor((Date.now() - startedAt) / 1000),
+            svidChain: async () => caService.serverSVID.state()?.certChain ?? [],
+          },
+        }),
       );
-      await bindAdminSocket(admin, s.socketPath);
-      this.stops.push(() => shutdownGrpc(admin));
-      this.log.info({ address: s.socketPath, network: 'unix' }, 'Starting Server APIs');
+      this.apiPort = endpoints.tcpPort;
+      this.stops.push(() => endpoints.close());
+      // ---- end Server APIs ------------------------------------------------------------------------
     } catch (err) {
       await this.stop();
       throw err;

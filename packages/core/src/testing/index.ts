@@ -2,6 +2,7 @@
  * Contract suites and fakes for plugin authors and the core team. Each `run*Contract` registers
  * node:test blocks; call it at the top level of a test file.
  */
+export { runDataStoreContract, type DataStoreSetup } from '../plugins/datastore/contract-suite.js';
 export { runNodeAttestorContract, type NodeAttestorHarness } from '../plugins/nodeattestor/contract-suite.js';
 export { runNotifierContract, type NotifierHarness } from '../plugins/notifier/contract-suite.js';
 export { runBundlePublisherContract, type BundlePublisherHarness } from '../plugins/bundlepublisher/contract-suite.js';
@@ -9,7 +10,6 @@ export { sampleBundle } from '../plugins/sample-bundle.js';
 export { FakeNotifier } from '../plugins/notifier/notifier.fake.js';
 export { FakeBundlePublisher } from '../plugins/bundlepublisher/bundle-publisher.fake.js';
 export { FakeNodeAttestor } from '../plugins/nodeattestor/node-attestor.fake.js';
-export { runDataStoreContract, type DataStoreSetup } from '../plugins/datastore/contract-suite.js';
 export { runKeyManagerContract } from '../plugins/keymanager/contract-suite.js';
 export { runUpstreamAuthorityContract } from '../plugins/upstreamauthority/contract-suite.js';
 export { runCredentialComposerContract } from '../plugins/credentialcomposer/contract-suite.js';

@@ -82,7 +82,8 @@ export class PgDriver implements SqlDriver {
 
   /** Makes the pool; connects lazily, so it never throws for an unreachable server. */
   constructor(private readonly opts: PgOptions) {
-    this.pool = new pg.Pool({ connectionTimeoutMillis: 5000, idleTimeoutMillis: 30_000, ...opts.pool, types });
+    // keepAlive lets a connection to a server that vanished without a reset fail instead of hang.
+    this.pool = new pg.Pool({ connectionTimeoutMillis: 5000, idleTimeoutMillis: 30_000, keepAlive: true, ...opts.pool, types });
     // An idle client whose server went away emits an error; the pool drops it and reconnects later.
     this.pool.on('error', () => undefined);
     this.direct = executor((text, params) => this.pool.query(text, params), opts.logSql);

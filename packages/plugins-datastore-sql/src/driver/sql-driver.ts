@@ -57,7 +57,7 @@ export interface SqlExecutor {
 }
 
 /** Most rows in one multi-row INSERT: bounded so no dialect's parameter limit is reached. */
-export const MULTI_ROW_PARAMS = 8000;
+export const MULTI_ROW_PARAMS = 30_000;
 
 /** Multi-row INSERT statements for `rows`, each within MULTI_ROW_PARAMS parameters. */
 export function multiRowInserts(

@@ -1,3 +1,5 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { SqlFailure, withRetries, type Row, type SqlDriver, type SqlExecutor, type SqlFailureKind } from './sql-driver.js';
 
@@ -47,12 +49,18 @@ function classify(err: unknown): SqlFailure {
   return new SqlFailure(kind, msg, { cause: err });
 }
 
-function bind(params: readonly unknown[]): unknown[] {
-  return params.map((p) => {
-    if (typeof p === 'boolean') return p ? 1 : 0;
-    if (p instanceof Uint8Array && !Buffer.isBuffer(p)) return Buffer.from(p);
-    return p;
-  });
+function convert(p: unknown): unknown {
+  if (typeof p === 'boolean') return p ? 1 : 0;
+  if (p instanceof Uint8Array && !Buffer.isBuffer(p)) return Buffer.from(p);
+  return p;
+}
+
+/** Parameters as better-sqlite3 takes them; the input array itself when nothing needs converting. */
+function bind(params: readonly unknown[]): readonly unknown[] {
+  for (const p of params) {
+    if (typeof p === 'boolean' || (p instanceof Uint8Array && !Buffer.isBuffer(p))) return params.map(convert);
+  }
+  return params;
 }
 
 /** The SQLite dialect of SqlDriver, on one better-sqlite3 connection (WAL, busy timeout). */
@@ -66,6 +74,8 @@ export class SqliteDriver implements SqlDriver {
   /** Opens the database. Throws SqlFailure('unavailable') when the file cannot be opened. */
   constructor(private readonly opts: SqliteOptions) {
     try {
+      // A fresh install points at a file under a data directory that may not exist yet.
+      if (opts.filename !== ':memory:' && !opts.readonly) mkdirSync(dirname(opts.filename), { recursive: true, mode: 0o700 });
       this.db = new Database(opts.filename, { readonly: opts.readonly ?? false, fileMustExist: opts.readonly ?? false });
       this.db.pragma(`busy_timeout = ${opts.busyTimeoutMs ?? 5000}`);
       if (opts.filename !== ':memory:' && !opts.readonly) this.db.pragma('journal_mode = WAL');
@@ -74,6 +84,7 @@ export class SqliteDriver implements SqlDriver {
       // The unique similarity index has random keys; a larger page cache keeps its B-tree in
       // memory (the default is 2 MiB).
       this.db.pragma('cache_size = -65536');
+      this.db.pragma('wal_autocheckpoint = 10000');
     } catch (err) {
       throw new SqlFailure('unavailable', `cannot open SQLite database "${opts.filename}": ${(err as Error).message}`, { cause: err });
     }
@@ -81,9 +92,9 @@ export class SqliteDriver implements SqlDriver {
   }
 
   private stmt(sql: string): Database.Statement {
+    this.opts.logSql?.(sql);
     let s = this.statements.get(sql);
     if (!s) {
-      this.opts.logSql?.(sql);
       s = this.db.prepare(sql);
       if (this.statements.size > 500) this.statements.clear();
       this.statements.set(sql, s);
@@ -117,9 +128,21 @@ export class SqliteDriver implements SqlDriver {
     insertMany: (table, columns, rows, returning): Promise<Row[]> => {
       try {
         const sql = `INSERT INTO ${table} (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`;
+        // One prepared statement runs once per row: in SQLite that beats a multi-row INSERT. The
+        // returned columns come from the row itself and lastInsertRowid, cheaper than RETURNING.
         if (returning) {
-          const s = this.stmt(`${sql} RETURNING ${returning}`);
-          return Promise.resolve(rows.map((r) => s.get(...bind(r)) as Row));
+          const wanted = returning.split(',').map((c) => c.trim());
+          const pos = wanted.map((c) => (c === 'id' ? -1 : columns.indexOf(c)));
+          if (pos.some((p, i) => p < 0 && wanted[i] !== 'id')) throw new SqlFailure('other', `cannot return "${returning}" from ${table}`);
+          const s = this.stmt(sql);
+          return Promise.resolve(
+            rows.map((r) => {
+              const id = Number(s.run(...bind(r)).lastInsertRowid);
+              const out: Row = {};
+              wanted.forEach((c, i) => (out[c] = pos[i]! < 0 ? id : r[pos[i]!]));
+              return out;
+            }),
+          );
         }
         const s = this.stmt(sql);
         for (const r of rows) s.run(...bind(r));

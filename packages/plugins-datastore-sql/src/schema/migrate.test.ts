@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { Code, SpireError } from '@spire-ts/core';
 import { SqliteDriver } from '../driver/sqlite-driver.js';
@@ -66,6 +67,32 @@ describe('schema migrations', () => {
     assert.equal((await a.query('SELECT version FROM spire_ts_schema')).length, SCHEMA_VERSION);
     await a.close();
     await b.close();
+    await db.drop();
+  });
+});
+
+describe('opening SQLite', () => {
+  it('creates the directory of the database file when missing', async () => {
+    const db = sqliteDb();
+    const file = String(db.pluginData.connection_string).replace(/datastore\.sqlite3$/, 'nested/dir/datastore.sqlite3');
+    const ds = await db.open({ connection_string: file });
+    assert.equal(await ds.countBundles(), 0);
+    await ds.close?.();
+    await db.drop();
+  });
+
+  it('gives UNAVAILABLE when the file cannot be opened', async () => {
+    const db = sqliteDb();
+    // The "directory" is a regular file, so neither mkdir nor open can succeed.
+    const blocker = String(db.pluginData.connection_string).replace(/datastore\.sqlite3$/, 'a-file');
+    writeFileSync(blocker, 'x');
+    const bad = `${blocker}/datastore.sqlite3`;
+    await assert.rejects(db.open({ connection_string: bad }), (err: unknown) => {
+      assert.ok(err instanceof SpireError);
+      assert.equal(err.code, Code.UNAVAILABLE);
+      assert.ok(err.message.startsWith(`database unavailable: cannot open SQLite database "${bad}": `), err.message);
+      return true;
+    });
     await db.drop();
   });
 });

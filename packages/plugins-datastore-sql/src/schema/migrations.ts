@@ -159,19 +159,19 @@ function v1(dialect: Dialect): string[] {
     )${x.table}`,
     'CREATE INDEX idx_ca_journals_active_x509 ON ca_journals (active_x509_authority_id)',
 
+    // Event tables stay small (pruned by age), so pruning scans them instead of keeping a
+    // created_at index up to date on every write.
     `CREATE TABLE registered_entries_events (
       ${x.pk},
       entry_id VARCHAR(255)${x.ascii} NOT NULL,
       created_at BIGINT NOT NULL
     )${x.table}`,
-    'CREATE INDEX idx_entry_events_created_at ON registered_entries_events (created_at)',
 
     `CREATE TABLE attested_node_entries_events (
       ${x.pk},
       spiffe_id VARCHAR(2048)${x.ascii} NOT NULL,
       created_at BIGINT NOT NULL
     )${x.table}`,
-    'CREATE INDEX idx_node_events_created_at ON attested_node_entries_events (created_at)',
   ];
 }
 

@@ -64,7 +64,7 @@ const INSERT_COLS = [
 ];
 
 /** Rows per multi-row INSERT and ids per IN list: well under every dialect's parameter limit. */
-const CHUNK = 500;
+const CHUNK = 1000;
 
 function rowParams(n: NormalizedEntry): unknown[] {
   const e = n.entry;

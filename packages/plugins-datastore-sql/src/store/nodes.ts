@@ -192,7 +192,7 @@ function nodeFilter(req: ListAttestedNodesRequest): { where: string[]; params: u
   }
   if (req.bySpiffeIds && req.bySpiffeIds.length > 0) {
     const ids = [...new Set(req.bySpiffeIds)];
-    if (ids.length > 1000) throw SqlErrors.malformed('by_spiffe_ids', 'more than 1000 IDs');
+    if (ids.length > 10_000) throw SqlErrors.malformed('by_spiffe_ids', 'more than 10000 IDs');
     where.push(`N.spiffe_id IN ${placeholders(ids.length)}`);
     params.push(...ids);
   }

@@ -17,8 +17,10 @@ export const LIMITS = {
 const MAX_INT32 = 2 ** 31 - 1;
 const ENTRY_ID_CHARS = /^[A-Za-z0-9._-]*$/;
 
-function bytes(s: string): number {
-  return Buffer.byteLength(s, 'utf8');
+/** UTF-8 length, skipping the count when the string is short enough in any encoding. */
+function fitsIn(s: string, max: number): boolean {
+  // A UTF-16 code unit takes at most 3 UTF-8 bytes.
+  return s.length * 3 <= max || Buffer.byteLength(s, 'utf8') <= max;
 }
 
 /** Throws INVALID_ARGUMENT unless `v` is a string of at most `max` bytes (non-empty if required). */
@@ -29,7 +31,7 @@ export function checkString(field: string, v: unknown, max: number, required = f
   }
   if (typeof v !== 'string') throw SqlErrors.malformed(field, 'not a string');
   if (required && v === '') throw SqlErrors.missing(field);
-  if (bytes(v) > max) throw SqlErrors.tooLong(field, max);
+  if (!fitsIn(v, max)) throw SqlErrors.tooLong(field, max);
   return v;
 }
 
@@ -64,7 +66,7 @@ export function canonicalSelectors(field: string, sels: unknown): Selector[] {
     if (typeof sel !== 'object' || sel === null) throw SqlErrors.malformed(`${field}[${i}]`, 'not a selector');
     const type = checkString(`${field}[${i}].type`, sel.type, LIMITS.selectorType, true);
     const value = checkString(`${field}[${i}].value`, sel.value, LIMITS.selectorValue, true);
-    seen.set(JSON.stringify([type, value]), { type, value });
+    seen.set(`${type}\u0000${value}`, { type, value });
   });
   return [...seen.values()].sort((a, b) => (a.type < b.type ? -1 : a.type > b.type ? 1 : a.value < b.value ? -1 : a.value > b.value ? 1 : 0));
 }
