@@ -118,7 +118,7 @@ test('jwt mint prints a token whose signature verifies with the bundle\'s JWT ke
 
 test('debug getinfo', async () => {
   const r = await run(['debug', 'getinfo']);
-  assert.match(r.stdout, /^Server Debug Info:\n {2}Uptime: {18}\d+(m\d+)?s\n {2}Registered Agents: {7}0\n {2}Registration Entries: {4}\d+\n {2}Federated Bundles: {7}\d+\n$/);
+  assert.match(r.stdout, /^Server Debug Info:\n {2}Uptime: {18}\d+(m\d+)?s\n {2}Registered Agents: {7}0\n {2}Registration Entries: {4}\d+\n {2}Federated Bundles: {7}\d+\n( {2}SVID Chain:\n( {4}\[\d\] SPIFFE ID: {2}spiffe:\/\/example\.org\/spire\/server\n {8}Subject: {4}.+\n {8}Expires At: \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ\n)+)?$/);
 });
 
 test('a server that is down: the error names the socket', async () => {

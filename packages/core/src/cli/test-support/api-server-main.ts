@@ -23,6 +23,8 @@ export interface TestServerOptions {
   dataDir: string;
   trustDomain: string;
   /** Attested agents to create before serving. */
+  /** Only create the store and the agents, then exit (to seed a store for `spire-server run`). */
+  seedOnly?: boolean;
   agents?: Array<{ spiffeId: string; attestationType: string; serial: string; expiresAt: number; canReattest?: boolean; banned?: boolean; agentVersion?: string; selectors?: Array<{ type: string; value: string }> }>;
 }
 
@@ -45,6 +47,11 @@ const core = { trustDomain: td, dataDir: opts.dataDir };
 const parsed = sqlDataStore.parseConfig({ database_type: 'sqlite3', connection_string: join(opts.dataDir, 'datastore.sqlite3') }, core);
 if (parsed.problems.length > 0) throw new Error(parsed.problems.join('; '));
 const ds = await sqlDataStore.create({ config: parsed.config, log, trustDomain: td, dataDir: opts.dataDir, host: {} });
+for (const a of opts.seedOnly ? (opts.agents ?? []) : []) await createAgent(a);
+if (opts.seedOnly) {
+  await (ds as { close?: () => Promise<void> }).close?.();
+  process.exit(0);
+}
 const ca = await FakeServerCA.create(td);
 await ds.setBundle({
   trustDomainId: td.idString(),
@@ -53,7 +60,9 @@ await ds.setBundle({
   refreshHint: 0,
   sequenceNumber: 1,
 });
-for (const a of opts.agents ?? []) {
+for (const a of opts.agents ?? []) await createAgent(a);
+
+async function createAgent(a: NonNullable<TestServerOptions['agents']>[number]): Promise<void> {
   await ds.createAttestedNode({
     spiffeId: a.spiffeId,
     attestationDataType: a.attestationType,

@@ -28,8 +28,9 @@ test('bundle show prints the server CA as PEM that openssl reads', async () => {
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stdout, /^-----BEGIN CERTIFICATE-----\n([A-Za-z0-9+/=]{64}\n)+[A-Za-z0-9+/=]{1,64}\n-----END CERTIFICATE-----\n$/);
   writeFileSync(join(server.dir, 'own.pem'), r.stdout);
-  const subject = execFileSync('openssl', ['x509', '-noout', '-subject', '-in', 'own.pem'], { cwd: server.dir, encoding: 'utf8' });
-  assert.match(subject, /CN\s*=\s*fake root example\.org/);
+  const san = execFileSync('openssl', ['x509', '-noout', '-ext', 'subjectAltName,basicConstraints', '-in', 'own.pem'], { cwd: server.dir, encoding: 'utf8' });
+  assert.match(san, /URI:spiffe:\/\/example\.org\b/);
+  assert.match(san, /CA:TRUE/);
 });
 
 test('bundle show -format spiffe prints the JWKS go-spiffe writes (key order, 4-space indent)', async () => {
