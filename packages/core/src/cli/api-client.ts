@@ -66,6 +66,7 @@ export class ApiClient {
     return c;
   }
 
+  /** Closes every client and the shared channel. Safe to call twice. */
   close(): void {
     for (const c of this.clients.values()) c.close();
     this.clients.clear();
