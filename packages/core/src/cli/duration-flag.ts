@@ -1,4 +1,4 @@
-import { parseDuration } from '../config/duration.js';
+import { formatDuration, parseDuration } from '../config/duration.js';
 
 /**
  * A Go duration flag value (`-ttl 1h`) in milliseconds; throws Go flag's wording for bad values.
@@ -15,7 +15,8 @@ export function durationFlag(name: string, value: string): number {
 /** Seconds for a TTL, rounded up as SPIRE's mint commands do; throws when it overflows int32. */
 export function ttlSeconds(ms: number): number {
   const s = Math.ceil(ms / 1000);
-  if (s > 2 ** 31 - 1 || s < -(2 ** 31)) throw new Error(`invalid value for TTL: value ${s} overflows int32`);
+  // SPIRE casts a time.Duration holding the seconds, so its message prints that count as a Duration.
+  if (s > 2 ** 31 - 1 || s < -(2 ** 31)) throw new Error(`invalid value for TTL: overflow converting time.Duration(${formatDuration(s / 1e6)}) to int32`);
   return s;
 }
 

@@ -29,7 +29,7 @@ export function entryFlags(): FlagSpec[] {
 
 /** Checks a TTL flag fits int32, with SPIRE's wording. */
 export function int32Ttl(v: number, what: string): number {
-  if (v > 2 ** 31 - 1) throw new Error(`invalid value for ${what} TTL: value ${v} overflows int32`);
+  if (v > 2 ** 31 - 1) throw new Error(`invalid value for ${what} TTL: overflow converting int(${v}) to int32`);
   return v;
 }
 

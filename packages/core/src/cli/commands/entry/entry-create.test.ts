@@ -140,6 +140,7 @@ test('entry create: a missing required flag is named, nothing is sent', async ()
     [['-node', '-spiffeID', 'spiffe://example.org/b', '-selector', 'a:b', '-federatesWith', 'spiffe://o.org'], 'node entries can not federate'],
     [['-parentID', 'spiffe://example.org/a', '-spiffeID', 'spiffe://example.org/b', '-selector', 'a:b', '-x509SVIDTTL', '-1'], 'a positive x509-SVID TTL is required'],
     [['-parentID', 'spiffe://example.org/a', '-spiffeID', 'spiffe://example.org/b', '-selector', 'ab'], 'selector "ab" must be formatted as type:value'],
+    [['-parentID', 'spiffe://example.org/a', '-spiffeID', 'spiffe://example.org/b', '-selector', 'a:b', '-x509SVIDTTL', '3000000000'], 'invalid value for X509 SVID TTL: overflow converting int(3000000000) to int32'],
     [['-parentID', 'spiffe://example.org/a', '-spiffeID', 'http://example.org/b', '-selector', 'a:b'], 'scheme is missing or invalid'],
   ];
   for (const [i, [args, msg]] of cases.entries()) {

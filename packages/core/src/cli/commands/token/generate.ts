@@ -18,7 +18,7 @@ export const tokenGenerateCommand = apiCommand({
       agentId = { trust_domain: id.trustDomain.name, path: id.path };
     }
     const ttl = ctx.int('ttl');
-    if (ttl > 2 ** 31 - 1 || ttl < -(2 ** 31)) throw new Error(`invalid value for TTL: value ${ttl} overflows int32`);
+    if (ttl > 2 ** 31 - 1 || ttl < -(2 ** 31)) throw new Error(`invalid value for TTL: overflow converting int(${ttl}) to int32`);
     const res = await ctx.client.call<{ value: string; expires_at: number }>('agent', 'CreateJoinToken', { agent_id: agentId, ttl });
     if (ctx.json) return ctx.printJson({ type: 'spire.api.types.JoinToken', msg: res });
     ctx.out(`Token: ${res.value}\n`);
