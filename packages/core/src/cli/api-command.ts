@@ -85,13 +85,22 @@ export function apiCommand(def: ApiCommandDef): Command {
         out: (t) => io.stdout.write(t),
         err: (t) => io.stderr.write(t),
       };
+      // When the reader of stdout goes away (`| head`), Go's CLI dies of SIGPIPE; here output stops
+      // quietly and the exit status is the one a shell shows for SIGPIPE (128 + 13).
+      let brokenPipe = false;
+      const onStdoutError = () => {
+        brokenPipe = true;
+      };
+      io.stdout.on('error', onStdoutError);
       try {
         await def.run(ctx);
-        return 0;
+        return brokenPipe ? 141 : 0;
       } catch (err) {
+        if (brokenPipe) return 141;
         return fail(io, err instanceof Error ? err.message : String(err));
       } finally {
         client.close();
+        io.stdout.off('error', onStdoutError);
       }
     },
   };

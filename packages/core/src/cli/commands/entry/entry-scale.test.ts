@@ -70,3 +70,10 @@ test('entry create shows progress on stderr only when stderr is a terminal', { s
   const text = readFileSync(log, 'utf8');
   assert.match(text, new RegExp(`\\rCreating entries: ${ENTRY_BATCH_SIZE}/${ENTRY_BATCH_SIZE + 1}\\rCreating entries: ${ENTRY_BATCH_SIZE + 1}/${ENTRY_BATCH_SIZE + 1}\\r?\\n`));
 });
+
+test('entry show into a reader that stops early (| head) ends quietly with the SIGPIPE status', () => {
+  const out = execFileSync('bash', ['-c', `TZ=UTC "${process.execPath}" "${BIN}" entry show -socketPath "${server.socketPath}" 2>stderr.txt | head -1; echo "status \${PIPESTATUS[0]}"`], { cwd: server.dir, encoding: 'utf8' });
+  // Far more than a pipe buffer of output, so the writer does meet the closed pipe.
+  assert.match(out, /^Found \d{4} entries\nstatus 141\n$/);
+  assert.equal(readFileSync(join(server.dir, 'stderr.txt'), 'utf8'), '');
+});
