@@ -35,18 +35,29 @@ test('errors use the wording of Go flag', () => {
   assert.throws(() => parseFlags(specs, ['-verbose=maybe']), new FlagError('invalid boolean value "maybe" for -verbose: parse error'));
 });
 
-test('usage lists flags sorted with types and defaults', () => {
+test('usage lists flags sorted with types and defaults, leaving out zero defaults as Go does', () => {
   assert.equal(
-    flagUsage(specs),
+    flagUsage([...specs, { name: 'expiredFor', kind: 'duration', usage: 'age', default: '720h0m0s' }, { name: 'output', kind: 'string', usage: 'format', typeName: 'value' }, { name: 'port', kind: 'int', usage: 'port', default: 8081 }]),
     [
+      '  -expiredFor duration',
+      '    \tage (default 720h0m0s)',
+      '  -output value',
+      '    \tformat',
+      '  -port int',
+      '    \tport (default 8081)',
       '  -selector value',
       '    \tselector',
       '  -socketPath string',
       '    \tsocket (default "/tmp/x.sock")',
       '  -ttl int',
-      '    \tttl (default 0)',
+      '    \tttl',
       '  -verbose',
       '    \tverbose',
     ].join('\n'),
   );
+});
+
+test('duration flags take Go durations only', () => {
+  assert.equal(parseFlags([{ name: 'ttl', kind: 'duration', usage: 'ttl' }], ['-ttl', '1h30m']).values.ttl, '1h30m');
+  assert.throws(() => parseFlags([{ name: 'ttl', kind: 'duration', usage: 'ttl' }], ['-ttl', '5']), new FlagError('invalid value "5" for flag -ttl: parse error'));
 });

@@ -4,6 +4,8 @@
  * repeatable flags collected in order, and parsing stops at the first non-flag argument or `--`.
  */
 
+import { parseDuration } from '../config/duration.js';
+
 export type FlagKind = 'string' | 'bool' | 'int' | 'duration' | 'list';
 
 export interface FlagSpec {
@@ -12,6 +14,11 @@ export interface FlagSpec {
   usage: string;
   /** Shown in usage; also the value when the flag is absent (not for lists). */
   default?: string | boolean | number;
+  /**
+   * The type word usage shows, when it is not the kind's (Go prints `value` for flags with a
+   * custom flag.Value, such as `-output` or the tri-state `-banned`).
+   */
+  typeName?: string;
 }
 
 export interface ParsedFlags {
@@ -66,7 +73,14 @@ export function parseFlags(specs: readonly FlagSpec[], args: readonly string[]):
       if (i + 1 >= args.length) throw new FlagError(`flag needs an argument: -${name}`);
       value = args[++i]!;
     }
-    if (spec.kind === 'int') {
+    if (spec.kind === 'duration') {
+      try {
+        parseDuration(value);
+      } catch {
+        throw new FlagError(`invalid value "${value}" for flag -${name}: parse error`);
+      }
+      values[name] = value;
+    } else if (spec.kind === 'int') {
       if (!/^[+-]?\d+$/.test(value)) throw new FlagError(`invalid value "${value}" for flag -${name}: parse error`);
       values[name] = Number(value);
     } else if (spec.kind === 'list') {
@@ -79,13 +93,24 @@ export function parseFlags(specs: readonly FlagSpec[], args: readonly string[]):
   return { values, set, rest: args.slice(i) };
 }
 
-/** Usage text for a flag set, in the layout Go's flag.PrintDefaults uses. */
+/** Defaults Go's flag package does not print, being the zero value of the flag's type. */
+function isZeroDefault(s: FlagSpec): boolean {
+  const d = s.default;
+  return d === undefined || d === '' || d === false || d === 0 || (s.kind === 'duration' && (d === '0s' || d === '0'));
+}
+
+/**
+ * Usage text for a flag set, in the layout Go's flag.PrintDefaults uses: flags in byte order, the
+ * type word (none for booleans), the usage on the next line, and the default unless it is the
+ * type's zero value (quoted for strings).
+ */
 export function flagUsage(specs: readonly FlagSpec[]): string {
   const lines: string[] = [];
-  for (const s of [...specs].sort((a, b) => a.name.localeCompare(b.name))) {
-    const type = s.kind === 'bool' ? '' : s.kind === 'list' ? ' value' : ` ${s.kind}`;
-    lines.push(`  -${s.name}${type}`);
-    const def = s.default !== undefined && s.default !== '' && s.default !== false ? ` (default ${JSON.stringify(s.default)})` : '';
+  const sorted = [...specs].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  for (const s of sorted) {
+    const word = s.typeName ?? (s.kind === 'bool' ? '' : s.kind === 'list' ? 'value' : s.kind);
+    lines.push(`  -${s.name}${word ? ` ${word}` : ''}`);
+    const def = isZeroDefault(s) ? '' : ` (default ${s.kind === 'string' ? JSON.stringify(s.default) : String(s.default)})`;
     lines.push(`    \t${s.usage}${def}`);
   }
   return lines.join('\n');

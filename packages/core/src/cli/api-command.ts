@@ -1,0 +1,142 @@
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import type { ApiClient } from './api-client.js';
+import { fail, type CliIO, type Command } from './command.js';
+import { flagUsage, type FlagSpec, type ParsedFlags } from './flags.js';
+import { parseCommandFlags } from './command.js';
+import { resolveSocketPath, SOCKET_FLAGS } from './server-address.js';
+
+/** The `-output` flag of commands that print API results (SPIRE's cliprinter). */
+export const OUTPUT_FLAG: FlagSpec = { name: 'output', kind: 'string', typeName: 'value', usage: 'Desired output format (pretty, json); default: pretty.' };
+
+/** What a command body gets: its flags, the API client, the IO, and the chosen output format. */
+export interface ApiCommandContext {
+  readonly flags: ParsedFlags;
+  readonly io: CliIO;
+  readonly client: ApiClient;
+  readonly json: boolean;
+  str(name: string): string;
+  bool(name: string): boolean;
+  int(name: string): number;
+  list(name: string): string[];
+  /** Prints messages as `-output json` does. */
+  printJson(...msgs: Array<{ type: string; msg: object }>): Promise<void>;
+  out(text: string): void;
+  err(text: string): void;
+}
+
+/** How one API command is defined; `run` throws an Error whose message follows `Error: `. */
+export interface ApiCommandDef {
+  name: string;
+  synopsis: string;
+  flags: readonly FlagSpec[];
+  /** Adds `-output pretty|json`. */
+  output?: boolean;
+  run(ctx: ApiCommandContext): Promise<void>;
+}
+
+/**
+ * Builds a command that talks to the server API, as SPIRE's command adapter does: parse flags
+ * (problems and usage to stderr, exit 1), resolve the socket, run the body, and turn any thrown
+ * error into `Error: <message>` on stderr with exit code 1.
+ */
+export function apiCommand(def: ApiCommandDef): Command {
+  const specs: FlagSpec[] = [...SOCKET_FLAGS, ...def.flags, ...(def.output ? [OUTPUT_FLAG] : [])];
+  return {
+    name: def.name,
+    synopsis: def.synopsis,
+    async run(args: string[], io: CliIO): Promise<number> {
+      const flags = parseCommandFlags(def.name, specs, args, io);
+      if (!flags) return 1;
+      let json = false;
+      if (def.output && flags.set.has('output')) {
+        const f = String(flags.values.output).toLowerCase();
+        if (f === 'json') json = true;
+        else if (f !== 'pretty' && f !== 'prettyprint') {
+          io.stderr.write(
+            `invalid value ${JSON.stringify(flags.values.output)} for flag -output: bad formatter flag: unknown format option: ${JSON.stringify(flags.values.output)}\nUsage of ${def.name}:\n${flagUsage(specs)}\n`,
+          );
+          return 1;
+        }
+      }
+      let socketPath: string;
+      try {
+        socketPath = resolveSocketPath(flags, io.env);
+      } catch (err) {
+        return fail(io, (err as Error).message);
+      }
+      // gRPC and the proto definitions load only when a command runs, so listing commands and
+      // printing usage stay fast.
+      const { ApiClient } = await import('./api-client.js');
+      const client = new ApiClient(socketPath);
+      const ctx: ApiCommandContext = {
+        flags,
+        io,
+        client,
+        json,
+        str: (n) => String(flags.values[n] ?? ''),
+        bool: (n) => flags.values[n] === true,
+        int: (n) => Number(flags.values[n] ?? 0),
+        list: (n) => (flags.values[n] as string[] | undefined) ?? [],
+        printJson: async (...msgs) => {
+          const { protoJsonText } = await import('./protojson.js');
+          io.stdout.write(protoJsonText(msgs));
+        },
+        out: (t) => io.stdout.write(t),
+        err: (t) => io.stderr.write(t),
+      };
+      // When the reader of stdout goes away (`| head`), Go's CLI dies of SIGPIPE; here output stops
+      // quietly and the exit status is the one a shell shows for SIGPIPE (128 + 13).
+      let brokenPipe = false;
+      const onStdoutError = () => {
+        brokenPipe = true;
+      };
+      io.stdout.on('error', onStdoutError);
+      try {
+        await def.run(ctx);
+        return brokenPipe ? 141 : 0;
+      } catch (err) {
+        if (brokenPipe) return 141;
+        return fail(io, err instanceof Error ? err.message : String(err));
+      } finally {
+        client.close();
+        io.stdout.off('error', onStdoutError);
+      }
+    },
+  };
+}
+
+/**
+ * Reads a file named by a flag, or stdin when the name is `-`. Relative paths resolve against
+ * the command's working directory. Throws with the wording Go's os.Open uses
+ * (`open <path>: no such file or directory`).
+ */
+export async function readInput(path: string, io: CliIO): Promise<Buffer> {
+  if (path === '-') {
+    const chunks: Buffer[] = [];
+    for await (const c of io.stdin) chunks.push(Buffer.isBuffer(c) ? c : Buffer.from(c as string));
+    return Buffer.concat(chunks);
+  }
+  try {
+    return await readFile(resolve(io.cwd, path));
+  } catch (err) {
+    throw new Error(`open ${path}: ${osErrorText(err)}`);
+  }
+}
+
+/** Go's text for a Node file-system error code. */
+export function osErrorText(err: unknown): string {
+  const code = (err as NodeJS.ErrnoException).code;
+  switch (code) {
+    case 'ENOENT':
+      return 'no such file or directory';
+    case 'EACCES':
+      return 'permission denied';
+    case 'EISDIR':
+      return 'is a directory';
+    case 'ENOTDIR':
+      return 'not a directory';
+    default:
+      return (err as Error).message;
+  }
+}

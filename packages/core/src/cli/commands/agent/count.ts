@@ -1,0 +1,16 @@
+import { apiCommand } from '../../api-command.js';
+import { pluralize } from '../../go-format.js';
+import { agentFilter, AGENT_FILTER_FLAGS } from './agent-common.js';
+
+/** `spire-server agent count`: counts attested agents matching the filters. */
+export const agentCountCommand = apiCommand({
+  name: 'agent count',
+  synopsis: 'Count attested agents',
+  flags: AGENT_FILTER_FLAGS,
+  output: true,
+  async run(ctx) {
+    const res = await ctx.client.call<{ count: number }>('agent', 'CountAgents', { filter: agentFilter(ctx) });
+    if (ctx.json) return ctx.printJson({ type: 'spire.api.server.agent.v1.CountAgentsResponse', msg: res });
+    ctx.out(`${pluralize(`${res.count} attested `, 'agent', 'agents', res.count)}\n`);
+  },
+});

@@ -1,0 +1,66 @@
+import { parseDuration } from '../../../config/duration.js';
+import { apiCommand } from '../../api-command.js';
+import { goJson, pluralize } from '../../go-format.js';
+import type { ProtoAgent } from './agent-common.js';
+
+interface Expired {
+  agent_id: string;
+  deleted: boolean;
+  error?: string;
+}
+
+/**
+ * `spire-server agent purge`: deletes agents that can re-attest and whose SVID expired longer
+ * than -expiredFor ago (default 30 days); -dryRun only lists them.
+ */
+export const agentPurgeCommand = apiCommand({
+  name: 'agent purge',
+  synopsis: 'Purge expired agents that were attested using a non-TOFU security model based on a given time',
+  flags: [
+    { name: 'expiredFor', kind: 'duration', usage: "Amount of time that has passed since the agent's SVID has expired. It is used to determine which agents to purge.", default: '720h0m0s' },
+    { name: 'dryRun', kind: 'bool', usage: 'Indicates that the command will not perform any action, but will print the agents that would be purged.' },
+  ],
+  output: true,
+  async run(ctx) {
+    let expiredForMs: number;
+    try {
+      expiredForMs = parseDuration(ctx.str('expiredFor'));
+    } catch {
+      throw new Error(`invalid value ${JSON.stringify(ctx.str('expiredFor'))} for flag -expiredFor: parse error`);
+    }
+    let agents: ProtoAgent[];
+    try {
+      const res = await ctx.client.call<{ agents: ProtoAgent[] }>('agent', 'ListAgents', { filter: { by_can_reattest: { value: true } }, output_mask: { x509svid_expires_at: true } });
+      agents = res.agents;
+    } catch (err) {
+      throw new Error(`failed to list agents: ${(err as Error).message}`);
+    }
+    const now = Date.now();
+    const expired: Expired[] = [];
+    for (const a of agents) {
+      if (now - Number(a.x509svid_expires_at) * 1000 <= expiredForMs) continue;
+      const r: Expired = { agent_id: `spiffe://${a.id!.trust_domain}${a.id!.path}`, deleted: false };
+      if (!ctx.bool('dryRun')) {
+        try {
+          await ctx.client.call('agent', 'DeleteAgent', { id: a.id });
+          r.deleted = true;
+        } catch (err) {
+          r.error = (err as Error).message;
+        }
+      }
+      expired.push(r);
+    }
+    if (ctx.json) return ctx.out(goJson({ expired_agents: expired }));
+    if (expired.length === 0) return ctx.out('No agents to purge.\n');
+    ctx.out(`${pluralize(`Found ${expired.length} expired `, 'agent', 'agents', expired.length)}\n\n`);
+    if (ctx.bool('dryRun')) {
+      ctx.out('\nAgents that can be purged:\n');
+      ctx.out(expired.map((r) => `SPIFFE ID         : ${r.agent_id}\n`).join(''));
+      return;
+    }
+    const purged = expired.filter((r) => r.deleted);
+    const notPurged = expired.filter((r) => !r.deleted);
+    if (purged.length > 0) ctx.out(`Agents purged:\n${purged.map((r) => `SPIFFE ID         : ${r.agent_id}\n`).join('')}`);
+    if (notPurged.length > 0) ctx.out(`Agents not purged:\n${notPurged.map((r) => `SPIFFE ID         : ${r.agent_id}\nError             : ${r.error}\n`).join('')}`);
+  },
+});

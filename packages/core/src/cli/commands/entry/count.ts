@@ -1,0 +1,16 @@
+import { apiCommand } from '../../api-command.js';
+import { pluralize } from '../../go-format.js';
+import { buildFilter, EntryTypes, filterFlags } from './entry-common.js';
+
+/** `spire-server entry count`: counts entries matching the filter flags. */
+export const entryCountCommand = apiCommand({
+  name: 'entry count',
+  synopsis: 'Count registration entries',
+  flags: filterFlags('count'),
+  output: true,
+  async run(ctx) {
+    const res = await ctx.client.call<{ count: number }>('entry', 'CountEntries', { filter: buildFilter(ctx) });
+    if (ctx.json) return ctx.printJson({ type: EntryTypes.count, msg: res });
+    ctx.out(`${pluralize(`${res.count} registration `, 'entry', 'entries', res.count)}\n`);
+  },
+});
