@@ -1,7 +1,7 @@
 import { formatProblem } from '../../config/problem.js';
 import { DEFAULT_CONFIG_PATH, loadServerConfig } from '../../config/load.js';
 import { errorMessage } from '../../errors.js';
-import { SpireServer } from '../../server/server.js';
+import type { SpireServer } from '../../server/server.js';
 import { fail, parseCommandFlags, type CliIO, type Command } from '../command.js';
 import { VERSION } from '../version.js';
 import { RUN_FLAG_SPECS, runFlagsFrom } from './validate.js';
@@ -34,6 +34,8 @@ export const runCommand: Command = {
 
     let server: SpireServer;
     try {
+      // Loaded here so that every other command starts without the whole server.
+      const { SpireServer } = await import('../../server/server.js');
       server = new SpireServer(config);
     } catch (err) {
       return fail(io, errorMessage(err));

@@ -78,9 +78,10 @@ function waitFor(child: ChildProcess, ready: (out: string) => boolean, what: str
 
 /**
  * Starts "the server" for CLI tests in a child process and resolves once it serves on its admin
- * socket. By default that is api-server-main.js (the API endpoints over SQLite and the API's
- * FakeServerCA, with a stand-in bundle refresher); with SPIRE_CLI_TEST_SERVER=run it is the real
- * `spire-server run -config <tmp conf>` (agents are seeded into its SQLite file first). Rejects
+ * socket. By default that is the real `spire-server run -config <tmp conf>` (agents are seeded
+ * into its SQLite file first); with SPIRE_CLI_TEST_SERVER=api it is api-server-main.js (the API
+ * endpoints over SQLite and the API's FakeServerCA, with a stand-in bundle refresher), which
+ * starts faster. Rejects
  * (with the child's stderr) when the server does not come up within 30 s.
  */
 export async function startTestServer(opts: { trustDomain?: string; agents?: TestServerOptions['agents'] } = {}): Promise<TestServer> {
@@ -88,7 +89,7 @@ export async function startTestServer(opts: { trustDomain?: string; agents?: Tes
   const trustDomain = opts.trustDomain ?? 'example.org';
   const options: TestServerOptions = { socketPath: join(dir, 'api.sock'), dataDir: dir, trustDomain, agents: opts.agents };
   let child: ChildProcess;
-  if (process.env.SPIRE_CLI_TEST_SERVER === 'run') {
+  if ((process.env.SPIRE_CLI_TEST_SERVER ?? 'run') === 'run') {
     if (opts.agents?.length) {
       const seed = spawn(process.execPath, [join(here, 'api-server-main.js'), JSON.stringify({ ...options, seedOnly: true })], { stdio: ['ignore', 'pipe', 'pipe'] });
       await new Promise<void>((resolve, reject) => seed.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`seeding agents failed with ${code}`)))));
