@@ -19,3 +19,4 @@ export * from './catalog/plugin-config.js';
 export * from './catalog/builtins.js';
 export * from './catalog/catalog.js';
 export * from './catalog/plugin-prefix.js';
+export * from './cache/index.js';
