@@ -84,13 +84,15 @@ export function newCache(ds: DataStore, over: Partial<EntryCacheConfig> & { now?
 
 /**
  * A DataStore wrapper for failure and timing cases: `down` makes every call fail with UNAVAILABLE
- * (as the SQL store does when the database is unreachable); `hiddenEntryEvents` hides entry events
- * from listing and fetching, as a transaction that took its event ID but has not committed yet;
+ * (as the SQL store does when the database is unreachable); `hiddenEntryEvents` and
+ * `hiddenEntries` hide entry events and entries from listing and fetching, as a transaction that
+ * took its event ID but has not committed yet;
  * `calls` counts calls per method.
  */
 export class StoreControl {
   down = false;
   readonly hiddenEntryEvents = new Set<number>();
+  readonly hiddenEntries = new Set<string>();
   readonly calls = new Map<string, number>();
   readonly ds: DataStore;
 
@@ -109,10 +111,35 @@ export class StoreControl {
             return (out as { eventId: number }[]).filter((e) => !this.hiddenEntryEvents.has(e.eventId));
           }
           if (name === 'fetchRegistrationEntryEvent' && this.hiddenEntryEvents.has(args[0] as number)) return undefined;
+          if (name === 'listRegistrationEntries') {
+            const r = out as { entries: { entryId: string }[] };
+            return { ...r, entries: r.entries.filter((e) => !this.hiddenEntries.has(e.entryId)) };
+          }
+          if (name === 'fetchRegistrationEntries') {
+            const m = new Map(out as Map<string, unknown>);
+            for (const id of this.hiddenEntries) m.delete(id);
+            return m;
+          }
           return out;
         };
       },
     });
+  }
+
+  /** Hides an entry and its latest event (an uncommitted create). */
+  async hideLatest(entryId: string): Promise<number> {
+    const evs = await this.ds.listRegistrationEntryEvents({});
+    const ev = evs.filter((e) => e.entryId === entryId).pop();
+    if (!ev) throw new Error(`no event for ${entryId}`);
+    this.hiddenEntryEvents.add(ev.eventId);
+    this.hiddenEntries.add(entryId);
+    return ev.eventId;
+  }
+
+  /** Shows everything again (the transaction committed). */
+  commitAll(): void {
+    this.hiddenEntryEvents.clear();
+    this.hiddenEntries.clear();
   }
 
   count(name: string): number {
