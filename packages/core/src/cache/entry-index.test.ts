@@ -125,6 +125,11 @@ describe('EntryIndex', () => {
     assert.deepEqual(out, src);
     assert.ok(Object.isFrozen(out) && Object.isFrozen(out!.selectors) && Object.isFrozen(out!.selectors[0]));
     assert.throws(() => (out!.dnsNames as string[]).push('x'));
+    assert.ok(!Object.isFrozen(src) && !Object.isFrozen(src.selectors), "the caller's object is copied, not frozen");
+    const owned = e('w2', 'w2', A1);
+    ix.upsertEntry(owned, true);
+    assert.ok(Object.isFrozen(owned) && Object.isFrozen(owned.selectors), 'adopted in place');
+    assert.equal(ix.authorizedEntries(A1, NOW).find((x) => x.entryId === 'w2'), owned);
   });
 
   it('looks up only the requested entries', () => {

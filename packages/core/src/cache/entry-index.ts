@@ -11,8 +11,8 @@ export interface EntryIndexStats {
   agents: number;
   /** Distinct interned SPIFFE IDs. */
   ids: number;
-  /** Distinct interned selectors. */
-  selectors: number;
+  /** Distinct selectors used by node aliases. */
+  aliasSelectors: number;
 }
 
 const NONE = -1;
@@ -52,8 +52,11 @@ function growUint8(a: Uint8Array<ArrayBuffer>, need: number): Uint8Array<ArrayBu
  * Layout, chosen for a million entries: SPIFFE IDs and selectors are interned to integers;
  * children of an ID form an intrusive doubly-linked list in typed arrays (O(1) insert and
  * remove, 12 bytes per entry); entries are stored once as frozen `RegistrationEntry` objects
- * whose strings and selector objects are shared where equal, so a lookup only collects
- * references. Visited-marks are generation stamps, so a lookup allocates nothing but its result.
+ * whose ID strings are shared with every other use of the ID, so a lookup only collects
+ * references. Only the selectors of node aliases are interned (by type, then value): an agent's
+ * selectors are kept as given and matched against them at lookup, so the many selectors no alias
+ * uses cost no index space. Visited-marks are generation stamps, so a lookup allocates nothing but
+ * its result.
  *
  * Not safe to share across threads (there are none); every method is synchronous, so a lookup
  * always sees a state between two whole updates.
@@ -68,8 +71,9 @@ export class EntryIndex {
   private firstChild = new Int32Array(0);
   private visited = new Int32Array(0);
 
-  private readonly selOf = new Map<string, number>();
-  private readonly selObjs: Selector[] = [];
+  /** Alias selectors: type -> value -> selector int. */
+  private readonly selOf = new Map<string, Map<string, number>>();
+  private selCount = 0;
   private selMark = new Int32Array(0);
 
   private readonly slotOf = new Map<string, number>();
@@ -88,8 +92,8 @@ export class EntryIndex {
   private readonly aliasesBySel = new Map<number, number[]>();
   private aliasMark = new Int32Array(0);
 
-  /** Agent ID int -> its selector ints (distinct). */
-  private readonly agentSels = new Map<number, number[]>();
+  /** Agent ID int -> its node selectors (frozen). */
+  private readonly agentSels = new Map<number, readonly Selector[]>();
   /** Agent ID int -> certificate expiry, Unix seconds. */
   private readonly agentExpiry = new Map<number, number>();
 
@@ -133,12 +137,12 @@ export class EntryIndex {
   }
 
   private selNum(s: Selector): number {
-    const key = `${s.type}\u0000${s.value}`;
-    let n = this.selOf.get(key);
+    let byValue = this.selOf.get(s.type);
+    if (byValue === undefined) this.selOf.set(s.type, (byValue = new Map()));
+    let n = byValue.get(s.value);
     if (n === undefined) {
-      n = this.selObjs.length;
-      this.selOf.set(key, n);
-      this.selObjs.push(Object.freeze({ type: this.intern(s.type), value: s.value }));
+      n = this.selCount++;
+      byValue.set(s.value, n);
       this.selMark = growInt32(this.selMark, n + 1, 0);
     }
     return n;
@@ -169,37 +173,47 @@ export class EntryIndex {
     return s;
   }
 
-  /** A frozen copy sharing interned strings and selector objects. */
-  private freeze(e: RegistrationEntry, spiffe: number, parent: number): RegistrationEntry {
-    const selectors = e.selectors.length === 0 ? EMPTY : Object.freeze(e.selectors.map((s) => this.selObjs[this.selNum(s)]!));
+  /**
+   * Freezes `e` in place (its ID fields replaced by the interned strings, empty lists by one shared
+   * empty list): the index owns it from now on.
+   */
+  private adopt(e: RegistrationEntry, spiffe: number, parent: number): RegistrationEntry {
+    e.spiffeId = this.idStr[spiffe]!;
+    e.parentId = this.idStr[parent]!;
+    if (e.selectors.length === 0) e.selectors = EMPTY as unknown as Selector[];
+    else {
+      for (const sel of e.selectors) {
+        sel.type = this.intern(sel.type);
+        Object.freeze(sel);
+      }
+      Object.freeze(e.selectors);
+    }
+    e.federatesWith = (e.federatesWith.length === 0 ? EMPTY : Object.freeze(e.federatesWith.map((t) => this.intern(t)))) as string[];
+    e.dnsNames = (e.dnsNames.length === 0 ? EMPTY : Object.freeze(e.dnsNames)) as string[];
+    if (e.hint !== '') e.hint = this.intern(e.hint);
+    if (e.additionalAttributes !== undefined) Object.freeze(e.additionalAttributes);
+    return Object.freeze(e);
+  }
+
+  /** A deep copy of an entry, for `upsertEntry` without `adopt`. */
+  private static copy(e: RegistrationEntry): RegistrationEntry {
     const out: RegistrationEntry = {
-      entryId: e.entryId,
-      spiffeId: this.idStr[spiffe]!,
-      parentId: this.idStr[parent]!,
-      selectors: selectors as Selector[],
-      x509SvidTtl: e.x509SvidTtl,
-      jwtSvidTtl: e.jwtSvidTtl,
-      federatesWith: (e.federatesWith.length === 0 ? EMPTY : Object.freeze(e.federatesWith.map((t) => this.intern(t)))) as string[],
-      dnsNames: (e.dnsNames.length === 0 ? EMPTY : Object.freeze([...e.dnsNames])) as string[],
-      admin: e.admin,
-      downstream: e.downstream,
-      entryExpiry: e.entryExpiry,
-      storeSvid: e.storeSvid,
-      hint: e.hint === '' ? '' : this.intern(e.hint),
-      createdAt: e.createdAt,
-      revisionNumber: e.revisionNumber,
+      ...e,
+      selectors: e.selectors.map((x) => ({ type: x.type, value: x.value })),
+      federatesWith: [...e.federatesWith],
+      dnsNames: [...e.dnsNames],
     };
-    if (e.ttl !== undefined) out.ttl = e.ttl;
-    if (e.additionalAttributes !== undefined) out.additionalAttributes = Object.freeze({ ...e.additionalAttributes });
-    return Object.freeze(out);
+    if (e.additionalAttributes !== undefined) out.additionalAttributes = { ...e.additionalAttributes };
+    return out;
   }
 
   /**
    * Adds or replaces the entry with `entry.entryId`. An entry of another trust domain (by parent
-   * or SPIFFE ID) is dropped (and a previous version removed). The index keeps its own frozen copy.
-   * Safe to call repeatedly with the same entry.
+   * or SPIFFE ID) is dropped (and a previous version removed). The index keeps a frozen deep copy;
+   * with `adopt` it freezes and keeps the given object itself (for fresh store records nobody
+   * else holds). Safe to call repeatedly with the same entry.
    */
-  upsertEntry(entry: RegistrationEntry): void {
+  upsertEntry(entry: RegistrationEntry, adopt = false): void {
     this.removeEntry(entry.entryId);
     if (!this.inTd(entry.parentId) || !this.inTd(entry.spiffeId)) return;
     const slot = this.newSlot();
@@ -210,7 +224,7 @@ export class EntryIndex {
     if (entry.parentId === this.serverId) {
       const sels = this.selNums(entry.selectors);
       this.kind[slot] = KIND_ALIAS;
-      this.objs[slot] = this.freeze(entry, spiffe, parent);
+      this.objs[slot] = this.adopt(adopt ? entry : EntryIndex.copy(entry), spiffe, parent);
       this.parentOf[slot] = NONE;
       this.aliasSels.set(slot, sels);
       for (const s of sels) {
@@ -222,7 +236,7 @@ export class EntryIndex {
       return;
     }
     this.kind[slot] = KIND_ENTRY;
-    this.objs[slot] = this.freeze(entry, spiffe, parent);
+    this.objs[slot] = this.adopt(adopt ? entry : EntryIndex.copy(entry), spiffe, parent);
     this.parentOf[slot] = parent;
     const head = this.firstChild[parent]!;
     this.prevSib[slot] = NONE;
@@ -268,18 +282,24 @@ export class EntryIndex {
 
   /**
    * Adds or replaces an agent with its node selectors and certificate expiry (Unix seconds). An
-   * agent of another trust domain is ignored. Safe to call repeatedly.
+   * agent of another trust domain is ignored. The index keeps a frozen copy of the selectors; with
+   * `adopt` it freezes and keeps the given array. Safe to call repeatedly.
    */
-  upsertAgent(agentId: string, certNotAfter: number, selectors: readonly Selector[]): void {
+  upsertAgent(agentId: string, certNotAfter: number, selectors: Selector[], adopt = false): void {
     if (!this.inTd(agentId)) return;
     const id = this.idNum(agentId);
-    this.agentSels.set(id, this.selNums(selectors));
+    const own = adopt ? selectors : selectors.map((x) => ({ type: x.type, value: x.value }));
+    for (const x of own) {
+      x.type = this.intern(x.type);
+      Object.freeze(x);
+    }
+    this.agentSels.set(id, Object.freeze(own));
     this.agentExpiry.set(id, certNotAfter);
   }
 
-  /** Adds or replaces an agent from a stored node (its `selectors` must be filled). */
-  upsertNode(node: AttestedNode): void {
-    this.upsertAgent(node.spiffeId, node.certNotAfter, node.selectors);
+  /** Adds or replaces an agent from a stored node (its `selectors` must be filled); as `upsertAgent`. */
+  upsertNode(node: AttestedNode, adopt = false): void {
+    this.upsertAgent(node.spiffeId, node.certNotAfter, node.selectors, adopt);
   }
 
   /** Forgets an agent; returns whether it was known. */
@@ -310,8 +330,16 @@ export class EntryIndex {
     if (sels === undefined || sels.length === 0) return;
     if ((this.agentExpiry.get(agent) ?? 0) < nowSec) return;
     const g = this.gen;
-    for (const s of sels) this.selMark[s] = g;
-    for (const s of sels) {
+    // The agent's selectors that some alias uses, as selector ints.
+    const known: number[] = [];
+    for (const x of sels) {
+      const n = this.selOf.get(x.type)?.get(x.value);
+      if (n !== undefined) {
+        this.selMark[n] = g;
+        known.push(n);
+      }
+    }
+    for (const s of known) {
       const aliases = this.aliasesBySel.get(s);
       if (aliases === undefined) continue;
       for (const a of aliases) {
@@ -404,7 +432,7 @@ export class EntryIndex {
       aliases: this.aliasCount,
       agents: this.agentSels.size,
       ids: this.idOf.size,
-      selectors: this.selObjs.length,
+      aliasSelectors: this.selCount,
     };
   }
 }

@@ -11,7 +11,9 @@ export interface FullLoadTimings {
 /**
  * Builds a fresh index from the store: every entry, then every attested node whose certificate
  * is valid at `nowSec` with its selectors, page by page (the store's largest page), so memory
- * never holds more than one page of store records besides the index. Throws what the store
+ * never holds more than one page of store records besides the index. The records are adopted
+ * (frozen in place, not copied): the store must hand out fresh objects per call, as the SQL store
+ * and the test fakes do. Throws what the store
  * throws; the partial index is dropped. Safe to call concurrently (each call builds its own).
  */
 export async function loadIndex(
@@ -25,7 +27,7 @@ export async function loadIndex(
   let token = '';
   do {
     const page = await ds.listRegistrationEntries({ pagination: { token, pageSize: DATASTORE_MAX_PAGE_SIZE } });
-    for (const e of page.entries) index.upsertEntry(e);
+    for (const e of page.entries) index.upsertEntry(e, true);
     token = page.pagination?.token ?? '';
   } while (token !== '');
   const t1 = performance.now();
@@ -36,7 +38,7 @@ export async function loadIndex(
       validAt: nowSec,
       pagination: { token, pageSize: DATASTORE_MAX_PAGE_SIZE },
     });
-    for (const n of page.nodes) index.upsertNode(n);
+    for (const n of page.nodes) index.upsertNode(n, true);
     token = page.pagination?.token ?? '';
   } while (token !== '');
   if (timings) {
