@@ -107,7 +107,11 @@ export async function populatePostgres(url, s) {
         sl[1].push(y.type);
         sl[2].push(y.value);
       }
-      if (e[0].length >= CH) pending.push({ e, sl }), (e = ENTRY_COLS.map(() => [])), (sl = [[], [], []]);
+      if (e[0].length >= CH) {
+        pending.push({ e, sl });
+        e = ENTRY_COLS.map(() => []);
+        sl = [[], [], []];
+      }
     });
     pending.push({ e, sl });
     for (const p of pending) {

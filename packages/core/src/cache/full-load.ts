@@ -9,9 +9,10 @@ export interface FullLoadTimings {
 }
 
 /**
- * Builds a fresh index from the store: every entry, then every attested node whose certificate
- * is valid at `nowSec` with its selectors, page by page (the store's largest page), so memory
- * never holds more than one page of store records besides the index. The records are adopted
+ * Builds a fresh index from the store: every entry, page by page (the store's largest page), then
+ * every attested node whose certificate is valid at `nowSec`, with the node selectors read in one
+ * call (as SPIRE's full cache does). A node attested between those two reads is picked up by the
+ * next poll or reload. The records are adopted
  * (frozen in place, not copied): the store must hand out fresh objects per call, as the SQL store
  * and the test fakes do. Throws what the store
  * throws; the partial index is dropped. Safe to call concurrently (each call builds its own).
@@ -31,16 +32,17 @@ export async function loadIndex(
     token = page.pagination?.token ?? '';
   } while (token !== '');
   const t1 = performance.now();
+  // Nodes page by page without their selectors (one table), then the selectors of every valid
+  // node in one ordered read: far fewer round trips than paging nodes with selectors.
+  const expiry = new Map<string, number>();
   token = '';
   do {
-    const page = await ds.listAttestedNodes({
-      fetchSelectors: true,
-      validAt: nowSec,
-      pagination: { token, pageSize: DATASTORE_MAX_PAGE_SIZE },
-    });
-    for (const n of page.nodes) index.upsertNode(n, true);
+    const page = await ds.listAttestedNodes({ validAt: nowSec, pagination: { token, pageSize: DATASTORE_MAX_PAGE_SIZE } });
+    for (const n of page.nodes) expiry.set(n.spiffeId, n.certNotAfter);
     token = page.pagination?.token ?? '';
   } while (token !== '');
+  const selectors = await ds.listNodeSelectors({ validAt: nowSec });
+  for (const [id, notAfter] of expiry) index.upsertAgent(id, notAfter, selectors.get(id) ?? [], true);
   if (timings) {
     timings.entriesMs = t1 - t0;
     timings.nodesMs = performance.now() - t1;
