@@ -7,7 +7,7 @@ export interface FeedEvent {
 }
 
 /** Reads one event table (entries or nodes) of the DataStore. */
-export interface EventSource {
+export interface EventFeedSource {
   list(req: ListEventsRequest): Promise<FeedEvent[]>;
   /** Undefined when the event does not exist (yet). */
   fetch(eventId: number): Promise<FeedEvent | undefined>;
@@ -50,7 +50,7 @@ export class EventFeed {
   private readonly skipped = new Map<number, number>();
 
   constructor(
-    private readonly source: EventSource,
+    private readonly source: EventFeedSource,
     private readonly polls: number,
     private readonly timeoutMs: number,
     private readonly now: () => number,

@@ -3,4 +3,3 @@ export { AuthorizedEntryCache, type AuthorizedEntryCacheOptions, type Authorized
 export { parseEntryCacheConfig, DEFAULT_ENTRY_CACHE_CONFIG, type EntryCacheConfig } from './config.js';
 export { withCacheNotifications, type ChangeListener } from './notifying-store.js';
 export { loadIndex, type FullLoadTimings } from './full-load.js';
-export { EventFeed, pollPeriods, type EventSource, type FeedEvent, type CollectResult } from './event-feed.js';
