@@ -105,6 +105,7 @@ plugins {
   }
 
   /** A unary call on the admin socket (local caller, hence admin). */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- protobuf plain objects
   admin<T = any>(service: keyof typeof api.Services, method: string, req: unknown): Promise<T> {
     const Ctor = api.clientConstructor(api.Services[service]);
     const c = new Ctor(`unix://${this.socketPath}`, grpc.credentials.createInsecure());
