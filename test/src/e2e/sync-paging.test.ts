@@ -3,14 +3,14 @@ import assert from 'node:assert/strict';
 import { joinTokenAttestor, type AgentClient } from '../agent/index.js';
 import { ServerProcess } from './harness.js';
 
-describe('SyncAuthorizedEntries above the 500-entry page (real server)', { timeout: 180_000 }, () => {
+describe('SyncAuthorizedEntries above the 500-entry page (real server, events-based cache)', { timeout: 180_000 }, () => {
   const server = new ServerProcess();
   let agent: AgentClient;
   let agentId = '';
   const N = 1_203;
 
   before(async () => {
-    await server.start();
+    await server.start({ extraServer: 'experimental {\n    events_based_cache = true\n    cache_reload_interval = "1s"\n  }' });
     agent = await server.agent();
     agentId = (await agent.attest(joinTokenAttestor(await server.joinToken()))).spiffeId;
     const u = new URL(agentId);
@@ -48,6 +48,16 @@ describe('SyncAuthorizedEntries above the 500-entry page (real server)', { timeo
     const second = await agent.sync();
     assert.equal(second.fetched, 1);
     assert.ok((agent.entries.get(someId)!.revision_number as number) > (some.revision_number as number));
+    assert.equal(agent.entries.size, N);
+  });
+
+  it('with the events-based cache, a new entry and a deletion show in the next sync', async () => {
+    const id = await server.createEntry({ spiffeId: 'spiffe://example.org/workload/late', parentId: agentId, selectors: [{ type: 'unix', value: 'uid:late' }] });
+    await agent.sync();
+    assert.ok(agent.entries.has(id));
+    await server.admin('entry', 'BatchDeleteEntry', { ids: [id] });
+    await agent.sync();
+    assert.ok(!agent.entries.has(id));
     assert.equal(agent.entries.size, N);
   });
 

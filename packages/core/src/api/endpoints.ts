@@ -115,7 +115,9 @@ export async function startEndpoints(deps: EndpointsDeps): Promise<Endpoints> {
   const limits = rateLimits({ attestation: deps.rateLimit?.attestation ?? true, signing: deps.rateLimit?.signing ?? true });
   const auditLog = deps.auditLogEnabled ? deps.log.child({ subsystem_name: 'api' }) : undefined;
   const services = apiServices(apiDeps);
-  const serverOptions = { 'grpc.max_receive_message_length': deps.maxReceiveMessageLength ?? 4 * 1024 * 1024 };
+  // No send limit: an agent's authorized entries are never refused for their size (Sync pages them
+  // so that default 4 MiB clients can take every response).
+  const serverOptions = { 'grpc.max_receive_message_length': deps.maxReceiveMessageLength ?? 4 * 1024 * 1024, 'grpc.max_send_message_length': -1 };
 
   const stops: (() => Promise<void>)[] = [];
   const stopAll = async () => {
