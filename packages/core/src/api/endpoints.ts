@@ -55,6 +55,8 @@ export interface EndpointsDeps {
   nodeAttestors?: NodeAttestorLookup;
   /** experimental.agent_spiffe_id_as_selector. */
   agentSpiffeIdAsSelector?: boolean;
+  /** SyncAuthorizedEntries page size (default 500, SPIRE's; tests make it small). */
+  entryPageSize?: number;
   /** How often the TCP listener re-reads its SVID and trusted roots (ms, default 5000). */
   tlsRefreshMs?: number;
   /** Max request size in bytes (default 4 MiB); larger requests get RESOURCE_EXHAUSTED. */
@@ -110,6 +112,7 @@ export async function startEndpoints(deps: EndpointsDeps): Promise<Endpoints> {
     authorizedEntries: deps.authorizedEntries ?? new DataStoreAuthorizedEntries(deps.dataStore, td),
     nodeAttestors: deps.nodeAttestors,
     agentSpiffeIdAsSelector: deps.agentSpiffeIdAsSelector,
+    entryPageSize: deps.entryPageSize,
   };
   const adminIds = new Set((deps.adminIds ?? []).map((s) => SpiffeId.parse(s).toString()));
   const limits = rateLimits({ attestation: deps.rateLimit?.attestation ?? true, signing: deps.rateLimit?.signing ?? true });
