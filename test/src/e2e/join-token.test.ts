@@ -124,7 +124,13 @@ describe('agents against a real spire-server (join_token)', { timeout: 180_000 }
     const { spiffeId } = await agent.attest(joinTokenAttestor(await server.joinToken()));
     await agent.sync();
     await server.admin('agent', 'BanAgent', { id: { trust_domain: 'example.org', path: new URL(spiffeId).pathname } });
-    await assert.rejects(agent.sync(), (e: unknown) => e instanceof RpcError && e.code === PERMISSION_DENIED);
+    await assert.rejects(agent.sync(), (e: unknown) => {
+      assert.ok(e instanceof RpcError);
+      assert.equal(e.code, PERMISSION_DENIED);
+      // SPIRE's agent shuts down on this reason, read from the status details.
+      assert.equal(e.deniedReason, 'AGENT_BANNED');
+      return true;
+    });
   });
 
   it('a CSR that asks for another ID gets the entry ID, never the requested one', async () => {

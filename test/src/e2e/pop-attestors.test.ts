@@ -51,7 +51,11 @@ describe('agents against a real spire-server (x509pop, sshpop, node aliases)', {
     assert.ok(sel.includes('x509pop:subject:cn:node-a'), sel.join(','));
     const again = await agent.attest(x509popAttestor([leaf.der], leaf.key));
     assert.equal(again.spiffeId, r.spiffeId);
-    await assert.rejects(agent.renew(), (e: unknown) => e instanceof RpcError && e.code === PERMISSION_DENIED && e.details === 'agent must reattest instead of renew');
+    await assert.rejects(agent.renew(), (e: unknown) => {
+      assert.ok(e instanceof RpcError);
+      assert.deepEqual([e.code, e.details, e.deniedReason], [PERMISSION_DENIED, 'agent must reattest instead of renew', 'AGENT_MUST_REATTEST']);
+      return true;
+    });
   });
 
   it('x509pop: a leaf from another CA is refused', async () => {

@@ -4,6 +4,7 @@ import type { AttestedNode, Selector } from '../../plugins/datastore/contract.js
 import type { AgentAttributes } from '../../plugins/nodeattestor/contract.js';
 import { SpiffeId, agentId as makeAgentId, serverId } from '../../spiffeid/index.js';
 import { parseCsr } from '../convert/csr.js';
+import { DeniedReason, withDeniedReason } from '../denied-details.js';
 import { protoFromId, type ProtoSpiffeId } from '../convert/ids.js';
 import type { BidiStream, CallContext } from '../handler.js';
 import { makeErr, storeCode } from '../status.js';
@@ -234,7 +235,7 @@ export async function renewAgent(deps: ApiDeps, req: { params: { csr: Buffer } |
     throw makeErr(ctx.log, Code.INTERNAL, 'failed to fetch agent', err);
   }
   if (!node) throw makeErr(ctx.log, Code.NOT_FOUND, 'agent not found');
-  if (node.canReattest) throw makeErr(ctx.log, Code.PERMISSION_DENIED, 'agent must reattest instead of renew');
+  if (node.canReattest) throw withDeniedReason(makeErr(ctx.log, Code.PERMISSION_DENIED, 'agent must reattest instead of renew'), DeniedReason.AGENT_MUST_REATTEST);
   ctx.log.info('Renewing agent SVID');
   if (!req.params) throw makeErr(ctx.log, Code.INVALID_ARGUMENT, 'params cannot be nil');
   if (!req.params.csr || req.params.csr.length === 0) throw makeErr(ctx.log, Code.INVALID_ARGUMENT, 'missing CSR');
