@@ -65,7 +65,12 @@ describe('agents against a real spire-server (x509pop, sshpop, node aliases)', {
     const other = mkdtempSync(join(tmpdir(), 'spe2e-otherca-'));
     makeX509Ca(other);
     const leaf = makeX509Leaf(other, 'rogue', 'node-a');
-    await assert.rejects((await newAgent()).attest(x509popAttestor([leaf.der], leaf.key)), (e: unknown) => e instanceof RpcError && e.code === PERMISSION_DENIED);
+    await assert.rejects((await newAgent()).attest(x509popAttestor([leaf.der], leaf.key)), (e: unknown) => {
+      assert.ok(e instanceof RpcError);
+      assert.equal(e.code, PERMISSION_DENIED);
+      assert.match(e.details, /^nodeattestor\(x509pop\): certificate verification failed/);
+      return true;
+    });
   });
 
   it('sshpop: attests with a host certificate of the test CA', async () => {

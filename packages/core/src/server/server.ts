@@ -23,6 +23,7 @@ import { DATA_STORE, type DataStore } from '../plugins/datastore/contract.js';
 import { HealthChecker, startHealthListener } from './health-checker.js';
 import { AuthorizedEntryCache, withCacheNotifications, type EntryCacheConfig } from '../cache/index.js';
 import type { NodeAttestor } from '../plugins/nodeattestor/contract.js';
+import { withPluginPrefix } from '../catalog/plugin-prefix.js';
 import type { ExperimentalConfig } from '../config/types.js';
 
 /** The entry cache settings out of server.conf's (already parsed) experimental block. */
@@ -148,7 +149,8 @@ export class SpireServer {
       this.stops.push(() => entryCache.stop());
       const apiStore = withCacheNotifications(ds, entryCache);
       const attestors = new Map<string, NodeAttestor>();
-      for (const p of catalog.plugins()) if (p.type === 'NodeAttestor') attestors.set(p.name, p.instance as NodeAttestor);
+      // Prefixed as the DI-bound instances are ("nodeattestor(x509pop): ..."), as SPIRE's catalog does.
+      for (const p of catalog.plugins()) if (p.type === 'NodeAttestor') attestors.set(p.name, withPluginPrefix(p.instance as NodeAttestor, p.type, p.name));
       // ---- end Agents -----------------------------------------------------------------------------
 
       // ---- Server APIs (api/): every service on the admin socket and on TCP with mTLS ----------
