@@ -22,3 +22,4 @@ export * from './catalog/catalog.js';
 export * from './catalog/plugin-prefix.js';
 export * from './ca/index.js';
 export * as api from './api/index.js';
+export * from './cache/index.js';

@@ -52,10 +52,11 @@ test('open methods: GetBundle answers callers without a certificate; AttestAgent
   const err = await new Promise<{ code: number; details: string }>((resolve) => {
     attest.on('error', (e) => resolve(e as never));
     attest.on('data', () => undefined);
+    attest.write({ params: { data: { type: 'nope', payload: Buffer.from('x') }, params: { csr: Buffer.from('x') } } });
   });
   attest.end();
-  assert.equal(err.code, 12);
-  assert.equal(err.details, 'AttestAgent is not available yet: node attestation is delivered with the agents issue');
+  assert.equal(err.code, 9);
+  assert.equal(err.details, 'error getting node attestor: could not find node attestor type "nope"');
 });
 
 test('admin/local methods: allowed on the socket and for admins, denied to anyone else on TCP', async () => {
@@ -170,13 +171,9 @@ test('Mint* RPCs need the socket or an admin', async () => {
   await assert.rejects(h.tcp('svid', agent).call('MintX509SVID', { csr: csr.der }), denied('/spire.api.server.svid.v1.SVID/MintX509SVID'));
 });
 
-test('agent-only RPCs of the agents issue (GetAuthorizedEntries, RenewAgent) are Unimplemented for agents', async () => {
-  await assert.rejects(h.tcp('entry', agent).call('GetAuthorizedEntries', {}), {
-    code: 12,
-    details: 'GetAuthorizedEntries is not available yet: it is served once agent attestation lands (agents issue)',
-  });
-  await assert.rejects(h.tcp('agent', agent).call('RenewAgent', {}), {
-    code: 12,
-    details: 'RenewAgent is not available yet: agent SVID renewal is delivered with the agents issue',
-  });
+test('agent-only RPCs reach their handlers for agents (GetAuthorizedEntries, RenewAgent)', async () => {
+  const ids = (await h.tcp('entry', agent).call<{ entries: { id: string }[] }>('GetAuthorizedEntries', {})).entries.map((e) => e.id);
+  assert.ok(ids.includes('admin-entry'), ids.join(','));
+  // This agent is re-attestable, so SPIRE sends it to re-attest.
+  await assert.rejects(h.tcp('agent', agent).call('RenewAgent', {}), { code: 7, details: 'agent must reattest instead of renew' });
 });

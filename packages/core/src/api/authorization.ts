@@ -3,6 +3,7 @@ import type { Logger } from '../log/logger.js';
 import type { DataStore, RegistrationEntry } from '../plugins/datastore/contract.js';
 import type { CallerInfo } from './caller.js';
 import { POLICY } from './policy.js';
+import { DeniedReason, withDeniedReason } from './denied-details.js';
 
 /** What the authorizer found the caller to be. */
 export interface AuthorizedCaller {
@@ -20,8 +21,9 @@ export interface AuthorizerDeps {
   now?: () => Date;
 }
 
-function denied(method: string, reason?: string): SpireError {
-  return new SpireError(Code.PERMISSION_DENIED, `authorization denied for method ${method}`, reason ? { cause: new Error(reason) } : undefined);
+function denied(method: string, reason?: string, why?: DeniedReason): SpireError {
+  const e = new SpireError(Code.PERMISSION_DENIED, `authorization denied for method ${method}`, reason ? { cause: new Error(reason) } : undefined);
+  return why === undefined ? e : withDeniedReason(e, why);
 }
 
 /**
@@ -69,7 +71,7 @@ async function authorizeAgent(method: string, svid: NonNullable<CallerInfo['svid
   const now = deps.now?.() ?? new Date();
   if (now > svid.notAfter) {
     log.error({ caller_id: id }, 'Agent SVID is expired');
-    throw denied(method, `agent "${id}" SVID is expired`);
+    throw denied(method, `agent "${id}" SVID is expired`, DeniedReason.AGENT_EXPIRED);
   }
   let node;
   try {
@@ -79,11 +81,11 @@ async function authorizeAgent(method: string, svid: NonNullable<CallerInfo['svid
   }
   if (!node) {
     log.error({ caller_id: id }, 'Agent is not attested');
-    throw denied(method, `agent "${id}" is not attested`);
+    throw denied(method, `agent "${id}" is not attested`, DeniedReason.AGENT_NOT_ATTESTED);
   }
   if (node.certSerialNumber === '') {
     log.error({ caller_id: id }, 'Agent is banned');
-    throw denied(method, `agent "${id}" is banned`);
+    throw denied(method, `agent "${id}" is banned`, DeniedReason.AGENT_BANNED);
   }
   if (node.certSerialNumber === svid.serialNumber) return;
   if (node.newCertSerialNumber !== '' && node.newCertSerialNumber === svid.serialNumber) {
@@ -98,5 +100,5 @@ async function authorizeAgent(method: string, svid: NonNullable<CallerInfo['svid
     return;
   }
   log.error({ caller_id: id, svid_serial_number: svid.serialNumber, serial_number: node.certSerialNumber }, 'Agent SVID is not active');
-  throw denied(method, `agent "${id}" expected to have serial number "${node.certSerialNumber}"; has "${svid.serialNumber}"`);
+  throw denied(method, `agent "${id}" expected to have serial number "${node.certSerialNumber}"; has "${svid.serialNumber}"`, DeniedReason.AGENT_NOT_ACTIVE);
 }

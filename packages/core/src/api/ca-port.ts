@@ -55,6 +55,7 @@ export function caPort(d: CaPortDeps): ServerCA {
     async signX509Svids(reqs: X509SvidRequest[]) {
       return d.ca.signWorkloadX509SVIDs(reqs.map((r) => ({ spiffeId: r.spiffeId, csr: r.csr, dnsNames: r.dnsNames, ttlMs: r.ttlMs })));
     },
+    signAgentX509Svid: (req) => d.ca.signAgentX509SVID({ spiffeId: req.spiffeId, csr: req.csr }),
     signJwtSvid: (req) => d.ca.signWorkloadJWTSVID(req),
     async signDownstreamX509CA(req) {
       const active = d.ca.getX509CA();

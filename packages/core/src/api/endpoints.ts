@@ -11,7 +11,7 @@ import { HttpsBundleRefresher } from './bundle-refresher.js';
 import { pinoLevelControl } from './log-levels.js';
 import { buildService, type PipelineEnv, type ServiceHandlers } from './handler.js';
 import { addHealthService, type ServingCheck } from './health/service.js';
-import type { AuthorizedEntryFetcher, BundleRefresher, DebugInfoSource, LogLevelControl, ServerCA } from './ports.js';
+import type { AuthorizedEntryFetcher, BundleRefresher, DebugInfoSource, LogLevelControl, NodeAttestorLookup, ServerCA } from './ports.js';
 import { serviceDefinition } from './proto.js';
 import { rateLimits, type RateLimitConfig } from './rate-limit.js';
 import { agentService } from './services/agent.js';
@@ -51,6 +51,12 @@ export interface EndpointsDeps {
   debugInfo?: DebugInfoSource;
   /** Default: computed from the store on each call (DataStoreAuthorizedEntries). */
   authorizedEntries?: AuthorizedEntryFetcher;
+  /** The configured NodeAttestors by name, for AttestAgent (join_token needs none). */
+  nodeAttestors?: NodeAttestorLookup;
+  /** experimental.agent_spiffe_id_as_selector. */
+  agentSpiffeIdAsSelector?: boolean;
+  /** SyncAuthorizedEntries page size (default 500, SPIRE's; tests make it small). */
+  entryPageSize?: number;
   /** How often the TCP listener re-reads its SVID and trusted roots (ms, default 5000). */
   tlsRefreshMs?: number;
   /** Max request size in bytes (default 4 MiB); larger requests get RESOURCE_EXHAUSTED. */
@@ -104,12 +110,17 @@ export async function startEndpoints(deps: EndpointsDeps): Promise<Endpoints> {
     logLevels: deps.logLevels ?? pinoLevelControl(deps.log),
     debugInfo: deps.debugInfo,
     authorizedEntries: deps.authorizedEntries ?? new DataStoreAuthorizedEntries(deps.dataStore, td),
+    nodeAttestors: deps.nodeAttestors,
+    agentSpiffeIdAsSelector: deps.agentSpiffeIdAsSelector,
+    entryPageSize: deps.entryPageSize,
   };
   const adminIds = new Set((deps.adminIds ?? []).map((s) => SpiffeId.parse(s).toString()));
   const limits = rateLimits({ attestation: deps.rateLimit?.attestation ?? true, signing: deps.rateLimit?.signing ?? true });
   const auditLog = deps.auditLogEnabled ? deps.log.child({ subsystem_name: 'api' }) : undefined;
   const services = apiServices(apiDeps);
-  const serverOptions = { 'grpc.max_receive_message_length': deps.maxReceiveMessageLength ?? 4 * 1024 * 1024 };
+  // No send limit: an agent's authorized entries are never refused for their size (Sync pages them
+  // so that default 4 MiB clients can take every response).
+  const serverOptions = { 'grpc.max_receive_message_length': deps.maxReceiveMessageLength ?? 4 * 1024 * 1024, 'grpc.max_send_message_length': -1 };
 
   const stops: (() => Promise<void>)[] = [];
   const stopAll = async () => {

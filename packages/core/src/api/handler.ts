@@ -26,6 +26,17 @@ export interface CallContext {
 export type UnaryHandler = (req: any, ctx: CallContext) => Promise<any>;
 /** A server-streaming RPC handler: calls `send` per message, then resolves. */
 export type ServerStreamHandler = (req: any, ctx: CallContext, send: (msg: any) => void) => Promise<void>;
+/**
+ * The two directions of a bidirectional stream as a handler sees them. `recv` resolves with the
+ * next request, or undefined once the client has half-closed; it rejects when the client goes away.
+ * `send` writes one response and resolves once grpc-js has taken it (honouring back-pressure).
+ */
+export interface BidiStream {
+  recv(): Promise<any | undefined>;
+  send(msg: any): Promise<void>;
+}
+/** A bidirectional-streaming RPC handler: reads and writes through `stream`, then resolves. */
+export type BidiStreamHandler = (stream: BidiStream, ctx: CallContext) => Promise<void>;
 /* eslint-enable @typescript-eslint/no-explicit-any */
 
 /** The implementation of one service: handlers by method name. Missing methods answer UNIMPLEMENTED. */
@@ -34,6 +45,7 @@ export interface ServiceHandlers {
   service: string;
   unary: Record<string, UnaryHandler>;
   serverStream?: Record<string, ServerStreamHandler>;
+  bidiStream?: Record<string, BidiStreamHandler>;
   /** Why a method is not offered, by method name (default "method X not implemented"). */
   unimplemented?: Record<string, string>;
 }
@@ -109,6 +121,39 @@ function logUnexpected(log: Logger, err: unknown): void {
 }
 
 /**
+ * Reads a duplex call one message at a time: messages that arrive before they are asked for are
+ * queued; after the client half-closes, reads resolve undefined; after an error or cancellation
+ * they reject with CANCELLED.
+ */
+function streamReader(call: grpc.ServerDuplexStream<unknown, unknown>): () => Promise<unknown> {
+  const queue: unknown[] = [];
+  const waiting: Array<{ resolve: (m: unknown) => void; reject: (e: Error) => void }> = [];
+  let ended = false;
+  let failed: Error | undefined;
+  call.on('data', (m: unknown) => {
+    const w = waiting.shift();
+    if (w) w.resolve(m);
+    else queue.push(m);
+  });
+  call.on('end', () => {
+    ended = true;
+    for (const w of waiting.splice(0)) w.resolve(undefined);
+  });
+  const fail = (e: Error) => {
+    failed = e;
+    for (const w of waiting.splice(0)) w.reject(e);
+  };
+  call.on('error', () => fail(new SpireError(Code.CANCELLED, 'the stream failed')));
+  call.on('cancelled', () => fail(new SpireError(Code.CANCELLED, 'the client went away')));
+  return () => {
+    if (queue.length > 0) return Promise.resolve(queue.shift());
+    if (failed) return Promise.reject(failed);
+    if (ended) return Promise.resolve(undefined);
+    return new Promise((resolve, reject) => waiting.push({ resolve, reject }));
+  };
+}
+
+/**
  * Builds the grpc-js implementation of a service: every method of the definition runs caller
  * identification, authorization, rate limiting, the handler and the audit log; anything thrown
  * becomes a status (never an unhandled rejection). Methods without a handler answer
@@ -155,17 +200,35 @@ export function buildService(def: grpc.ServiceDefinition, h: ServiceHandlers, en
         })().catch((err: unknown) => env.log.error({ error: errorMessage(err) }, 'Failed to answer a call'));
       }) as grpc.handleServerStreamingCall<unknown, unknown>;
     } else {
-      // Bidirectional and client streams (AttestAgent, SyncAuthorizedEntries): authorization
-      // still runs so callers learn about permissions first; the body is not offered here.
+      // Bidirectional and client streams (AttestAgent, SyncAuthorizedEntries). Authorization
+      // runs before the first message is read, so callers learn about permissions first.
+      const bidi = h.bidiStream?.[name];
       impl[name] = ((call: grpc.ServerDuplexStream<unknown, unknown>) => {
-        call.on('data', () => undefined);
-        call.on('error', () => undefined);
+        const reader = streamReader(call);
         void (async () => {
           let ctx: CallContext | undefined;
           try {
             ctx = await prepare(call, method, {}, env);
-            throw new SpireError(Code.UNIMPLEMENTED, h.unimplemented?.[name] ?? `method ${name} not implemented`);
+            if (!bidi || !md.responseStream) throw new SpireError(Code.UNIMPLEMENTED, h.unimplemented?.[name] ?? `method ${name} not implemented`);
+            await bidi(
+              {
+                recv: reader,
+                send: (m) =>
+                  new Promise<void>((resolve, reject) => {
+                    if (call.cancelled || call.destroyed) {
+                      reject(new SpireError(Code.CANCELLED, 'the client went away'));
+                      return;
+                    }
+                    if (call.write(m)) resolve();
+                    else call.once('drain', () => resolve());
+                  }),
+              },
+              ctx,
+            );
+            ctx.audit.finish({ code: 0, message: 'OK' }, {});
+            call.end();
           } catch (err) {
+            logUnexpected(ctx?.log ?? env.log, err);
             ctx?.audit.finish(statusOf(err), {});
             call.emit('error', toServiceError(err));
           }

@@ -155,6 +155,13 @@ export class FakeServerCA implements ServerCA {
     return out;
   }
 
+  async signAgentX509Svid(req: { spiffeId: string; csr: Uint8Array }): Promise<{ certChain: Uint8Array[] }> {
+    if (this.failSigning) throw this.failSigning;
+    const csr = new x509.Pkcs10CertificateRequest(Buffer.from(req.csr));
+    const issued = await this.issue(req.spiffeId, { publicKey: await csr.publicKey.export() });
+    return { certChain: [issued.certDer] };
+  }
+
   async signJwtSvid(req: { spiffeId: string; audience: string[]; ttlMs?: number; includeJti?: boolean }): Promise<string> {
     if (this.failSigning) throw this.failSigning;
     const now = Math.floor(Date.now() / 1000);

@@ -1,5 +1,6 @@
 import type { SpireError } from '../errors.js';
 import type { RegistrationEntry } from '../plugins/datastore/contract.js';
+import type { NodeAttestor } from '../plugins/nodeattestor/contract.js';
 
 /**
  * The narrow ports the API layer needs from the rest of the server. The CA, the CA manager and
@@ -63,6 +64,11 @@ export interface UpstreamAuthorityRotation {
 export interface ServerCA {
   /** Signs X509-SVIDs; one result per request, in order; one failure never affects others. */
   signX509Svids(reqs: X509SvidRequest[]): Promise<Array<{ certChain: Uint8Array[] } | { error: SpireError }>>;
+  /**
+   * Signs an agent's X509-SVID (agent_ttl) for the public key of `csr` (DER PKCS#10, already
+   * parsed by the API). Returns the chain, leaf first.
+   */
+  signAgentX509Svid(req: { spiffeId: string; csr: Uint8Array }): Promise<{ certChain: Uint8Array[] }>;
   /** Signs one JWT-SVID and returns the compact token. */
   signJwtSvid(req: { spiffeId: string; audience: string[]; ttlMs?: number; includeJti?: boolean }): Promise<string>;
   /**
@@ -111,3 +117,6 @@ export interface DebugInfoSource {
 export interface AuthorizedEntryFetcher {
   fetchAuthorizedEntries(agentId: string): Promise<RegistrationEntry[]>;
 }
+
+/** The configured NodeAttestors by name (the catalog's); undefined when none has that name. */
+export type NodeAttestorLookup = (name: string) => NodeAttestor | undefined;

@@ -1,6 +1,7 @@
 import * as grpc from '@grpc/grpc-js';
 import { Code, SpireError, errorCode, errorMessage } from '../errors.js';
 import type { Logger } from '../log/logger.js';
+import { deniedReasonOf, statusDetailsBin } from './denied-details.js';
 
 /** A per-item result status as batch responses carry it (spire.api.types.Status). */
 export interface ApiStatus {
@@ -55,6 +56,13 @@ export function storeCode(err: unknown): Code {
 
 /** Converts anything thrown in a handler into the status sent on the wire. Never throws. */
 export function toServiceError(err: unknown): Partial<grpc.StatusObject> {
-  if (err instanceof SpireError) return { code: err.code as number as grpc.status, details: err.message };
+  if (err instanceof SpireError) {
+    const reason = deniedReasonOf(err);
+    if (reason === undefined) return { code: err.code as number as grpc.status, details: err.message };
+    // SPIRE's agents read PermissionDeniedDetails from the status details to re-attest or stop.
+    const metadata = new grpc.Metadata();
+    metadata.set('grpc-status-details-bin', statusDetailsBin(err.code, err.message, reason));
+    return { code: err.code as number as grpc.status, details: err.message, metadata };
+  }
   return { code: grpc.status.INTERNAL, details: `internal error: ${errorMessage(err)}` };
 }

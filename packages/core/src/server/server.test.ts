@@ -45,6 +45,16 @@ class StandInDataStore extends FakeCADataStore {
     if (!this.state.up) throw spireError(Code.UNAVAILABLE, 'database is down');
     return super.fetchBundle(td);
   }
+  // What the authorized-entries cache reads on start: an empty store.
+  async listRegistrationEntries() {
+    return { entries: [] };
+  }
+  async listAttestedNodes() {
+    return { nodes: [] };
+  }
+  async listNodeSelectors() {
+    return new Map();
+  }
 }
 
 function builtins(state: ReturnType<typeof dsState>): BuiltinEntry[] {

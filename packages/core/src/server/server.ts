@@ -21,6 +21,21 @@ import { errorMessage } from '../errors.js';
 import { createLogger, type Logger } from '../log/logger.js';
 import { DATA_STORE, type DataStore } from '../plugins/datastore/contract.js';
 import { HealthChecker, startHealthListener } from './health-checker.js';
+import { AuthorizedEntryCache, withCacheNotifications, type EntryCacheConfig } from '../cache/index.js';
+import type { NodeAttestor } from '../plugins/nodeattestor/contract.js';
+import { withPluginPrefix } from '../catalog/plugin-prefix.js';
+import type { ExperimentalConfig } from '../config/types.js';
+
+/** The entry cache settings out of server.conf's (already parsed) experimental block. */
+function entryCacheConfig(e: ExperimentalConfig): EntryCacheConfig {
+  return {
+    eventsBasedCache: e.eventsBasedCache,
+    cacheReloadIntervalMs: e.cacheReloadIntervalMs,
+    fullCacheReloadIntervalMs: e.fullCacheReloadIntervalMs,
+    eventTimeoutMs: e.eventTimeoutMs,
+    pruneEventsOlderThanMs: e.pruneEventsOlderThanMs,
+  };
+}
 
 /** The server's settings: the parsed, defaulted server.conf. */
 export type ServerSettings = ServerConfig;
@@ -126,13 +141,28 @@ export class SpireServer {
       const caService = this.ca;
       this.stops.push(() => caService.close());
 
+      // ---- Agents: the authorized-entries cache and the NodeAttestors AttestAgent runs ---------
+      // The cache loads fully before the APIs open; writes made through the API are applied to
+      // it at once (withCacheNotifications), other servers' writes per experimental settings.
+      const entryCache = await AuthorizedEntryCache.create({ ...entryCacheConfig(s.experimental), dataStore: ds, trustDomain: s.trustDomain, log: this.log.child({ subsystem_name: 'entry_cache' }) });
+      entryCache.start();
+      this.stops.push(() => entryCache.stop());
+      const apiStore = withCacheNotifications(ds, entryCache);
+      const attestors = new Map<string, NodeAttestor>();
+      // Prefixed as the DI-bound instances are ("nodeattestor(x509pop): ..."), as SPIRE's catalog does.
+      for (const p of catalog.plugins()) if (p.type === 'NodeAttestor') attestors.set(p.name, withPluginPrefix(p.instance as NodeAttestor, p.type, p.name));
+      // ---- end Agents -----------------------------------------------------------------------------
+
       // ---- Server APIs (api/): every service on the admin socket and on TCP with mTLS ----------
       // startEndpoints binds socket_path (0750 dir, 0770 socket) and bind_address:bind_port, and
       // serves grpc.health.v1 on the socket with the check below.
       const startedAt = Date.now();
       const endpoints = await startEndpoints(
         endpointsDepsFromConfig(s, {
-          dataStore: ds,
+          dataStore: apiStore,
+          authorizedEntries: entryCache,
+          nodeAttestors: (name) => attestors.get(name),
+          agentSpiffeIdAsSelector: s.experimental.agentSpiffeIdAsSelector,
           ca: caPort({ trustDomain: s.trustDomain, ca: caService.ca, manager: caService.manager, rotator: caService.serverSVID, dataStore: ds }),
           log: this.log,
           servingCheck: async () => {

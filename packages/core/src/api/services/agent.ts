@@ -10,6 +10,7 @@ import type { CallContext, ServiceHandlers } from '../handler.js';
 import { pageFromRequest } from '../pagination.js';
 import { Services } from '../proto.js';
 import { makeErr, storeCode } from '../status.js';
+import { attestAgent, renewAgent } from './agent-attest.js';
 import { nowSeconds, type ApiDeps } from './deps.js';
 
 interface ProtoAgentFilter {
@@ -33,7 +34,7 @@ export function parseGoTime(s: string): number {
 /** The longest agent version PostStatus accepts. */
 const MAX_AGENT_VERSION = 255;
 
-/** spire.api.server.agent.v1.Agent. AttestAgent and RenewAgent belong to the agents work. */
+/** spire.api.server.agent.v1.Agent (AttestAgent and RenewAgent live in agent-attest.ts). */
 export function agentService(deps: ApiDeps): ServiceHandlers {
   const { dataStore: ds, trustDomain: td } = deps;
 
@@ -70,11 +71,11 @@ export function agentService(deps: ApiDeps): ServiceHandlers {
 
   return {
     service: Services.agent,
-    unimplemented: {
-      AttestAgent: 'AttestAgent is not available yet: node attestation is delivered with the agents issue',
-      RenewAgent: 'RenewAgent is not available yet: agent SVID renewal is delivered with the agents issue',
+    bidiStream: {
+      AttestAgent: (stream, ctx) => attestAgent(deps, stream, ctx),
     },
     unary: {
+      RenewAgent: (req: { params: { csr: Buffer } | null }, ctx) => renewAgent(deps, req, ctx),
       async CountAgents(req: { filter: ProtoAgentFilter | null }, ctx) {
         const filter = filterFromProto(req.filter, ctx);
         try {

@@ -1,7 +1,7 @@
 import type { Logger } from '../../log/logger.js';
 import type { DataStore } from '../../plugins/datastore/contract.js';
 import type { TrustDomain } from '../../spiffeid/index.js';
-import type { AuthorizedEntryFetcher, BundleRefresher, DebugInfoSource, LogLevelControl, ServerCA } from '../ports.js';
+import type { AuthorizedEntryFetcher, BundleRefresher, DebugInfoSource, LogLevelControl, NodeAttestorLookup, ServerCA } from '../ports.js';
 
 /** What the API services are built from. */
 export interface ApiDeps {
@@ -13,6 +13,12 @@ export interface ApiDeps {
   logLevels?: LogLevelControl;
   debugInfo?: DebugInfoSource;
   authorizedEntries?: AuthorizedEntryFetcher;
+  /** The configured NodeAttestors (join_token is served by the API itself, as SPIRE). */
+  nodeAttestors?: NodeAttestorLookup;
+  /** experimental.agent_spiffe_id_as_selector: add `spiffe_id:<agent ID>` to node selectors. */
+  agentSpiffeIdAsSelector?: boolean;
+  /** SyncAuthorizedEntries page size (SPIRE: 500). */
+  entryPageSize?: number;
   /** Unix seconds now (tests move it). */
   now?: () => number;
 }

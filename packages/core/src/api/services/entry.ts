@@ -5,6 +5,7 @@ import type { CallContext, ServiceHandlers } from '../handler.js';
 import { pageFromRequest } from '../pagination.js';
 import { Services } from '../proto.js';
 import { createStatus, makeErr, makeStatus, okStatus, storeCode, type ApiStatus } from '../status.js';
+import { getAuthorizedEntries, syncAuthorizedEntries } from './entry-authorized.js';
 import { entryFilterFromProto, type ProtoEntryFilter } from './entry-filters.js';
 import type { ApiDeps } from './deps.js';
 
@@ -35,7 +36,7 @@ function entryAuditFields(e: ProtoEntry | null | undefined): Record<string, stri
   return f;
 }
 
-/** spire.api.server.entry.v1.Entry. GetAuthorizedEntries/SyncAuthorizedEntries belong to the agent work. */
+/** spire.api.server.entry.v1.Entry (GetAuthorizedEntries/SyncAuthorizedEntries live in entry-authorized.ts). */
 export function entryService(deps: ApiDeps): ServiceHandlers {
   const { dataStore: ds, trustDomain: td } = deps;
 
@@ -93,11 +94,11 @@ export function entryService(deps: ApiDeps): ServiceHandlers {
 
   return {
     service: Services.entry,
-    unimplemented: {
-      GetAuthorizedEntries: 'GetAuthorizedEntries is not available yet: it is served once agent attestation lands (agents issue)',
-      SyncAuthorizedEntries: 'SyncAuthorizedEntries is not available yet: it is served once agent attestation lands (agents issue)',
+    bidiStream: {
+      SyncAuthorizedEntries: (stream, ctx) => syncAuthorizedEntries(deps, stream, ctx),
     },
     unary: {
+      GetAuthorizedEntries: (req: { output_mask: ProtoEntryMask | null }, ctx) => getAuthorizedEntries(deps, req, ctx),
       async CountEntries(req: { filter: ProtoEntryFilter | null }, ctx) {
         const filter = entryFilterFromProto(td, req.filter, ctx.log);
         try {
