@@ -14,7 +14,7 @@ import { ChainError, verifyChains } from './chain.js';
 import { decodeResponse, encodeChallenge, generateChallenge, verifyResponse } from './challenge.js';
 import type { X509popConfig } from './config.js';
 import { X509popErrors as E } from './errors.js';
-import { goBytes, goField, parseJson } from './go-json.js';
+import { goBytes, goField, parseJson } from '@spire-ts/core';
 
 const PLUGIN_NAME = 'x509pop';
 

@@ -1,2 +1,3 @@
 export * from './contract.js';
 export { PathTemplate, agentIdFromTemplate, PathTemplateSyntaxError, PathTemplateExecError, type TemplateData } from './path-template.js';
+export { goBytes, goField, parseJson } from './go-json.js';

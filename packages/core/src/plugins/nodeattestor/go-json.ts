@@ -1,6 +1,7 @@
 /**
- * Reading JSON the way Go's encoding/json reads SPIRE's wire structs: field names match without
- * regard to case, and `[]byte` fields are standard base64 with padding (or null).
+ * Reading JSON the way Go's encoding/json reads SPIRE's wire structs (the x509pop and sshpop
+ * payloads): field names match without regard to case, and `[]byte` fields are standard base64
+ * with padding (or null). Shared here because plugin packages never import each other.
  */
 
 /** The value of `name` in a JSON object, matched as Go matches: exact first, then case-insensitive. */
