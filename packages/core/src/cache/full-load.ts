@@ -1,4 +1,4 @@
-import { DATASTORE_MAX_PAGE_SIZE, type DataStore } from '../plugins/datastore/contract.js';
+import { DATASTORE_MAX_PAGE_SIZE, DATASTORE_SCAN_BATCH_SIZE, type DataStore } from '../plugins/datastore/contract.js';
 import type { TrustDomain } from '../spiffeid/index.js';
 import { EntryIndex } from './entry-index.js';
 
@@ -9,8 +9,8 @@ export interface FullLoadTimings {
 }
 
 /**
- * Builds a fresh index from the store: every entry, page by page (the store's largest page), then
- * every attested node whose certificate is valid at `nowSec`, with the node selectors read in one
+ * Builds a fresh index from the store: every entry, from one consistent snapshot streamed in
+ * batches (`scanRegistrationEntries`), and meanwhile every attested node whose certificate is valid at `nowSec`, with the node selectors read in one
  * call (as SPIRE's full cache does). A node attested between those two reads is picked up by the
  * next poll or reload. The records are adopted
  * (frozen in place, not copied): the store must hand out fresh objects per call, as the SQL store
@@ -26,12 +26,9 @@ export async function loadIndex(
   const index = new EntryIndex(td);
   const entries = async (): Promise<number> => {
     const t0 = performance.now();
-    let token = '';
-    do {
-      const page = await ds.listRegistrationEntries({ pagination: { token, pageSize: DATASTORE_MAX_PAGE_SIZE } });
-      for (const e of page.entries) index.upsertEntry(e, true);
-      token = page.pagination?.token ?? '';
-    } while (token !== '');
+    for await (const batch of ds.scanRegistrationEntries({ batchSize: DATASTORE_SCAN_BATCH_SIZE })) {
+      for (const e of batch) index.upsertEntry(e, true);
+    }
     return performance.now() - t0;
   };
   // Nodes page by page without their selectors (one table), then the selectors of every valid

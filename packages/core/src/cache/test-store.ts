@@ -103,6 +103,16 @@ export class StoreControl {
         if (typeof v !== 'function') return v;
         const fn = v as (...a: unknown[]) => Promise<unknown>;
         const name = String(prop);
+        if (name === 'scanRegistrationEntries') {
+          const control = this;
+          return async function* (...args: unknown[]): AsyncGenerator<RegistrationEntry[]> {
+            control.calls.set(name, (control.calls.get(name) ?? 0) + 1);
+            if (control.down) throw new SpireError(Code.UNAVAILABLE, 'database unavailable: test outage');
+            for await (const batch of fn.apply(target, args) as unknown as AsyncIterable<RegistrationEntry[]>) {
+              yield batch.filter((e) => !control.hiddenEntries.has(e.entryId));
+            }
+          };
+        }
         return async (...args: unknown[]) => {
           this.calls.set(name, (this.calls.get(name) ?? 0) + 1);
           if (this.down) throw new SpireError(Code.UNAVAILABLE, 'database unavailable: test outage');

@@ -8,7 +8,8 @@ import type {
   Selector,
   SpireError,
 } from '@spire-ts/core';
-import { SqlFailure, type Row, type SqlDriver, type SqlExecutor } from '../driver/sql-driver.js';
+import { scanBatchSize, type ScanRegistrationEntriesOptions } from '@spire-ts/core';
+import { SqlFailure, type Row, type SqlDriver, type SqlExecutor, type SqlSnapshot } from '../driver/sql-driver.js';
 import { SqlErrors } from '../errors.js';
 import { addEntryEvents } from './events.js';
 import { nextPage, readPage } from './pagination.js';
@@ -113,10 +114,8 @@ async function childRows(db: SqlExecutor, ids: readonly number[]): Promise<Child
   ];
 }
 
-/** Fills selectors, DNS names and trust domains of entry rows; keeps the rows' order. */
-export async function loadEntries(db: SqlExecutor, rows: EntryRow[]): Promise<RegistrationEntry[]> {
-  const byId = new Map<number, RegistrationEntry>();
-  const out = rows.map((r) => {
+/** The entry of a row, with no selectors, DNS names or trust domains yet. */
+function entryOfRow(r: EntryRow): RegistrationEntry {
     const e: RegistrationEntry = {
       entryId: r.entry_id,
       spiffeId: r.spiffe_id,
@@ -141,6 +140,14 @@ export async function loadEntries(db: SqlExecutor, rows: EntryRow[]): Promise<Re
         jwtSvidIncludeJti: Number(r.jwt_svid_include_jti) === 1,
       };
     }
+    return e;
+}
+
+/** Fills selectors, DNS names and trust domains of entry rows; keeps the rows' order. */
+export async function loadEntries(db: SqlExecutor, rows: EntryRow[]): Promise<RegistrationEntry[]> {
+  const byId = new Map<number, RegistrationEntry>();
+  const out = rows.map((r) => {
+    const e = entryOfRow(r);
     byId.set(Number(r.id), e);
     return e;
   });
@@ -546,4 +553,76 @@ export async function countEntries(db: SqlExecutor, req: CountRegistrationEntrie
     params,
   );
   return Number(rows[0]?.n ?? 0);
+}
+
+/**
+ * Walks child rows ordered by `eid` alongside `rows` (ordered by id) and hands each child to the
+ * entry it belongs to: one pass, no look-up table.
+ */
+function mergeChildren<C extends { eid: number }>(rows: readonly EntryRow[], entries: readonly RegistrationEntry[], children: readonly C[], add: (e: RegistrationEntry, c: C) => void): void {
+  let i = 0;
+  for (const c of children) {
+    const eid = Number(c.eid);
+    while (i < rows.length && Number(rows[i]!.id) < eid) i++;
+    if (i < rows.length && Number(rows[i]!.id) === eid) add(entries[i]!, c);
+  }
+}
+
+/**
+ * Every entry, in batches, from one read snapshot: each batch is one keyset range of entry rows
+ * (ordered by row id), and the selectors, DNS names and trust domains of exactly that id range,
+ * each read in one ordered range scan of the child table's entry index and merged in one pass.
+ * Children appear in the order `listEntries` gives them (selectors and DNS names by row id, trust
+ * domains by name). The snapshot ends when the iteration ends, also by break or throw.
+ */
+export async function* scanEntries(db: SqlDriver, opts: ScanRegistrationEntriesOptions | undefined): AsyncGenerator<RegistrationEntry[]> {
+  const size = scanBatchSize(opts);
+  let snap: SqlSnapshot;
+  try {
+    snap = await db.readSnapshot();
+  } catch (err) {
+    throw toSpireError(err);
+  }
+  try {
+    let after = 0;
+    const held: RegistrationEntry[][] = [];
+    for (;;) {
+      const rows = await snap.query<EntryRow>(`SELECT ${COLS} FROM registered_entries E WHERE E.id > ? ORDER BY E.id LIMIT ${size}`, [after]);
+      if (rows.length === 0) break;
+      const last = Number(rows[rows.length - 1]!.id);
+      const range = [after, last];
+      const entries = rows.map(entryOfRow);
+      const sels = await snap.query<{ eid: number; t: string; v: string }>(
+        'SELECT registered_entry_id AS eid, type AS t, value AS v FROM selectors WHERE registered_entry_id > ? AND registered_entry_id <= ? ' +
+          'ORDER BY registered_entry_id, id',
+        range,
+      );
+      mergeChildren(rows, entries, sels, (e, c) => e.selectors.push({ type: c.t, value: c.v }));
+      const dns = await snap.query<{ eid: number; v: string }>(
+        'SELECT registered_entry_id AS eid, value AS v FROM dns_names WHERE registered_entry_id > ? AND registered_entry_id <= ? ORDER BY registered_entry_id, id',
+        range,
+      );
+      mergeChildren(rows, entries, dns, (e, c) => e.dnsNames.push(c.v));
+      const fed = await snap.query<{ eid: number; td: string }>(
+        'SELECT F.registered_entry_id AS eid, B.trust_domain AS td FROM federated_registration_entries F JOIN bundles B ON B.id = F.bundle_id ' +
+          'WHERE F.registered_entry_id > ? AND F.registered_entry_id <= ? ORDER BY F.registered_entry_id, B.trust_domain',
+        range,
+      );
+      mergeChildren(rows, entries, fed, (e, c) => e.federatesWith.push(c.td));
+      after = last;
+      // An exclusive snapshot blocks every other call of the store: read it all first, so the
+      // caller may use the store between batches (only in-memory SQLite, small by nature).
+      if (snap.exclusive) held.push(entries);
+      else yield entries;
+      if (rows.length < size) break;
+    }
+    if (held.length > 0) {
+      await snap.end();
+      yield* held;
+    }
+  } catch (err) {
+    throw toSpireError(err);
+  } finally {
+    await snap.end();
+  }
 }

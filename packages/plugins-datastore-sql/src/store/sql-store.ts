@@ -23,6 +23,7 @@ import type {
   Pagination,
   RegistrationEntry,
   RegistrationEntryMask,
+  ScanRegistrationEntriesOptions,
   Selector,
 } from '@spire-ts/core';
 import type { SqlDriver } from '../driver/sql-driver.js';
@@ -131,6 +132,10 @@ export class SqlStore implements DataStore {
   }
   listRegistrationEntries(req: ListRegistrationEntriesRequest): Promise<ListRegistrationEntriesResponse> {
     return this.run(() => entries.listEntries(this.reader(req?.tolerateStale), req ?? {}));
+  }
+  async *scanRegistrationEntries(opts?: ScanRegistrationEntriesOptions): AsyncGenerator<RegistrationEntry[]> {
+    if (this.closed) throw SqlErrors.closed();
+    yield* entries.scanEntries(this.db, opts);
   }
   pruneRegistrationEntries(expiresBefore: number): Promise<void> {
     return this.run(() => entries.pruneEntries(this.db, expiresBefore));

@@ -23,6 +23,7 @@ import type {
   RegistrationEntryMask,
   Selector,
 } from '../../plugins/datastore/contract.js';
+import { scanBatchSize, type ScanRegistrationEntriesOptions } from '../../plugins/datastore/contract.js';
 
 const key = (s: Selector) => `${s.type}:${s.value}`;
 
@@ -235,6 +236,16 @@ export class MemoryDataStore implements DataStore {
     this.check();
     const r = page(this.filterEntries(req).map(clone), req.pagination);
     return { entries: r.items, pagination: r.pagination };
+  }
+  /** Copies every entry up front (the snapshot), then yields them in batches. */
+  async *scanRegistrationEntries(opts?: ScanRegistrationEntriesOptions): AsyncGenerator<RegistrationEntry[]> {
+    const size = scanBatchSize(opts);
+    this.check();
+    const all = this.filterEntries({}).map(clone);
+    for (let i = 0; i < all.length; i += size) {
+      await Promise.resolve();
+      yield all.slice(i, i + size);
+    }
   }
   async pruneRegistrationEntries(): Promise<void> {
     throw new SpireError(Code.UNIMPLEMENTED, 'pruneRegistrationEntries is not supported by the in-memory fake');
