@@ -144,6 +144,15 @@ export class MysqlDriver implements SqlDriver {
     return {
       exclusive: false,
       ...executor(() => conn, this.opts.logSql),
+      queryArrays: async (sql, params = []) => {
+        this.opts.logSql?.(sql);
+        try {
+          const [rows] = await conn.query({ sql, rowsAsArray: true }, params as unknown[]);
+          return rows as unknown[][];
+        } catch (err) {
+          throw classify(err);
+        }
+      },
       end: async () => {
         if (ended) return;
         ended = true;

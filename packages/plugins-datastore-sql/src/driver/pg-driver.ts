@@ -147,6 +147,15 @@ export class PgDriver implements SqlDriver {
     return {
       exclusive: false,
       ...executor((text, params) => client.query(text, params), this.opts.logSql),
+      queryArrays: async (sql, params = []) => {
+        const text = numberPlaceholders(sql);
+        this.opts.logSql?.(text);
+        try {
+          return (await client.query({ text, values: bind(params), rowMode: 'array' })).rows as unknown[][];
+        } catch (err) {
+          throw classify(err);
+        }
+      },
       end: async () => {
         if (ended) return;
         ended = true;

@@ -86,6 +86,8 @@ export interface SqlSnapshot extends SqlExecutor {
    * of the driver waits until `end()`, so the holder must not wait on them meanwhile.
    */
   readonly exclusive: boolean;
+  /** Rows of a SELECT as arrays of column values, in select-list order (cheaper than objects). */
+  queryArrays(sql: string, params?: readonly unknown[]): Promise<unknown[][]>;
   end(): Promise<void>;
 }
 

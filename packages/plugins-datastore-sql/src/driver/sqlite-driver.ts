@@ -67,9 +67,24 @@ function bind(params: readonly unknown[]): readonly unknown[] {
 function snapshotOn(db: Database.Database, exclusive: boolean, log: ((sql: string) => void) | undefined, close: () => void): SqlSnapshot {
   let ended = false;
   const refuse = (): Promise<never> => Promise.reject(new SqlFailure('other', 'a read snapshot cannot write'));
+  const arrays = new Map<string, Database.Statement>();
   return {
     dialect: 'sqlite3',
     exclusive,
+    queryArrays: (sql: string, params: readonly unknown[] = []): Promise<unknown[][]> => {
+      if (ended) return Promise.reject(new SqlFailure('other', 'the read snapshot has ended'));
+      log?.(sql);
+      try {
+        let st = arrays.get(sql);
+        if (!st) {
+          st = db.prepare(sql).raw(true);
+          arrays.set(sql, st);
+        }
+        return Promise.resolve(st.all(...bind(params)) as unknown[][]);
+      } catch (err) {
+        return Promise.reject(classify(err));
+      }
+    },
     query: <R extends Row = Row>(sql: string, params: readonly unknown[] = []): Promise<R[]> => {
       if (ended) return Promise.reject(new SqlFailure('other', 'the read snapshot has ended'));
       log?.(sql);

@@ -555,16 +555,47 @@ export async function countEntries(db: SqlExecutor, req: CountRegistrationEntrie
   return Number(rows[0]?.n ?? 0);
 }
 
+/** The scan's entry columns, in the order `entryOfArray` reads them. */
+const SCAN_COLS =
+  'id, entry_id, spiffe_id, parent_id, ttl, x509_svid_ttl, jwt_svid_ttl, admin, downstream, expiry, store_svid, hint, ' +
+  'disable_x509_svid_prefetch, jwt_svid_include_jti, has_additional_attributes, created_at, revision_number';
+
+/** The entry of a SCAN_COLS row, with no selectors, DNS names or trust domains yet. */
+function entryOfArray(r: unknown[]): RegistrationEntry {
+  const e: RegistrationEntry = {
+    entryId: r[1] as string,
+    spiffeId: r[2] as string,
+    parentId: r[3] as string,
+    selectors: [],
+    x509SvidTtl: Number(r[5]),
+    jwtSvidTtl: Number(r[6]),
+    federatesWith: [],
+    dnsNames: [],
+    admin: Number(r[7]) === 1,
+    downstream: Number(r[8]) === 1,
+    entryExpiry: Number(r[9]),
+    storeSvid: Number(r[10]) === 1,
+    hint: r[11] as string,
+    createdAt: Number(r[15]),
+    revisionNumber: Number(r[16]),
+  };
+  if (Number(r[4]) !== 0) e.ttl = Number(r[4]);
+  if (Number(r[14]) === 1) {
+    e.additionalAttributes = { disableX509SvidPrefetch: Number(r[12]) === 1, jwtSvidIncludeJti: Number(r[13]) === 1 };
+  }
+  return e;
+}
+
 /**
- * Walks child rows ordered by `eid` alongside `rows` (ordered by id) and hands each child to the
- * entry it belongs to: one pass, no look-up table.
+ * Walks child rows (`[entry row id, ...]`) ordered by entry row id alongside `ids` (ascending)
+ * and hands each child to the entry it belongs to: one pass, no look-up table.
  */
-function mergeChildren<C extends { eid: number }>(rows: readonly EntryRow[], entries: readonly RegistrationEntry[], children: readonly C[], add: (e: RegistrationEntry, c: C) => void): void {
+function mergeChildren(ids: readonly number[], entries: readonly RegistrationEntry[], children: readonly unknown[][], add: (e: RegistrationEntry, c: unknown[]) => void): void {
   let i = 0;
   for (const c of children) {
-    const eid = Number(c.eid);
-    while (i < rows.length && Number(rows[i]!.id) < eid) i++;
-    if (i < rows.length && Number(rows[i]!.id) === eid) add(entries[i]!, c);
+    const eid = Number(c[0]);
+    while (i < ids.length && ids[i]! < eid) i++;
+    if (i < ids.length && ids[i] === eid) add(entries[i]!, c);
   }
 }
 
@@ -573,7 +604,8 @@ function mergeChildren<C extends { eid: number }>(rows: readonly EntryRow[], ent
  * (ordered by row id), and the selectors, DNS names and trust domains of exactly that id range,
  * each read in one ordered range scan of the child table's entry index and merged in one pass.
  * Children appear in the order `listEntries` gives them (selectors and DNS names by row id, trust
- * domains by name). The snapshot ends when the iteration ends, also by break or throw.
+ * domains by name). The snapshot ends when the iteration ends, also by break or throw. Rows are
+ * read as arrays, not objects: at a million entries that halves the time spent in the driver.
  */
 export async function* scanEntries(db: SqlDriver, opts: ScanRegistrationEntriesOptions | undefined): AsyncGenerator<RegistrationEntry[]> {
   const size = scanBatchSize(opts);
@@ -587,28 +619,28 @@ export async function* scanEntries(db: SqlDriver, opts: ScanRegistrationEntriesO
     let after = 0;
     const held: RegistrationEntry[][] = [];
     for (;;) {
-      const rows = await snap.query<EntryRow>(`SELECT ${COLS} FROM registered_entries E WHERE E.id > ? ORDER BY E.id LIMIT ${size}`, [after]);
+      const rows = await snap.queryArrays(`SELECT ${SCAN_COLS} FROM registered_entries WHERE id > ? ORDER BY id LIMIT ${size}`, [after]);
       if (rows.length === 0) break;
-      const last = Number(rows[rows.length - 1]!.id);
+      const ids = rows.map((r) => Number(r[0]));
+      const last = ids[ids.length - 1]!;
       const range = [after, last];
-      const entries = rows.map(entryOfRow);
-      const sels = await snap.query<{ eid: number; t: string; v: string }>(
-        'SELECT registered_entry_id AS eid, type AS t, value AS v FROM selectors WHERE registered_entry_id > ? AND registered_entry_id <= ? ' +
-          'ORDER BY registered_entry_id, id',
+      const entries = rows.map(entryOfArray);
+      const sels = await snap.queryArrays(
+        'SELECT registered_entry_id, type, value FROM selectors WHERE registered_entry_id > ? AND registered_entry_id <= ? ORDER BY registered_entry_id, id',
         range,
       );
-      mergeChildren(rows, entries, sels, (e, c) => e.selectors.push({ type: c.t, value: c.v }));
-      const dns = await snap.query<{ eid: number; v: string }>(
-        'SELECT registered_entry_id AS eid, value AS v FROM dns_names WHERE registered_entry_id > ? AND registered_entry_id <= ? ORDER BY registered_entry_id, id',
+      mergeChildren(ids, entries, sels, (e, c) => e.selectors.push({ type: c[1] as string, value: c[2] as string }));
+      const dns = await snap.queryArrays(
+        'SELECT registered_entry_id, value FROM dns_names WHERE registered_entry_id > ? AND registered_entry_id <= ? ORDER BY registered_entry_id, id',
         range,
       );
-      mergeChildren(rows, entries, dns, (e, c) => e.dnsNames.push(c.v));
-      const fed = await snap.query<{ eid: number; td: string }>(
-        'SELECT F.registered_entry_id AS eid, B.trust_domain AS td FROM federated_registration_entries F JOIN bundles B ON B.id = F.bundle_id ' +
+      mergeChildren(ids, entries, dns, (e, c) => e.dnsNames.push(c[1] as string));
+      const fed = await snap.queryArrays(
+        'SELECT F.registered_entry_id, B.trust_domain FROM federated_registration_entries F JOIN bundles B ON B.id = F.bundle_id ' +
           'WHERE F.registered_entry_id > ? AND F.registered_entry_id <= ? ORDER BY F.registered_entry_id, B.trust_domain',
         range,
       );
-      mergeChildren(rows, entries, fed, (e, c) => e.federatesWith.push(c.td));
+      mergeChildren(ids, entries, fed, (e, c) => e.federatesWith.push(c[1] as string));
       after = last;
       // An exclusive snapshot blocks every other call of the store: read it all first, so the
       // caller may use the store between batches (only in-memory SQLite, small by nature).
