@@ -104,14 +104,7 @@ export class StoreControl {
         const fn = v as (...a: unknown[]) => Promise<unknown>;
         const name = String(prop);
         if (name === 'scanRegistrationEntries') {
-          const control = this;
-          return async function* (...args: unknown[]): AsyncGenerator<RegistrationEntry[]> {
-            control.calls.set(name, (control.calls.get(name) ?? 0) + 1);
-            if (control.down) throw new SpireError(Code.UNAVAILABLE, 'database unavailable: test outage');
-            for await (const batch of fn.apply(target, args) as unknown as AsyncIterable<RegistrationEntry[]>) {
-              yield batch.filter((e) => !control.hiddenEntries.has(e.entryId));
-            }
-          };
+          return (...args: unknown[]) => this.scan(name, () => fn.apply(target, args) as unknown as AsyncIterable<RegistrationEntry[]>);
         }
         return async (...args: unknown[]) => {
           this.calls.set(name, (this.calls.get(name) ?? 0) + 1);
@@ -134,6 +127,13 @@ export class StoreControl {
         };
       },
     });
+  }
+
+  /** A scan through the control: counted, failing while down, hidden entries left out. */
+  private async *scan(name: string, inner: () => AsyncIterable<RegistrationEntry[]>): AsyncGenerator<RegistrationEntry[]> {
+    this.calls.set(name, (this.calls.get(name) ?? 0) + 1);
+    if (this.down) throw new SpireError(Code.UNAVAILABLE, 'database unavailable: test outage');
+    for await (const batch of inner()) yield batch.filter((e) => !this.hiddenEntries.has(e.entryId));
   }
 
   /** Hides an entry and its latest event (an uncommitted create). */
