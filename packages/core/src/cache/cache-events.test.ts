@@ -68,10 +68,10 @@ describe('AuthorizedEntryCache, events path (events_based_cache on)', () => {
     const racing = new Proxy(control.ds, {
       get(t, p, r) {
         const v = Reflect.get(t, p, r) as unknown;
-        if (p === 'listAttestedNodes' && !injected) {
-          return async (...a: unknown[]) => {
+        if (p === 'scanAttestedNodes' && !injected) {
+          return async function* (...a: unknown[]) {
             injected = await ds.createRegistrationEntry(entry('spiffe://example.org/late', agent));
-            return (v as (...x: unknown[]) => unknown).apply(t, a);
+            yield* (v as (...x: unknown[]) => AsyncIterable<unknown>).apply(t, a);
           };
         }
         return typeof v === 'function' ? (v as (...x: unknown[]) => unknown).bind(t) : v;

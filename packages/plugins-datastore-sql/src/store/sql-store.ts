@@ -23,6 +23,7 @@ import type {
   Pagination,
   RegistrationEntry,
   RegistrationEntryMask,
+  ScanAttestedNodesOptions,
   ScanRegistrationEntriesOptions,
   Selector,
 } from '@spire-ts/core';
@@ -132,6 +133,10 @@ export class SqlStore implements DataStore {
   }
   listRegistrationEntries(req: ListRegistrationEntriesRequest): Promise<ListRegistrationEntriesResponse> {
     return this.run(() => entries.listEntries(this.reader(req?.tolerateStale), req ?? {}));
+  }
+  async *scanAttestedNodes(opts?: ScanAttestedNodesOptions): AsyncGenerator<AttestedNode[]> {
+    if (this.closed) throw SqlErrors.closed();
+    yield* nodes.scanNodes(this.db, opts);
   }
   async *scanRegistrationEntries(opts?: ScanRegistrationEntriesOptions): AsyncGenerator<RegistrationEntry[]> {
     if (this.closed) throw SqlErrors.closed();

@@ -259,6 +259,12 @@ export interface ScanRegistrationEntriesOptions {
   batchSize?: number;
 }
 
+/** Options of `DataStore.scanAttestedNodes`. */
+export interface ScanAttestedNodesOptions extends ScanRegistrationEntriesOptions {
+  /** Unix seconds: only nodes whose certificate is valid at this time (as listAttestedNodes). */
+  validAt?: number;
+}
+
 /**
  * The batch size a scan uses for `opts`: the default when absent, lowered to
  * DATASTORE_MAX_SCAN_BATCH_SIZE when larger. Throws INVALID_ARGUMENT naming `batch_size` when it
@@ -430,6 +436,13 @@ export interface DataStore extends Closable {
   getNodeSelectors(spiffeId: string, tolerateStale?: boolean): Promise<Selector[]>;
   /** Selectors of every node (whose certificate is valid at `validAt`, when given). */
   listNodeSelectors(req: { validAt?: number; tolerateStale?: boolean }): Promise<Map<string, Selector[]>>;
+  /**
+   * Every attested node with its selectors (valid at `validAt` when given), for bulk readers such
+   * as the authorized-entries cache: the same nodes, with every field, as an unpaged
+   * `listAttestedNodes({ validAt, fetchSelectors: true })`, in the same order, yielded in batches
+   * with the snapshot, batch-size and error rules of `scanRegistrationEntries`.
+   */
+  scanAttestedNodes(opts?: ScanAttestedNodesOptions): AsyncIterable<AttestedNode[]>;
   /** Replaces the node's selectors (the node need not exist yet); writes a node event. */
   setNodeSelectors(spiffeId: string, selectors: Selector[]): Promise<void>;
 

@@ -1,13 +1,20 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { Code } from '../../../errors.js';
-import { DATASTORE_MAX_SCAN_BATCH_SIZE, type DataStore, type RegistrationEntry, type ScanRegistrationEntriesOptions } from '../contract.js';
-import { makeBundle, makeEntry, rejectsWith, uid, uniqueTd, type SuiteContext } from './context.js';
+import { DATASTORE_MAX_SCAN_BATCH_SIZE, type AttestedNode, type DataStore, type RegistrationEntry, type ScanAttestedNodesOptions, type ScanRegistrationEntriesOptions } from '../contract.js';
+import { makeBundle, makeEntry, makeNode, rejectsWith, uid, uniqueTd, type SuiteContext } from './context.js';
 
 /** Every batch of a scan, in order. */
 async function scanAll(ds: DataStore, opts?: ScanRegistrationEntriesOptions): Promise<RegistrationEntry[][]> {
   const batches: RegistrationEntry[][] = [];
   for await (const batch of ds.scanRegistrationEntries(opts)) batches.push(batch);
+  return batches;
+}
+
+/** Every batch of a node scan, in order. */
+async function scanNodes(ds: DataStore, opts?: ScanAttestedNodesOptions): Promise<AttestedNode[][]> {
+  const batches: AttestedNode[][] = [];
+  for await (const batch of ds.scanAttestedNodes(opts)) batches.push(batch);
   return batches;
 }
 
@@ -116,6 +123,39 @@ export function scanTests(ctx: SuiteContext): void {
       // A write right after the early exit must not wait on the abandoned scan.
       const e = await ctx.ds.createRegistrationEntry(makeEntry());
       assert.ok((await scanAll(ctx.ds, { batchSize: 1000 })).flat().some((x) => x.entryId === e.entryId));
+    });
+
+    it('yields no node from a store without nodes', async (t) => {
+      if ((await ctx.ds.countAttestedNodes({})) > 0) {
+        t.skip('the store under test already holds nodes (reused); the empty case cannot be checked');
+        return;
+      }
+      assert.deepEqual(await scanNodes(ctx.ds), []);
+    });
+
+    it('yields the same nodes with selectors as listAttestedNodes, every field, across batch boundaries', async () => {
+      const now = Math.floor(Date.now() / 1000);
+      for (let i = 0; i < 9; i++) {
+        const n = makeNode({
+          certNotAfter: i % 4 === 3 ? now - 100 : now + 3600 + i,
+          newCertSerialNumber: i % 2 === 0 ? `new-${i}` : '',
+          newCertNotAfter: i % 2 === 0 ? now + 7200 : 0,
+          canReattest: i % 3 === 0,
+          agentVersion: `1.${i}.0`,
+        });
+        await ctx.ds.createAttestedNode(n);
+        if (i % 3 !== 1) await ctx.ds.setNodeSelectors(n.spiffeId, Array.from({ length: 1 + (i % 3) }, (_, k) => ({ type: 'aws', value: `v${i}-${k}-${uid()}` })));
+      }
+      const all = (await ctx.ds.listAttestedNodes({ fetchSelectors: true })).nodes;
+      const valid = (await ctx.ds.listAttestedNodes({ fetchSelectors: true, validAt: now })).nodes;
+      assert.ok(valid.length < all.length, 'some nodes are expired');
+      for (const size of [1, 4, 100_000]) {
+        const batches = await scanNodes(ctx.ds, { batchSize: size });
+        for (const b of batches) assert.ok(b.length > 0 && b.length <= Math.min(size, DATASTORE_MAX_SCAN_BATCH_SIZE));
+        assert.deepEqual(batches.flat(), all, `batch size ${size}: same nodes, fields, selectors and order as the list`);
+        assert.deepEqual((await scanNodes(ctx.ds, { batchSize: size, validAt: now })).flat(), valid, `batch size ${size}, validAt`);
+      }
+      await rejectsWith(ctx.ds.scanAttestedNodes({ batchSize: 0 })[Symbol.asyncIterator]().next(), Code.INVALID_ARGUMENT, /batch_size/);
     });
 
     it('refuses a batch size that is not a positive integer, naming batch_size', async () => {
