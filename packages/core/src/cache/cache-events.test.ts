@@ -23,14 +23,15 @@ describe('AuthorizedEntryCache, events path (events_based_cache on)', () => {
     const control = new StoreControl(ds);
     const cache = await newCache(control.ds, { eventsBasedCache: true });
     assert.deepEqual(ids(await cache.fetchAuthorizedEntries(A1)), [w.entryId]);
-    const lists = control.count('listRegistrationEntries');
+    const lists = control.count('scanRegistrationEntries');
+    assert.equal(lists, 1, 'the start scanned the entries once');
 
     // A new agent in the alias, a new entry, an update that moves an entry, a delete.
     await attest(ds, A2, [sel('cluster:c1')]);
     const d = await ds.createRegistrationEntry(entry('spiffe://example.org/db', A1));
     const moved = await ds.updateRegistrationEntry({ ...w, parentId: A2 }, { parentId: true });
     await cache.refresh();
-    assert.equal(control.count('listRegistrationEntries'), lists, 'no full listing on a poll');
+    assert.equal(control.count('scanRegistrationEntries'), lists, 'no full listing on a poll');
     assert.deepEqual(ids(await cache.fetchAuthorizedEntries(A1)), [d.entryId]);
     assert.deepEqual(ids(await cache.fetchAuthorizedEntries(A2)), [moved.entryId]);
     assert.equal((await cache.fetchAuthorizedEntries(A2))[0]!.revisionNumber, moved.revisionNumber);
@@ -52,12 +53,12 @@ describe('AuthorizedEntryCache, events path (events_based_cache on)', () => {
     let now = Date.now();
     const control = new StoreControl(ds);
     const cache = await newCache(control.ds, { eventsBasedCache: true, fullCacheReloadIntervalMs: 60_000, now: () => now });
-    const before = control.count('listRegistrationEntries');
+    const before = control.count('scanRegistrationEntries');
     await cache.refresh();
-    assert.equal(control.count('listRegistrationEntries'), before);
+    assert.equal(control.count('scanRegistrationEntries'), before);
     now += 61_000;
     await cache.refresh();
-    assert.ok(control.count('listRegistrationEntries') > before, 'the due full reload listed entries');
+    assert.ok(control.count('scanRegistrationEntries') > before, 'the due full reload listed entries');
   });
 
   it('catches changes committed while the initial load runs', async () => {
@@ -67,10 +68,10 @@ describe('AuthorizedEntryCache, events path (events_based_cache on)', () => {
     const racing = new Proxy(control.ds, {
       get(t, p, r) {
         const v = Reflect.get(t, p, r) as unknown;
-        if (p === 'listAttestedNodes' && !injected) {
-          return async (...a: unknown[]) => {
+        if (p === 'scanAttestedNodes' && !injected) {
+          return async function* (...a: unknown[]) {
             injected = await ds.createRegistrationEntry(entry('spiffe://example.org/late', agent));
-            return (v as (...x: unknown[]) => unknown).apply(t, a);
+            yield* (v as (...x: unknown[]) => AsyncIterable<unknown>).apply(t, a);
           };
         }
         return typeof v === 'function' ? (v as (...x: unknown[]) => unknown).bind(t) : v;

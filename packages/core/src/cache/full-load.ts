@@ -1,4 +1,4 @@
-import { DATASTORE_MAX_PAGE_SIZE, type DataStore } from '../plugins/datastore/contract.js';
+import { DATASTORE_SCAN_BATCH_SIZE, type DataStore } from '../plugins/datastore/contract.js';
 import type { TrustDomain } from '../spiffeid/index.js';
 import { EntryIndex } from './entry-index.js';
 
@@ -9,13 +9,12 @@ export interface FullLoadTimings {
 }
 
 /**
- * Builds a fresh index from the store: every entry, page by page (the store's largest page), then
- * every attested node whose certificate is valid at `nowSec`, with the node selectors read in one
- * call (as SPIRE's full cache does). A node attested between those two reads is picked up by the
- * next poll or reload. The records are adopted
+ * Builds a fresh index from the store: every entry, from one consistent snapshot streamed in
+ * batches (`scanRegistrationEntries`), and meanwhile every attested node whose certificate is
+ * valid at `nowSec` with its selectors (`scanAttestedNodes`, its own snapshot). A change made
+ * between the two snapshots is picked up by the next poll or reload. The records are adopted
  * (frozen in place, not copied): the store must hand out fresh objects per call, as the SQL store
- * and the test fakes do. Throws what the store
- * throws; the partial index is dropped. Safe to call concurrently (each call builds its own).
+ * and the test fakes do. Throws what the store throws; the partial index is dropped. Safe to call concurrently (each call builds its own).
  */
 export async function loadIndex(
   ds: DataStore,
@@ -26,27 +25,16 @@ export async function loadIndex(
   const index = new EntryIndex(td);
   const entries = async (): Promise<number> => {
     const t0 = performance.now();
-    let token = '';
-    do {
-      const page = await ds.listRegistrationEntries({ pagination: { token, pageSize: DATASTORE_MAX_PAGE_SIZE } });
-      for (const e of page.entries) index.upsertEntry(e, true);
-      token = page.pagination?.token ?? '';
-    } while (token !== '');
+    for await (const batch of ds.scanRegistrationEntries({ batchSize: DATASTORE_SCAN_BATCH_SIZE })) {
+      for (const e of batch) index.upsertEntry(e, true);
+    }
     return performance.now() - t0;
   };
-  // Nodes page by page without their selectors (one table), then the selectors of every valid
-  // node in one read: far fewer round trips than paging nodes with their selectors.
   const nodes = async (): Promise<number> => {
     const t0 = performance.now();
-    const expiry = new Map<string, number>();
-    let token = '';
-    do {
-      const page = await ds.listAttestedNodes({ validAt: nowSec, pagination: { token, pageSize: DATASTORE_MAX_PAGE_SIZE } });
-      for (const n of page.nodes) expiry.set(n.spiffeId, n.certNotAfter);
-      token = page.pagination?.token ?? '';
-    } while (token !== '');
-    const selectors = await ds.listNodeSelectors({ validAt: nowSec });
-    for (const [id, notAfter] of expiry) index.upsertAgent(id, notAfter, selectors.get(id) ?? [], true);
+    for await (const batch of ds.scanAttestedNodes({ validAt: nowSec, batchSize: DATASTORE_SCAN_BATCH_SIZE })) {
+      for (const n of batch) index.upsertAgent(n.spiffeId, n.certNotAfter, n.selectors, true);
+    }
     return performance.now() - t0;
   };
   // Both readers run at once (they fill disjoint parts of the index), so a networked database

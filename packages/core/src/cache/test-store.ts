@@ -103,6 +103,9 @@ export class StoreControl {
         if (typeof v !== 'function') return v;
         const fn = v as (...a: unknown[]) => Promise<unknown>;
         const name = String(prop);
+        if (name === 'scanRegistrationEntries' || name === 'scanAttestedNodes') {
+          return (...args: unknown[]) => this.scan(name, () => fn.apply(target, args) as unknown as AsyncIterable<{ entryId?: string }[]>);
+        }
         return async (...args: unknown[]) => {
           this.calls.set(name, (this.calls.get(name) ?? 0) + 1);
           if (this.down) throw new SpireError(Code.UNAVAILABLE, 'database unavailable: test outage');
@@ -124,6 +127,13 @@ export class StoreControl {
         };
       },
     });
+  }
+
+  /** A scan through the control: counted, failing while down, hidden entries left out. */
+  private async *scan<T extends { entryId?: string }>(name: string, inner: () => AsyncIterable<T[]>): AsyncGenerator<T[]> {
+    this.calls.set(name, (this.calls.get(name) ?? 0) + 1);
+    if (this.down) throw new SpireError(Code.UNAVAILABLE, 'database unavailable: test outage');
+    for await (const batch of inner()) yield batch.filter((e) => e.entryId === undefined || !this.hiddenEntries.has(e.entryId));
   }
 
   /** Hides an entry and its latest event (an uncommitted create). */

@@ -46,15 +46,17 @@ class StandInDataStore extends FakeCADataStore {
     return super.fetchBundle(td);
   }
   // What the authorized-entries cache reads on start: an empty store.
-  async listRegistrationEntries() {
-    return { entries: [] };
+  scanRegistrationEntries(): AsyncIterable<never[]> {
+    return emptyScan();
   }
-  async listAttestedNodes() {
-    return { nodes: [] };
+  scanAttestedNodes(): AsyncIterable<never[]> {
+    return emptyScan();
   }
-  async listNodeSelectors() {
-    return new Map();
-  }
+}
+
+/** A scan of an empty store: no batch. */
+async function* emptyScan(): AsyncGenerator<never[]> {
+  yield* [];
 }
 
 function builtins(state: ReturnType<typeof dsState>): BuiltinEntry[] {

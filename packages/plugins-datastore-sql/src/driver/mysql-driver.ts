@@ -1,5 +1,5 @@
 import mysql from 'mysql2/promise';
-import { multiRowInserts, SqlFailure, withRetries, type Row, type SqlDriver, type SqlExecutor, type SqlFailureKind } from './sql-driver.js';
+import { multiRowInserts, SqlFailure, withRetries, type Row, type SqlDriver, type SqlExecutor, type SqlFailureKind, type SqlSnapshot } from './sql-driver.js';
 
 /** Options of the MySQL/MariaDB driver: a mysql2 pool config plus the store's logging hook. */
 export interface MysqlOptions {
@@ -124,6 +124,46 @@ export class MysqlDriver implements SqlDriver {
         else conn.release();
       }
     });
+  }
+
+  async readSnapshot(): Promise<SqlSnapshot> {
+    let conn: mysql.PoolConnection;
+    try {
+      conn = await this.pool.getConnection();
+    } catch (err) {
+      throw classify(err);
+    }
+    try {
+      await conn.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ');
+      await conn.query('START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY');
+    } catch (err) {
+      conn.destroy();
+      throw classify(err);
+    }
+    let ended = false;
+    return {
+      exclusive: false,
+      ...executor(() => conn, this.opts.logSql),
+      queryArrays: async (sql, params = []) => {
+        this.opts.logSql?.(sql);
+        try {
+          const [rows] = await conn.query({ sql, rowsAsArray: true }, params as unknown[]);
+          return rows as unknown[][];
+        } catch (err) {
+          throw classify(err);
+        }
+      },
+      end: async () => {
+        if (ended) return;
+        ended = true;
+        try {
+          await conn.commit();
+          conn.release();
+        } catch {
+          conn.destroy();
+        }
+      },
+    };
   }
 
   async ping(): Promise<void> {

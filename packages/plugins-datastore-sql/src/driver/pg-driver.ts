@@ -8,6 +8,7 @@ import {
   type SqlDriver,
   type SqlExecutor,
   type SqlFailureKind,
+  type SqlSnapshot,
 } from './sql-driver.js';
 
 /** Options of the PostgreSQL driver: a pg pool config plus the store's logging hook. */
@@ -127,6 +128,45 @@ export class PgDriver implements SqlDriver {
         client.release(broken);
       }
     });
+  }
+
+  async readSnapshot(): Promise<SqlSnapshot> {
+    let client: pg.PoolClient;
+    try {
+      client = await this.pool.connect();
+    } catch (err) {
+      throw classify(err);
+    }
+    try {
+      await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+    } catch (err) {
+      client.release(err as Error);
+      throw classify(err);
+    }
+    let ended = false;
+    return {
+      exclusive: false,
+      ...executor((text, params) => client.query(text, params), this.opts.logSql),
+      queryArrays: async (sql, params = []) => {
+        const text = numberPlaceholders(sql);
+        this.opts.logSql?.(text);
+        try {
+          return (await client.query({ text, values: bind(params), rowMode: 'array' })).rows as unknown[][];
+        } catch (err) {
+          throw classify(err);
+        }
+      },
+      end: async () => {
+        if (ended) return;
+        ended = true;
+        try {
+          await client.query('COMMIT');
+          client.release();
+        } catch (err) {
+          client.release(err as Error);
+        }
+      },
+    };
   }
 
   async ping(): Promise<void> {

@@ -1,4 +1,4 @@
-import { SqlFailure, type Row, type SqlDriver, type SqlExecutor } from './sql-driver.js';
+import { SqlFailure, type Row, type SqlDriver, type SqlExecutor, type SqlSnapshot } from './sql-driver.js';
 
 /**
  * A SqlDriver for tests that wraps a real one (usually SQLite) and can be taken "down": while
@@ -52,6 +52,28 @@ export class FlakyDriver implements SqlDriver {
   async transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T> {
     this.check();
     return this.inner.transaction(fn);
+  }
+  async readSnapshot(): Promise<SqlSnapshot> {
+    this.check();
+    const snap = await this.inner.readSnapshot();
+    const checked = <T>(fn: () => Promise<T>): Promise<T> => {
+      try {
+        this.check();
+      } catch (err) {
+        return Promise.reject(err as Error);
+      }
+      return fn();
+    };
+    return {
+      dialect: snap.dialect,
+      exclusive: snap.exclusive,
+      query: (sql, params) => checked(() => snap.query(sql, params)),
+      queryArrays: (sql, params) => checked(() => snap.queryArrays(sql, params)),
+      exec: (sql, params) => checked(() => snap.exec(sql, params)),
+      insert: (sql, params) => checked(() => snap.insert(sql, params)),
+      insertMany: (t, c, r, ret) => checked(() => snap.insertMany(t, c, r, ret)),
+      end: () => snap.end(),
+    };
   }
   async ping(): Promise<void> {
     this.check();

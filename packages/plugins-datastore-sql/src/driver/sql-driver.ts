@@ -79,6 +79,18 @@ export function multiRowInserts(
   return out;
 }
 
+/** A read-only snapshot transaction; `end()` closes it (safe to call twice, never throws). */
+export interface SqlSnapshot extends SqlExecutor {
+  /**
+   * True when the snapshot holds the driver's only connection (in-memory SQLite): every other call
+   * of the driver waits until `end()`, so the holder must not wait on them meanwhile.
+   */
+  readonly exclusive: boolean;
+  /** Rows of a SELECT as arrays of column values, in select-list order (cheaper than objects). */
+  queryArrays(sql: string, params?: readonly unknown[]): Promise<unknown[][]>;
+  end(): Promise<void>;
+}
+
 /** A connection pool (or, for SQLite, one connection) that can run transactions. */
 export interface SqlDriver extends SqlExecutor {
   /**
@@ -87,6 +99,13 @@ export interface SqlDriver extends SqlExecutor {
    * `FOR UPDATE`). A deadlock or serialization failure is retried a few times.
    */
   transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T>;
+  /**
+   * Opens a read-only transaction that sees one consistent snapshot of the database until `end()`
+   * (SQLite: a deferred transaction, on a connection of its own for a file database; PostgreSQL:
+   * REPEATABLE READ, READ ONLY; MySQL: REPEATABLE READ WITH CONSISTENT SNAPSHOT, READ ONLY).
+   * Writes through the returned executor are refused by the database. Throws SqlFailure.
+   */
+  readSnapshot(): Promise<SqlSnapshot>;
   /** Resolves when the database answers a trivial query; throws SqlFailure otherwise. */
   ping(): Promise<void>;
   /** Closes every connection. Safe to call twice. */

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
-import { SqlFailure, withRetries, type Row, type SqlDriver, type SqlExecutor, type SqlFailureKind } from './sql-driver.js';
+import { SqlFailure, withRetries, type Row, type SqlDriver, type SqlExecutor, type SqlFailureKind, type SqlSnapshot } from './sql-driver.js';
 
 /** Options of the SQLite driver. */
 export interface SqliteOptions {
@@ -61,6 +61,54 @@ function bind(params: readonly unknown[]): readonly unknown[] {
     if (typeof p === 'boolean' || (p instanceof Uint8Array && !Buffer.isBuffer(p))) return params.map(convert);
   }
   return params;
+}
+
+/** A read-only executor on `db` inside an open transaction; `close` ends it once. */
+function snapshotOn(db: Database.Database, exclusive: boolean, log: ((sql: string) => void) | undefined, close: () => void): SqlSnapshot {
+  let ended = false;
+  const refuse = (): Promise<never> => Promise.reject(new SqlFailure('other', 'a read snapshot cannot write'));
+  const arrays = new Map<string, Database.Statement>();
+  return {
+    dialect: 'sqlite3',
+    exclusive,
+    queryArrays: (sql: string, params: readonly unknown[] = []): Promise<unknown[][]> => {
+      if (ended) return Promise.reject(new SqlFailure('other', 'the read snapshot has ended'));
+      log?.(sql);
+      try {
+        let st = arrays.get(sql);
+        if (!st) {
+          st = db.prepare(sql).raw(true);
+          arrays.set(sql, st);
+        }
+        return Promise.resolve(st.all(...bind(params)) as unknown[][]);
+      } catch (err) {
+        return Promise.reject(classify(err));
+      }
+    },
+    query: <R extends Row = Row>(sql: string, params: readonly unknown[] = []): Promise<R[]> => {
+      if (ended) return Promise.reject(new SqlFailure('other', 'the read snapshot has ended'));
+      log?.(sql);
+      try {
+        return Promise.resolve(db.prepare(sql).all(...bind(params)) as R[]);
+      } catch (err) {
+        return Promise.reject(classify(err));
+      }
+    },
+    exec: refuse,
+    insert: refuse,
+    insertMany: refuse,
+    end: () => {
+      if (!ended) {
+        ended = true;
+        try {
+          close();
+        } catch {
+          // Ending a read transaction cannot lose anything; the connection is dropped either way.
+        }
+      }
+      return Promise.resolve();
+    },
+  };
 }
 
 /** The SQLite dialect of SqlDriver, on one better-sqlite3 connection (WAL, busy timeout). */
@@ -188,6 +236,53 @@ export class SqliteDriver implements SqlDriver {
         }
       }),
     );
+  }
+
+  async readSnapshot(): Promise<SqlSnapshot> {
+    if (this.closed) throw new SqlFailure('unavailable', 'the database connection is closed');
+    if (this.opts.filename !== ':memory:') {
+      // A connection of its own: in WAL mode its read transaction sees one snapshot while this
+      // driver's connection keeps writing, and neither waits for the other.
+      let db: Database.Database;
+      try {
+        db = new Database(this.opts.filename, { readonly: true, fileMustExist: true });
+        db.pragma(`busy_timeout = ${this.opts.busyTimeoutMs ?? 5000}`);
+        db.pragma('cache_size = -65536');
+        db.exec('BEGIN');
+      } catch (err) {
+        throw classify(err);
+      }
+      return snapshotOn(db, false, this.opts.logSql, () => {
+        if (db.open) {
+          if (db.inTransaction) db.exec('COMMIT');
+          db.close();
+        }
+      });
+    }
+    // An in-memory database has one connection: hold the file lock for the whole snapshot.
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    let entered!: () => void;
+    const inside = new Promise<void>((r) => (entered = r));
+    void withFileLock(this.lockKey, () => {
+      entered();
+      return held;
+    });
+    await inside;
+    try {
+      if (this.closed) throw new SqlFailure('unavailable', 'the database connection is closed');
+      this.db.exec('BEGIN');
+    } catch (err) {
+      release();
+      throw classify(err);
+    }
+    return snapshotOn(this.db, true, this.opts.logSql, () => {
+      try {
+        if (this.db.open && this.db.inTransaction) this.db.exec('COMMIT');
+      } finally {
+        release();
+      }
+    });
   }
 
   async ping(): Promise<void> {

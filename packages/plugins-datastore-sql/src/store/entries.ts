@@ -8,7 +8,8 @@ import type {
   Selector,
   SpireError,
 } from '@spire-ts/core';
-import { SqlFailure, type Row, type SqlDriver, type SqlExecutor } from '../driver/sql-driver.js';
+import { scanBatchSize, type ScanRegistrationEntriesOptions } from '@spire-ts/core';
+import { SqlFailure, type Row, type SqlDriver, type SqlExecutor, type SqlSnapshot } from '../driver/sql-driver.js';
 import { SqlErrors } from '../errors.js';
 import { addEntryEvents } from './events.js';
 import { nextPage, readPage } from './pagination.js';
@@ -113,10 +114,8 @@ async function childRows(db: SqlExecutor, ids: readonly number[]): Promise<Child
   ];
 }
 
-/** Fills selectors, DNS names and trust domains of entry rows; keeps the rows' order. */
-export async function loadEntries(db: SqlExecutor, rows: EntryRow[]): Promise<RegistrationEntry[]> {
-  const byId = new Map<number, RegistrationEntry>();
-  const out = rows.map((r) => {
+/** The entry of a row, with no selectors, DNS names or trust domains yet. */
+function entryOfRow(r: EntryRow): RegistrationEntry {
     const e: RegistrationEntry = {
       entryId: r.entry_id,
       spiffeId: r.spiffe_id,
@@ -141,6 +140,14 @@ export async function loadEntries(db: SqlExecutor, rows: EntryRow[]): Promise<Re
         jwtSvidIncludeJti: Number(r.jwt_svid_include_jti) === 1,
       };
     }
+    return e;
+}
+
+/** Fills selectors, DNS names and trust domains of entry rows; keeps the rows' order. */
+export async function loadEntries(db: SqlExecutor, rows: EntryRow[]): Promise<RegistrationEntry[]> {
+  const byId = new Map<number, RegistrationEntry>();
+  const out = rows.map((r) => {
+    const e = entryOfRow(r);
     byId.set(Number(r.id), e);
     return e;
   });
@@ -546,4 +553,108 @@ export async function countEntries(db: SqlExecutor, req: CountRegistrationEntrie
     params,
   );
   return Number(rows[0]?.n ?? 0);
+}
+
+/** The scan's entry columns, in the order `entryOfArray` reads them. */
+const SCAN_COLS =
+  'id, entry_id, spiffe_id, parent_id, ttl, x509_svid_ttl, jwt_svid_ttl, admin, downstream, expiry, store_svid, hint, ' +
+  'disable_x509_svid_prefetch, jwt_svid_include_jti, has_additional_attributes, created_at, revision_number';
+
+/** The entry of a SCAN_COLS row, with no selectors, DNS names or trust domains yet. */
+function entryOfArray(r: unknown[]): RegistrationEntry {
+  const e: RegistrationEntry = {
+    entryId: r[1] as string,
+    spiffeId: r[2] as string,
+    parentId: r[3] as string,
+    selectors: [],
+    x509SvidTtl: Number(r[5]),
+    jwtSvidTtl: Number(r[6]),
+    federatesWith: [],
+    dnsNames: [],
+    admin: Number(r[7]) === 1,
+    downstream: Number(r[8]) === 1,
+    entryExpiry: Number(r[9]),
+    storeSvid: Number(r[10]) === 1,
+    hint: r[11] as string,
+    createdAt: Number(r[15]),
+    revisionNumber: Number(r[16]),
+  };
+  if (Number(r[4]) !== 0) e.ttl = Number(r[4]);
+  if (Number(r[14]) === 1) {
+    e.additionalAttributes = { disableX509SvidPrefetch: Number(r[12]) === 1, jwtSvidIncludeJti: Number(r[13]) === 1 };
+  }
+  return e;
+}
+
+/**
+ * Walks child rows (`[entry row id, ...]`) ordered by entry row id alongside `ids` (ascending)
+ * and hands each child to the entry it belongs to: one pass, no look-up table.
+ */
+function mergeChildren(ids: readonly number[], entries: readonly RegistrationEntry[], children: readonly unknown[][], add: (e: RegistrationEntry, c: unknown[]) => void): void {
+  let i = 0;
+  for (const c of children) {
+    const eid = Number(c[0]);
+    while (i < ids.length && ids[i]! < eid) i++;
+    if (i < ids.length && ids[i] === eid) add(entries[i]!, c);
+  }
+}
+
+/**
+ * Every entry, in batches, from one read snapshot: each batch is one keyset range of entry rows
+ * (ordered by row id), and the selectors, DNS names and trust domains of exactly that id range,
+ * each read in one ordered range scan of the child table's entry index and merged in one pass.
+ * Children appear in the order `listEntries` gives them (selectors and DNS names by row id, trust
+ * domains by name). The snapshot ends when the iteration ends, also by break or throw. Rows are
+ * read as arrays, not objects: at a million entries that halves the time spent in the driver.
+ */
+export async function* scanEntries(db: SqlDriver, opts: ScanRegistrationEntriesOptions | undefined): AsyncGenerator<RegistrationEntry[]> {
+  const size = scanBatchSize(opts);
+  let snap: SqlSnapshot;
+  try {
+    snap = await db.readSnapshot();
+  } catch (err) {
+    throw toSpireError(err);
+  }
+  try {
+    let after = 0;
+    const held: RegistrationEntry[][] = [];
+    for (;;) {
+      const rows = await snap.queryArrays(`SELECT ${SCAN_COLS} FROM registered_entries WHERE id > ? ORDER BY id LIMIT ${size}`, [after]);
+      if (rows.length === 0) break;
+      const ids = rows.map((r) => Number(r[0]));
+      const last = ids[ids.length - 1]!;
+      const range = [after, last];
+      const entries = rows.map(entryOfArray);
+      const sels = await snap.queryArrays(
+        'SELECT registered_entry_id, type, value FROM selectors WHERE registered_entry_id > ? AND registered_entry_id <= ? ORDER BY registered_entry_id, id',
+        range,
+      );
+      mergeChildren(ids, entries, sels, (e, c) => e.selectors.push({ type: c[1] as string, value: c[2] as string }));
+      const dns = await snap.queryArrays(
+        'SELECT registered_entry_id, value FROM dns_names WHERE registered_entry_id > ? AND registered_entry_id <= ? ORDER BY registered_entry_id, id',
+        range,
+      );
+      mergeChildren(ids, entries, dns, (e, c) => e.dnsNames.push(c[1] as string));
+      const fed = await snap.queryArrays(
+        'SELECT F.registered_entry_id, B.trust_domain FROM federated_registration_entries F JOIN bundles B ON B.id = F.bundle_id ' +
+          'WHERE F.registered_entry_id > ? AND F.registered_entry_id <= ? ORDER BY F.registered_entry_id, B.trust_domain',
+        range,
+      );
+      mergeChildren(ids, entries, fed, (e, c) => e.federatesWith.push(c[1] as string));
+      after = last;
+      // An exclusive snapshot blocks every other call of the store: read it all first, so the
+      // caller may use the store between batches (only in-memory SQLite, small by nature).
+      if (snap.exclusive) held.push(entries);
+      else yield entries;
+      if (rows.length < size) break;
+    }
+    if (held.length > 0) {
+      await snap.end();
+      yield* held;
+    }
+  } catch (err) {
+    throw toSpireError(err);
+  } finally {
+    await snap.end();
+  }
 }

@@ -4,14 +4,16 @@ import type {
   CountAttestedNodesRequest,
   ListAttestedNodesRequest,
   ListAttestedNodesResponse,
+  ScanAttestedNodesOptions,
   Selector,
 } from '@spire-ts/core';
-import { SqlFailure, type SqlDriver, type SqlExecutor } from '../driver/sql-driver.js';
+import { scanBatchSize } from '@spire-ts/core';
+import { SqlFailure, type SqlDriver, type SqlExecutor, type SqlSnapshot } from '../driver/sql-driver.js';
 import { SqlErrors } from '../errors.js';
 import { addNodeEvents } from './events.js';
 import { nextPage, readPage } from './pagination.js';
 import { setMatchSql } from './set-match.js';
-import { b, chunks, forUpdate, nowSeconds, placeholders } from './sql-util.js';
+import { b, chunks, forUpdate, nowSeconds, placeholders, toSpireError } from './sql-util.js';
 import { canonicalSelectors, checkSpiffeId, checkString, checkTime, LIMITS } from './validate.js';
 
 interface NodeRow {
@@ -311,4 +313,71 @@ export async function setNodeSelectors(db: SqlDriver, spiffeIdIn: string, select
     await writeSelectors(tx, spiffeId, sels);
     await addNodeEvents(tx, [spiffeId]);
   });
+}
+
+/**
+ * Every node (valid at `validAt` when given) with its selectors, in batches, from one read
+ * snapshot: a keyset range of node rows by row id, then the selectors of exactly those nodes in
+ * one ordered join, merged in one pass (rows read as arrays). Selectors keep their row order, as
+ * `listNodes` gives them. The snapshot ends when the iteration ends, also by break or throw.
+ */
+export async function* scanNodes(db: SqlDriver, opts: ScanAttestedNodesOptions | undefined): AsyncGenerator<AttestedNode[]> {
+  const size = scanBatchSize(opts);
+  const validAt = opts?.validAt ?? 0;
+  let snap: SqlSnapshot;
+  try {
+    snap = await db.readSnapshot();
+  } catch (err) {
+    throw toSpireError(err);
+  }
+  try {
+    let after = 0;
+    const held: AttestedNode[][] = [];
+    const valid = validAt ? ' AND N.expires_at >= ?' : '';
+    for (;;) {
+      const rows = await snap.queryArrays(
+        `SELECT ${COLS} FROM attested_node_entries N WHERE N.id > ?${valid} ORDER BY N.id LIMIT ${size}`,
+        validAt ? [after, validAt] : [after],
+      );
+      if (rows.length === 0) break;
+      const ids = rows.map((r) => Number(r[0]));
+      const last = ids[ids.length - 1]!;
+      const nodes = rows.map(
+        (r): AttestedNode => ({
+          spiffeId: r[1] as string,
+          attestationDataType: r[2] as string,
+          certSerialNumber: r[3] as string,
+          certNotAfter: Number(r[4]),
+          newCertSerialNumber: r[5] as string,
+          newCertNotAfter: Number(r[6]),
+          canReattest: Number(r[7]) === 1,
+          agentVersion: r[8] as string,
+          selectors: [],
+        }),
+      );
+      const sels = await snap.queryArrays(
+        'SELECT N.id, R.type, R.value FROM attested_node_entries N JOIN node_resolver_map_entries R ON R.spiffe_id = N.spiffe_id ' +
+          `WHERE N.id > ? AND N.id <= ?${valid} ORDER BY N.id, R.id`,
+        validAt ? [after, last, validAt] : [after, last],
+      );
+      let i = 0;
+      for (const c of sels) {
+        const nid = Number(c[0]);
+        while (i < ids.length && ids[i]! < nid) i++;
+        if (i < ids.length && ids[i] === nid) nodes[i]!.selectors.push({ type: c[1] as string, value: c[2] as string });
+      }
+      after = last;
+      if (snap.exclusive) held.push(nodes);
+      else yield nodes;
+      if (rows.length < size) break;
+    }
+    if (held.length > 0) {
+      await snap.end();
+      yield* held;
+    }
+  } catch (err) {
+    throw toSpireError(err);
+  } finally {
+    await snap.end();
+  }
 }

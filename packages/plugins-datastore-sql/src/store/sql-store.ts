@@ -23,6 +23,8 @@ import type {
   Pagination,
   RegistrationEntry,
   RegistrationEntryMask,
+  ScanAttestedNodesOptions,
+  ScanRegistrationEntriesOptions,
   Selector,
 } from '@spire-ts/core';
 import type { SqlDriver } from '../driver/sql-driver.js';
@@ -131,6 +133,14 @@ export class SqlStore implements DataStore {
   }
   listRegistrationEntries(req: ListRegistrationEntriesRequest): Promise<ListRegistrationEntriesResponse> {
     return this.run(() => entries.listEntries(this.reader(req?.tolerateStale), req ?? {}));
+  }
+  async *scanAttestedNodes(opts?: ScanAttestedNodesOptions): AsyncGenerator<AttestedNode[]> {
+    if (this.closed) throw SqlErrors.closed();
+    yield* nodes.scanNodes(this.db, opts);
+  }
+  async *scanRegistrationEntries(opts?: ScanRegistrationEntriesOptions): AsyncGenerator<RegistrationEntry[]> {
+    if (this.closed) throw SqlErrors.closed();
+    yield* entries.scanEntries(this.db, opts);
   }
   pruneRegistrationEntries(expiresBefore: number): Promise<void> {
     return this.run(() => entries.pruneEntries(this.db, expiresBefore));

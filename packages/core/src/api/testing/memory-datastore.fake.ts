@@ -23,6 +23,7 @@ import type {
   RegistrationEntryMask,
   Selector,
 } from '../../plugins/datastore/contract.js';
+import { scanBatchSize, type ScanAttestedNodesOptions, type ScanRegistrationEntriesOptions } from '../../plugins/datastore/contract.js';
 
 const key = (s: Selector) => `${s.type}:${s.value}`;
 
@@ -236,6 +237,16 @@ export class MemoryDataStore implements DataStore {
     const r = page(this.filterEntries(req).map(clone), req.pagination);
     return { entries: r.items, pagination: r.pagination };
   }
+  /** Copies every entry up front (the snapshot), then yields them in batches. */
+  async *scanRegistrationEntries(opts?: ScanRegistrationEntriesOptions): AsyncGenerator<RegistrationEntry[]> {
+    const size = scanBatchSize(opts);
+    this.check();
+    const all = this.filterEntries({}).map(clone);
+    for (let i = 0; i < all.length; i += size) {
+      await Promise.resolve();
+      yield all.slice(i, i + size);
+    }
+  }
   async pruneRegistrationEntries(): Promise<void> {
     throw new SpireError(Code.UNIMPLEMENTED, 'pruneRegistrationEntries is not supported by the in-memory fake');
   }
@@ -323,6 +334,16 @@ export class MemoryDataStore implements DataStore {
     const nodes = this.filterNodes(req).map((n) => ({ ...clone(n), selectors: req.fetchSelectors ? clone(this.nodeSelectors.get(n.spiffeId) ?? []) : [] }));
     const r = page(nodes, req.pagination);
     return { nodes: r.items, pagination: r.pagination };
+  }
+  /** Copies every node with its selectors up front (the snapshot), then yields them in batches. */
+  async *scanAttestedNodes(opts?: ScanAttestedNodesOptions): AsyncGenerator<AttestedNode[]> {
+    const size = scanBatchSize(opts);
+    this.check();
+    const all = (await this.listAttestedNodes({ validAt: opts?.validAt, fetchSelectors: true })).nodes;
+    for (let i = 0; i < all.length; i += size) {
+      await Promise.resolve();
+      yield all.slice(i, i + size);
+    }
   }
   async updateAttestedNode(n: AttestedNode, mask?: AttestedNodeMask): Promise<AttestedNode> {
     this.check();

@@ -9,6 +9,7 @@ import { federationTests } from './suite/federation.js';
 import { journalTests } from './suite/journal.js';
 import { nodeTests } from './suite/nodes.js';
 import { paginationTests } from './suite/pagination.js';
+import { scanTests } from './suite/scan.js';
 import { tokenTests } from './suite/tokens.js';
 
 export type { DataStoreSetup } from './suite/context.js';
@@ -22,6 +23,8 @@ export type { DataStoreSetup } from './suite/context.js';
 export function runDataStoreContract(name: string, setup: DataStoreSetup): void {
   describe(`DataStore contract: ${name}`, () => {
     const ctx = new SuiteContext(setup);
+    // First: its empty-store case needs a store no other test has written to yet.
+    scanTests(ctx);
     entryTests(ctx);
     entryFilterTests(ctx);
     paginationTests(ctx);

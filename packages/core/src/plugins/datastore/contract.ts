@@ -1,6 +1,6 @@
 import type { Closable, PluginDescriptor } from '../descriptor.js';
 import { exactlyOne, type CountRule } from '../count-rule.js';
-import type { SpireError } from '../../errors.js';
+import { Code, spireError, type SpireError } from '../../errors.js';
 
 /** A selector, `type:value`. */
 export interface Selector {
@@ -247,6 +247,38 @@ export type BatchResult<T> = { ok: true; value: T } | { ok: false; error: SpireE
 /** The most records one list page returns, whatever page size the caller asks for. */
 export const DATASTORE_MAX_PAGE_SIZE = 1000;
 
+/** Entries per batch of `scanRegistrationEntries` when the caller does not say. */
+export const DATASTORE_SCAN_BATCH_SIZE = 5000;
+
+/** The largest batch `scanRegistrationEntries` yields; a larger `batchSize` is lowered to it. */
+export const DATASTORE_MAX_SCAN_BATCH_SIZE = 50_000;
+
+/** Options of `DataStore.scanRegistrationEntries`. */
+export interface ScanRegistrationEntriesOptions {
+  /** Most entries per yielded batch; default DATASTORE_SCAN_BATCH_SIZE. */
+  batchSize?: number;
+}
+
+/** Options of `DataStore.scanAttestedNodes`. */
+export interface ScanAttestedNodesOptions extends ScanRegistrationEntriesOptions {
+  /** Unix seconds: only nodes whose certificate is valid at this time (as listAttestedNodes). */
+  validAt?: number;
+}
+
+/**
+ * The batch size a scan uses for `opts`: the default when absent, lowered to
+ * DATASTORE_MAX_SCAN_BATCH_SIZE when larger. Throws INVALID_ARGUMENT naming `batch_size` when it
+ * is not a positive integer. Pure; for DataStore implementations.
+ */
+export function scanBatchSize(opts: ScanRegistrationEntriesOptions | undefined): number {
+  const n = opts?.batchSize;
+  if (n === undefined) return DATASTORE_SCAN_BATCH_SIZE;
+  if (typeof n !== 'number' || !Number.isInteger(n) || n <= 0) {
+    throw spireError(Code.INVALID_ARGUMENT, `batch_size must be a positive integer, got ${String(n)}`);
+  }
+  return Math.min(n, DATASTORE_MAX_SCAN_BATCH_SIZE);
+}
+
 /**
  * The DataStore contract, as SPIRE's datastore. Every method is atomic: it either fully applies or
  * changes nothing, also when several server processes share one database.
@@ -330,6 +362,26 @@ export interface DataStore extends Closable {
    * INVALID_ARGUMENT; byFederatesWith with no trust domains is ignored.
    */
   listRegistrationEntries(req: ListRegistrationEntriesRequest): Promise<ListRegistrationEntriesResponse>;
+  /**
+   * Every registration entry, for bulk readers such as the authorized-entries cache's full load:
+   * the same entries, with every field, as an unfiltered `listRegistrationEntries`, in the same
+   * order (creation order), yielded in batches of at most `batchSize` entries (default
+   * {@link DATASTORE_SCAN_BATCH_SIZE}, at most {@link DATASTORE_MAX_SCAN_BATCH_SIZE}) so memory
+   * stays bounded however large the store is. An empty store yields no batch.
+   *
+   * The whole scan reads one consistent snapshot: an entry written while the scan runs is either
+   * seen as it was before the write or not at all, never half-written, and no entry is seen twice
+   * (SQL store: one read transaction on SQLite, on a connection of its own when the database is a
+   * file; a REPEATABLE READ, READ ONLY transaction on PostgreSQL; a consistent-snapshot REPEATABLE
+   * READ transaction on MySQL; keyset pagination by row ID in each). The snapshot is held until
+   * the iteration ends, so consume promptly; breaking out of the loop (or a throw in it) ends the
+   * transaction. Each record is a fresh object the caller may keep or freeze.
+   *
+   * Throws INVALID_ARGUMENT (naming `batch_size`) for a batch size that is not a positive
+   * integer, before anything is read; store failures as the other methods (UNAVAILABLE when the
+   * database cannot be reached). Safe to run several scans at once.
+   */
+  scanRegistrationEntries(opts?: ScanRegistrationEntriesOptions): AsyncIterable<RegistrationEntry[]>;
   /** Deletes entries whose expiry is set and earlier than `expiresBefore`. */
   pruneRegistrationEntries(expiresBefore: number): Promise<void>;
   /**
@@ -384,6 +436,13 @@ export interface DataStore extends Closable {
   getNodeSelectors(spiffeId: string, tolerateStale?: boolean): Promise<Selector[]>;
   /** Selectors of every node (whose certificate is valid at `validAt`, when given). */
   listNodeSelectors(req: { validAt?: number; tolerateStale?: boolean }): Promise<Map<string, Selector[]>>;
+  /**
+   * Every attested node with its selectors (valid at `validAt` when given), for bulk readers such
+   * as the authorized-entries cache: the same nodes, with every field, as an unpaged
+   * `listAttestedNodes({ validAt, fetchSelectors: true })`, in the same order, yielded in batches
+   * with the snapshot, batch-size and error rules of `scanRegistrationEntries`.
+   */
+  scanAttestedNodes(opts?: ScanAttestedNodesOptions): AsyncIterable<AttestedNode[]>;
   /** Replaces the node's selectors (the node need not exist yet); writes a node event. */
   setNodeSelectors(spiffeId: string, selectors: Selector[]): Promise<void>;
 
