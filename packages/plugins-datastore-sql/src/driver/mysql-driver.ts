@@ -1,5 +1,5 @@
 import mysql from 'mysql2/promise';
-import { multiRowInserts, SqlFailure, withRetries, type Row, type SqlDriver, type SqlExecutor, type SqlFailureKind, type SqlSnapshot } from './sql-driver.js';
+import { multiRowInserts, PooledStatements, SqlFailure, withRetries, type Row, type SqlDriver, type SqlExecutor, type SqlFailureKind, type SqlSnapshot } from './sql-driver.js';
 
 /** Options of the MySQL/MariaDB driver: a mysql2 pool config plus the store's logging hook. */
 export interface MysqlOptions {
@@ -67,14 +67,15 @@ function executor(q: () => Queryable, log?: (s: string) => void): SqlExecutor {
 }
 
 /** The MySQL/MariaDB dialect of SqlDriver, on a mysql2 pool that reconnects by itself. */
-export class MysqlDriver implements SqlDriver {
+export class MysqlDriver extends PooledStatements implements SqlDriver {
   readonly dialect = 'mysql' as const;
   private readonly pool: mysql.Pool;
-  private readonly direct: SqlExecutor;
+  protected readonly direct: SqlExecutor;
   private closed = false;
 
   /** Makes the pool; connects lazily, so it never throws for an unreachable server. */
   constructor(private readonly opts: MysqlOptions) {
+    super();
     this.pool = mysql.createPool({
       connectTimeout: 5000,
       idleTimeout: 30_000,
@@ -83,19 +84,6 @@ export class MysqlDriver implements SqlDriver {
       ...opts.pool,
     });
     this.direct = executor(() => this.pool, opts.logSql);
-  }
-
-  query<R extends Row = Row>(sql: string, params?: readonly unknown[]): Promise<R[]> {
-    return this.direct.query<R>(sql, params);
-  }
-  exec(sql: string, params?: readonly unknown[]): Promise<number> {
-    return this.direct.exec(sql, params);
-  }
-  insert(sql: string, params?: readonly unknown[]): Promise<number> {
-    return this.direct.insert(sql, params);
-  }
-  insertMany(table: string, columns: readonly string[], rows: readonly (readonly unknown[])[], returning?: string): Promise<Row[]> {
-    return this.direct.insertMany(table, columns, rows, returning);
   }
 
   transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T> {

@@ -1,6 +1,7 @@
 import pg from 'pg';
 import {
   multiRowInserts,
+  PooledStatements,
   numberPlaceholders,
   SqlFailure,
   withRetries,
@@ -75,32 +76,20 @@ function executor(run: (sql: string, params: unknown[]) => Promise<pg.QueryResul
 }
 
 /** The PostgreSQL dialect of SqlDriver, on a pg pool that reconnects by itself. */
-export class PgDriver implements SqlDriver {
+export class PgDriver extends PooledStatements implements SqlDriver {
   readonly dialect = 'postgres' as const;
   private readonly pool: pg.Pool;
-  private readonly direct: SqlExecutor;
+  protected readonly direct: SqlExecutor;
   private closed = false;
 
   /** Makes the pool; connects lazily, so it never throws for an unreachable server. */
   constructor(private readonly opts: PgOptions) {
+    super();
     // keepAlive lets a connection to a server that vanished without a reset fail instead of hang.
     this.pool = new pg.Pool({ connectionTimeoutMillis: 5000, idleTimeoutMillis: 30_000, keepAlive: true, ...opts.pool, types });
     // An idle client whose server went away emits an error; the pool drops it and reconnects later.
     this.pool.on('error', () => undefined);
     this.direct = executor((text, params) => this.pool.query(text, params), opts.logSql);
-  }
-
-  query<R extends Row = Row>(sql: string, params?: readonly unknown[]): Promise<R[]> {
-    return this.direct.query<R>(sql, params);
-  }
-  exec(sql: string, params?: readonly unknown[]): Promise<number> {
-    return this.direct.exec(sql, params);
-  }
-  insert(sql: string, params?: readonly unknown[]): Promise<number> {
-    return this.direct.insert(sql, params);
-  }
-  insertMany(table: string, columns: readonly string[], rows: readonly (readonly unknown[])[], returning?: string): Promise<Row[]> {
-    return this.direct.insertMany(table, columns, rows, returning);
   }
 
   transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T> {

@@ -56,6 +56,27 @@ export interface SqlExecutor {
   insertMany(table: string, columns: readonly string[], rows: readonly (readonly unknown[])[], returning?: string): Promise<Row[]>;
 }
 
+/**
+ * The statements a pooled driver (PostgreSQL, MySQL) runs outside a transaction: each goes to the
+ * pool through `direct`. Subclasses set `direct` in their constructor and add transactions.
+ */
+export abstract class PooledStatements {
+  protected abstract readonly direct: SqlExecutor;
+
+  query<R extends Row = Row>(sql: string, params?: readonly unknown[]): Promise<R[]> {
+    return this.direct.query<R>(sql, params);
+  }
+  exec(sql: string, params?: readonly unknown[]): Promise<number> {
+    return this.direct.exec(sql, params);
+  }
+  insert(sql: string, params?: readonly unknown[]): Promise<number> {
+    return this.direct.insert(sql, params);
+  }
+  insertMany(table: string, columns: readonly string[], rows: readonly (readonly unknown[])[], returning?: string): Promise<Row[]> {
+    return this.direct.insertMany(table, columns, rows, returning);
+  }
+}
+
 /** Most rows in one multi-row INSERT: bounded so no dialect's parameter limit is reached. */
 export const MULTI_ROW_PARAMS = 30_000;
 

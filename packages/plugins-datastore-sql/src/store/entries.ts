@@ -12,7 +12,7 @@ import { scanBatchSize, type ScanRegistrationEntriesOptions } from '@spire-ts/co
 import { SqlFailure, type Row, type SqlDriver, type SqlExecutor, type SqlSnapshot } from '../driver/sql-driver.js';
 import { SqlErrors } from '../errors.js';
 import { addEntryEvents } from './events.js';
-import { nextPage, readPage } from './pagination.js';
+import { countWhere, nextPage, readPage, selectPage } from './pagination.js';
 import { setMatchSql } from './set-match.js';
 import { b, chunks, forUpdate, nowSeconds, placeholders, toSpireError } from './sql-util.js';
 import { canonicalSelectors, normalizeEntry, type NormalizedEntry } from './validate.js';
@@ -524,15 +524,7 @@ function entryFilter(req: CountRegistrationEntriesRequest): { where: string[]; p
 /** Entries matching the filters, in creation order, one page when asked. */
 export async function listEntries(db: SqlExecutor, req: ListRegistrationEntriesRequest): Promise<ListRegistrationEntriesResponse> {
   const page = readPage(req.pagination);
-  const { where, params } = entryFilter(req);
-  if (page) {
-    where.push('E.id > ?');
-    params.push(page.afterId);
-  }
-  const sql =
-    `SELECT ${COLS} FROM registered_entries E${where.length > 0 ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY E.id` +
-    (page ? ` LIMIT ${page.limit}` : '');
-  const rows = await db.query<EntryRow>(sql, params);
+  const rows = await selectPage<EntryRow>(db, 'registered_entries', 'E', COLS, entryFilter(req), page);
   const entries = await loadEntries(db, rows);
   if (!page) return { entries };
   return {
@@ -546,13 +538,8 @@ export async function listEntries(db: SqlExecutor, req: ListRegistrationEntriesR
 }
 
 /** How many entries match the filters. */
-export async function countEntries(db: SqlExecutor, req: CountRegistrationEntriesRequest): Promise<number> {
-  const { where, params } = entryFilter(req ?? {});
-  const rows = await db.query<{ n: number }>(
-    `SELECT COUNT(*) AS n FROM registered_entries E${where.length > 0 ? ` WHERE ${where.join(' AND ')}` : ''}`,
-    params,
-  );
-  return Number(rows[0]?.n ?? 0);
+export function countEntries(db: SqlExecutor, req: CountRegistrationEntriesRequest): Promise<number> {
+  return countWhere(db, 'registered_entries', 'E', entryFilter(req ?? {}));
 }
 
 /** The scan's entry columns, in the order `entryOfArray` reads them. */

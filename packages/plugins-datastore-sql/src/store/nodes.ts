@@ -11,7 +11,7 @@ import { scanBatchSize } from '@spire-ts/core';
 import { SqlFailure, type SqlDriver, type SqlExecutor, type SqlSnapshot } from '../driver/sql-driver.js';
 import { SqlErrors } from '../errors.js';
 import { addNodeEvents } from './events.js';
-import { nextPage, readPage } from './pagination.js';
+import { countWhere, nextPage, readPage, selectPage } from './pagination.js';
 import { setMatchSql } from './set-match.js';
 import { b, chunks, forUpdate, nowSeconds, placeholders, toSpireError } from './sql-util.js';
 import { canonicalSelectors, checkSpiffeId, checkString, checkTime, LIMITS } from './validate.js';
@@ -227,16 +227,7 @@ function nodeFilter(req: ListAttestedNodesRequest): { where: string[]; params: u
 /** Nodes matching the filters, in creation order, one page when asked. */
 export async function listNodes(db: SqlExecutor, req: ListAttestedNodesRequest): Promise<ListAttestedNodesResponse> {
   const page = readPage(req.pagination);
-  const { where, params } = nodeFilter(req);
-  if (page) {
-    where.push('N.id > ?');
-    params.push(page.afterId);
-  }
-  const rows = await db.query<NodeRow>(
-    `SELECT ${COLS} FROM attested_node_entries N${where.length > 0 ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY N.id` +
-      (page ? ` LIMIT ${page.limit}` : ''),
-    params,
-  );
+  const rows = await selectPage<NodeRow>(db, 'attested_node_entries', 'N', COLS, nodeFilter(req), page);
   const nodes = rows.map(toNode);
   if (req.fetchSelectors) await withSelectors(db, nodes);
   if (!page) return { nodes };
@@ -251,13 +242,8 @@ export async function listNodes(db: SqlExecutor, req: ListAttestedNodesRequest):
 }
 
 /** How many nodes match the filters. */
-export async function countNodes(db: SqlExecutor, req: CountAttestedNodesRequest): Promise<number> {
-  const { where, params } = nodeFilter(req ?? {});
-  const rows = await db.query<{ n: number }>(
-    `SELECT COUNT(*) AS n FROM attested_node_entries N${where.length > 0 ? ` WHERE ${where.join(' AND ')}` : ''}`,
-    params,
-  );
-  return Number(rows[0]?.n ?? 0);
+export function countNodes(db: SqlExecutor, req: CountAttestedNodesRequest): Promise<number> {
+  return countWhere(db, 'attested_node_entries', 'N', nodeFilter(req ?? {}));
 }
 
 /** Deletes expired, unbanned nodes (re-attestable only unless asked), with their selectors and events. */

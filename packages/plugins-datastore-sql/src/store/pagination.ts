@@ -1,4 +1,5 @@
 import { DATASTORE_MAX_PAGE_SIZE, type Pagination } from '@spire-ts/core';
+import type { Row, SqlExecutor } from '../driver/sql-driver.js';
 import { SqlErrors } from '../errors.js';
 
 /** A decoded page request: rows after `afterId`, at most `limit` of them. */
@@ -38,4 +39,37 @@ export function nextPage(req: Pagination, page: PageRequest, lastIds: readonly n
   const last = lastIds[lastIds.length - 1];
   const more = lastIds.length === page.limit && last !== undefined;
   return { pageSize: req.pageSize, token: more ? encodeToken(last) : '' };
+}
+
+/** A list filter: WHERE conditions (joined with AND) and their parameters. */
+export interface SqlFilter {
+  where: string[];
+  params: unknown[];
+}
+
+function whereSql(where: readonly string[]): string {
+  return where.length > 0 ? ` WHERE ${where.join(' AND ')}` : '';
+}
+
+/**
+ * The rows of `table` (aliased `alias`) matching `filter`, in id order: all of them, or one page
+ * after `page.afterId`. `filter` is not modified.
+ */
+export function selectPage<R extends Row>(
+  db: SqlExecutor,
+  table: string,
+  alias: string,
+  cols: string,
+  filter: SqlFilter,
+  page: PageRequest | undefined,
+): Promise<R[]> {
+  const where = page ? [...filter.where, `${alias}.id > ?`] : filter.where;
+  const params = page ? [...filter.params, page.afterId] : filter.params;
+  return db.query<R>(`SELECT ${cols} FROM ${table} ${alias}${whereSql(where)} ORDER BY ${alias}.id${page ? ` LIMIT ${page.limit}` : ''}`, params);
+}
+
+/** How many rows of `table` (aliased `alias`) match `filter`. */
+export async function countWhere(db: SqlExecutor, table: string, alias: string, filter: SqlFilter): Promise<number> {
+  const rows = await db.query<{ n: number }>(`SELECT COUNT(*) AS n FROM ${table} ${alias}${whereSql(filter.where)}`, filter.params);
+  return Number(rows[0]?.n ?? 0);
 }
