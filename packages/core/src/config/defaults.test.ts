@@ -114,3 +114,9 @@ test('any experimental option, and each feature flag, gives SPIRE\'s warnings', 
     'server.conf:5: server.experimental.feature_flags: Developer feature flag "wit-svid" has been enabled',
   ]);
 });
+
+test('exclude_sn_from_ca_subject is read (the CA honours it)', () => {
+  const { config, problems } = parseServerConfigText(minimalConfig('  exclude_sn_from_ca_subject = true'), { filename: 'server.conf' });
+  assert.deepEqual(problems, []);
+  assert.equal(config?.server.excludeSnFromCaSubject, true);
+});

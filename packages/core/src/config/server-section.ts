@@ -118,6 +118,7 @@ export function readServerSection(r: SectionReader, cwd: string): ServerSection 
   }
 
   const caSubject = readCaSubject(r);
+  const excludeSnFromCaSubject = r.bool('exclude_sn_from_ca_subject') ?? false;
   const jwtIssuer = r.string('jwt_issuer') || undefined;
 
   const adminIds = r.stringList('admin_ids') ?? [];
@@ -185,7 +186,7 @@ export function readServerSection(r: SectionReader, cwd: string): ServerSection 
     ...(jwtIssuer !== undefined ? { jwtIssuer } : {}),
     adminIds,
     auditLogEnabled,
-    excludeSnFromCaSubject: false,
+    excludeSnFromCaSubject,
     disableJwtSvids,
     ratelimit,
     federation,

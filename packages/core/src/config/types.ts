@@ -140,10 +140,11 @@ export interface ServerSection {
   adminIds: string[];
   auditLogEnabled: boolean;
   /**
-   * Always false: SPIRE removed `exclude_sn_from_ca_subject` in 1.10 and now rejects the key as
-   * unknown; kept so code reading it compiles.
+   * `exclude_sn_from_ca_subject`: leave the serial number out of the CA certificates' subject.
+   * Default false. (Go SPIRE dropped this key in 1.10; it is kept here because operators still
+   * use it and the CA honours it.)
    */
-  excludeSnFromCaSubject: false;
+  excludeSnFromCaSubject: boolean;
   disableJwtSvids: boolean;
   ratelimit: RateLimitConfig;
   federation: FederationConfig;
