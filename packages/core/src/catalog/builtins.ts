@@ -58,6 +58,7 @@ export const BUILTINS: readonly BuiltinEntry[] = [
   builtin('UpstreamAuthority', 'vault'),
   builtin('UpstreamAuthority', 'spire'),
   builtin('UpstreamAuthority', 'cert-manager'),
+  builtin('UpstreamAuthority', 'ejbca'),
 
   builtin('Notifier', 'gcs_bundle'),
   builtin('Notifier', 'k8sbundle'),
