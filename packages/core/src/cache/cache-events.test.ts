@@ -68,10 +68,15 @@ describe('AuthorizedEntryCache, events path (events_based_cache on)', () => {
     const racing = new Proxy(control.ds, {
       get(t, p, r) {
         const v = Reflect.get(t, p, r) as unknown;
-        if (p === 'scanAttestedNodes' && !injected) {
+        if (p === 'scanRegistrationEntries' && !injected) {
+          // The write lands once the entry scan has its snapshot (its first batch is read).
           return async function* (...a: unknown[]) {
+            const it = (v as (...x: unknown[]) => AsyncIterable<unknown>).apply(t, a)[Symbol.asyncIterator]();
+            const first = await it.next();
             injected = await ds.createRegistrationEntry(entry('spiffe://example.org/late', agent));
-            yield* (v as (...x: unknown[]) => AsyncIterable<unknown>).apply(t, a);
+            if (first.done) return;
+            yield first.value;
+            for (let r = await it.next(); !r.done; r = await it.next()) yield r.value;
           };
         }
         return typeof v === 'function' ? (v as (...x: unknown[]) => unknown).bind(t) : v;

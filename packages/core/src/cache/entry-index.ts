@@ -92,10 +92,11 @@ export class EntryIndex {
   private readonly aliasesBySel = new Map<number, number[]>();
   private aliasMark = new Int32Array(0);
 
-  /** Agent ID int -> its node selectors (frozen). */
-  private readonly agentSels = new Map<number, readonly Selector[]>();
-  /** Agent ID int -> certificate expiry, Unix seconds. */
-  private readonly agentExpiry = new Map<number, number>();
+  /** ID int -> the agent's node selectors (frozen); undefined for IDs that are not agents. */
+  private readonly agentSels: (readonly Selector[] | undefined)[] = [];
+  /** ID int -> the agent's certificate expiry, Unix seconds (meaningful where agentSels is set). */
+  private agentExpiry = new Float64Array(0);
+  private agentCount = 0;
 
   private gen = 0;
   private entryCount = 0;
@@ -215,6 +216,19 @@ export class EntryIndex {
    */
   upsertEntry(entry: RegistrationEntry, adopt = false): void {
     this.removeEntry(entry.entryId);
+    this.insertEntry(entry, adopt);
+  }
+
+  /**
+   * Adds an entry while a fresh index is filled from one store snapshot, where no entry ID can
+   * repeat: as `upsertEntry` with `adopt`, without looking for a previous version first.
+   */
+  loadEntry(entry: RegistrationEntry): void {
+    this.insertEntry(entry, true);
+  }
+
+  /** Adds an entry whose ID is not in the index. */
+  private insertEntry(entry: RegistrationEntry, adopt: boolean): void {
     if (!this.inTd(entry.parentId) || !this.inTd(entry.spiffeId)) return;
     const slot = this.newSlot();
     const spiffe = this.idNum(entry.spiffeId);
@@ -293,8 +307,17 @@ export class EntryIndex {
       x.type = this.intern(x.type);
       Object.freeze(x);
     }
-    this.agentSels.set(id, Object.freeze(own));
-    this.agentExpiry.set(id, certNotAfter);
+    if (this.agentSels[id] === undefined) this.agentCount++;
+    while (this.agentSels.length <= id) this.agentSels.push(undefined);
+    this.agentSels[id] = Object.freeze(own);
+    if (id >= this.agentExpiry.length) {
+      let n = Math.max(16, this.agentExpiry.length);
+      while (n <= id) n *= 2;
+      const grown = new Float64Array(n);
+      grown.set(this.agentExpiry);
+      this.agentExpiry = grown;
+    }
+    this.agentExpiry[id] = certNotAfter;
   }
 
   /** Adds or replaces an agent from a stored node (its `selectors` must be filled); as `upsertAgent`. */
@@ -305,19 +328,19 @@ export class EntryIndex {
   /** Forgets an agent; returns whether it was known. */
   removeAgent(agentId: string): boolean {
     const id = this.idOf.get(agentId);
-    if (id === undefined || !this.agentSels.has(id)) return false;
-    this.agentSels.delete(id);
-    this.agentExpiry.delete(id);
+    if (id === undefined || this.agentSels[id] === undefined) return false;
+    this.agentSels[id] = undefined;
+    this.agentCount--;
     return true;
   }
 
   /** Forgets agents whose certificate expired before `nowSec`; returns how many. */
   pruneExpiredAgents(nowSec: number): number {
     let n = 0;
-    for (const [id, exp] of this.agentExpiry) {
-      if (exp < nowSec) {
-        this.agentExpiry.delete(id);
-        this.agentSels.delete(id);
+    for (let id = 0; id < this.agentSels.length; id++) {
+      if (this.agentSels[id] !== undefined && this.agentExpiry[id]! < nowSec) {
+        this.agentSels[id] = undefined;
+        this.agentCount--;
         n++;
       }
     }
@@ -326,9 +349,9 @@ export class EntryIndex {
 
   /** Alias SPIFFE ID ints matching the agent (stamped with the current generation). */
   private pushAliases(agent: number, nowSec: number, stack: number[]): void {
-    const sels = this.agentSels.get(agent);
+    const sels = this.agentSels[agent];
     if (sels === undefined || sels.length === 0) return;
-    if ((this.agentExpiry.get(agent) ?? 0) < nowSec) return;
+    if (this.agentExpiry[agent]! < nowSec) return;
     const g = this.gen;
     // The agent's selectors that some alias uses, as selector ints.
     const known: number[] = [];
@@ -430,7 +453,7 @@ export class EntryIndex {
     return {
       entries: this.entryCount,
       aliases: this.aliasCount,
-      agents: this.agentSels.size,
+      agents: this.agentCount,
       ids: this.idOf.size,
       aliasSelectors: this.selCount,
     };

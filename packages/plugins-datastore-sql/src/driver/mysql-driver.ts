@@ -141,6 +141,15 @@ export class MysqlDriver extends PooledStatements implements SqlDriver {
           throw classify(err);
         }
       },
+      queryColumn: async (sql, params = []) => {
+        this.opts.logSql?.(sql);
+        try {
+          const [rows] = await conn.query({ sql, rowsAsArray: true }, params as unknown[]);
+          return (rows as unknown[][]).map((r) => r[0]);
+        } catch (err) {
+          throw classify(err);
+        }
+      },
       end: async () => {
         if (ended) return;
         ended = true;

@@ -128,28 +128,41 @@ export class PgDriver extends PooledStatements implements SqlDriver {
     }
     try {
       await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+      // A snapshot serves bulk scans made of many small index range reads: parallel workers cost
+      // the database server more CPU than they save, on every core its clients also need.
+      await client.query('SET LOCAL max_parallel_workers_per_gather = 0');
     } catch (err) {
       client.release(err as Error);
       throw classify(err);
     }
     let ended = false;
+    // A scan sends its next queries before the last ones are answered; one client runs one query
+    // at a time, so they wait here in order.
+    let tail: Promise<unknown> = Promise.resolve();
+    const serial = <T>(fn: () => Promise<T>): Promise<T> => {
+      const p = tail.then(fn, fn);
+      tail = p.catch(() => undefined);
+      return p;
+    };
+    const arrays = async (sql: string, params: readonly unknown[]): Promise<unknown[][]> => {
+      const text = numberPlaceholders(sql);
+      this.opts.logSql?.(text);
+      try {
+        return (await serial(() => client.query({ text, values: bind(params), rowMode: 'array' }))).rows as unknown[][];
+      } catch (err) {
+        throw classify(err);
+      }
+    };
     return {
       exclusive: false,
-      ...executor((text, params) => client.query(text, params), this.opts.logSql),
-      queryArrays: async (sql, params = []) => {
-        const text = numberPlaceholders(sql);
-        this.opts.logSql?.(text);
-        try {
-          return (await client.query({ text, values: bind(params), rowMode: 'array' })).rows as unknown[][];
-        } catch (err) {
-          throw classify(err);
-        }
-      },
+      ...executor((text, params) => serial(() => client.query(text, params)), this.opts.logSql),
+      queryArrays: (sql, params = []) => arrays(sql, params),
+      queryColumn: async (sql, params = []) => (await arrays(sql, params)).map((r) => r[0]),
       end: async () => {
         if (ended) return;
         ended = true;
         try {
-          await client.query('COMMIT');
+          await serial(() => client.query('COMMIT'));
           client.release();
         } catch (err) {
           client.release(err as Error);

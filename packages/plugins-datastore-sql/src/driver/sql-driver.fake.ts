@@ -69,6 +69,7 @@ export class FlakyDriver implements SqlDriver {
       exclusive: snap.exclusive,
       query: (sql, params) => checked(() => snap.query(sql, params)),
       queryArrays: (sql, params) => checked(() => snap.queryArrays(sql, params)),
+      queryColumn: (sql, params) => checked(() => snap.queryColumn(sql, params)),
       exec: (sql, params) => checked(() => snap.exec(sql, params)),
       insert: (sql, params) => checked(() => snap.insert(sql, params)),
       insertMany: (t, c, r, ret) => checked(() => snap.insertMany(t, c, r, ret)),

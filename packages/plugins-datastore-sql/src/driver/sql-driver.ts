@@ -109,6 +109,8 @@ export interface SqlSnapshot extends SqlExecutor {
   readonly exclusive: boolean;
   /** Rows of a SELECT as arrays of column values, in select-list order (cheaper than objects). */
   queryArrays(sql: string, params?: readonly unknown[]): Promise<unknown[][]>;
+  /** The first column of each row of a SELECT (cheaper still, for one-column results). */
+  queryColumn(sql: string, params?: readonly unknown[]): Promise<unknown[]>;
   end(): Promise<void>;
 }
 

@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
+import { openWorkerSnapshot } from './sqlite-snapshot.js';
 import { SqlFailure, withRetries, type Row, type SqlDriver, type SqlExecutor, type SqlFailureKind, type SqlSnapshot } from './sql-driver.js';
 
 /** Options of the SQLite driver. */
@@ -35,7 +36,7 @@ async function withFileLock<T>(key: string, fn: () => Promise<T>): Promise<T> {
   }
 }
 
-function classify(err: unknown): SqlFailure {
+export function classify(err: unknown): SqlFailure {
   if (err instanceof SqlFailure) return err;
   const code = (err as { code?: unknown }).code;
   const msg = err instanceof Error ? err.message : String(err);
@@ -56,44 +57,50 @@ function convert(p: unknown): unknown {
 }
 
 /** Parameters as better-sqlite3 takes them; the input array itself when nothing needs converting. */
-function bind(params: readonly unknown[]): readonly unknown[] {
+export function bind(params: readonly unknown[]): readonly unknown[] {
   for (const p of params) {
     if (typeof p === 'boolean' || (p instanceof Uint8Array && !Buffer.isBuffer(p))) return params.map(convert);
   }
   return params;
 }
 
+/** How a snapshot query returns its rows: objects, arrays, or the first column's values. */
+export type RowShape = 'objects' | 'arrays' | 'column';
+
+/** The statement for `sql` in `shape`, prepared once per cache. */
+export function prepareShaped(db: Database.Database, cache: Map<string, Database.Statement>, shape: RowShape, sql: string): Database.Statement {
+  const key = `${shape}:${sql}`;
+  let st = cache.get(key);
+  if (!st) {
+    st = db.prepare(sql);
+    if (shape === 'arrays') st.raw(true);
+    else if (shape === 'column') st.pluck(true);
+    cache.set(key, st);
+  }
+  return st;
+}
+
 /** A read-only executor on `db` inside an open transaction; `close` ends it once. */
 function snapshotOn(db: Database.Database, exclusive: boolean, log: ((sql: string) => void) | undefined, close: () => void): SqlSnapshot {
   let ended = false;
   const refuse = (): Promise<never> => Promise.reject(new SqlFailure('other', 'a read snapshot cannot write'));
-  const arrays = new Map<string, Database.Statement>();
+  const prepared = new Map<string, Database.Statement>();
+  // A statement per SQL text and row shape, prepared once for the snapshot.
+  const run = <T>(shape: RowShape, sql: string, params: readonly unknown[]): Promise<T[]> => {
+    if (ended) return Promise.reject(new SqlFailure('other', 'the read snapshot has ended'));
+    log?.(sql);
+    try {
+      return Promise.resolve(prepareShaped(db, prepared, shape, sql).all(...bind(params)) as T[]);
+    } catch (err) {
+      return Promise.reject(classify(err));
+    }
+  };
   return {
     dialect: 'sqlite3',
     exclusive,
-    queryArrays: (sql: string, params: readonly unknown[] = []): Promise<unknown[][]> => {
-      if (ended) return Promise.reject(new SqlFailure('other', 'the read snapshot has ended'));
-      log?.(sql);
-      try {
-        let st = arrays.get(sql);
-        if (!st) {
-          st = db.prepare(sql).raw(true);
-          arrays.set(sql, st);
-        }
-        return Promise.resolve(st.all(...bind(params)) as unknown[][]);
-      } catch (err) {
-        return Promise.reject(classify(err));
-      }
-    },
-    query: <R extends Row = Row>(sql: string, params: readonly unknown[] = []): Promise<R[]> => {
-      if (ended) return Promise.reject(new SqlFailure('other', 'the read snapshot has ended'));
-      log?.(sql);
-      try {
-        return Promise.resolve(db.prepare(sql).all(...bind(params)) as R[]);
-      } catch (err) {
-        return Promise.reject(classify(err));
-      }
-    },
+    queryArrays: (sql, params = []) => run<unknown[]>('arrays', sql, params),
+    queryColumn: (sql, params = []) => run<unknown>('column', sql, params),
+    query: <R extends Row = Row>(sql: string, params: readonly unknown[] = []) => run<R>('objects', sql, params),
     exec: refuse,
     insert: refuse,
     insertMany: refuse,
@@ -241,23 +248,8 @@ export class SqliteDriver implements SqlDriver {
   async readSnapshot(): Promise<SqlSnapshot> {
     if (this.closed) throw new SqlFailure('unavailable', 'the database connection is closed');
     if (this.opts.filename !== ':memory:') {
-      // A connection of its own: in WAL mode its read transaction sees one snapshot while this
-      // driver's connection keeps writing, and neither waits for the other.
-      let db: Database.Database;
-      try {
-        db = new Database(this.opts.filename, { readonly: true, fileMustExist: true });
-        db.pragma(`busy_timeout = ${this.opts.busyTimeoutMs ?? 5000}`);
-        db.pragma('cache_size = -65536');
-        db.exec('BEGIN');
-      } catch (err) {
-        throw classify(err);
-      }
-      return snapshotOn(db, false, this.opts.logSql, () => {
-        if (db.open) {
-          if (db.inTransaction) db.exec('COMMIT');
-          db.close();
-        }
-      });
+      // A connection of its own, on a thread of its own (see sqlite-snapshot.ts).
+      return openWorkerSnapshot({ filename: this.opts.filename, busyTimeoutMs: this.opts.busyTimeoutMs ?? 5000 }, classify, this.opts.logSql);
     }
     // An in-memory database has one connection: hold the file lock for the whole snapshot.
     let release!: () => void;

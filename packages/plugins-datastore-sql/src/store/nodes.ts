@@ -8,12 +8,14 @@ import type {
   Selector,
 } from '@spire-ts/core';
 import { scanBatchSize } from '@spire-ts/core';
-import { SqlFailure, type SqlDriver, type SqlExecutor, type SqlSnapshot } from '../driver/sql-driver.js';
+import { SqlFailure, type SqlDriver, type SqlExecutor } from '../driver/sql-driver.js';
 import { SqlErrors } from '../errors.js';
 import { addNodeEvents } from './events.js';
 import { countWhere, nextPage, readPage, selectPage } from './pagination.js';
+import { selectRows } from './packed.js';
+import { keysetScan } from './scan.js';
 import { setMatchSql } from './set-match.js';
-import { b, chunks, forUpdate, nowSeconds, placeholders, toSpireError } from './sql-util.js';
+import { b, chunks, forUpdate, nowSeconds, placeholders } from './sql-util.js';
 import { canonicalSelectors, checkSpiffeId, checkString, checkTime, LIMITS } from './validate.js';
 
 interface NodeRow {
@@ -29,7 +31,13 @@ interface NodeRow {
   [k: string]: unknown;
 }
 
-const COLS = 'N.id, N.spiffe_id, N.data_type, N.serial_number, N.expires_at, N.new_serial_number, N.new_expires_at, N.can_reattest, N.agent_version';
+
+/** Node IDs per selector query of a PostgreSQL scan (bound parameters stay well under its cap). */
+const SCAN_SELECTOR_CHUNK = 1000;
+
+/** A node row's columns, in the order the scan reads them. */
+const SCAN_COLS = ['N.id', 'N.spiffe_id', 'N.data_type', 'N.serial_number', 'N.expires_at', 'N.new_serial_number', 'N.new_expires_at', 'N.can_reattest', 'N.agent_version'];
+const COLS = SCAN_COLS.join(', ');
 
 function toNode(r: NodeRow): AttestedNode {
   return {
@@ -303,67 +311,69 @@ export async function setNodeSelectors(db: SqlDriver, spiffeIdIn: string, select
 
 /**
  * Every node (valid at `validAt` when given) with its selectors, in batches, from one read
- * snapshot: a keyset range of node rows by row id, then the selectors of exactly those nodes in
- * one ordered join, merged in one pass (rows read as arrays). Selectors keep their row order, as
- * `listNodes` gives them. The snapshot ends when the iteration ends, also by break or throw.
+ * snapshot: a keyset range of node rows by row id, then the selectors of exactly those nodes
+ * (rows read packed, see packed.ts). Selectors keep their
+ * row order, as `listNodes` gives them. See `keysetScan` for the snapshot's life and read-ahead.
  */
-export async function* scanNodes(db: SqlDriver, opts: ScanAttestedNodesOptions | undefined): AsyncGenerator<AttestedNode[]> {
+export function scanNodes(db: SqlDriver, opts: ScanAttestedNodesOptions | undefined): AsyncGenerator<AttestedNode[]> {
   const size = scanBatchSize(opts);
   const validAt = opts?.validAt ?? 0;
-  let snap: SqlSnapshot;
-  try {
-    snap = await db.readSnapshot();
-  } catch (err) {
-    throw toSpireError(err);
-  }
-  try {
-    let after = 0;
-    const held: AttestedNode[][] = [];
-    const valid = validAt ? ' AND N.expires_at >= ?' : '';
-    for (;;) {
-      const rows = await snap.queryArrays(
-        `SELECT ${COLS} FROM attested_node_entries N WHERE N.id > ?${valid} ORDER BY N.id LIMIT ${size}`,
-        validAt ? [after, validAt] : [after],
-      );
-      if (rows.length === 0) break;
-      const ids = rows.map((r) => Number(r[0]));
-      const last = ids[ids.length - 1]!;
-      const nodes = rows.map(
-        (r): AttestedNode => ({
-          spiffeId: r[1] as string,
-          attestationDataType: r[2] as string,
-          certSerialNumber: r[3] as string,
-          certNotAfter: Number(r[4]),
-          newCertSerialNumber: r[5] as string,
-          newCertNotAfter: Number(r[6]),
-          canReattest: Number(r[7]) === 1,
-          agentVersion: r[8] as string,
-          selectors: [],
-        }),
-      );
-      const sels = await snap.queryArrays(
-        'SELECT N.id, R.type, R.value FROM attested_node_entries N JOIN node_resolver_map_entries R ON R.spiffe_id = N.spiffe_id ' +
-          `WHERE N.id > ? AND N.id <= ?${valid} ORDER BY N.id, R.id`,
-        validAt ? [after, last, validAt] : [after, last],
-      );
-      let i = 0;
-      for (const c of sels) {
-        const nid = Number(c[0]);
-        while (i < ids.length && ids[i]! < nid) i++;
-        if (i < ids.length && ids[i] === nid) nodes[i]!.selectors.push({ type: c[1] as string, value: c[2] as string });
+  const valid = validAt ? ' AND N.expires_at >= ?' : '';
+  return keysetScan(db, async (snap, after) => {
+    const rows = await selectRows(snap, { columns: SCAN_COLS, from: `FROM attested_node_entries N WHERE N.id > ?${valid}`, orderBy: ['N.id'], limit: size }, validAt ? [after, validAt] : [after]);
+    if (rows.count === 0) return undefined;
+    const f = rows.fields;
+    const nodes = new Array<AttestedNode>(rows.count);
+    for (let i = 0, o = 0; i < rows.count; i++, o += rows.width) {
+      nodes[i] = {
+        spiffeId: f[o + 1] as string,
+        attestationDataType: f[o + 2] as string,
+        certSerialNumber: f[o + 3] as string,
+        certNotAfter: Number(f[o + 4]),
+        newCertSerialNumber: f[o + 5] as string,
+        newCertNotAfter: Number(f[o + 6]),
+        canReattest: Number(f[o + 7]) === 1,
+        agentVersion: f[o + 8] as string,
+        selectors: [],
+      };
+    }
+    const last = Number(f[(rows.count - 1) * rows.width]);
+    const add = (n: AttestedNode | undefined, s: readonly unknown[], o: number): void => {
+      n?.selectors.push({ type: s[o + 1] as string, value: s[o + 2] as string });
+    };
+    const selectors = async (): Promise<AttestedNode[]> => {
+      if (snap.dialect !== 'postgres') {
+        // The selectors of the nodes in the row id range, in one ordered join (an index lookup
+        // per node), merged in one pass.
+        const { fields: s, width } = await selectRows(
+          snap,
+          {
+            columns: ['N.id', 'R.type', 'R.value'],
+            from: `FROM attested_node_entries N JOIN node_resolver_map_entries R ON R.spiffe_id = N.spiffe_id WHERE N.id > ? AND N.id <= ?${valid}`,
+            orderBy: ['N.id', 'R.id'],
+          },
+          validAt ? [after, last, validAt] : [after, last],
+        );
+        for (let i = 0, o = 0; o < s.length; o += width) {
+          const nid = Number(s[o]);
+          while (i < nodes.length && Number(f[i * rows.width]) < nid) i++;
+          if (i < nodes.length && Number(f[i * rows.width]) === nid) add(nodes[i], s, o);
+        }
+        return nodes;
       }
-      after = last;
-      if (snap.exclusive) held.push(nodes);
-      else yield nodes;
-      if (rows.length < size) break;
-    }
-    if (held.length > 0) {
-      await snap.end();
-      yield* held;
-    }
-  } catch (err) {
-    throw toSpireError(err);
-  } finally {
-    await snap.end();
-  }
+      // PostgreSQL plans that join as a hash join over the whole selector table, once per batch:
+      // ask for the selectors of exactly these nodes by their IDs instead.
+      const bySpiffeId = new Map(nodes.map((n) => [n.spiffeId, n]));
+      const parts = await Promise.all(
+        chunks([...bySpiffeId.keys()], SCAN_SELECTOR_CHUNK).map((part) =>
+          selectRows(snap, { columns: ['R.spiffe_id', 'R.type', 'R.value'], from: `FROM node_resolver_map_entries R WHERE R.spiffe_id IN ${placeholders(part.length)}`, orderBy: ['R.id'] }, part),
+        ),
+      );
+      for (const { fields: s, width } of parts) {
+        for (let o = 0; o < s.length; o += width) add(bySpiffeId.get(s[o] as string), s, o);
+      }
+      return nodes;
+    };
+    return { last, more: rows.count === size, items: selectors() };
+  });
 }

@@ -158,6 +158,33 @@ export function scanTests(ctx: SuiteContext): void {
       await rejectsWith(ctx.ds.scanAttestedNodes({ batchSize: 0 })[Symbol.asyncIterator]().next(), Code.INVALID_ARGUMENT, /batch_size/);
     });
 
+    it('returns values holding control characters (the ASCII separators among them) exactly as stored', async () => {
+      const odd = ['a\x1fb', 'c\x1ed\x1d', '\x1f', 'tab\tnew\nline', 'ünï\u2028çødé'];
+      const made = await ctx.ds.createRegistrationEntries(
+        odd.map((v, i) => makeEntry({ hint: v, selectors: [{ type: 'unix', value: `${v}-${uid()}` }, { type: `t${i}`, value: v }] })),
+      );
+      const ids = made.map((r) => {
+        assert.ok(r.ok, r.ok ? '' : r.error.message);
+        return r.value.entryId;
+      });
+      const want = await listAll(ctx.ds);
+      for (const size of [1, 3, 1000]) assert.deepEqual((await scanAll(ctx.ds, { batchSize: size })).flat(), want, `batch size ${size}`);
+      const got = new Map((await scanAll(ctx.ds)).flat().map((e) => [e.entryId, e]));
+      odd.forEach((v, i) => {
+        assert.equal(got.get(ids[i]!)?.hint, v);
+        assert.equal(got.get(ids[i]!)?.selectors.find((x) => x.type === `t${i}`)?.value, v);
+      });
+
+      const node = makeNode({ agentVersion: 'v\x1f1', certSerialNumber: `s\x1f${uid()}` });
+      await ctx.ds.createAttestedNode(node);
+      await ctx.ds.setNodeSelectors(node.spiffeId, [{ type: 'x\x1fy', value: 'p\x1eq\x1f' }]);
+      const all = (await ctx.ds.listAttestedNodes({ fetchSelectors: true })).nodes;
+      for (const size of [1, 1000]) assert.deepEqual((await scanNodes(ctx.ds, { batchSize: size })).flat(), all, `nodes, batch size ${size}`);
+      const n = (await scanNodes(ctx.ds)).flat().find((x) => x.spiffeId === node.spiffeId);
+      assert.equal(n?.agentVersion, 'v\x1f1');
+      assert.deepEqual(n?.selectors, [{ type: 'x\x1fy', value: 'p\x1eq\x1f' }]);
+    });
+
     it('refuses a batch size that is not a positive integer, naming batch_size', async () => {
       for (const batchSize of [0, -1, 1.5, Number.NaN]) {
         const it = ctx.ds.scanRegistrationEntries({ batchSize })[Symbol.asyncIterator]();
