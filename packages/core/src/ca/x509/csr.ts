@@ -1,7 +1,8 @@
 import { verify } from 'node:crypto';
 import { children, decodeOid, readTlv } from './der.js';
 import { OID } from './oids.js';
-import { publicKeyFromSpki, type SpkiInfo } from './spki.js';
+import { nativeEcVerify } from './ec-verify-native.js';
+import { publicKeyFromSpki, readSpki, type SpkiInfo } from './spki.js';
 
 /** A parsed PKCS#10 certificate request. */
 export interface ParsedCsr {
@@ -9,6 +10,8 @@ export interface ParsedCsr {
   subject: Uint8Array;
   /** URI SANs from the extensionRequest attribute. */
   uris: string[];
+  /** DNS SANs from the extensionRequest attribute. */
+  dnsNames: string[];
   /** DER SubjectPublicKeyInfo. */
   spki: Uint8Array;
   /** The signed CertificationRequestInfo. */
@@ -17,26 +20,41 @@ export interface ParsedCsr {
   signature: Uint8Array;
 }
 
-const CSR_HASH: Record<string, string> = {
-  [OID.ecdsaWithSHA256]: 'sha256',
-  [OID.ecdsaWithSHA384]: 'sha384',
-  [OID.ecdsaWithSHA512]: 'sha512',
-  [OID.sha256WithRSA]: 'sha256',
-  [OID.sha384WithRSA]: 'sha384',
-  [OID.sha512WithRSA]: 'sha512',
+const CSR_HASH: Record<string, { hash: string; ecdsa: boolean }> = {
+  [OID.ecdsaWithSHA256]: { hash: 'sha256', ecdsa: true },
+  [OID.ecdsaWithSHA384]: { hash: 'sha384', ecdsa: true },
+  [OID.ecdsaWithSHA512]: { hash: 'sha512', ecdsa: true },
+  [OID.sha256WithRSA]: { hash: 'sha256', ecdsa: false },
+  [OID.sha384WithRSA]: { hash: 'sha384', ecdsa: false },
+  [OID.sha512WithRSA]: { hash: 'sha512', ecdsa: false },
 };
+
+const MALFORMED = 'malformed certificate request';
+const latin1 = new TextDecoder('latin1');
 
 /** Parses a DER CSR. Throws an Error describing the problem on malformed input. */
 export function parseCsr(der: Uint8Array): ParsedCsr {
+  try {
+    return parseCsrUnchecked(der);
+  } catch (err) {
+    // The reader throws its own errors for truncated input; anything else means a missing part.
+    if (err instanceof TypeError) throw new Error(MALFORMED);
+    throw err;
+  }
+}
+
+function parseCsrUnchecked(der: Uint8Array): ParsedCsr {
   const outer = readTlv(der);
-  if (outer.tag !== 0x30 || outer.raw.length !== der.length) throw new Error('malformed certificate request');
+  if (outer.tag !== 0x30 || outer.raw.length !== der.length) throw new Error(MALFORMED);
   const [info, alg, sig] = children(outer.content);
-  if (!info || !alg || !sig || info.tag !== 0x30 || sig.tag !== 0x03) throw new Error('malformed certificate request');
+  if (!info || !alg || !sig || info.tag !== 0x30 || alg.tag !== 0x30 || sig.tag !== 0x03 || sig.content.length === 0) throw new Error(MALFORMED);
   const infoParts = children(info.content);
+  const version = infoParts[0];
   const subject = infoParts[1];
   const spki = infoParts[2];
-  if (!subject || subject.tag !== 0x30 || !spki || spki.tag !== 0x30) throw new Error('malformed certificate request');
+  if (!version || version.tag !== 0x02 || !subject || subject.tag !== 0x30 || !spki || spki.tag !== 0x30) throw new Error(MALFORMED);
   const uris: string[] = [];
+  const dnsNames: string[] = [];
   const attrs = infoParts[3];
   if (attrs && attrs.tag === 0xa0) {
     for (const a of children(attrs.content)) {
@@ -47,16 +65,21 @@ export function parseCsr(der: Uint8Array): ParsedCsr {
           const parts = children(ext.content);
           if (decodeOid(parts[0]!.content) !== OID.subjectAltName) continue;
           const san = readTlv(parts[parts.length - 1]!.content);
-          for (const gn of children(san.content)) if (gn.tag === 0x86) uris.push(new TextDecoder().decode(gn.content));
+          for (const gn of children(san.content)) {
+            // IA5String values: bytes as they are, as Go reads them.
+            if (gn.tag === 0x86) uris.push(latin1.decode(gn.content));
+            else if (gn.tag === 0x82) dnsNames.push(latin1.decode(gn.content));
+          }
         }
       }
     }
   }
   const algOid = children(alg.content)[0];
-  if (!algOid || algOid.tag !== 0x06) throw new Error('malformed certificate request');
+  if (!algOid || algOid.tag !== 0x06) throw new Error(MALFORMED);
   return {
     subject: subject.raw,
     uris,
+    dnsNames,
     spki: spki.raw,
     info: info.raw,
     signatureAlgorithm: decodeOid(algOid.content),
@@ -66,11 +89,15 @@ export function parseCsr(der: Uint8Array): ParsedCsr {
 
 /**
  * Verifies a parsed CSR's self-signature. Throws when it is unsupported or does not verify.
- * `info` is `readSpki(csr.spki)` when the caller already has it.
+ * `info` is `readSpki(csr.spki)` when the caller already has it. ECDSA over P-256/P-384 goes
+ * through the native verifier when it is loaded (`ec-verify-native.ts`), anything else through
+ * node:crypto; both give the same verdicts.
  */
-export function verifyCsr(csr: ParsedCsr, info?: SpkiInfo): void {
-  const hash = CSR_HASH[csr.signatureAlgorithm];
-  if (!hash) throw new Error(`unsupported CSR signature algorithm ${csr.signatureAlgorithm}`);
-  const key = publicKeyFromSpki(csr.spki, info);
-  if (!verify(hash, csr.info, key, csr.signature)) throw new Error('CSR signature check failed');
+export function verifyCsr(csr: ParsedCsr, info: SpkiInfo = readSpki(csr.spki)): void {
+  const alg = CSR_HASH[csr.signatureAlgorithm];
+  if (!alg) throw new Error(`unsupported CSR signature algorithm ${csr.signatureAlgorithm}`);
+  if (alg.ecdsa !== (info.algorithm === 'ec') || (!alg.ecdsa && info.algorithm !== 'rsa')) throw new Error('CSR signature algorithm does not match its public key');
+  let ok = alg.ecdsa && info.algorithm === 'ec' && info.curve ? nativeEcVerify(info.curve, alg.hash, info.keyBits, csr.info, csr.signature) : undefined;
+  ok ??= verify(alg.hash, csr.info, publicKeyFromSpki(csr.spki, info), csr.signature);
+  if (!ok) throw new Error('CSR signature check failed');
 }

@@ -24,6 +24,8 @@ export const OID = {
   extensionRequest: '1.2.840.113549.1.9.14',
   // Keys and signatures.
   ecPublicKey: '1.2.840.10045.2.1',
+  prime256v1: '1.2.840.10045.3.1.7',
+  secp384r1: '1.3.132.0.34',
   rsaEncryption: '1.2.840.113549.1.1.1',
   rsassaPss: '1.2.840.113549.1.1.10',
   sha256WithRSA: '1.2.840.113549.1.1.11',

@@ -26,8 +26,8 @@ export function readSpki(spki: Uint8Array): SpkiInfo {
 }
 
 const JWK_CURVES: Record<string, { crv: string; size: number }> = {
-  '1.2.840.10045.3.1.7': { crv: 'P-256', size: 32 },
-  '1.3.132.0.34': { crv: 'P-384', size: 48 },
+  [OID.prime256v1]: { crv: 'P-256', size: 32 },
+  [OID.secp384r1]: { crv: 'P-384', size: 48 },
 };
 
 /**
