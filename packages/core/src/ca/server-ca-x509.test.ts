@@ -67,6 +67,25 @@ describe('X509-SVID minting through the worker pool', () => {
     assert.equal(serials.size, 5);
   });
 
+  it('gives each SVID of one batch its own subject CN and serial (shared subjects, one random draw)', async () => {
+    const { ca, cert } = await makeCA(pool);
+    const dns = [['a.example.org'], ['b.example.org'], [], ['a.example.org'], []];
+    const res = await ca.signWorkloadX509SVIDs([
+      ...dns.map((d, i) => ({ spiffeId: `spiffe://example.org/w${i}`, csr: workloadCsr().csr, dnsNames: d })),
+      { spiffeId: 'spiffe://example.org/custom', csr: workloadCsr().csr, dnsNames: ['a.example.org'], subject: { ...emptyDistinguishedName(), organization: ['Acme'] } },
+    ]);
+    const subjects = res.map((r) => {
+      assert.ok('certChain' in r);
+      assert.ok(opensslVerify([cert.der], r.certChain[0]!).ok);
+      return new X509Certificate(Buffer.from(r.certChain[0]!));
+    });
+    assert.deepEqual(
+      subjects.map((x) => x.subject.split('\n').join(', ')),
+      ['C=US, O=SPIRE, CN=a.example.org', 'C=US, O=SPIRE, CN=b.example.org', 'C=US, O=SPIRE', 'C=US, O=SPIRE, CN=a.example.org', 'C=US, O=SPIRE', 'O=Acme, CN=a.example.org'],
+    );
+    assert.equal(new Set(subjects.map((x) => x.serialNumber)).size, subjects.length);
+  });
+
   it('uses the first non-zero TTL and caps it at the CA expiry', async () => {
     const { ca, clock, cert } = await makeCA(pool, { config: { x509SvidTtlMs: 2 * 3600_000 } });
     const { spki } = workloadCsr();

@@ -7,7 +7,7 @@ import type { TrustDomain } from '../spiffeid/trust-domain.js';
 import type { Clock } from './clock.js';
 import { CAErrors } from './errors.js';
 import type { CASigner } from './signer.js';
-import { randomSerial, type CertInfo } from './x509/certificate.js';
+import { batchedRandom, randomSerial, type CertInfo } from './x509/certificate.js';
 import { parseCsr } from './x509/csr.js';
 import { cloneName, isEmptyName } from './x509/name.js';
 import type { X509SvidSpec } from './x509/svid-template.js';
@@ -84,6 +84,9 @@ export function firstNonZero(...ttls: Array<number | undefined>): number {
   for (const t of ttls) if (t !== undefined && t > 0) return t;
   return 0;
 }
+
+/** The extra extensions of an SVID no CredentialComposer touched (never modified). */
+const NO_EXTENSIONS: X509SvidSpec['extraExtensions'] = [];
 
 function b64url(s: string | Uint8Array): string {
   return Buffer.from(s).toString('base64url');
@@ -173,16 +176,29 @@ export class ServerCA {
     const specs: X509SvidSpec[] = [];
     const index: number[] = [];
     const defaultTtl = firstNonZero(this.c.x509SvidTtlMs, DEFAULT_X509_SVID_TTL_MS);
+    const random = batchedRandom(reqs.length, randomBytes);
+    const sharedSubjects = new Map<string, DistinguishedName>();
     for (let i = 0; i < reqs.length; i++) {
       const r = reqs[i]!;
       try {
         this.checkId('X509-SVID', r.spiffeId);
         if (!r.csr && !r.publicKey) throw CAErrors.noPublicKey();
         const { notBefore, notAfter } = this.lifetime(firstNonZero(r.ttlMs, defaultTtl), ca.certificate.notAfter);
-        let subject: DistinguishedName = kind === 'workload' ? (r.subject && !isEmptyName(r.subject) ? cloneName(r.subject) : this.defaultSubject()) : this.defaultSubject();
+        const custom = kind === 'workload' && r.subject !== undefined && !isEmptyName(r.subject);
         const dnsNames = kind === 'workload' ? [...(r.dnsNames ?? [])] : [];
-        if (dnsNames.length > 0) subject.commonName = dnsNames[0]!;
-        let attrs = { subject, dnsSans: dnsNames, extraExtensions: [] as X509SvidSpec['extraExtensions'] };
+        const cn = dnsNames[0] ?? '';
+        let subject: DistinguishedName;
+        if (!custom && this.composers.length === 0) {
+          // Nothing changes these subjects any more: items with the same one share one object,
+          // which the message to the signing worker then carries once.
+          subject = sharedSubjects.get(cn) ?? this.defaultSubject();
+          if (cn !== '') subject.commonName = cn;
+          sharedSubjects.set(cn, subject);
+        } else {
+          subject = custom ? cloneName(r.subject!) : this.defaultSubject();
+          if (cn !== '') subject.commonName = cn;
+        }
+        let attrs = { subject, dnsSans: dnsNames, extraExtensions: NO_EXTENSIONS };
         if (this.composers.length > 0) {
           let spki = r.publicKey;
           if (!spki && r.csr) {
@@ -209,7 +225,7 @@ export class ServerCA {
           extraExtensions: attrs.extraExtensions,
           notBefore,
           notAfter,
-          serial: randomSerial(randomBytes),
+          serial: randomSerial(random),
           ...(r.csr ? { csr: r.csr } : { spki: r.publicKey! }),
         });
         index.push(i);

@@ -30,6 +30,9 @@ export function createSigningPool(opts: PiscinaPoolOptions = {}): SigningPool {
     minThreads: threads,
     maxThreads: threads,
     idleTimeout: 60_000,
+    // A second task waits in each worker's own queue, so a worker that finishes a batch starts the
+    // next at once instead of idling until the main thread has handled the result and posted more.
+    concurrentTasksPerWorker: 2,
   });
   let closed = false;
   return {

@@ -57,6 +57,26 @@ export function randomSerial(random: (n: number) => Uint8Array): Uint8Array {
   }
 }
 
+/**
+ * A `random` for `randomSerial` that serves `count` serials' worth of bytes from one draw (and
+ * draws again when they run out). Each result is a copy of its own, so it can cross to a worker
+ * without the rest of the draw.
+ */
+export function batchedRandom(count: number, random: (n: number) => Uint8Array): (n: number) => Uint8Array {
+  const chunk = 16 * Math.max(1, count);
+  let pool = random(chunk);
+  let off = 0;
+  return (n) => {
+    if (off + n > pool.length) {
+      pool = random(Math.max(n, chunk));
+      off = 0;
+    }
+    const out = Uint8Array.prototype.slice.call(pool, off, off + n);
+    off += n;
+    return out;
+  };
+}
+
 /** What the CA needs from a certificate it issues under or trusts. */
 export interface CertInfo {
   der: Uint8Array;

@@ -6,15 +6,19 @@
  * emits is checked by `openssl verify` / `openssl x509 -text` in the tests.
  */
 
-/** Encodes a DER length. */
-function len(n: number): Uint8Array {
-  if (n < 0x80) return Uint8Array.of(n);
-  const bytes: number[] = [];
-  while (n > 0) {
-    bytes.unshift(n & 0xff);
-    n = Math.floor(n / 256);
+/** How many bytes the DER length of `n` takes. */
+function lenSize(n: number): number {
+  return n < 0x80 ? 1 : n < 0x100 ? 2 : n < 0x10000 ? 3 : n < 0x1000000 ? 4 : 5;
+}
+
+/** Writes the DER length `n` (taking `size` bytes) at `off`. */
+function writeLen(out: Uint8Array, off: number, n: number, size: number): void {
+  if (size === 1) {
+    out[off] = n;
+    return;
   }
-  return Uint8Array.of(0x80 | bytes.length, ...bytes);
+  out[off] = 0x80 | (size - 1);
+  for (let i = size - 1, v = n; i >= 1; i--, v = Math.floor(v / 256)) out[off + i] = v & 0xff;
 }
 
 /** Concatenates byte arrays. */
@@ -30,15 +34,27 @@ export function concat(parts: readonly Uint8Array[]): Uint8Array {
   return out;
 }
 
-/** A TLV with the given tag byte around the concatenated content. */
+/** A TLV with the given tag byte around the concatenated content (written once, in place). */
 export function tlv(tag: number, ...content: Uint8Array[]): Uint8Array {
-  const body = content.length === 1 ? content[0]! : concat(content);
-  const l = len(body.length);
-  const out = new Uint8Array(1 + l.length + body.length);
+  let n = 0;
+  for (const c of content) n += c.length;
+  const size = lenSize(n);
+  const out = new Uint8Array(1 + size + n);
   out[0] = tag;
-  out.set(l, 1);
-  out.set(body, 1 + l.length);
+  writeLen(out, 1, n, size);
+  let off = 1 + size;
+  for (const c of content) {
+    out.set(c, off);
+    off += c.length;
+  }
   return out;
+}
+
+const utf8Encoder = new TextEncoder();
+
+/** UTF-8 bytes of a string. */
+export function utf8Bytes(s: string): Uint8Array {
+  return utf8Encoder.encode(s);
 }
 
 export const seq = (...c: Uint8Array[]): Uint8Array => tlv(0x30, ...c);
@@ -47,9 +63,9 @@ export const octets = (b: Uint8Array): Uint8Array => tlv(0x04, b);
 export const bitString = (b: Uint8Array): Uint8Array => tlv(0x03, Uint8Array.of(0), b);
 export const nul = (): Uint8Array => Uint8Array.of(0x05, 0x00);
 export const bool = (v: boolean): Uint8Array => Uint8Array.of(0x01, 0x01, v ? 0xff : 0x00);
-export const utf8 = (s: string): Uint8Array => tlv(0x0c, new TextEncoder().encode(s));
-export const printable = (s: string): Uint8Array => tlv(0x13, new TextEncoder().encode(s));
-export const ia5 = (s: string): Uint8Array => tlv(0x16, new TextEncoder().encode(s));
+export const utf8 = (s: string): Uint8Array => tlv(0x0c, utf8Bytes(s));
+export const printable = (s: string): Uint8Array => tlv(0x13, utf8Bytes(s));
+export const ia5 = (s: string): Uint8Array => tlv(0x16, utf8Bytes(s));
 /** Context-specific tag `[n]`, constructed. */
 export const explicit = (n: number, ...c: Uint8Array[]): Uint8Array => tlv(0xa0 | n, ...c);
 /** Context-specific tag `[n]`, primitive (implicit tagging of a primitive value). */
@@ -105,6 +121,23 @@ export function oid(dotted: string): Uint8Array {
 
 /** Decodes OBJECT IDENTIFIER content bytes to dotted form. */
 export function decodeOid(content: Uint8Array): string {
+  // Arcs are read as numbers while they stay exact; a longer one (UUID arcs under 2.25) as bigint.
+  const arcs: number[] = [];
+  let v = 0;
+  for (const b of content) {
+    if (v >= 2 ** 45) return decodeOidBig(content);
+    v = v * 128 + (b & 0x7f);
+    if ((b & 0x80) === 0) {
+      arcs.push(v);
+      v = 0;
+    }
+  }
+  const first = arcs.shift() ?? 0;
+  const a0 = first < 80 ? Math.floor(first / 40) : 2;
+  return [a0, first - a0 * 40, ...arcs].join('.');
+}
+
+function decodeOidBig(content: Uint8Array): string {
   const arcs: bigint[] = [];
   let v = 0n;
   for (const b of content) {
@@ -133,8 +166,8 @@ export function time(d: Date): Uint8Array {
     twoDigits(d.getUTCMinutes()) +
     twoDigits(d.getUTCSeconds()) +
     'Z';
-  if (y >= 1950 && y < 2050) return tlv(0x17, new TextEncoder().encode(twoDigits(y % 100) + rest));
-  return tlv(0x18, new TextEncoder().encode(String(y).padStart(4, '0') + rest));
+  if (y >= 1950 && y < 2050) return tlv(0x17, utf8Bytes(twoDigits(y % 100) + rest));
+  return tlv(0x18, utf8Bytes(String(y).padStart(4, '0') + rest));
 }
 
 /** One decoded TLV: tag, content and the whole encoding. */

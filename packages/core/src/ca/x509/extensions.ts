@@ -1,5 +1,5 @@
 import type { X509Extension } from '../../plugins/credentialcomposer/contract.js';
-import { bitString, bool, implicitPrim, octets, oid, seq, smallInt } from './der.js';
+import { bitString, bool, implicitPrim, octets, oid, seq, smallInt, utf8Bytes } from './der.js';
 import { OID } from './oids.js';
 
 /** DER Extension. */
@@ -44,8 +44,8 @@ export const SVID_EKU_EXT: Uint8Array = extension(OID.extKeyUsage, false, seq(oi
 /** subjectAltName with URIs then DNS names; critical when the subject name is empty (RFC 5280). */
 export function subjectAltNameExt(uris: string[], dnsNames: string[], critical: boolean): Uint8Array {
   const names: Uint8Array[] = [];
-  for (const u of uris) names.push(implicitPrim(6, new TextEncoder().encode(u)));
-  for (const d of dnsNames) names.push(implicitPrim(2, new TextEncoder().encode(d)));
+  for (const u of uris) names.push(implicitPrim(6, utf8Bytes(u)));
+  for (const d of dnsNames) names.push(implicitPrim(2, utf8Bytes(d)));
   return extension(OID.subjectAltName, critical, seq(...names));
 }
 

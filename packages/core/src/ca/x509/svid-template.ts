@@ -62,7 +62,12 @@ interface IssuerParts {
 const issuerCache = new Map<string, IssuerParts>();
 const nameCache = new Map<string, Uint8Array>();
 
+// The items of one task share one issuer object: those skip the key string.
+const issuerByObject = new WeakMap<IssuerSpec, IssuerParts>();
+
 function issuerParts(issuer: IssuerSpec): IssuerParts {
+  const known = issuerByObject.get(issuer);
+  if (known) return known;
   const key = `${issuer.keyType}:${Buffer.from(issuer.subjectKeyId).toString('hex')}:${Buffer.from(issuer.subjectDer).toString('hex')}`;
   let p = issuerCache.get(key);
   if (!p) {
@@ -76,17 +81,25 @@ function issuerParts(issuer: IssuerSpec): IssuerParts {
     if (issuerCache.size > 32) issuerCache.clear();
     issuerCache.set(key, p);
   }
+  issuerByObject.set(issuer, p);
   return p;
 }
 
+// Items of one task that share a subject share one object (the CA dedupes them, and so does the
+// worker message): those skip the key string too.
+const nameByObject = new WeakMap<DistinguishedName, Uint8Array>();
+
 function cachedName(dn: DistinguishedName): Uint8Array {
+  let n = nameByObject.get(dn);
+  if (n) return n;
   const key = JSON.stringify(dn);
-  let n = nameCache.get(key);
+  n = nameCache.get(key);
   if (!n) {
     n = encodeName(dn);
     if (nameCache.size > 1024) nameCache.clear();
     nameCache.set(key, n);
   }
+  nameByObject.set(dn, n);
   return n;
 }
 
