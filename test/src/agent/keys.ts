@@ -1,3 +1,5 @@
+// @peculiar/x509 needs the Reflect metadata polyfill loaded before it (its DI container asks for it).
+import 'reflect-metadata';
 import { webcrypto } from 'node:crypto';
 import * as x509 from '@peculiar/x509';
 

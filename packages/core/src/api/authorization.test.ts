@@ -118,6 +118,24 @@ test('signing RPCs are for agents only, by SVID serial', async () => {
   await assert.rejects(h.tcp('svid', stale).call('BatchNewX509SVID', { params: [{ entry_id: 'workload', csr: csr.der }] }), denied(m));
 });
 
+test('BatchNewX509SVID: a CSR whose signature fails is refused alone, as SPIRE words it', async () => {
+  const good = await makeCsr();
+  const bad = Buffer.from((await makeCsr()).der);
+  bad[bad.length - 3]! ^= 0x01;
+  const res = await h.tcp('svid', agent).call('BatchNewX509SVID', {
+    params: [
+      { entry_id: 'workload', csr: bad },
+      { entry_id: 'workload', csr: good.der },
+      { entry_id: 'workload', csr: Buffer.from('not a CSR') },
+    ],
+  });
+  assert.deepEqual(res.results[0].status, { code: 3, message: 'invalid CSR signature: x509: CSR signature check failed' });
+  assert.equal(res.results[0].svid, null);
+  assert.deepEqual(res.results[1].status, { code: 0, message: 'OK' });
+  assert.equal(res.results[2].status.code, 3);
+  assert.match(res.results[2].status.message, /^malformed CSR: asn1: /);
+});
+
 test("an agent's new SVID serial is accepted and becomes current", async () => {
   const renewed = await h.ca.issue(AGENT_ID);
   const node = (await h.ds.fetchAttestedNode(AGENT_ID))!;

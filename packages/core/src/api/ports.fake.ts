@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { webcrypto } from 'node:crypto';
 import * as x509 from '@peculiar/x509';
+import { parseCsr as parseCsrDer, verifyCsr as verifyCsrDer } from '../ca/x509/csr.js';
 import { Code, SpireError } from '../errors.js';
 import type { TrustDomain } from '../spiffeid/index.js';
 import type { AuthorityRotation, AuthoritySlots, AuthorityState, ServerCA, UpstreamAuthorityRotation, X509SvidRequest } from './ports.js';
@@ -146,6 +147,12 @@ export class FakeServerCA implements ServerCA {
       this.x509Requests.push(r);
       if (this.failSigning) {
         out.push({ error: this.failSigning });
+        continue;
+      }
+      try {
+        verifyCsrDer(parseCsrDer(r.csr));
+      } catch (err) {
+        out.push({ error: new SpireError(Code.INVALID_ARGUMENT, `invalid CSR: ${(err as Error).message}`) });
         continue;
       }
       const csr = new x509.Pkcs10CertificateRequest(Buffer.from(r.csr));

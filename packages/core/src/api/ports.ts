@@ -10,7 +10,10 @@ import type { NodeAttestor } from '../plugins/nodeattestor/contract.js';
 /** One X509-SVID to sign for a workload, downstream or admin caller. */
 export interface X509SvidRequest {
   spiffeId: string;
-  /** DER PKCS#10; the API has already parsed it and checked its signature. */
+  /**
+   * DER PKCS#10; the API has already parsed it. The CA checks its signature (on a signing worker)
+   * and refuses a bad one, alone, with INVALID_ARGUMENT `invalid CSR: <why>`.
+   */
   csr: Uint8Array;
   dnsNames?: string[];
   /** 0 or absent: default_x509_svid_ttl. */

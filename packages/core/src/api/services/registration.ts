@@ -423,7 +423,7 @@ export function registrationService(deps: ApiDeps): ServiceHandlers {
           throw invalid(`invalid CSR: ${(err as Error).message}`);
         }
         try {
-          await verifyCsr(parsed.csr);
+          verifyCsr(parsed.csr);
         } catch {
           throw invalid('invalid CSR: signature verify failed');
         }

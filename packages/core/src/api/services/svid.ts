@@ -15,6 +15,19 @@ function leafExpiry(der: Uint8Array): number {
   return Math.floor(new Date(new X509Certificate(der).validTo).getTime() / 1000);
 }
 
+/**
+ * The status of an X509-SVID the CA did not sign: a CSR whose signature failed the worker's check
+ * is the caller's fault (INVALID_ARGUMENT, as SPIRE's "invalid CSR signature"); anything else is
+ * INTERNAL.
+ */
+function signFailure(log: CallContext['log'], err: unknown): ApiStatus {
+  const msg = (err as { message?: unknown } | undefined)?.message;
+  if ((err as { code?: unknown } | undefined)?.code === Code.INVALID_ARGUMENT && typeof msg === 'string' && msg.startsWith('invalid CSR: ')) {
+    return makeStatus(log, Code.INVALID_ARGUMENT, 'invalid CSR signature', new Error(`x509: ${msg.slice('invalid CSR: '.length)}`));
+  }
+  return makeStatus(log, Code.INTERNAL, 'failed to sign X509-SVID', err);
+}
+
 function checkTtl(ctx: CallContext, ttl: number, field: string): void {
   if (ttl < 0) throw makeErr(ctx.log, Code.INVALID_ARGUMENT, `invalid ${field}: must not be negative`);
 }
@@ -75,7 +88,7 @@ export function svidService(deps: ApiDeps): ServiceHandlers {
           throw makeErr(ctx.log, Code.INVALID_ARGUMENT, 'malformed CSR', err);
         }
         try {
-          await verifyCsr(parsed.csr);
+          verifyCsr(parsed.csr);
         } catch (err) {
           throw makeErr(ctx.log, Code.INVALID_ARGUMENT, 'failed to verify CSR signature', err);
         }
@@ -121,19 +134,13 @@ export function svidService(deps: ApiDeps): ServiceHandlers {
             const entry = entries.get(p.entry_id);
             if (!entry) fail(makeStatus(log, Code.NOT_FOUND, 'entry not found or not authorized'));
             else {
-              let parsed;
               try {
-                parsed = parseCsr(p.csr);
+                parseCsr(p.csr);
               } catch (err) {
                 fail(makeStatus(log, Code.INVALID_ARGUMENT, 'malformed CSR', err));
                 continue;
               }
-              try {
-                await verifyCsr(parsed.csr);
-              } catch (err) {
-                fail(makeStatus(log, Code.INVALID_ARGUMENT, 'invalid CSR signature', err));
-                continue;
-              }
+              // The signature is checked once, by the signing worker (see below).
               toSign.push({ i, entry, csr: p.csr });
             }
           }
@@ -144,7 +151,7 @@ export function svidService(deps: ApiDeps): ServiceHandlers {
         for (const [k, t] of toSign.entries()) {
           const r = signed[k];
           const log = ctx.log.child({ registration_id: t.entry.entryId, spiffe_id: t.entry.spiffeId });
-          if (!r || 'error' in r) results[t.i] = { status: makeStatus(log, Code.INTERNAL, 'failed to sign X509-SVID', r?.error), svid: null };
+          if (!r || 'error' in r) results[t.i] = { status: signFailure(log, r?.error), svid: null };
           else
             results[t.i] = {
               status: okStatus(),
@@ -177,7 +184,7 @@ export function svidService(deps: ApiDeps): ServiceHandlers {
           throw makeErr(ctx.log, Code.INVALID_ARGUMENT, 'malformed CSR', err);
         }
         try {
-          await verifyCsr(parsed.csr);
+          verifyCsr(parsed.csr);
         } catch (err) {
           throw makeErr(ctx.log, Code.INVALID_ARGUMENT, 'invalid CSR signature', err);
         }
