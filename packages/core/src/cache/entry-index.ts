@@ -1,5 +1,6 @@
 import type { AttestedNode, RegistrationEntry, Selector } from '../plugins/datastore/contract.js';
 import { TrustDomain } from '../spiffeid/index.js';
+import { LeafFilter } from './leaf-filter.js';
 
 /** Counts of what an index holds (for logs, metrics and the bench). */
 export interface EntryIndexStats {
@@ -16,6 +17,8 @@ export interface EntryIndexStats {
 }
 
 const NONE = -1;
+/** `spiffeOf` of an entry loaded by `loadEntry` and not resolved yet (see `settle`). */
+const PENDING = -2;
 const KIND_FREE = 0;
 const KIND_ENTRY = 1;
 const KIND_ALIAS = 2;
@@ -49,9 +52,13 @@ function growUint8(a: Uint8Array<ArrayBuffer>, need: number): Uint8Array<ArrayBu
  * to its SPIFFE ID are. Entries or agents of another trust domain are ignored; an agent whose
  * certificate has expired keeps only what is parented to its own ID (no aliases).
  *
- * Layout, chosen for a million entries: SPIFFE IDs and selectors are interned to integers;
- * children of an ID form an intrusive doubly-linked list in typed arrays (O(1) insert and
- * remove, 12 bytes per entry); entries are stored once as frozen `RegistrationEntry` objects
+ * Layout, chosen for a million entries: SPIFFE IDs that something hangs off (parents of entries,
+ * agents, node aliases) and selectors are interned to integers; children of an ID form an
+ * intrusive doubly-linked list in typed arrays (O(1) insert and remove, 12 bytes per entry). An
+ * entry's own SPIFFE ID is looked up, not interned: most are leaves that nothing is parented to,
+ * and at a million entries interning each would double the size of the ID table (and a fifth of
+ * the build time). A leaf's ID is kept in a Bloom filter (`LeafFilter`), so an ID that becomes
+ * known later is matched to the leaves that carry it by one scan only when the filter says it may; entries are stored once as frozen `RegistrationEntry` objects
  * whose ID strings are shared with every other use of the ID, so a lookup only collects
  * references. Only the selectors of node aliases are interned (by type, then value): an agent's
  * selectors are kept as given and matched against them at lookup, so the many selectors no alias
@@ -98,6 +105,12 @@ export class EntryIndex {
   private agentExpiry = new Float64Array(0);
   private agentCount = 0;
 
+  /** Entries loaded with `loadEntry` whose `spiffeOf` is PENDING. */
+  private pending = 0;
+  /** SPIFFE IDs of entries whose `spiffeOf` is NONE (see the class comment). */
+  private leaves = new LeafFilter(1024);
+  private leafCount = 0;
+
   private gen = 0;
   private entryCount = 0;
   private aliasCount = 0;
@@ -133,8 +146,61 @@ export class EntryIndex {
         this.firstChild = growInt32(this.firstChild, n + 1, NONE);
         this.visited = growInt32(this.visited, n + 1, 0);
       }
+      if (this.leafCount > 0 && this.leaves.mightContain(id)) this.adoptLeaves(id, n);
     }
     return n;
+  }
+
+  /** Points the leaf entries whose SPIFFE ID is `id` at its new number `n`. */
+  private adoptLeaves(id: string, n: number): void {
+    const { spiffeOf, kind, objs } = this;
+    for (let s = 0; s < this.slotCount; s++) {
+      if (spiffeOf[s] === NONE && kind[s] === KIND_ENTRY && objs[s]!.spiffeId === id) {
+        spiffeOf[s] = n;
+        this.leafCount--;
+      }
+    }
+  }
+
+  /** The number of an entry's own SPIFFE ID, or NONE (and remembered as a leaf) when unknown. */
+  private resolveSpiffe(spiffeId: string): number {
+    const n = this.idOf.get(spiffeId);
+    if (n !== undefined) return n;
+    if (this.leaves.added >= this.leaves.capacity) this.rebuildLeaves(2 * (this.leafCount + 1));
+    this.leaves.add(spiffeId);
+    this.leafCount++;
+    return NONE;
+  }
+
+  /** A fresh filter with room for `capacity`, holding the current leaves. */
+  private rebuildLeaves(capacity: number): void {
+    this.leaves = new LeafFilter(Math.max(1024, capacity));
+    for (let s = 0; s < this.slotCount; s++) {
+      if (this.spiffeOf[s] === NONE && this.kind[s] === KIND_ENTRY) this.leaves.add(this.objs[s]!.spiffeId);
+    }
+  }
+
+  /**
+   * Resolves the SPIFFE IDs of the entries `loadEntry` added: each gets its ID's number, or
+   * becomes a leaf. Every read and update calls it first, and `loadIndex` when its load is done.
+   * Safe to call any number of times.
+   */
+  settle(): void {
+    if (this.pending === 0) return;
+    this.rebuildLeaves(2 * (this.leafCount + this.pending));
+    const { spiffeOf, kind, objs } = this;
+    for (let s = 0; s < this.slotCount; s++) {
+      if (spiffeOf[s] !== PENDING || kind[s] !== KIND_ENTRY) continue;
+      const id = objs[s]!.spiffeId;
+      const n = this.idOf.get(id);
+      if (n !== undefined) spiffeOf[s] = n;
+      else {
+        spiffeOf[s] = NONE;
+        this.leaves.add(id);
+        this.leafCount++;
+      }
+    }
+    this.pending = 0;
   }
 
   private selNum(s: Selector): number {
@@ -179,7 +245,7 @@ export class EntryIndex {
    * empty list): the index owns it from now on.
    */
   private adopt(e: RegistrationEntry, spiffe: number, parent: number): RegistrationEntry {
-    e.spiffeId = this.idStr[spiffe]!;
+    if (spiffe >= 0) e.spiffeId = this.idStr[spiffe]!;
     e.parentId = this.idStr[parent]!;
     if (e.selectors.length === 0) e.selectors = EMPTY as unknown as Selector[];
     else {
@@ -215,8 +281,9 @@ export class EntryIndex {
    * else holds). Safe to call repeatedly with the same entry.
    */
   upsertEntry(entry: RegistrationEntry, adopt = false): void {
+    this.settle();
     this.removeEntry(entry.entryId);
-    this.insertEntry(entry, adopt);
+    this.insertEntry(entry, adopt, false);
   }
 
   /**
@@ -224,18 +291,22 @@ export class EntryIndex {
    * repeat: as `upsertEntry` with `adopt`, without looking for a previous version first.
    */
   loadEntry(entry: RegistrationEntry): void {
-    this.insertEntry(entry, true);
+    this.insertEntry(entry, true, true);
   }
 
-  /** Adds an entry whose ID is not in the index. */
-  private insertEntry(entry: RegistrationEntry, adopt: boolean): void {
+  /**
+   * Adds an entry whose ID is not in the index. While loading, its own SPIFFE ID is resolved later
+   * (`settle`), when every parent of the snapshot is known.
+   */
+  private insertEntry(entry: RegistrationEntry, adopt: boolean, loading: boolean): void {
     if (!this.inTd(entry.parentId) || !this.inTd(entry.spiffeId)) return;
     const slot = this.newSlot();
-    const spiffe = this.idNum(entry.spiffeId);
     const parent = this.idNum(entry.parentId);
-    this.spiffeOf[slot] = spiffe;
     this.slotOf.set(entry.entryId, slot);
     if (entry.parentId === this.serverId) {
+      // A node alias: the entries reached through it are parented to its SPIFFE ID.
+      const spiffe = this.idNum(entry.spiffeId);
+      this.spiffeOf[slot] = spiffe;
       const sels = this.selNums(entry.selectors);
       this.kind[slot] = KIND_ALIAS;
       this.objs[slot] = this.adopt(adopt ? entry : EntryIndex.copy(entry), spiffe, parent);
@@ -249,6 +320,12 @@ export class EntryIndex {
       this.aliasCount++;
       return;
     }
+    let spiffe: number;
+    if (loading) {
+      spiffe = PENDING;
+      this.pending++;
+    } else spiffe = this.resolveSpiffe(entry.spiffeId);
+    this.spiffeOf[slot] = spiffe;
     this.kind[slot] = KIND_ENTRY;
     this.objs[slot] = this.adopt(adopt ? entry : EntryIndex.copy(entry), spiffe, parent);
     this.parentOf[slot] = parent;
@@ -264,6 +341,9 @@ export class EntryIndex {
   removeEntry(entryId: string): boolean {
     const slot = this.slotOf.get(entryId);
     if (slot === undefined) return false;
+    const own = this.spiffeOf[slot]!;
+    if (own === NONE && this.kind[slot] === KIND_ENTRY) this.leafCount--;
+    else if (own === PENDING) this.pending--;
     this.slotOf.delete(entryId);
     if (this.kind[slot] === KIND_ALIAS) {
       for (const s of this.aliasSels.get(slot) ?? []) {
@@ -394,6 +474,7 @@ export class EntryIndex {
 
   /** Calls `visit` for every entry the agent is authorized for; stops when it returns false. */
   private crawl(agentId: string, nowSec: number, visit: (e: RegistrationEntry) => boolean): void {
+    this.settle();
     const g = this.nextGen();
     const stack: number[] = [];
     const agent = this.idOf.get(agentId);
@@ -411,7 +492,8 @@ export class EntryIndex {
       visited[p] = g;
       for (let c = firstChild[p]!; c !== NONE; c = nextSib[c]!) {
         if (!visit(objs[c]!)) return;
-        stack.push(spiffeOf[c]!);
+        const own = spiffeOf[c]!;
+        if (own !== NONE) stack.push(own);
       }
     }
   }

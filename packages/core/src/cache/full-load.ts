@@ -52,6 +52,8 @@ export async function loadIndex(
   // Both readers run at once (they fill disjoint parts of the index), so a networked database
   // answers one while the other's page is being indexed.
   const [entriesMs, nodesMs] = await Promise.all([entries(), nodes()]);
+  // Part of the build: every entry's own SPIFFE ID, now that all parents and agents are known.
+  index.settle();
   if (timings) {
     timings.entriesMs = entriesMs;
     timings.nodesMs = nodesMs;
