@@ -131,6 +131,10 @@ export class PgDriver extends PooledStatements implements SqlDriver {
       // A snapshot serves bulk scans made of many small index range reads: parallel workers cost
       // the database server more CPU than they save, on every core its clients also need.
       await client.query('SET LOCAL max_parallel_workers_per_gather = 0');
+      // Its joins fetch the children of one batch of parent rows: an index lookup per parent row.
+      // Left to itself the planner hashes the whole child table for every batch instead.
+      await client.query('SET LOCAL enable_hashjoin = off');
+      await client.query('SET LOCAL enable_mergejoin = off');
     } catch (err) {
       client.release(err as Error);
       throw classify(err);

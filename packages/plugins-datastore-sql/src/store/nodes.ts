@@ -32,9 +32,6 @@ interface NodeRow {
 }
 
 
-/** Node IDs per selector query of a PostgreSQL scan (bound parameters stay well under its cap). */
-const SCAN_SELECTOR_CHUNK = 1000;
-
 /** A node row's columns, in the order the scan reads them. */
 const SCAN_COLS = ['N.id', 'N.spiffe_id', 'N.data_type', 'N.serial_number', 'N.expires_at', 'N.new_serial_number', 'N.new_expires_at', 'N.can_reattest', 'N.agent_version'];
 const COLS = SCAN_COLS.join(', ');
@@ -342,35 +339,21 @@ export function scanNodes(db: SqlDriver, opts: ScanAttestedNodesOptions | undefi
       n?.selectors.push({ type: s[o + 1] as string, value: s[o + 2] as string });
     };
     const selectors = async (): Promise<AttestedNode[]> => {
-      if (snap.dialect !== 'postgres') {
-        // The selectors of the nodes in the row id range, in one ordered join (an index lookup
-        // per node), merged in one pass.
-        const { fields: s, width } = await selectRows(
-          snap,
-          {
-            columns: ['N.id', 'R.type', 'R.value'],
-            from: `FROM attested_node_entries N JOIN node_resolver_map_entries R ON R.spiffe_id = N.spiffe_id WHERE N.id > ? AND N.id <= ?${valid}`,
-            orderBy: ['N.id', 'R.id'],
-          },
-          validAt ? [after, last, validAt] : [after, last],
-        );
-        for (let i = 0, o = 0; o < s.length; o += width) {
-          const nid = Number(s[o]);
-          while (i < nodes.length && Number(f[i * rows.width]) < nid) i++;
-          if (i < nodes.length && Number(f[i * rows.width]) === nid) add(nodes[i], s, o);
-        }
-        return nodes;
-      }
-      // PostgreSQL plans that join as a hash join over the whole selector table, once per batch:
-      // ask for the selectors of exactly these nodes by their IDs instead.
-      const bySpiffeId = new Map(nodes.map((n) => [n.spiffeId, n]));
-      const parts = await Promise.all(
-        chunks([...bySpiffeId.keys()], SCAN_SELECTOR_CHUNK).map((part) =>
-          selectRows(snap, { columns: ['R.spiffe_id', 'R.type', 'R.value'], from: `FROM node_resolver_map_entries R WHERE R.spiffe_id IN ${placeholders(part.length)}`, orderBy: ['R.id'] }, part),
-        ),
+      // The selectors of the nodes in the row id range, in one ordered join (an index lookup per
+      // node; the PostgreSQL snapshot turns hash and merge joins off for this), merged in one pass.
+      const { fields: s, width } = await selectRows(
+        snap,
+        {
+          columns: ['N.id', 'R.type', 'R.value'],
+          from: `FROM attested_node_entries N JOIN node_resolver_map_entries R ON R.spiffe_id = N.spiffe_id WHERE N.id > ? AND N.id <= ?${valid}`,
+          orderBy: ['N.id', 'R.id'],
+        },
+        validAt ? [after, last, validAt] : [after, last],
       );
-      for (const { fields: s, width } of parts) {
-        for (let o = 0; o < s.length; o += width) add(bySpiffeId.get(s[o] as string), s, o);
+      for (let i = 0, o = 0; o < s.length; o += width) {
+        const nid = Number(s[o]);
+        while (i < nodes.length && Number(f[i * rows.width]) < nid) i++;
+        if (i < nodes.length && Number(f[i * rows.width]) === nid) add(nodes[i], s, o);
       }
       return nodes;
     };
