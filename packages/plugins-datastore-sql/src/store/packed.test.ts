@@ -3,14 +3,14 @@ import { test } from 'node:test';
 import type { SqlSnapshot } from '../driver/sql-driver.js';
 import { selectRows, type BulkSelect } from './packed.js';
 
-/** A PostgreSQL snapshot that answers the packed query with `packed` and the plain one with `rows`. */
-function snapshot(packed: string, count: number, rows: unknown[][], seen: string[]): SqlSnapshot {
+/** A snapshot that answers the packed query with `packed` and the plain one with `rows`. */
+function snapshot(packed: string, count: number, rows: unknown[][], seen: string[], dialect: 'postgres' | 'sqlite3' = 'postgres'): SqlSnapshot {
   return {
-    dialect: 'postgres',
+    dialect,
     exclusive: false,
     queryArrays: async (sql: string) => {
       seen.push(sql);
-      return sql.includes('string_agg') ? [[packed, String(count)]] : rows;
+      return /string_agg|group_concat/.test(sql) ? [[packed, String(count)]] : rows;
     },
   } as unknown as SqlSnapshot;
 }
@@ -32,6 +32,15 @@ test('selectRows: packed rows out of order (compared as integers) are read again
   assert.deepEqual(r, { fields: [1, 'a', 2, 'b', 10, 'c'], width: 2, count: 3 });
   assert.equal(seen.length, 2);
   assert.equal(seen[1], 'SELECT id, value FROM t WHERE id > ? ORDER BY id LIMIT 3');
+});
+
+test('selectRows: SQLite packs in the subquery order too, and re-reads rows out of order', async () => {
+  const seen: string[] = [];
+  const ok = await selectRows(snapshot('1\x1fa\x1f2\x1fb', 2, [], seen, 'sqlite3'), Q, [0]);
+  assert.deepEqual(ok.fields, ['1', 'a', '2', 'b']);
+  assert.match(seen[0]!, /^SELECT group_concat\(q\.p, char\(31\)\), count\(\*\) FROM \(SELECT id \|\| char\(31\) \|\| value AS p FROM t WHERE id > \? ORDER BY id LIMIT 3\) q$/);
+  const again = await selectRows(snapshot('2\x1fb\x1f1\x1fa', 2, [[1, 'a'], [2, 'b']], seen, 'sqlite3'), Q, [0]);
+  assert.deepEqual(again.fields, [1, 'a', 2, 'b']);
 });
 
 test('selectRows: the first column must be the first order key', async () => {

@@ -65,11 +65,11 @@ function ascending(fields: readonly string[], width: number): boolean {
 
 /**
  * The packed fields of `q`, or undefined when some value holds the separator or the rows came back
- * out of order. On PostgreSQL (15 has no presorted aggregation) the batch is aggregated in the
- * order of its ordered subquery rather than sorted again inside `string_agg`: the documented
- * behaviour for an aggregate over a sorted subquery with nothing else at the outer level, and a
- * third of the query's cost. The rows are checked anyway; out of order, they are read again column
- * by column, ordered by the query itself.
+ * out of order. The batch is aggregated in the order of its ordered subquery rather than sorted
+ * again inside `string_agg` / `group_concat` (PostgreSQL 15 has no presorted aggregation; on it
+ * that second sort was a third of the query's cost): both databases feed an aggregate with nothing
+ * else at the outer level in the subquery's order, as PostgreSQL documents. The rows are checked
+ * anyway; out of order, they are read again column by column, ordered by the query itself.
  */
 async function packedFields(snap: SqlSnapshot, q: BulkSelect, params: readonly unknown[]): Promise<string[] | undefined> {
   const width = q.columns.length;
@@ -87,12 +87,10 @@ async function packedFields(snap: SqlSnapshot, q: BulkSelect, params: readonly u
     }
     return out;
   }
-  const pg = snap.dialect === 'postgres';
-  const keys = pg ? '' : `, ${q.orderBy.map((e, i) => `${e} AS k${i}`).join(', ')}`;
-  const agg = pg ? 'string_agg(q.p, chr(31))' : `group_concat(q.p, char(31) ORDER BY ${q.orderBy.map((_, i) => `q.k${i}`).join(', ')})`;
-  const [row] = await snap.queryArrays(`SELECT ${agg}, count(*) FROM (SELECT ${packed} AS p${keys} ${q.from} ORDER BY ${order}${limit}) q`, params);
+  const agg = snap.dialect === 'postgres' ? 'string_agg(q.p, chr(31))' : 'group_concat(q.p, char(31))';
+  const [row] = await snap.queryArrays(`SELECT ${agg}, count(*) FROM (SELECT ${packed} AS p ${q.from} ORDER BY ${order}${limit}) q`, params);
   const fields = splitBatch(row?.[0], Number(row?.[1] ?? 0), width);
-  return fields && (!pg || ascending(fields, width)) ? fields : undefined;
+  return fields && ascending(fields, width) ? fields : undefined;
 }
 
 /**
