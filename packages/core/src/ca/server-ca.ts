@@ -85,8 +85,8 @@ export function firstNonZero(...ttls: Array<number | undefined>): number {
   return 0;
 }
 
-/** The extra extensions of an SVID no CredentialComposer touched (never modified). */
-const NO_EXTENSIONS: X509SvidSpec['extraExtensions'] = [];
+/** The extra extensions of an SVID when there is no CredentialComposer (frozen: shared by all). */
+const NO_EXTENSIONS = Object.freeze([]) as unknown as X509SvidSpec['extraExtensions'];
 
 function b64url(s: string | Uint8Array): string {
   return Buffer.from(s).toString('base64url');
@@ -198,7 +198,7 @@ export class ServerCA {
           subject = custom ? cloneName(r.subject!) : this.defaultSubject();
           if (cn !== '') subject.commonName = cn;
         }
-        let attrs = { subject, dnsSans: dnsNames, extraExtensions: NO_EXTENSIONS };
+        let attrs = { subject, dnsSans: dnsNames, extraExtensions: this.composers.length > 0 ? [] : NO_EXTENSIONS };
         if (this.composers.length > 0) {
           let spki = r.publicKey;
           if (!spki && r.csr) {
