@@ -58,8 +58,9 @@ function growUint8(a: Uint8Array<ArrayBuffer>, need: number): Uint8Array<ArrayBu
  * entry's own SPIFFE ID is looked up, not interned: most are leaves that nothing is parented to,
  * and at a million entries interning each would double the size of the ID table (and a fifth of
  * the build time). A leaf's ID is kept in a Bloom filter (`LeafFilter`), so an ID that becomes
- * known later is matched to the leaves that carry it by one scan only when the filter says it may; entries are stored once as frozen `RegistrationEntry` objects
- * whose ID strings are shared with every other use of the ID, so a lookup only collects
+ * known later is matched to the leaves that carry it by one scan only when the filter says it may.
+ * Entries are stored once as frozen `RegistrationEntry` objects whose ID strings are shared with
+ * every other use of the ID (leaves keep their own), so a lookup only collects
  * references. Only the selectors of node aliases are interned (by type, then value): an agent's
  * selectors are kept as given and matched against them at lookup, so the many selectors no alias
  * uses cost no index space. Visited-marks are generation stamps, so a lookup allocates nothing but
@@ -182,8 +183,8 @@ export class EntryIndex {
 
   /**
    * Resolves the SPIFFE IDs of the entries `loadEntry` added: each gets its ID's number, or
-   * becomes a leaf. Every read and update calls it first, and `loadIndex` when its load is done.
-   * Safe to call any number of times.
+   * becomes a leaf. Lookups and entry updates call it first, and `loadIndex` when its load is
+   * done. Safe to call any number of times.
    */
   settle(): void {
     if (this.pending === 0) return;
