@@ -1,5 +1,6 @@
 import type { AttestedNode, RegistrationEntry, Selector } from '../plugins/datastore/contract.js';
 import { TrustDomain } from '../spiffeid/index.js';
+import { EntryIdIndex } from './entry-id-index.js';
 import { LeafFilter } from './leaf-filter.js';
 
 /** Counts of what an index holds (for logs, metrics and the bench). */
@@ -84,7 +85,7 @@ export class EntryIndex {
   private selCount = 0;
   private selMark = new Int32Array(0);
 
-  private readonly slotOf = new Map<string, number>();
+  private readonly slotOf = new EntryIdIndex((slot) => this.objs[slot]?.entryId);
   private readonly objs: (RegistrationEntry | undefined)[] = [];
   private kind = new Uint8Array(0);
   private parentOf = new Int32Array(0);
@@ -187,6 +188,7 @@ export class EntryIndex {
    * done. Safe to call any number of times.
    */
   settle(): void {
+    this.slotOf.finishLoad();
     if (this.pending === 0) return;
     this.rebuildLeaves(2 * (this.leafCount + this.pending));
     const { spiffeOf, kind, objs } = this;
@@ -303,7 +305,8 @@ export class EntryIndex {
     if (!this.inTd(entry.parentId) || !this.inTd(entry.spiffeId)) return;
     const slot = this.newSlot();
     const parent = this.idNum(entry.parentId);
-    this.slotOf.set(entry.entryId, slot);
+    if (loading) this.slotOf.load(entry.entryId, slot);
+    else this.slotOf.set(entry.entryId, slot);
     if (entry.parentId === this.serverId) {
       // A node alias: the entries reached through it are parented to its SPIFFE ID.
       const spiffe = this.idNum(entry.spiffeId);
