@@ -60,6 +60,7 @@ function growUint8(a: Uint8Array<ArrayBuffer>, need: number): Uint8Array<ArrayBu
  * and at a million entries interning each would double the size of the ID table (and a fifth of
  * the build time). A leaf's ID is kept in a Bloom filter (`LeafFilter`), so an ID that becomes
  * known later is matched to the leaves that carry it by one scan only when the filter says it may.
+ * Entry IDs map to slots through `EntryIdIndex` (sorted hashes for a load, a `Map` for later ones).
  * Entries are stored once as frozen `RegistrationEntry` objects whose ID strings are shared with
  * every other use of the ID (leaves keep their own), so a lookup only collects
  * references. Only the selectors of node aliases are interned (by type, then value): an agent's
