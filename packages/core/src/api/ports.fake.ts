@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { webcrypto } from 'node:crypto';
 import * as x509 from '@peculiar/x509';
+import { CAErrors } from '../ca/errors.js';
 import { parseCsr as parseCsrDer, verifyCsr as verifyCsrDer } from '../ca/x509/csr.js';
 import { Code, SpireError } from '../errors.js';
 import type { TrustDomain } from '../spiffeid/index.js';
@@ -152,7 +153,7 @@ export class FakeServerCA implements ServerCA {
       try {
         verifyCsrDer(parseCsrDer(r.csr));
       } catch (err) {
-        out.push({ error: new SpireError(Code.INVALID_ARGUMENT, `invalid CSR: ${(err as Error).message}`) });
+        out.push({ error: CAErrors.badCsr((err as Error).message) });
         continue;
       }
       const csr = new x509.Pkcs10CertificateRequest(Buffer.from(r.csr));

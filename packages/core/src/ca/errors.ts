@@ -1,4 +1,10 @@
-import { Code, spireError } from '../errors.js';
+import { Code, SpireError, spireError } from '../errors.js';
+
+/**
+ * How a signing step words a CSR it refuses (the worker's outcome strings start with it, and so
+ * does `CAErrors.badCsr`): the one place that wording lives.
+ */
+export const BAD_CSR_PREFIX = 'invalid CSR: ';
 
 /** Coded errors of the CA (messages follow SPIRE's where SPIRE has one). */
 export const CAErrors = {
@@ -7,7 +13,7 @@ export const CAErrors = {
   badSvidId: (what: string, detail: string) => spireError(Code.INVALID_ARGUMENT, `invalid ${what} ID: ${detail}`),
   noAudience: () => spireError(Code.INVALID_ARGUMENT, 'invalid JWT-SVID audience: cannot be empty'),
   noPublicKey: () => spireError(Code.INVALID_ARGUMENT, 'invalid X509-SVID request: a CSR or a public key is required'),
-  badCsr: (detail: string) => spireError(Code.INVALID_ARGUMENT, `invalid CSR: ${detail}`),
+  badCsr: (detail: string) => spireError(Code.INVALID_ARGUMENT, `${BAD_CSR_PREFIX}${detail}`),
   signFailed: (detail: string) => spireError(Code.INTERNAL, `failed to sign X509-SVID: ${detail}`),
   badConfig: (problems: string[]) => spireError(Code.INVALID_ARGUMENT, `invalid CA configuration: ${problems.join('; ')}`),
   noSuchAuthority: (kind: string, id: string) => spireError(Code.NOT_FOUND, `no ${kind} authority found with ID "${id}"`),
@@ -18,3 +24,9 @@ export const CAErrors = {
   upstreamFailed: (detail: string, cause?: unknown) => spireError(Code.INTERNAL, `upstream authority failed: ${detail}`, cause),
   upstreamInvalid: (detail: string) => spireError(Code.INTERNAL, `invalid upstream-signed X509 CA: ${detail}`),
 } as const;
+
+/** Why the CA refused a CSR, when `err` is a `CAErrors.badCsr`; undefined for any other error. */
+export function badCsrDetail(err: unknown): string | undefined {
+  if (!(err instanceof SpireError) || err.code !== Code.INVALID_ARGUMENT || !err.message.startsWith(BAD_CSR_PREFIX)) return undefined;
+  return err.message.slice(BAD_CSR_PREFIX.length);
+}

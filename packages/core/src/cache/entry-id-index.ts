@@ -1,4 +1,5 @@
 import { randomInt } from 'node:crypto';
+import { stringHash } from './string-hash.js';
 
 /**
  * Entry ID → slot of the entry index. Filling a `Map` with a million entry IDs is the largest
@@ -9,7 +10,7 @@ import { randomInt } from 'node:crypto';
  * entry with that ID (`idAt`). IDs added later go into a small `Map`, which is asked first: a
  * loaded pair goes stale when its entry is removed (the slot no longer holds it), never wrong.
  *
- * The hash is FNV-1a with a per-process random basis, so IDs that collide cannot be chosen in
+ * The hash (`stringHash`) has a per-process random basis, so IDs that collide cannot be chosen in
  * advance. Not thread-safe.
  */
 export class EntryIdIndex {
@@ -24,10 +25,7 @@ export class EntryIdIndex {
   constructor(private readonly idAt: (slot: number) => string | undefined) {}
 
   private hash(s: string): number {
-    let h = this.basis | 0;
-    for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
-    h ^= h >>> 15;
-    return Math.imul(h, 0x2c1b3c6d) >>> 0;
+    return stringHash(s, this.basis);
   }
 
   /**

@@ -1,8 +1,11 @@
+import { randomInt } from 'node:crypto';
+import { stringHash } from './string-hash.js';
+
 /**
  * A Bloom filter of strings for the entry index: the SPIFFE IDs of entries that no other entry is
  * parented to ("leaves"). When a SPIFFE ID becomes known to the index for the first time, a miss
  * here proves no leaf carries it, so the index need not look for one; a hit (a real one, or about
- * one in a hundred false ones at the sizes used) makes it look. Never a false negative.
+ * one false one in 200 at the sizes used) makes it look. Never a false negative.
  *
  * Sized for `capacity` strings at 16 bits each, 3 probes. `add` past the capacity still works,
  * with more false hits; the index rebuilds a fuller filter. Not thread-safe.
@@ -21,19 +24,11 @@ export class LeafFilter {
     this.mask = m - 1;
   }
 
-  /** FNV-1a over the UTF-16 code units, then a final mix. */
-  private static hash(s: string): number {
-    let h = 0x811c9dc5 | 0;
-    for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
-    h ^= h >>> 16;
-    h = Math.imul(h, 0x85ebca6b);
-    h ^= h >>> 13;
-    return h;
-  }
+  private readonly basis = randomInt(1, 2 ** 31);
 
   /** Adds `s`. Safe to repeat. */
   add(s: string): void {
-    const h = LeafFilter.hash(s);
+    const h = stringHash(s, this.basis);
     const step = (h >>> 17) | 1;
     for (let k = 0, x = h; k < 3; k++, x = (x + step) | 0) {
       const b = x & this.mask;
@@ -44,7 +39,7 @@ export class LeafFilter {
 
   /** False when `s` was certainly never added. */
   mightContain(s: string): boolean {
-    const h = LeafFilter.hash(s);
+    const h = stringHash(s, this.basis);
     const step = (h >>> 17) | 1;
     for (let k = 0, x = h; k < 3; k++, x = (x + step) | 0) {
       const b = x & this.mask;

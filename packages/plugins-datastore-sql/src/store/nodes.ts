@@ -31,7 +31,6 @@ interface NodeRow {
   [k: string]: unknown;
 }
 
-
 /** A node row's columns, in the order the scan reads them. */
 const SCAN_COLS = ['N.id', 'N.spiffe_id', 'N.data_type', 'N.serial_number', 'N.expires_at', 'N.new_serial_number', 'N.new_expires_at', 'N.can_reattest', 'N.agent_version'];
 const COLS = SCAN_COLS.join(', ');

@@ -67,9 +67,10 @@ function ascending(fields: readonly string[], width: number): boolean {
  * The packed fields of `q`, or undefined when some value holds the separator or the rows came back
  * out of order. The batch is aggregated in the order of its ordered subquery rather than sorted
  * again inside `string_agg` / `group_concat` (PostgreSQL 15 has no presorted aggregation; on it
- * that second sort was a third of the query's cost): both databases feed an aggregate with nothing
- * else at the outer level in the subquery's order, as PostgreSQL documents. The rows are checked
- * anyway; out of order, they are read again column by column, ordered by the query itself.
+ * that second sort was a third of the query's cost). PostgreSQL documents that an aggregate over a
+ * sorted subquery, with nothing else at the outer level, sees the rows in that order; SQLite does
+ * so too but promises nothing. So the rows are checked: out of order, they are read again column
+ * by column, ordered by the query itself.
  */
 async function packedFields(snap: SqlSnapshot, q: BulkSelect, params: readonly unknown[]): Promise<string[] | undefined> {
   const width = q.columns.length;

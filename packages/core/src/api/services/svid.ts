@@ -1,4 +1,5 @@
 import { X509Certificate } from 'node:crypto';
+import { badCsrDetail } from '../../ca/errors.js';
 import { Code } from '../../errors.js';
 import type { RegistrationEntry } from '../../plugins/datastore/contract.js';
 import { SpiffeId } from '../../spiffeid/index.js';
@@ -21,10 +22,8 @@ function leafExpiry(der: Uint8Array): number {
  * INTERNAL.
  */
 function signFailure(log: CallContext['log'], err: unknown): ApiStatus {
-  const msg = (err as { message?: unknown } | undefined)?.message;
-  if ((err as { code?: unknown } | undefined)?.code === Code.INVALID_ARGUMENT && typeof msg === 'string' && msg.startsWith('invalid CSR: ')) {
-    return makeStatus(log, Code.INVALID_ARGUMENT, 'invalid CSR signature', new Error(`x509: ${msg.slice('invalid CSR: '.length)}`));
-  }
+  const why = badCsrDetail(err);
+  if (why !== undefined) return makeStatus(log, Code.INVALID_ARGUMENT, 'invalid CSR signature', new Error(`x509: ${why}`));
   return makeStatus(log, Code.INTERNAL, 'failed to sign X509-SVID', err);
 }
 

@@ -1,4 +1,5 @@
 import { createPrivateKey, sign, type KeyObject } from 'node:crypto';
+import { BAD_CSR_PREFIX } from '../errors.js';
 import type { WorkerKeyMaterial } from '../keys/worker-keys.js';
 import { isEcKeyType } from '../keys/key-types.js';
 import { assembleCertificate } from '../x509/certificate.js';
@@ -51,7 +52,7 @@ function mintOne(spec: X509SvidSpec, issuer: IssuerSpec, key: KeyObject, hash: s
       verifyCsr(csr, info);
       spki = csr.spki;
     } catch (err) {
-      return { error: `invalid CSR: ${(err as Error).message}` };
+      return { error: `${BAD_CSR_PREFIX}${(err as Error).message}` };
     }
   }
   if (!spki) return { error: 'no public key' };
