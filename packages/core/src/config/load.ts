@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
+import { resolveBindAddress, type BindAddressLookup } from './bind-address.js';
 import { decodeHcl } from './hcl/decode.js';
 import { optionName, type ConfigProblem } from './problem.js';
 import { expandEnv } from './expand-env.js';
@@ -45,18 +46,36 @@ function inFileOrder(list: ConfigProblem[]): ConfigProblem[] {
     .map((x) => x.p);
 }
 
+/** Options of parseServerConfigText. */
+export interface ParseOptions {
+  filename: string;
+  flags?: RunFlags;
+  expandEnv?: boolean;
+  env?: NodeJS.ProcessEnv;
+  cwd?: string;
+}
+
 /**
  * Parses the text of a server.conf (HCL or JSON), applies flag overrides (a flag that is set and
  * not empty/zero/false wins over the file, as SPIRE's merge does), applies SPIRE's defaults and
  * validates. Every problem is returned at once, each naming its option; `config` is set only when
  * there are none. Relative paths resolve against `cwd` (default: the process's).
  *
+ * A bind_address that is a host name is kept as written: only loadServerConfig resolves it.
  * Never throws for bad input. Reads `plugin_data_file` files synchronously. Safe to call again.
  */
-export function parseServerConfigText(
-  text: string,
-  opts: { filename: string; flags?: RunFlags; expandEnv?: boolean; env?: NodeJS.ProcessEnv; cwd?: string },
-): LoadResult {
+export function parseServerConfigText(text: string, opts: ParseOptions): LoadResult {
+  return readConfigText(text, opts).result;
+}
+
+/** parseServerConfigText, and the bind_address host name still to be resolved, if any. */
+function readConfigText(text: string, opts: ParseOptions): { result: LoadResult; lookup?: BindAddressLookup } {
+  let lookup: BindAddressLookup | undefined;
+  const result = readConfig(text, opts, (l) => (lookup = l));
+  return lookup ? { result, lookup } : { result };
+}
+
+function readConfig(text: string, opts: ParseOptions, lookupLater: (l: BindAddressLookup) => void): LoadResult {
   const ctx: ReadContext = { file: opts.filename, problems: [], warnings: [] };
   const cwd = opts.cwd ?? process.cwd();
   const source = opts.expandEnv || opts.flags?.expandEnv ? expandEnv(text, opts.env ?? process.env) : text;
@@ -91,7 +110,7 @@ export function parseServerConfigText(
       flagSources.set(option, flagName);
     }
     const withFlags = new SectionReader(ctx, merged, ['server'], serverR.pos, flagSources);
-    server = readServerSection(withFlags, cwd);
+    server = readServerSection(withFlags, cwd, lookupLater);
   }
 
   if (!top.has('plugins')) top.problem('plugins', 'plugins section must be configured');
@@ -109,7 +128,9 @@ export function parseServerConfigText(
 
 /**
  * Reads the config file at `path` (relative to `cwd`; when empty, `flags.config`, then
- * conf/server/server.conf) and does what parseServerConfigText does.
+ * conf/server/server.conf) and does what parseServerConfigText does; then resolves a bind_address
+ * host name to the address the server listens on (its first IPv4 address, else its first). A name
+ * that does not resolve is a problem of `server.bind_address`, reported with the others.
  * A missing or unreadable file is a problem, as SPIRE words it. Never throws for bad input.
  */
 export async function loadServerConfig(opts: { path: string; flags?: RunFlags; cwd?: string; env?: NodeJS.ProcessEnv }): Promise<LoadResult> {
@@ -127,11 +148,17 @@ export async function loadServerConfig(opts: { path: string; flags?: RunFlags; c
         : `unable to read configuration at ${JSON.stringify(path)}: ${(err as Error).message}`;
     return { problems: [{ option: '', message }], warnings: [] };
   }
-  return parseServerConfigText(text, {
+  const { result, lookup } = readConfigText(text, {
     filename: path,
     cwd,
     ...(opts.flags ? { flags: opts.flags } : {}),
     ...(opts.env ? { env: opts.env } : {}),
   });
+  if (!lookup) return result;
+  // Resolved here, before run writes anything, as SPIRE resolves it while building its config.
+  const resolved = await resolveBindAddress(lookup.raw, lookup.port);
+  if ('problem' in resolved) return { problems: inFileOrder([...result.problems, lookup.problem(resolved.problem)]), warnings: result.warnings };
+  if (result.config) result.config.server.bindAddress = resolved.address;
+  return result;
 }
 

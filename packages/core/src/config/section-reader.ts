@@ -62,13 +62,18 @@ export class SectionReader {
   }
 
   private at(key: string | undefined, message: string, list: ConfigProblem[], pos?: Pos): void {
+    list.push(this.problemFor(key, message, pos));
+  }
+
+  /**
+   * A problem about `key` as `problem` would record it (option, file and line, or the flag that
+   * set it), without recording it: for checks that finish after the reading, such as a lookup.
+   */
+  problemFor(key: string | undefined, message: string, pos?: Pos): ConfigProblem {
     const flag = key !== undefined ? this.flagSources.get(key) : undefined;
-    if (flag) {
-      list.push({ option: this.name(key), message: `${message} (set by -${flag})` });
-      return;
-    }
+    if (flag) return { option: this.name(key), message: `${message} (set by -${flag})` };
     const p = pos ?? this.posOf(key);
-    list.push({ option: this.name(key), message, file: this.ctx.file, ...(p ? { line: p.line } : {}) });
+    return { option: this.name(key), message, file: this.ctx.file, ...(p ? { line: p.line } : {}) };
   }
 
   /** Records a problem about `key` (or about the block itself when key is undefined). */

@@ -1,5 +1,7 @@
+import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 import { SpiffeId, TrustDomain } from '../spiffeid/index.js';
+import { bindAddressHost, type BindAddressLookup } from './bind-address.js';
 import { cidrProblem } from './cidr.js';
 import { readExperimental } from './experimental-section.js';
 import { readFederation } from './federation-section.js';
@@ -68,14 +70,19 @@ function ttl(r: SectionReader, key: string, def: number): number {
 /**
  * Reads the `server { }` block (with flag values already merged in), applying SPIRE's defaults
  * and checks. Returns undefined when a value the rest of the config needs (the trust domain) is
- * unusable; every problem is recorded in the reader's context either way.
+ * unusable; every problem is recorded in the reader's context either way. A bind_address that is
+ * not an IP (with a usable bind_port) is handed to `lookupLater` to be resolved after reading.
  */
-export function readServerSection(r: SectionReader, cwd: string): ServerSection | undefined {
-  const bindAddress = r.has('bind_address') ? (r.string('bind_address') ?? '') : '0.0.0.0';
+export function readServerSection(r: SectionReader, cwd: string, lookupLater?: (l: BindAddressLookup) => void): ServerSection | undefined {
+  const bindRaw = r.has('bind_address') ? (r.string('bind_address') ?? '') : '0.0.0.0';
+  const bindAddress = bindAddressHost(bindRaw);
   const bindPort = r.has('bind_port') ? r.int('bind_port') : 8081;
-  if (bindAddress === '') r.problem('bind_address', 'must be configured');
+  if (bindRaw === '') r.problem('bind_address', 'must be configured');
   if (bindPort === 0) r.problem('bind_port', 'must be configured');
   else if (bindPort !== undefined && (bindPort < 0 || bindPort > 65535)) r.problem('bind_port', `invalid port ${bindPort}: must be between 1 and 65535`);
+  else if (bindPort !== undefined && bindRaw !== '' && isIP(bindAddress) === 0) {
+    lookupLater?.({ raw: bindRaw, port: bindPort, problem: (message) => r.problemFor('bind_address', message) });
+  }
 
   let trustDomain: TrustDomain | undefined;
   const tdRaw = r.string('trust_domain');

@@ -162,3 +162,15 @@ test('when the config and every plugin are valid: SPIRE\'s message on stdout, ex
   assert.equal(err(), '');
   assert.deepEqual(seen, ['DataStore/sql', 'KeyManager/disk', 'NodeAttestor/join_token', 'example.org', join(dir, '.data')]);
 });
+
+test('a bind_address that does not resolve is a validation problem', async () => {
+  const dir = tempConfig(VALID.replace('data_dir = "./.data"', 'data_dir = "./.data"\n  bind_address = "nosuch.invalid"'));
+  const cmd = createValidateCommand(async () => ({ problems: [], resolved: [] }));
+  const { io, out, err } = fakeIo(dir);
+  assert.equal(await cmd.run(['-config', 'server.conf'], io), 1);
+  assert.equal(out(), '');
+  assert.ok(
+    err().includes('server.conf:4: server.bind_address: could not resolve bind address "nosuch.invalid:8081": lookup nosuch.invalid: no such host\n'),
+    err(),
+  );
+});
