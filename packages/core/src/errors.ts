@@ -118,6 +118,15 @@ export const KernelErrors = {
     spireError(Code.INVALID_ARGUMENT, `plugin ${type} "${name}": plugin_checksum: ${detail}`),
   dataStoreMustBeBuiltin: () =>
     spireError(Code.INVALID_ARGUMENT, 'pluggability for the DataStore is not supported; only the built-in "sql" plugin can be used'),
+  /** socket_path is held by a server that accepts connections on it (never unlinked then). */
+  socketInUse: (path: string) =>
+    spireError(Code.FAILED_PRECONDITION, `socket_path "${path}" is in use by a running server; stop that server or set another socket_path`),
+  socketNotASocket: (path: string) => spireError(Code.FAILED_PRECONDITION, `socket_path "${path}" exists and is not a socket`),
+  socketProbeFailed: (path: string, cause: unknown) =>
+    spireError(Code.UNAVAILABLE, `cannot tell whether socket_path "${path}" is in use: ${errorMessage(cause)}`, cause),
+  /** `address` is host:port as it would be dialled; `reason` is the system's words for the failure. */
+  cannotListen: (address: string, reason: string, cause?: unknown) =>
+    spireError(Code.UNAVAILABLE, `cannot listen on bind_address ${address}: ${reason}`, cause),
   /** SPIRE's refusal of `NodeAttestor "join_token"` with a plugin_cmd (the server attests join tokens itself). */
   joinTokenMustBeBuiltin: () =>
     spireError(Code.INVALID_ARGUMENT, 'the built-in join_token node attestor cannot be overridden by an external plugin'),

@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { chmod, mkdir } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { container as rootContainer, type DependencyContainer } from 'tsyringe';
 import { caPort } from '../api/ca-port.js';
 import { startEndpoints } from '../api/endpoints.js';
@@ -21,6 +21,7 @@ import { errorMessage } from '../errors.js';
 import { createLogger, type Logger } from '../log/logger.js';
 import { DATA_STORE, type DataStore } from '../plugins/datastore/contract.js';
 import { HealthChecker, startHealthListener } from './health-checker.js';
+import { checkBeforeStart } from './preflight.js';
 import { AuthorizedEntryCache, withCacheNotifications, type EntryCacheConfig } from '../cache/index.js';
 import type { NodeAttestor } from '../plugins/nodeattestor/contract.js';
 import { withPluginPrefix } from '../catalog/plugin-prefix.js';
@@ -97,8 +98,11 @@ export class SpireServer {
   async start(): Promise<void> {
     const s = this.settings.server;
     try {
+      // Nothing is written before this: a live server on socket_path or an address that cannot
+      // be listened on stops start-up here.
+      await checkBeforeStart(s);
+      // Created 0700 when missing; an existing data_dir keeps the mode its operator gave it.
       await mkdir(s.dataDir, { recursive: true, mode: 0o700 });
-      await chmod(s.dataDir, 0o700);
 
       if (this.settings.healthChecks.listenerEnabled) {
         const listener = await startHealthListener(this.health, this.settings.healthChecks, this.log.child({ subsystem_name: 'health' }));
