@@ -107,7 +107,10 @@ export interface RateLimitConfig {
 /** The `server { }` block, fully defaulted. Durations are in milliseconds. */
 export interface ServerSection {
   trustDomain: TrustDomain;
-  /** Default 0.0.0.0. */
+  /**
+   * Default 0.0.0.0. Brackets trimmed (`::1`, not `[::1]`). loadServerConfig has resolved a host
+   * name to the IP to listen on; parseServerConfigText keeps the name.
+   */
   bindAddress: string;
   /** Default 8081. */
   bindPort: number;
