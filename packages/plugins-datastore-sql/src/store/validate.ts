@@ -57,7 +57,10 @@ export function checkTime(field: string, v: unknown): number {
   return checkInt(field, v, 0, Number.MAX_SAFE_INTEGER);
 }
 
-/** Sorted, de-duplicated selectors, each checked. */
+/**
+ * Checked selectors in the order given, each kept once (at its first place). SPIRE returns
+ * selectors in the order they were written, so the store keeps that order.
+ */
 export function canonicalSelectors(field: string, sels: unknown): Selector[] {
   if (!Array.isArray(sels)) throw SqlErrors.malformed(field, 'not a list');
   const seen = new Map<string, Selector>();
@@ -66,9 +69,15 @@ export function canonicalSelectors(field: string, sels: unknown): Selector[] {
     if (typeof sel !== 'object' || sel === null) throw SqlErrors.malformed(`${field}[${i}]`, 'not a selector');
     const type = checkString(`${field}[${i}].type`, sel.type, LIMITS.selectorType, true);
     const value = checkString(`${field}[${i}].value`, sel.value, LIMITS.selectorValue, true);
-    seen.set(`${type}\u0000${value}`, { type, value });
+    const key = `${type}\u0000${value}`;
+    if (!seen.has(key)) seen.set(key, { type, value });
   });
-  return [...seen.values()].sort((a, b) => (a.type < b.type ? -1 : a.type > b.type ? 1 : a.value < b.value ? -1 : a.value > b.value ? 1 : 0));
+  return [...seen.values()];
+}
+
+/** Orders selectors by type, then value (UTF-16 code units; any fixed order serves a digest). */
+function compareSelectors(a: Selector, b: Selector): number {
+  return a.type < b.type ? -1 : a.type > b.type ? 1 : a.value < b.value ? -1 : a.value > b.value ? 1 : 0;
 }
 
 function sha256(s: string): string {
@@ -77,10 +86,13 @@ function sha256(s: string): string {
 
 /**
  * The key two entries share exactly when they are similar: same spiffe_id, parent_id and
- * (canonical) selector set. 128 bits of SHA-256, so a unique index over it stays small.
+ * selector set, whatever the selectors' order (they are digested sorted; `sels` must hold each
+ * selector once, as `canonicalSelectors` returns them). 128 bits of SHA-256, so a unique index
+ * over it stays small.
  */
 export function similarityKey(spiffeId: string, parentId: string, sels: readonly Selector[]): string {
-  return sha256(JSON.stringify([spiffeId, parentId, sels.map((s) => [s.type, s.value])])).slice(0, 32);
+  const sorted = [...sels].sort(compareSelectors);
+  return sha256(JSON.stringify([spiffeId, parentId, sorted.map((s) => [s.type, s.value])])).slice(0, 32);
 }
 
 /** An entry ready to be written, with its similarity key. */
@@ -91,7 +103,8 @@ export interface NormalizedEntry {
 
 /**
  * Checks every field of an entry and returns it normalised (ID generated when empty, selectors
- * sorted and de-duplicated, trust domains de-duplicated). Throws INVALID_ARGUMENT naming the field.
+ * de-duplicated in their given order, trust domains de-duplicated). Throws INVALID_ARGUMENT naming
+ * the field.
  */
 export function normalizeEntry(input: RegistrationEntry, generateId: boolean): NormalizedEntry {
   if (typeof input !== 'object' || input === null) throw SqlErrors.missing('entry');
