@@ -51,6 +51,13 @@ export const SqlErrors = {
   badDeleteMode: (m: unknown) =>
     spireError(Code.INVALID_ARGUMENT, `unknown delete mode "${String(m)}"; expected RESTRICT, DELETE or DISSOCIATE`),
   tokenRequired: () => spireError(Code.INVALID_ARGUMENT, 'token and expiry are required'),
+  // SPIRE answers these checks with plain InvalidArgument statuses, without the validation prefix.
+  relationshipNil: () => spireError(Code.INVALID_ARGUMENT, 'federation relationship is nil'),
+  trustDomainRequired: () => spireError(Code.INVALID_ARGUMENT, 'trust domain is required'),
+  endpointUrlRequired: () => spireError(Code.INVALID_ARGUMENT, 'bundle endpoint URL is required'),
+  endpointSpiffeIdRequired: () => spireError(Code.INVALID_ARGUMENT, 'bundle endpoint SPIFFE ID is required'),
+  caJournalRequired: () => spireError(Code.INVALID_ARGUMENT, 'ca journal is required'),
+  activeAuthorityIdRequired: () => spireError(Code.INVALID_ARGUMENT, 'active X509 authority ID is required'),
   badProfile: (p: unknown) => spireError(Code.INVALID_ARGUMENT, `unknown bundle endpoint profile type: "${String(p)}"`),
 
   // --- not found / exists / preconditions ---
