@@ -1,22 +1,45 @@
 import { Code, spireError, type SpireError } from '@spire-ts/core';
 
+/** SPIRE's prefix for a datastore input check that failed (its sqlcommon.ValidationError). */
+export const VALIDATION_PREFIX = 'datastore-validation: ';
+
+/** An INVALID_ARGUMENT input-check failure, worded `datastore-validation: <detail>` as SPIRE's. */
+function validation(detail: string): SpireError {
+  return spireError(Code.INVALID_ARGUMENT, `${VALIDATION_PREFIX}${detail}`);
+}
+
+/** SPIRE's context for every problem with a registration entry's fields. */
+const BAD_ENTRY = 'invalid registration entry: ';
+
 /**
- * Every coded error of the sql DataStore, with its message, in one place. The host adds the
- * `datastore(sql): ` prefix; messages here never repeat it.
+ * How the field checks name a field of a registration entry, so that their messages read as
+ * SPIRE's do: `datastore-validation: invalid registration entry: hint is longer than 1024 bytes`.
+ */
+export function entryField(name: string): string {
+  return `${BAD_ENTRY}${name}`;
+}
+
+/**
+ * Every coded error of the sql DataStore, with its message, in one place. As in SPIRE, whose
+ * datastore is not a plugin, the host adds no plugin prefix to these. Input checks carry SPIRE's
+ * `datastore-validation: ` prefix, with SPIRE's exact text wherever SPIRE makes the same check;
+ * the others say what failed (`database unavailable: ...`, `registration entry "x" not found`).
  */
 export const SqlErrors = {
-  // --- bad input ---
-  missing: (field: string) => spireError(Code.INVALID_ARGUMENT, `${field} is required`),
-  tooLong: (field: string, max: number) => spireError(Code.INVALID_ARGUMENT, `${field} is longer than ${max} bytes`),
-  malformed: (field: string, detail: string) => spireError(Code.INVALID_ARGUMENT, `${field} is malformed: ${detail}`),
-  notInteger: (field: string, min: number, max: number) =>
-    spireError(Code.INVALID_ARGUMENT, `${field} must be an integer from ${min} to ${max}`),
-  noSelectors: () => spireError(Code.INVALID_ARGUMENT, 'invalid registration entry: missing selector list'),
-  entryIdChars: () =>
-    spireError(Code.INVALID_ARGUMENT, 'invalid registration entry: entry ID contains invalid characters (allowed: A-Z a-z 0-9 - . _)'),
-  storeSvidSelectorTypes: () =>
-    spireError(Code.INVALID_ARGUMENT, 'invalid registration entry: selector types must be the same when store SVID is enabled'),
-  storeSvidPrefetch: () => spireError(Code.INVALID_ARGUMENT, 'specifying cache behaviour is incompatible with storable SVIDs'),
+  // --- bad input (datastore-validation) ---
+  missing: (field: string) => validation(`${field} is required`),
+  tooLong: (field: string, max: number) => validation(`${field} is longer than ${max} bytes`),
+  malformed: (field: string, detail: string) => validation(`${field} is malformed: ${detail}`),
+  notInteger: (field: string, min: number, max: number) => validation(`${field} must be an integer from ${min} to ${max}`),
+  missingEntry: () => validation('invalid request: missing registered entry'),
+  noSelectors: () => validation(`${BAD_ENTRY}missing selector list`),
+  entryIdTooLong: () => validation(`${BAD_ENTRY}entry ID too long`),
+  entryIdChars: () => validation(`${BAD_ENTRY}entry ID contains invalid characters`),
+  noSpiffeId: () => validation(`${BAD_ENTRY}missing SPIFFE ID`),
+  x509SvidTtlNotSet: () => validation(`${BAD_ENTRY}X509SvidTtl is not set`),
+  jwtSvidTtlNotSet: () => validation(`${BAD_ENTRY}JwtSvidTtl is not set`),
+  storeSvidSelectorTypes: () => validation(`${BAD_ENTRY}selector types must be the same when store SVID is enabled`),
+  storeSvidPrefetch: () => validation('specifying cache behaviour is incompatible with storable SVIDs'),
   unknownFederatedBundle: (td: string) =>
     spireError(Code.INVALID_ARGUMENT, `federates_with: unable to find federated bundle "${td}"`),
   pageSizeZero: () => spireError(Code.INVALID_ARGUMENT, 'cannot paginate with pagesize = 0'),
@@ -28,6 +51,13 @@ export const SqlErrors = {
   badDeleteMode: (m: unknown) =>
     spireError(Code.INVALID_ARGUMENT, `unknown delete mode "${String(m)}"; expected RESTRICT, DELETE or DISSOCIATE`),
   tokenRequired: () => spireError(Code.INVALID_ARGUMENT, 'token and expiry are required'),
+  // SPIRE answers these checks with plain InvalidArgument statuses, without the validation prefix.
+  relationshipNil: () => spireError(Code.INVALID_ARGUMENT, 'federation relationship is nil'),
+  trustDomainRequired: () => spireError(Code.INVALID_ARGUMENT, 'trust domain is required'),
+  endpointUrlRequired: () => spireError(Code.INVALID_ARGUMENT, 'bundle endpoint URL is required'),
+  endpointSpiffeIdRequired: () => spireError(Code.INVALID_ARGUMENT, 'bundle endpoint SPIFFE ID is required'),
+  caJournalRequired: () => spireError(Code.INVALID_ARGUMENT, 'ca journal is required'),
+  activeAuthorityIdRequired: () => spireError(Code.INVALID_ARGUMENT, 'active X509 authority ID is required'),
   badProfile: (p: unknown) => spireError(Code.INVALID_ARGUMENT, `unknown bundle endpoint profile type: "${String(p)}"`),
 
   // --- not found / exists / preconditions ---

@@ -75,6 +75,13 @@ test('relays challenge rounds, stores the node, its deduplicated selectors (type
   assert.deepEqual(sel, ['scripted:cluster:y', 'scripted:cn:x', `spiffe_id:${id}`]);
 });
 
+test('stores the node selectors deduplicated and sorted by type, then value, as SPIRE\'s selector.Dedupe', async () => {
+  const id = 'spiffe://example.org/spire/agent/scripted/sorted';
+  assert.equal((await attest('scripted', id)).error, undefined);
+  const sel = (await h.ds.getNodeSelectors(id)).map((s) => `${s.type}:${s.value}`);
+  assert.deepEqual(sel, ['scripted:cluster:y', 'scripted:cn:x', `spiffe_id:${id}`]);
+});
+
 test('a failed proof keeps the plugin status and stores nothing', async () => {
   const id = 'spiffe://example.org/spire/agent/scripted/liar';
   const r = await attest('scripted', `challenge:${id}`, { answer: 'nonsense' });

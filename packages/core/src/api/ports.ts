@@ -102,7 +102,7 @@ export interface BundleRefresher {
 
 /** The log level control of the running server (logger.v1). */
 export interface LogLevelControl {
-  /** Current and launch levels as pino names (trace, debug, info, warn, error, fatal). */
+  /** Current and launch levels as pino names (trace, debug, info, warn, error, fatal; silent for SPIRE's PANIC). */
   levels(): { current: string; launch: string };
   set(level: string): void;
   reset(): void;

@@ -11,6 +11,7 @@ import { TrustDomain } from '../spiffeid/index.js';
 import { ConfigReader } from '../plugins/config-reader.js';
 import type { AnyPluginDescriptor } from '../plugins/descriptor.js';
 import type { PluginType } from '../plugins/types.js';
+import { DATA_STORE } from '../plugins/datastore/contract.js';
 import { KEY_MANAGER } from '../plugins/keymanager/contract.js';
 import { NODE_ATTESTORS } from '../plugins/nodeattestor/contract.js';
 
@@ -98,6 +99,16 @@ describe('catalog', () => {
     const catalog = await Catalog.load([decl('DataStore', 'sql'), decl('KeyManager', 'memory')], c, { core, log, host: {}, builtins });
     const km = c.resolve<{ fail(): Promise<void> }>(KEY_MANAGER);
     await assert.rejects(km.fail(), (e: unknown) => e instanceof SpireError && e.code === Code.NOT_FOUND && e.message === 'keymanager(memory): no such key');
+    await catalog.close();
+  });
+
+  it('adds no prefix to DataStore errors, whose messages carry SPIRE\'s datastore prefixes themselves', async () => {
+    const journal: Journal = { events: [] };
+    const { builtins } = setup(journal);
+    const c = container.createChildContainer();
+    const catalog = await Catalog.load([decl('DataStore', 'sql'), decl('KeyManager', 'memory')], c, { core, log, host: {}, builtins });
+    const ds = c.resolve<{ fail(): Promise<void> }>(DATA_STORE);
+    await assert.rejects(ds.fail(), (e: unknown) => e instanceof SpireError && e.code === Code.NOT_FOUND && e.message === 'no such key');
     await catalog.close();
   });
 

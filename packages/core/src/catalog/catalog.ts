@@ -206,6 +206,9 @@ export class Catalog {
     }
     slot.instance = instance;
     log.info('Plugin loaded');
+    // SPIRE's datastore is not a plugin: its errors reach callers as `datastore-validation: ...`
+    // or `datastore-sql: ...`, which the sql store words itself, with no `datastore(sql): ` before.
+    if (cfg.type === 'DataStore') return instance;
     return withPluginPrefix(instance, cfg.type, cfg.name);
   }
 

@@ -25,7 +25,9 @@ const LEVELS: Record<string, LevelWithSilent> = {
   warning: 'warn',
   error: 'error',
   fatal: 'fatal',
-  panic: 'fatal',
+  // logrus's PANIC sits above FATAL and drops fatal records too; nothing here logs at a panic
+  // level, so pino's `silent` is what PANIC leaves written, and reads back as PANIC.
+  panic: 'silent',
 };
 
 /** Maps a SPIRE log_level to pino's, or undefined when it is not a level. */

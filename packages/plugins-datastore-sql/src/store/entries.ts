@@ -417,7 +417,7 @@ const ALL_FIELDS: Required<RegistrationEntryMask> = {
  * none is lost), bumps the revision and records an event.
  */
 export async function updateEntry(db: SqlDriver, input: RegistrationEntry, mask: RegistrationEntryMask | undefined): Promise<RegistrationEntry> {
-  if (typeof input !== 'object' || input === null) throw SqlErrors.missing('entry');
+  if (typeof input !== 'object' || input === null) throw SqlErrors.missingEntry();
   const m = mask ?? ALL_FIELDS;
   const entryId = typeof input.entryId === 'string' ? input.entryId : '';
   if (entryId === '') throw SqlErrors.missing('entry_id');

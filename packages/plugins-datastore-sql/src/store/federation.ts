@@ -24,6 +24,7 @@ interface RelRow {
 const COLS = 'id, trust_domain, bundle_endpoint_url, bundle_endpoint_profile, endpoint_spiffe_id';
 
 function checkTrustDomain(td: unknown): string {
+  if (td === '' || td === undefined || td === null) throw SqlErrors.trustDomainRequired();
   const s = checkString('trust_domain', td, LIMITS.trustDomainId, true);
   try {
     validateTrustDomainName(s);
@@ -34,6 +35,7 @@ function checkTrustDomain(td: unknown): string {
 }
 
 function checkUrl(u: unknown): string {
+  if (u === '' || u === undefined || u === null) throw SqlErrors.endpointUrlRequired();
   const s = checkString('bundle_endpoint_url', u, LIMITS.url, true);
   try {
     new URL(s);
@@ -46,7 +48,7 @@ function checkUrl(u: unknown): string {
 function checkProfile(fr: FederationRelationship): { profile: string; endpointSpiffeId: string } {
   if (fr.bundleEndpointProfile === 'https_web') return { profile: 'https_web', endpointSpiffeId: '' };
   if (fr.bundleEndpointProfile === 'https_spiffe') {
-    if (!fr.endpointSpiffeId) throw SqlErrors.missing('endpoint_spiffe_id');
+    if (!fr.endpointSpiffeId) throw SqlErrors.endpointSpiffeIdRequired();
     return { profile: 'https_spiffe', endpointSpiffeId: checkSpiffeId('endpoint_spiffe_id', fr.endpointSpiffeId) };
   }
   throw SqlErrors.badProfile(fr.bundleEndpointProfile);
@@ -66,7 +68,7 @@ async function toRelationship(db: SqlExecutor, r: RelRow): Promise<FederationRel
 
 /** Stores a relationship and its bundle (when given) in one transaction. */
 export async function createRelationship(db: SqlDriver, fr: FederationRelationship): Promise<FederationRelationship> {
-  if (typeof fr !== 'object' || fr === null) throw SqlErrors.missing('federation relationship');
+  if (typeof fr !== 'object' || fr === null) throw SqlErrors.relationshipNil();
   const td = checkTrustDomain(fr.trustDomain);
   const url = checkUrl(fr.bundleEndpointUrl);
   const { profile, endpointSpiffeId } = checkProfile(fr);
@@ -129,7 +131,7 @@ export async function updateRelationship(
   fr: FederationRelationship,
   mask: FederationRelationshipMask,
 ): Promise<FederationRelationship> {
-  if (typeof fr !== 'object' || fr === null) throw SqlErrors.missing('federation relationship');
+  if (typeof fr !== 'object' || fr === null) throw SqlErrors.relationshipNil();
   const td = checkTrustDomain(fr.trustDomain);
   const m = mask ?? { bundleEndpointUrl: true, bundleEndpointProfile: true, trustDomainBundle: true };
   const url = m.bundleEndpointUrl ? checkUrl(fr.bundleEndpointUrl) : undefined;

@@ -19,7 +19,7 @@ function toJournal(r: JournalRow): CAJournal {
 
 /** Creates (id 0) or replaces a journal. */
 export function setCAJournal(db: SqlDriver, j: CAJournal): Promise<CAJournal> {
-  if (typeof j !== 'object' || j === null) throw SqlErrors.missing('ca journal');
+  if (typeof j !== 'object' || j === null) throw SqlErrors.caJournalRequired();
   if (!(j.data instanceof Uint8Array)) throw SqlErrors.malformed('data', 'not bytes');
   const active = checkString('active_x509_authority_id', j.activeX509AuthorityId, LIMITS.short);
   const expiresAt = checkTime('expires_at', j.expiresAt);
@@ -41,7 +41,7 @@ export function setCAJournal(db: SqlDriver, j: CAJournal): Promise<CAJournal> {
 
 /** The journal of the active authority, or undefined. */
 export async function fetchCAJournal(db: SqlExecutor, activeX509AuthorityId: string): Promise<CAJournal | undefined> {
-  if (!activeX509AuthorityId) throw SqlErrors.missing('active X509 authority ID');
+  if (!activeX509AuthorityId) throw SqlErrors.activeAuthorityIdRequired();
   const rows = await db.query<JournalRow>(
     'SELECT id, data, active_x509_authority_id, expires_at FROM ca_journals WHERE active_x509_authority_id = ? ORDER BY id DESC',
     [activeX509AuthorityId],

@@ -1,6 +1,6 @@
 import { randomUUID, createHash } from 'node:crypto';
 import { SpiffeId, type RegistrationEntry, type Selector, type SpireError } from '@spire-ts/core';
-import { SqlErrors } from '../errors.js';
+import { entryField, SqlErrors } from '../errors.js';
 
 /** Column limits, checked before any write so that no database ever truncates or half-writes. */
 export const LIMITS = {
@@ -57,7 +57,10 @@ export function checkTime(field: string, v: unknown): number {
   return checkInt(field, v, 0, Number.MAX_SAFE_INTEGER);
 }
 
-/** Sorted, de-duplicated selectors, each checked. */
+/**
+ * Checked selectors in the order given, each kept once (at its first place). SPIRE returns
+ * selectors in the order they were written, so the store keeps that order.
+ */
 export function canonicalSelectors(field: string, sels: unknown): Selector[] {
   if (!Array.isArray(sels)) throw SqlErrors.malformed(field, 'not a list');
   const seen = new Map<string, Selector>();
@@ -66,9 +69,15 @@ export function canonicalSelectors(field: string, sels: unknown): Selector[] {
     if (typeof sel !== 'object' || sel === null) throw SqlErrors.malformed(`${field}[${i}]`, 'not a selector');
     const type = checkString(`${field}[${i}].type`, sel.type, LIMITS.selectorType, true);
     const value = checkString(`${field}[${i}].value`, sel.value, LIMITS.selectorValue, true);
-    seen.set(`${type}\u0000${value}`, { type, value });
+    const key = `${type}\u0000${value}`;
+    if (!seen.has(key)) seen.set(key, { type, value });
   });
-  return [...seen.values()].sort((a, b) => (a.type < b.type ? -1 : a.type > b.type ? 1 : a.value < b.value ? -1 : a.value > b.value ? 1 : 0));
+  return [...seen.values()];
+}
+
+/** Orders selectors by type, then value (UTF-16 code units; any fixed order serves a digest). */
+function compareSelectors(a: Selector, b: Selector): number {
+  return a.type < b.type ? -1 : a.type > b.type ? 1 : a.value < b.value ? -1 : a.value > b.value ? 1 : 0;
 }
 
 function sha256(s: string): string {
@@ -77,10 +86,13 @@ function sha256(s: string): string {
 
 /**
  * The key two entries share exactly when they are similar: same spiffe_id, parent_id and
- * (canonical) selector set. 128 bits of SHA-256, so a unique index over it stays small.
+ * selector set, whatever the selectors' order (they are digested sorted; `sels` must hold each
+ * selector once, as `canonicalSelectors` returns them). 128 bits of SHA-256, so a unique index
+ * over it stays small.
  */
 export function similarityKey(spiffeId: string, parentId: string, sels: readonly Selector[]): string {
-  return sha256(JSON.stringify([spiffeId, parentId, sels.map((s) => [s.type, s.value])])).slice(0, 32);
+  const sorted = [...sels].sort(compareSelectors);
+  return sha256(JSON.stringify([spiffeId, parentId, sorted.map((s) => [s.type, s.value])])).slice(0, 32);
 }
 
 /** An entry ready to be written, with its similarity key. */
@@ -91,36 +103,43 @@ export interface NormalizedEntry {
 
 /**
  * Checks every field of an entry and returns it normalised (ID generated when empty, selectors
- * sorted and de-duplicated, trust domains de-duplicated). Throws INVALID_ARGUMENT naming the field.
+ * de-duplicated in their given order, trust domains de-duplicated and sorted). Throws
+ * INVALID_ARGUMENT `datastore-validation: ...`: SPIRE's checks first, in SPIRE's order and with
+ * its words, then this store's own (column limits, well-formed IDs), naming the field.
  */
 export function normalizeEntry(input: RegistrationEntry, generateId: boolean): NormalizedEntry {
-  if (typeof input !== 'object' || input === null) throw SqlErrors.missing('entry');
-  let entryId = checkString('entry_id', input.entryId, LIMITS.entryId);
-  if (!ENTRY_ID_CHARS.test(entryId)) throw SqlErrors.entryIdChars();
-  if (entryId === '') {
-    if (!generateId) throw SqlErrors.missing('entry_id');
-    entryId = randomUUID();
-  }
-  const spiffeId = checkSpiffeId('spiffe_id', input.spiffeId);
-  const parentId = checkSpiffeId('parent_id', input.parentId);
-  const selectors = canonicalSelectors('selectors', input.selectors ?? []);
-  if (selectors.length === 0) throw SqlErrors.noSelectors();
-  const x509SvidTtl = checkInt('x509_svid_ttl', input.x509SvidTtl, 0, MAX_INT32);
-  const jwtSvidTtl = checkInt('jwt_svid_ttl', input.jwtSvidTtl, 0, MAX_INT32);
-  const ttl = checkInt('ttl', input.ttl, 0, MAX_INT32);
-  const fw = input.federatesWith ?? [];
-  if (!Array.isArray(fw)) throw SqlErrors.malformed('federates_with', 'not a list');
-  const federatesWith = [...new Set(fw.map((td, i) => checkString(`federates_with[${i}]`, td, LIMITS.trustDomainId, true)))].sort();
-  const dns = input.dnsNames ?? [];
-  if (!Array.isArray(dns)) throw SqlErrors.malformed('dns_names', 'not a list');
-  const dnsNames = dns.map((d, i) => checkString(`dns_names[${i}]`, d, LIMITS.dnsName, true));
-  const hint = checkString('hint', input.hint, LIMITS.hint);
-  const entryExpiry = checkTime('expires_at', input.entryExpiry);
+  if (typeof input !== 'object' || input === null) throw SqlErrors.missingEntry();
   const attrs = input.additionalAttributes;
+  const rawSels: unknown = input.selectors ?? [];
+  if (Array.isArray(rawSels) && rawSels.length === 0) throw SqlErrors.noSelectors();
+  const selectors = canonicalSelectors(entryField('selectors'), rawSels);
   if (input.storeSvid) {
     if (attrs?.disableX509SvidPrefetch) throw SqlErrors.storeSvidPrefetch();
     if (selectors.some((s) => s.type !== selectors[0]!.type)) throw SqlErrors.storeSvidSelectorTypes();
   }
+  let entryId = checkString(entryField('entry_id'), input.entryId, Number.MAX_SAFE_INTEGER);
+  if (Buffer.byteLength(entryId, 'utf8') > LIMITS.entryId) throw SqlErrors.entryIdTooLong();
+  if (!ENTRY_ID_CHARS.test(entryId)) throw SqlErrors.entryIdChars();
+  if (entryId === '') {
+    if (!generateId) throw SqlErrors.missing(entryField('entry_id'));
+    entryId = randomUUID();
+  }
+  if (input.spiffeId === '' || input.spiffeId === undefined || input.spiffeId === null) throw SqlErrors.noSpiffeId();
+  if (typeof input.x509SvidTtl === 'number' && input.x509SvidTtl < 0) throw SqlErrors.x509SvidTtlNotSet();
+  if (typeof input.jwtSvidTtl === 'number' && input.jwtSvidTtl < 0) throw SqlErrors.jwtSvidTtlNotSet();
+  const spiffeId = checkSpiffeId(entryField('spiffe_id'), input.spiffeId);
+  const parentId = checkSpiffeId(entryField('parent_id'), input.parentId);
+  const x509SvidTtl = checkInt(entryField('x509_svid_ttl'), input.x509SvidTtl, 0, MAX_INT32);
+  const jwtSvidTtl = checkInt(entryField('jwt_svid_ttl'), input.jwtSvidTtl, 0, MAX_INT32);
+  const ttl = checkInt(entryField('ttl'), input.ttl, 0, MAX_INT32);
+  const fw = input.federatesWith ?? [];
+  if (!Array.isArray(fw)) throw SqlErrors.malformed(entryField('federates_with'), 'not a list');
+  const federatesWith = [...new Set(fw.map((td, i) => checkString(entryField(`federates_with[${i}]`), td, LIMITS.trustDomainId, true)))].sort();
+  const dns = input.dnsNames ?? [];
+  if (!Array.isArray(dns)) throw SqlErrors.malformed(entryField('dns_names'), 'not a list');
+  const dnsNames = dns.map((d, i) => checkString(entryField(`dns_names[${i}]`), d, LIMITS.dnsName, true));
+  const hint = checkString(entryField('hint'), input.hint, LIMITS.hint);
+  const entryExpiry = checkTime(entryField('expires_at'), input.entryExpiry);
   const entry: RegistrationEntry = {
     entryId,
     spiffeId,

@@ -21,3 +21,18 @@ export function parseSelectorString(s: string): Selector {
   if (i <= 0 || i === s.length - 1) throw new Error(`selector "${s}" must be formatted as type:value`);
   return { type: s.slice(0, i), value: s.slice(i + 1) };
 }
+
+/** Byte-wise order of two strings' UTF-8 forms (Go's string comparison). */
+function compareBytes(a: string, b: string): number {
+  return a === b ? 0 : Buffer.compare(Buffer.from(a), Buffer.from(b));
+}
+
+/**
+ * Each selector once, sorted by type, then value (byte order), as SPIRE's selector.Dedupe does
+ * with an agent's selectors before storing them. Returns a new array.
+ */
+export function dedupeSelectors(...sets: readonly (readonly Selector[])[]): Selector[] {
+  const seen = new Map<string, Selector>();
+  for (const set of sets) for (const s of set) seen.set(`${s.type}\u0000${s.value}`, { type: s.type, value: s.value });
+  return [...seen.values()].sort((a, b) => compareBytes(a.type, b.type) || compareBytes(a.value, b.value));
+}

@@ -4,6 +4,7 @@ import type { AttestedNode, Selector } from '../../plugins/datastore/contract.js
 import type { AgentAttributes } from '../../plugins/nodeattestor/contract.js';
 import { SpiffeId, agentId as makeAgentId, serverId } from '../../spiffeid/index.js';
 import { parseCsr } from '../convert/csr.js';
+import { dedupeSelectors } from '../convert/selectors.js';
 import { DeniedReason, withDeniedReason } from '../denied-details.js';
 import { protoFromId, type ProtoSpiffeId } from '../convert/ids.js';
 import type { BidiStream, CallContext } from '../handler.js';
@@ -169,16 +170,11 @@ export async function attestAgent(deps: ApiDeps, stream: BidiStream, ctx: CallCo
 
   const signed = await signAgentSvid(deps, { ...ctx, log: alog }, id, csr);
 
-  const seen = new Set<string>();
-  const selectors: Selector[] = [];
-  for (const value of result.selectorValues) {
-    if (seen.has(value)) continue;
-    seen.add(value);
-    selectors.push({ type: data.type, value });
-  }
+  const selectors: Selector[] = result.selectorValues.map((value) => ({ type: data.type, value }));
   if (deps.agentSpiffeIdAsSelector) selectors.push({ type: 'spiffe_id', value: id });
   try {
-    await ds.setNodeSelectors(id, selectors);
+    // The store keeps the order it is given; SPIRE stores an agent's selectors deduplicated and sorted.
+    await ds.setNodeSelectors(id, dedupeSelectors(selectors));
   } catch (err) {
     throw makeErr(alog, Code.INTERNAL, 'failed to update selectors', err);
   }

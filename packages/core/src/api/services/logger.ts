@@ -4,8 +4,14 @@ import { Services } from '../proto.js';
 import { makeErr } from '../status.js';
 import type { ApiDeps } from './deps.js';
 
-const TO_PINO: Record<string, string> = { PANIC: 'fatal', FATAL: 'fatal', ERROR: 'error', WARN: 'warn', INFO: 'info', DEBUG: 'debug', TRACE: 'trace' };
-const FROM_PINO: Record<string, string> = { fatal: 'FATAL', error: 'ERROR', warn: 'WARN', info: 'INFO', debug: 'DEBUG', trace: 'TRACE', silent: 'PANIC' };
+/**
+ * API levels (spire.api.types.LogLevel) to pino's, one to one as SPIRE maps them to logrus's.
+ * PANIC, above FATAL, is pino's `silent` (see parseLogLevel), so it reads back as PANIC.
+ */
+const TO_PINO: Record<string, string> = { PANIC: 'silent', FATAL: 'fatal', ERROR: 'error', WARN: 'warn', INFO: 'info', DEBUG: 'debug', TRACE: 'trace' };
+const FROM_PINO: Record<string, string> = Object.fromEntries(Object.entries(TO_PINO).map(([api, pino]) => [pino, api]));
+/** logrus's names of the API levels, which SPIRE logs (new_log_level, launch_log_level). */
+const LOGRUS_NAME: Record<string, string> = { PANIC: 'panic', FATAL: 'fatal', ERROR: 'error', WARN: 'warning', INFO: 'info', DEBUG: 'debug', TRACE: 'trace' };
 
 /** spire.api.server.logger.v1.Logger over the server's log level control. */
 export function loggerService(deps: ApiDeps): ServiceHandlers {
@@ -28,7 +34,7 @@ export function loggerService(deps: ApiDeps): ServiceHandlers {
         if (req.new_level === 'UNSPECIFIED') throw makeErr(ctx.log, Code.INVALID_ARGUMENT, 'newLevel value cannot be LogLevel_UNSPECIFIED');
         const level = typeof req.new_level === 'string' ? TO_PINO[req.new_level] : undefined;
         if (!level) throw makeErr(ctx.log, Code.INVALID_ARGUMENT, 'unsupported log level');
-        ctx.log.info({ new_log_level: level }, 'SetLogLevel Called');
+        ctx.log.info({ new_log_level: LOGRUS_NAME[req.new_level as string] }, 'SetLogLevel Called');
         if (deps.logLevels) deps.logLevels.set(level);
         else deps.log.level = level;
         return current();
@@ -36,7 +42,7 @@ export function loggerService(deps: ApiDeps): ServiceHandlers {
       async ResetLogLevel(_req: unknown, ctx) {
         if (!deps.logLevels) throw makeErr(ctx.log, Code.UNIMPLEMENTED, 'log level control is not available in this server');
         deps.logLevels.reset();
-        ctx.log.info({ launch_log_level: deps.logLevels.levels().launch }, 'ResetLogLevel Called');
+        ctx.log.info({ launch_log_level: LOGRUS_NAME[FROM_PINO[deps.logLevels.levels().launch] ?? ''] }, 'ResetLogLevel Called');
         return current();
       },
     },

@@ -152,7 +152,9 @@ export function trustDomainService(deps: ApiDeps): ServiceHandlers {
             }
           }
           ctx.audit.item(status!, { trust_domain_id: name });
-          results.push({ status: status!, trust_domain: name });
+          // As SPIRE: the name of a trust domain that parsed (`td-1.org` for `spiffe://td-1.org`),
+          // otherwise what the caller sent.
+          results.push({ status: status!, trust_domain: t ? t.name : name });
         }
         return { results };
       },

@@ -269,7 +269,7 @@ export class MemoryDataStore implements DataStore {
     if (m.storeSvid) next.storeSvid = e.storeSvid;
     if (m.hint) next.hint = e.hint;
     if (m.additionalAttributes) next.additionalAttributes = e.additionalAttributes && clone(e.additionalAttributes);
-    if (next.selectors.length === 0) throw new SpireError(Code.INVALID_ARGUMENT, 'invalid registration entry: missing selector list');
+    if (next.selectors.length === 0) throw new SpireError(Code.INVALID_ARGUMENT, 'datastore-validation: invalid registration entry: missing selector list');
     if (this.similar(next, next.entryId)) throw new SpireError(Code.ALREADY_EXISTS, 'similar entry already exists');
     this.validateEntry(next);
     next.revisionNumber++;

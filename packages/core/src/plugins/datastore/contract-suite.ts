@@ -10,6 +10,7 @@ import { journalTests } from './suite/journal.js';
 import { nodeTests } from './suite/nodes.js';
 import { paginationTests } from './suite/pagination.js';
 import { scanTests } from './suite/scan.js';
+import { selectorOrderTests } from './suite/selector-order.js';
 import { tokenTests } from './suite/tokens.js';
 
 export type { DataStoreSetup } from './suite/context.js';
@@ -26,6 +27,7 @@ export function runDataStoreContract(name: string, setup: DataStoreSetup): void 
     // First: its empty-store case needs a store no other test has written to yet.
     scanTests(ctx);
     entryTests(ctx);
+    selectorOrderTests(ctx);
     entryFilterTests(ctx);
     paginationTests(ctx);
     nodeTests(ctx);

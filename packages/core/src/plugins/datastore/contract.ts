@@ -22,7 +22,11 @@ export interface RegistrationEntry {
   entryId: string;
   spiffeId: string;
   parentId: string;
-  /** A set: the store keeps each selector once and returns them sorted by type, then value. */
+  /**
+   * The store keeps each selector once and returns them in the order they were written (a
+   * duplicate keeps its first place), as SPIRE does; entries whose selector sets are equal in any
+   * order are similar.
+   */
   selectors: Selector[];
   x509SvidTtl: number;
   jwtSvidTtl: number;
@@ -76,7 +80,7 @@ export interface AttestedNode {
   newCertNotAfter: number;
   canReattest: boolean;
   agentVersion: string;
-  /** Filled only when asked for (fetchSelectors) or when creating. */
+  /** Filled only when asked for (fetchSelectors) or when creating; in the order written, each once. */
   selectors: Selector[];
 }
 

@@ -61,11 +61,23 @@ export function federationTests(ctx: SuiteContext): void {
         Code.INVALID_ARGUMENT,
         /bundle_endpoint_url/,
       );
+      // SPIRE's own words for what it checks itself.
       await rejectsWith(
         ctx.ds.createFederationRelationship({ trustDomain: uniqueTd(), bundleEndpointUrl: 'https://x/', bundleEndpointProfile: 'https_spiffe' }),
         Code.INVALID_ARGUMENT,
-        /endpoint_spiffe_id/,
+        /^bundle endpoint SPIFFE ID is required$/,
       );
+      await rejectsWith(
+        ctx.ds.createFederationRelationship({ trustDomain: '', bundleEndpointUrl: 'https://x/', bundleEndpointProfile: 'https_web' }),
+        Code.INVALID_ARGUMENT,
+        /^trust domain is required$/,
+      );
+      await rejectsWith(
+        ctx.ds.createFederationRelationship({ trustDomain: uniqueTd(), bundleEndpointUrl: '', bundleEndpointProfile: 'https_web' }),
+        Code.INVALID_ARGUMENT,
+        /^bundle endpoint URL is required$/,
+      );
+      await rejectsWith(ctx.ds.createFederationRelationship(null as never), Code.INVALID_ARGUMENT, /^federation relationship is nil$/);
     });
   });
 }

@@ -20,6 +20,11 @@ export function journalTests(ctx: SuiteContext): void {
       await rejectsWith(ctx.ds.setCAJournal({ id: j.id + 1_000_000, data: new Uint8Array([1]), activeX509AuthorityId: next }), Code.NOT_FOUND);
     });
 
+    it('refuses a missing journal or authority ID in SPIRE\'s words', async () => {
+      await rejectsWith(ctx.ds.setCAJournal(null as never), Code.INVALID_ARGUMENT, /^ca journal is required$/);
+      await rejectsWith(ctx.ds.fetchCAJournal(''), Code.INVALID_ARGUMENT, /^active X509 authority ID is required$/);
+    });
+
     it('prunes journals whose authorities all expired', async () => {
       const t = now();
       const old = `old-${uid()}`;
