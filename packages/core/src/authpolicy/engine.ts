@@ -53,11 +53,6 @@ export class PolicyEngine {
     return { ...(this.results.get(fullMethod) ?? DENY) };
   }
 
-  /** Whether the policy has any `allow_callers` rule for `fullMethod`. */
-  hasCallerRules(fullMethod: string): boolean {
-    return this.callers.has(fullMethod);
-  }
-
   /**
    * The `allow_callers` grant of `fullMethod` to the caller with SPIFFE ID `callerId` (canonical
    * string), or undefined when no rule names it.
