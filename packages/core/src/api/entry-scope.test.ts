@@ -91,3 +91,18 @@ test('a caller no allow_callers rule names is denied every entry method', async 
     await assert.rejects(c.call(m, { id: 'b1' }), { code: 7, details: `authorization denied for method /spire.api.server.entry.v1.Entry/${m}` });
   }
 });
+
+test('BatchCreateEntry does not answer with a similar existing entry outside the scope (an admin entry under team-a)', async () => {
+  await h.ds.createRegistrationEntry({
+    ...(await h.ds.fetchRegistrationEntry('a1'))!,
+    entryId: 'a-admin',
+    spiffeId: 'spiffe://example.org/team-a/boss',
+    selectors: [{ type: 'unix', value: 'uid:0' }],
+    admin: true,
+  });
+  const res = await h.tcp('entry', teamA).call('BatchCreateEntry', {
+    entries: [{ spiffe_id: id('/team-a/boss'), parent_id: id('/team-a/node'), selectors: [{ type: 'unix', value: 'uid:0' }] }],
+  });
+  assert.deepEqual(res.results[0].status, DENIED);
+  assert.equal(res.results[0].entry, null);
+});

@@ -59,6 +59,8 @@ export function entryService(deps: ApiDeps): ServiceHandlers {
     if (!inScope(ctx, entry)) return { status: outOfScopeStatus(ctx), entry: null };
     try {
       const r = await ds.createOrReturnRegistrationEntry(entry);
+      // A similar entry that exists already is answered with that entry: only if it is in scope.
+      if (r.existing && !inScope(ctx, r.entry)) return { status: outOfScopeStatus(ctx), entry: null };
       const status = r.existing ? createStatus(Code.ALREADY_EXISTS, 'similar entry already exists') : okStatus();
       return { status, entry: applyEntryMask(entryToProto(r.entry), mask) };
     } catch (err) {

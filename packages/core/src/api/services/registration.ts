@@ -158,8 +158,9 @@ export function registrationService(deps: ApiDeps): ServiceHandlers {
   async function createEntry(ctx: CallContext, req: CommonEntry) {
     const entry = entryFromCommon(req, false);
     assertInScope(ctx, entry);
+    let r;
     try {
-      return await ds.createOrReturnRegistrationEntry(entry);
+      r = await ds.createOrReturnRegistrationEntry(entry);
     } catch (err) {
       const c = storeCode(err);
       if (c === Code.INVALID_ARGUMENT) throw err;
@@ -167,6 +168,9 @@ export function registrationService(deps: ApiDeps): ServiceHandlers {
     } finally {
       ctx.log.debug({ spiffe_id: entry.spiffeId }, 'Legacy CreateEntry');
     }
+    // A similar entry that exists already is answered with that entry: only if it is in scope.
+    if (r.existing) assertInScope(ctx, r.entry);
+    return r;
   }
 
   async function list(ctx: CallContext, req: Parameters<typeof ds.listRegistrationEntries>[0], what: string) {
