@@ -1,8 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { service as healthService } from 'grpc-health-check';
 import type { ServiceDefinition } from '@grpc/grpc-js';
 import { serviceDefinition, Services } from '../api/proto.js';
+import { defaultPolicyData } from './default-policy-data.js';
 import { PolicyEngine } from './engine.js';
 
 // The authorization table the server had before the policy engine (api/policy.ts), one row per
@@ -126,4 +130,9 @@ test('the default policy data denies a method it does not name to everyone', () 
     allowIfDownstream: false,
     allowIfAgent: false,
   });
+});
+
+test('conf/server/policy_data.json is the default policy data, to start a policy from', () => {
+  const file = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', '..', 'conf', 'server', 'policy_data.json');
+  assert.deepEqual(JSON.parse(readFileSync(file, 'utf8')), defaultPolicyData());
 });
