@@ -2,15 +2,24 @@ import { Code, SpireError, errorMessage } from '../errors.js';
 import type { Logger } from '../log/logger.js';
 import type { DataStore, RegistrationEntry } from '../plugins/datastore/contract.js';
 import type { CallerInfo } from './caller.js';
-import { POLICY } from './policy.js';
+import type { EntryScope } from '../authpolicy/entry-scope.js';
+import type { PolicyEngine } from '../authpolicy/engine.js';
 import { DeniedReason, withDeniedReason } from './denied-details.js';
 
 /** What the authorizer found the caller to be. */
 export interface AuthorizedCaller {
-  /** How the call was allowed: any, local, admin, downstream or agent. */
-  as: 'any' | 'local' | 'admin' | 'downstream' | 'agent';
+  /**
+   * How the call was allowed: any, local, admin, downstream, agent, or `caller` (an
+   * `allow_callers` rule of the policy data named the caller).
+   */
+  as: 'any' | 'local' | 'admin' | 'downstream' | 'agent' | 'caller';
   /** The downstream entries matching the caller, when it was allowed as downstream. */
   downstreamEntries?: RegistrationEntry[];
+  /**
+   * When allowed as `caller` by rules with `entries` constraints: the entries the caller may read
+   * and write. Entry handlers check every entry they read or write against it.
+   */
+  entryScope?: EntryScope;
 }
 
 /** What authorization reads. */
@@ -18,6 +27,8 @@ export interface AuthorizerDeps {
   dataStore: DataStore;
   /** admin_ids, as ID strings (any trust domain). */
   adminIds: ReadonlySet<string>;
+  /** The authorization policy (SPIRE's default policy data unless auth_opa_policy_engine says otherwise). */
+  policy: PolicyEngine;
   now?: () => Date;
 }
 
@@ -27,14 +38,17 @@ function denied(method: string, reason?: string, why?: DeniedReason): SpireError
 }
 
 /**
- * Decides whether `caller` may call `method`, following SPIRE's order: open methods, then the
- * admin socket, admin_ids, admin/downstream entries of the caller's ID, then agents (by SVID
- * serial). Throws PERMISSION_DENIED "authorization denied for method <m>" (the reason is logged)
- * or INTERNAL when the store fails. Activates an agent's new SVID serial, as SPIRE does.
+ * Decides whether `caller` may call `method`: the policy's result for the method (SPIRE's
+ * decision model: allow, allow_if_local, allow_if_admin, allow_if_downstream, allow_if_agent) is
+ * reconciled with the caller in SPIRE's order: open methods, then the admin socket, admin_ids,
+ * admin/downstream entries of the caller's ID, then our `allow_callers` rules, then agents (by
+ * SVID serial). This is the only place a call is authorized. Throws PERMISSION_DENIED
+ * "authorization denied for method <m>" (the reason is logged) or INTERNAL when the store fails.
+ * Activates an agent's new SVID serial, as SPIRE does.
  */
 export async function authorize(method: string, caller: CallerInfo, deps: AuthorizerDeps, log: Logger): Promise<AuthorizedCaller> {
-  const p = POLICY.get(method);
-  if (!p) throw denied(method, 'method is not in the authorization policy');
+  const r = deps.policy.eval(method);
+  const p = { any: r.allow, local: r.allowIfLocal, admin: r.allowIfAdmin, downstream: r.allowIfDownstream, agent: r.allowIfAgent };
   if (p.any) return { as: 'any' };
   if (p.local && caller.transport === 'uds') return { as: 'local' };
   const svid = caller.svid;
@@ -52,6 +66,11 @@ export async function authorize(method: string, caller: CallerInfo, deps: Author
       const ds = entries.filter((e) => e.downstream);
       if (ds.length > 0) return { as: 'downstream', downstreamEntries: ds };
     }
+  }
+
+  if (svid && caller.transport === 'tcp') {
+    const grant = deps.policy.callerGrant(method, svid.id.toString());
+    if (grant) return grant.scope ? { as: 'caller', entryScope: grant.scope } : { as: 'caller' };
   }
 
   if (p.agent && caller.transport === 'tcp') {

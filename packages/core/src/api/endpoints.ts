@@ -6,6 +6,8 @@ import type { Logger } from '../log/logger.js';
 import type { DataStore } from '../plugins/datastore/contract.js';
 import { bindAdminSocket, shutdownGrpc } from '../server/admin-socket.js';
 import { SpiffeId, type TrustDomain } from '../spiffeid/index.js';
+import { PolicyEngine } from '../authpolicy/engine.js';
+import type { PolicyData } from '../authpolicy/policy-data.js';
 import { DataStoreAuthorizedEntries } from './authorized-entries.js';
 import { HttpsBundleRefresher } from './bundle-refresher.js';
 import { pinoLevelControl } from './log-levels.js';
@@ -38,6 +40,8 @@ export interface EndpointsDeps {
   tcp?: { bindAddress: string; bindPort: number };
   /** admin_ids, any trust domain. */
   adminIds?: string[];
+  /** The policy data of experimental.auth_opa_policy_engine; default: SPIRE's default policy data. */
+  authPolicy?: PolicyData;
   /** audit_log_enabled. */
   auditLogEnabled?: boolean;
   /** ratelimit { attestation, signing }; both default to true, as SPIRE. */
@@ -129,7 +133,8 @@ export async function startEndpoints(deps: EndpointsDeps): Promise<Endpoints> {
   };
 
   let rootsByTd = new Map<string, Set<string>>();
-  const baseEnv = { log: deps.log.child({ subsystem_name: 'api' }), authz: { dataStore: deps.dataStore, adminIds }, limits, auditLog };
+  const policy = deps.authPolicy ? new PolicyEngine(deps.authPolicy) : PolicyEngine.default();
+  const baseEnv = { log: deps.log.child({ subsystem_name: 'api' }), authz: { dataStore: deps.dataStore, adminIds, policy }, limits, auditLog };
 
   try {
     const uds = new grpc.Server(serverOptions);

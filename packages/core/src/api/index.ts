@@ -10,7 +10,7 @@ export { DataStoreAuthorizedEntries } from './authorized-entries.js';
 export { HttpsBundleRefresher, type BundleRefresherOptions } from './bundle-refresher.js';
 export { loadApiProtos, serviceDefinition, clientConstructor, protoDir, Services, API_PROTO_FILES, LOADER_OPTIONS } from './proto.js';
 export { entriesFromDataJson, bundleFromSpiffeJson } from './convert/cli-json.js';
-export { POLICY, type MethodPolicy } from './policy.js';
+export { PolicyEngine, defaultPolicyData, type PolicyData, type PolicyResult } from '../authpolicy/index.js';
 export { rateLimits, PerIpLimiter, type RateLimitConfig } from './rate-limit.js';
 export { makeErr, makeStatus, okStatus, type ApiStatus } from './status.js';
 export { API_MAX_PAGE_SIZE } from './pagination.js';

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { decodeHcl } from './hcl/decode.js';
@@ -8,6 +8,8 @@ import { parseConfigAst } from './parse-text.js';
 import { parseServerConfigText } from './load.js';
 import { formatProblem } from './problem.js';
 import { fixture } from './test-support.js';
+import { defaultPolicyData } from '../authpolicy/default-policy-data.js';
+import { DEFAULT_REGO_REFORMATTED, writePolicyFiles } from '../authpolicy/test-support.js';
 
 const repo = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', '..');
 const conf = (name: string): string => readFileSync(join(repo, 'conf', 'server', name), 'utf8');
@@ -95,7 +97,12 @@ telemetry {
 ${prometheus}
 }
 `;
-  const r = parseServerConfigText(text, { filename: 'x.conf', cwd: '/' });
+  // The sample names the policy files relative to the working directory.
+  const cwd = writePolicyFiles({});
+  mkdirSync(join(cwd, 'conf', 'server'), { recursive: true });
+  writeFileSync(join(cwd, 'conf', 'server', 'policy.rego'), DEFAULT_REGO_REFORMATTED);
+  writeFileSync(join(cwd, 'conf', 'server', 'policy_data.json'), JSON.stringify(defaultPolicyData()));
+  const r = parseServerConfigText(text, { filename: 'x.conf', cwd });
   assert.deepEqual(r.problems.map(formatProblem), []);
   assert.equal(r.config?.server.federation.bundleEndpoint?.port, 8443);
   assert.equal(r.config?.server.federation.federatesWith[0]?.trustDomain.name, 'partner.test');

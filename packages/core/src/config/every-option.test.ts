@@ -69,7 +69,22 @@ test('every option of the reference is read with the value written', async () =>
   );
   assert.deepEqual(s.experimental, {
     agentSpiffeIdAsSelector: true,
-    authOpaPolicyEngine: { local: { regoPath: './policy.rego', policyDataPath: './policy_data.json' } },
+    authOpaPolicyEngine: {
+      local: { regoPath: './policy.rego', policyDataPath: './policy_data.json' },
+      policy: {
+        apis: [
+          {
+            fullMethod: '/spire.api.server.bundle.v1.Bundle/GetBundle',
+            allowAny: true,
+            allowLocal: false,
+            allowAdmin: false,
+            allowDownstream: false,
+            allowAgent: false,
+            allowCallers: [],
+          },
+        ],
+      },
+    },
     cacheReloadIntervalMs: 10_000,
     fullCacheReloadIntervalMs: 12 * 3_600_000,
     eventsBasedCache: true,

@@ -2,12 +2,18 @@ import type { SectionReader } from './section-reader.js';
 import type { KeyType } from '../plugins/keymanager/contract.js';
 import type { ExperimentalConfig } from './types.js';
 import { readKeyType } from './key-type.js';
+import { loadLocalPolicy } from '../authpolicy/load.js';
+import { PolicyProblems } from '../authpolicy/errors.js';
 
 /** Developer feature flags SPIRE knows (`experimental.feature_flags`). */
 export const FEATURE_FLAGS: readonly string[] = ['i_am_a_test_flag', 'wit-svid'];
 
-/** Reads `server.experimental`, with SPIRE's defaults. */
-export function readExperimental(r: SectionReader | undefined, caKeyType: KeyType): ExperimentalConfig {
+/**
+ * Reads `server.experimental`, with SPIRE's defaults. The files of `auth_opa_policy_engine`
+ * are read here (relative to `cwd`), so that `validate` and `run` refuse a policy this server
+ * cannot enforce before anything starts.
+ */
+export function readExperimental(r: SectionReader | undefined, caKeyType: KeyType, cwd: string = process.cwd()): ExperimentalConfig {
   const out: ExperimentalConfig = {
     agentSpiffeIdAsSelector: false,
     cacheReloadIntervalMs: 5_000,
@@ -34,7 +40,13 @@ export function readExperimental(r: SectionReader | undefined, caKeyType: KeyTyp
         policyDataPath: local.string('policy_data_path') ?? '',
       };
       if (out.authOpaPolicyEngine.local.regoPath === '') local.problem('rego_path', 'must be configured');
+      const loaded = loadLocalPolicy(out.authOpaPolicyEngine.local, cwd);
+      for (const p of loaded.problems) local.problem(p.key, p.message);
+      for (const w of loaded.warnings) local.warn(w.key, w.message);
+      if (loaded.data) out.authOpaPolicyEngine.policy = loaded.data;
       local.finish();
+    } else {
+      engine.problem(undefined, PolicyProblems.noProvider);
     }
     engine.finish();
   }

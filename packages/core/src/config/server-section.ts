@@ -169,7 +169,7 @@ export function readServerSection(r: SectionReader, cwd: string, lookupLater?: (
   const auditLogEnabled = r.bool('audit_log_enabled') ?? false;
   const disableJwtSvids = r.bool('disable_jwt_svids') ?? false;
   const federation = readFederation(r.block('federation'), dataDir);
-  const experimental = readExperimental(r.block('experimental'), caKeyType);
+  const experimental = readExperimental(r.block('experimental'), caKeyType, cwd);
   r.finish();
 
   if (!trustDomain) return undefined;

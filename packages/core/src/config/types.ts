@@ -1,3 +1,4 @@
+import type { PolicyData } from '../authpolicy/policy-data.js';
 import type { PluginConfig } from '../catalog/plugin-config.js';
 import type { TrustDomain } from '../spiffeid/index.js';
 
@@ -72,6 +73,8 @@ export interface FederationConfig {
 /** `experimental.auth_opa_policy_engine`. */
 export interface AuthOpaPolicyEngineConfig {
   local?: { regoPath: string; policyDataPath: string };
+  /** The policy data of `local.policy_data_path`, checked (set when the config has no problem). */
+  policy?: PolicyData;
 }
 
 export interface ExperimentalConfig {

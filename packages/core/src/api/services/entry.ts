@@ -8,6 +8,7 @@ import { createStatus, makeErr, makeStatus, okStatus, storeCode, type ApiStatus 
 import { getAuthorizedEntries, syncAuthorizedEntries } from './entry-authorized.js';
 import { entryFilterFromProto, type ProtoEntryFilter } from './entry-filters.js';
 import type { ApiDeps } from './deps.js';
+import { assertInScope, inScope, outOfScopeStatus, storedInScope, visibleEntries } from './entry-scope-check.js';
 
 /** The most entries one batch request may carry (SPIRE has none; a bound keeps memory flat). */
 export const MAX_BATCH_SIZE = 10_000;
@@ -55,8 +56,11 @@ export function entryService(deps: ApiDeps): ServiceHandlers {
     } catch (err) {
       return { status: makeStatus(ctx.log, Code.INVALID_ARGUMENT, 'failed to convert entry', err), entry: null };
     }
+    if (!inScope(ctx, entry)) return { status: outOfScopeStatus(ctx), entry: null };
     try {
       const r = await ds.createOrReturnRegistrationEntry(entry);
+      // A similar entry that exists already is answered with that entry: only if it is in scope.
+      if (r.existing && !inScope(ctx, r.entry)) return { status: outOfScopeStatus(ctx), entry: null };
       const status = r.existing ? createStatus(Code.ALREADY_EXISTS, 'similar entry already exists') : okStatus();
       return { status, entry: applyEntryMask(entryToProto(r.entry), mask) };
     } catch (err) {
@@ -73,6 +77,7 @@ export function entryService(deps: ApiDeps): ServiceHandlers {
     }
     if (!entry.entryId) return { status: makeStatus(ctx.log, Code.INVALID_ARGUMENT, 'failed to convert entry', new Error('missing entry ID')), entry: null };
     try {
+      if ((await storedInScope(ctx, ds, entry.entryId, { entry, mask: storeEntryMask(inMask) })) === false) return { status: outOfScopeStatus(ctx), entry: null };
       const updated = await ds.updateRegistrationEntry(entry, storeEntryMask(inMask));
       return { status: okStatus(), entry: applyEntryMask(entryToProto(updated), outMask) };
     } catch (err) {
@@ -84,6 +89,7 @@ export function entryService(deps: ApiDeps): ServiceHandlers {
     if (!id) return makeStatus(ctx.log, Code.INVALID_ARGUMENT, 'missing entry ID');
     const log = ctx.log.child({ registration_id: id });
     try {
+      if ((await storedInScope(ctx, ds, id)) === false) return outOfScopeStatus(ctx);
       await ds.deleteRegistrationEntry(id);
       return okStatus();
     } catch (err) {
@@ -117,7 +123,7 @@ export function entryService(deps: ApiDeps): ServiceHandlers {
           throw makeErr(ctx.log, storeCode(err) === Code.INVALID_ARGUMENT ? Code.INVALID_ARGUMENT : Code.INTERNAL, 'failed to list entries', err);
         }
         return {
-          entries: res.entries.map((e) => applyEntryMask(toProto(ctx, e, 'failed to convert entry'), req.output_mask)),
+          entries: visibleEntries(ctx, res.entries).map((e) => applyEntryMask(toProto(ctx, e, 'failed to convert entry'), req.output_mask)),
           next_page_token: res.pagination?.token ?? '',
         };
       },
@@ -130,6 +136,7 @@ export function entryService(deps: ApiDeps): ServiceHandlers {
           throw makeErr(ctx.log, Code.INTERNAL, 'failed to fetch entry', err);
         }
         if (!e) throw makeErr(ctx.log, Code.NOT_FOUND, 'entry not found');
+        assertInScope(ctx, e);
         return applyEntryMask(toProto(ctx, e, 'failed to convert entry'), req.output_mask);
       },
       async BatchCreateEntry(req: { entries: ProtoEntry[]; output_mask: ProtoEntryMask | null }, ctx) {

@@ -12,6 +12,8 @@ import { API_MAX_PAGE_SIZE } from '../pagination.js';
 import { Services } from '../proto.js';
 import { storeCode } from '../status.js';
 import { nowSeconds, type ApiDeps } from './deps.js';
+import { AuthPolicyErrors } from '../../authpolicy/errors.js';
+import { assertInScope, storedInScope, visibleEntries } from './entry-scope-check.js';
 
 /** spire.common.RegistrationEntry on the wire. */
 interface CommonEntry {
@@ -155,8 +157,10 @@ export function registrationService(deps: ApiDeps): ServiceHandlers {
 
   async function createEntry(ctx: CallContext, req: CommonEntry) {
     const entry = entryFromCommon(req, false);
+    assertInScope(ctx, entry);
+    let r;
     try {
-      return await ds.createOrReturnRegistrationEntry(entry);
+      r = await ds.createOrReturnRegistrationEntry(entry);
     } catch (err) {
       const c = storeCode(err);
       if (c === Code.INVALID_ARGUMENT) throw err;
@@ -164,11 +168,14 @@ export function registrationService(deps: ApiDeps): ServiceHandlers {
     } finally {
       ctx.log.debug({ spiffe_id: entry.spiffeId }, 'Legacy CreateEntry');
     }
+    // A similar entry that exists already is answered with that entry: only if it is in scope.
+    if (r.existing) assertInScope(ctx, r.entry);
+    return r;
   }
 
-  async function list(req: Parameters<typeof ds.listRegistrationEntries>[0], what: string) {
+  async function list(ctx: CallContext, req: Parameters<typeof ds.listRegistrationEntries>[0], what: string) {
     try {
-      return { entries: (await ds.listRegistrationEntries(req)).entries.map(entryToCommon) };
+      return { entries: visibleEntries(ctx, (await ds.listRegistrationEntries(req)).entries).map(entryToCommon) };
     } catch (err) {
       throw internal(`error trying to list entries by ${what}`, err);
     }
@@ -231,15 +238,17 @@ export function registrationService(deps: ApiDeps): ServiceHandlers {
         const r = await createEntry(ctx, req);
         return { entry: entryToCommon(r.entry), preexisting: r.existing };
       },
-      async DeleteEntry(req: { id: string }) {
+      async DeleteEntry(req: { id: string }, ctx) {
         try {
+          if ((await storedInScope(ctx, ds, req.id)) === false) throw AuthPolicyErrors.entryOutOfScope();
           return entryToCommon(await ds.deleteRegistrationEntry(req.id));
         } catch (err) {
           if (storeCode(err) === Code.NOT_FOUND) throw new SpireError(Code.NOT_FOUND, 'no such registration entry');
+          if (err instanceof SpireError && err.code === Code.PERMISSION_DENIED) throw err;
           throw internal('error deleting entry', err);
         }
       },
-      async FetchEntry(req: { id: string }) {
+      async FetchEntry(req: { id: string }, ctx) {
         let e;
         try {
           e = await ds.fetchRegistrationEntry(req.id);
@@ -247,18 +256,26 @@ export function registrationService(deps: ApiDeps): ServiceHandlers {
           throw internal('error trying to fetch entry', err);
         }
         if (!e) throw new SpireError(Code.NOT_FOUND, 'no such registration entry');
+        assertInScope(ctx, e);
         return entryToCommon(e);
       },
-      async FetchEntries() {
+      async FetchEntries(_req: unknown, ctx) {
         try {
-          return { entries: (await ds.listRegistrationEntries({})).entries.map(entryToCommon) };
+          return { entries: visibleEntries(ctx, (await ds.listRegistrationEntries({})).entries).map(entryToCommon) };
         } catch (err) {
           throw internal('error trying to fetch entries', err);
         }
       },
-      async UpdateEntry(req: { entry: CommonEntry | null }) {
+      async UpdateEntry(req: { entry: CommonEntry | null }, ctx) {
         if (!req.entry) throw invalid('request is missing entry to update');
         const entry = entryFromCommon(req.entry, true);
+        let allowed: boolean | 'missing';
+        try {
+          allowed = await storedInScope(ctx, ds, entry.entryId, { entry, mask: { spiffeId: true, parentId: true, admin: true, downstream: true } });
+        } catch (err) {
+          throw internal('failed to update registration entry', err);
+        }
+        if (allowed === false) throw AuthPolicyErrors.entryOutOfScope();
         try {
           // The old API replaced every field but jwt_svid_ttl and hint, which it did not know.
           return entryToCommon(
@@ -281,19 +298,19 @@ export function registrationService(deps: ApiDeps): ServiceHandlers {
           throw internal('failed to update registration entry', err);
         }
       },
-      async ListByParentID(req: { id: string }) {
-        return list({ byParentId: parseId(req.id, 'parent ID is malformed') }, 'parent ID');
+      async ListByParentID(req: { id: string }, ctx) {
+        return list(ctx, { byParentId: parseId(req.id, 'parent ID is malformed') }, 'parent ID');
       },
-      async ListBySelector(req: Selector) {
+      async ListBySelector(req: Selector, ctx) {
         let s: Selector[];
         try {
           s = selectorsFromProto([req]);
         } catch (err) {
           throw invalid((err as Error).message);
         }
-        return list({ bySelectors: { selectors: s, match: 'EXACT' } }, 'selector');
+        return list(ctx, { bySelectors: { selectors: s, match: 'EXACT' } }, 'selector');
       },
-      async ListBySelectors(req: { entries: Selector[] }) {
+      async ListBySelectors(req: { entries: Selector[] }, ctx) {
         let s: Selector[];
         try {
           s = selectorsFromProto(req.entries ?? []);
@@ -301,18 +318,18 @@ export function registrationService(deps: ApiDeps): ServiceHandlers {
           throw invalid((err as Error).message);
         }
         if (s.length === 0) throw invalid('selector list is empty');
-        return list({ bySelectors: { selectors: s, match: 'EXACT' } }, 'selectors');
+        return list(ctx, { bySelectors: { selectors: s, match: 'EXACT' } }, 'selectors');
       },
-      async ListBySpiffeID(req: { id: string }) {
-        return list({ bySpiffeId: parseId(req.id, 'spiffe ID is malformed') }, 'SPIFFE ID');
+      async ListBySpiffeID(req: { id: string }, ctx) {
+        return list(ctx, { bySpiffeId: parseId(req.id, 'spiffe ID is malformed') }, 'SPIFFE ID');
       },
-      async ListAllEntriesWithPages(req: { pagination: { token: string; page_size: number } | null }) {
+      async ListAllEntriesWithPages(req: { pagination: { token: string; page_size: number } | null }, ctx) {
         const size = req.pagination?.page_size ?? 0;
         if (size < 0) throw invalid(`invalid page_size ${size}: must not be negative`);
         const pageSize = Math.min(size || DEFAULT_LIST_PAGE_SIZE, API_MAX_PAGE_SIZE);
         try {
           const res = await ds.listRegistrationEntries({ pagination: { token: req.pagination?.token ?? '', pageSize } });
-          return { entries: res.entries.map(entryToCommon), pagination: { token: res.pagination?.token ?? '', page_size: pageSize } };
+          return { entries: visibleEntries(ctx, res.entries).map(entryToCommon), pagination: { token: res.pagination?.token ?? '', page_size: pageSize } };
         } catch (err) {
           if (storeCode(err) === Code.INVALID_ARGUMENT) throw new SpireError(Code.INVALID_ARGUMENT, (err as Error).message);
           throw internal('error trying to fetch entries', err);
