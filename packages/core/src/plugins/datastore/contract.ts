@@ -45,6 +45,15 @@ export interface RegistrationEntry {
   additionalAttributes?: EntryAdditionalAttributes;
 }
 
+/**
+ * Whether the entry is past its expiry at `nowSec` (Unix seconds): its `entryExpiry` is set and
+ * earlier than `nowSec`. This is exactly what `pruneRegistrationEntries(nowSec)` deletes, so an
+ * entry is refused from the second after its expiry whether or not the prune has run yet. Pure.
+ */
+export function isEntryExpired(entry: Pick<RegistrationEntry, 'entryExpiry'>, nowSec: number): boolean {
+  return entry.entryExpiry !== 0 && entry.entryExpiry < nowSec;
+}
+
 /** Which entry fields an update writes (spire.common.RegistrationEntryMask). */
 export type RegistrationEntryMask = Partial<
   Record<
@@ -382,7 +391,11 @@ export interface DataStore extends Closable {
    * database cannot be reached). Safe to run several scans at once.
    */
   scanRegistrationEntries(opts?: ScanRegistrationEntriesOptions): AsyncIterable<RegistrationEntry[]>;
-  /** Deletes entries whose expiry is set and earlier than `expiresBefore`. */
+  /**
+   * Deletes the entries whose expiry is set and earlier than `expiresBefore` (those for which
+   * `isEntryExpired(entry, expiresBefore)` holds), writing one entry event for each in the same
+   * transaction, as a delete does, so event-following caches drop them.
+   */
   pruneRegistrationEntries(expiresBefore: number): Promise<void>;
   /**
    * Writes the masked fields (all when no mask) of the entry with `entry.entryId` and bumps its
