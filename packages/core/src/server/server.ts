@@ -133,12 +133,19 @@ export class SpireServer {
         const healthy = externals.healthy();
         return { live: true, ready: healthy, details: healthy ? {} : { plugins: externals.status().filter((p) => p.essential && !p.running) } };
       });
+      // Live while the database answers reads; ready only while it also takes writes (a
+      // read-only database would fail every attestation, SVID and entry change).
       this.health.add('catalog.datastore', async () => {
         try {
           await ds.ping();
-          return { live: true, ready: true };
         } catch (err) {
           return { live: false, ready: false, details: { datastore_err: errorMessage(err) } };
+        }
+        try {
+          await ds.checkWritable();
+          return { live: true, ready: true };
+        } catch (err) {
+          return { live: true, ready: false, details: { datastore_err: errorMessage(err) } };
         }
       });
 
@@ -190,9 +197,15 @@ export class SpireServer {
           servingCheck: async () => {
             try {
               const bundle = await ds.fetchBundle(s.trustDomain.idString());
-              return bundle ? { serving: true } : { serving: false, reason: 'bundle is missing' };
+              if (!bundle) return { serving: false, reason: 'bundle is missing' };
             } catch (err) {
               return { serving: false, reason: `unable to fetch bundle: ${errorMessage(err)}` };
+            }
+            try {
+              await ds.checkWritable();
+              return { serving: true };
+            } catch (err) {
+              return { serving: false, reason: `unable to write to the datastore: ${errorMessage(err)}` };
             }
           },
           debugInfo: {

@@ -504,8 +504,18 @@ export interface DataStore extends Closable {
   /** Deletes journals whose `expiresAt` is set and earlier than `allCAsExpireBefore`. */
   pruneCAJournals(allCAsExpireBefore: number): Promise<void>;
 
-  /** Resolves when the database answers; throws UNAVAILABLE otherwise. Used by readiness. */
+  /**
+   * Resolves when the database answers a read; throws UNAVAILABLE otherwise. Used by liveness and
+   * readiness.
+   */
   ping(): Promise<void>;
+  /**
+   * Resolves when the database accepts writes, proven by a real write that is rolled back (nothing
+   * stays, no ID or sequence is used up). Throws UNAVAILABLE when the database cannot be reached
+   * or refuses the write (read-only connection, file or server; the message gives its reason).
+   * Used by readiness: a store that answers reads but refuses every write is not ready.
+   */
+  checkWritable(): Promise<void>;
 }
 
 /** DI token of the DataStore. */
