@@ -418,7 +418,12 @@ export interface DataStore extends Closable {
   countAttestedNodes(req: CountAttestedNodesRequest): Promise<number>;
   /** Stores a node (and its selectors, when given). ALREADY_EXISTS when the ID is taken. */
   createAttestedNode(node: AttestedNode): Promise<AttestedNode>;
-  /** Deletes the node and its selectors; returns what it was. NOT_FOUND when absent. */
+  /**
+   * Deletes the node and its selectors; returns what it was. NOT_FOUND when absent. For a
+   * `join_token` node it also deletes the alias entry CreateJoinToken made for it (parented to the
+   * node, with the single selector `spiffe_id:<node ID>`), with an entry event, as SPIRE does;
+   * other entries parented to the node are kept.
+   */
   deleteAttestedNode(spiffeId: string): Promise<AttestedNode>;
   /** Undefined when absent. Selectors are filled. */
   fetchAttestedNode(spiffeId: string): Promise<AttestedNode | undefined>;
@@ -430,7 +435,8 @@ export interface DataStore extends Closable {
   updateAttestedNode(node: AttestedNode, mask?: AttestedNodeMask): Promise<AttestedNode>;
   /**
    * Deletes up to `batchSize` (1000 when not positive) unbanned nodes whose certificate expired
-   * before `expiredBefore`; only re-attestable ones unless `includeNonReattestable`.
+   * before `expiredBefore`; only re-attestable ones unless `includeNonReattestable`. Each is
+   * deleted as by `deleteAttestedNode` (selectors, join-token alias entry, events).
    */
   pruneAttestedExpiredNodes(expiredBefore: number, includeNonReattestable: boolean, batchSize: number): Promise<void>;
 
