@@ -11,7 +11,8 @@ class ProbeRollback extends Error {}
  * transaction and rolls it back, so nothing stays. That table has no auto-increment column, so no
  * sequence moves (an event table would leave a gap that entry caches then wait for). Cheap, and
  * honest where a `SELECT 1` is not: a read-only SQLite connection or file, a PostgreSQL standby or
- * `default_transaction_read_only`, and a MySQL `read_only` server all answer reads and refuse this.
+ * `default_transaction_read_only`, and a MySQL `read_only` server (to a user without SUPER) all
+ * answer reads and refuse this.
  *
  * Throws UNAVAILABLE: "database unavailable: ..." when the database cannot be reached, "database
  * does not accept writes: <the database's reason>" when it refuses the write.
