@@ -91,6 +91,7 @@ export const SqlErrors = {
   // --- the database itself ---
   unavailable: (detail: string, cause?: unknown) => spireError(Code.UNAVAILABLE, `database unavailable: ${detail}`, cause),
   sqlFailed: (detail: string, cause?: unknown) => spireError(Code.UNKNOWN, `database error: ${detail}`, cause),
+  notWritable: (detail: string, cause?: unknown) => spireError(Code.UNAVAILABLE, `database does not accept writes: ${detail}`, cause),
   schemaTooNew: (found: number, known: number) =>
     spireError(
       Code.FAILED_PRECONDITION,

@@ -1,6 +1,6 @@
 import { Code, SpireError, errorMessage } from '../errors.js';
 import type { Logger } from '../log/logger.js';
-import type { DataStore, RegistrationEntry } from '../plugins/datastore/contract.js';
+import { isEntryExpired, type DataStore, type RegistrationEntry } from '../plugins/datastore/contract.js';
 import type { CallerInfo } from './caller.js';
 import type { EntryScope } from '../authpolicy/entry-scope.js';
 import type { PolicyEngine } from '../authpolicy/engine.js';
@@ -41,10 +41,10 @@ function denied(method: string, reason?: string, why?: DeniedReason): SpireError
  * Decides whether `caller` may call `method`: the policy's result for the method (SPIRE's
  * decision model: allow, allow_if_local, allow_if_admin, allow_if_downstream, allow_if_agent) is
  * reconciled with the caller in SPIRE's order: open methods, then the admin socket, admin_ids,
- * admin/downstream entries of the caller's ID, then our `allow_callers` rules, then agents (by
- * SVID serial). This is the only place a call is authorized. Throws PERMISSION_DENIED
- * "authorization denied for method <m>" (the reason is logged) or INTERNAL when the store fails.
- * Activates an agent's new SVID serial, as SPIRE does.
+ * admin/downstream entries of the caller's ID (entries past their expiry do not count), then our
+ * `allow_callers` rules, then agents (by SVID serial). This is the only place a call is
+ * authorized. Throws PERMISSION_DENIED "authorization denied for method <m>" (the reason is
+ * logged) or INTERNAL when the store fails. Activates an agent's new SVID serial, as SPIRE does.
  */
 export async function authorize(method: string, caller: CallerInfo, deps: AuthorizerDeps, log: Logger): Promise<AuthorizedCaller> {
   const r = deps.policy.eval(method);
@@ -61,6 +61,9 @@ export async function authorize(method: string, caller: CallerInfo, deps: Author
     } catch (err) {
       throw new SpireError(Code.INTERNAL, `failed to fetch caller entries: ${errorMessage(err)}`, { cause: err });
     }
+    // An entry past its expiry grants nothing, even before the registration manager prunes it.
+    const nowSec = Math.floor((deps.now?.() ?? new Date()).getTime() / 1000);
+    entries = entries.filter((e) => !isEntryExpired(e, nowSec));
     if (p.admin && entries.some((e) => e.admin)) return { as: 'admin' };
     if (p.downstream) {
       const ds = entries.filter((e) => e.downstream);

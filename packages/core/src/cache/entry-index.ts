@@ -1,4 +1,4 @@
-import type { AttestedNode, RegistrationEntry, Selector } from '../plugins/datastore/contract.js';
+import { isEntryExpired, type AttestedNode, type RegistrationEntry, type Selector } from '../plugins/datastore/contract.js';
 import { TrustDomain } from '../spiffeid/index.js';
 import { EntryIdIndex } from './entry-id-index.js';
 import { LeafFilter } from './leaf-filter.js';
@@ -51,7 +51,9 @@ function growUint8(a: Uint8Array<ArrayBuffer>, need: number): Uint8Array<ArrayBu
  * an entry parented to `spiffe://<td>/spire/server` with at least one selector, all of which are
  * among the agent's node selectors; the alias entry itself is not handed out, the entries parented
  * to its SPIFFE ID are. Entries or agents of another trust domain are ignored; an agent whose
- * certificate has expired keeps only what is parented to its own ID (no aliases).
+ * certificate has expired keeps only what is parented to its own ID (no aliases). An entry past
+ * its expiry (an alias included) is skipped at lookup, with all that is reached only through it,
+ * so it grants nothing between its expiry and the prune that deletes it.
  *
  * Layout, chosen for a million entries: SPIFFE IDs that something hangs off (parents of entries,
  * agents, node aliases) and selectors are interned to integers; children of an ID form an
@@ -453,6 +455,7 @@ export class EntryIndex {
       for (const a of aliases) {
         if (this.aliasMark[a] === g) continue;
         this.aliasMark[a] = g;
+        if (isEntryExpired(this.objs[a]!, nowSec)) continue;
         let all = true;
         for (const need of this.aliasSels.get(a)!) {
           if (this.selMark[need] !== g) {
@@ -496,7 +499,10 @@ export class EntryIndex {
       if (visited[p] === g) continue;
       visited[p] = g;
       for (let c = firstChild[p]!; c !== NONE; c = nextSib[c]!) {
-        if (!visit(objs[c]!)) return;
+        const e = objs[c]!;
+        // Past its expiry an entry grants nothing, itself or below it, as if already pruned.
+        if (isEntryExpired(e, nowSec)) continue;
+        if (!visit(e)) return;
         const own = spiffeOf[c]!;
         if (own !== NONE) stack.push(own);
       }
@@ -506,7 +512,8 @@ export class EntryIndex {
   /**
    * Every entry the agent may see (frozen, shared objects: callers must not modify them), in no
    * particular order, each once. `nowSec` decides whether the agent's certificate still grants
-   * its node aliases. Never throws; an unknown agent gets [].
+   * its node aliases, and which entries are past their expiry: those, and whatever is reached only
+   * through them, are left out (see `isEntryExpired`). Never throws; an unknown agent gets [].
    */
   authorizedEntries(agentId: string, nowSec: number = Math.floor(Date.now() / 1000)): RegistrationEntry[] {
     const out: RegistrationEntry[] = [];

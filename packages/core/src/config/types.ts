@@ -157,7 +157,10 @@ export interface ServerSection {
   experimental: ExperimentalConfig;
   /** CIDRs allowed to send PROXY protocol headers. */
   proxyProtocolTrustedCidrs: string[];
-  /** Absent: attested nodes are never pruned. */
+  /**
+   * `prune_attested_nodes_expired_for`. Absent or 0: attested nodes are never pruned (as SPIRE,
+   * which starts its node manager only for a non-zero duration).
+   */
   pruneAttestedNodesExpiredForMs?: number;
   /** Default 1000 (used only with pruneAttestedNodesExpiredForMs). */
   pruneAttestedNodesBatchSize: number;

@@ -32,7 +32,8 @@ function dsState() {
 }
 
 /**
- * A DataStore stand-in: the CA's in-memory subset plus ping, which fail while `state.up` is false.
+ * A DataStore stand-in: the CA's in-memory subset plus ping and checkWritable, which fail while
+ * `state.up` is false.
  */
 class StandInDataStore extends FakeCADataStore {
   constructor(private readonly state: ReturnType<typeof dsState>) {
@@ -40,6 +41,9 @@ class StandInDataStore extends FakeCADataStore {
   }
   async ping(): Promise<void> {
     if (!this.state.up) throw spireError(Code.UNAVAILABLE, 'database is down');
+  }
+  async checkWritable(): Promise<void> {
+    await this.ping();
   }
   override async fetchBundle(td: string) {
     if (!this.state.up) throw spireError(Code.UNAVAILABLE, 'database is down');

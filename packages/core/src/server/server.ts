@@ -26,6 +26,9 @@ import { AuthorizedEntryCache, withCacheNotifications, type EntryCacheConfig } f
 import type { NodeAttestor } from '../plugins/nodeattestor/contract.js';
 import { withPluginPrefix } from '../catalog/plugin-prefix.js';
 import type { ExperimentalConfig } from '../config/types.js';
+import { nodeManager } from './node-manager.js';
+import type { Ticker } from './periodic-task.js';
+import { registrationManager } from './registration-manager.js';
 
 /** The entry cache settings out of server.conf's (already parsed) experimental block. */
 function entryCacheConfig(e: ExperimentalConfig): EntryCacheConfig {
@@ -50,6 +53,8 @@ export interface ServerOptions {
   signingThreads?: number;
   /** Resolve plugin names against these instead of BUILTINS (tests). */
   builtins?: readonly BuiltinEntry[];
+  /** Drive the entry and node pruning with these instead of timers (tests). */
+  pruneTickers?: { entries?: Ticker; nodes?: Ticker };
 }
 
 /**
@@ -132,12 +137,19 @@ export class SpireServer {
         const healthy = externals.healthy();
         return { live: true, ready: healthy, details: healthy ? {} : { plugins: externals.status().filter((p) => p.essential && !p.running) } };
       });
+      // Live while the database answers reads; ready only while it also takes writes (a
+      // read-only database would fail every attestation, SVID and entry change).
       this.health.add('catalog.datastore', async () => {
         try {
           await ds.ping();
-          return { live: true, ready: true };
         } catch (err) {
           return { live: false, ready: false, details: { datastore_err: errorMessage(err) } };
+        }
+        try {
+          await ds.checkWritable();
+          return { live: true, ready: true };
+        } catch (err) {
+          return { live: true, ready: false, details: { datastore_err: errorMessage(err) } };
         }
       });
 
@@ -152,6 +164,23 @@ export class SpireServer {
       entryCache.start();
       this.stops.push(() => entryCache.stop());
       const apiStore = withCacheNotifications(ds, entryCache);
+      // Pruning, as SPIRE's registration and node managers: deletes write events, which the
+      // cache (and other servers' caches) follow.
+      const registrations = registrationManager({ dataStore: ds, log: this.log.child({ subsystem_name: 'registration_manager' }), ticker: this.opts.pruneTickers?.entries });
+      registrations.start();
+      this.stops.push(() => registrations.stop());
+      if (s.pruneAttestedNodesExpiredForMs) {
+        const nodes = nodeManager({
+          dataStore: ds,
+          log: this.log.child({ subsystem_name: 'node_manager' }),
+          expiredForMs: s.pruneAttestedNodesExpiredForMs,
+          includeNonReattestable: s.pruneTofuNodes,
+          batchSize: s.pruneAttestedNodesBatchSize,
+          ticker: this.opts.pruneTickers?.nodes,
+        });
+        nodes.start();
+        this.stops.push(() => nodes.stop());
+      }
       const attestors = new Map<string, NodeAttestor>();
       // Prefixed as the DI-bound instances are ("nodeattestor(x509pop): ..."), as SPIRE's catalog does.
       for (const p of catalog.plugins()) if (p.type === 'NodeAttestor') attestors.set(p.name, withPluginPrefix(p.instance as NodeAttestor, p.type, p.name));
@@ -172,9 +201,15 @@ export class SpireServer {
           servingCheck: async () => {
             try {
               const bundle = await ds.fetchBundle(s.trustDomain.idString());
-              return bundle ? { serving: true } : { serving: false, reason: 'bundle is missing' };
+              if (!bundle) return { serving: false, reason: 'bundle is missing' };
             } catch (err) {
               return { serving: false, reason: `unable to fetch bundle: ${errorMessage(err)}` };
+            }
+            try {
+              await ds.checkWritable();
+              return { serving: true };
+            } catch (err) {
+              return { serving: false, reason: `unable to write to the datastore: ${errorMessage(err)}` };
             }
           },
           debugInfo: {

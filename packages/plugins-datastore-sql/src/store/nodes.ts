@@ -13,6 +13,7 @@ import { SqlErrors } from '../errors.js';
 import { addNodeEvents } from './events.js';
 import { countWhere, nextPage, readPage, selectPage } from './pagination.js';
 import { selectRows } from './packed.js';
+import { deleteJoinTokenAliasEntries } from './node-cascade.js';
 import { keysetScan } from './scan.js';
 import { setMatchSql } from './set-match.js';
 import { b, chunks, forUpdate, nowSeconds, placeholders } from './sql-util.js';
@@ -152,6 +153,7 @@ export async function deleteNode(db: SqlDriver, spiffeId: string): Promise<Attes
     const rows = await tx.query<NodeRow>(`SELECT ${COLS} FROM attested_node_entries N WHERE N.spiffe_id = ?${forUpdate(tx.dialect)}`, [spiffeId]);
     if (rows.length === 0) throw SqlErrors.nodeNotFound(spiffeId);
     const [node] = await withSelectors(tx, [toNode(rows[0]!)]);
+    if (node!.attestationDataType === 'join_token') await deleteJoinTokenAliasEntries(tx, [spiffeId]);
     await tx.exec('DELETE FROM node_resolver_map_entries WHERE spiffe_id = ?', [spiffeId]);
     await tx.exec('DELETE FROM attested_node_entries WHERE id = ?', [rows[0]!.id]);
     await addNodeEvents(tx, [spiffeId]);
@@ -250,15 +252,22 @@ export function countNodes(db: SqlExecutor, req: CountAttestedNodesRequest): Pro
   return countWhere(db, 'attested_node_entries', 'N', nodeFilter(req ?? {}));
 }
 
-/** Deletes expired, unbanned nodes (re-attestable only unless asked), with their selectors and events. */
+/**
+ * Deletes expired, unbanned nodes (re-attestable only unless asked), with their selectors, their
+ * join-token alias entries and events.
+ */
 export async function pruneNodes(db: SqlDriver, expiredBefore: number, includeNonReattestable: boolean, batchSize: number): Promise<void> {
   const limit = batchSize > 0 ? Math.min(Math.floor(batchSize), 10_000) : 1000;
   await db.transaction(async (tx) => {
-    const rows = await tx.query<{ id: number; spiffe_id: string }>(
-      `SELECT id, spiffe_id FROM attested_node_entries WHERE expires_at < ? AND serial_number <> ''` +
+    const rows = await tx.query<{ id: number; spiffe_id: string; data_type: string }>(
+      `SELECT id, spiffe_id, data_type FROM attested_node_entries WHERE expires_at < ? AND serial_number <> ''` +
         (includeNonReattestable ? '' : ' AND can_reattest = 1') +
         ` ORDER BY id LIMIT ${limit}${forUpdate(tx.dialect)}`,
       [expiredBefore],
+    );
+    await deleteJoinTokenAliasEntries(
+      tx,
+      rows.filter((r) => r.data_type === 'join_token').map((r) => r.spiffe_id),
     );
     for (const part of chunks(rows, 500)) {
       const ids = part.map((r) => r.spiffe_id);

@@ -37,6 +37,7 @@ import * as journal from './journal.js';
 import * as nodes from './nodes.js';
 import { toSpireError } from './sql-util.js';
 import * as tokens from './tokens.js';
+import { probeWrite } from './write-probe.js';
 
 /**
  * The DataStore over any SqlDriver. Each method is one call into an area module (entries, nodes,
@@ -262,6 +263,9 @@ export class SqlStore implements DataStore {
   /** Throws UNAVAILABLE when the database does not answer. */
   ping(): Promise<void> {
     return this.run(() => this.db.ping());
+  }
+  checkWritable(): Promise<void> {
+    return this.run(() => probeWrite(this.db));
   }
 
   /** Closes the connections. Safe to call twice. */

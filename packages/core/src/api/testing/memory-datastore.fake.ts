@@ -78,6 +78,12 @@ export class MemoryDataStore implements DataStore {
   async ping(): Promise<void> {
     this.check();
   }
+  /** Set to make checkWritable (only) fail with this error, as a read-only database does. */
+  readOnlyWith?: SpireError;
+  async checkWritable(): Promise<void> {
+    this.check();
+    if (this.readOnlyWith) throw this.readOnlyWith;
+  }
 
   // Bundles
   async appendBundle(b: Bundle): Promise<Bundle> {

@@ -49,6 +49,15 @@ export interface RegistrationEntry {
   additionalAttributes?: EntryAdditionalAttributes;
 }
 
+/**
+ * Whether the entry is past its expiry at `nowSec` (Unix seconds): its `entryExpiry` is set and
+ * earlier than `nowSec`. This is exactly what `pruneRegistrationEntries(nowSec)` deletes, so an
+ * entry is refused from the second after its expiry whether or not the prune has run yet. Pure.
+ */
+export function isEntryExpired(entry: Pick<RegistrationEntry, 'entryExpiry'>, nowSec: number): boolean {
+  return entry.entryExpiry !== 0 && entry.entryExpiry < nowSec;
+}
+
 /** Which entry fields an update writes (spire.common.RegistrationEntryMask). */
 export type RegistrationEntryMask = Partial<
   Record<
@@ -386,7 +395,11 @@ export interface DataStore extends Closable {
    * database cannot be reached). Safe to run several scans at once.
    */
   scanRegistrationEntries(opts?: ScanRegistrationEntriesOptions): AsyncIterable<RegistrationEntry[]>;
-  /** Deletes entries whose expiry is set and earlier than `expiresBefore`. */
+  /**
+   * Deletes the entries whose expiry is set and earlier than `expiresBefore` (those for which
+   * `isEntryExpired(entry, expiresBefore)` holds), writing one entry event for each in the same
+   * transaction, as a delete does, so event-following caches drop them.
+   */
   pruneRegistrationEntries(expiresBefore: number): Promise<void>;
   /**
    * Writes the masked fields (all when no mask) of the entry with `entry.entryId` and bumps its
@@ -409,7 +422,12 @@ export interface DataStore extends Closable {
   countAttestedNodes(req: CountAttestedNodesRequest): Promise<number>;
   /** Stores a node (and its selectors, when given). ALREADY_EXISTS when the ID is taken. */
   createAttestedNode(node: AttestedNode): Promise<AttestedNode>;
-  /** Deletes the node and its selectors; returns what it was. NOT_FOUND when absent. */
+  /**
+   * Deletes the node and its selectors; returns what it was. NOT_FOUND when absent. For a
+   * `join_token` node it also deletes the alias entry CreateJoinToken made for it (parented to the
+   * node, with the single selector `spiffe_id:<node ID>`), with an entry event, as SPIRE does;
+   * other entries parented to the node are kept.
+   */
   deleteAttestedNode(spiffeId: string): Promise<AttestedNode>;
   /** Undefined when absent. Selectors are filled. */
   fetchAttestedNode(spiffeId: string): Promise<AttestedNode | undefined>;
@@ -421,7 +439,8 @@ export interface DataStore extends Closable {
   updateAttestedNode(node: AttestedNode, mask?: AttestedNodeMask): Promise<AttestedNode>;
   /**
    * Deletes up to `batchSize` (1000 when not positive) unbanned nodes whose certificate expired
-   * before `expiredBefore`; only re-attestable ones unless `includeNonReattestable`.
+   * before `expiredBefore`; only re-attestable ones unless `includeNonReattestable`. Each is
+   * deleted as by `deleteAttestedNode` (selectors, join-token alias entry, events).
    */
   pruneAttestedExpiredNodes(expiredBefore: number, includeNonReattestable: boolean, batchSize: number): Promise<void>;
 
@@ -495,8 +514,18 @@ export interface DataStore extends Closable {
   /** Deletes journals whose `expiresAt` is set and earlier than `allCAsExpireBefore`. */
   pruneCAJournals(allCAsExpireBefore: number): Promise<void>;
 
-  /** Resolves when the database answers; throws UNAVAILABLE otherwise. Used by readiness. */
+  /**
+   * Resolves when the database answers a read; throws UNAVAILABLE otherwise. Used by liveness and
+   * readiness.
+   */
   ping(): Promise<void>;
+  /**
+   * Resolves when the database accepts writes, proven by a real write that is rolled back (nothing
+   * stays, no ID or sequence is used up). Throws UNAVAILABLE when the database cannot be reached
+   * or refuses the write (read-only connection, file or server; the message gives its reason).
+   * Used by readiness: a store that answers reads but refuses every write is not ready.
+   */
+  checkWritable(): Promise<void>;
 }
 
 /** DI token of the DataStore. */

@@ -56,6 +56,36 @@ export function eventTests(ctx: SuiteContext): void {
       assert.equal(await ctx.ds.fetchAttestedNodeEvent(evs[3]!.eventId + 1_000_000), undefined);
     });
 
+    it('records an entry event for each entry a prune deletes, and a node event for each pruned node', async () => {
+      const t = Math.floor(Date.now() / 1000);
+      const fromEntries = await lastEntryEvent(ctx);
+      const expired = await ctx.ds.createRegistrationEntry(makeEntry({ entryExpiry: t - 100 }));
+      const fresh = await ctx.ds.createRegistrationEntry(makeEntry({ entryExpiry: t + 1000 }));
+      const afterCreates = await lastEntryEvent(ctx);
+      assert.ok(afterCreates > fromEntries);
+      await ctx.ds.pruneRegistrationEntries(t);
+      // The store is shared with other tests: only this test's two entries are checked.
+      const events = (await ctx.ds.listRegistrationEntryEvents({ greaterThanEventId: afterCreates })).map((x) => x.entryId);
+      assert.equal(events.filter((id) => id === expired.entryId).length, 1, events.join(','));
+      assert.ok(!events.includes(fresh.entryId), events.join(','));
+
+      const n = makeNode({ certNotAfter: t - 100, canReattest: true });
+      await ctx.ds.createAttestedNode(n);
+      const fromNodes = await lastNodeEvent(ctx);
+      await ctx.ds.pruneAttestedExpiredNodes(t - 10, false, 0);
+      const pruned = (await ctx.ds.listAttestedNodeEvents({ greaterThanEventId: fromNodes })).map((x) => x.spiffeId);
+      assert.ok(pruned.includes(n.spiffeId), pruned.join(','));
+    });
+
+    it('checkWritable proves a write and leaves no event behind', async () => {
+      const fromEntries = await lastEntryEvent(ctx);
+      const fromNodes = await lastNodeEvent(ctx);
+      await ctx.ds.checkWritable();
+      await ctx.ds.checkWritable();
+      assert.deepEqual(await ctx.ds.listRegistrationEntryEvents({ greaterThanEventId: fromEntries }), []);
+      assert.deepEqual(await ctx.ds.listAttestedNodeEvents({ greaterThanEventId: fromNodes }), []);
+    });
+
     it('refuses both bounds at once', async () => {
       await rejectsWith(ctx.ds.listRegistrationEntryEvents({ greaterThanEventId: 1, lessThanEventId: 5 }), Code.INVALID_ARGUMENT);
       await rejectsWith(ctx.ds.listAttestedNodeEvents({ greaterThanEventId: 1, lessThanEventId: 5 }), Code.INVALID_ARGUMENT);

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { Code } from '../../../errors.js';
 import type { AttestedNode, MatchBehavior } from '../contract.js';
-import { makeNode, now, rejectsWith, sortedSelectors, uid, type SuiteContext } from './context.js';
+import { makeEntry, makeNode, now, rejectsWith, sortedSelectors, uid, type SuiteContext } from './context.js';
 
 /** Attested nodes: CRUD, bans, filters, selectors and pruning. */
 export function nodeTests(ctx: SuiteContext): void {
@@ -130,6 +130,35 @@ export function nodeTests(ctx: SuiteContext): void {
         sets.some((s) => JSON.stringify(sortedSelectors(s)) === JSON.stringify(got)),
         `expected exactly one of the written sets, got ${got.join(', ')}`,
       );
+    });
+
+    it("deleting or pruning a join_token node deletes CreateJoinToken's alias entry for it, and only that", async () => {
+      const t = now();
+      for (const how of ['delete', 'prune'] as const) {
+        const agent = `spiffe://example.org/spire/agent/join_token/${uid()}`;
+        await ctx.ds.createAttestedNode(makeNode({ spiffeId: agent, attestationDataType: 'join_token', certNotAfter: t - 100, canReattest: false }));
+        const alias = await ctx.ds.createRegistrationEntry(makeEntry({ parentId: agent, spiffeId: `spiffe://example.org/host/${uid()}`, selectors: [{ type: 'spiffe_id', value: agent }] }));
+        const workload = await ctx.ds.createRegistrationEntry(makeEntry({ parentId: agent }));
+        const twoSelectors = await ctx.ds.createRegistrationEntry(
+          makeEntry({ parentId: agent, selectors: [{ type: 'spiffe_id', value: agent }, { type: 'unix', value: 'uid:0' }] }),
+        );
+        const events = await ctx.ds.listRegistrationEntryEvents({});
+        const from = events.length > 0 ? events[events.length - 1]!.eventId : 0;
+        if (how === 'delete') await ctx.ds.deleteAttestedNode(agent);
+        else await ctx.ds.pruneAttestedExpiredNodes(t - 10, true, 0);
+        assert.equal(await ctx.ds.fetchAttestedNode(agent), undefined, how);
+        assert.equal(await ctx.ds.fetchRegistrationEntry(alias.entryId), undefined, `${how}: the alias entry goes with its agent`);
+        assert.ok(await ctx.ds.fetchRegistrationEntry(workload.entryId), `${how}: other entries are kept`);
+        assert.ok(await ctx.ds.fetchRegistrationEntry(twoSelectors.entryId), `${how}: an entry with more selectors is kept`);
+        const after = (await ctx.ds.listRegistrationEntryEvents({ greaterThanEventId: from })).map((e) => e.entryId);
+        assert.ok(after.includes(alias.entryId), `${how}: an entry event for the alias`);
+      }
+      // Another attestation type keeps such an entry.
+      const x = makeNode({ certNotAfter: t + 1000 });
+      await ctx.ds.createAttestedNode(x);
+      const kept = await ctx.ds.createRegistrationEntry(makeEntry({ parentId: x.spiffeId, selectors: [{ type: 'spiffe_id', value: x.spiffeId }] }));
+      await ctx.ds.deleteAttestedNode(x.spiffeId);
+      assert.ok(await ctx.ds.fetchRegistrationEntry(kept.entryId));
     });
 
     it('prunes expired nodes: never banned ones, non-reattestable only when asked', async () => {

@@ -1,0 +1,32 @@
+import { Code } from '@spire-ts/core';
+import type { SqlDriver } from '../driver/sql-driver.js';
+import { SqlErrors } from '../errors.js';
+import { toSpireError } from './sql-util.js';
+
+/** Thrown inside the probe's transaction so that the driver rolls it back. */
+class ProbeRollback extends Error {}
+
+/**
+ * Proves that the database takes writes: inserts a row into the schema-version table inside a
+ * transaction and rolls it back, so nothing stays. That table has no auto-increment column, so no
+ * sequence moves (an event table would leave a gap that entry caches then wait for). Cheap, and
+ * honest where a `SELECT 1` is not: a read-only SQLite connection or file, a PostgreSQL standby or
+ * `default_transaction_read_only`, and a MySQL `read_only` server (to a user without SUPER) all
+ * answer reads and refuse this.
+ *
+ * Throws UNAVAILABLE: "database unavailable: ..." when the database cannot be reached, "database
+ * does not accept writes: <the database's reason>" when it refuses the write.
+ */
+export async function probeWrite(db: SqlDriver): Promise<void> {
+  try {
+    await db.transaction(async (tx) => {
+      await tx.exec("INSERT INTO spire_ts_schema (version, code_version, applied_at) VALUES (0, 'write-probe', 0)");
+      throw new ProbeRollback();
+    });
+  } catch (err) {
+    if (err instanceof ProbeRollback) return;
+    const failure = toSpireError(err);
+    if (failure.code === Code.UNAVAILABLE) throw failure;
+    throw SqlErrors.notWritable(err instanceof Error ? err.message : String(err), err);
+  }
+}
