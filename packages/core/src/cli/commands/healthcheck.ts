@@ -1,4 +1,5 @@
 import { healthClient } from '../../api/health/service.js';
+import { toRpcError } from '../rpc-error.js';
 import { fail, parseCommandFlags, type CliIO, type Command } from '../command.js';
 import type { FlagSpec } from '../flags.js';
 import { resolveSocketPath, SOCKET_FLAGS } from '../server-address.js';
@@ -9,12 +10,13 @@ const FLAGS: readonly FlagSpec[] = [
   { name: 'verbose', kind: 'bool', usage: 'Print verbose information' },
 ];
 
+/** Asks the server's health service; rejects with the failure worded as grpc-go words it. */
 function check(socketPath: string): Promise<string> {
   const client = healthClient(`unix:${socketPath}`);
   return new Promise((resolve, reject) => {
     client.Check({ service: '' }, { deadline: Date.now() + 10_000 }, (err, res) => {
       client.close();
-      if (err) reject(err);
+      if (err) reject(toRpcError(err, socketPath));
       else resolve(res?.status ?? 'UNKNOWN');
     });
   });

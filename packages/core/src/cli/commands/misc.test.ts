@@ -127,7 +127,7 @@ test('a server that is down: the error names the socket', async () => {
     const r = await runCli([...words, '-socketPath', sock]);
     assert.equal(r.code, 1, words.join(' '));
     assert.equal(r.stdout, '');
-    assert.match(r.stderr, new RegExp(`^Error: (error fetching entries: |error fetching logger: )?rpc error: code = Unavailable desc = connection error: desc = "transport: error while dialing: dial unix ${sock.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}: connect: no such file or directory"\\n$`), words.join(' '));
+    assert.match(r.stderr, new RegExp(`^Error: (error fetching entries: |error fetching logger: )?rpc error: code = Unavailable desc = connection error: desc = "transport: Error while dialing: dial unix //${sock.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}: connect: no such file or directory"\\n$`), words.join(' '));
   }
 });
 
@@ -139,7 +139,7 @@ test('a server that stopped and left its socket file: connection refused, naming
   assert.deepEqual(r, {
     code: 1,
     stdout: '',
-    stderr: `Error: rpc error: code = Unavailable desc = connection error: desc = "transport: error while dialing: dial unix ${sock}: connect: connection refused"\n`,
+    stderr: `Error: rpc error: code = Unavailable desc = connection error: desc = "transport: Error while dialing: dial unix //${sock}: connect: connection refused"\n`,
   });
 });
 
