@@ -1,8 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { ApiClient } from './api-client.js';
-import { fail, type CliIO, type Command } from './command.js';
-import { flagUsage, type FlagSpec, type ParsedFlags } from './flags.js';
+import { fail, flagHelp, usageText, type CliIO, type Command } from './command.js';
+import type { FlagSpec, ParsedFlags } from './flags.js';
 import { parseCommandFlags } from './command.js';
 import { resolveSocketPath, SOCKET_FLAGS } from './server-address.js';
 
@@ -28,6 +28,8 @@ export interface ApiCommandContext {
 /** How one API command is defined; `run` throws an Error whose message follows `Error: `. */
 export interface ApiCommandDef {
   name: string;
+  /** The name of the command's Go flag set, shown as `Usage of <name>:`, when it is not `name`. */
+  flagSetName?: string;
   synopsis: string;
   flags: readonly FlagSpec[];
   /** Adds `-output pretty|json`. */
@@ -42,11 +44,13 @@ export interface ApiCommandDef {
  */
 export function apiCommand(def: ApiCommandDef): Command {
   const specs: FlagSpec[] = [...SOCKET_FLAGS, ...def.flags, ...(def.output ? [OUTPUT_FLAG] : [])];
+  const flagSetName = def.flagSetName ?? def.name;
   return {
     name: def.name,
     synopsis: def.synopsis,
+    help: flagHelp(flagSetName, specs),
     async run(args: string[], io: CliIO): Promise<number> {
-      const flags = parseCommandFlags(def.name, specs, args, io);
+      const { flags } = parseCommandFlags(flagSetName, specs, args, io);
       if (!flags) return 1;
       let json = false;
       if (def.output && flags.set.has('output')) {
@@ -54,7 +58,7 @@ export function apiCommand(def: ApiCommandDef): Command {
         if (f === 'json') json = true;
         else if (f !== 'pretty' && f !== 'prettyprint') {
           io.stderr.write(
-            `invalid value ${JSON.stringify(flags.values.output)} for flag -output: bad formatter flag: unknown format option: ${JSON.stringify(flags.values.output)}\nUsage of ${def.name}:\n${flagUsage(specs)}\n`,
+            `invalid value ${JSON.stringify(flags.values.output)} for flag -output: bad formatter flag: unknown format option: ${JSON.stringify(flags.values.output)}\n${usageText(flagSetName, specs)}`,
           );
           return 1;
         }

@@ -33,6 +33,17 @@ export interface ParsedFlags {
 /** A flag-parsing failure; its message is what Go's flag package would print. */
 export class FlagError extends Error {}
 
+/**
+ * `-h` or `-help` reached the flag parser (Go's flag.ErrHelp): Go prints only the usage, no
+ * message. mitchellh/cli normally answers -h before a command runs; this is seen when -h comes
+ * after `--`-less positional handling, or a command is run directly.
+ */
+export class FlagHelpError extends FlagError {
+  constructor() {
+    super('flag: help requested');
+  }
+}
+
 function parseBool(v: string): boolean | undefined {
   if (['1', 't', 'T', 'true', 'TRUE', 'True'].includes(v)) return true;
   if (['0', 'f', 'F', 'false', 'FALSE', 'False'].includes(v)) return false;
@@ -61,6 +72,7 @@ export function parseFlags(specs: readonly FlagSpec[], args: readonly string[]):
     const name = eq === -1 ? body : body.slice(0, eq);
     let value: string | undefined = eq === -1 ? undefined : body.slice(eq + 1);
     const spec = byName.get(name);
+    if (!spec && (name === 'h' || name === 'help')) throw new FlagHelpError();
     if (!spec) throw new FlagError(`flag provided but not defined: -${name}`);
     if (spec.kind === 'bool') {
       const b = value === undefined ? true : parseBool(value);

@@ -1,6 +1,6 @@
 import { healthClient } from '../../api/health/service.js';
 import { toRpcError } from '../rpc-error.js';
-import { fail, parseCommandFlags, type CliIO, type Command } from '../command.js';
+import { fail, flagHelp, parseCommandFlags, type CliIO, type Command } from '../command.js';
 import type { FlagSpec } from '../flags.js';
 import { resolveSocketPath, SOCKET_FLAGS } from '../server-address.js';
 
@@ -26,8 +26,9 @@ function check(socketPath: string): Promise<string> {
 export const healthcheckCommand: Command = {
   name: 'healthcheck',
   synopsis: 'Determines server health status',
+  help: flagHelp('healthcheck', FLAGS),
   async run(args: string[], io: CliIO): Promise<number> {
-    const flags = parseCommandFlags('healthcheck', FLAGS, args, io);
+    const { flags } = parseCommandFlags('healthcheck', FLAGS, args, io);
     if (!flags) return 1;
     const verbose = flags.values.verbose === true;
     let socketPath: string;

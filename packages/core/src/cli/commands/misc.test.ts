@@ -27,7 +27,7 @@ test('token generate prints the token and warns without -spiffeID', async () => 
   assert.match(json.expires_at, /^\d+$/);
   const bad = await run(['token', 'generate'], ['-ttl', 'ten']);
   assert.equal(bad.code, 1);
-  assert.match(bad.stderr, /^invalid value "ten" for flag -ttl: parse error\nUsage of token generate:\n/);
+  assert.match(bad.stderr, /^invalid value "ten" for flag -ttl: parse error\nUsage of generate:\n/);
 });
 
 test('logger get, set, reset', async () => {

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough, Writable } from 'node:stream';
 import type { CliIO } from '../command.js';
+import { runInProcess } from '../test-support/run-in-process.js';
 import { createValidateCommand, validateCommand } from './validate.js';
 
 function fakeIo(cwd: string, env: NodeJS.ProcessEnv = {}): { io: CliIO; out: () => string; err: () => string } {
@@ -138,15 +139,16 @@ test('a missing config file and an unknown flag', async () => {
   const b = fakeIo(dir);
   assert.equal(await validateCommand.run(['-bogus'], b.io), 1);
   assert.match(b.err(), /^flag provided but not defined: -bogus\n/);
-  assert.match(b.err(), /Error: SPIRE server configuration file is invalid: flag provided but not defined: -bogus\n$/);
+  assert.match(b.err(), /\nSPIRE server configuration file is invalid: flag provided but not defined: -bogus\n$/);
 });
 
 test('-h prints the flags of run', async () => {
-  const { io, err } = fakeIo('/');
-  assert.equal(await validateCommand.run(['-h'], io), 0);
+  const r = await runInProcess(['validate', '-h']);
+  assert.equal(r.code, 0);
   for (const f of ['bindAddress', 'config', 'dataDir', 'expandEnv', 'logFile', 'logFormat', 'logLevel', 'serverPort', 'socketPath', 'trustDomain']) {
-    assert.match(err(), new RegExp(`^  -${f}\\b`, 'm'));
+    assert.match(r.stderr, new RegExp(`^  -${f}\\b`, 'm'));
   }
+  assert.match(r.stderr, /^Usage of validate:\n[^]*\nflag: help requested\n$/);
 });
 
 test('when the config and every plugin are valid: SPIRE\'s message on stdout, exit 0', async () => {

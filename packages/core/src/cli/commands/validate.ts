@@ -2,8 +2,8 @@ import { validatePlugins } from '../../catalog/catalog.js';
 import { formatProblem } from '../../config/problem.js';
 import { loadServerConfig, DEFAULT_CONFIG_PATH } from '../../config/load.js';
 import type { RunFlags } from '../../config/types.js';
-import type { CliIO, Command } from '../command.js';
-import { FlagError, flagUsage, parseFlags, type FlagSpec, type ParsedFlags } from '../flags.js';
+import { flagHelp, parseCommandFlags, type CliIO, type Command } from '../command.js';
+import type { FlagSpec, ParsedFlags } from '../flags.js';
 
 /**
  * The flags `spire-server run` and `validate` share, as SPIRE defines them (validate takes the
@@ -60,20 +60,14 @@ export function createValidateCommand(checkPlugins: PluginCheck = validatePlugin
   return {
     name: 'validate',
     synopsis: 'Validates a SPIRE server configuration file',
+    help: flagHelp('validate', RUN_FLAG_SPECS),
     async run(args: string[], io: CliIO): Promise<number> {
-      if (args.some((a) => a === '-h' || a === '-help' || a === '--help')) {
-        io.stderr.write(`Usage of validate:\n${flagUsage(RUN_FLAG_SPECS)}\n`);
-        return 0;
-      }
-      let flags: RunFlags;
-      try {
-        flags = runFlagsFrom(parseFlags(RUN_FLAG_SPECS, args));
-      } catch (err) {
-        if (!(err instanceof FlagError)) throw err;
-        io.stderr.write(`${err.message}\nUsage of validate:\n${flagUsage(RUN_FLAG_SPECS)}\n`);
-        io.stderr.write(`Error: ${INVALID}: ${err.message}\n`);
+      const { flags: parsed, error } = parseCommandFlags('validate', RUN_FLAG_SPECS, args, io);
+      if (!parsed) {
+        io.stderr.write(`${INVALID}: ${error.message}\n`);
         return 1;
       }
+      const flags: RunFlags = runFlagsFrom(parsed);
       const { config, problems } = await loadServerConfig({
         path: flags.config ?? DEFAULT_CONFIG_PATH,
         flags,
