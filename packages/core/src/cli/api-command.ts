@@ -1,13 +1,35 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { ApiClient } from './api-client.js';
-import { fail, flagHelp, usageText, type CliIO, type Command } from './command.js';
+import { fail, flagHelp, type CliIO, type Command } from './command.js';
 import type { FlagSpec, ParsedFlags } from './flags.js';
 import { parseCommandFlags } from './command.js';
+import { goQuote } from './go-format.js';
 import { resolveSocketPath, SOCKET_FLAGS } from './server-address.js';
 
-/** The `-output` flag of commands that print API results (SPIRE's cliprinter). */
-export const OUTPUT_FLAG: FlagSpec = { name: 'output', kind: 'string', typeName: 'value', usage: 'Desired output format (pretty, json); default: pretty.' };
+/** cliprinter's name for an `-output` value (`json`, `pretty`), or undefined when it knows none. */
+function outputFormat(value: string): 'json' | 'pretty' | undefined {
+  const v = value.toLowerCase();
+  return v === 'json' ? 'json' : v === 'pretty' || v === 'prettyprint' ? 'pretty' : undefined;
+}
+
+/**
+ * The `-output` flag of commands that print API results (SPIRE's cliprinter): `json` or `pretty`
+ * in any case; given again, it must name the format already chosen, as it is spelled.
+ */
+export const OUTPUT_FLAG: FlagSpec = {
+  name: 'output',
+  kind: 'string',
+  typeName: 'value',
+  usage: 'Desired output format (pretty, json); default: pretty.',
+  check(value, previous) {
+    if (previous !== undefined) {
+      const current = outputFormat(previous)!;
+      if (current !== value) return `the output format has already been set to ${goQuote(current)}`;
+    }
+    return outputFormat(value) ? undefined : `bad formatter flag: unknown format option: ${goQuote(value)}`;
+  },
+};
 
 /** What a command body gets: its flags, the API client, the IO, and the chosen output format. */
 export interface ApiCommandContext {
@@ -52,17 +74,7 @@ export function apiCommand(def: ApiCommandDef): Command {
     async run(args: string[], io: CliIO): Promise<number> {
       const { flags } = parseCommandFlags(flagSetName, specs, args, io);
       if (!flags) return 1;
-      let json = false;
-      if (def.output && flags.set.has('output')) {
-        const f = String(flags.values.output).toLowerCase();
-        if (f === 'json') json = true;
-        else if (f !== 'pretty' && f !== 'prettyprint') {
-          io.stderr.write(
-            `invalid value ${JSON.stringify(flags.values.output)} for flag -output: bad formatter flag: unknown format option: ${JSON.stringify(flags.values.output)}\n${usageText(flagSetName, specs)}`,
-          );
-          return 1;
-        }
-      }
+      const json = def.output === true && flags.set.has('output') && outputFormat(String(flags.values.output)) === 'json';
       let socketPath: string;
       try {
         socketPath = resolveSocketPath(flags, io.env);

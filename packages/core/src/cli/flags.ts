@@ -5,6 +5,7 @@
  */
 
 import { parseDuration } from '../config/duration.js';
+import { goQuote } from './go-format.js';
 
 export type FlagKind = 'string' | 'bool' | 'int' | 'duration' | 'list';
 
@@ -19,6 +20,12 @@ export interface FlagSpec {
    * custom flag.Value, such as `-output` or the tri-state `-banned`).
    */
   typeName?: string;
+  /**
+   * Checks a value as the flag's Go flag.Value.Set would, while parsing; returns the problem
+   * (reported as `invalid value "<v>" for flag -<name>: <problem>`). `previous` is the value
+   * the flag already had from an earlier occurrence, if any.
+   */
+  check?: (value: string, previous: string | undefined) => string | undefined;
 }
 
 export interface ParsedFlags {
@@ -98,6 +105,8 @@ export function parseFlags(specs: readonly FlagSpec[], args: readonly string[]):
     } else if (spec.kind === 'list') {
       (values[name] as string[]).push(value);
     } else {
+      const problem = spec.check?.(value, set.has(name) ? (values[name] as string) : undefined);
+      if (problem !== undefined) throw new FlagError(`invalid value ${goQuote(value)} for flag -${name}: ${problem}`);
       values[name] = value;
     }
     set.add(name);

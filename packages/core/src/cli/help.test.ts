@@ -67,3 +67,25 @@ test('token generate names its flag set "generate", as upstream does', async () 
   assert.equal(r.code, 0);
   assert.match(r.stderr, /^Usage of generate:\n {2}-instance string\n/);
 });
+
+test('-h after -- is an argument, not a request for help', async () => {
+  const r = await runInProcess(['entry', 'count', '-socketPath', '/does-not-exist.sock', '--', '-h']);
+  assert.equal(r.code, 1);
+  assert.equal(r.stdout, '');
+  assert.match(r.stderr, /^Error: rpc error: code = Unavailable desc = connection error: desc = "transport: Error while dialing: dial unix \/\/\/does-not-exist\.sock/);
+});
+
+test('-output given twice with different formats is refused while parsing, as cliprinter does', async () => {
+  const r = await runInProcess(['entry', 'count', '-output', 'json', '-output', 'pretty']);
+  assert.deepEqual(r, {
+    code: 1,
+    stdout: '',
+    stderr: `invalid value "pretty" for flag -output: the output format has already been set to "json"\n${ENTRY_COUNT_USAGE}`,
+  });
+  // The same format again is accepted (the command then goes on to the server).
+  const same = await runInProcess(['entry', 'count', '-socketPath', '/does-not-exist.sock', '-output', 'JSON', '-output', 'json']);
+  assert.match(same.stderr, /^Error: rpc error: code = Unavailable/);
+  // A bad format is reported where it appears, before a later unknown flag.
+  const bad = await runInProcess(['entry', 'count', '-output', 'yaml', '-bogus']);
+  assert.equal(bad.stderr, `invalid value "yaml" for flag -output: bad formatter flag: unknown format option: "yaml"\n${ENTRY_COUNT_USAGE}`);
+});
