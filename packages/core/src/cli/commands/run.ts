@@ -33,8 +33,9 @@ export const runCommand: Command = {
       env: io.env,
     });
     if (!config) {
+      // SPIRE prints a config error bare; here every problem gets its own line.
       for (const p of problems) io.stderr.write(`${formatProblem(p)}\n`);
-      return fail(io, `invalid configuration: ${problems.length === 1 ? '1 problem' : `${problems.length} problems`}`);
+      return 1;
     }
 
     let server: SpireServer;

@@ -52,9 +52,12 @@ export type PluginCheck = typeof validatePlugins;
 
 /**
  * Makes `spire-server validate`: it loads the config exactly as `run` would (same flags, same
- * reader), checks every plugin declaration with `checkPlugins`, and prints every problem at once.
- * Prints "SPIRE server configuration file is valid." and returns 0 when there is none; otherwise
- * lists the problems on stderr, ends with `Error: ...` and returns 1. Starts nothing.
+ * reader), checks every plugin declaration with `checkPlugins`, and reports in SPIRE's three
+ * shapes, all on stderr with exit 1: each problem of a config that does not load as
+ * `SPIRE server configuration file is invalid: <problem>`; a plugin that cannot be loaded as
+ * `Could not validate configuration file: <error>` (no newline, as SPIRE); otherwise the
+ * problems of each plugin under `Validation errors:`. With none it prints "SPIRE server
+ * configuration file is valid." and returns 0. Starts nothing.
  */
 export function createValidateCommand(checkPlugins: PluginCheck = validatePlugins): Command {
   return {
@@ -74,20 +77,28 @@ export function createValidateCommand(checkPlugins: PluginCheck = validatePlugin
         cwd: io.cwd,
         env: io.env,
       });
-      const lines = problems.map(formatProblem);
-      if (config) {
-        const plugins = await checkPlugins(config.plugins, {
-          trustDomain: config.server.trustDomain,
-          dataDir: config.server.dataDir,
-        });
-        lines.push(...plugins.problems);
+      if (!config || problems.length > 0) {
+        io.stderr.write(problems.map((p) => `${INVALID}: ${formatProblem(p)}\n`).join(''));
+        return 1;
       }
-      if (lines.length === 0) {
+      const { findings } = await checkPlugins(config.plugins, {
+        trustDomain: config.server.trustDomain,
+        dataDir: config.server.dataDir,
+      });
+      const errors = findings.filter((f) => f.kind === 'error');
+      if (errors.length > 0) {
+        io.stderr.write(errors.map((f) => `Could not validate configuration file: ${f.message}`).join('\n'));
+        return 1;
+      }
+      if (findings.length === 0) {
         io.stdout.write('SPIRE server configuration file is valid.\n');
         return 0;
       }
-      io.stderr.write(`${INVALID}.\nValidation errors:\n${lines.map((l) => `\t${l}\n`).join('')}`);
-      io.stderr.write(`Error: ${INVALID}: ${lines.length === 1 ? '1 problem' : `${lines.length} problems`}\n`);
+      const bySubject = new Map<string, string[]>();
+      for (const f of findings) bySubject.set(f.subject, [...(bySubject.get(f.subject) ?? []), f.message]);
+      let text = `${INVALID}.\nValidation errors:\n`;
+      for (const [subject, notes] of bySubject) text += `\t${subject}:\n${notes.map((n) => `\t\t${n}\n`).join('')}`;
+      io.stderr.write(text);
       return 1;
     },
   };
