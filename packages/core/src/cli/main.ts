@@ -1,5 +1,5 @@
 import type { CliIO, Command } from './command.js';
-import { COMMANDS } from './commands/index.js';
+import { commandsFor } from './commands/index.js';
 import { VERSION } from './version.js';
 
 export { VERSION };
@@ -129,9 +129,9 @@ function parentOf(name: string): string {
  * `-v`/`--version` before the subcommand prints the version; the longest command name matching
  * the leading words runs; an unknown command shows the top-level help (exit 127); a group word
  * (`entry`) shows its subcommands (exit 1); a flag before the subcommand is refused (exit 1).
- * Help and version go to stderr.
+ * Help and version go to stderr. `commands` defaults to those enabled for `io.env`.
  */
-export async function main(argv: string[], io: CliIO, commands: readonly Command[] = COMMANDS): Promise<number> {
+export async function main(argv: string[], io: CliIO, commands: readonly Command[] = commandsFor(io.env)): Promise<number> {
   const tree = commandTree(commands);
   const args = processArgs(tree, argv);
   if (args.isVersion) {
