@@ -42,8 +42,8 @@ export class FlagError extends Error {}
 
 /**
  * `-h` or `-help` reached the flag parser (Go's flag.ErrHelp): Go prints only the usage, no
- * message. mitchellh/cli normally answers -h before a command runs; this is seen when -h comes
- * after `--`-less positional handling, or a command is run directly.
+ * message. The dispatcher answers -h before a command runs, so only a command run directly (not
+ * through `main`) sees this.
  */
 export class FlagHelpError extends FlagError {
   constructor() {
