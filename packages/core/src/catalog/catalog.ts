@@ -41,6 +41,17 @@ export interface CatalogOptions {
 }
 
 /**
+ * One plugin problem as `spire-server validate` reports it, in SPIRE's two kinds: an `error` stops
+ * validation there (SPIRE cannot load the plugin); a `note` is a problem with a plugin it loaded,
+ * or with a type's count, listed under `subject` (`UpstreamAuthority "disk"`, `KeyManager`).
+ */
+export interface PluginFinding {
+  kind: 'error' | 'note';
+  subject: string;
+  message: string;
+}
+
+/**
  * Checks every plugin declaration without starting anything: known types and names, no
  * duplicates, each plugin's own plugin_data, and each type's count rule. Returns every problem
  * found, each naming its plugin; an empty list means the plugins section is valid.
@@ -51,20 +62,26 @@ export async function validatePlugins(
   configs: readonly PluginConfig[],
   core: CoreConfig,
   builtins: readonly BuiltinEntry[] = BUILTINS,
-): Promise<{ problems: string[]; resolved: ResolvedPlugin[] }> {
+): Promise<{ problems: string[]; findings: PluginFinding[]; resolved: ResolvedPlugin[] }> {
   const problems: string[] = [];
+  const findings: PluginFinding[] = [];
   const resolved: ResolvedPlugin[] = [];
+  const error = (subject: string, message: string) => {
+    problems.push(message);
+    findings.push({ kind: 'error', subject, message });
+  };
   const seen = new Set<string>();
   const counts = new Map<PluginType, number>();
 
   for (const cfg of configs) {
     if (!isPluginType(cfg.type)) {
-      problems.push(KernelErrors.unknownPluginType(cfg.type, PLUGIN_TYPES).message);
+      error(cfg.type, KernelErrors.unknownPluginType(cfg.type, PLUGIN_TYPES).message);
       continue;
     }
     const key = `${cfg.type}/${cfg.name}`;
+    const subject = `${cfg.type} "${cfg.name}"`;
     if (seen.has(key)) {
-      problems.push(KernelErrors.pluginDeclaredTwice(cfg.type, cfg.name).message);
+      error(subject, KernelErrors.pluginDeclaredTwice(cfg.type, cfg.name).message);
       continue;
     }
     seen.add(key);
@@ -73,36 +90,38 @@ export async function validatePlugins(
     const typed = cfg as PluginConfig & { type: PluginType };
 
     if (cfg.pluginCmd !== undefined && cfg.pluginCmd !== '') {
-      if (cfg.type === 'DataStore') problems.push(KernelErrors.dataStoreMustBeBuiltin().message);
-      else if (cfg.type === 'NodeAttestor' && cfg.name === 'join_token') problems.push(KernelErrors.joinTokenMustBeBuiltin().message);
+      if (cfg.type === 'DataStore') error(subject, KernelErrors.dataStoreMustBeBuiltin().message);
+      else if (cfg.type === 'NodeAttestor' && cfg.name === 'join_token') error(subject, KernelErrors.joinTokenMustBeBuiltin().message);
       else if (cfg.pluginChecksum) {
         try {
           normalizeChecksum(cfg.pluginChecksum);
         } catch (err) {
-          problems.push(KernelErrors.badPluginChecksum(cfg.type, cfg.name, errorMessage(err)).message);
+          error(subject, KernelErrors.badPluginChecksum(cfg.type, cfg.name, errorMessage(err)).message);
         }
       }
       continue;
     }
     const entry = findBuiltin(cfg.type, cfg.name, builtins);
     if (!entry) {
-      problems.push(KernelErrors.unknownBuiltin(cfg.type, cfg.name, builtinNames(cfg.type, builtins)).message);
+      error(subject, KernelErrors.unknownBuiltin(cfg.type, cfg.name, builtinNames(cfg.type, builtins)).message);
       continue;
     }
     if (!entry.load) {
-      problems.push(KernelErrors.notBuiltYet(cfg.type, cfg.name).message);
+      error(subject, KernelErrors.notBuiltYet(cfg.type, cfg.name).message);
       continue;
     }
     let descriptor: AnyPluginDescriptor;
     try {
       descriptor = await entry.load();
     } catch (err) {
-      problems.push(KernelErrors.pluginLoad(cfg.type, cfg.name, err).message);
+      error(subject, KernelErrors.pluginLoad(cfg.type, cfg.name, err).message);
       continue;
     }
     const parsed = descriptor.parseConfig(cfg.data, core);
     if (parsed.problems.length > 0 || parsed.config === undefined) {
       problems.push(KernelErrors.badPluginConfig(cfg.type, cfg.name, parsed.problems).message);
+      const notes = parsed.problems.length > 0 ? parsed.problems : [KernelErrors.badPluginConfig(cfg.type, cfg.name, []).message];
+      for (const message of notes) findings.push({ kind: 'note', subject, message });
       continue;
     }
     resolved.push({ cfg: typed, descriptor, config: parsed.config });
@@ -110,9 +129,13 @@ export async function validatePlugins(
 
   for (const type of PLUGIN_TYPES) {
     const problem = checkCount(PLUGIN_TYPE_INFO[type].count, counts.get(type) ?? 0);
-    if (problem) problems.push(KernelErrors.constraint(type, problem).message);
+    if (!problem) continue;
+    problems.push(KernelErrors.constraint(type, problem).message);
+    // SPIRE checks the DataStore apart from the other types, and words its absence this way.
+    if (type === 'DataStore' && (counts.get(type) ?? 0) === 0) findings.push({ kind: 'note', subject: 'DataStore "sql"', message: "'datastore' must be configured" });
+    else findings.push({ kind: 'note', subject: type, message: `constraint not satisfied: ${problem}` });
   }
-  return { problems, resolved };
+  return { problems, findings, resolved };
 }
 
 /**

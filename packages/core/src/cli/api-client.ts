@@ -1,33 +1,8 @@
 import * as grpc from '@grpc/grpc-js';
 import { clientConstructor, Services } from '../api/proto.js';
-import { RpcError } from './rpc-error.js';
+import { RpcError, toRpcError } from './rpc-error.js';
 
 export { RpcError };
-
-const DIAL_ERRORS: Record<string, string> = {
-  ECONNREFUSED: 'connection refused',
-  ENOENT: 'no such file or directory',
-  EACCES: 'permission denied',
-  ENOTSOCK: 'socket operation on non-socket',
-  ECONNRESET: 'connection reset by peer',
-};
-
-/**
- * Rewords a grpc-js failure to reach the socket the way grpc-go reports it, so the operator sees
- * the socket path and the reason (`dial unix /path: connect: connection refused`).
- */
-function toRpcError(err: grpc.ServiceError, socketPath: string): RpcError {
-  if (err.code === grpc.status.UNAVAILABLE) {
-    const m = /\b(ECONNREFUSED|ENOENT|EACCES|ENOTSOCK|ECONNRESET)\b/.exec(err.details ?? '');
-    if (m) {
-      return new RpcError(
-        err.code,
-        `connection error: desc = "transport: error while dialing: dial unix ${socketPath}: connect: ${DIAL_ERRORS[m[1]!]}"`,
-      );
-    }
-  }
-  return new RpcError(err.code ?? grpc.status.UNKNOWN, err.details ?? err.message);
-}
 
 /** The service names the CLI calls, keys of `Services`. */
 export type ServiceName = keyof typeof Services;

@@ -1,13 +1,35 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { ApiClient } from './api-client.js';
-import { fail, type CliIO, type Command } from './command.js';
-import { flagUsage, type FlagSpec, type ParsedFlags } from './flags.js';
+import { fail, flagHelp, type CliIO, type Command } from './command.js';
+import type { FlagSpec, ParsedFlags } from './flags.js';
 import { parseCommandFlags } from './command.js';
+import { goQuote } from './go-format.js';
 import { resolveSocketPath, SOCKET_FLAGS } from './server-address.js';
 
-/** The `-output` flag of commands that print API results (SPIRE's cliprinter). */
-export const OUTPUT_FLAG: FlagSpec = { name: 'output', kind: 'string', typeName: 'value', usage: 'Desired output format (pretty, json); default: pretty.' };
+/** cliprinter's name for an `-output` value (`json`, `pretty`), or undefined when it knows none. */
+function outputFormat(value: string): 'json' | 'pretty' | undefined {
+  const v = value.toLowerCase();
+  return v === 'json' ? 'json' : v === 'pretty' || v === 'prettyprint' ? 'pretty' : undefined;
+}
+
+/**
+ * The `-output` flag of commands that print API results (SPIRE's cliprinter): `json` or `pretty`
+ * in any case; given again, it must name the format already chosen, as it is spelled.
+ */
+export const OUTPUT_FLAG: FlagSpec = {
+  name: 'output',
+  kind: 'string',
+  typeName: 'value',
+  usage: 'Desired output format (pretty, json); default: pretty.',
+  check(value, previous) {
+    if (previous !== undefined) {
+      const current = outputFormat(previous)!;
+      if (current !== value) return `the output format has already been set to ${goQuote(current)}`;
+    }
+    return outputFormat(value) ? undefined : `bad formatter flag: unknown format option: ${goQuote(value)}`;
+  },
+};
 
 /** What a command body gets: its flags, the API client, the IO, and the chosen output format. */
 export interface ApiCommandContext {
@@ -28,6 +50,8 @@ export interface ApiCommandContext {
 /** How one API command is defined; `run` throws an Error whose message follows `Error: `. */
 export interface ApiCommandDef {
   name: string;
+  /** The name of the command's Go flag set, shown as `Usage of <name>:`, when it is not `name`. */
+  flagSetName?: string;
   synopsis: string;
   flags: readonly FlagSpec[];
   /** Adds `-output pretty|json`. */
@@ -42,23 +66,15 @@ export interface ApiCommandDef {
  */
 export function apiCommand(def: ApiCommandDef): Command {
   const specs: FlagSpec[] = [...SOCKET_FLAGS, ...def.flags, ...(def.output ? [OUTPUT_FLAG] : [])];
+  const flagSetName = def.flagSetName ?? def.name;
   return {
     name: def.name,
     synopsis: def.synopsis,
+    help: flagHelp(flagSetName, specs),
     async run(args: string[], io: CliIO): Promise<number> {
-      const flags = parseCommandFlags(def.name, specs, args, io);
+      const { flags } = parseCommandFlags(flagSetName, specs, args, io);
       if (!flags) return 1;
-      let json = false;
-      if (def.output && flags.set.has('output')) {
-        const f = String(flags.values.output).toLowerCase();
-        if (f === 'json') json = true;
-        else if (f !== 'pretty' && f !== 'prettyprint') {
-          io.stderr.write(
-            `invalid value ${JSON.stringify(flags.values.output)} for flag -output: bad formatter flag: unknown format option: ${JSON.stringify(flags.values.output)}\nUsage of ${def.name}:\n${flagUsage(specs)}\n`,
-          );
-          return 1;
-        }
-      }
+      const json = def.output === true && flags.set.has('output') && outputFormat(String(flags.values.output)) === 'json';
       let socketPath: string;
       try {
         socketPath = resolveSocketPath(flags, io.env);

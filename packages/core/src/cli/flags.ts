@@ -5,6 +5,7 @@
  */
 
 import { parseDuration } from '../config/duration.js';
+import { goQuote } from './go-format.js';
 
 export type FlagKind = 'string' | 'bool' | 'int' | 'duration' | 'list';
 
@@ -19,6 +20,12 @@ export interface FlagSpec {
    * custom flag.Value, such as `-output` or the tri-state `-banned`).
    */
   typeName?: string;
+  /**
+   * Checks a value as the flag's Go flag.Value.Set would, while parsing; returns the problem
+   * (reported as `invalid value "<v>" for flag -<name>: <problem>`). `previous` is the value
+   * the flag already had from an earlier occurrence, if any.
+   */
+  check?: (value: string, previous: string | undefined) => string | undefined;
 }
 
 export interface ParsedFlags {
@@ -32,6 +39,17 @@ export interface ParsedFlags {
 
 /** A flag-parsing failure; its message is what Go's flag package would print. */
 export class FlagError extends Error {}
+
+/**
+ * `-h` or `-help` reached the flag parser (Go's flag.ErrHelp): Go prints only the usage, no
+ * message. The dispatcher answers -h before a command runs, so only a command run directly (not
+ * through `main`) sees this.
+ */
+export class FlagHelpError extends FlagError {
+  constructor() {
+    super('flag: help requested');
+  }
+}
 
 function parseBool(v: string): boolean | undefined {
   if (['1', 't', 'T', 'true', 'TRUE', 'True'].includes(v)) return true;
@@ -61,6 +79,7 @@ export function parseFlags(specs: readonly FlagSpec[], args: readonly string[]):
     const name = eq === -1 ? body : body.slice(0, eq);
     let value: string | undefined = eq === -1 ? undefined : body.slice(eq + 1);
     const spec = byName.get(name);
+    if (!spec && (name === 'h' || name === 'help')) throw new FlagHelpError();
     if (!spec) throw new FlagError(`flag provided but not defined: -${name}`);
     if (spec.kind === 'bool') {
       const b = value === undefined ? true : parseBool(value);
@@ -86,6 +105,8 @@ export function parseFlags(specs: readonly FlagSpec[], args: readonly string[]):
     } else if (spec.kind === 'list') {
       (values[name] as string[]).push(value);
     } else {
+      const problem = spec.check?.(value, set.has(name) ? (values[name] as string) : undefined);
+      if (problem !== undefined) throw new FlagError(`invalid value ${goQuote(value)} for flag -${name}: ${problem}`);
       values[name] = value;
     }
     set.add(name);

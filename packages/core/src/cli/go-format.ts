@@ -3,6 +3,8 @@
  * gRPC code names), so output matches SPIRE byte for byte.
  */
 
+import { localZoneAbbreviation } from './go-local-zone.js';
+
 const CODE_NAMES = [
   'OK',
   'Canceled',
@@ -61,7 +63,8 @@ export function goTimeUtc(unixSeconds: number): string {
 
 /**
  * `time.Unix(sec, 0).String()` in the local zone (TZ): `2026-01-02 15:04:05 -0700 MST`. The zone
- * abbreviation comes from Intl; where the platform has none, Go prints the offset, as here.
+ * abbreviation is the one in the system's tzdata for that instant, as Go prints it (`CET`, `IST`,
+ * `+04`); a local zone that is UTC (TZ empty, or naming no zone) prints `UTC`.
  */
 export function goTimeLocal(unixSeconds: number): string {
   const d = new Date(unixSeconds * 1000);
@@ -69,17 +72,8 @@ export function goTimeLocal(unixSeconds: number): string {
   const sign = offMin >= 0 ? '+' : '-';
   const abs = Math.abs(offMin);
   const offset = `${sign}${pad(Math.floor(abs / 60))}${pad(abs % 60)}`;
-  let zone = offMin === 0 && isUtcZone() ? 'UTC' : '';
-  if (!zone) {
-    const part = new Intl.DateTimeFormat('en-US', { timeZoneName: 'short' }).formatToParts(d).find((p) => p.type === 'timeZoneName')?.value ?? '';
-    zone = /^[A-Z]{2,5}$/.test(part) ? part : `${sign}${pad(Math.floor(abs / 60))}${abs % 60 ? pad(abs % 60) : ''}`;
-  }
+  const zone = localZoneAbbreviation(unixSeconds, offMin * 60) ?? 'UTC';
   return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())} ${offset} ${zone}`;
-}
-
-function isUtcZone(): boolean {
-  const tz = Intl.DateTimeFormat().resolvedOptions().timeZone;
-  return tz === 'UTC' || tz === 'Etc/UTC' || tz === 'GMT' || tz === 'Etc/GMT';
 }
 
 /** SPIRE's `util.Pluralizer`: `msg + singular` when `n` is 1, else `msg + plural`. */

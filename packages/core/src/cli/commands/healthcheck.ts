@@ -1,5 +1,6 @@
 import { healthClient } from '../../api/health/service.js';
-import { fail, parseCommandFlags, type CliIO, type Command } from '../command.js';
+import { toRpcError } from '../rpc-error.js';
+import { fail, flagHelp, parseCommandFlags, type CliIO, type Command } from '../command.js';
 import type { FlagSpec } from '../flags.js';
 import { resolveSocketPath, SOCKET_FLAGS } from '../server-address.js';
 
@@ -9,12 +10,13 @@ const FLAGS: readonly FlagSpec[] = [
   { name: 'verbose', kind: 'bool', usage: 'Print verbose information' },
 ];
 
+/** Asks the server's health service; rejects with the failure worded as grpc-go words it. */
 function check(socketPath: string): Promise<string> {
   const client = healthClient(`unix:${socketPath}`);
   return new Promise((resolve, reject) => {
     client.Check({ service: '' }, { deadline: Date.now() + 10_000 }, (err, res) => {
       client.close();
-      if (err) reject(err);
+      if (err) reject(toRpcError(err, socketPath));
       else resolve(res?.status ?? 'UNKNOWN');
     });
   });
@@ -24,8 +26,9 @@ function check(socketPath: string): Promise<string> {
 export const healthcheckCommand: Command = {
   name: 'healthcheck',
   synopsis: 'Determines server health status',
+  help: flagHelp('healthcheck', FLAGS),
   async run(args: string[], io: CliIO): Promise<number> {
-    const flags = parseCommandFlags('healthcheck', FLAGS, args, io);
+    const { flags } = parseCommandFlags('healthcheck', FLAGS, args, io);
     if (!flags) return 1;
     const verbose = flags.values.verbose === true;
     let socketPath: string;

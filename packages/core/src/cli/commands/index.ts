@@ -30,6 +30,7 @@ import { loggerGetCommand, loggerResetCommand, loggerSetCommand } from './logger
 import { tokenGenerateCommand } from './token/generate.js';
 import { upstreamAuthorityRevokeCommand, upstreamAuthorityTaintCommand } from './upstreamauthority/upstream-commands.js';
 import { x509MintCommand } from './x509/mint.js';
+import { featureFlagSet, witMintCommand } from './wit/mint.js';
 import { runCommand } from './run.js';
 import { validateCommand } from './validate.js';
 
@@ -75,3 +76,12 @@ export const COMMANDS: readonly Command[] = [
   runCommand,
   validateCommand,
 ];
+
+
+/**
+ * The commands for this environment: every command, plus those SPIRE offers only behind a
+ * feature flag named in SPIRE_SERVER_FFLAGS (`wit mint` behind `wit-svid`).
+ */
+export function commandsFor(env: NodeJS.ProcessEnv): readonly Command[] {
+  return featureFlagSet(env, 'wit-svid') ? [...COMMANDS, witMintCommand] : COMMANDS;
+}

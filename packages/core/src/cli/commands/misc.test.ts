@@ -27,7 +27,7 @@ test('token generate prints the token and warns without -spiffeID', async () => 
   assert.match(json.expires_at, /^\d+$/);
   const bad = await run(['token', 'generate'], ['-ttl', 'ten']);
   assert.equal(bad.code, 1);
-  assert.match(bad.stderr, /^invalid value "ten" for flag -ttl: parse error\nUsage of token generate:\n/);
+  assert.match(bad.stderr, /^invalid value "ten" for flag -ttl: parse error\nUsage of generate:\n/);
 });
 
 test('logger get, set, reset', async () => {
@@ -127,7 +127,7 @@ test('a server that is down: the error names the socket', async () => {
     const r = await runCli([...words, '-socketPath', sock]);
     assert.equal(r.code, 1, words.join(' '));
     assert.equal(r.stdout, '');
-    assert.match(r.stderr, new RegExp(`^Error: (error fetching entries: |error fetching logger: )?rpc error: code = Unavailable desc = connection error: desc = "transport: error while dialing: dial unix ${sock.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}: connect: no such file or directory"\\n$`), words.join(' '));
+    assert.match(r.stderr, new RegExp(`^Error: (error fetching entries: |error fetching logger: )?rpc error: code = Unavailable desc = connection error: desc = "transport: Error while dialing: dial unix //${sock.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}: connect: no such file or directory"\\n$`), words.join(' '));
   }
 });
 
@@ -139,7 +139,7 @@ test('a server that stopped and left its socket file: connection refused, naming
   assert.deepEqual(r, {
     code: 1,
     stdout: '',
-    stderr: `Error: rpc error: code = Unavailable desc = connection error: desc = "transport: error while dialing: dial unix ${sock}: connect: connection refused"\n`,
+    stderr: `Error: rpc error: code = Unavailable desc = connection error: desc = "transport: Error while dialing: dial unix //${sock}: connect: connection refused"\n`,
   });
 });
 

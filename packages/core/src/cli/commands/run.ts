@@ -2,7 +2,7 @@ import { formatProblem } from '../../config/problem.js';
 import { DEFAULT_CONFIG_PATH, loadServerConfig } from '../../config/load.js';
 import { errorMessage } from '../../errors.js';
 import type { SpireServer } from '../../server/server.js';
-import { fail, parseCommandFlags, type CliIO, type Command } from '../command.js';
+import { fail, flagHelp, parseCommandFlags, type CliIO, type Command } from '../command.js';
 import { VERSION } from '../version.js';
 import { RUN_FLAG_SPECS, runFlagsFrom } from './validate.js';
 
@@ -17,9 +17,14 @@ const STOP_SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM'];
 export const runCommand: Command = {
   name: 'run',
   synopsis: 'Runs the server',
+  help: flagHelp('run', RUN_FLAG_SPECS),
   async run(args: string[], io: CliIO): Promise<number> {
-    const parsed = parseCommandFlags('run', RUN_FLAG_SPECS, args, io);
-    if (!parsed) return 1;
+    const { flags: parsed, error } = parseCommandFlags('run', RUN_FLAG_SPECS, args, io);
+    if (!parsed) {
+      // After the flag package's own report, SPIRE prints the error once more, bare.
+      io.stderr.write(`${error.message}\n`);
+      return 1;
+    }
     const flags = runFlagsFrom(parsed);
     const { config, problems, warnings } = await loadServerConfig({
       path: flags.config ?? DEFAULT_CONFIG_PATH,
@@ -28,8 +33,9 @@ export const runCommand: Command = {
       env: io.env,
     });
     if (!config) {
+      // SPIRE prints a config error bare; here every problem gets its own line.
       for (const p of problems) io.stderr.write(`${formatProblem(p)}\n`);
-      return fail(io, `invalid configuration: ${problems.length === 1 ? '1 problem' : `${problems.length} problems`}`);
+      return 1;
     }
 
     let server: SpireServer;

@@ -2,8 +2,8 @@ import { validatePlugins } from '../../catalog/catalog.js';
 import { formatProblem } from '../../config/problem.js';
 import { loadServerConfig, DEFAULT_CONFIG_PATH } from '../../config/load.js';
 import type { RunFlags } from '../../config/types.js';
-import type { CliIO, Command } from '../command.js';
-import { FlagError, flagUsage, parseFlags, type FlagSpec, type ParsedFlags } from '../flags.js';
+import { flagHelp, parseCommandFlags, type CliIO, type Command } from '../command.js';
+import type { FlagSpec, ParsedFlags } from '../flags.js';
 
 /**
  * The flags `spire-server run` and `validate` share, as SPIRE defines them (validate takes the
@@ -52,48 +52,53 @@ export type PluginCheck = typeof validatePlugins;
 
 /**
  * Makes `spire-server validate`: it loads the config exactly as `run` would (same flags, same
- * reader), checks every plugin declaration with `checkPlugins`, and prints every problem at once.
- * Prints "SPIRE server configuration file is valid." and returns 0 when there is none; otherwise
- * lists the problems on stderr, ends with `Error: ...` and returns 1. Starts nothing.
+ * reader), checks every plugin declaration with `checkPlugins`, and reports in SPIRE's three
+ * shapes, all on stderr with exit 1: each problem of a config that does not load as
+ * `SPIRE server configuration file is invalid: <problem>`; a plugin that cannot be loaded as
+ * `Could not validate configuration file: <error>` (no newline, as SPIRE); otherwise the
+ * problems of each plugin under `Validation errors:`. With none it prints "SPIRE server
+ * configuration file is valid." and returns 0. Starts nothing.
  */
 export function createValidateCommand(checkPlugins: PluginCheck = validatePlugins): Command {
   return {
     name: 'validate',
     synopsis: 'Validates a SPIRE server configuration file',
+    help: flagHelp('validate', RUN_FLAG_SPECS),
     async run(args: string[], io: CliIO): Promise<number> {
-      if (args.some((a) => a === '-h' || a === '-help' || a === '--help')) {
-        io.stderr.write(`Usage of validate:\n${flagUsage(RUN_FLAG_SPECS)}\n`);
-        return 0;
-      }
-      let flags: RunFlags;
-      try {
-        flags = runFlagsFrom(parseFlags(RUN_FLAG_SPECS, args));
-      } catch (err) {
-        if (!(err instanceof FlagError)) throw err;
-        io.stderr.write(`${err.message}\nUsage of validate:\n${flagUsage(RUN_FLAG_SPECS)}\n`);
-        io.stderr.write(`Error: ${INVALID}: ${err.message}\n`);
+      const { flags: parsed, error } = parseCommandFlags('validate', RUN_FLAG_SPECS, args, io);
+      if (!parsed) {
+        io.stderr.write(`${INVALID}: ${error.message}\n`);
         return 1;
       }
+      const flags: RunFlags = runFlagsFrom(parsed);
       const { config, problems } = await loadServerConfig({
         path: flags.config ?? DEFAULT_CONFIG_PATH,
         flags,
         cwd: io.cwd,
         env: io.env,
       });
-      const lines = problems.map(formatProblem);
-      if (config) {
-        const plugins = await checkPlugins(config.plugins, {
-          trustDomain: config.server.trustDomain,
-          dataDir: config.server.dataDir,
-        });
-        lines.push(...plugins.problems);
+      if (!config || problems.length > 0) {
+        io.stderr.write(problems.map((p) => `${INVALID}: ${formatProblem(p)}\n`).join(''));
+        return 1;
       }
-      if (lines.length === 0) {
+      const { findings } = await checkPlugins(config.plugins, {
+        trustDomain: config.server.trustDomain,
+        dataDir: config.server.dataDir,
+      });
+      const errors = findings.filter((f) => f.kind === 'error');
+      if (errors.length > 0) {
+        io.stderr.write(errors.map((f) => `Could not validate configuration file: ${f.message}`).join('\n'));
+        return 1;
+      }
+      if (findings.length === 0) {
         io.stdout.write('SPIRE server configuration file is valid.\n');
         return 0;
       }
-      io.stderr.write(`${INVALID}.\nValidation errors:\n${lines.map((l) => `\t${l}\n`).join('')}`);
-      io.stderr.write(`Error: ${INVALID}: ${lines.length === 1 ? '1 problem' : `${lines.length} problems`}\n`);
+      const bySubject = new Map<string, string[]>();
+      for (const f of findings) bySubject.set(f.subject, [...(bySubject.get(f.subject) ?? []), f.message]);
+      let text = `${INVALID}.\nValidation errors:\n`;
+      for (const [subject, notes] of bySubject) text += `\t${subject}:\n${notes.map((n) => `\t\t${n}\n`).join('')}`;
+      io.stderr.write(text);
       return 1;
     },
   };

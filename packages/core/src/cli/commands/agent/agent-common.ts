@@ -2,6 +2,7 @@ import { SpiffeId } from '../../../spiffeid/index.js';
 import type { ApiCommandContext } from '../../api-command.js';
 import type { FlagSpec } from '../../flags.js';
 import { goQuote, goTimeLocal } from '../../go-format.js';
+import { goTimeParseError } from '../../go-time-parse.js';
 import { matchBehavior, parseSelector, type ProtoSelector } from '../../selectors.js';
 
 /** An agent as the API carries it. */
@@ -67,9 +68,8 @@ export function agentFilter(ctx: ApiCommandContext): Record<string, unknown> {
   }
   const eb = ctx.str('expiresBefore');
   if (eb !== '') {
-    if (!/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} [+-]\d{4} [+-]\d{2}$/.test(eb) || Number.isNaN(Date.parse(eb.slice(0, 25).replace(' ', 'T').replace(' ', '')))) {
-      throw new Error(`date is not valid: parsing time ${goQuote(eb)} as ${goQuote(EXPIRES_LAYOUT)}: cannot parse ${goQuote(eb)} as ${goQuote(EXPIRES_LAYOUT.slice(0, 4))}`);
-    }
+    const problem = goTimeParseError(EXPIRES_LAYOUT, eb);
+    if (problem !== undefined) throw new Error(`date is not valid: ${problem}`);
     filter.by_expires_before = eb;
   }
   if (ctx.str('attestationType') !== '') filter.by_attestation_type = ctx.str('attestationType');

@@ -4,6 +4,8 @@ import { apiCommand } from '../../api-command.js';
 /** `spire-server token generate`: a join token, optionally bound to an extra agent SPIFFE ID. */
 export const tokenGenerateCommand = apiCommand({
   name: 'token generate',
+  // Upstream's command calls its flag set "generate".
+  flagSetName: 'generate',
   synopsis: 'Generates a join token',
   flags: [
     { name: 'ttl', kind: 'int', usage: 'Token TTL in seconds', default: 600 },
