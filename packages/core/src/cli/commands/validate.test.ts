@@ -161,7 +161,7 @@ test('when the config and every plugin are valid: SPIRE\'s message on stdout, ex
 
 test('a bind_address that does not resolve is a validation problem', async () => {
   const dir = tempConfig(VALID.replace('data_dir = "./.data"', 'data_dir = "./.data"\n  bind_address = "nosuch.invalid"'));
-  const cmd = createValidateCommand(async () => ({ problems: [], resolved: [] }));
+  const cmd = createValidateCommand(async () => ({ problems: [], findings: [], resolved: [] }));
   const { io, out, err } = fakeIo(dir);
   assert.equal(await cmd.run(['-config', 'server.conf'], io), 1);
   assert.equal(out(), '');
