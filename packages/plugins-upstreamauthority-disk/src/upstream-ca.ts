@@ -130,7 +130,12 @@ export async function signCaCsr(cred: UpstreamCredentials, csrDer: Uint8Array, t
   } catch (err) {
     throw new Error(`unable to parse CSR: ${(err as Error).message}`);
   }
-  verifyCsr(csr);
+  try {
+    // SPIRE's x509svid.ValidateCSR wording; the key rules are Go's CheckSignature (core's csr-policy).
+    verifyCsr(csr);
+  } catch (err) {
+    throw new Error(`CSR signature check failed: ${(err as Error).message}`);
+  }
   if (csr.uris.length !== 1) throw new Error('CSR must have exactly one URI SAN');
   if (csr.uris[0] !== trustDomainId) {
     throw new Error(`CSR with SPIFFE ID "${csr.uris[0]}" is invalid: must use the trust domain ID for trust domain "${trustDomainId.replace('spiffe://', '')}"`);

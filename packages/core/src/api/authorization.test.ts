@@ -129,7 +129,7 @@ test('BatchNewX509SVID: a CSR whose signature fails is refused alone, as SPIRE w
       { entry_id: 'workload', csr: Buffer.from('not a CSR') },
     ],
   });
-  assert.deepEqual(res.results[0].status, { code: 3, message: 'invalid CSR signature: x509: CSR signature check failed' });
+  assert.deepEqual(res.results[0].status, { code: 3, message: 'invalid CSR signature: x509: ECDSA verification failure' });
   assert.equal(res.results[0].svid, null);
   assert.deepEqual(res.results[1].status, { code: 0, message: 'OK' });
   assert.equal(res.results[2].status.code, 3);

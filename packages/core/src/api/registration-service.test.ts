@@ -1,6 +1,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { TrustDomain } from '../spiffeid/index.js';
+import { CSR_CASES, opensslCsr } from '../ca/test-support/openssl-csrs.js';
 import { FakeServerCA, makeCsr } from './ports.fake.js';
 import { startHarness, type Harness } from './testing/harness.js';
 
@@ -138,6 +139,17 @@ test('legacy MintX509SVID and MintJWTSVID', async () => {
   const j = await c.call('MintJWTSVID', { spiffe_id: 'spiffe://example.org/legacy/minted', audience: ['aud'], ttl: 60 });
   assert.equal(j.token.split('.').length, 3);
   await assert.rejects(c.call('MintJWTSVID', { spiffe_id: 'spiffe://example.org/x', audience: [] }), { code: 3, details: 'request must specify at least one audience' });
+});
+
+test('CSR key policy: legacy MintX509SVID refuses the CSR keys SPIRE refuses', async () => {
+  const c = h.local('registration');
+  const uri = 'spiffe://example.org/legacy/keys';
+  const pick = (label: string) => opensslCsr(CSR_CASES.find((k) => k.label === label)!, uri);
+  await assert.rejects(c.call('MintX509SVID', { spiffe_id: uri, csr: Buffer.from(pick('secp256k1')) }), { code: 3, details: 'invalid CSR: x509: unsupported elliptic curve' });
+  await assert.rejects(c.call('MintX509SVID', { spiffe_id: uri, csr: Buffer.from(pick('P-256 with explicit parameters')) }), { code: 3, details: 'invalid CSR: x509: invalid ECDSA parameters' });
+  await assert.rejects(c.call('MintX509SVID', { spiffe_id: uri, csr: Buffer.from(pick('RSA-512')) }), { code: 3, details: 'invalid CSR: signature verify failed' });
+  const ok = await c.call('MintX509SVID', { spiffe_id: uri, csr: Buffer.from(pick('Ed25519')), ttl: 60 });
+  assert.equal(ok.svid_chain.length, 1);
 });
 
 test('legacy Registration over TCP needs an admin', async () => {

@@ -9,7 +9,7 @@ import type {
   SpireError,
 } from '@spire-ts/core';
 import { scanBatchSize, type ScanRegistrationEntriesOptions } from '@spire-ts/core';
-import { SqlFailure, type Row, type SqlDriver, type SqlExecutor } from '../driver/sql-driver.js';
+import { SqlFailure, type Dialect, type Row, type SqlDriver, type SqlExecutor } from '../driver/sql-driver.js';
 import { SqlErrors } from '../errors.js';
 import { addEntryEvents } from './events.js';
 import { countWhere, nextPage, readPage, selectPage } from './pagination.js';
@@ -470,7 +470,7 @@ export async function updateEntry(db: SqlDriver, input: RegistrationEntry, mask:
 }
 
 /** The WHERE clause (over alias E) of the list/count filters. */
-function entryFilter(req: CountRegistrationEntriesRequest): { where: string[]; params: unknown[] } {
+function entryFilter(dialect: Dialect, req: CountRegistrationEntriesRequest): { where: string[]; params: unknown[] } {
   const where: string[] = [];
   const params: unknown[] = [];
   if (req.bySpiffeId) {
@@ -494,9 +494,10 @@ function entryFilter(req: CountRegistrationEntriesRequest): { where: string[]; p
     const sels = canonicalSelectors('by_selectors.selectors', req.bySelectors.selectors ?? []);
     if (sels.length === 0) throw SqlErrors.emptySelectorFilter();
     const c = setMatchSql<Selector>(
+      dialect,
       'by_selectors',
       'E.id',
-      { from: 'selectors S', owner: 'S.registered_entry_id', member: '(S.type = ? AND S.value = ?)', memberParams: (s) => [s.type, s.value] },
+      { table: 'selectors', ownerColumn: 'registered_entry_id', members: ['S.type', 'S.value'], memberValues: (s) => [s.type, s.value] },
       sels,
       req.bySelectors.match,
     );
@@ -506,13 +507,16 @@ function entryFilter(req: CountRegistrationEntriesRequest): { where: string[]; p
   if (req.byFederatesWith && (req.byFederatesWith.trustDomains ?? []).length > 0) {
     const tds = [...new Set(req.byFederatesWith.trustDomains)];
     const c = setMatchSql<string>(
+      dialect,
       'by_federates_with',
       'E.id',
       {
-        from: 'federated_registration_entries F JOIN bundles B ON B.id = F.bundle_id',
-        owner: 'F.registered_entry_id',
-        member: 'B.trust_domain = ?',
-        memberParams: (td) => [td],
+        table: 'federated_registration_entries',
+        ownerColumn: 'registered_entry_id',
+        join: ' JOIN bundles B ON B.id = S.bundle_id',
+        members: ['B.trust_domain'],
+        memberValues: (td) => [td],
+        ascii: true,
       },
       tds,
       req.byFederatesWith.match,
@@ -526,7 +530,7 @@ function entryFilter(req: CountRegistrationEntriesRequest): { where: string[]; p
 /** Entries matching the filters, in creation order, one page when asked. */
 export async function listEntries(db: SqlExecutor, req: ListRegistrationEntriesRequest): Promise<ListRegistrationEntriesResponse> {
   const page = readPage(req.pagination);
-  const rows = await selectPage<EntryRow>(db, 'registered_entries', 'E', COLS, entryFilter(req), page);
+  const rows = await selectPage<EntryRow>(db, 'registered_entries', 'E', COLS, entryFilter(db.dialect, req), page);
   const entries = await loadEntries(db, rows);
   if (!page) return { entries };
   return {
@@ -541,7 +545,7 @@ export async function listEntries(db: SqlExecutor, req: ListRegistrationEntriesR
 
 /** How many entries match the filters. */
 export function countEntries(db: SqlExecutor, req: CountRegistrationEntriesRequest): Promise<number> {
-  return countWhere(db, 'registered_entries', 'E', entryFilter(req ?? {}));
+  return countWhere(db, 'registered_entries', 'E', entryFilter(db.dialect, req ?? {}));
 }
 
 /** The scan's entry columns, in the order `entryAt` reads them. */

@@ -8,7 +8,7 @@ import type {
   Selector,
 } from '@spire-ts/core';
 import { scanBatchSize } from '@spire-ts/core';
-import { SqlFailure, type SqlDriver, type SqlExecutor } from '../driver/sql-driver.js';
+import { SqlFailure, type Dialect, type SqlDriver, type SqlExecutor } from '../driver/sql-driver.js';
 import { SqlErrors } from '../errors.js';
 import { addNodeEvents } from './events.js';
 import { countWhere, nextPage, readPage, selectPage } from './pagination.js';
@@ -188,7 +188,7 @@ export async function updateNode(db: SqlDriver, input: AttestedNode, mask: Attes
   });
 }
 
-function nodeFilter(req: ListAttestedNodesRequest): { where: string[]; params: unknown[] } {
+function nodeFilter(dialect: Dialect, req: ListAttestedNodesRequest): { where: string[]; params: unknown[] } {
   const where: string[] = [];
   const params: unknown[] = [];
   if (req.byAttestationType) {
@@ -218,9 +218,10 @@ function nodeFilter(req: ListAttestedNodesRequest): { where: string[]; params: u
     const sels = canonicalSelectors('by_selector_match.selectors', req.bySelectorMatch.selectors ?? []);
     if (sels.length === 0) throw SqlErrors.emptySelectorFilter();
     const c = setMatchSql<Selector>(
+      dialect,
       'by_selector_match',
       'N.spiffe_id',
-      { from: 'node_resolver_map_entries R', owner: 'R.spiffe_id', member: '(R.type = ? AND R.value = ?)', memberParams: (s) => [s.type, s.value] },
+      { table: 'node_resolver_map_entries', ownerColumn: 'spiffe_id', members: ['S.type', 'S.value'], memberValues: (s) => [s.type, s.value] },
       sels,
       req.bySelectorMatch.match,
     );
@@ -233,7 +234,7 @@ function nodeFilter(req: ListAttestedNodesRequest): { where: string[]; params: u
 /** Nodes matching the filters, in creation order, one page when asked. */
 export async function listNodes(db: SqlExecutor, req: ListAttestedNodesRequest): Promise<ListAttestedNodesResponse> {
   const page = readPage(req.pagination);
-  const rows = await selectPage<NodeRow>(db, 'attested_node_entries', 'N', COLS, nodeFilter(req), page);
+  const rows = await selectPage<NodeRow>(db, 'attested_node_entries', 'N', COLS, nodeFilter(db.dialect, req), page);
   const nodes = rows.map(toNode);
   if (req.fetchSelectors) await withSelectors(db, nodes);
   if (!page) return { nodes };
@@ -249,7 +250,7 @@ export async function listNodes(db: SqlExecutor, req: ListAttestedNodesRequest):
 
 /** How many nodes match the filters. */
 export function countNodes(db: SqlExecutor, req: CountAttestedNodesRequest): Promise<number> {
-  return countWhere(db, 'attested_node_entries', 'N', nodeFilter(req ?? {}));
+  return countWhere(db, 'attested_node_entries', 'N', nodeFilter(db.dialect, req ?? {}));
 }
 
 /**

@@ -8,29 +8,22 @@ export interface CsrInfo {
 
 /**
  * Parses a DER CSR with the CA's own reader (the one the signing workers use, a few microseconds
- * a CSR). Throws Error when it is not one. Does not check the signature: see `verifyCsr`.
+ * a CSR), refusing the public keys SPIRE's Go parser refuses (ca/x509/csr-policy.ts). Throws Error
+ * in Go's words. Does not check the signature: see `verifyCsr`.
  */
 export function parseCsr(der: Uint8Array): { csr: ParsedCsr; info: CsrInfo } {
-  let csr: ParsedCsr;
-  try {
-    csr = parseCsrDer(der);
-  } catch (err) {
-    throw new Error(`asn1: ${(err as Error).message}`);
-  }
+  const csr = parseCsrDer(der);
   return { csr, info: { uris: csr.uris, dnsNames: csr.dnsNames } };
 }
 
 /**
- * Checks the CSR's self-signature on this thread (public-key work only). Throws Error, in Go's
- * words where they exist, when it does not verify. Calls that go on to mint an SVID need not: the
- * signing worker checks it again anyway.
+ * Checks the CSR's self-signature on this thread (public-key work only) as SPIRE's
+ * `CheckSignature` does, including its RSA minimum of 1024 bits. Throws Error in Go's words when
+ * it does not verify. Calls that go on to mint an SVID need not: the signing worker checks it
+ * again anyway, with the same verdicts.
  */
 export function verifyCsr(csr: ParsedCsr): void {
-  try {
-    verifyCsrDer(csr);
-  } catch (err) {
-    throw new Error(`x509: ${(err as Error).message}`);
-  }
+  verifyCsrDer(csr);
 }
 
 /** Reads `iat` and `exp` (Unix seconds) from a compact JWT without verifying it. Throws Error. */

@@ -3,6 +3,7 @@ import { Code, SpireError, errorMessage } from '../../errors.js';
 import type { AttestedNode, Selector } from '../../plugins/datastore/contract.js';
 import type { AgentAttributes } from '../../plugins/nodeattestor/contract.js';
 import { SpiffeId, agentId as makeAgentId, serverId } from '../../spiffeid/index.js';
+import { badCsrDetail } from '../../ca/errors.js';
 import { parseCsr } from '../convert/csr.js';
 import { dedupeSelectors } from '../convert/selectors.js';
 import { DeniedReason, withDeniedReason } from '../denied-details.js';
@@ -35,7 +36,8 @@ function leafFacts(chain: Uint8Array[]): { serial: string; notAfter: number } {
 
 /**
  * Signs an agent X509-SVID for `agentId` from a DER CSR (only its public key is used, as SPIRE).
- * Throws INVALID_ARGUMENT "failed to parse CSR" or INTERNAL "failed to sign X509 SVID".
+ * Throws INVALID_ARGUMENT "failed to parse CSR" (as SPIRE) or "invalid CSR signature" (a CSR the
+ * CA refuses: see `signAgentX509Svid`), or INTERNAL "failed to sign X509 SVID".
  */
 export async function signAgentSvid(deps: ApiDeps, ctx: CallContext, agentId: string, csr: Uint8Array): Promise<{ svid: ProtoX509Svid; serial: string; notAfter: number }> {
   try {
@@ -47,6 +49,10 @@ export async function signAgentSvid(deps: ApiDeps, ctx: CallContext, agentId: st
   try {
     chain = (await deps.ca.signAgentX509Svid({ spiffeId: agentId, csr })).certChain;
   } catch (err) {
+    // SPIRE signs an agent CSR without checking its signature; the CA here checks it (with SPIRE's
+    // rules for workload CSRs: csr-policy.ts), and a refusal is the caller's fault.
+    const why = badCsrDetail(err);
+    if (why !== undefined) throw makeErr(ctx.log, Code.INVALID_ARGUMENT, 'invalid CSR signature', new Error(why));
     throw makeErr(ctx.log, Code.INTERNAL, 'failed to sign X509 SVID', err);
   }
   const { serial, notAfter } = leafFacts(chain);

@@ -23,7 +23,7 @@ function leafExpiry(der: Uint8Array): number {
  */
 function signFailure(log: CallContext['log'], err: unknown): ApiStatus {
   const why = badCsrDetail(err);
-  if (why !== undefined) return makeStatus(log, Code.INVALID_ARGUMENT, 'invalid CSR signature', new Error(`x509: ${why}`));
+  if (why !== undefined) return makeStatus(log, Code.INVALID_ARGUMENT, 'invalid CSR signature', new Error(why));
   return makeStatus(log, Code.INTERNAL, 'failed to sign X509-SVID', err);
 }
 

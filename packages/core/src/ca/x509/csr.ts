@@ -1,4 +1,5 @@
-import { verify } from 'node:crypto';
+import { constants, verify } from 'node:crypto';
+import { checkCsrSignatureInputs, csrSignatureAlgorithm, parseCsrKey, verificationFailure, type CsrKey, type CsrSignatureAlgorithm } from './csr-policy.js';
 import { children, decodeOid, readTlv } from './der.js';
 import { OID } from './oids.js';
 import { nativeEcVerify } from './ec-verify-native.js';
@@ -16,31 +17,35 @@ export interface ParsedCsr {
   spki: Uint8Array;
   /** The signed CertificationRequestInfo. */
   info: Uint8Array;
+  /** The signature algorithm's OID. */
   signatureAlgorithm: string;
+  /** The signature algorithm as Go's x509 names it (see csr-policy.ts). */
+  algorithm: CsrSignatureAlgorithm;
+  /** The public key as Go's x509 parses it. */
+  key: CsrKey;
   signature: Uint8Array;
 }
 
-const CSR_HASH: Record<string, { hash: string; ecdsa: boolean }> = {
-  [OID.ecdsaWithSHA256]: { hash: 'sha256', ecdsa: true },
-  [OID.ecdsaWithSHA384]: { hash: 'sha384', ecdsa: true },
-  [OID.ecdsaWithSHA512]: { hash: 'sha512', ecdsa: true },
-  [OID.sha256WithRSA]: { hash: 'sha256', ecdsa: false },
-  [OID.sha384WithRSA]: { hash: 'sha384', ecdsa: false },
-  [OID.sha512WithRSA]: { hash: 'sha512', ecdsa: false },
-};
-
-const MALFORMED = 'malformed certificate request';
+const MALFORMED = 'asn1: malformed certificate request';
+const OFF_CURVE = 'x509: failed to unmarshal elliptic curve point';
 const latin1 = new TextDecoder('latin1');
 
-/** Parses a DER CSR. Throws an Error describing the problem on malformed input. */
+/**
+ * Parses a DER CSR as Go's `x509.ParseCertificateRequest` does, including its public-key rules
+ * (csr-policy.ts). Throws Error with the reason: `asn1: ...` for a structure that is not a CSR,
+ * Go's `x509: ...` message for a key Go refuses.
+ */
 export function parseCsr(der: Uint8Array): ParsedCsr {
+  let csr: ParsedCsr;
   try {
-    return parseCsrUnchecked(der);
+    csr = parseCsrUnchecked(der);
   } catch (err) {
-    // The reader throws its own errors for truncated input; anything else means a missing part.
+    // The reader throws its own errors for truncated input; a TypeError means a missing part.
     if (err instanceof TypeError) throw new Error(MALFORMED);
-    throw err;
+    throw new Error(`asn1: ${(err as Error).message}`);
   }
+  csr.key = parseCsrKey(csr.spki);
+  return csr;
 }
 
 function parseCsrUnchecked(der: Uint8Array): ParsedCsr {
@@ -74,30 +79,56 @@ function parseCsrUnchecked(der: Uint8Array): ParsedCsr {
       }
     }
   }
-  const algOid = children(alg.content)[0];
+  const [algOid, algParams] = children(alg.content);
   if (!algOid || algOid.tag !== 0x06) throw new Error(MALFORMED);
+  const signatureAlgorithm = decodeOid(algOid.content);
   return {
     subject: subject.raw,
     uris,
     dnsNames,
     spki: spki.raw,
     info: info.raw,
-    signatureAlgorithm: decodeOid(algOid.content),
+    signatureAlgorithm,
+    algorithm: csrSignatureAlgorithm(signatureAlgorithm, algParams),
+    key: { kind: 'unknown' },
     signature: sig.content.subarray(1),
   };
 }
 
 /**
- * Verifies a parsed CSR's self-signature. Throws when it is unsupported or does not verify.
- * `info` is `readSpki(csr.spki)` when the caller already has it. ECDSA over P-256/P-384 goes
- * through the native verifier when it is loaded (`ec-verify-native.ts`), anything else through
- * node:crypto; both give the same verdicts.
+ * Verifies a parsed CSR's self-signature as Go's `CertificateRequest.CheckSignature` does (which
+ * keys and algorithms it takes, and its messages: csr-policy.ts). Throws Error when it is
+ * unsupported or does not verify. `info` is `readSpki(csr.spki)` when the caller already has it.
+ * ECDSA over P-256/P-384 goes through the native verifier when it is loaded
+ * (`ec-verify-native.ts`), anything else through node:crypto; both give the same verdicts.
  */
 export function verifyCsr(csr: ParsedCsr, info: SpkiInfo = readSpki(csr.spki)): void {
-  const alg = CSR_HASH[csr.signatureAlgorithm];
-  if (!alg) throw new Error(`unsupported CSR signature algorithm ${csr.signatureAlgorithm}`);
-  if (alg.ecdsa !== (info.algorithm === 'ec') || (!alg.ecdsa && info.algorithm !== 'rsa')) throw new Error('CSR signature algorithm does not match its public key');
-  let ok = alg.ecdsa && info.algorithm === 'ec' && info.curve ? nativeEcVerify(info.curve, alg.hash, info.keyBits, csr.info, csr.signature) : undefined;
-  ok ??= verify(alg.hash, csr.info, publicKeyFromSpki(csr.spki, info), csr.signature);
-  if (!ok) throw new Error('CSR signature check failed');
+  const { algorithm: alg, key } = csr;
+  checkCsrSignatureInputs(alg, key);
+  const kind = key.kind as 'rsa' | 'ecdsa' | 'ed25519';
+  let ok: boolean | undefined;
+  try {
+    if (kind === 'ecdsa') ok = nativeEcVerify(info.curve!, alg.hash!, info.keyBits, csr.info, csr.signature);
+  } catch {
+    // The native verifier throws only for a point off its curve, which Go refuses while parsing.
+    throw new Error(OFF_CURVE);
+  }
+  if (ok === undefined) {
+    let pub;
+    try {
+      pub = publicKeyFromSpki(csr.spki, info);
+    } catch (err) {
+      if (kind === 'ecdsa') throw new Error(OFF_CURVE);
+      throw new Error(`x509: ${(err as Error).message}`);
+    }
+    const opts = alg.pss ? { key: pub, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: constants.RSA_PSS_SALTLEN_DIGEST } : pub;
+    try {
+      ok = verify(alg.hash ?? null, csr.info, opts, csr.signature);
+    } catch {
+      // OpenSSL throws for some malformed signatures where Go just reports a failed check.
+      ok = false;
+    }
+  }
+  if (!ok) throw new Error(verificationFailure(kind));
 }
+

@@ -5,7 +5,7 @@ import { OID } from './oids.js';
 
 /** What the CA needs to know of a SubjectPublicKeyInfo. */
 export interface SpkiInfo {
-  algorithm: 'ec' | 'rsa' | 'other';
+  algorithm: 'ec' | 'rsa' | 'ed25519' | 'other';
   /** For EC keys: the named curve OID. */
   curve?: string;
   /** The subjectPublicKey BIT STRING's bytes (without the unused-bits octet). */
@@ -20,7 +20,7 @@ export function readSpki(spki: Uint8Array): SpkiInfo {
   if (!alg || !key || key.tag !== 0x03) throw new Error('public key is not a SubjectPublicKeyInfo');
   const [algId, params] = children(alg.content);
   const algOid = decodeOid(algId?.content ?? new Uint8Array());
-  const algorithm = algOid === OID.ecPublicKey ? 'ec' : algOid === OID.rsaEncryption ? 'rsa' : 'other';
+  const algorithm = algOid === OID.ecPublicKey ? 'ec' : algOid === OID.rsaEncryption ? 'rsa' : algOid === OID.ed25519 ? 'ed25519' : 'other';
   const curve = algorithm === 'ec' && params?.tag === 0x06 ? decodeOid(params.content) : undefined;
   return { algorithm, ...(curve ? { curve } : {}), keyBits: key.content.subarray(1) };
 }

@@ -1,0 +1,4 @@
+import { sqliteDb } from '../testing/targets.js';
+import { runLargeFilterTests } from './large-filters.fixture.js';
+
+await runLargeFilterTests('sqlite3', sqliteDb());
