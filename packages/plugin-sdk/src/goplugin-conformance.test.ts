@@ -62,8 +62,8 @@ describe('SDK plugin under a go-plugin host flow (as SPIRE drives it)', () => {
     const init = await call<{ pluginServiceNames: string[] }>('init', 'Init', { hostServiceNames: [SERVICE_NAMES.agentStore] });
     assert.deepEqual(init.pluginServiceNames, [SERVICE_NAMES.KeyManager, SERVICE_NAMES.config]);
 
-    // SPIRE sends plugin_data as printed by the HCL printer: braces included.
-    await call('config', 'Configure', { coreConfiguration: { trustDomain: 'example.org' }, hclConfiguration: '{\n  crash_on_key_id = "never"\n}' });
+    // SPIRE sends a plugin_data block's members as printed by HCL 1's printer (no braces).
+    await call('config', 'Configure', { coreConfiguration: { trustDomain: 'example.org' }, hclConfiguration: 'crash_on_key_id = "never"' });
     const gen = await call<{ publicKey: { id: string; type: string } }>('KeyManager', 'GenerateKey', { keyId: 'k1', keyType: 'EC_P256' });
     assert.deepEqual([gen.publicKey.id, gen.publicKey.type], ['k1', 'EC_P256']);
 
@@ -74,7 +74,8 @@ describe('SDK plugin under a go-plugin host flow (as SPIRE drives it)', () => {
     );
     // A second Configure (SPIRE's reconfiguration) replaces the instance: the old keys are gone.
     await call('config', 'Configure', { coreConfiguration: { trustDomain: 'example.org' }, hclConfiguration: '' });
-    await assert.rejects(call('KeyManager', 'GetPublicKey', { keyId: 'k1' }), { code: 5, details: 'no such key "k1"' });
+    // An unknown key is an empty answer, as SPIRE's own key managers give it.
+    assert.deepEqual(await call('KeyManager', 'GetPublicKey', { keyId: 'k1' }), { publicKey: null });
     await assert.rejects(call('config', 'Configure', { coreConfiguration: { trustDomain: '' }, hclConfiguration: '' }), {
       code: 3,
       details: 'server core configuration must contain trust_domain',

@@ -3,7 +3,7 @@ import { Code, ConfigSyntaxError, SpireError, parseHcl, type PluginData } from '
 /**
  * Decodes plugin_data as a server sends it to an external plugin (`hcl_configuration`) with the
  * server's own reader (`parseHcl` from `@spire-ts/core`): HCL 1 (attributes, blocks, labelled
- * blocks, heredocs, comments), JSON, or SPIRE's braced block form `{ key = "v" }`. Blocks and
+ * blocks, heredocs, comments), JSON, or a document in braces `{ key = "v" }`. Blocks and
  * labels mean what they mean in server.conf: `backend "s3" { }` is `{ backend: { s3: {} } }`, a
  * repeated unlabelled block is a list of objects, and a key given twice is an error.
  *

@@ -15,6 +15,7 @@ import {
   type Logger,
   type NodeAttestor,
   type Notifier,
+  type PluginData,
   type PluginType,
   type UpstreamAuthority,
 } from '@spire-ts/core';
@@ -37,6 +38,13 @@ export interface ServeOptions {
   log?: Logger;
   /** Level of the default logger (`trace`…`error`); default `debug` (the host filters). */
   logLevel?: string;
+  /**
+   * Turns `hcl_configuration`, the text the server sends (for SPIRE and this server: plugin_data
+   * as HCL 1's printer lays it out, or plugin_data_file's text), into the data given to the
+   * descriptor's `parseConfig`. Default `decodePluginData`. A plugin that wants the text as sent
+   * supplies its own; what it throws is returned to the server as the Configure error.
+   */
+  decodeConfig?: (hclConfiguration: string) => PluginData;
 }
 
 type Instance = object & { close?: () => unknown };
@@ -197,7 +205,7 @@ export async function serve(descriptor: AnyPluginDescriptor, options: ServeOptio
     } catch (err) {
       throw new SpireError(Code.INVALID_ARGUMENT, `trust_domain is malformed: ${(err as Error).message}`);
     }
-    const data = decodePluginData(req.hclConfiguration ?? '');
+    const data = (options.decodeConfig ?? decodePluginData)(req.hclConfiguration ?? '');
     const parsed = descriptor.parseConfig(data, { trustDomain, dataDir: process.cwd() });
     return { trustDomain, parsed };
   };

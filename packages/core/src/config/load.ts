@@ -6,6 +6,7 @@ import { optionName, type ConfigProblem } from './problem.js';
 import { expandEnv } from './expand-env.js';
 import { readHealthChecks } from './health-checks-section.js';
 import { parseConfigAst } from './parse-text.js';
+import { pluginDataTexts } from './plugin-data-text.js';
 import { readPlugins } from './plugins-section.js';
 import { SectionReader, type ReadContext } from './section-reader.js';
 import { readServerSection } from './server-section.js';
@@ -81,9 +82,11 @@ function readConfig(text: string, opts: ParseOptions, lookupLater: (l: BindAddre
   const source = opts.expandEnv || opts.flags?.expandEnv ? expandEnv(text, opts.env ?? process.env) : text;
 
   let root: Record<string, unknown>;
+  let dataTexts: Map<string, string>;
   try {
     const decoded = decodeHcl(parseConfigAst(source, opts.filename));
     root = decoded.value;
+    dataTexts = pluginDataTexts(source, opts.filename);
     for (const p of decoded.problems) {
       ctx.problems.push({ option: optionName(p.path), message: p.message, file: opts.filename, line: p.pos.line });
     }
@@ -115,7 +118,7 @@ function readConfig(text: string, opts: ParseOptions, lookupLater: (l: BindAddre
 
   if (!top.has('plugins')) top.problem('plugins', 'plugins section must be configured');
   const pluginBlocks = top.blockList('plugins').map((b) => new SectionReader(ctx, b.data, ['plugins'], b.pos));
-  const plugins = readPlugins(pluginBlocks, cwd);
+  const plugins = readPlugins(pluginBlocks, cwd, dataTexts);
   const telemetry = readTelemetry(top.block('telemetry'));
   const healthChecks = readHealthChecks(top.block('health_checks'));
   top.finish();

@@ -17,8 +17,8 @@ export function parseConfigAst(text: string, filename: string): HclObject {
 
 /**
  * Parses plugin data text: HCL or JSON as parseConfigAst does, except that text starting with `{`
- * (under a name not ending in `.json`) that is not valid JSON is also tried as HCL in SPIRE's
- * braced block form (`{\n  key = "v"\n}`, how SPIRE prints a `plugin_data` block). When both
+ * (under a name not ending in `.json`) that is not valid JSON is also tried as HCL in the
+ * braced block form (`{\n  key = "v"\n}`, a whole document in braces). When both
  * fail, the error of the parser that read further is thrown.
  */
 function parsePluginDataAst(text: string, filename: string): HclObject {
@@ -41,7 +41,7 @@ function parsePluginDataAst(text: string, filename: string): HclObject {
 /**
  * Parses an HCL (or JSON) string to plain values, with SPIRE's meaning of blocks and labels (see
  * decodeHcl). Used for a string `plugin_data`, for `plugin_data_file`, by external plugins for
- * `hcl_configuration`, and by tools. Also accepts SPIRE's braced block form `{ key = "v" }`.
+ * `hcl_configuration`, and by tools. Also accepts a whole document in braces, `{ key = "v" }`.
  *
  * Throws ConfigSyntaxError naming `filename:line:col` on a syntax error, or the first key declared
  * more than once. Pure; safe to call any number of times.

@@ -29,10 +29,11 @@ HCL
   assert.deepEqual(
     config!.plugins.map((p) => [p.name, p.data, p.dataText]),
     [
-      ['block', { x: 1 }, '{"x":1}'],
-      ['object', { x: 2 }, '{"x":2}'],
-      ['string', { x: 3, y: 's' }, 'x = 3\ny = "s"'],
-      ['heredoc', { x: 4, nested: { z: true } }, 'x = 4\nnested { z = true }\n'],
+      // dataText is what SPIRE sends to external plugins: the value printed by HCL 1's printer.
+      ['block', { x: 1 }, 'x = 1'],
+      ['object', { x: 2 }, 'x = 2'],
+      ['string', { x: 3, y: 's' }, '"x = 3\\ny = \\"s\\""'],
+      ['heredoc', { x: 4, nested: { z: true } }, '<<HCL\nx = 4\nnested { z = true }\nHCL'],
       ['none', {}, ''],
       ['empty', {}, ''],
     ],

@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { keyPos } from './hcl/decode.js';
 import type { Pos } from './hcl/ast.js';
 import { parseHcl } from './parse-text.js';
+import { pluginKey } from './plugin-data-text.js';
 import { SectionReader } from './section-reader.js';
 import { ConfigSyntaxError } from './syntax-error.js';
 import type { DeclaredPlugin } from './types.js';
@@ -57,7 +58,15 @@ function collect(r: SectionReader, found: Found[], seen: Set<string>): void {
   }
 }
 
-function readData(pr: SectionReader, cwd: string): { data: Record<string, unknown>; dataText: string; dataFile?: string } {
+/**
+ * The plugin's data for built-ins (`data`, decoded) and for external plugins (`dataText`, what
+ * SPIRE sends: plugin_data_file's text as it is, or plugin_data as printed by pluginDataTexts).
+ */
+function readData(
+  pr: SectionReader,
+  cwd: string,
+  printed: string | undefined,
+): { data: Record<string, unknown>; dataText: string; dataFile?: string } {
   const hasData = pr.has('plugin_data');
   const hasFile = pr.has('plugin_data_file');
   const raw = pr.raw('plugin_data');
@@ -94,13 +103,13 @@ function readData(pr: SectionReader, cwd: string): { data: Record<string, unknow
     return { data: parseText(text, file, 'plugin_data_file'), dataText: text, dataFile: abs };
   }
   if (raw === undefined) return { data: {}, dataText: '' };
-  if (typeof raw === 'string') return { data: parseText(raw, 'plugin_data', 'plugin_data'), dataText: raw };
+  if (typeof raw === 'string') return { data: parseText(raw, 'plugin_data', 'plugin_data'), dataText: printed ?? '' };
   const block = Array.isArray(raw) && raw.length === 1 ? raw[0] : raw;
   if (!isPlainObject(block)) {
     pr.problem('plugin_data', 'expected a block { ... } or a string of HCL');
     return { data: {}, dataText: '' };
   }
-  return { data: block, dataText: Object.keys(block).length === 0 ? '' : JSON.stringify(block) };
+  return { data: block, dataText: printed ?? '' };
 }
 
 /**
@@ -108,9 +117,10 @@ function readData(pr: SectionReader, cwd: string): { data: Record<string, unknow
  * config-file order. Every problem (a plugin declared
  * twice, plugin_data and plugin_data_file together, an unreadable plugin_data_file, an unknown
  * key) is recorded in the reader's context. Whether the plugin types and names exist is the
- * catalog's business (validatePlugins), not this reader's.
+ * catalog's business (validatePlugins), not this reader's. `dataTexts` holds the printed
+ * plugin_data of each plugin (see pluginDataTexts).
  */
-export function readPlugins(blocks: readonly SectionReader[], cwd: string): DeclaredPlugin[] {
+export function readPlugins(blocks: readonly SectionReader[], cwd: string, dataTexts: ReadonlyMap<string, string>): DeclaredPlugin[] {
   const out: { plugin: DeclaredPlugin; pos?: Pos; index: number }[] = [];
   const found: Found[] = [];
   const seen = new Set<string>();
@@ -122,7 +132,7 @@ export function readPlugins(blocks: readonly SectionReader[], cwd: string): Decl
     const pluginArgs = pr.stringList('plugin_args') ?? [];
     const pluginChecksum = pr.string('plugin_checksum') || undefined;
     const enabled = pr.bool('enabled') ?? true;
-    const { data, dataText, dataFile } = readData(pr, cwd);
+    const { data, dataText, dataFile } = readData(pr, cwd, dataTexts.get(pluginKey(f.type, f.name)));
     pr.finish();
     const plugin: DeclaredPlugin = {
       type: f.type,

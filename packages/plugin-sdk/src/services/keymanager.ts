@@ -1,4 +1,4 @@
-import type { KeyManager } from '@spire-ts/core';
+import { Code, errorCode, type KeyManager } from '@spire-ts/core';
 import { bytes, keyTypeFromMsg, publicKeyToMsg, signerOptsFromMsg } from '@spire-ts/core/external';
 import { unary } from './handlers.js';
 
@@ -8,7 +8,16 @@ export function keyManagerService(km: () => KeyManager) {
     GenerateKey: unary(async (req: { keyId: string; keyType: string }) => ({
       publicKey: publicKeyToMsg(await km().generateKey(req.keyId, keyTypeFromMsg(req.keyType))),
     })),
-    GetPublicKey: unary(async (req: { keyId: string }) => ({ publicKey: publicKeyToMsg(await km().getPublicKey(req.keyId)) })),
+    // An unknown key is an empty answer, as SPIRE's own key managers give it (its host reads
+    // that as NotFound); other errors are returned as they are.
+    GetPublicKey: unary(async (req: { keyId: string }) => {
+      try {
+        return { publicKey: publicKeyToMsg(await km().getPublicKey(req.keyId)) };
+      } catch (err) {
+        if (errorCode(err) === Code.NOT_FOUND) return {};
+        throw err;
+      }
+    }),
     GetPublicKeys: unary(async () => ({ publicKeys: (await km().getPublicKeys()).map(publicKeyToMsg) })),
     SignData: unary(async (req: Parameters<typeof signerOptsFromMsg>[0] & { keyId: string; data: Uint8Array }) => {
       const r = await km().signData(req.keyId, bytes(req.data), signerOptsFromMsg(req));

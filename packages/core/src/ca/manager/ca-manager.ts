@@ -112,6 +112,10 @@ export class CAManager {
   private lock: Promise<unknown> = Promise.resolve();
   private notifyChain: Promise<void> = Promise.resolve();
   private notifyPending = false;
+  /** SPIRE's one-slot "bundle updated" channel: a change not yet told to Notifiers. */
+  private updatePending = false;
+  /** Set once Notifiers were told the bundle is loaded; changes are delivered only after that. */
+  private deliveringUpdates = false;
   private upstreamStream?: AbortController;
   private readonly caKeyType: KeyType;
   private readonly jwtKeyType: KeyType;
@@ -570,11 +574,23 @@ export class CAManager {
     return this.serial(() => this.c.dataStore.pruneCAJournals(sec(this.c.clock.now() - SAFETY_THRESHOLD_CA_JOURNALS_MS)));
   }
 
+  /**
+   * Records a bundle change. As SPIRE, changes are delivered (coalesced) only once Notifiers were
+   * told the bundle is loaded; one made before that is dropped by notifyBundleLoaded, whose
+   * bundle already holds it.
+   */
   private bundleUpdated(): void {
+    this.updatePending = true;
+    if (this.deliveringUpdates) this.deliverUpdate();
+  }
+
+  private deliverUpdate(): void {
     if (this.notifyPending) return;
     this.notifyPending = true;
     this.notifyChain = this.notifyChain.then(async () => {
       this.notifyPending = false;
+      if (!this.updatePending) return;
+      this.updatePending = false;
       try {
         await this.notifyBundleUpdated();
       } catch (err) {
@@ -603,13 +619,20 @@ export class CAManager {
 
   /**
    * Tells Notifiers the bundle is loaded (an error stops the server, as SPIRE's
-   * NotifyAndAdviseBundleLoaded) and publishes it. Drops a pending "updated" notice first.
+   * NotifyAndAdviseBundleLoaded) and publishes it; from then on bundle changes are delivered as
+   * BundleUpdated. Call once, after `initialize()`: the changes initialize made (the first X.509
+   * CA, then the first JWT key) are dropped, as SPIRE drops them, so a Notifier's first event is
+   * BundleLoaded with the complete bundle. Throws what a Notifier or the DataStore throws.
    */
   async notifyBundleLoaded(): Promise<void> {
     await this.notifyChain;
+    this.updatePending = false;
     const bundle = await this.fetchPluginBundle();
     for (const n of this.c.notifiers ?? []) await n.notifyAndAdviseBundleLoaded(bundle);
     for (const p of this.c.bundlePublishers ?? []) await p.publishBundle(bundle).catch((err: unknown) => this.log().warn({ error: errorMessage(err) }, 'Failed to publish bundle'));
+    this.deliveringUpdates = true;
+    // A change made while the loaded bundle was being told is delivered now.
+    if (this.updatePending) this.deliverUpdate();
   }
 
   /** Resolves when every bundle notification scheduled so far has been delivered (tests). */

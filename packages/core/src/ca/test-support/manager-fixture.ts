@@ -67,6 +67,8 @@ export async function startManager(w: World, extra: Partial<CAManagerConfig> = {
     ...extra,
   });
   await m.initialize();
+  // As the server starts: Notifiers hear BundleLoaded, then bundle changes.
+  await m.notifyBundleLoaded();
   await m.settled();
   return { m, ca };
 }

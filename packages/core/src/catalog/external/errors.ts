@@ -42,4 +42,6 @@ export const ExternalErrors = {
   hostServiceNotInitialized: (service: string) =>
     spireError(Code.FAILED_PRECONDITION, `${service} host service has not been initialized`),
   noSuchAgent: () => spireError(Code.NOT_FOUND, 'no such agent'),
+  /** A KeyManager's empty GetPublicKey answer: how SPIRE's own key managers say "no such key". */
+  keyNotFound: (keyId: string) => spireError(Code.NOT_FOUND, `key "${keyId}" not found`),
 } as const;

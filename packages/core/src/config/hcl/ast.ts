@@ -15,11 +15,15 @@ export interface HclString {
   kind: 'string';
   value: string;
   pos: Pos;
+  /** The JSON text as written (quotes and escapes kept); set by the JSON reader. */
+  raw?: string;
 }
 export interface HclNumber {
   kind: 'number';
   value: number;
   pos: Pos;
+  /** The JSON text as written; set by the JSON reader. */
+  raw?: string;
 }
 export interface HclBool {
   kind: 'bool';
@@ -46,6 +50,8 @@ export interface HclObject {
 export interface HclKey {
   name: string;
   pos: Pos;
+  /** The JSON text as written (quotes and escapes kept); set by the JSON reader. */
+  raw?: string;
 }
 
 /**

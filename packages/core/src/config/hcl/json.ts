@@ -77,7 +77,11 @@ class JsonParser {
         } else this.fail("',' or ']' in array");
       }
     }
-    if (c === '"') return { kind: 'string', value: this.string(), pos };
+    if (c === '"') {
+      const from = this.i;
+      const value = this.string();
+      return { kind: 'string', value, pos, raw: this.src.slice(from, this.i) };
+    }
     for (const [word, v] of [
       ['true', true],
       ['false', false],
@@ -94,7 +98,7 @@ class JsonParser {
     const m = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?/.exec(this.src.slice(this.i, this.i + 64));
     if (m) {
       for (let k = 0; k < m[0].length; k++) this.advance();
-      return { kind: 'number', value: Number(m[0]), pos };
+      return { kind: 'number', value: Number(m[0]), pos, raw: m[0] };
     }
     this.fail('a JSON value');
   }
@@ -112,12 +116,14 @@ class JsonParser {
       this.space();
       const kpos = this.pos();
       if (this.src[this.i] !== '"') this.fail('a quoted key');
+      const from = this.i;
       const name = this.string();
+      const raw = this.src.slice(from, this.i);
       this.space();
       if (this.src[this.i] !== ':') this.fail(`':' after key ${JSON.stringify(name)}`);
       this.advance();
       this.space();
-      items.push({ keys: [{ name, pos: kpos }], value: this.value() });
+      items.push({ keys: [{ name, pos: kpos, raw }], value: this.value() });
       this.space();
       if (this.src[this.i] === ',') this.advance();
       else if (this.src[this.i] === '}') {

@@ -13,6 +13,7 @@ export type TokenType =
   | 'rbrack'
   | 'assign'
   | 'comma'
+  | 'comment'
   | 'eof';
 
 export interface Token {
@@ -23,6 +24,8 @@ export interface Token {
   num?: number;
   bool?: boolean;
   pos: Pos;
+  /** The token exactly as written (strings with their quotes and escapes, a heredoc from `<<` to its anchor). */
+  raw: string;
 }
 
 /** How a token type is named in "expected ..., got ..." messages. */
@@ -50,6 +53,8 @@ export function describeToken(t: Token): string {
       return "'='";
     case 'comma':
       return "','";
+    case 'comment':
+      return 'comment';
     case 'eof':
       return 'end of file';
   }
@@ -84,9 +89,14 @@ export class Lexer {
   private line = 1;
   private col = 1;
 
+  /**
+   * With `keepComments`, comments are returned as `comment` tokens (their raw text, as HCL1's
+   * scanner gives them) for readers that keep comments; otherwise they are skipped.
+   */
   constructor(
     private readonly src: string,
     private readonly file: string,
+    private readonly keepComments = false,
   ) {}
 
   private fail(msg: string, pos: Pos = { line: this.line, column: this.col }): never {
@@ -113,6 +123,8 @@ export class Lexer {
       const c = this.peek();
       if (c === ' ' || c === '\t' || c === '\n' || c === '\r' || c === '\uFEFF') {
         this.advance();
+      } else if (this.keepComments && (c === '#' || (c === '/' && (this.peek(1) === '/' || this.peek(1) === '*')))) {
+        return;
       } else if (c === '#' || (c === '/' && this.peek(1) === '/')) {
         while (this.i < this.src.length && this.peek() !== '\n') this.advance();
       } else if (c === '/' && this.peek(1) === '*') {
@@ -145,9 +157,16 @@ export class Lexer {
 
   private next(): Token {
     this.skipSpaceAndComments();
+    const start = this.i;
+    const t = this.scan();
+    return { ...t, raw: this.src.slice(start, this.i) };
+  }
+
+  private scan(): Omit<Token, 'raw'> {
     const pos = { line: this.line, column: this.col };
     const c = this.peek();
     if (c === '') return { type: 'eof', text: '', pos };
+    if (c === '#' || c === '/') return this.comment(pos);
     const single: Record<string, TokenType> = {
       '{': 'lbrace',
       '}': 'rbrace',
@@ -176,7 +195,25 @@ export class Lexer {
     this.fail(`unexpected character ${JSON.stringify(c)}`);
   }
 
-  private number(pos: Pos): Token {
+  /** Only reached with keepComments: the comment's raw text (without a line comment's newline). */
+  private comment(pos: Pos): Omit<Token, 'raw'> {
+    const from = this.i;
+    if (this.peek(1) === '*') {
+      this.advance();
+      this.advance();
+      while (!(this.peek() === '*' && this.peek(1) === '/')) {
+        if (this.i >= this.src.length) this.fail('comment not terminated: expected "*/"', pos);
+        this.advance();
+      }
+      this.advance();
+      this.advance();
+    } else {
+      while (this.i < this.src.length && this.peek() !== '\n') this.advance();
+    }
+    return { type: 'comment', text: this.src.slice(from, this.i), pos };
+  }
+
+  private number(pos: Pos): Omit<Token, 'raw'> {
     const rest = this.src.slice(this.i, this.i + 128);
     const m = /^[+-]?(0[xX][0-9a-fA-F]+|(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?)/.exec(rest);
     if (!m) this.fail('malformed number');
@@ -194,7 +231,7 @@ export class Lexer {
     return { type: 'number', text: raw, num: value, pos };
   }
 
-  private string(pos: Pos): Token {
+  private string(pos: Pos): Omit<Token, 'raw'> {
     this.advance(); // opening quote
     let out = '';
     let braces = 0; // inside ${ ... } quotes do not end the string
@@ -250,7 +287,7 @@ export class Lexer {
     this.fail(`invalid escape sequence \\${c}`, at);
   }
 
-  private heredoc(pos: Pos): Token {
+  private heredoc(pos: Pos): Omit<Token, 'raw'> {
     this.advance();
     this.advance();
     let indent = false;

@@ -7,7 +7,7 @@ import { Lexer, describeToken, type Token } from './lexer.js';
  * `key = value`, blocks `name { }`, labelled blocks `name "a" "b" { }` (labels quoted or bare),
  * strings with escapes, heredocs (`<<EOF`, `<<-EOF`), numbers, booleans, lists with optional
  * trailing comma, objects, and `#`, `//` and `/* *\/` comments. A document that is one braced
- * object (`{ key = "v" }`, the form SPIRE prints a `plugin_data` block in) is read as its members.
+ * object (`{ key = "v" }`) is read as its members.
  *
  * Throws ConfigSyntaxError naming file:line:col and what was expected.
  */

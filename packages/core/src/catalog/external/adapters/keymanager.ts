@@ -1,9 +1,13 @@
 import type { KeyManager, PublicKey } from '../../../plugins/keymanager/contract.js';
 import { bytes } from '../codec/common.js';
 import { keyTypeToMsg, publicKeyFromMsg, signerOptsToMsg, type PublicKeyMsg } from '../codec/keymanager.js';
+import { ExternalErrors } from '../errors.js';
 import type { ExternalPlugin } from '../external-plugin.js';
 
-/** The KeyManager contract, served by an external plugin over spire.plugin.server.keymanager.v1. */
+/**
+ * The KeyManager contract, served by an external plugin over spire.plugin.server.keymanager.v1.
+ * getPublicKey throws NOT_FOUND (`key "<id>" not found`) for an empty answer, as SPIRE does.
+ */
 export function keyManagerAdapter(p: ExternalPlugin): KeyManager {
   return {
     async generateKey(keyId, keyType): Promise<PublicKey> {
@@ -12,6 +16,8 @@ export function keyManagerAdapter(p: ExternalPlugin): KeyManager {
     },
     async getPublicKey(keyId): Promise<PublicKey> {
       const res = await p.unary<{ publicKey?: PublicKeyMsg | null }>('GetPublicKey', { keyId });
+      // SPIRE's key managers answer an unknown key with no key rather than an error.
+      if (!res.publicKey) throw ExternalErrors.keyNotFound(keyId);
       return publicKeyFromMsg(res.publicKey);
     },
     async getPublicKeys(): Promise<PublicKey[]> {
