@@ -69,6 +69,7 @@ test('an extra rule, a second definition, a changed default or a missing rule ma
     [`${OURS}allow if { input.caller == "spiffe://example.org/x" }\n`, `line ${n}: "allow" is defined a second time`],
     [`${OURS}default allow := false\n`, `line ${n}: "allow" has a second default`],
     [OURS.replace('default allow_if_admin := false', 'default allow_if_admin := true'), `line ${lineOf('default allow_if_admin := false')}: the default of "allow_if_admin" must be false`],
+    [OURS.replace('default allow_if_admin := false', 'default allow_if_admin := "false"'), `line ${lineOf('default allow_if_admin := false')}: the default of "allow_if_admin" must be false`],
     [OURS.replace('default allow_if_agent := false\n', ''), '"allow_if_agent" has no default'],
     [OURS.slice(0, OURS.indexOf('# What the server queries.')), 'rule "result" is missing'],
     [OURS.replace('package spire', 'package spire.authz'), 'line 1: the package must be "spire", not "spire.authz"'],

@@ -49,6 +49,7 @@ export type Literal =
 
 /** One top-level statement after `package` and the imports. */
 export type Statement =
+  /** `value` is the source text of the default (a string as JSON). */
   | { kind: 'default'; name: string; value: string; line: number }
   | { kind: 'object'; name: string; entries: Array<{ key: string; value: Ref; line: number }>; line: number }
   | { kind: 'body'; name: string; literals: Literal[]; hasIf: boolean; line: number };
@@ -228,7 +229,7 @@ class Parser {
       if (value === undefined || value.kind === 'nl') this.fail();
       this.pos++;
       this.endOfStatement();
-      return { kind: 'default', name: name.text, value: value.text, line: name.line };
+      return { kind: 'default', name: name.text, value: value.kind === 'string' ? JSON.stringify(value.text) : value.text, line: name.line };
     }
     const name = this.ident();
     if (REGO_KEYWORDS.has(name.text)) this.fail(name);
