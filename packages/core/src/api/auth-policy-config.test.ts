@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { writePolicyFiles, DEFAULT_REGO_REFORMATTED } from '../authpolicy/test-support.js';
+import { writePolicyFiles, OUR_DEFAULT_POLICY_REGO } from '../authpolicy/test-support.js';
 import { defaultPolicyData } from '../authpolicy/default-policy-data.js';
 import { parseServerConfigText } from '../config/load.js';
 import { minimalConfig } from '../config/test-support.js';
@@ -12,7 +12,7 @@ const COUNT_AGENTS = '/spire.api.server.agent.v1.Agent/CountAgents';
 
 /** Starts the in-process endpoints from a server.conf whose policy data is `data`. */
 async function harnessWithPolicyData(data: object): Promise<Harness> {
-  const dir = writePolicyFiles({ 'policy.rego': DEFAULT_REGO_REFORMATTED, 'policy_data.json': data });
+  const dir = writePolicyFiles({ 'policy.rego': OUR_DEFAULT_POLICY_REGO, 'policy_data.json': data });
   const text = minimalConfig(`experimental {
     auth_opa_policy_engine {
       local {

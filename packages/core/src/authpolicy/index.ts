@@ -1,5 +1,5 @@
 export { defaultPolicyData, type ApiItemJson } from './default-policy-data.js';
-export { DEFAULT_REGO_TOKENS_SHA256, isDefaultPolicyRego, regoTokens, regoTokensHash } from './default-rego.js';
+export { DEFAULT_DECISION_RULES, recogniseDefaultPolicyRego, type DefaultRegoVerdict } from './default-rego.js';
 export { PolicyEngine, type CallerGrant, type PolicyResult } from './engine.js';
 export { EntryScope, type ScopedEntryFields } from './entry-scope.js';
 export { AuthPolicyErrors, ENTRY_OUT_OF_SCOPE, PolicyProblems } from './errors.js';

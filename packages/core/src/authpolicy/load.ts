@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { isDefaultPolicyRego, isDefaultPolicyRegoV0 } from './default-rego.js';
+import { recogniseDefaultPolicyRego } from './default-rego.js';
 import { PolicyProblems } from './errors.js';
 import { parsePolicyData, type PolicyData } from './policy-data.js';
 
@@ -33,7 +33,7 @@ function read(path: string, cwd: string): { text?: string; error?: string } {
 
 /**
  * Reads the files of a local policy provider (paths relative to `cwd`), synchronously: rego_path
- * must be SPIRE's default policy.rego (recognised by its tokens, see default-rego.ts), because
+ * must be SPIRE's default policy.rego (recognised by its structure, see default-rego.ts), because
  * that is the only Rego this server can evaluate; policy_data_path, when set, must be a JSON
  * object, checked by parsePolicyData. Without policy_data_path the data is empty, and the default
  * policy then denies every call, as SPIRE's does. Collects every problem; never throws.
@@ -44,12 +44,11 @@ export function loadLocalPolicy(files: LocalPolicyFiles, cwd: string): LoadedPol
   if (files.regoPath !== '') {
     const rego = read(files.regoPath, cwd);
     if (rego.error !== undefined) problems.push({ key: 'rego_path', message: rego.error });
-    else if (isDefaultPolicyRegoV0(rego.text!)) {
-      problems.push({
-        key: 'rego_path',
-        message: `${JSON.stringify(files.regoPath)} is SPIRE's default policy in Rego v0 syntax, which SPIRE 1.12 and later refuse; use the policy.rego of SPIRE 1.12 or later`,
-      });
-    } else if (!isDefaultPolicyRego(rego.text!)) problems.push({ key: 'rego_path', message: PolicyProblems.notDefaultRego(files.regoPath) });
+    else {
+      const verdict = recogniseDefaultPolicyRego(rego.text!);
+      if (verdict.kind === 'default-v0') problems.push({ key: 'rego_path', message: PolicyProblems.v0DefaultRego(files.regoPath) });
+      else if (verdict.kind === 'other') problems.push({ key: 'rego_path', message: PolicyProblems.notDefaultRego(files.regoPath, verdict.why) });
+    }
   }
   let doc: unknown = {};
   if (files.policyDataPath !== '') {

@@ -9,7 +9,7 @@ import { parseServerConfigText } from './load.js';
 import { formatProblem } from './problem.js';
 import { fixture } from './test-support.js';
 import { defaultPolicyData } from '../authpolicy/default-policy-data.js';
-import { DEFAULT_REGO_REFORMATTED, writePolicyFiles } from '../authpolicy/test-support.js';
+import { OUR_DEFAULT_POLICY_REGO, writePolicyFiles } from '../authpolicy/test-support.js';
 
 const repo = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', '..');
 const conf = (name: string): string => readFileSync(join(repo, 'conf', 'server', name), 'utf8');
@@ -100,7 +100,7 @@ ${prometheus}
   // The sample names the policy files relative to the working directory.
   const cwd = writePolicyFiles({});
   mkdirSync(join(cwd, 'conf', 'server'), { recursive: true });
-  writeFileSync(join(cwd, 'conf', 'server', 'policy.rego'), DEFAULT_REGO_REFORMATTED);
+  writeFileSync(join(cwd, 'conf', 'server', 'policy.rego'), OUR_DEFAULT_POLICY_REGO);
   writeFileSync(join(cwd, 'conf', 'server', 'policy_data.json'), JSON.stringify(defaultPolicyData()));
   const r = parseServerConfigText(text, { filename: 'x.conf', cwd });
   assert.deepEqual(r.problems.map(formatProblem), []);

@@ -4,7 +4,7 @@ import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { defaultPolicyData } from '../../authpolicy/default-policy-data.js';
-import { DEFAULT_REGO_REFORMATTED, writePolicyFiles } from '../../authpolicy/test-support.js';
+import { OUR_DEFAULT_POLICY_REGO, writePolicyFiles } from '../../authpolicy/test-support.js';
 import { BIN, runCli } from '../test-support/run-cli.js';
 
 const LIST_ENTRIES = '/spire.api.server.entry.v1.Entry/ListEntries';
@@ -21,7 +21,7 @@ test('a real `spire-server run` enforces policy_data_path: ListEntries denied on
   const data = defaultPolicyData();
   data.apis = data.apis.filter((a) => a.full_method !== LIST_ENTRIES);
   const dir = writePolicyFiles({
-    'policy.rego': DEFAULT_REGO_REFORMATTED,
+    'policy.rego': OUR_DEFAULT_POLICY_REGO,
     'policy_data.json': data,
     'server.conf': `server {
   trust_domain = "example.org"

@@ -3,10 +3,10 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { PolicyProblems } from '../../authpolicy/errors.js';
-import { DEFAULT_REGO_REFORMATTED, writePolicyFiles } from '../../authpolicy/test-support.js';
+import { OUR_DEFAULT_POLICY_REGO, writePolicyFiles } from '../../authpolicy/test-support.js';
 import { runCli } from '../test-support/run-cli.js';
 
-const CUSTOM_REGO = `${DEFAULT_REGO_REFORMATTED}\nallow = true if { input.caller == "spiffe://example.org/ops" }\n`;
+const CUSTOM_REGO = `${OUR_DEFAULT_POLICY_REGO}\nallow = true if { input.caller == "spiffe://example.org/ops" }\n`;
 
 function confDir(rego: string): string {
   return writePolicyFiles({
@@ -34,7 +34,7 @@ plugins {
   });
 }
 
-const PROBLEM = `server.conf:8: server.experimental.auth_opa_policy_engine.local.rego_path: ${PolicyProblems.notDefaultRego('./policy.rego')}`;
+const PROBLEM = `server.conf:8: server.experimental.auth_opa_policy_engine.local.rego_path: ${PolicyProblems.notDefaultRego('./policy.rego', `line ${OUR_DEFAULT_POLICY_REGO.split('\n').length + 1}: "allow" is defined a second time`)}`;
 
 test('validate refuses a Rego policy other than the default, saying there is no Rego engine and what to use instead', async () => {
   const dir = confDir(CUSTOM_REGO);
@@ -53,7 +53,7 @@ test('run refuses a Rego policy other than the default before it writes anything
 });
 
 test('validate accepts the default policy.rego with policy data', async () => {
-  const r = await runCli(['validate', '-config', 'server.conf'], { cwd: confDir(DEFAULT_REGO_REFORMATTED) });
+  const r = await runCli(['validate', '-config', 'server.conf'], { cwd: confDir(OUR_DEFAULT_POLICY_REGO) });
   assert.equal(r.stderr, '');
   assert.equal(r.stdout, 'SPIRE server configuration file is valid.\n');
   assert.equal(r.code, 0);

@@ -1,34 +1,20 @@
-# The default policy, laid out compactly for tests.
+# Fixture for every-option.conf: the default decision model, written for this
+# project with "=" and index iteration (see authpolicy/default-rego.ts).
 package spire
-result = { "allow": allow, "allow_if_admin": allow_if_admin, "allow_if_local": allow_if_local,
-  "allow_if_downstream": allow_if_downstream, "allow_if_agent": allow_if_agent, }
-default allow_if_admin = false
-default allow_if_downstream = false
-default allow_if_local = false
-default allow_if_agent = false
+
+result = {"allow": allow, "allow_if_admin": allow_if_admin, "allow_if_agent": allow_if_agent, "allow_if_downstream": allow_if_downstream, "allow_if_local": allow_if_local}
+
 default allow = false
-allow_if_admin = true if {
-  r := data.apis[_]
-  r.full_method == input.full_method
-  r.allow_admin
-}
-allow_if_local = true if {
-  r := data.apis[_]
-  r.full_method == input.full_method
-  r.allow_local
-}
-allow_if_downstream = true if {
-  r := data.apis[_]
-  r.full_method == input.full_method
-  r.allow_downstream
-}
-allow_if_agent = true if {
-  r := data.apis[_]
-  r.full_method == input.full_method
-  r.allow_agent
-}
-allow = true if {
-  r := data.apis[_]
-  r.full_method == input.full_method
-  r.allow_any
-}
+allow = true if { m := data.apis[_]; m.allow_any; input.full_method == m.full_method }
+
+default allow_if_admin = false
+allow_if_admin = true if { m := data.apis[_]; m.allow_admin; input.full_method == m.full_method }
+
+default allow_if_agent = false
+allow_if_agent = true if { m := data.apis[_]; m.allow_agent; input.full_method == m.full_method }
+
+default allow_if_downstream = false
+allow_if_downstream = true if { m := data.apis[_]; m.allow_downstream; input.full_method == m.full_method }
+
+default allow_if_local = false
+allow_if_local = true if { m := data.apis[_]; m.allow_local; input.full_method == m.full_method }
