@@ -8,6 +8,7 @@ import type { ServiceDefinition } from '@grpc/grpc-js';
 import { serviceDefinition, Services } from '../api/proto.js';
 import { defaultPolicyData } from './default-policy-data.js';
 import { PolicyEngine } from './engine.js';
+import { recogniseDefaultPolicyRego } from './default-rego.js';
 
 // The authorization table the server had before the policy engine (api/policy.ts), one row per
 // method: G any, L local, A admin, D downstream, T agent. The default policy data must give
@@ -135,4 +136,9 @@ test('the default policy data denies a method it does not name to everyone', () 
 test('conf/server/policy_data.json is the default policy data, to start a policy from', () => {
   const file = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', '..', 'conf', 'server', 'policy_data.json');
   assert.deepEqual(JSON.parse(readFileSync(file, 'utf8')), defaultPolicyData());
+});
+
+test('conf/server/policy.rego, which the docs name in rego_path, is recognised as the default policy', () => {
+  const file = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', '..', 'conf', 'server', 'policy.rego');
+  assert.deepEqual(recogniseDefaultPolicyRego(readFileSync(file, 'utf8')), { kind: 'default' });
 });
