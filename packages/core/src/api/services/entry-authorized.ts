@@ -2,6 +2,8 @@ import { Code, SpireError } from '../../errors.js';
 import type { RegistrationEntry } from '../../plugins/datastore/contract.js';
 import { applyEntryMask, entryToProto, type ProtoEntry, type ProtoEntryMask } from '../convert/entry.js';
 import type { BidiStream, CallContext } from '../handler.js';
+import type { LargeAnswerGate } from '../large-answer-gate.js';
+import { apiMessageType, appendInSlices, RepeatedFieldEncoder, yieldToLoop, type EncodedResponse } from '../sliced-encoding.js';
 import { makeErr } from '../status.js';
 import type { ApiDeps } from './deps.js';
 
@@ -42,10 +44,19 @@ function toProto(ctx: CallContext, e: RegistrationEntry, mask: ProtoEntryMask | 
   }
 }
 
-/** GetAuthorizedEntries: every entry the calling agent is authorized for, masked. */
-export async function getAuthorizedEntries(deps: ApiDeps, req: { output_mask: ProtoEntryMask | null }, ctx: CallContext): Promise<{ entries: ProtoEntry[] }> {
+/**
+ * GetAuthorizedEntries: every entry the calling agent is authorized for, masked, answered as
+ * pre-encoded bytes built in slices that yield to the event loop. Above the entry page size the
+ * answer waits for a turn at `gate` (a large answer) before it is built.
+ */
+export async function getAuthorizedEntries(deps: ApiDeps, gate: LargeAnswerGate, req: { output_mask: ProtoEntryMask | null }, ctx: CallContext): Promise<EncodedResponse> {
   const entries = await fetchEntries(deps, ctx);
-  return { entries: entries.map((e) => toProto(ctx, e, req.output_mask)) };
+  const build = async () => {
+    const enc = new RepeatedFieldEncoder(apiMessageType('spire.api.server.entry.v1.GetAuthorizedEntriesResponse'), 'entries');
+    await appendInSlices(enc, entries, (e) => toProto(ctx, e, req.output_mask));
+    return enc.finish({});
+  };
+  return entries.length > (deps.entryPageSize ?? DEFAULT_ENTRY_PAGE_SIZE) ? gate.run(ctx.signal, build) : build();
 }
 
 /**
@@ -70,6 +81,8 @@ export async function syncAuthorizedEntries(deps: ApiDeps, stream: BidiStream, c
     return;
   }
   for (let i = 0; i < entries.length; i += pageSize) {
+    // Each page is built and encoded synchronously; other calls run between pages.
+    await yieldToLoop();
     const page = entries.slice(i, i + pageSize);
     await stream.send({
       entry_revisions: page.map((e) => ({ id: e.entryId, revision_number: e.revisionNumber, created_at: e.createdAt })),
@@ -94,6 +107,7 @@ export async function syncAuthorizedEntries(deps: ApiDeps, stream: BidiStream, c
       const size = estimateBytes(e);
       if (out.length === pageSize || (out.length > 0 && bytes + size > MAX_RESPONSE_BYTES)) {
         await stream.send({ entries: out, entry_revisions: [], more: true });
+        await yieldToLoop();
         out = [];
         bytes = 0;
       }
