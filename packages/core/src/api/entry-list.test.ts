@@ -4,6 +4,7 @@ import type { RegistrationEntry } from '../plugins/datastore/contract.js';
 import { applyEntryMask, entryToProto, type ProtoEntryMask } from './convert/entry.js';
 import { LargeAnswerGate } from './large-answer-gate.js';
 import { serviceDefinition, Services } from './proto.js';
+import { entryToCommon } from './services/registration.js';
 import { startHarness, type Harness } from './testing/harness.js';
 import { blockScans, storeEntry, until } from './testing/large-answers.js';
 
@@ -46,6 +47,14 @@ test('a paged ListEntries answers the store page and its token, as the plain enc
   const page = await h.ds.listRegistrationEntries({ pagination: { pageSize: 700, token: '' } });
   const got = await c.call('ListEntries', { page_size: 700 });
   assert.deepEqual(got, plainWire(page.entries, null, page.pagination!.token));
+});
+
+test('the legacy FetchEntries answers every entry, in the store order, as the plain encoder would', async () => {
+  const fetchDef = serviceDefinition(Services.registration).FetchEntries!;
+  const want = fetchDef.responseDeserialize(fetchDef.responseSerialize({ entries: (await h.ds.listRegistrationEntries({})).entries.map(entryToCommon) }));
+  const got = await h.local('registration').call<{ entries: unknown[] }>('FetchEntries', {});
+  assert.equal(got.entries.length, TOTAL);
+  assert.deepEqual(got, want);
 });
 
 test('an unpaged ListEntries waits for a turn at the large-answer bound while small calls are served', { timeout: 60_000 }, async () => {

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { serviceDefinition, Services } from './proto.js';
-import { apiMessageType, appendInSlices, EncodedResponse, passEncodedResponses, RepeatedFieldEncoder } from './sliced-encoding.js';
+import { apiMessageType, appendInSlices, EncodedResponse, passEncodedResponses, RepeatedFieldEncoder, yieldToLoop } from './sliced-encoding.js';
 
 const entryDef = serviceDefinition(Services.entry);
 /** grpc-js's own serializers (proto-loader's), the reference the sliced encoding must match. */
@@ -103,6 +103,22 @@ test('appendInSlices yields to the event loop between slices and converts only t
   assert.equal(at('convert 3'), at('convert 2') + 1);
   assert.ok(events.slice(at('convert 1'), at('convert 2')).includes('tick'), `no yield between the first two slices: ${events.join(', ')}`);
   assert.ok(events.slice(at('convert 3'), at('convert 4')).includes('tick'), `no yield between the last two slices: ${events.join(', ')}`);
+});
+
+test('concurrent yields are served one per turn of the event loop, in call order', async () => {
+  const events: string[] = [];
+  let ticking = true;
+  const tick = () => {
+    events.push('tick');
+    if (ticking) setImmediate(tick);
+  };
+  setImmediate(tick);
+  await Promise.all(['a', 'b', 'c'].map((n) => yieldToLoop().then(() => events.push(n))));
+  ticking = false;
+  const at = (s: string) => events.indexOf(s);
+  assert.ok(at('a') < at('b') && at('b') < at('c'), events.join(', '));
+  assert.ok(events.slice(at('a'), at('b')).includes('tick'), `a and b ran in the same turn: ${events.join(', ')}`);
+  assert.ok(events.slice(at('b'), at('c')).includes('tick'), `b and c ran in the same turn: ${events.join(', ')}`);
 });
 
 test('a served definition passes EncodedResponse bytes through and encodes plain responses as before', () => {

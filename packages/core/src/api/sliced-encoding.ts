@@ -6,9 +6,9 @@ import { API_PROTO_FILES, protoDir } from './proto.js';
 
 /**
  * How many repeated items are encoded between two yields to the event loop. An entry encodes in
- * roughly 5–20 µs, so a slice keeps the loop busy for a few milliseconds at most.
+ * roughly 5–20 µs, so a slice keeps the loop busy for a millisecond or two.
  */
-export const ENCODE_SLICE_ITEMS = 256;
+export const ENCODE_SLICE_ITEMS = 128;
 
 let root: protobuf.Root | undefined;
 
@@ -55,9 +55,18 @@ export function passEncodedResponses(def: grpc.ServiceDefinition): grpc.ServiceD
   );
 }
 
-/** Resolves on the next turn of the event loop, after pending I/O callbacks have run. */
+let lastTurn: Promise<void> = Promise.resolve();
+
+/**
+ * Resolves on a later turn of the event loop, after pending I/O callbacks have run. Callers are
+ * served one per turn, in call order: however many large answers are being built, each turn of
+ * the loop runs at most one of their slices, so a small call waits behind one slice per turn,
+ * not one per large answer. Never rejects.
+ */
 export function yieldToLoop(): Promise<void> {
-  return new Promise((resolve) => setImmediate(resolve));
+  const turn = lastTurn.then(() => new Promise<void>((resolve) => setImmediate(resolve)));
+  lastTurn = turn;
+  return turn;
 }
 
 /**

@@ -76,12 +76,18 @@ export async function syncAuthorizedEntries(deps: ApiDeps, stream: BidiStream, c
   if (first.output_mask && !first.output_mask.revision_number) throw new SpireError(Code.INVALID_ARGUMENT, 'revision number cannot be masked');
   const mask = first.output_mask;
 
+  // Pages of full entries are encoded in slices that yield (sliced-encoding.ts).
+  const sendEntries = async (page: readonly RegistrationEntry[], more: boolean) => {
+    const enc = new RepeatedFieldEncoder(apiMessageType('spire.api.server.entry.v1.SyncAuthorizedEntriesResponse'), 'entries');
+    await appendInSlices(enc, page, (e) => toProto(ctx, e, mask));
+    await stream.send(enc.finish({ entry_revisions: [], more }));
+  };
   if (entries.length <= pageSize && entries.reduce((n, e) => n + estimateBytes(e), 0) <= MAX_RESPONSE_BYTES) {
-    await stream.send({ entries: entries.map((e) => toProto(ctx, e, mask)), entry_revisions: [], more: false });
+    await sendEntries(entries, false);
     return;
   }
   for (let i = 0; i < entries.length; i += pageSize) {
-    // Each page is built and encoded synchronously; other calls run between pages.
+    // A page of revisions is small; other calls run between pages.
     await yieldToLoop();
     const page = entries.slice(i, i + pageSize);
     await stream.send({
@@ -99,21 +105,20 @@ export async function syncAuthorizedEntries(deps: ApiDeps, stream: BidiStream, c
       return; // The client went away: normal at the end of a sync.
     }
     if (!req) return;
-    let out: ProtoEntry[] = [];
+    let out: RegistrationEntry[] = [];
     let bytes = 0;
     for (const id of [...req.ids].sort()) {
       const e = byId.get(id);
       if (!e) continue;
       const size = estimateBytes(e);
       if (out.length === pageSize || (out.length > 0 && bytes + size > MAX_RESPONSE_BYTES)) {
-        await stream.send({ entries: out, entry_revisions: [], more: true });
-        await yieldToLoop();
+        await sendEntries(out, true);
         out = [];
         bytes = 0;
       }
-      out.push(toProto(ctx, e, mask));
+      out.push(e);
       bytes += size;
     }
-    await stream.send({ entries: out, entry_revisions: [], more: false });
+    await sendEntries(out, false);
   }
 }

@@ -77,24 +77,40 @@ export async function listEntries(
     return enc.finish({ next_page_token: res.pagination?.token ?? '' });
   }
   return gate.run(ctx.signal, async () => {
-    const batches = entryBatches(ds, filter);
-    for (;;) {
-      let next: IteratorResult<RegistrationEntry[]>;
-      try {
-        next = await batches.next();
-      } catch (err) {
-        throw listFailed(ctx, err);
-      }
-      if (next.done) break;
-      try {
-        await appendInSlices(enc, next.value, convert);
-        // The client is gone: stop reading (the store's snapshot ends with the generator).
-        if (ctx.signal.aborted) throw new SpireError(Code.CANCELLED, 'the client went away');
-      } catch (err) {
-        await batches.return(undefined);
-        throw err;
-      }
-    }
+    await appendAllEntries(ds, filter, enc, convert, ctx.signal, (err) => listFailed(ctx, err));
     return enc.finish({ next_page_token: '' });
   });
+}
+
+/**
+ * Appends every entry matching `filter` to `enc`: the store read in batches (see `entryBatches`),
+ * each batch converted and encoded in slices that yield to the event loop. A store failure is
+ * thrown as `storeFailed` makes it; a conversion failure as `convert` throws it; CANCELLED when
+ * `signal` aborts (the store's read ends with it). Callers hold a turn at the large-answer gate.
+ */
+export async function appendAllEntries(
+  ds: DataStore,
+  filter: CountRegistrationEntriesRequest,
+  enc: RepeatedFieldEncoder,
+  convert: (e: RegistrationEntry) => object,
+  signal: AbortSignal,
+  storeFailed: (err: unknown) => Error,
+): Promise<void> {
+  const batches = entryBatches(ds, filter);
+  for (;;) {
+    let next: IteratorResult<RegistrationEntry[]>;
+    try {
+      next = await batches.next();
+    } catch (err) {
+      throw storeFailed(err);
+    }
+    if (next.done) return;
+    try {
+      await appendInSlices(enc, next.value, convert);
+      if (signal.aborted) throw new SpireError(Code.CANCELLED, 'the client went away');
+    } catch (err) {
+      await batches.return(undefined);
+      throw err;
+    }
+  }
 }
