@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { serviceDefinition, Services } from './proto.js';
-import { apiMessageType, appendInSlices, EncodedResponse, passEncodedResponses, RepeatedFieldEncoder, yieldToLoop } from './sliced-encoding.js';
+import { apiMessageType, appendInSlices, COPY_SLICE_BYTES, EncodedResponse, passEncodedResponses, RepeatedFieldEncoder, yieldToLoop } from './sliced-encoding.js';
 
 const entryDef = serviceDefinition(Services.entry);
 /** grpc-js's own serializers (proto-loader's), the reference the sliced encoding must match. */
@@ -45,7 +45,7 @@ function bareEntry(i: number): Record<string, unknown> {
 async function sliced(type: string, field: string, items: Record<string, unknown>[], rest: Record<string, unknown>, slice: number): Promise<Buffer> {
   const enc = new RepeatedFieldEncoder(apiMessageType(type), field);
   await appendInSlices(enc, items, (x) => x, slice);
-  return enc.finish(rest).bytes;
+  return (await enc.finish(rest)).bytes;
 }
 
 test('sliced ListEntriesResponse encoding is byte-for-byte the plain encoding for 0, 1 and many entries of every field kind', async () => {
@@ -103,6 +103,25 @@ test('appendInSlices yields to the event loop between slices and converts only t
   assert.equal(at('convert 3'), at('convert 2') + 1);
   assert.ok(events.slice(at('convert 1'), at('convert 2')).includes('tick'), `no yield between the first two slices: ${events.join(', ')}`);
   assert.ok(events.slice(at('convert 3'), at('convert 4')).includes('tick'), `no yield between the last two slices: ${events.join(', ')}`);
+});
+
+test('finish gathers a multi-megabyte answer in copies that yield to the event loop, and the bytes stay the plain encoding', async () => {
+  const entries = Array.from({ length: 4000 }, (_, i) => ({ ...fullEntry(i), hint: 'h'.repeat(1000) }));
+  const enc = new RepeatedFieldEncoder(apiMessageType('spire.api.server.entry.v1.ListEntriesResponse'), 'entries');
+  await appendInSlices(enc, entries, (x) => x, 50);
+  assert.ok(enc.byteLength > 3 * COPY_SLICE_BYTES);
+  let ticks = 0;
+  let ticking = true;
+  const tick = () => {
+    ticks++;
+    if (ticking) setImmediate(tick);
+  };
+  setImmediate(tick);
+  const before = ticks;
+  const done = await enc.finish({ next_page_token: 't' });
+  ticking = false;
+  assert.ok(ticks - before >= 3, `the loop turned ${ticks - before} times while ${enc.byteLength} bytes were gathered`);
+  assert.ok(done.bytes.equals(plain.list({ entries, next_page_token: 't' })));
 });
 
 test('concurrent yields are served one per turn of the event loop, in call order', async () => {

@@ -10,6 +10,9 @@ import { API_PROTO_FILES, protoDir } from './proto.js';
  */
 export const ENCODE_SLICE_ITEMS = 128;
 
+/** How many bytes `finish` copies between two yields (a few hundred microseconds of memcpy). */
+export const COPY_SLICE_BYTES = 1024 * 1024;
+
 let root: protobuf.Root | undefined;
 
 /**
@@ -116,8 +119,13 @@ export class RepeatedFieldEncoder {
     this.size += bytes.length;
   }
 
-  /** The whole message: `rest` supplies every other field (its value for `field`, if any, is ignored). */
-  finish(rest: Record<string, unknown>): EncodedResponse {
+  /**
+   * The whole message: `rest` supplies every other field (its value for `field`, if any, is
+   * ignored). The parts are copied into one buffer at most COPY_SLICE_BYTES per turn of the event
+   * loop, yielding between copies and once more at the end (grpc-js then copies the whole message
+   * once more, synchronously, to frame it). Throws what protobufjs throws for `rest`.
+   */
+  async finish(rest: Record<string, unknown>): Promise<EncodedResponse> {
     const before: Record<string, unknown> = {};
     const after: Record<string, unknown> = {};
     for (const f of this.type.fieldsArray) {
@@ -125,7 +133,22 @@ export class RepeatedFieldEncoder {
       (f.id < this.fieldId ? before : after)[f.name] = rest[f.name];
     }
     const enc = (o: Record<string, unknown>) => this.type.encode(this.type.fromObject(o)).finish();
-    return new EncodedResponse(Buffer.concat([enc(before), ...this.chunks, enc(after)]));
+    const parts = [enc(before), ...this.chunks, enc(after)];
+    this.chunks.length = 0;
+    const out = Buffer.allocUnsafe(parts.reduce((n, b) => n + b.length, 0));
+    let at = 0;
+    let sinceYield = 0;
+    for (const b of parts) {
+      if (sinceYield >= COPY_SLICE_BYTES) {
+        await yieldToLoop();
+        sinceYield = 0;
+      }
+      out.set(b, at);
+      at += b.length;
+      sinceYield += b.length;
+    }
+    if (at > COPY_SLICE_BYTES) await yieldToLoop();
+    return new EncodedResponse(out);
   }
 }
 

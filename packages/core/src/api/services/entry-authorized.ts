@@ -54,7 +54,7 @@ export async function getAuthorizedEntries(deps: ApiDeps, gate: LargeAnswerGate,
   const build = async () => {
     const enc = new RepeatedFieldEncoder(apiMessageType('spire.api.server.entry.v1.GetAuthorizedEntriesResponse'), 'entries');
     await appendInSlices(enc, entries, (e) => toProto(ctx, e, req.output_mask));
-    return enc.finish({});
+    return await enc.finish({});
   };
   return entries.length > (deps.entryPageSize ?? DEFAULT_ENTRY_PAGE_SIZE) ? gate.run(ctx.signal, build) : build();
 }
@@ -80,7 +80,7 @@ export async function syncAuthorizedEntries(deps: ApiDeps, stream: BidiStream, c
   const sendEntries = async (page: readonly RegistrationEntry[], more: boolean) => {
     const enc = new RepeatedFieldEncoder(apiMessageType('spire.api.server.entry.v1.SyncAuthorizedEntriesResponse'), 'entries');
     await appendInSlices(enc, page, (e) => toProto(ctx, e, mask));
-    await stream.send(enc.finish({ entry_revisions: [], more }));
+    await stream.send(await enc.finish({ entry_revisions: [], more }));
   };
   if (entries.length <= pageSize && entries.reduce((n, e) => n + estimateBytes(e), 0) <= MAX_RESPONSE_BYTES) {
     await sendEntries(entries, false);

@@ -74,11 +74,11 @@ export async function listEntries(
       throw listFailed(ctx, err);
     }
     await appendInSlices(enc, res.entries, convert);
-    return enc.finish({ next_page_token: res.pagination?.token ?? '' });
+    return await enc.finish({ next_page_token: res.pagination?.token ?? '' });
   }
   return gate.run(ctx.signal, async () => {
     await appendAllEntries(ds, filter, enc, convert, ctx.signal, (err) => listFailed(ctx, err));
-    return enc.finish({ next_page_token: '' });
+    return await enc.finish({ next_page_token: '' });
   });
 }
 

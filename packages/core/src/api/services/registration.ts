@@ -259,7 +259,7 @@ export function registrationService(deps: ApiDeps): ServiceHandlers {
         return gate.run(ctx.signal, async () => {
           const enc = new RepeatedFieldEncoder(apiMessageType('spire.common.RegistrationEntries'), 'entries');
           await appendAllEntries(ds, {}, enc, entryToCommon, ctx.signal, (err) => internal('error trying to fetch entries', err));
-          return enc.finish({});
+          return await enc.finish({});
         });
       },
       async UpdateEntry(req: { entry: CommonEntry | null }) {
