@@ -54,7 +54,13 @@ export class ServerProcess {
     return this.output;
   }
 
-  async start(opts: { extraPlugins?: string; extraServer?: string; files?: Record<string, string> } = {}): Promise<void> {
+  /** The server's process ID once started (benchmarks read its /proc status). */
+  get pid(): number | undefined {
+    return this.proc?.pid;
+  }
+
+  /** `nodeArgs` go before the script (e.g. `--cpu-prof`). */
+  async start(opts: { extraPlugins?: string; extraServer?: string; files?: Record<string, string>; nodeArgs?: string[] } = {}): Promise<void> {
     for (const [name, body] of Object.entries(opts.files ?? {})) writeFileSync(join(this.dir, name), body);
     this.port = await freePort();
     const conf = `
@@ -87,7 +93,7 @@ plugins {
 `;
     const confPath = join(this.dir, 'server.conf');
     writeFileSync(confPath, conf);
-    this.proc = spawn(process.execPath, [join(ROOT, 'bin', 'spire-server'), 'run', '-config', confPath], { cwd: this.dir, stdio: ['ignore', 'pipe', 'pipe'] });
+    this.proc = spawn(process.execPath, [...(opts.nodeArgs ?? []), join(ROOT, 'bin', 'spire-server'), 'run', '-config', confPath], { cwd: this.dir, stdio: ['ignore', 'pipe', 'pipe'] });
     this.proc.stdout!.on('data', (d: Buffer) => (this.output += d.toString()));
     this.proc.stderr!.on('data', (d: Buffer) => (this.output += d.toString()));
     const exited = new Promise<never>((_, rej) => this.proc!.once('exit', (code) => rej(new Error(`spire-server exited with ${code}:\n${this.output}`))));

@@ -14,6 +14,7 @@ import { pinoLevelControl } from './log-levels.js';
 import { buildService, type PipelineEnv, type ServiceHandlers } from './handler.js';
 import { addHealthService, type ServingCheck } from './health/service.js';
 import type { AuthorizedEntryFetcher, BundleRefresher, DebugInfoSource, LogLevelControl, NodeAttestorLookup, ServerCA } from './ports.js';
+import { LargeAnswerGate } from './large-answer-gate.js';
 import { serviceDefinition } from './proto.js';
 import { rateLimits, type RateLimitConfig } from './rate-limit.js';
 import { agentService } from './services/agent.js';
@@ -26,6 +27,7 @@ import { loggerService } from './services/logger.js';
 import { registrationService } from './services/registration.js';
 import { svidService } from './services/svid.js';
 import { trustDomainService } from './services/trustdomain.js';
+import { passEncodedResponses } from './sliced-encoding.js';
 import { SvidServerCredentials, type TlsMaterial } from './tls.js';
 
 /** Everything the server API endpoints are started from (server.conf values and ports). */
@@ -65,6 +67,8 @@ export interface EndpointsDeps {
   tlsRefreshMs?: number;
   /** Max request size in bytes (default 4 MiB); larger requests get RESOURCE_EXHAUSTED. */
   maxReceiveMessageLength?: number;
+  /** The bound on large answers built at once, shared by both listeners (default: a gate of MAX_CONCURRENT_LARGE_ANSWERS). */
+  largeAnswers?: LargeAnswerGate;
 }
 
 /** Running endpoints. */
@@ -92,6 +96,11 @@ export function apiServices(deps: ApiDeps): ServiceHandlers[] {
   ];
 }
 
+/** A service's definition as the server registers it: pre-encoded (large) answers pass through as bytes. */
+function serverDefinition(name: string): grpc.ServiceDefinition {
+  return passEncodedResponses(serviceDefinition(name));
+}
+
 function formatHostPort(host: string, port: number): string {
   return host.includes(':') && !host.startsWith('[') ? `[${host}]:${port}` : `${host}:${port}`;
 }
@@ -117,6 +126,7 @@ export async function startEndpoints(deps: EndpointsDeps): Promise<Endpoints> {
     nodeAttestors: deps.nodeAttestors,
     agentSpiffeIdAsSelector: deps.agentSpiffeIdAsSelector,
     entryPageSize: deps.entryPageSize,
+    largeAnswers: deps.largeAnswers ?? new LargeAnswerGate(),
   };
   const adminIds = new Set((deps.adminIds ?? []).map((s) => SpiffeId.parse(s).toString()));
   const limits = rateLimits({ attestation: deps.rateLimit?.attestation ?? true, signing: deps.rateLimit?.signing ?? true });
@@ -139,7 +149,7 @@ export async function startEndpoints(deps: EndpointsDeps): Promise<Endpoints> {
   try {
     const uds = new grpc.Server(serverOptions);
     const udsEnv: PipelineEnv = { ...baseEnv, transport: 'uds' };
-    for (const s of services) uds.addService(serviceDefinition(s.service), buildService(serviceDefinition(s.service), s, udsEnv));
+    for (const s of services) uds.addService(serverDefinition(s.service), buildService(serverDefinition(s.service), s, udsEnv));
     addHealthService(
       uds,
       deps.servingCheck ??
@@ -186,7 +196,7 @@ export async function startEndpoints(deps: EndpointsDeps): Promise<Endpoints> {
       };
       const tcp = new grpc.Server(serverOptions);
       const tcpEnv: PipelineEnv = { ...baseEnv, transport: 'tcp', rootsFor: (name) => rootsByTd.get(name) ?? new Set() };
-      for (const s of services) tcp.addService(serviceDefinition(s.service), buildService(serviceDefinition(s.service), s, tcpEnv));
+      for (const s of services) tcp.addService(serverDefinition(s.service), buildService(serverDefinition(s.service), s, tcpEnv));
       const healthDef = healthServiceDefinition as unknown as grpc.ServiceDefinition;
       tcp.addService(healthDef, buildService(healthDef, { service: 'grpc.health.v1.Health', unary: {} }, tcpEnv));
       const address = formatHostPort(deps.tcp.bindAddress, deps.tcp.bindPort);

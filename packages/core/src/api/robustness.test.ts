@@ -17,6 +17,13 @@ before(async () => {
   const ds = new Proxy(inner, {
     get(target, prop, recv) {
       if (prop === 'listRegistrationEntries' && broken) return async () => (null as unknown as { x: () => void }).x();
+      // An unpaged, unfiltered ListEntries reads through the scan.
+      if (prop === 'scanRegistrationEntries' && broken) {
+        return () =>
+          (async function* () {
+            yield (null as unknown as { x: () => never[] }).x();
+          })();
+      }
       return Reflect.get(target, prop, recv) as unknown;
     },
   }) as DataStore;
@@ -27,11 +34,13 @@ after(async () => h.close());
 test('an unexpected exception in a handler becomes Internal and the server keeps serving', async () => {
   broken = true;
   try {
-    await assert.rejects(h.local('entry').call('ListEntries', {}), (e: { code: number; details: string }) => {
-      assert.equal(e.code, 13);
-      assert.match(e.details, /^failed to list entries: Cannot read properties of null/);
-      return true;
-    });
+    for (const req of [{}, { filter: { by_hint: { value: 'h' } } }, { page_size: 10 }]) {
+      await assert.rejects(h.local('entry').call('ListEntries', req), (e: { code: number; details: string }) => {
+        assert.equal(e.code, 13);
+        assert.match(e.details, /^failed to list entries: Cannot read properties of null/);
+        return true;
+      });
+    }
   } finally {
     broken = false;
   }

@@ -1,6 +1,7 @@
 import type { Logger } from '../../log/logger.js';
 import type { DataStore } from '../../plugins/datastore/contract.js';
 import type { TrustDomain } from '../../spiffeid/index.js';
+import type { LargeAnswerGate } from '../large-answer-gate.js';
 import type { AuthorizedEntryFetcher, BundleRefresher, DebugInfoSource, LogLevelControl, NodeAttestorLookup, ServerCA } from '../ports.js';
 
 /** What the API services are built from. */
@@ -19,6 +20,8 @@ export interface ApiDeps {
   agentSpiffeIdAsSelector?: boolean;
   /** SyncAuthorizedEntries page size (SPIRE: 500). */
   entryPageSize?: number;
+  /** Bounds the large answers built at once (default: a gate of MAX_CONCURRENT_LARGE_ANSWERS per entry service). */
+  largeAnswers?: LargeAnswerGate;
   /** Unix seconds now (tests move it). */
   now?: () => number;
 }

@@ -2,6 +2,8 @@ import { Code, SpireError } from '../../errors.js';
 import type { RegistrationEntry } from '../../plugins/datastore/contract.js';
 import { applyEntryMask, entryToProto, type ProtoEntry, type ProtoEntryMask } from '../convert/entry.js';
 import type { BidiStream, CallContext } from '../handler.js';
+import type { LargeAnswerGate } from '../large-answer-gate.js';
+import { apiMessageType, appendInSlices, RepeatedFieldEncoder, yieldToLoop, type EncodedResponse } from '../sliced-encoding.js';
 import { makeErr } from '../status.js';
 import type { ApiDeps } from './deps.js';
 
@@ -42,10 +44,19 @@ function toProto(ctx: CallContext, e: RegistrationEntry, mask: ProtoEntryMask | 
   }
 }
 
-/** GetAuthorizedEntries: every entry the calling agent is authorized for, masked. */
-export async function getAuthorizedEntries(deps: ApiDeps, req: { output_mask: ProtoEntryMask | null }, ctx: CallContext): Promise<{ entries: ProtoEntry[] }> {
+/**
+ * GetAuthorizedEntries: every entry the calling agent is authorized for, masked, answered as
+ * pre-encoded bytes built in slices that yield to the event loop. Above the entry page size the
+ * answer waits for a turn at `gate` (a large answer) before it is built.
+ */
+export async function getAuthorizedEntries(deps: ApiDeps, gate: LargeAnswerGate, req: { output_mask: ProtoEntryMask | null }, ctx: CallContext): Promise<EncodedResponse> {
   const entries = await fetchEntries(deps, ctx);
-  return { entries: entries.map((e) => toProto(ctx, e, req.output_mask)) };
+  const build = async () => {
+    const enc = new RepeatedFieldEncoder(apiMessageType('spire.api.server.entry.v1.GetAuthorizedEntriesResponse'), 'entries');
+    await appendInSlices(enc, entries, (e) => toProto(ctx, e, req.output_mask));
+    return await enc.finish({});
+  };
+  return entries.length > (deps.entryPageSize ?? DEFAULT_ENTRY_PAGE_SIZE) ? gate.run(ctx.signal, build) : build();
 }
 
 /**
@@ -65,11 +76,19 @@ export async function syncAuthorizedEntries(deps: ApiDeps, stream: BidiStream, c
   if (first.output_mask && !first.output_mask.revision_number) throw new SpireError(Code.INVALID_ARGUMENT, 'revision number cannot be masked');
   const mask = first.output_mask;
 
+  // Pages of full entries are encoded in slices that yield (sliced-encoding.ts).
+  const sendEntries = async (page: readonly RegistrationEntry[], more: boolean) => {
+    const enc = new RepeatedFieldEncoder(apiMessageType('spire.api.server.entry.v1.SyncAuthorizedEntriesResponse'), 'entries');
+    await appendInSlices(enc, page, (e) => toProto(ctx, e, mask));
+    await stream.send(await enc.finish({ entry_revisions: [], more }));
+  };
   if (entries.length <= pageSize && entries.reduce((n, e) => n + estimateBytes(e), 0) <= MAX_RESPONSE_BYTES) {
-    await stream.send({ entries: entries.map((e) => toProto(ctx, e, mask)), entry_revisions: [], more: false });
+    await sendEntries(entries, false);
     return;
   }
   for (let i = 0; i < entries.length; i += pageSize) {
+    // A page of revisions is small; other calls run between pages.
+    await yieldToLoop();
     const page = entries.slice(i, i + pageSize);
     await stream.send({
       entry_revisions: page.map((e) => ({ id: e.entryId, revision_number: e.revisionNumber, created_at: e.createdAt })),
@@ -86,20 +105,20 @@ export async function syncAuthorizedEntries(deps: ApiDeps, stream: BidiStream, c
       return; // The client went away: normal at the end of a sync.
     }
     if (!req) return;
-    let out: ProtoEntry[] = [];
+    let out: RegistrationEntry[] = [];
     let bytes = 0;
     for (const id of [...req.ids].sort()) {
       const e = byId.get(id);
       if (!e) continue;
       const size = estimateBytes(e);
       if (out.length === pageSize || (out.length > 0 && bytes + size > MAX_RESPONSE_BYTES)) {
-        await stream.send({ entries: out, entry_revisions: [], more: true });
+        await sendEntries(out, true);
         out = [];
         bytes = 0;
       }
-      out.push(toProto(ctx, e, mask));
+      out.push(e);
       bytes += size;
     }
-    await stream.send({ entries: out, entry_revisions: [], more: false });
+    await sendEntries(out, false);
   }
 }

@@ -2,13 +2,14 @@ import { Code, SpireError } from '../../errors.js';
 import type { RegistrationEntry } from '../../plugins/datastore/contract.js';
 import { applyEntryMask, entryFromProto, entryToProto, storeEntryMask, type ProtoEntry, type ProtoEntryMask } from '../convert/entry.js';
 import type { CallContext, ServiceHandlers } from '../handler.js';
-import { pageFromRequest } from '../pagination.js';
+import { LargeAnswerGate } from '../large-answer-gate.js';
 import { Services } from '../proto.js';
 import { createStatus, makeErr, makeStatus, okStatus, storeCode, type ApiStatus } from '../status.js';
 import { getAuthorizedEntries, syncAuthorizedEntries } from './entry-authorized.js';
 import { entryFilterFromProto, type ProtoEntryFilter } from './entry-filters.js';
+import { listEntries } from './entry-list.js';
 import type { ApiDeps } from './deps.js';
-import { assertInScope, inScope, outOfScopeStatus, storedInScope, visibleEntries } from './entry-scope-check.js';
+import { assertInScope, inScope, outOfScopeStatus, storedInScope } from './entry-scope-check.js';
 
 /** The most entries one batch request may carry (SPIRE has none; a bound keeps memory flat). */
 export const MAX_BATCH_SIZE = 10_000;
@@ -40,6 +41,7 @@ function entryAuditFields(e: ProtoEntry | null | undefined): Record<string, stri
 /** spire.api.server.entry.v1.Entry (GetAuthorizedEntries/SyncAuthorizedEntries live in entry-authorized.ts). */
 export function entryService(deps: ApiDeps): ServiceHandlers {
   const { dataStore: ds, trustDomain: td } = deps;
+  const gate = deps.largeAnswers ?? new LargeAnswerGate();
 
   function toProto(ctx: CallContext, e: RegistrationEntry, what: string): ProtoEntry {
     try {
@@ -104,7 +106,7 @@ export function entryService(deps: ApiDeps): ServiceHandlers {
       SyncAuthorizedEntries: (stream, ctx) => syncAuthorizedEntries(deps, stream, ctx),
     },
     unary: {
-      GetAuthorizedEntries: (req: { output_mask: ProtoEntryMask | null }, ctx) => getAuthorizedEntries(deps, req, ctx),
+      GetAuthorizedEntries: (req: { output_mask: ProtoEntryMask | null }, ctx) => getAuthorizedEntries(deps, gate, req, ctx),
       async CountEntries(req: { filter: ProtoEntryFilter | null }, ctx) {
         const filter = entryFilterFromProto(td, req.filter, ctx.log);
         try {
@@ -114,18 +116,7 @@ export function entryService(deps: ApiDeps): ServiceHandlers {
         }
       },
       async ListEntries(req: { filter: ProtoEntryFilter | null; output_mask: ProtoEntryMask | null; page_size: number; page_token: string }, ctx) {
-        const filter = entryFilterFromProto(td, req.filter, ctx.log);
-        const pagination = pageFromRequest(req.page_size, req.page_token);
-        let res;
-        try {
-          res = await ds.listRegistrationEntries({ ...filter, pagination });
-        } catch (err) {
-          throw makeErr(ctx.log, storeCode(err) === Code.INVALID_ARGUMENT ? Code.INVALID_ARGUMENT : Code.INTERNAL, 'failed to list entries', err);
-        }
-        return {
-          entries: visibleEntries(ctx, res.entries).map((e) => applyEntryMask(toProto(ctx, e, 'failed to convert entry'), req.output_mask)),
-          next_page_token: res.pagination?.token ?? '',
-        };
+        return listEntries(ds, gate, entryFilterFromProto(td, req.filter, ctx.log), req, ctx);
       },
       async GetEntry(req: { id: string; output_mask: ProtoEntryMask | null }, ctx) {
         if (!req.id) throw makeErr(ctx.log, Code.INVALID_ARGUMENT, 'missing ID');

@@ -8,15 +8,18 @@ import { validateDnsName } from '../convert/dns.js';
 import { protoFromId, workloadIdFromProto } from '../convert/ids.js';
 import { selectorsFromProto } from '../convert/selectors.js';
 import type { CallContext, ServiceHandlers } from '../handler.js';
+import { LargeAnswerGate } from '../large-answer-gate.js';
 import { API_MAX_PAGE_SIZE } from '../pagination.js';
 import { Services } from '../proto.js';
+import { apiMessageType, RepeatedFieldEncoder } from '../sliced-encoding.js';
 import { storeCode } from '../status.js';
 import { nowSeconds, type ApiDeps } from './deps.js';
 import { AuthPolicyErrors } from '../../authpolicy/errors.js';
 import { assertInScope, storedInScope, visibleEntries } from './entry-scope-check.js';
+import { appendAllEntries } from './entry-list.js';
 
 /** spire.common.RegistrationEntry on the wire. */
-interface CommonEntry {
+export interface CommonEntry {
   selectors: Selector[];
   parent_id: string;
   spiffe_id: string;
@@ -45,7 +48,8 @@ function invalid(msg: string): SpireError {
   return new SpireError(Code.INVALID_ARGUMENT, msg);
 }
 
-function entryToCommon(e: RegistrationEntry): CommonEntry {
+/** The legacy API's wire form of a stored entry (spire.common.RegistrationEntry). Pure. */
+export function entryToCommon(e: RegistrationEntry): CommonEntry {
   return {
     selectors: e.selectors.map((s) => ({ type: s.type, value: s.value })),
     parent_id: e.parentId,
@@ -90,6 +94,7 @@ function bundleToCommon(b: Bundle): CommonBundle {
  */
 export function registrationService(deps: ApiDeps): ServiceHandlers {
   const { dataStore: ds, trustDomain: td, ca } = deps;
+  const gate = deps.largeAnswers ?? new LargeAnswerGate();
 
   function parseId(s: string, what: string, check?: (id: SpiffeId) => void): string {
     let id: SpiffeId;
@@ -259,12 +264,13 @@ export function registrationService(deps: ApiDeps): ServiceHandlers {
         assertInScope(ctx, e);
         return entryToCommon(e);
       },
+      // Every entry: a large answer, built in slices behind the large-answer bound (as ListEntries).
       async FetchEntries(_req: unknown, ctx) {
-        try {
-          return { entries: visibleEntries(ctx, (await ds.listRegistrationEntries({})).entries).map(entryToCommon) };
-        } catch (err) {
-          throw internal('error trying to fetch entries', err);
-        }
+        return gate.run(ctx.signal, async () => {
+          const enc = new RepeatedFieldEncoder(apiMessageType('spire.common.RegistrationEntries'), 'entries');
+          await appendAllEntries(ds, {}, enc, entryToCommon, ctx.signal, (err) => internal('error trying to fetch entries', err), (list) => visibleEntries(ctx, list));
+          return await enc.finish({});
+        });
       },
       async UpdateEntry(req: { entry: CommonEntry | null }, ctx) {
         if (!req.entry) throw invalid('request is missing entry to update');
