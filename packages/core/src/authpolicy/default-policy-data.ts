@@ -52,7 +52,8 @@ const LOCAL_AUTHORITY = [
 ];
 
 // The legacy Registration API (which SPIRE no longer serves) was local-or-admin throughout.
-const REGISTRATION = [
+/** The legacy Registration API's entry methods (short names), whose handlers honour entry scopes. */
+export const REGISTRATION_ENTRY_METHODS: readonly string[] = [
   'CreateEntry',
   'CreateEntryIfNotExists',
   'DeleteEntry',
@@ -64,6 +65,10 @@ const REGISTRATION = [
   'ListBySelectors',
   'ListBySpiffeID',
   'ListAllEntriesWithPages',
+];
+
+const REGISTRATION = [
+  ...REGISTRATION_ENTRY_METHODS,
   'CreateFederatedBundle',
   'FetchFederatedBundle',
   'ListFederatedBundles',

@@ -1,5 +1,5 @@
 import { SpiffeId } from '../spiffeid/index.js';
-import { defaultPolicyData } from './default-policy-data.js';
+import { defaultPolicyData, REGISTRATION_ENTRY_METHODS } from './default-policy-data.js';
 
 /**
  * What an `allow_callers` rule lets its callers touch in an entry method: entries whose SPIFFE ID
@@ -54,19 +54,7 @@ const REGISTRATION = 'spire.api.registration.Registration';
  */
 export const ENTRY_SCOPED_METHODS: ReadonlySet<string> = new Set([
   ...['ListEntries', 'GetEntry', 'BatchCreateEntry', 'BatchUpdateEntry', 'BatchDeleteEntry'].map((m) => `/${ENTRY_V1}/${m}`),
-  ...[
-    'CreateEntry',
-    'CreateEntryIfNotExists',
-    'DeleteEntry',
-    'FetchEntry',
-    'FetchEntries',
-    'UpdateEntry',
-    'ListByParentID',
-    'ListBySelector',
-    'ListBySelectors',
-    'ListBySpiffeID',
-    'ListAllEntriesWithPages',
-  ].map((m) => `/${REGISTRATION}/${m}`),
+  ...REGISTRATION_ENTRY_METHODS.map((m) => `/${REGISTRATION}/${m}`),
 ]);
 
 /** Methods the default policy grants to admins: the only ones `allow_callers` may grant. */

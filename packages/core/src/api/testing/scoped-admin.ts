@@ -1,4 +1,4 @@
-import { defaultPolicyData } from '../../authpolicy/default-policy-data.js';
+import { defaultPolicyData, REGISTRATION_ENTRY_METHODS } from '../../authpolicy/default-policy-data.js';
 import { parsePolicyData } from '../../authpolicy/policy-data.js';
 import type { RegistrationEntry } from '../../plugins/datastore/contract.js';
 import type { IssuedCert } from '../ports.fake.js';
@@ -14,19 +14,7 @@ const ENTRY_METHODS = [
   '/spire.api.server.entry.v1.Entry/BatchCreateEntry',
   '/spire.api.server.entry.v1.Entry/BatchUpdateEntry',
   '/spire.api.server.entry.v1.Entry/BatchDeleteEntry',
-  ...[
-    'CreateEntry',
-    'CreateEntryIfNotExists',
-    'DeleteEntry',
-    'FetchEntry',
-    'FetchEntries',
-    'UpdateEntry',
-    'ListByParentID',
-    'ListBySelector',
-    'ListBySelectors',
-    'ListBySpiffeID',
-    'ListAllEntriesWithPages',
-  ].map((m) => `/spire.api.registration.Registration/${m}`),
+  ...REGISTRATION_ENTRY_METHODS.map((m) => `/spire.api.registration.Registration/${m}`),
 ];
 
 /**
