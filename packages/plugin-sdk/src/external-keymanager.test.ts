@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { after, describe, it } from 'node:test';
-import { runKeyManagerContract } from '@spire-ts/core/testing';
+import { runKeyManagerContract } from '@spire-ts/core/plugin/testing';
 import { Code, type KeyManager } from './index.js';
 import { testPluginPath } from './test-plugins/paths.js';
 import { loadPluginForTest, type LoadedTestPlugin } from './testing.js';

@@ -3,8 +3,8 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { InProcessKeyManager, TrustDomain, silentLogger, startCAService, type Notifier } from '@spire-ts/core';
-import { FakeCADataStore } from '@spire-ts/core/testing';
+import { InProcessKeyManager, TrustDomain, silentLogger, type Notifier } from '@spire-ts/core/plugin';
+import { FakeCADataStore, startCAService } from '@spire-ts/core/testing';
 import { testPluginPath } from './test-plugins/paths.js';
 import { loadPluginForTest } from './testing.js';
 

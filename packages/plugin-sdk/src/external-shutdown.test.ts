@@ -5,11 +5,13 @@ import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, it } from 'node:test';
 import type { DependencyContainer } from 'tsyringe';
-import { Catalog, Code, KEY_MANAGER, NODE_ATTESTORS, TrustDomain, type KeyManager, type NodeAttestor, type PluginConfig } from './index.js';
-import { ExternalPlugins } from '@spire-ts/core/external';
+import { Catalog, ExternalPlugins, type PluginConfig } from '@spire-ts/core/testing';
+import { Code, KEY_MANAGER, NODE_ATTESTORS, TrustDomain, type KeyManager, type NodeAttestor } from './index.js';
+
 import { captureLog, eventually, processGone } from './test-support/capture-log.js';
 import { testPluginPath } from './test-plugins/paths.js';
 import { TEST_BUILTINS } from './testing.js';
+
 
 const sha = (p: string) => createHash('sha256').update(readFileSync(p)).digest('hex');
 

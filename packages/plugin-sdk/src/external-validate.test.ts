@@ -2,10 +2,12 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
-import { ExternalPlugins } from '@spire-ts/core/external';
-import { Code, silentLogger, type PluginConfig, type PluginType } from './index.js';
+import { ExternalPlugins, type PluginConfig } from '@spire-ts/core/testing';
+
+import { Code, silentLogger, type PluginType } from './index.js';
 import { captureLog, eventually, processGone } from './test-support/capture-log.js';
 import { testPluginPath } from './test-plugins/paths.js';
+
 
 function decl(type: PluginType, name: string, plugin: string, dataText: string): PluginConfig & { type: PluginType } {
   const path = testPluginPath(plugin);

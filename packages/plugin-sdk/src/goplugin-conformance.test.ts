@@ -5,8 +5,12 @@ import { tmpdir } from 'node:os';
 import { createInterface } from 'node:readline';
 import { describe, it } from 'node:test';
 import { credentials, Metadata, Server, ServerCredentials, type Client, type ClientDuplexStream } from '@grpc/grpc-js';
-import { SERVICE_NAMES, serviceCtor, serviceDefinition, type ServiceKey } from '@spire-ts/core/external';
+import { wire } from '@spire-ts/core/plugin';
+
 import { testPluginPath } from './test-plugins/paths.js';
+
+const { SERVICE_NAMES, serviceCtor, serviceDefinition } = wire;
+type ServiceKey = wire.ServiceKey;
 
 /**
  * Drives an SDK plugin the way SPIRE's Go host does through go-plugin, step by step and without

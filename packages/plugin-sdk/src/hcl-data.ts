@@ -1,4 +1,4 @@
-import { Code, ConfigSyntaxError, SpireError, parseHcl, type PluginData } from '@spire-ts/core';
+import { Code, ConfigSyntaxError, SpireError, parseHcl, type PluginData } from '@spire-ts/core/plugin';
 
 /**
  * Decodes plugin_data as a server sends it to an external plugin (`hcl_configuration`) with the

@@ -1,5 +1,5 @@
 import { pino, type DestinationStream } from 'pino';
-import type { Logger } from '@spire-ts/core';
+import type { Logger } from '@spire-ts/core/plugin';
 
 /** hclog's timestamp layout: microseconds and a zone, e.g. `2026-01-02T15:04:05.000000Z`. */
 function hclogTime(): string {

@@ -1,6 +1,9 @@
 import { credentials, Metadata, type Client } from '@grpc/grpc-js';
-import { Code, errorCode, type HostServices, type Logger } from '@spire-ts/core';
-import { SERVICE_NAMES, bundleFromMsg, bytes, fromGrpcError, serviceCtor, type BundleMsg, type ServiceKey } from '@spire-ts/core/external';
+import { Code, errorCode, type HostServices, type Logger, wire } from '@spire-ts/core/plugin';
+
+const { SERVICE_NAMES, bundleFromMsg, bytes, fromGrpcError, serviceCtor } = wire;
+type BundleMsg = wire.BundleMsg;
+type ServiceKey = wire.ServiceKey;
 
 type Unary = (req: object, md: Metadata, opts: object, cb: (err: unknown, res: unknown) => void) => void;
 

@@ -18,8 +18,9 @@ import {
   type PluginData,
   type PluginType,
   type UpstreamAuthority,
-} from '@spire-ts/core';
-import { APP_PROTOCOL_VERSION, CORE_PROTOCOL_VERSION, HOST_SERVICE_PROVIDER_ID, SERVICE_NAMES, serviceDefinition } from '@spire-ts/core/external';
+  wire,
+} from '@spire-ts/core/plugin';
+
 import { decodePluginData } from './hcl-data.js';
 import { pluginLogger } from './hclog-logger.js';
 import { hostServicesClient } from './host-services-client.js';
@@ -31,6 +32,8 @@ import { keyManagerService } from './services/keymanager.js';
 import { nodeAttestorService } from './services/nodeattestor.js';
 import { notifierService } from './services/notifier.js';
 import { upstreamAuthorityService } from './services/upstreamauthority.js';
+
+const { APP_PROTOCOL_VERSION, CORE_PROTOCOL_VERSION, HOST_SERVICE_PROVIDER_ID, SERVICE_NAMES, serviceDefinition } = wire;
 
 /** Options of `serve`. */
 export interface ServeOptions {

@@ -1,4 +1,4 @@
-import type { CredentialComposer } from '@spire-ts/core';
+import type { CredentialComposer } from '@spire-ts/core/plugin';
 import { startDescriptorForTest, type ServedAs } from '@spire-ts/plugin-sdk/testing';
 
 /**

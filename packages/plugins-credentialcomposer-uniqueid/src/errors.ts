@@ -1,4 +1,4 @@
-import { Code, spireError } from '@spire-ts/core';
+import { Code, spireError } from '@spire-ts/core/plugin';
 
 /** Coded errors of CredentialComposer "uniqueid" (messages as SPIRE's). */
 export const UniqueIdErrors = {

@@ -9,7 +9,7 @@ import {
   type JWTSVIDAttributes,
   type X509CAAttributes,
   type X509SVIDAttributes,
-} from '@spire-ts/core';
+} from '@spire-ts/core/plugin';
 import { UniqueIdErrors } from './errors.js';
 
 /**

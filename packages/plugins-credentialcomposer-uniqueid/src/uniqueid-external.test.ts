@@ -1,4 +1,4 @@
-import { runCredentialComposerContract } from '@spire-ts/core/testing';
+import { runCredentialComposerContract } from '@spire-ts/core/plugin/testing';
 import { uniqueidContractSetup } from './contract-harness.js';
 
 // The same contract, with the plugin served through the SDK as a plugin_cmd executable and

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { sqlDataStore } from './index.js';
-import { TrustDomain } from '@spire-ts/core';
+import { TrustDomain } from '@spire-ts/core/plugin';
 
 const core = { trustDomain: TrustDomain.parse('example.org'), dataDir: '/tmp' };
 

@@ -1,4 +1,4 @@
-import { ConfigReader, type ParseResult, type PluginData } from '@spire-ts/core';
+import { ConfigReader, type ParseResult, type PluginData } from '@spire-ts/core/plugin';
 import type { Dialect } from './driver/sql-driver.js';
 import {
   parseMysqlDsn,

@@ -1,4 +1,4 @@
-import { parseDuration } from '@spire-ts/core';
+import { parseDuration } from '@spire-ts/core/plugin';
 
 /** Where a SQLite database lives, from a SPIRE connection_string (a path or a `file:` URI). */
 export function parseSqliteConnString(s: string): { filename: string; problems: string[] } {

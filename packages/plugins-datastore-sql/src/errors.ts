@@ -1,4 +1,4 @@
-import { Code, spireError, type SpireError } from '@spire-ts/core';
+import { Code, spireError, type SpireError } from '@spire-ts/core/plugin';
 
 /** SPIRE's prefix for a datastore input check that failed (its sqlcommon.ValidationError). */
 export const VALIDATION_PREFIX = 'datastore-validation: ';

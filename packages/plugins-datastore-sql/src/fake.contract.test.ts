@@ -1,4 +1,4 @@
-import { runDataStoreContract } from '@spire-ts/core/testing';
+import { runDataStoreContract } from '@spire-ts/core/plugin/testing';
 import { FlakyDriver } from './driver/sql-driver.fake.js';
 import { SqliteDriver } from './driver/sqlite-driver.js';
 import { migrate } from './schema/migrate.js';

@@ -1,4 +1,4 @@
-import { defineDataStore } from '@spire-ts/core';
+import { defineDataStore } from '@spire-ts/core/plugin';
 import { parseSqlConfig, type SqlConfig } from './config.js';
 import { openSqlStore } from './open.js';
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { Logger } from '@spire-ts/core';
+import type { Logger } from '@spire-ts/core/plugin';
 import { openSqlStore } from './open.js';
 import { mustParse } from './testing/targets.js';
 

@@ -1,5 +1,5 @@
 import { after, it } from 'node:test';
-import { runDataStoreContract } from '@spire-ts/core/testing';
+import { runDataStoreContract } from '@spire-ts/core/plugin/testing';
 import { mysqlDb } from './testing/targets.js';
 
 // Runs when SPIRE_TEST_MYSQL_URL reaches a server; otherwise says why it skips, or fails

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { ConnectionOptions } from 'node:tls';
-import type { Logger } from '@spire-ts/core';
+import type { Logger } from '@spire-ts/core/plugin';
 import type { ConnSpec, SqlConfig } from './config.js';
 import { MysqlDriver } from './driver/mysql-driver.js';
 import { PgDriver } from './driver/pg-driver.js';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
-import type { DataStore, Logger, RegistrationEntry } from '@spire-ts/core';
+import type { DataStore, Logger, RegistrationEntry } from '@spire-ts/core/plugin';
 import { openSqlStore } from './open.js';
 import { mustParse, mysqlDb, postgresDb, sqliteDb, type Availability, type TestDb } from './testing/targets.js';
 

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import pg from 'pg';
-import { Code, SpireError, silentLogger } from '@spire-ts/core';
+import { Code, SpireError, silentLogger } from '@spire-ts/core/plugin';
 import { SqliteDriver } from './driver/sqlite-driver.js';
 import { openDriver } from './open.js';
 import { migrate } from './schema/migrate.js';

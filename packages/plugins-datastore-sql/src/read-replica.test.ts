@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
-import { Code, SpireError } from '@spire-ts/core';
+import { Code, SpireError } from '@spire-ts/core/plugin';
 import { parsePostgresConnString } from './conn-string.js';
 import { postgresDb } from './testing/targets.js';
 import { TcpProxy } from './testing/tcp-proxy.js';

@@ -1,4 +1,4 @@
-import { runDataStoreContract } from '@spire-ts/core/testing';
+import { runDataStoreContract } from '@spire-ts/core/plugin/testing';
 import { sqliteDb } from './testing/targets.js';
 
 runDataStoreContract('sql (sqlite3)', async () => {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, describe, it, type TestContext } from 'node:test';
-import { Code, SpireError } from '@spire-ts/core';
+import { Code, SpireError } from '@spire-ts/core/plugin';
 import { FlakyDriver } from './driver/sql-driver.fake.js';
 import { SqliteDriver } from './driver/sqlite-driver.js';
 import { migrate } from './schema/migrate.js';

@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { KeyManager } from '@spire-ts/core';
+import type { KeyManager } from '@spire-ts/core/plugin';
 import { startDescriptorForTest, type ServedAs } from '@spire-ts/plugin-sdk/testing';
 
 /**

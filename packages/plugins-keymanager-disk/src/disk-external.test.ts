@@ -1,4 +1,4 @@
-import { runKeyManagerContract } from '@spire-ts/core/testing';
+import { runKeyManagerContract } from '@spire-ts/core/plugin/testing';
 import { diskContractSetup } from './contract-harness.js';
 
 // The same contract, with the plugin served through the SDK as a plugin_cmd executable and

@@ -4,8 +4,8 @@ import { mkdtemp, readFile, rm, stat, writeFile, readdir, mkdir } from 'node:fs/
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createHash, createPublicKey, verify } from 'node:crypto';
-import { runKeyManagerContract } from '@spire-ts/core/testing';
-import { Code, hasWorkerKeys, silentLogger, SpireError, TrustDomain, type KeyManager } from '@spire-ts/core';
+import { runKeyManagerContract } from '@spire-ts/core/plugin/testing';
+import { Code, hasWorkerKeys, silentLogger, SpireError, TrustDomain, type KeyManager } from '@spire-ts/core/plugin';
 import { diskKeyManager } from './index.js';
 import { diskContractSetup } from './contract-harness.js';
 

@@ -1,4 +1,4 @@
-import { ConfigReader, defineKeyManager, InProcessKeyManager } from '@spire-ts/core';
+import { ConfigReader, defineKeyManager, InProcessKeyManager } from '@spire-ts/core/plugin';
 import { loadKeysFile, writeKeysFile } from './keys-file.js';
 
 /** Options of KeyManager "disk". */

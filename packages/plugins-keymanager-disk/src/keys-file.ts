@@ -1,7 +1,7 @@
 import { open, readFile, rename, unlink } from 'node:fs/promises';
 import { dirname, basename, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { entryPkcs8, keyEntryFromPkcs8, type KeyEntry } from '@spire-ts/core';
+import { entryPkcs8, keyEntryFromPkcs8, type KeyEntry } from '@spire-ts/core/plugin';
 import { DiskKeyManagerErrors } from './errors.js';
 
 /**

@@ -1,4 +1,4 @@
-import type { KeyManager } from '@spire-ts/core';
+import type { KeyManager } from '@spire-ts/core/plugin';
 import { startDescriptorForTest, type ServedAs } from '@spire-ts/plugin-sdk/testing';
 
 /**

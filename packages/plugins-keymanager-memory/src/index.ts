@@ -1,4 +1,4 @@
-import { ConfigReader, defineKeyManager, InProcessKeyManager } from '@spire-ts/core';
+import { ConfigReader, defineKeyManager, InProcessKeyManager } from '@spire-ts/core/plugin';
 
 /** The memory KeyManager has no options. */
 export type MemoryKeyManagerConfig = Record<string, never>;

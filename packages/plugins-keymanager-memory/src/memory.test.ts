@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { runKeyManagerContract } from '@spire-ts/core/testing';
-import { hasWorkerKeys, silentLogger, TrustDomain, type KeyManager } from '@spire-ts/core';
+import { runKeyManagerContract } from '@spire-ts/core/plugin/testing';
+import { hasWorkerKeys, silentLogger, TrustDomain, type KeyManager } from '@spire-ts/core/plugin';
 import { memoryKeyManager } from './index.js';
 import { memoryContractSetup } from './contract-harness.js';
 

@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { TrustDomain } from '@spire-ts/core';
+import { TrustDomain } from '@spire-ts/core/plugin';
 import { joinTokenNodeAttestor } from './index.js';
 
 const core = { trustDomain: TrustDomain.parse('example.org'), dataDir: '/tmp' };

@@ -1,4 +1,4 @@
-import { ConfigReader, type CoreConfig, type ParseResult, type PluginData } from '@spire-ts/core';
+import { ConfigReader, type CoreConfig, type ParseResult, type PluginData } from '@spire-ts/core/plugin';
 
 /** join_token has no options. */
 export interface JoinTokenConfig {

@@ -1,4 +1,4 @@
-import { Code, spireError } from '@spire-ts/core';
+import { Code, spireError } from '@spire-ts/core/plugin';
 
 /**
  * Every coded error of the join_token attestor. The messages of refusals are SPIRE's, word for

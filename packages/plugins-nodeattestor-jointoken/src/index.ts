@@ -1,4 +1,4 @@
-import { defineNodeAttestor } from '@spire-ts/core';
+import { defineNodeAttestor } from '@spire-ts/core/plugin';
 import { parseJoinTokenConfig, type JoinTokenConfig } from './config.js';
 import { JoinTokenAttestor } from './join-token-attestor.js';
 

@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { Code, SpireError, TrustDomain } from '@spire-ts/core';
-import { runNodeAttestorContract } from '@spire-ts/core/testing';
+import { Code, SpireError, TrustDomain } from '@spire-ts/core/plugin';
+import { runNodeAttestorContract } from '@spire-ts/core/plugin/testing';
 import { JoinTokenAttestor } from './join-token-attestor.js';
 import { FakeJoinTokenStore } from './join-token-store.fake.js';
 

@@ -6,7 +6,7 @@ import {
   type HostServices,
   type NodeAttestor,
   type TrustDomain,
-} from '@spire-ts/core';
+} from '@spire-ts/core/plugin';
 import { JoinTokenErrors } from './errors.js';
 
 /**

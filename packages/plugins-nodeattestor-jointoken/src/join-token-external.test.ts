@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { Code, SpireError } from '@spire-ts/core';
+import { Code, SpireError } from '@spire-ts/core/plugin';
 import { loadPluginForTest, writePluginExecutable } from '@spire-ts/plugin-sdk/testing';
 
 const NOT_EXTERNAL = 'the built-in join_token node attestor cannot be overridden by an external plugin';

@@ -1,4 +1,4 @@
-import type { JoinTokenStore } from '@spire-ts/core';
+import type { JoinTokenStore } from '@spire-ts/core/plugin';
 
 /**
  * An in-memory join token store for tests. `consumeJoinToken` yields to the event loop before it

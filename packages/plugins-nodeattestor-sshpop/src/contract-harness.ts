@@ -1,5 +1,5 @@
-import type { NodeAttestor } from '@spire-ts/core';
-import type { NodeAttestorHarness } from '@spire-ts/core/testing';
+import type { NodeAttestor } from '@spire-ts/core/plugin';
+import type { NodeAttestorHarness } from '@spire-ts/core/plugin/testing';
 import { startDescriptorForTest, type ServedAs, type StartedTestPlugin } from '@spire-ts/plugin-sdk/testing';
 import { certify, hostKey, makeCa, payloadOf, responder, td } from './test-ssh.js';
 

@@ -1,4 +1,4 @@
-import { Code, spireError } from '@spire-ts/core';
+import { Code, spireError } from '@spire-ts/core/plugin';
 
 function msg(cause: unknown): string {
   return cause instanceof Error ? cause.message : String(cause);

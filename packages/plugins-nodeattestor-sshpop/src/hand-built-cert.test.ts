@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { generateKeyPairSync, randomBytes, sign } from 'node:crypto';
-import { Code, SpireError } from '@spire-ts/core';
+import { Code, SpireError } from '@spire-ts/core/plugin';
 import { sshString } from './ssh-wire.js';
 import { hostKey, makeAttestor, payloadOf, responder, type HostKey } from './test-ssh.js';
 

@@ -1,4 +1,4 @@
-import { defineNodeAttestor } from '@spire-ts/core';
+import { defineNodeAttestor } from '@spire-ts/core/plugin';
 import { parseSshpopConfig, type SshpopConfig } from './config.js';
 import { SshpopAttestor } from './sshpop-attestor.js';
 

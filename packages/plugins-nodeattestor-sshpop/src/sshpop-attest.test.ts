@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { Code, SpireError } from '@spire-ts/core';
+import { Code, SpireError } from '@spire-ts/core/plugin';
 import { certify, hostKey, makeAttestor, makeCa, payloadOf, responder, sshSign, type HostKeyKind } from './test-ssh.js';
 
 function refused(code: Code, message: string | RegExp) {

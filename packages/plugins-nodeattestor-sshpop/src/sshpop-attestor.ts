@@ -1,8 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { agentIdFromTemplate, type AgentAttributes, type ChallengeFn, type NodeAttestor, type TrustDomain } from '@spire-ts/core';
+import { agentIdFromTemplate, type AgentAttributes, type ChallengeFn, type NodeAttestor, type TrustDomain } from '@spire-ts/core/plugin';
 import type { SshpopConfig } from './config.js';
 import { SshpopErrors as E } from './errors.js';
-import { goBytes, goField, parseJson } from '@spire-ts/core';
+import { goBytes, goField, parseJson } from '@spire-ts/core/plugin';
 import { CERT_TIME_INFINITY, HOST_CERT, parseCertificate, verifySshSignature, type SshCertificate, type SshSignature } from './ssh-wire.js';
 
 const PLUGIN_NAME = 'sshpop';

@@ -1,5 +1,5 @@
 import { after } from 'node:test';
-import { runNodeAttestorContract } from '@spire-ts/core/testing';
+import { runNodeAttestorContract } from '@spire-ts/core/plugin/testing';
 import { sshpopContract } from './contract-harness.js';
 
 const contract = sshpopContract('in-process');

@@ -1,5 +1,5 @@
 import { after } from 'node:test';
-import { runNodeAttestorContract } from '@spire-ts/core/testing';
+import { runNodeAttestorContract } from '@spire-ts/core/plugin/testing';
 import { sshpopContract } from './contract-harness.js';
 
 // The same contract, with the plugin served through the SDK as a plugin_cmd executable and

@@ -8,7 +8,7 @@ import { createHash, generateKeyPairSync, randomBytes, sign, type KeyObject } fr
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { TrustDomain, silentLogger, type NodeAttestor } from '@spire-ts/core';
+import { TrustDomain, silentLogger, type NodeAttestor } from '@spire-ts/core/plugin';
 import { sshpopNodeAttestor } from './index.js';
 import { sshString } from './ssh-wire.js';
 

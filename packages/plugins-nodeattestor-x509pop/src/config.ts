@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { ConfigReader, PathTemplate, type CoreConfig, type ParseResult, type PluginData } from '@spire-ts/core';
+import { ConfigReader, PathTemplate, type CoreConfig, type ParseResult, type PluginData } from '@spire-ts/core/plugin';
 import { parseCert, type Cert } from './cert.js';
 
 /** x509pop's parsed configuration. */

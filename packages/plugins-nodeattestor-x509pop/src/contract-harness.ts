@@ -1,5 +1,5 @@
-import type { HostServices, NodeAttestor } from '@spire-ts/core';
-import type { NodeAttestorHarness } from '@spire-ts/core/testing';
+import type { HostServices, NodeAttestor } from '@spire-ts/core/plugin';
+import type { NodeAttestorHarness } from '@spire-ts/core/plugin/testing';
 import { startDescriptorForTest, type ServedAs, type StartedTestPlugin } from '@spire-ts/plugin-sdk/testing';
 import { issue, payloadOf, pem, responder, td, tempFile, type Issued } from './test-pki.js';
 

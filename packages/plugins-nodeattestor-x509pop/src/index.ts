@@ -1,4 +1,4 @@
-import { defineNodeAttestor } from '@spire-ts/core';
+import { defineNodeAttestor } from '@spire-ts/core/plugin';
 import { parseX509popConfig, type X509popConfig } from './config.js';
 import { X509popAttestor } from './x509pop-attestor.js';
 

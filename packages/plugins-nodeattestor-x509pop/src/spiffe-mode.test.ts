@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { Code, SpireError, type HostServices } from '@spire-ts/core';
+import { Code, SpireError, type HostServices } from '@spire-ts/core/plugin';
 import { issue, makeAttestor, payloadOf, responder } from './test-pki.js';
 
 describe('x509pop spiffe mode', async () => {

@@ -144,7 +144,7 @@ export function pem(...certs: Issued[]): string {
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { TrustDomain, silentLogger, type HostServices, type NodeAttestor } from '@spire-ts/core';
+import { TrustDomain, silentLogger, type HostServices, type NodeAttestor } from '@spire-ts/core/plugin';
 import { x509popNodeAttestor } from './index.js';
 
 export const td = TrustDomain.parse('example.org');

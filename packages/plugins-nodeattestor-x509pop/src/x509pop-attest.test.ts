@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { Code, SpireError } from '@spire-ts/core';
+import { Code, SpireError } from '@spire-ts/core/plugin';
 import * as x509 from './x509-lib.js';
 import { issue, makeAttestor, payloadOf, pem, responder, tempFile, type Issued } from './test-pki.js';
 

@@ -8,13 +8,13 @@ import {
   type Logger,
   type NodeAttestor,
   type TrustDomain,
-} from '@spire-ts/core';
+} from '@spire-ts/core/plugin';
 import { fingerprint, parseCert, serialNumberHex, type Cert } from './cert.js';
 import { ChainError, verifyChains } from './chain.js';
 import { decodeResponse, encodeChallenge, generateChallenge, verifyResponse } from './challenge.js';
 import type { X509popConfig } from './config.js';
 import { X509popErrors as E } from './errors.js';
-import { goBytes, goField, parseJson } from '@spire-ts/core';
+import { goBytes, goField, parseJson } from '@spire-ts/core/plugin';
 
 const PLUGIN_NAME = 'x509pop';
 

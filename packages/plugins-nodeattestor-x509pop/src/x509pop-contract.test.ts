@@ -1,5 +1,5 @@
 import { after } from 'node:test';
-import { runNodeAttestorContract } from '@spire-ts/core/testing';
+import { runNodeAttestorContract } from '@spire-ts/core/plugin/testing';
 import { x509popContract } from './contract-harness.js';
 
 const bundle = x509popContract('in-process', 'external_pki');

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
-import { Code, type NodeAttestor } from '@spire-ts/core';
-import { runNodeAttestorContract } from '@spire-ts/core/testing';
+import { Code, type NodeAttestor } from '@spire-ts/core/plugin';
+import { runNodeAttestorContract } from '@spire-ts/core/plugin/testing';
 import { startDescriptorForTest, type StartedTestPlugin } from '@spire-ts/plugin-sdk/testing';
 import { x509popContract } from './contract-harness.js';
 import { issue, payloadOf, pem, responder, tempFile } from './test-pki.js';

@@ -1,5 +1,5 @@
 import { rmSync } from 'node:fs';
-import type { UpstreamAuthority } from '@spire-ts/core';
+import type { UpstreamAuthority } from '@spire-ts/core/plugin';
 import { startDescriptorForTest, type ServedAs } from '@spire-ts/plugin-sdk/testing';
 import { makeTestPki } from './test-pki.js';
 

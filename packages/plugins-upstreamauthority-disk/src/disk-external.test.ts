@@ -1,4 +1,4 @@
-import { runUpstreamAuthorityContract } from '@spire-ts/core/testing';
+import { runUpstreamAuthorityContract } from '@spire-ts/core/plugin/testing';
 import { diskUpstreamContractSetup } from './contract-harness.js';
 
 // The same contract, with the plugin served through the SDK as a plugin_cmd executable and

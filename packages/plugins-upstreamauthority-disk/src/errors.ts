@@ -1,4 +1,4 @@
-import { Code, spireError } from '@spire-ts/core';
+import { Code, spireError } from '@spire-ts/core/plugin';
 
 const msg = (e: unknown) => (e instanceof Error ? e.message : String(e));
 

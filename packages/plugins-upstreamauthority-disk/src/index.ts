@@ -1,4 +1,4 @@
-import { ConfigReader, defineUpstreamAuthority, type MintX509CAResponse, type UpstreamAuthority } from '@spire-ts/core';
+import { ConfigReader, defineUpstreamAuthority, type MintX509CAResponse, type UpstreamAuthority } from '@spire-ts/core/plugin';
 import { DiskUpstreamErrors } from './errors.js';
 import { loadUpstreamCredentials, signCaCsr, type DiskUpstreamPaths, type UpstreamCredentials } from './upstream-ca.js';
 

@@ -19,7 +19,7 @@ import {
   subjectKeyIdExt,
   verifyCsr,
   type KeyType,
-} from '@spire-ts/core';
+} from '@spire-ts/core/plugin';
 import { DiskUpstreamErrors } from './errors.js';
 
 /** Paths of the upstream CA credentials. */

@@ -1,8 +1,8 @@
 import { describe, it, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { copyFileSync, readFileSync, rmSync } from 'node:fs';
-import { CAManager, Code, fromPem, hex, InProcessKeyManager, readCertificate, ServerCA, silentLogger, SpireError, TrustDomain } from '@spire-ts/core';
-import { FakeCADataStore, FakeClock, InlineSigningPool } from '@spire-ts/core/testing';
+import { Code, fromPem, hex, InProcessKeyManager, readCertificate, silentLogger, SpireError, TrustDomain } from '@spire-ts/core/plugin';
+import { CAManager, ServerCA, FakeCADataStore, FakeClock, InlineSigningPool } from '@spire-ts/core/testing';
 import { diskUpstreamAuthority } from './index.js';
 import { makeTestPki } from './test-pki.js';
 

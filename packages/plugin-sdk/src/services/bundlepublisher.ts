@@ -1,6 +1,9 @@
-import { Code, SpireError, type BundlePublisher } from '@spire-ts/core';
-import { bundleFromMsg, type BundleMsg } from '@spire-ts/core/external';
+import { Code, SpireError, type BundlePublisher, wire } from '@spire-ts/core/plugin';
+
 import { unary } from './handlers.js';
+
+const { bundleFromMsg } = wire;
+type BundleMsg = wire.BundleMsg;
 
 /** spire.plugin.server.bundlepublisher.v1.BundlePublisher handlers over a BundlePublisher. */
 export function bundlePublisherService(bp: () => BundlePublisher) {

@@ -1,14 +1,9 @@
-import type { CredentialComposer } from '@spire-ts/core';
-import {
-  bytes,
-  caAttrsFromMsg,
-  caAttrsToMsg,
-  jwtAttrsFromMsg,
-  jwtAttrsToMsg,
-  svidAttrsFromMsg,
-  svidAttrsToMsg,
-} from '@spire-ts/core/external';
+import type { CredentialComposer } from '@spire-ts/core/plugin';
+import { wire } from '@spire-ts/core/plugin';
+
 import { unary } from './handlers.js';
+
+const { bytes, caAttrsFromMsg, caAttrsToMsg, jwtAttrsFromMsg, jwtAttrsToMsg, svidAttrsFromMsg, svidAttrsToMsg } = wire;
 
 type Req = { attributes?: never; spiffeId?: string; publicKey?: Uint8Array };
 

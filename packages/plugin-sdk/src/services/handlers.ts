@@ -1,5 +1,7 @@
 import type { sendUnaryData, ServerUnaryCall } from '@grpc/grpc-js';
-import { toGrpcStatus } from '@spire-ts/core/external';
+import { wire } from '@spire-ts/core/plugin';
+
+const { toGrpcStatus } = wire;
 
 /** A grpc-js unary handler around an async function; a throw becomes the call's status. */
 export function unary<Req, Res extends object>(fn: (req: Req) => Promise<Res>) {

@@ -1,6 +1,8 @@
-import { Code, errorCode, type KeyManager } from '@spire-ts/core';
-import { bytes, keyTypeFromMsg, publicKeyToMsg, signerOptsFromMsg } from '@spire-ts/core/external';
+import { Code, errorCode, type KeyManager, wire } from '@spire-ts/core/plugin';
+
 import { unary } from './handlers.js';
+
+const { bytes, keyTypeFromMsg, publicKeyToMsg, signerOptsFromMsg } = wire;
 
 /** spire.plugin.server.keymanager.v1.KeyManager handlers over a KeyManager instance. */
 export function keyManagerService(km: () => KeyManager) {

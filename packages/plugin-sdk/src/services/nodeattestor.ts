@@ -1,6 +1,7 @@
 import type { ServerDuplexStream } from '@grpc/grpc-js';
-import { Code, SpireError, type NodeAttestor } from '@spire-ts/core';
-import { attestPeerFromMetadata, bytes, toGrpcStatus } from '@spire-ts/core/external';
+import { Code, SpireError, type NodeAttestor, wire } from '@spire-ts/core/plugin';
+
+const { attestPeerFromMetadata, bytes, toGrpcStatus } = wire;
 
 interface AttestRequestMsg {
   request?: 'payload' | 'challengeResponse';

@@ -1,6 +1,9 @@
-import { Code, SpireError, type Notifier } from '@spire-ts/core';
-import { bundleFromMsg, type BundleMsg } from '@spire-ts/core/external';
+import { Code, SpireError, type Notifier, wire } from '@spire-ts/core/plugin';
+
 import { unary } from './handlers.js';
+
+const { bundleFromMsg } = wire;
+type BundleMsg = wire.BundleMsg;
 
 type Event = { bundle?: BundleMsg | null } | null | undefined;
 

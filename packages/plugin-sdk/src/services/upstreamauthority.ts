@@ -1,6 +1,8 @@
 import type { ServerWritableStream } from '@grpc/grpc-js';
-import { Code, SpireError, type UpstreamAuthority } from '@spire-ts/core';
-import { bytes, jwtKeyFromMsg, jwtKeyToMsg, toGrpcStatus, x509ToMsg, type JWTKeyMsg } from '@spire-ts/core/external';
+import { Code, SpireError, type UpstreamAuthority, wire } from '@spire-ts/core/plugin';
+
+const { bytes, jwtKeyFromMsg, jwtKeyToMsg, toGrpcStatus, x509ToMsg } = wire;
+type JWTKeyMsg = wire.JWTKeyMsg;
 
 async function pump<T>(call: ServerWritableStream<unknown, object>, items: (signal: AbortSignal) => AsyncIterable<T>, toMsg: (t: T) => object) {
   const ac = new AbortController();

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
-import { Code, SpireError } from '@spire-ts/core';
+import { Code, SpireError } from '@spire-ts/core/plugin';
 import { SqliteDriver } from '../driver/sqlite-driver.js';
 import { sqliteDb } from '../testing/targets.js';
 import { migrate, schemaVersion } from './migrate.js';

@@ -1,7 +1,7 @@
 // @peculiar/x509 resolves its services through tsyringe, which needs the Reflect metadata API.
 import 'reflect-metadata';
 import * as x509 from '@peculiar/x509';
-import type { Bundle, BundleCertificate, BundlePublicKey } from '@spire-ts/core';
+import type { Bundle, BundleCertificate, BundlePublicKey } from '@spire-ts/core/plugin';
 import { SqlErrors } from '../errors.js';
 import { checkInt, checkSpiffeId, checkString, checkTime, LIMITS } from './validate.js';
 

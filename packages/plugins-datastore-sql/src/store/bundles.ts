@@ -1,4 +1,4 @@
-import type { Bundle, BundleMask, BundlePublicKey, DeleteMode, Pagination } from '@spire-ts/core';
+import type { Bundle, BundleMask, BundlePublicKey, DeleteMode, Pagination } from '@spire-ts/core/plugin';
 import { SqlFailure, type SqlDriver, type SqlExecutor } from '../driver/sql-driver.js';
 import { SqlErrors } from '../errors.js';
 import { decodeBundle, encodeBundle, mergeInto, normalizeBundle, rootCaFacts } from './bundle-codec.js';

@@ -7,8 +7,8 @@ import type {
   RegistrationEntryMask,
   Selector,
   SpireError,
-} from '@spire-ts/core';
-import { scanBatchSize, type ScanRegistrationEntriesOptions } from '@spire-ts/core';
+} from '@spire-ts/core/plugin';
+import { scanBatchSize, type ScanRegistrationEntriesOptions } from '@spire-ts/core/plugin';
 import { SqlFailure, type Dialect, type Row, type SqlDriver, type SqlExecutor } from '../driver/sql-driver.js';
 import { SqlErrors } from '../errors.js';
 import { addEntryEvents } from './events.js';

@@ -1,4 +1,4 @@
-import type { EntryEvent, ListEventsRequest, NodeEvent } from '@spire-ts/core';
+import type { EntryEvent, ListEventsRequest, NodeEvent } from '@spire-ts/core/plugin';
 import type { SqlExecutor } from '../driver/sql-driver.js';
 import { SqlErrors } from '../errors.js';
 

@@ -3,7 +3,7 @@ import {
   type FederationRelationship,
   type FederationRelationshipMask,
   type Pagination,
-} from '@spire-ts/core';
+} from '@spire-ts/core/plugin';
 import { SqlFailure, type SqlDriver, type SqlExecutor } from '../driver/sql-driver.js';
 import { SqlErrors } from '../errors.js';
 import { normalizeBundle } from './bundle-codec.js';

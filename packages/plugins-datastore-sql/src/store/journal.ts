@@ -1,4 +1,4 @@
-import type { CAJournal } from '@spire-ts/core';
+import type { CAJournal } from '@spire-ts/core/plugin';
 import type { SqlDriver, SqlExecutor } from '../driver/sql-driver.js';
 import { SqlErrors } from '../errors.js';
 import { checkString, checkTime, LIMITS } from './validate.js';

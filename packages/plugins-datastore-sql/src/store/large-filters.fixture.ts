@@ -1,6 +1,6 @@
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import type { DataStore, MatchBehavior, RegistrationEntry, Selector } from '@spire-ts/core';
+import type { DataStore, MatchBehavior, RegistrationEntry, Selector } from '@spire-ts/core/plugin';
 import type { Availability, TestDb } from '../testing/targets.js';
 
 // Shared by large-filters.<dialect>.test.ts. A filter of thousands of selectors or trust domains must answer, on every dialect, what the set

@@ -6,8 +6,8 @@ import type {
   ListAttestedNodesResponse,
   ScanAttestedNodesOptions,
   Selector,
-} from '@spire-ts/core';
-import { scanBatchSize } from '@spire-ts/core';
+} from '@spire-ts/core/plugin';
+import { scanBatchSize } from '@spire-ts/core/plugin';
 import { SqlFailure, type Dialect, type SqlDriver, type SqlExecutor } from '../driver/sql-driver.js';
 import { SqlErrors } from '../errors.js';
 import { addNodeEvents } from './events.js';

@@ -1,4 +1,4 @@
-import { DATASTORE_MAX_PAGE_SIZE, type Pagination } from '@spire-ts/core';
+import { DATASTORE_MAX_PAGE_SIZE, type Pagination } from '@spire-ts/core/plugin';
 import type { Row, SqlExecutor } from '../driver/sql-driver.js';
 import { SqlErrors } from '../errors.js';
 

@@ -1,4 +1,4 @@
-import type { MatchBehavior } from '@spire-ts/core';
+import type { MatchBehavior } from '@spire-ts/core/plugin';
 import type { Dialect } from '../driver/sql-driver.js';
 import { SqlErrors } from '../errors.js';
 

@@ -26,7 +26,7 @@ import type {
   ScanAttestedNodesOptions,
   ScanRegistrationEntriesOptions,
   Selector,
-} from '@spire-ts/core';
+} from '@spire-ts/core/plugin';
 import type { SqlDriver } from '../driver/sql-driver.js';
 import { SqlErrors } from '../errors.js';
 import * as bundles from './bundles.js';

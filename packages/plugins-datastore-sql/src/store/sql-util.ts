@@ -1,4 +1,4 @@
-import { Code, SpireError, spireError } from '@spire-ts/core';
+import { Code, SpireError, spireError } from '@spire-ts/core/plugin';
 import { SqlFailure, type Dialect } from '../driver/sql-driver.js';
 import { SqlErrors } from '../errors.js';
 

@@ -1,4 +1,4 @@
-import type { JoinToken } from '@spire-ts/core';
+import type { JoinToken } from '@spire-ts/core/plugin';
 import { SqlFailure, type SqlDriver, type SqlExecutor } from '../driver/sql-driver.js';
 import { SqlErrors } from '../errors.js';
 import { checkString, checkTime, LIMITS } from './validate.js';

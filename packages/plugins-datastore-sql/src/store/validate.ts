@@ -1,5 +1,5 @@
 import { randomUUID, createHash } from 'node:crypto';
-import { SpiffeId, type RegistrationEntry, type Selector, type SpireError } from '@spire-ts/core';
+import { SpiffeId, type RegistrationEntry, type Selector, type SpireError } from '@spire-ts/core/plugin';
 import { entryField, SqlErrors } from '../errors.js';
 
 /** Column limits, checked before any write so that no database ever truncates or half-writes. */

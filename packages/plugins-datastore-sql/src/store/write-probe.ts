@@ -1,4 +1,4 @@
-import { Code } from '@spire-ts/core';
+import { Code } from '@spire-ts/core/plugin';
 import type { SqlDriver } from '../driver/sql-driver.js';
 import { SqlErrors } from '../errors.js';
 import { toSpireError } from './sql-util.js';

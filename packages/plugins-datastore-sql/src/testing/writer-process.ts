@@ -3,7 +3,7 @@
  * races the other process on the same records. Reads its job from argv[2] (JSON), prints a JSON
  * summary on stdout.
  */
-import { silentLogger, SpireError } from '@spire-ts/core';
+import { silentLogger, SpireError } from '@spire-ts/core/plugin';
 import { openSqlStore } from '../open.js';
 import { mustParse } from './targets.js';
 

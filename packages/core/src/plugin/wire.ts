@@ -1,0 +1,12 @@
+/**
+ * The go-plugin wire form shared by the server's external-plugin loader and the plugin side in
+ * `@spire-ts/plugin-sdk`; published as the `wire` namespace of `@spire-ts/core/plugin`.
+ */
+export { HOST_SERVICE_PROVIDER_ID } from '../catalog/external/external-plugin.js';
+export { APP_PROTOCOL_VERSION, CORE_PROTOCOL_VERSION } from '../catalog/external/handshake.js';
+export { fromGrpcError, toGrpcStatus } from '../catalog/external/grpc-status.js';
+export { SERVICE_NAMES, serviceCtor, serviceDefinition, type ServiceKey } from '../catalog/external/protos.js';
+export * from '../catalog/external/codec/common.js';
+export * from '../catalog/external/codec/keymanager.js';
+export * from '../catalog/external/codec/credentialcomposer.js';
+export * from '../catalog/external/codec/nodeattestor.js';
