@@ -50,7 +50,7 @@ before(async () => {
   const rotator = new ServerSVIDRotator({ ca, clock: systemClock, log: logs.logger });
   await rotator.rotate();
   socketPath = join(dir, 'api.sock');
-  portUnderTest = caPort({ trustDomain: td, ca, manager, rotator, dataStore: ds });
+  portUnderTest = caPort({ ca, manager, rotator });
   endpoints = await startEndpoints({ trustDomain: td, dataStore: ds, ca: portUnderTest, log: logs.logger, socketPath, tcp: { bindAddress: '127.0.0.1', bindPort: 0 } });
 });
 after(async () => {

@@ -1,15 +1,7 @@
-import { randomBytes } from 'node:crypto';
-import { systemClock, type Clock } from '../ca/clock.js';
 import type { ServerCA as CoreServerCA } from '../ca/server-ca.js';
-import { DEFAULT_CA_TTL_MS, defaultCASubject } from '../ca/x509-ca-builder.js';
-import { assembleCertificate, randomSerial } from '../ca/x509/certificate.js';
-import { parseCsr } from '../ca/x509/csr.js';
-import { buildCaTbs, signatureAlgorithmDer } from '../ca/x509/svid-template.js';
 import type { CAManager } from '../ca/manager/ca-manager.js';
 import type { ServerSVIDRotator } from '../ca/server-svid-rotator.js';
 import { Code, SpireError } from '../errors.js';
-import type { DataStore } from '../plugins/datastore/contract.js';
-import type { TrustDomain } from '../spiffeid/index.js';
 import type { AuthorityRotation, ServerCA, X509SvidRequest } from './ports.js';
 
 function pem(der: Uint8Array): string {
@@ -17,23 +9,18 @@ function pem(der: Uint8Array): string {
   return `-----BEGIN CERTIFICATE-----\n${b64}${b64.endsWith('\n') ? '' : '\n'}-----END CERTIFICATE-----\n`;
 }
 
-/** What the adapter is built from: the kernel's CA pieces and the store. */
+/** What the adapter is built from: the kernel's CA pieces. */
 export interface CaPortDeps {
-  trustDomain: TrustDomain;
   ca: CoreServerCA;
   manager: CAManager;
   rotator: ServerSVIDRotator;
-  dataStore: DataStore;
-  clock?: Clock;
-  /** Default lifetime of a downstream CA when the caller prefers none (ms; SPIRE's ca_ttl default). */
-  caTtlMs?: number;
 }
 
 /**
- * The API's ServerCA port over the kernel CA (ca/): minting through ServerCA, authority
- * rotation through the CA manager (which makes SPIRE's slot checks itself), and the TCP
- * listener's SVID from the server SVID rotator. Downstream X.509 CAs are built from the CA's own
- * templates and signed by the active X.509 authority's signer.
+ * The API's ServerCA port over the kernel CA (ca/): minting (downstream X.509 CAs included)
+ * through ServerCA; authority rotation and JWT keys published by downstream servers through the
+ * CA manager (which makes SPIRE's slot checks, and publishes upstream or into the bundle and
+ * tells Notifiers); the TCP listener's SVID from the server SVID rotator.
  */
 export function caPort(d: CaPortDeps): ServerCA {
   const m = d.manager;
@@ -57,48 +44,8 @@ export function caPort(d: CaPortDeps): ServerCA {
     },
     signAgentX509Svid: (req) => d.ca.signAgentX509SVID({ spiffeId: req.spiffeId, csr: req.csr }),
     signJwtSvid: (req) => d.ca.signWorkloadJWTSVID(req),
-    async signDownstreamX509CA(req) {
-      const active = d.ca.getX509CA();
-      if (!active) throw new SpireError(Code.UNAVAILABLE, 'no active X.509 authority');
-      let spki: Uint8Array;
-      try {
-        spki = parseCsr(req.csr).spki;
-      } catch (err) {
-        throw new SpireError(Code.INVALID_ARGUMENT, `malformed CSR: ${(err as Error).message}`);
-      }
-      const now = (d.clock ?? systemClock).now();
-      const ttl = req.ttlMs && req.ttlMs > 0 ? req.ttlMs : (d.caTtlMs ?? DEFAULT_CA_TTL_MS);
-      const signer = active.signer;
-      const tbs = buildCaTbs(
-        {
-          trustDomainId: d.trustDomain.idString(),
-          subject: defaultCASubject(),
-          policies: [],
-          extraExtensions: [],
-          notBefore: now - 10_000,
-          // A downstream CA never outlives the authority that signs it.
-          notAfter: Math.min(now + ttl, active.certificate.notAfter),
-          serial: randomSerial(randomBytes),
-          spki,
-        },
-        signer.keyType,
-        { subjectDer: active.certificate.subjectDer, subjectKeyId: active.certificate.subjectKeyId, keyType: signer.keyType },
-      );
-      const [sig] = await signer.signRaw([tbs]);
-      // As SPIRE: the new CA, then the server CA's upstream chain (empty when self-signed).
-      return [assembleCertificate(tbs, signatureAlgorithmDer(signer.keyType), sig!), ...active.upstreamChain];
-    },
-    async publishJwtAuthority(key) {
-      // Into the local bundle, where agents and federated servers pick it up.
-      const b = await d.dataStore.appendBundle({
-        trustDomainId: d.trustDomain.idString(),
-        rootCas: [],
-        jwtSigningKeys: [{ pkixBytes: key.publicKey, kid: key.keyId, notAfter: key.expiresAt, taintedKey: false }],
-        refreshHint: 0,
-        sequenceNumber: 0,
-      });
-      return b.jwtSigningKeys.map((k) => ({ publicKey: k.pkixBytes, keyId: k.kid, expiresAt: k.notAfter, tainted: k.taintedKey }));
-    },
+    signDownstreamX509CA: (req) => d.ca.signDownstreamX509CA(req),
+    publishJwtAuthority: (key) => m.publishDownstreamJWTKey({ ...key, tainted: false }),
     async serverTlsCredentials() {
       let s = d.rotator.state();
       if (!s) {

@@ -70,7 +70,7 @@ before(async () => {
   deps = {
     trustDomain: td,
     dataStore: ds,
-    ca: caPort({ trustDomain: td, ca, manager, rotator: undefined as never, dataStore: ds }),
+    ca: caPort({ ca, manager, rotator: undefined as never }),
     log: logs.logger,
     authorizedEntries: { fetchAuthorizedEntries: async () => [entry] },
   };

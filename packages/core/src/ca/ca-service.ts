@@ -77,6 +77,7 @@ export async function startCAService(s: CASettings, d: CAServiceDeps): Promise<C
     jwtSvidTtlMs: s.defaultJwtSvidTtlMs,
     agentTtlMs: s.agentTtlMs,
     jwtIssuer: s.jwtIssuer,
+    caTtlMs: s.caTtlMs,
   });
   let manager: CAManager | undefined;
   try {

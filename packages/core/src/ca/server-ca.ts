@@ -5,12 +5,14 @@ import { SpireError } from '../errors.js';
 import { SpiffeId } from '../spiffeid/spiffe-id.js';
 import type { TrustDomain } from '../spiffeid/trust-domain.js';
 import type { Clock } from './clock.js';
+import { signDownstreamX509CA } from './downstream-x509-ca.js';
 import { BAD_CSR_PREFIX, CAErrors } from './errors.js';
 import type { CASigner } from './signer.js';
 import { batchedRandom, randomSerial, type CertInfo } from './x509/certificate.js';
 import { parseCsr } from './x509/csr.js';
 import { cloneName, isEmptyName } from './x509/name.js';
 import type { X509SvidSpec } from './x509/svid-template.js';
+import { DEFAULT_CA_TTL_MS } from './x509-ca-builder.js';
 
 /** SPIRE's defaults (credtemplate). */
 export const DEFAULT_X509_SVID_TTL_MS = 60 * 60 * 1000;
@@ -52,6 +54,8 @@ export interface ServerCAConfig {
   jwtIssuer?: string;
   /** Subject of workload X509-SVIDs; SPIRE's default C=US, O=SPIRE. */
   x509SvidSubject?: DistinguishedName;
+  /** ca_ttl (ms): the lifetime of a downstream X.509 CA whose caller prefers none; default 24h. */
+  caTtlMs?: number;
 }
 
 /** One workload X509-SVID request. */
@@ -285,6 +289,19 @@ export class ServerCA {
       });
     }
     return out as Array<{ token: string } | { error: SpireError }>;
+  }
+
+  /**
+   * Mints an X.509 CA for a downstream server (SPIRE's SignDownstreamX509CA) from its CSR, for
+   * `ttlMs` (ca_ttl when 0 or absent) but never past the active authority. Returns the new CA
+   * then the active authority's upstream chain. Throws UNAVAILABLE without an active X.509
+   * authority, INVALID_ARGUMENT for a CSR that does not parse.
+   */
+  async signDownstreamX509CA(req: { csr: Uint8Array; ttlMs?: number }): Promise<Uint8Array[]> {
+    const active = this.x509CA;
+    const ttl = firstNonZero(req.ttlMs, this.c.caTtlMs, DEFAULT_CA_TTL_MS);
+    const { notBefore, notAfter } = this.lifetime(ttl, active?.certificate.notAfter ?? 0);
+    return signDownstreamX509CA(active, { trustDomainId: this.c.trustDomain.idString(), csr: req.csr, notBefore, notAfter });
   }
 
   /** One JWT-SVID; throws the item's error. */

@@ -196,7 +196,7 @@ export class SpireServer {
           authorizedEntries: entryCache,
           nodeAttestors: (name) => attestors.get(name),
           agentSpiffeIdAsSelector: s.experimental.agentSpiffeIdAsSelector,
-          ca: caPort({ trustDomain: s.trustDomain, ca: caService.ca, manager: caService.manager, rotator: caService.serverSVID, dataStore: ds }),
+          ca: caPort({ ca: caService.ca, manager: caService.manager, rotator: caService.serverSVID }),
           log: this.log,
           servingCheck: async () => {
             try {

@@ -8,7 +8,7 @@ import type { UpstreamAuthority } from '../../plugins/upstreamauthority/contract
 import type { Notifier } from '../../plugins/notifier/contract.js';
 import type { BundlePublisher } from '../../plugins/bundlepublisher/contract.js';
 import type { CredentialComposer, DistinguishedName } from '../../plugins/credentialcomposer/contract.js';
-import type { PluginBundle } from '../../plugins/types.js';
+import type { JWTKey, PluginBundle } from '../../plugins/types.js';
 import type { CADataStore } from '../ca-datastore.js';
 import type { Clock } from '../clock.js';
 import { CAErrors } from '../errors.js';
@@ -19,6 +19,7 @@ import { buildCACSR, DEFAULT_CA_TTL_MS, selfSignX509CA } from '../x509-ca-builde
 import { hex, readCertificate, type CertInfo } from '../x509/certificate.js';
 import type { JWTKeyEntry, X509CAEntry } from './journal-codec.js';
 import { Journal } from './journal.js';
+import { JWTKeyPublisher } from './jwt-key-publisher.js';
 import { JWTKeySlot, otherSlotId, X509CASlot, type SlotId } from './slots.js';
 
 /** SPIRE's safety margins: bundle entries stay a day past expiry, journals two weeks. */
@@ -122,6 +123,7 @@ export class CAManager {
   private readonly caTtlMs: number;
   private timers: NodeJS.Timeout[] = [];
   private closed = false;
+  private readonly jwtPublisher: JWTKeyPublisher;
 
   private constructor(
     private readonly c: CAManagerConfig,
@@ -130,6 +132,7 @@ export class CAManager {
     this.caKeyType = c.caKeyType ?? 'ec-p256';
     this.jwtKeyType = c.jwtKeyType ?? this.caKeyType;
     this.caTtlMs = c.caTtlMs && c.caTtlMs > 0 ? c.caTtlMs : DEFAULT_CA_TTL_MS;
+    this.jwtPublisher = new JWTKeyPublisher({ upstreamAuthority: c.upstreamAuthority, log: c.log, appendJWTKeys: (keys) => this.appendBundle({ jwtSigningKeys: keys }) });
   }
 
   /**
@@ -436,27 +439,16 @@ export class CAManager {
   }
 
   private async publishJWTKey(k: JWTSigningKey): Promise<void> {
-    const key = { pkixBytes: k.signer.publicKey, kid: k.kid, notAfter: sec(k.notAfter), taintedKey: false };
-    const ua = this.c.upstreamAuthority;
-    if (ua) {
-      const ac = new AbortController();
-      try {
-        const it = ua.publishJWTKeyAndSubscribe({ publicKey: key.pkixBytes, keyId: key.kid, expiresAt: key.notAfter, tainted: false }, ac.signal)[Symbol.asyncIterator]();
-        const first = await it.next();
-        ac.abort();
-        if (!first.done) {
-          await this.appendBundle({
-            jwtSigningKeys: first.value.upstreamJwtKeys.map((j) => ({ pkixBytes: j.publicKey, kid: j.keyId, notAfter: j.expiresAt, taintedKey: j.tainted })),
-          });
-          return;
-        }
-      } catch (err) {
-        ac.abort();
-        if (errorCode(err) !== Code.UNIMPLEMENTED) throw err;
-        this.log().warn('UpstreamAuthority plugin does not support JWT-SVIDs. Workloads managed by this server may have trouble communicating with workloads outside this cluster when using JWT-SVIDs.');
-      }
-    }
-    await this.appendBundle({ jwtSigningKeys: [key] });
+    await this.jwtPublisher.publish({ publicKey: k.signer.publicKey, keyId: k.kid, expiresAt: sec(k.notAfter), tainted: false });
+  }
+
+  /**
+   * Publishes a JWT key a downstream server sent (PublishJWTAuthority), as SPIRE's manager: to
+   * the UpstreamAuthority when it supports PublishJWTKey, else into the local bundle. Notifiers
+   * and BundlePublishers hear of the change. Returns the bundle's JWT keys after the append.
+   */
+  publishDownstreamJWTKey(key: JWTKey): Promise<JWTKey[]> {
+    return this.jwtPublisher.publish(key);
   }
 
   private async activateJWTKey(): Promise<void> {
