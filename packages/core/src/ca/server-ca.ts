@@ -5,7 +5,7 @@ import { SpireError } from '../errors.js';
 import { SpiffeId } from '../spiffeid/spiffe-id.js';
 import type { TrustDomain } from '../spiffeid/trust-domain.js';
 import type { Clock } from './clock.js';
-import { BAD_CSR_PREFIX, CAErrors } from './errors.js';
+import { CAErrors } from './errors.js';
 import type { CASigner } from './signer.js';
 import { batchedRandom, randomSerial, type CertInfo } from './x509/certificate.js';
 import { parseCsr } from './x509/csr.js';
@@ -239,7 +239,7 @@ export class ServerCA {
       results.forEach((res, j) => {
         const i = index[j]!;
         if ('der' in res) out[i] = { certChain: [res.der, ...ca.upstreamChain] };
-        else out[i] = { error: res.error.startsWith(BAD_CSR_PREFIX) ? CAErrors.badCsr(res.error.slice(BAD_CSR_PREFIX.length)) : CAErrors.signFailed(res.error) };
+        else out[i] = { error: res.kind === 'bad-csr' ? CAErrors.badCsr(res.error) : CAErrors.signFailed(res.error) };
       });
     }
     return out as Array<X509SVIDChain | { error: SpireError }>;
