@@ -1,7 +1,8 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { Code, emptyDistinguishedName, InProcessKeyManager, ServerCA, signerFor, selfSignX509CA, SpireError, TrustDomain } from '@spire-ts/core';
-import { InlineSigningPool, opensslText, opensslVerify, runCredentialComposerContract, workloadCsr } from '@spire-ts/core/testing';
+import { InlineSigningPool, workloadCsr } from '@spire-ts/core/ca-testing';
+import { opensslText, opensslVerify, runCredentialComposerContract } from '@spire-ts/core/testing';
 import { uniqueIdAttribute, UniqueIdComposer } from './index.js';
 import { uniqueidContractSetup } from './contract-harness.js';
 
