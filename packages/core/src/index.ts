@@ -1,6 +1,6 @@
 export * from './errors.js';
 export * from './spiffeid/index.js';
-export * from './config/duration.js';
+export * from './duration.js';
 export * from './config/index.js';
 export * from './log/logger.js';
 export * from './plugins/types.js';
@@ -16,7 +16,7 @@ export * from './plugins/upstreamauthority/index.js';
 export * from './plugins/notifier/index.js';
 export * from './plugins/bundlepublisher/index.js';
 export * from './plugins/credentialcomposer/index.js';
-export * from './catalog/plugin-config.js';
+export * from './config/plugin-config.js';
 export * from './catalog/builtins.js';
 export * from './catalog/catalog.js';
 export * from './catalog/plugin-prefix.js';

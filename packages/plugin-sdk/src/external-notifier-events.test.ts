@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { InProcessKeyManager, TrustDomain, silentLogger, type Notifier } from '@spire-ts/core/plugin';
-import { FakeCADataStore, startCAService } from '@spire-ts/core/testing';
+import { FakeCADataStore, startCAService } from '@spire-ts/core/ca-testing';
 import { testPluginPath } from './test-plugins/paths.js';
 import { loadPluginForTest } from './testing.js';
 

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import type { Notifier } from '@spire-ts/core/plugin';
-import { parseServerConfigText } from '@spire-ts/core/testing';
+import { parseServerConfigText } from '@spire-ts/core/ca-testing';
 import { decodePluginData } from './index.js';
 import { testPluginPath } from './test-plugins/paths.js';
 import { loadPluginForTest } from './testing.js';

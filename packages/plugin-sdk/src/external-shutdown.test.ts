@@ -5,7 +5,7 @@ import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, it } from 'node:test';
 import type { DependencyContainer } from 'tsyringe';
-import { Catalog, ExternalPlugins, type PluginConfig } from '@spire-ts/core/testing';
+import { Catalog, ExternalPlugins, type PluginConfig } from '@spire-ts/core/ca-testing';
 import { Code, KEY_MANAGER, NODE_ATTESTORS, TrustDomain, type KeyManager, type NodeAttestor } from './index.js';
 
 import { captureLog, eventually, processGone } from './test-support/capture-log.js';

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
-import { ExternalPlugins, type PluginConfig } from '@spire-ts/core/testing';
+import { ExternalPlugins, type PluginConfig } from '@spire-ts/core/ca-testing';
 
 import { Code, silentLogger, type PluginType } from './index.js';
 import { captureLog, eventually, processGone } from './test-support/capture-log.js';

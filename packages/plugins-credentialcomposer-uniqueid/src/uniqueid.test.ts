@@ -1,7 +1,8 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { Code, emptyDistinguishedName, InProcessKeyManager, SpireError, TrustDomain } from '@spire-ts/core/plugin';
-import { ServerCA, signerFor, selfSignX509CA, InlineSigningPool, opensslText, opensslVerify, workloadCsr } from '@spire-ts/core/testing';
+import { ServerCA, signerFor, selfSignX509CA, InlineSigningPool, workloadCsr } from '@spire-ts/core/ca-testing';
+import { opensslText, opensslVerify } from '@spire-ts/core/testing';
 import { runCredentialComposerContract } from '@spire-ts/core/plugin/testing';
 import { uniqueIdAttribute, UniqueIdComposer } from './index.js';
 import { uniqueidContractSetup } from './contract-harness.js';

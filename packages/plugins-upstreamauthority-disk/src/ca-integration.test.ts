@@ -2,7 +2,8 @@ import { describe, it, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { hex, InProcessKeyManager, readCertificate, silentLogger, TrustDomain, fromPem } from '@spire-ts/core/plugin';
-import { CAManager, ServerCA, FakeCADataStore, FakeClock, InlineSigningPool, opensslText, opensslVerify, workloadCsr } from '@spire-ts/core/testing';
+import { CAManager, ServerCA, FakeCADataStore, FakeClock, InlineSigningPool, workloadCsr } from '@spire-ts/core/ca-testing';
+import { opensslText, opensslVerify } from '@spire-ts/core/testing';
 import { diskUpstreamAuthority } from './index.js';
 import { makeTestPki } from './test-pki.js';
 

@@ -2,7 +2,7 @@ import { describe, it, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { copyFileSync, readFileSync, rmSync } from 'node:fs';
 import { Code, fromPem, hex, InProcessKeyManager, readCertificate, silentLogger, SpireError, TrustDomain } from '@spire-ts/core/plugin';
-import { CAManager, ServerCA, FakeCADataStore, FakeClock, InlineSigningPool } from '@spire-ts/core/testing';
+import { CAManager, ServerCA, FakeCADataStore, FakeClock, InlineSigningPool } from '@spire-ts/core/ca-testing';
 import { diskUpstreamAuthority } from './index.js';
 import { makeTestPki } from './test-pki.js';
 

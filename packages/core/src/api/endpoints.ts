@@ -4,7 +4,7 @@ import { service as healthServiceDefinition } from 'grpc-health-check';
 import { errorMessage } from '../errors.js';
 import type { Logger } from '../log/logger.js';
 import type { DataStore } from '../plugins/datastore/contract.js';
-import { bindAdminSocket, shutdownGrpc } from '../server/admin-socket.js';
+import { bindAdminSocket, shutdownGrpc } from './admin-socket.js';
 import { SpiffeId, type TrustDomain } from '../spiffeid/index.js';
 import { PolicyEngine } from '../authpolicy/engine.js';
 import type { PolicyData } from '../authpolicy/policy-data.js';

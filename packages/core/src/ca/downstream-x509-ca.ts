@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { errorMessage } from '../errors.js';
 import { CAErrors } from './errors.js';
-import type { X509CA } from './server-ca.js';
+import type { X509CA } from './x509-ca.js';
 import { defaultCASubject } from './x509-ca-builder.js';
 import { assembleCertificate, randomSerial } from './x509/certificate.js';
 import { parseCsr } from './x509/csr.js';

@@ -1,10 +1,16 @@
 import { Code, SpireError, spireError } from '../errors.js';
 
 /**
- * How a signing step words a CSR it refuses (the worker's outcome strings start with it, and so
- * does `CAErrors.badCsr`): the one place that wording lives.
+ * A CSR the CA refused (INVALID_ARGUMENT): `kind` tells it from any other signing failure and
+ * `detail` is the reason alone, so a caller need not know how the CA words it.
  */
-export const BAD_CSR_PREFIX = 'invalid CSR: ';
+export class BadCsrError extends SpireError {
+  readonly kind = 'bad-csr';
+
+  constructor(readonly detail: string) {
+    super(Code.INVALID_ARGUMENT, `invalid CSR: ${detail}`);
+  }
+}
 
 /** Coded errors of the CA (messages follow SPIRE's where SPIRE has one). */
 export const CAErrors = {
@@ -13,7 +19,7 @@ export const CAErrors = {
   badSvidId: (what: string, detail: string) => spireError(Code.INVALID_ARGUMENT, `invalid ${what} ID: ${detail}`),
   noAudience: () => spireError(Code.INVALID_ARGUMENT, 'invalid JWT-SVID audience: cannot be empty'),
   noPublicKey: () => spireError(Code.INVALID_ARGUMENT, 'invalid X509-SVID request: a CSR or a public key is required'),
-  badCsr: (detail: string) => spireError(Code.INVALID_ARGUMENT, `${BAD_CSR_PREFIX}${detail}`),
+  badCsr: (detail: string): SpireError => new BadCsrError(detail),
   noDownstreamSigner: () => spireError(Code.UNAVAILABLE, 'no active X.509 authority'),
   malformedDownstreamCsr: (detail: string) => spireError(Code.INVALID_ARGUMENT, `malformed CSR: ${detail}`),
   signFailed: (detail: string) => spireError(Code.INTERNAL, `failed to sign X509-SVID: ${detail}`),
@@ -26,9 +32,3 @@ export const CAErrors = {
   upstreamFailed: (detail: string, cause?: unknown) => spireError(Code.INTERNAL, `upstream authority failed: ${detail}`, cause),
   upstreamInvalid: (detail: string) => spireError(Code.INTERNAL, `invalid upstream-signed X509 CA: ${detail}`),
 } as const;
-
-/** Why the CA refused a CSR, when `err` is a `CAErrors.badCsr`; undefined for any other error. */
-export function badCsrDetail(err: unknown): string | undefined {
-  if (!(err instanceof SpireError) || err.code !== Code.INVALID_ARGUMENT || !err.message.startsWith(BAD_CSR_PREFIX)) return undefined;
-  return err.message.slice(BAD_CSR_PREFIX.length);
-}

@@ -6,9 +6,10 @@ import { SpiffeId } from '../spiffeid/spiffe-id.js';
 import type { TrustDomain } from '../spiffeid/trust-domain.js';
 import type { Clock } from './clock.js';
 import { signDownstreamX509CA } from './downstream-x509-ca.js';
-import { BAD_CSR_PREFIX, CAErrors } from './errors.js';
+import { CAErrors } from './errors.js';
 import type { CASigner } from './signer.js';
-import { batchedRandom, randomSerial, type CertInfo } from './x509/certificate.js';
+import type { X509CA } from './x509-ca.js';
+import { batchedRandom, randomSerial } from './x509/certificate.js';
 import { parseCsr } from './x509/csr.js';
 import { cloneName, isEmptyName } from './x509/name.js';
 import type { X509SvidSpec } from './x509/svid-template.js';
@@ -20,16 +21,7 @@ export const DEFAULT_JWT_SVID_TTL_MS = 5 * 60 * 1000;
 /** SVIDs start 10 s in the past to absorb clock skew, as SPIRE's NotBeforeCushion. */
 export const NOT_BEFORE_CUSHION_MS = 10_000;
 
-/** The active X.509 authority. */
-export interface X509CA {
-  signer: CASigner;
-  certificate: CertInfo;
-  /**
-   * When signed by an UpstreamAuthority: the CA certificate then the upstream intermediates (no
-   * root), appended to every SVID chain. Empty for a self-signed CA.
-   */
-  upstreamChain: Uint8Array[];
-}
+export type { X509CA } from './x509-ca.js';
 
 /** The active JWT signing key. */
 export interface JWTSigningKey {
@@ -243,7 +235,7 @@ export class ServerCA {
       results.forEach((res, j) => {
         const i = index[j]!;
         if ('der' in res) out[i] = { certChain: [res.der, ...ca.upstreamChain] };
-        else out[i] = { error: res.error.startsWith(BAD_CSR_PREFIX) ? CAErrors.badCsr(res.error.slice(BAD_CSR_PREFIX.length)) : CAErrors.signFailed(res.error) };
+        else out[i] = { error: res.kind === 'bad-csr' ? CAErrors.badCsr(res.error) : CAErrors.signFailed(res.error) };
       });
     }
     return out as Array<X509SVIDChain | { error: SpireError }>;

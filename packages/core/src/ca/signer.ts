@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { KeyManager, KeyType } from '../plugins/keymanager/contract.js';
 import { hasWorkerKeys, EXPORT_FOR_WORKERS, type WorkerKeyMaterial } from './keys/worker-keys.js';
-import { BAD_CSR_PREFIX } from './errors.js';
 import { isEcKeyType } from './keys/key-types.js';
 import type { SigningPool } from './pool/signing-pool.js';
 import type { X509Outcome } from './pool/signing-tasks.js';
@@ -111,7 +110,7 @@ class RemoteSigner implements CASigner {
             spki = csr.spki;
           }
         } catch (err) {
-          return { error: `${BAD_CSR_PREFIX}${(err as Error).message}` };
+          return { error: (err as Error).message, kind: 'bad-csr' };
         }
         if (!spki) return { error: 'no public key' };
         let tbs: Uint8Array;

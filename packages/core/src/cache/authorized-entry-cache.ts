@@ -1,4 +1,3 @@
-import type { AuthorizedEntryFetcher } from '../api/ports.js';
 import type { Logger } from '../log/logger.js';
 import { DATASTORE_MAX_PAGE_SIZE, type DataStore, type RegistrationEntry } from '../plugins/datastore/contract.js';
 import type { TrustDomain } from '../spiffeid/index.js';
@@ -44,8 +43,11 @@ export interface AuthorizedEntryCacheStats extends EntryIndexStats {
  *
  * A failed reload or poll is logged and keeps the current contents; the next step retries. All
  * store work runs one step at a time; lookups never wait for it and always see a whole state.
+ *
+ * It has the shape of the API's `AuthorizedEntryFetcher` port; the server hands it to the API
+ * (the cache sits below the API and does not name the port).
  */
-export class AuthorizedEntryCache implements AuthorizedEntryFetcher {
+export class AuthorizedEntryCache {
   private index: EntryIndex;
   private readonly now: () => number;
   private readonly entryFeed: EventFeed;

@@ -4,7 +4,7 @@ import 'reflect-metadata';
 import { container } from 'tsyringe';
 import { Catalog, validatePlugins } from './catalog.js';
 import type { BuiltinEntry } from './builtins.js';
-import type { PluginConfig } from './plugin-config.js';
+import type { PluginConfig } from '../config/plugin-config.js';
 import { Code, SpireError, spireError } from '../errors.js';
 import { silentLogger } from '../log/logger.js';
 import { TrustDomain } from '../spiffeid/index.js';

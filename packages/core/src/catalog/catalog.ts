@@ -7,7 +7,7 @@ import { checkCount } from '../plugins/count-rule.js';
 import { PLUGIN_TYPE_INFO } from '../plugins/registry.js';
 import { PLUGIN_TYPES, isPluginType, type PluginType } from '../plugins/types.js';
 import { BUILTINS, builtinNames, findBuiltin, type BuiltinEntry } from './builtins.js';
-import type { PluginConfig } from './plugin-config.js';
+import type { PluginConfig } from '../config/plugin-config.js';
 import { withPluginPrefix } from './plugin-prefix.js';
 import { normalizeChecksum } from './external/checksum.js';
 

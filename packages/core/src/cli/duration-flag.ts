@@ -1,4 +1,4 @@
-import { formatDuration, parseDuration } from '../config/duration.js';
+import { formatDuration, parseDuration } from '../duration.js';
 
 /**
  * A Go duration flag value (`-ttl 1h`) in milliseconds; throws Go flag's wording for bad values.

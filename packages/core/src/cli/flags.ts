@@ -4,7 +4,7 @@
  * repeatable flags collected in order, and parsing stops at the first non-flag argument or `--`.
  */
 
-import { parseDuration } from '../config/duration.js';
+import { parseDuration } from '../duration.js';
 import { goQuote } from './go-format.js';
 
 export type FlagKind = 'string' | 'bool' | 'int' | 'duration' | 'list';

@@ -1,4 +1,4 @@
-import { parseDuration } from './duration.js';
+import { parseDuration } from '../duration.js';
 import { keyPos } from './hcl/decode.js';
 import type { Pos } from './hcl/ast.js';
 import { optionName, type ConfigProblem } from './problem.js';

@@ -1,4 +1,4 @@
-import { formatDuration } from './duration.js';
+import { formatDuration } from '../duration.js';
 
 /** The longest SVID lifetime SPIRE's CA rotation can guarantee, whatever the CA TTL (7 days). */
 export const MAX_SVID_TTL_MS = 7 * 24 * 3_600_000;

@@ -1,5 +1,5 @@
 import type { PolicyData } from '../authpolicy/policy-data.js';
-import type { PluginConfig } from '../catalog/plugin-config.js';
+import type { PluginConfig } from './plugin-config.js';
 import type { TrustDomain } from '../spiffeid/index.js';
 
 import type { KeyType } from '../plugins/keymanager/contract.js';

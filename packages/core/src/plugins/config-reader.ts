@@ -1,4 +1,4 @@
-import { parseDuration } from '../config/duration.js';
+import { parseDuration } from '../duration.js';
 
 /** Plugin data as the kernel hands it to a plugin: HCL or JSON decoded to plain values. */
 export type PluginData = Record<string, unknown>;

@@ -1,6 +1,6 @@
 import { createServer } from 'node:net';
 import { KernelErrors } from '../errors.js';
-import { probeAdminSocket } from './admin-socket.js';
+import { probeAdminSocket } from '../api/admin-socket.js';
 
 /** The system's words for the listen failures an operator can cause (as strerror says them). */
 const LISTEN_REASONS: Record<string, string> = {

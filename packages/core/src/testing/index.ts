@@ -13,20 +13,6 @@ export { FakeNodeAttestor } from '../plugins/nodeattestor/node-attestor.fake.js'
 export { runKeyManagerContract } from '../plugins/keymanager/contract-suite.js';
 export { runUpstreamAuthorityContract } from '../plugins/upstreamauthority/contract-suite.js';
 export { runCredentialComposerContract } from '../plugins/credentialcomposer/contract-suite.js';
-export { opensslVerify, opensslText, openssl } from '../ca/test-support/openssl.js';
-export { FakeCADataStore } from '../ca/test-support/datastore-subset.fake.js';
-export { FakeClock } from '../ca/test-support/fake-clock.js';
-export { InlineSigningPool } from '../ca/pool/signing-pool.fake.js';
-export { workloadCsr } from '../ca/test-support/fixture.js';
-
-// Kernel pieces for tests that run a plugin against the real kernel (the catalog and external
-// loader, the CA). Test files only: plugin source imports `@spire-ts/core/plugin`.
-export { Catalog } from '../catalog/catalog.js';
-export type { PluginConfig } from '../catalog/plugin-config.js';
-export { ExternalPlugins } from '../catalog/external/loader.js';
-export { parseServerConfigText } from '../config/load.js';
-export { CAManager } from '../ca/manager/ca-manager.js';
-export { ServerCA } from '../ca/server-ca.js';
-export { startCAService } from '../ca/ca-service.js';
-export { selfSignX509CA } from '../ca/x509-ca-builder.js';
-export { signerFor } from '../ca/signer.js';
+export { opensslVerify, opensslText, openssl } from './openssl.js';
+// The CA's fakes (FakeCADataStore, FakeClock, InlineSigningPool, workloadCsr) are in the
+// `@spire-ts/core/ca-testing` entry: this one holds no kernel internals.

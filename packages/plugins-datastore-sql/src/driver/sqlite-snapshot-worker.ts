@@ -3,7 +3,7 @@
 // better-sqlite3 is synchronous, so a large scan run here keeps the main thread free meanwhile.
 import { parentPort, workerData } from 'node:worker_threads';
 import Database from 'better-sqlite3';
-import { bind, prepareShaped } from './sqlite-driver.js';
+import { bind, prepareShaped } from './sqlite-statements.js';
 import type { SnapshotReply, SnapshotRequest, SnapshotWorkerData } from './sqlite-snapshot.js';
 
 const port = parentPort!;

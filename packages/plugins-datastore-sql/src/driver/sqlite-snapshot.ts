@@ -1,6 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import { SqlFailure, type Row, type SqlSnapshot } from './sql-driver.js';
-import type { RowShape } from './sqlite-driver.js';
+import type { RowShape } from './sqlite-statements.js';
 
 /** What the snapshot thread is started with. */
 export interface SnapshotWorkerData {

@@ -3,7 +3,7 @@ import { Code, SpireError, errorMessage } from '../../errors.js';
 import type { AttestedNode, Selector } from '../../plugins/datastore/contract.js';
 import type { AgentAttributes } from '../../plugins/nodeattestor/contract.js';
 import { SpiffeId, agentId as makeAgentId, serverId } from '../../spiffeid/index.js';
-import { badCsrDetail } from '../../ca/errors.js';
+import { BadCsrError } from '../../ca/errors.js';
 import { parseCsr } from '../convert/csr.js';
 import { dedupeSelectors } from '../convert/selectors.js';
 import { DeniedReason, withDeniedReason } from '../denied-details.js';
@@ -51,8 +51,7 @@ export async function signAgentSvid(deps: ApiDeps, ctx: CallContext, agentId: st
   } catch (err) {
     // SPIRE signs an agent CSR without checking its signature; the CA here checks it (with SPIRE's
     // rules for workload CSRs: csr-policy.ts), and a refusal is the caller's fault.
-    const why = badCsrDetail(err);
-    if (why !== undefined) throw makeErr(ctx.log, Code.INVALID_ARGUMENT, 'invalid CSR signature', new Error(why));
+    if (err instanceof BadCsrError) throw makeErr(ctx.log, Code.INVALID_ARGUMENT, 'invalid CSR signature', new Error(err.detail));
     throw makeErr(ctx.log, Code.INTERNAL, 'failed to sign X509 SVID', err);
   }
   const { serial, notAfter } = leafFacts(chain);

@@ -1,5 +1,5 @@
 import { X509Certificate } from 'node:crypto';
-import { badCsrDetail } from '../../ca/errors.js';
+import { BadCsrError } from '../../ca/errors.js';
 import { Code } from '../../errors.js';
 import type { RegistrationEntry } from '../../plugins/datastore/contract.js';
 import { SpiffeId } from '../../spiffeid/index.js';
@@ -22,8 +22,7 @@ function leafExpiry(der: Uint8Array): number {
  * INTERNAL.
  */
 function signFailure(log: CallContext['log'], err: unknown): ApiStatus {
-  const why = badCsrDetail(err);
-  if (why !== undefined) return makeStatus(log, Code.INVALID_ARGUMENT, 'invalid CSR signature', new Error(why));
+  if (err instanceof BadCsrError) return makeStatus(log, Code.INVALID_ARGUMENT, 'invalid CSR signature', new Error(err.detail));
   return makeStatus(log, Code.INTERNAL, 'failed to sign X509-SVID', err);
 }
 

@@ -8,4 +8,9 @@ describe('worker result packing', () => {
     const out = unpack(pack(items));
     assert.deepEqual(out.map((x) => (x instanceof Uint8Array ? [...x] : x)), [[1, 2, 3], { error: 'bad CSR' }, [], [9], { error: 'ünïcode' }]);
   });
+
+  it("keeps a failure's kind, so a refused CSR stays told apart from other failures", () => {
+    const out = unpack(pack([{ error: 'x509: malformed certificate request', kind: 'bad-csr' }, { error: 'no public key' }]));
+    assert.deepEqual(out, [{ error: 'x509: malformed certificate request', kind: 'bad-csr' }, { error: 'no public key' }]);
+  });
 });

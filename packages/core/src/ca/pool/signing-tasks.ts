@@ -1,5 +1,4 @@
 import { createPrivateKey, sign, type KeyObject } from 'node:crypto';
-import { BAD_CSR_PREFIX } from '../errors.js';
 import type { WorkerKeyMaterial } from '../keys/worker-keys.js';
 import { isEcKeyType } from '../keys/key-types.js';
 import { assembleCertificate } from '../x509/certificate.js';
@@ -20,7 +19,12 @@ export type SigningTask =
   | { kind: 'raw'; key: WorkerKeyMaterial; items: Uint8Array[] };
 
 /** One item's outcome: the DER certificate or why it failed (a bad CSR fails alone). */
-export type X509Outcome = { der: Uint8Array } | { error: string };
+/**
+ * Why the signer minted no certificate for one spec: `kind` is `bad-csr` when the CSR itself was
+ * refused (the caller's fault), absent for any other failure.
+ */
+export type X509Failure = { error: string; kind?: 'bad-csr' };
+export type X509Outcome = { der: Uint8Array } | X509Failure;
 
 /** The result type of each task kind. */
 export interface SigningResults {
@@ -52,7 +56,7 @@ function mintOne(spec: X509SvidSpec, issuer: IssuerSpec, key: KeyObject, hash: s
       verifyCsr(csr, info);
       spki = csr.spki;
     } catch (err) {
-      return { error: `${BAD_CSR_PREFIX}${(err as Error).message}` };
+      return { error: (err as Error).message, kind: 'bad-csr' };
     }
   }
   if (!spki) return { error: 'no public key' };

@@ -5,7 +5,7 @@ import type { HostServices } from '../../plugins/host-services.js';
 import { SpireError } from '../../errors.js';
 import { pluginPrefix } from '../plugin-prefix.js';
 import type { ExternalLoader } from '../catalog.js';
-import type { PluginConfig } from '../plugin-config.js';
+import type { PluginConfig } from '../../config/plugin-config.js';
 import { adapterFor } from './adapters/index.js';
 import { ExternalPlugin } from './external-plugin.js';
 

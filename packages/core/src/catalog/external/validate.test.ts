@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { TrustDomain } from '../../spiffeid/index.js';
 import { validatePlugins } from '../catalog.js';
-import type { PluginConfig } from '../plugin-config.js';
+import type { PluginConfig } from '../../config/plugin-config.js';
 
 const core = { trustDomain: TrustDomain.parse('example.org'), dataDir: '/tmp' };
 const ext = (extra: Partial<PluginConfig>): PluginConfig => ({ type: 'KeyManager', name: 'ext', enabled: true, data: {}, dataText: '', pluginCmd: '/bin/true', ...extra });

@@ -1,7 +1,7 @@
 import type { DependencyContainer } from 'tsyringe';
 import { Catalog } from '../../catalog/catalog.js';
 import type { BuiltinEntry } from '../../catalog/builtins.js';
-import type { PluginConfig } from '../../catalog/plugin-config.js';
+import type { PluginConfig } from '../../config/plugin-config.js';
 import { ExternalPlugins } from '../../catalog/external/loader.js';
 import { sha256File } from '../../catalog/external/checksum.js';
 import { Code, SpireError } from '../../errors.js';

@@ -1,21 +1,32 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { createSign, generateKeyPairSync } from 'node:crypto';
+import { webcrypto, X509Certificate } from 'node:crypto';
 import { Code } from '../../errors.js';
-import { emptyDistinguishedName } from '../credentialcomposer/contract.js';
-import { algorithmIdentifier, readCertificate } from '../../ca/x509/certificate.js';
-import { assembleCsr, buildCaCsrInfo } from '../../ca/x509/csr-builder.js';
-import { OID } from '../../ca/x509/oids.js';
-import { opensslText, opensslVerify } from '../../ca/test-support/openssl.js';
+import { opensslText, opensslVerify } from '../../testing/openssl.js';
 import type { MintX509CAResponse, UpstreamAuthority } from './contract.js';
 
-function caCsr(uri: string, tamper = false): { csr: Uint8Array; spki: Uint8Array } {
-  const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
-  const spki = new Uint8Array(publicKey.export({ format: 'der', type: 'spki' }));
-  const info = buildCaCsrInfo({ ...emptyDistinguishedName(), country: ['US'], organization: ['SPIFFE'] }, spki, uri);
-  const sig = createSign('sha256').update(info).sign(privateKey);
-  if (tamper) sig[sig.length - 3]! ^= 1;
-  return { csr: assembleCsr(info, algorithmIdentifier(OID.ecdsaWithSHA256, false), sig), spki };
+/**
+ * A server CA CSR as SPIRE's carries it (subject C=US, O=SPIFFE; the trust domain URI SAN), built
+ * with @peculiar/x509 so that the suite does not lean on the CA under test. `tamper` flips a byte
+ * of the signature, which is the last field of the DER.
+ */
+async function caCsr(uri: string, tamper = false): Promise<{ csr: Uint8Array; spki: Uint8Array }> {
+  // Loaded here, not at the top, so only the suites that build a CSR pay for it. @peculiar/x509
+  // resolves its services through tsyringe, which needs the reflect polyfill first.
+  await import('reflect-metadata');
+  const x509 = await import('@peculiar/x509');
+  x509.cryptoProvider.set(webcrypto as unknown as Parameters<typeof x509.cryptoProvider.set>[0]);
+  const alg = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' };
+  const keys = await webcrypto.subtle.generateKey(alg, true, ['sign', 'verify']);
+  const req = await x509.Pkcs10CertificateRequestGenerator.create({
+    name: 'C=US, O=SPIFFE',
+    keys,
+    signingAlgorithm: alg,
+    extensions: [new x509.SubjectAlternativeNameExtension([{ type: 'url', value: uri }])],
+  });
+  const csr = new Uint8Array(req.rawData);
+  if (tamper) csr[csr.length - 3]! ^= 1;
+  return { csr, spki: new Uint8Array(await webcrypto.subtle.exportKey('spki', keys.publicKey)) };
 }
 
 async function first(it: AsyncIterable<MintX509CAResponse>): Promise<MintX509CAResponse> {
@@ -52,15 +63,15 @@ export function runUpstreamAuthorityContract(
     });
 
     it('signs the server CA CSR into a CA that chains to the upstream roots', async () => {
-      const { csr, spki } = caCsr(`spiffe://${td}`);
+      const { csr, spki } = await caCsr(`spiffe://${td}`);
       const start = Date.now();
       const res = await first(ua.mintX509CAAndSubscribe({ csr, preferredTtlSeconds: 1800 }));
       assert.ok(res.x509CaChain.length >= 1);
       assert.ok(res.upstreamX509Roots.length >= 1);
-      const ca = readCertificate(res.x509CaChain[0]!);
-      assert.deepEqual(Buffer.from(ca.spki), Buffer.from(spki), 'the CA certificate is for the CSR key');
-      assert.equal(ca.isCA, true);
-      assert.ok(ca.notAfter <= start + 1800_000 + 2000, 'no longer than the preferred TTL');
+      const ca = new X509Certificate(res.x509CaChain[0]!);
+      assert.deepEqual(ca.publicKey.export({ format: 'der', type: 'spki' }), Buffer.from(spki), 'the CA certificate is for the CSR key');
+      assert.equal(ca.ca, true);
+      assert.ok(new Date(ca.validTo).getTime() <= start + 1800_000 + 2000, 'no longer than the preferred TTL');
       const v = opensslVerify(res.upstreamX509Roots, res.x509CaChain[0]!, res.x509CaChain.slice(1));
       assert.ok(v.ok, v.out);
       const text = opensslText(res.x509CaChain[0]!);
@@ -70,7 +81,7 @@ export function runUpstreamAuthorityContract(
     });
 
     it('refuses a CSR whose signature does not verify', async () => {
-      await assert.rejects(first(ua.mintX509CAAndSubscribe({ csr: caCsr(`spiffe://${td}`, true).csr, preferredTtlSeconds: 600 })), (e: unknown) => {
+      await assert.rejects(first(ua.mintX509CAAndSubscribe({ csr: (await caCsr(`spiffe://${td}`, true)).csr, preferredTtlSeconds: 600 })), (e: unknown) => {
         assert.equal(typeof (e as { code?: unknown }).code, 'number');
         assert.notEqual((e as { code: number }).code, Code.OK);
         return true;
@@ -78,7 +89,7 @@ export function runUpstreamAuthorityContract(
     });
 
     it('refuses a CSR for another trust domain', async () => {
-      await assert.rejects(first(ua.mintX509CAAndSubscribe({ csr: caCsr('spiffe://not-mine.test').csr, preferredTtlSeconds: 600 })), (e: unknown) => {
+      await assert.rejects(first(ua.mintX509CAAndSubscribe({ csr: (await caCsr('spiffe://not-mine.test')).csr, preferredTtlSeconds: 600 })), (e: unknown) => {
         assert.equal(typeof (e as { code?: unknown }).code, 'number');
         assert.match((e as Error).message, /trust domain/);
         return true;
@@ -86,7 +97,7 @@ export function runUpstreamAuthorityContract(
     });
 
     it('publishes a JWT key or says UNIMPLEMENTED', async () => {
-      const { spki } = caCsr(`spiffe://${td}`);
+      const { spki } = await caCsr(`spiffe://${td}`);
       try {
         for await (const r of ua.publishJWTKeyAndSubscribe({ publicKey: spki, keyId: 'kid-1', expiresAt: Math.floor(Date.now() / 1000) + 600, tainted: false })) {
           assert.ok(r.upstreamJwtKeys.some((k) => k.keyId === 'kid-1'));

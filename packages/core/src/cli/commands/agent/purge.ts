@@ -1,4 +1,4 @@
-import { parseDuration } from '../../../config/duration.js';
+import { parseDuration } from '../../../duration.js';
 import { apiCommand } from '../../api-command.js';
 import { goJson, pluralize } from '../../go-format.js';
 import type { ProtoAgent } from './agent-common.js';

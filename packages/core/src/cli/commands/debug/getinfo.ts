@@ -1,4 +1,4 @@
-import { formatDuration } from '../../../config/duration.js';
+import { formatDuration } from '../../../duration.js';
 import { apiCommand } from '../../api-command.js';
 import { rfc3339 } from '../../duration-flag.js';
 

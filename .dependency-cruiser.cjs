@@ -1,0 +1,75 @@
+// The layers of docs/ARCHITECTURE.md ("Layers"), checked by `npm run lint` (depcruise step).
+// Inside packages/core/src, from the bottom up:
+//   0 spiffeid, errors, duration (Go-style durations), log, di
+//   1 plugins (the plugin contracts) and testing (the contract-suite entry)
+//   2 config, authpolicy, catalog, ca
+//   3 cache
+//   4 api
+//   5 server
+//   6 cli
+// A module may import its own layer and the layers below it, never one above. Test files
+// (*.test.ts) and test support (*.test-support.ts, test-support/, testing/ below a layer folder,
+// *.fake.ts) are exempt from the layering rules: a test may assemble any part of the kernel.
+const core = '^packages/core/src/';
+const tests = '(\\.test\\.ts$|\\.test-support\\.ts$|/test-support/|/testing/|\\.fake\\.ts$)';
+const layers = [
+  ['spiffeid', 'errors\\.ts', 'duration\\.ts', 'log', 'di'],
+  ['plugins', 'testing'],
+  ['config', 'authpolicy', 'catalog', 'ca'],
+  ['cache'],
+  ['api'],
+  ['server'],
+  ['cli'],
+];
+const folder = (names) => `${core}(${names.join('|')})(/|$)`;
+
+const layerRules = layers.slice(0, -1).map((names, i) => ({
+  name: `layer-${names[0].replace(/\\\.ts$/, '')}`,
+  comment: `${names.join(', ').replace(/\\/g, '')} (layer ${i}) must not import a higher layer`,
+  severity: 'error',
+  from: { path: folder(names), pathNot: tests },
+  to: { path: folder(layers.slice(i + 1).flat()) },
+}));
+
+module.exports = {
+  forbidden: [
+    ...layerRules,
+    {
+      name: 'config-below-catalog',
+      comment: 'config describes plugin blocks itself; the catalog reads them (config must not import catalog or ca)',
+      severity: 'error',
+      from: { path: folder(['config']), pathNot: tests },
+      to: { path: folder(['catalog', 'ca']) },
+    },
+    {
+      name: 'testing-entry-plugins-only',
+      comment: 'the @spire-ts/core/testing entry publishes plugin contract suites and fakes, not kernel internals',
+      severity: 'error',
+      from: { path: `${core}testing/` },
+      to: { path: folder(layers.slice(2).flat()) },
+    },
+    {
+      name: 'plugin-not-core-root',
+      comment:
+        'a plugin package imports core through @spire-ts/core/plugin (and /plugin/testing, /testing, /ca-testing in tests), never the root entry',
+      severity: 'error',
+      from: { path: '^packages/plugins-[^/]+/' },
+      // The built entry when core is built, the bare name when it is not (a fresh clone).
+      to: { path: '^(packages/core/(dist|src)/index\\.(js|ts|d\\.ts)|@spire-ts/core)$' },
+    },
+    {
+      name: 'no-circular',
+      comment: 'no import cycles (a worker thread must not load the module that spawns it)',
+      severity: 'error',
+      from: { path: '^packages/' },
+      to: { circular: true },
+    },
+  ],
+  options: {
+    // Built output is where a package import resolves to: keep it as a target, do not cruise it.
+    doNotFollow: { path: '(^|/)(dist|node_modules)/' },
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: 'tsconfig.base.json' },
+    enhancedResolveOptions: { exportsFields: ['exports'], conditionNames: ['import', 'require', 'node', 'default', 'types'] },
+  },
+};
