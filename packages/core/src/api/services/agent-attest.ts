@@ -119,8 +119,9 @@ async function attestWithPlugin(deps: ApiDeps, ctx: CallContext, stream: BidiStr
       { clientIp: ctx.caller.ip || undefined },
     );
   } catch (err) {
+    // The catalog's wrapper has already prefixed it (`nodeattestor(<name>): `).
     if (err instanceof SpireError) throw makeErr(ctx.log, err.code, err.message);
-    throw makeErr(ctx.log, Code.INTERNAL, `nodeattestor(${type}): ${errorMessage(err)}`);
+    throw makeErr(ctx.log, Code.INTERNAL, errorMessage(err));
   }
 }
 
