@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { codeName, goQuote, goTimeUtc, pluralize } from './go-format.js';
+import { codeName } from '../errors.js';
+import { goQuote, goTimeUtc, pluralize } from './go-format.js';
 import { protoJsonText } from './protojson.js';
 import { parseEntriesJson } from './commands/entry/entries-json.js';
 import { formatEntry, sortEntries, type ProtoEntry } from './commands/entry/entry-common.js';

@@ -1,5 +1,6 @@
 import { SpiffeId, TrustDomain } from '../../../spiffeid/index.js';
-import { codeName, goQuote, goTimeUtc } from '../../go-format.js';
+import { codeName } from '../../../errors.js';
+import { goQuote, goTimeUtc } from '../../go-format.js';
 import { cmp, compareSelectors, matchBehavior, parseSelector, type ProtoSelector } from '../../selectors.js';
 import type { FlagSpec } from '../../flags.js';
 
