@@ -3,7 +3,8 @@ import { resolve } from 'node:path';
 import { SpiffeId } from '../../../spiffeid/index.js';
 import { readInput, type ApiCommandContext } from '../../api-command.js';
 import type { FlagSpec } from '../../flags.js';
-import { goField, goJsonKind, parseGoJson } from '../../go-json.js';
+import { goField } from '../../../plugins/nodeattestor/go-json.js';
+import { goJsonKind, parseGoJson } from '../../go-json.js';
 import { goQuote } from '../../go-format.js';
 import { parsePemCertificates, parseSpiffeBundle, type ProtoBundle } from '../../spiffe-bundle.js';
 
