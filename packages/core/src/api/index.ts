@@ -11,7 +11,7 @@ export { HttpsBundleRefresher, type BundleRefresherOptions } from './bundle-refr
 export { loadApiProtos, serviceDefinition, clientConstructor, protoDir, Services, API_PROTO_FILES, LOADER_OPTIONS } from './proto.js';
 export { entriesFromDataJson, bundleFromSpiffeJson } from './convert/cli-json.js';
 export { PolicyEngine, defaultPolicyData, type PolicyData, type PolicyResult } from '../authpolicy/index.js';
-export { rateLimits, PerIpLimiter, type RateLimitConfig } from './rate-limit.js';
+export { rateLimits, PerIpLimiter } from './rate-limit.js';
 export { makeErr, makeStatus, okStatus, type ApiStatus } from './status.js';
 export { API_MAX_PAGE_SIZE } from './pagination.js';
 export { pinoLevelControl } from './log-levels.js';
