@@ -10,7 +10,7 @@ import type { ServerSVIDRotator } from '../ca/server-svid-rotator.js';
 import { Code, SpireError } from '../errors.js';
 import type { DataStore } from '../plugins/datastore/contract.js';
 import type { TrustDomain } from '../spiffeid/index.js';
-import type { AuthorityRotation, ServerCA, X509SvidRequest } from './ports.js';
+import type { AuthorityRotation, ServerCAPort, X509SvidRequest } from './ports.js';
 
 function pem(der: Uint8Array): string {
   const b64 = Buffer.from(der).toString('base64').replace(/(.{64})/g, '$1\n');
@@ -30,12 +30,12 @@ export interface CaPortDeps {
 }
 
 /**
- * The API's ServerCA port over the kernel CA (ca/): minting through ServerCA, authority
+ * The API's ServerCAPort over the kernel CA (ca/): minting through ServerCA, authority
  * rotation through the CA manager (which makes SPIRE's slot checks itself), and the TCP
  * listener's SVID from the server SVID rotator. Downstream X.509 CAs are built from the CA's own
  * templates and signed by the active X.509 authority's signer.
  */
-export function caPort(d: CaPortDeps): ServerCA {
+export function caPort(d: CaPortDeps): ServerCAPort {
   const m = d.manager;
   const x509Authority: AuthorityRotation = {
     getState: async () => m.getX509AuthorityState(),

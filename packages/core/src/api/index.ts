@@ -1,6 +1,6 @@
 /**
  * The server APIs: SPIRE's gRPC services on the admin socket and TCP. Re-exported from core as
- * the `api` namespace (names such as ServerCA differ from the CA's own classes).
+ * the `api` namespace (port names such as ServerCAPort differ from the CA's own classes).
  */
 export { startEndpoints, apiServices, type Endpoints, type EndpointsDeps } from './endpoints.js';
 export { endpointsDepsFromConfig, type EndpointsSettings } from './from-config.js';
