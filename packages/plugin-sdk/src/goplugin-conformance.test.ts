@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { createInterface } from 'node:readline';
 import { describe, it } from 'node:test';
 import { credentials, Metadata, Server, ServerCredentials, type Client, type ClientDuplexStream } from '@grpc/grpc-js';
-import { SERVICE_NAMES, serviceCtor, serviceDefinition, type ServiceKey } from '@spire-ts/core/external';
+import { SERVICE_NAMES, serviceCtor, pluginServiceDefinition, type ServiceKey } from '@spire-ts/core/external';
 import { testPluginPath } from './test-plugins/paths.js';
 
 /**
@@ -53,7 +53,7 @@ describe('SDK plugin under a go-plugin host flow (as SPIRE drives it)', () => {
     // Host services, served by "the host" on a socket in the temp dir, announced as ID 1.
     const hostSocket = `${tmpdir()}/plugin-host-${process.pid}`;
     const hostServer = new Server();
-    hostServer.addService(serviceDefinition('agentStore'), {
+    hostServer.addService(pluginServiceDefinition('agentStore'), {
       GetAgentInfo: (_c: unknown, cb: (e: null, r: object) => void) => cb(null, { info: { agentId: 'x' } }),
     });
     await new Promise<void>((r, j) => hostServer.bindAsync(`unix://${hostSocket}`, ServerCredentials.createInsecure(), (e) => (e ? j(e) : r())));
