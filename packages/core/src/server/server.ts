@@ -128,7 +128,6 @@ export class SpireServer {
       this.stops.push(() => catalog.close());
 
       const ds = this.container.resolve<DataStore>(DATA_STORE);
-      this.host.joinTokens = { consumeJoinToken: (token) => ds.consumeJoinToken(token) };
       this.host.agentStore = {
         getAgentInfo: async (agentId) => ((await ds.fetchAttestedNode(agentId)) ? { agentId } : undefined),
       };
