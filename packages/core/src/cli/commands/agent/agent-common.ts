@@ -4,7 +4,7 @@ import type { ApiCommandContext } from '../../api-command.js';
 import type { FlagSpec } from '../../flags.js';
 import { goQuote, goTimeLocal } from '../../go-format.js';
 import { goTimeParseError } from '../../go-time-parse.js';
-import { matchBehavior, parseSelector, type ProtoSelector } from '../../selectors.js';
+import { matchBehavior, parseSelector } from '../../selectors.js';
 
 /** One agent block as SPIRE prints it (labels padded to 18 columns, blank line after). */
 export function formatAgent(a: ProtoAgent): string {

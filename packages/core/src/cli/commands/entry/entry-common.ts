@@ -2,7 +2,7 @@ import type { ProtoEntry } from '../../../api/convert/entry.js';
 import { SpiffeId, TrustDomain } from '../../../spiffeid/index.js';
 import { codeName } from '../../../errors.js';
 import { goQuote, goTimeUtc } from '../../go-format.js';
-import { cmp, compareSelectors, matchBehavior, parseSelector, type ProtoSelector } from '../../selectors.js';
+import { cmp, compareSelectors, matchBehavior, parseSelector } from '../../selectors.js';
 import type { FlagSpec } from '../../flags.js';
 
 /** A per-item status from a batch RPC. */
