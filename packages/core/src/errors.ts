@@ -26,14 +26,33 @@ export enum Code {
   UNAUTHENTICATED = 16,
 }
 
-/** The name SPIRE's CLI prints for a code, e.g. `InvalidArgument`. */
-export function codeName(code: Code): string {
-  const raw = Code[code] ?? 'UNKNOWN';
-  return raw
-    .toLowerCase()
-    .split('_')
-    .map((w) => (w === '' ? w : w[0]!.toUpperCase() + w.slice(1)))
-    .join('');
+const CODE_NAMES = [
+  'OK',
+  'Canceled',
+  'Unknown',
+  'InvalidArgument',
+  'DeadlineExceeded',
+  'NotFound',
+  'AlreadyExists',
+  'PermissionDenied',
+  'ResourceExhausted',
+  'FailedPrecondition',
+  'Aborted',
+  'OutOfRange',
+  'Unimplemented',
+  'Internal',
+  'Unavailable',
+  'DataLoss',
+  'Unauthenticated',
+] as const;
+
+/**
+ * A gRPC status code as grpc-go's `codes.Code.String()` prints it (`NotFound`, `Canceled`,
+ * `Code(42)`): the name SPIRE's CLI prints in `rpc error: code = ...` and its audit log writes
+ * as `status_code`.
+ */
+export function codeName(code: number): string {
+  return CODE_NAMES[code] ?? `Code(${code})`;
 }
 
 /**

@@ -9,7 +9,7 @@ import { wire } from '@spire-ts/core/plugin';
 
 import { testPluginPath } from './test-plugins/paths.js';
 
-const { SERVICE_NAMES, serviceCtor, serviceDefinition } = wire;
+const { SERVICE_NAMES, serviceCtor, pluginServiceDefinition } = wire;
 type ServiceKey = wire.ServiceKey;
 
 /**
@@ -57,7 +57,7 @@ describe('SDK plugin under a go-plugin host flow (as SPIRE drives it)', () => {
     // Host services, served by "the host" on a socket in the temp dir, announced as ID 1.
     const hostSocket = `${tmpdir()}/plugin-host-${process.pid}`;
     const hostServer = new Server();
-    hostServer.addService(serviceDefinition('agentStore'), {
+    hostServer.addService(pluginServiceDefinition('agentStore'), {
       GetAgentInfo: (_c: unknown, cb: (e: null, r: object) => void) => cb(null, { info: { agentId: 'x' } }),
     });
     await new Promise<void>((r, j) => hostServer.bindAsync(`unix://${hostSocket}`, ServerCredentials.createInsecure(), (e) => (e ? j(e) : r())));

@@ -33,7 +33,7 @@ import { nodeAttestorService } from './services/nodeattestor.js';
 import { notifierService } from './services/notifier.js';
 import { upstreamAuthorityService } from './services/upstreamauthority.js';
 
-const { APP_PROTOCOL_VERSION, CORE_PROTOCOL_VERSION, HOST_SERVICE_PROVIDER_ID, SERVICE_NAMES, serviceDefinition } = wire;
+const { APP_PROTOCOL_VERSION, CORE_PROTOCOL_VERSION, HOST_SERVICE_PROVIDER_ID, SERVICE_NAMES, pluginServiceDefinition } = wire;
 
 /** Options of `serve`. */
 export interface ServeOptions {
@@ -152,7 +152,7 @@ export async function serve(descriptor: AnyPluginDescriptor, options: ServeOptio
     process.exit(0);
   };
 
-  server.addService(serviceDefinition('health'), {
+  server.addService(pluginServiceDefinition('health'), {
     Check: unary(async (req: { service: string }) => {
       if (req.service === '' || req.service === 'plugin') return { status: 'SERVING' };
       throw new SpireError(Code.NOT_FOUND, `unknown service ${req.service}`);
@@ -161,14 +161,14 @@ export async function serve(descriptor: AnyPluginDescriptor, options: ServeOptio
       call.write({ status: 'SERVING' });
     },
   });
-  server.addService(serviceDefinition('broker'), broker.service);
-  server.addService(serviceDefinition('controller'), {
+  server.addService(pluginServiceDefinition('broker'), broker.service);
+  server.addService(pluginServiceDefinition('controller'), {
     Shutdown: unary(async () => {
       setImmediate(() => void shutdown('controller'));
       return {};
     }),
   });
-  server.addService(serviceDefinition('stdio'), {
+  server.addService(pluginServiceDefinition('stdio'), {
     // Output goes to the real stderr (hclog lines), so there is nothing to relay; the stream
     // stays open until shutdown so the host does not see an error.
     StreamStdio: (call: ServerWritableStream<unknown, unknown>) => {
@@ -176,7 +176,7 @@ export async function serve(descriptor: AnyPluginDescriptor, options: ServeOptio
       call.on('cancelled', () => stdioCalls.delete(call));
     },
   });
-  server.addService(serviceDefinition('init'), {
+  server.addService(pluginServiceDefinition('init'), {
     Init: unary(async (req: { hostServiceNames: string[] }) => {
       const offered = req.hostServiceNames ?? [];
       if (offered.length > 0 && !closeHost) {
@@ -212,7 +212,7 @@ export async function serve(descriptor: AnyPluginDescriptor, options: ServeOptio
     const parsed = descriptor.parseConfig(data, { trustDomain, dataDir: process.cwd() });
     return { trustDomain, parsed };
   };
-  server.addService(serviceDefinition('config'), {
+  server.addService(pluginServiceDefinition('config'), {
     Configure: unary(async (req: { coreConfiguration?: { trustDomain?: string } | null; hclConfiguration?: string }) => {
       const { trustDomain, parsed } = parse(req);
       if (parsed.problems.length > 0 || parsed.config === undefined) {
@@ -233,7 +233,7 @@ export async function serve(descriptor: AnyPluginDescriptor, options: ServeOptio
       }
     }),
   });
-  server.addService(serviceDefinition(type as 'KeyManager'), typeService(type, current));
+  server.addService(pluginServiceDefinition(type as 'KeyManager'), typeService(type, current));
 
   await new Promise<void>((resolve, reject) => {
     server.bindAsync(`unix://${socketPath}`, ServerCredentials.createInsecure(), (err) => (err ? reject(err) : resolve()));

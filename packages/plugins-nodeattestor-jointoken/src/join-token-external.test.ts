@@ -25,11 +25,4 @@ describe('join_token served externally', () => {
       return true;
     });
   });
-
-  // The contract suite runs in process only (join-token-attestor.test.ts). Printed as the skip reason.
-  it('NodeAttestor contract: join_token (external, plugin_cmd over gRPC)', {
-    skip:
-      `not run: the server never runs join_token as an external plugin ("${NOT_EXTERNAL}"), ` +
-      'and the joinTokens host service it needs is this server’s own, not one of the host services brokered to external plugins (identityprovider, agentstore, metrics)',
-  }, () => {});
 });

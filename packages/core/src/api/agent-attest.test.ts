@@ -130,6 +130,15 @@ test('join_token works without a configured plugin; an unknown or expired token 
   assert.equal(await h.ds.fetchJoinToken('tok-old'), undefined);
 });
 
+test('a join token is expired as soon as its expiry instant has passed, within its last second too (SPIRE: Expiry.Before(now))', async () => {
+  // Start early in a second, so the attestation runs in the same second as the token's expiry.
+  while (Date.now() % 1000 > 300) await new Promise((r) => setTimeout(r, 20));
+  const expiry = Math.floor(Date.now() / 1000);
+  await h.ds.createJoinToken({ token: 'tok-last-second', expiry });
+  while (Date.now() <= expiry * 1000) await new Promise((r) => setTimeout(r, 1));
+  assert.deepEqual((await attest('join_token', 'tok-last-second')).error, { code: 3, details: 'join token expired' });
+});
+
 test('an unconfigured attestor type is FailedPrecondition', async () => {
   assert.deepEqual((await attest('aws_iid', 'x')).error, { code: 9, details: 'error getting node attestor: could not find node attestor type "aws_iid"' });
 });

@@ -2,7 +2,7 @@ import type { ServerCA as CoreServerCA } from '../ca/server-ca.js';
 import type { CAManager } from '../ca/manager/ca-manager.js';
 import type { ServerSVIDRotator } from '../ca/server-svid-rotator.js';
 import { Code, SpireError } from '../errors.js';
-import type { AuthorityRotation, ServerCA, X509SvidRequest } from './ports.js';
+import type { AuthorityRotation, ServerCAPort, X509SvidRequest } from './ports.js';
 
 function pem(der: Uint8Array): string {
   const b64 = Buffer.from(der).toString('base64').replace(/(.{64})/g, '$1\n');
@@ -17,12 +17,12 @@ export interface CaPortDeps {
 }
 
 /**
- * The API's ServerCA port over the kernel CA (ca/): minting (downstream X.509 CAs included)
+ * The API's ServerCAPort over the kernel CA (ca/): minting (downstream X.509 CAs included)
  * through ServerCA; authority rotation and JWT keys published by downstream servers through the
  * CA manager (which makes SPIRE's slot checks, and publishes upstream or into the bundle and
  * tells Notifiers); the TCP listener's SVID from the server SVID rotator.
  */
-export function caPort(d: CaPortDeps): ServerCA {
+export function caPort(d: CaPortDeps): ServerCAPort {
   const m = d.manager;
   const x509Authority: AuthorityRotation = {
     getState: async () => m.getX509AuthorityState(),

@@ -13,10 +13,11 @@ import { HttpsBundleRefresher } from './bundle-refresher.js';
 import { pinoLevelControl } from './log-levels.js';
 import { buildService, type PipelineEnv, type ServiceHandlers } from './handler.js';
 import { addHealthService, type ServingCheck } from './health/service.js';
-import type { AuthorizedEntryFetcher, BundleRefresher, DebugInfoSource, LogLevelControl, NodeAttestorLookup, ServerCA } from './ports.js';
+import type { AuthorizedEntryFetcher, BundleRefresher, DebugInfoSource, LogLevelControl, NodeAttestorLookup, ServerCAPort } from './ports.js';
 import { LargeAnswerGate } from './large-answer-gate.js';
 import { serviceDefinition } from './proto.js';
-import { rateLimits, type RateLimitConfig } from './rate-limit.js';
+import type { RateLimitConfig } from '../config/types.js';
+import { rateLimits } from './rate-limit.js';
 import { agentService } from './services/agent.js';
 import { bundleService } from './services/bundle.js';
 import type { ApiDeps } from './services/deps.js';
@@ -34,7 +35,7 @@ import { SvidServerCredentials, type TlsMaterial } from './tls.js';
 export interface EndpointsDeps {
   trustDomain: TrustDomain;
   dataStore: DataStore;
-  ca: ServerCA;
+  ca: ServerCAPort;
   log: Logger;
   /** socket_path: the admin socket. */
   socketPath: string;

@@ -5,7 +5,7 @@ import { CAErrors } from '../ca/errors.js';
 import { parseCsr as parseCsrDer, verifyCsr as verifyCsrDer } from '../ca/x509/csr.js';
 import { Code, SpireError } from '../errors.js';
 import type { TrustDomain } from '../spiffeid/index.js';
-import type { AuthorityRotation, AuthoritySlots, AuthorityState, ServerCA, UpstreamAuthorityRotation, X509SvidRequest } from './ports.js';
+import type { AuthorityRotation, AuthoritySlots, AuthorityStateView, ServerCAPort, UpstreamAuthorityRotation, X509SvidRequest } from './ports.js';
 
 type CryptoKeyPair = webcrypto.CryptoKeyPair;
 type CryptoKey = webcrypto.CryptoKey;
@@ -43,23 +43,23 @@ class FakeRotation implements AuthorityRotation {
   async getState(): Promise<AuthoritySlots> {
     return structuredClone(this.slots);
   }
-  async prepare(): Promise<AuthorityState> {
+  async prepare(): Promise<AuthorityStateView> {
     this.n++;
-    const s: AuthorityState = { authorityId: `${this.prefix}-${this.n}`, expiresAt: 2_000_000_000 + this.n };
+    const s: AuthorityStateView = { authorityId: `${this.prefix}-${this.n}`, expiresAt: 2_000_000_000 + this.n };
     this.slots = { active: this.slots.active, prepared: s };
     return s;
   }
-  async activate(id: string): Promise<AuthorityState> {
+  async activate(id: string): Promise<AuthorityStateView> {
     if (this.slots.prepared?.authorityId !== id) throw new SpireError(Code.FAILED_PRECONDITION, 'no prepared authority');
     this.slots = { active: this.slots.prepared, old: this.slots.active };
     return this.slots.active!;
   }
-  async taint(id: string): Promise<AuthorityState> {
+  async taint(id: string): Promise<AuthorityStateView> {
     if (this.slots.old?.authorityId !== id) throw new SpireError(Code.FAILED_PRECONDITION, 'not the old authority');
     this.tainted.add(id);
     return this.slots.old;
   }
-  async revoke(id: string): Promise<AuthorityState> {
+  async revoke(id: string): Promise<AuthorityStateView> {
     if (this.slots.old?.authorityId !== id) throw new SpireError(Code.FAILED_PRECONDITION, 'not the old authority');
     if (!this.tainted.has(id)) throw new Error('it is not possible to revoke an untainted authority');
     this.revoked.add(id);
@@ -74,7 +74,7 @@ class FakeRotation implements AuthorityRotation {
  * CSRs, ES256 JWT-SVIDs, downstream intermediates and the server's TLS SVID, plus slot
  * bookkeeping for the local-authority RPCs. Certificates it makes pass `openssl verify`.
  */
-export class FakeServerCA implements ServerCA {
+export class FakeServerCA implements ServerCAPort {
   readonly x509Authority = new FakeRotation('x509');
   readonly jwtAuthority = new FakeRotation('jwt');
   upstreamAuthority?: UpstreamAuthorityRotation;

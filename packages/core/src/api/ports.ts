@@ -21,7 +21,7 @@ export interface X509SvidRequest {
 }
 
 /** An authority as the local-authority API reports it. */
-export interface AuthorityState {
+export interface AuthorityStateView {
   authorityId: string;
   /** Unix seconds. */
   expiresAt: number;
@@ -31,9 +31,9 @@ export interface AuthorityState {
 
 /** The active, prepared and old authority of one kind (X.509 or JWT). */
 export interface AuthoritySlots {
-  active?: AuthorityState;
-  prepared?: AuthorityState;
-  old?: AuthorityState;
+  active?: AuthorityStateView;
+  prepared?: AuthorityStateView;
+  old?: AuthorityStateView;
 }
 
 /**
@@ -43,13 +43,13 @@ export interface AuthoritySlots {
  */
 export interface AuthorityRotation {
   getState(): Promise<AuthoritySlots>;
-  prepare(): Promise<AuthorityState>;
+  prepare(): Promise<AuthorityStateView>;
   /** Activates the prepared authority whose ID is `authorityId`. */
-  activate(authorityId: string): Promise<AuthorityState>;
+  activate(authorityId: string): Promise<AuthorityStateView>;
   /** Taints the old authority whose ID is `authorityId`. */
-  taint(authorityId: string): Promise<AuthorityState>;
+  taint(authorityId: string): Promise<AuthorityStateView>;
   /** Revokes the tainted old authority whose ID is `authorityId`. */
-  revoke(authorityId: string): Promise<AuthorityState>;
+  revoke(authorityId: string): Promise<AuthorityStateView>;
 }
 
 /** Upstream X.509 authority operations (when an UpstreamAuthority is configured). */
@@ -64,7 +64,7 @@ export interface UpstreamAuthorityRotation {
  * of times; failures are SpireErrors (INTERNAL when signing fails, FAILED_PRECONDITION when no
  * authority is active, UNIMPLEMENTED when a feature is off).
  */
-export interface ServerCA {
+export interface ServerCAPort {
   /** Signs X509-SVIDs; one result per request, in order; one failure never affects others. */
   signX509Svids(reqs: X509SvidRequest[]): Promise<Array<{ certChain: Uint8Array[] } | { error: SpireError }>>;
   /**

@@ -1,20 +1,6 @@
-import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import * as grpc from '@grpc/grpc-js';
-import * as protoLoader from '@grpc/proto-loader';
-
-/**
- * Where the project's .proto files live. They are not copied into dist/, so the directory is
- * found from this module's URL: `<pkg>/dist/api/proto.js` and `<pkg>/src/api/proto.ts` both map
- * to `<pkg>/proto`.
- */
-export function protoDir(): string {
-  const here = dirname(fileURLToPath(import.meta.url));
-  const dir = join(here, '..', '..', 'proto');
-  if (!existsSync(dir)) throw new Error(`proto directory not found at ${dir}`);
-  return dir;
-}
+import type * as grpc from '@grpc/grpc-js';
+import type * as protoLoader from '@grpc/proto-loader';
+import { findService, lazyProtoRoot } from '../proto/loader.js';
 
 /** The .proto files of the server APIs, relative to protoDir(). */
 export const API_PROTO_FILES = [
@@ -39,7 +25,7 @@ export const API_PROTO_FILES = [
  * - bytes as Buffers; absent message fields as null; proto3 `optional` and oneofs report which
  *   member is set in a virtual field (`bundle_endpoint_profile: 'https_spiffe'`).
  */
-export const LOADER_OPTIONS: protoLoader.Options = {
+export const API_LOADER_OPTIONS: protoLoader.Options = {
   keepCase: true,
   longs: Number,
   enums: String,
@@ -49,36 +35,17 @@ export const LOADER_OPTIONS: protoLoader.Options = {
   oneofs: true,
 };
 
-let cached: grpc.GrpcObject | undefined;
-
 /** Loads every API proto once and returns the gRPC object tree (`spire.api.server.entry.v1.Entry`). Throws when a file does not parse. Safe to call twice. */
-export function loadApiProtos(): grpc.GrpcObject {
-  if (cached) return cached;
-  const def = protoLoader.loadSync([...API_PROTO_FILES], { ...LOADER_OPTIONS, includeDirs: [protoDir()] });
-  cached = grpc.loadPackageDefinition(def);
-  return cached;
-}
+export const loadApiProtos: () => grpc.GrpcObject = lazyProtoRoot(API_PROTO_FILES, API_LOADER_OPTIONS);
 
 /** A service definition by its full name, e.g. `spire.api.server.entry.v1.Entry`. Throws when unknown. */
 export function serviceDefinition(fullName: string): grpc.ServiceDefinition {
-  const ctor = lookup(fullName) as { service?: grpc.ServiceDefinition } | undefined;
-  if (!ctor?.service) throw new Error(`unknown gRPC service ${fullName}`);
-  return ctor.service;
+  return findService(loadApiProtos(), fullName).service;
 }
 
 /** A client constructor for a service by its full name (tests and the CLI use it). */
 export function clientConstructor(fullName: string): grpc.ServiceClientConstructor {
-  const ctor = lookup(fullName) as grpc.ServiceClientConstructor | undefined;
-  if (!ctor?.service) throw new Error(`unknown gRPC service ${fullName}`);
-  return ctor;
-}
-
-function lookup(fullName: string): unknown {
-  let node: unknown = loadApiProtos();
-  for (const part of fullName.split('.')) {
-    node = (node as Record<string, unknown> | undefined)?.[part];
-  }
-  return node;
+  return findService(loadApiProtos(), fullName);
 }
 
 /** Full names of the services this server offers. */

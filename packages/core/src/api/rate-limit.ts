@@ -1,3 +1,4 @@
+import type { RateLimitConfig } from '../config/types.js';
 import { Code, SpireError } from '../errors.js';
 
 /** Limits per IP, as SPIRE: one attestation per second, 500 signings per second. */
@@ -5,12 +6,6 @@ export const ATTEST_LIMIT_PER_IP = 1;
 export const SIGN_LIMIT_PER_IP = 500;
 export const PUSH_KEY_LIMIT_PER_IP = 500;
 export const POST_STATUS_LIMIT_PER_IP = 10;
-
-/** ratelimit.* of server.conf. */
-export interface RateLimitConfig {
-  attestation: boolean;
-  signing: boolean;
-}
 
 /** A token bucket refilled at `limit` per second with a burst of `limit` (Go's rate.Limiter). */
 class Bucket {

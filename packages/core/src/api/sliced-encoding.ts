@@ -2,7 +2,8 @@ import { existsSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import type * as grpc from '@grpc/grpc-js';
 import protobuf from 'protobufjs';
-import { API_PROTO_FILES, protoDir } from './proto.js';
+import { protoDir } from '../proto/loader.js';
+import { API_PROTO_FILES } from './proto.js';
 
 /**
  * How many repeated items are encoded between two yields to the event loop. An entry encodes in

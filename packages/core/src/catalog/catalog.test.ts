@@ -102,6 +102,17 @@ describe('catalog', () => {
     await catalog.close();
   });
 
+  it('hands out the same prefixed instances from plugins() as from its DI bindings', async () => {
+    const journal: Journal = { events: [] };
+    const { builtins } = setup(journal);
+    const c = container.createChildContainer();
+    const catalog = await Catalog.load([decl('DataStore', 'sql'), decl('KeyManager', 'memory')], c, { core, log, host: {}, builtins });
+    const km = catalog.plugins().find((p) => p.type === 'KeyManager')!.instance as { fail(): Promise<void> };
+    assert.equal(km, c.resolve(KEY_MANAGER));
+    await assert.rejects(km.fail(), (e: unknown) => e instanceof SpireError && e.code === Code.NOT_FOUND && e.message === 'keymanager(memory): no such key');
+    await catalog.close();
+  });
+
   it('adds no prefix to DataStore errors, whose messages carry SPIRE\'s datastore prefixes themselves', async () => {
     const journal: Journal = { events: [] };
     const { builtins } = setup(journal);

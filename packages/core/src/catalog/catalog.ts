@@ -8,7 +8,7 @@ import { PLUGIN_TYPE_INFO } from '../plugins/registry.js';
 import { PLUGIN_TYPES, isPluginType, type PluginType } from '../plugins/types.js';
 import { BUILTINS, builtinNames, findBuiltin, type BuiltinEntry } from './builtins.js';
 import type { PluginConfig } from '../config/plugin-config.js';
-import { withPluginPrefix } from './plugin-prefix.js';
+import { pluginPrefix, withPluginPrefix } from './plugin-prefix.js';
 import { normalizeChecksum } from './external/checksum.js';
 
 /**
@@ -25,6 +25,7 @@ export interface ResolvedPlugin {
 }
 
 /** A loaded plugin instance. */
+/** A loaded plugin; `instance` is what the catalog hands out (prefixed, except the DataStore). */
 export interface LoadedPlugin {
   type: PluginType;
   name: string;
@@ -224,15 +225,16 @@ export class Catalog {
       instance = (await descriptor.create(deps)) as object;
     } catch (err) {
       throw err instanceof SpireError
-        ? err.withPrefix(`${cfg.type.toLowerCase()}(${cfg.name}): `)
+        ? err.withPrefix(pluginPrefix(cfg.type, cfg.name))
         : KernelErrors.pluginLoad(cfg.type, cfg.name, err);
     }
-    slot.instance = instance;
     log.info('Plugin loaded');
-    // SPIRE's datastore is not a plugin: its errors reach callers as `datastore-validation: ...`
-    // or `datastore-sql: ...`, which the sql store words itself, with no `datastore(sql): ` before.
-    if (cfg.type === 'DataStore') return instance;
-    return withPluginPrefix(instance, cfg.type, cfg.name);
+    // The one place the plugin prefix is added: `plugins()` and every DI binding hand out this
+    // wrapped instance. SPIRE's datastore is not a plugin: its errors reach callers as
+    // `datastore-validation: ...` or `datastore-sql: ...`, which the sql store words itself, with
+    // no `datastore(sql): ` before.
+    slot.instance = cfg.type === 'DataStore' ? instance : withPluginPrefix(instance, cfg.type, cfg.name);
+    return slot.instance;
   }
 
   /** The loaded plugins, in load order. */

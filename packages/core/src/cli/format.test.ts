@@ -1,9 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { codeName, goQuote, goTimeUtc, pluralize } from './go-format.js';
+import { codeName } from '../errors.js';
+import { goQuote, goTimeUtc, pluralize } from './go-format.js';
 import { protoJsonText } from './protojson.js';
 import { parseEntriesJson } from './commands/entry/entries-json.js';
-import { formatEntry, sortEntries, type ProtoEntry } from './commands/entry/entry-common.js';
+import type { ProtoEntry } from '../api/convert/entry.js';
+import { formatEntry, sortEntries } from './commands/entry/entry-common.js';
 
 test('Go-style values: %q, code names, UTC time, plurals', () => {
   assert.equal(goQuote('say "hi"\n\ttab\\ é'), '"say \\"hi\\"\\n\\ttab\\\\ é"');

@@ -1,34 +1,9 @@
 /**
  * Small formatting helpers that reproduce how SPIRE's Go CLI renders values (`%q`, `time.Time`,
- * gRPC code names), so output matches SPIRE byte for byte.
+ * ...), so output matches SPIRE byte for byte. gRPC code names are `codeName` in errors.ts.
  */
 
 import { localZoneAbbreviation } from './go-local-zone.js';
-
-const CODE_NAMES = [
-  'OK',
-  'Canceled',
-  'Unknown',
-  'InvalidArgument',
-  'DeadlineExceeded',
-  'NotFound',
-  'AlreadyExists',
-  'PermissionDenied',
-  'ResourceExhausted',
-  'FailedPrecondition',
-  'Aborted',
-  'OutOfRange',
-  'Unimplemented',
-  'Internal',
-  'Unavailable',
-  'DataLoss',
-  'Unauthenticated',
-] as const;
-
-/** A gRPC status code as Go's `codes.Code.String()` prints it (`NotFound`, `Code(42)`). */
-export function codeName(code: number): string {
-  return CODE_NAMES[code] ?? `Code(${code})`;
-}
 
 /** A string quoted as Go's `%q` does for valid UTF-8 (printable runes kept, others escaped). */
 export function goQuote(s: string): string {

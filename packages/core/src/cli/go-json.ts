@@ -3,6 +3,8 @@
  * (`-data`, `-file`): syntax errors and type mismatches read as the Go CLI prints them.
  */
 
+import { goField } from '../plugins/nodeattestor/go-json.js';
+
 /** Parses JSON text; throws `invalid character ...` / `unexpected end of JSON input` as Go does. */
 export function parseGoJson(text: string): unknown {
   try {
@@ -154,14 +156,6 @@ export function goJsonKind(v: unknown): string {
   if (typeof v === 'object') return 'object';
   if (typeof v === 'number') return `number`;
   return typeof v;
-}
-
-/** Looks a key up as encoding/json does: exact match first, then case-insensitive. */
-export function goField(obj: Record<string, unknown>, name: string): unknown {
-  if (name in obj) return obj[name];
-  const lower = name.toLowerCase();
-  for (const k of Object.keys(obj)) if (k.toLowerCase() === lower) return obj[k];
-  return undefined;
 }
 
 /** A typed reader for one JSON object that reports mismatches in Go's words. */

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import protobuf from 'protobufjs';
-import { API_PROTO_FILES, protoDir } from '../api/proto.js';
+import { protoDir } from '../proto/loader.js';
+import { API_PROTO_FILES } from '../api/proto.js';
 import { goJson } from './go-format.js';
 
 /**

@@ -1,4 +1,4 @@
-import { codeName } from './go-format.js';
+import { codeName } from '../errors.js';
 
 /** A failed call, worded as grpc-go words it: `rpc error: code = NotFound desc = ...`. */
 export class RpcError extends Error {

@@ -1,7 +1,5 @@
+import { DEFAULT_SOCKET_PATH } from '../config/server-section.js';
 import type { FlagSpec, ParsedFlags } from './flags.js';
-
-/** SPIRE's default admin socket path. */
-export const DEFAULT_SOCKET_PATH = '/tmp/spire-server/private/api.sock';
 
 /** The flags every command that talks to the server accepts. */
 export const SOCKET_FLAGS: readonly FlagSpec[] = [

@@ -1,15 +1,7 @@
 import { createPublicKey, X509Certificate, type JsonWebKey } from 'node:crypto';
+import type { ProtoBundle } from '../api/convert/bundle.js';
 import { TrustDomain } from '../spiffeid/index.js';
 import { parseGoJson } from './go-json.js';
-
-/** A bundle as the API carries it (spire.api.types.Bundle). */
-export interface ProtoBundle {
-  trust_domain: string;
-  x509_authorities: Array<{ asn1: Uint8Array; tainted?: boolean }>;
-  jwt_authorities: Array<{ public_key: Uint8Array; key_id: string; expires_at: number; tainted?: boolean }>;
-  refresh_hint: number;
-  sequence_number: number;
-}
 
 /** DER certificates as PEM blocks (64-column base64, as Go's pem.Encode). */
 export function pemCertificates(ders: readonly Uint8Array[]): string {
@@ -93,13 +85,13 @@ export function parseSpiffeBundle(trustDomain: string, text: string): ProtoBundl
     throw new Error(`spiffebundle: unable to parse JWKS: ${(err as Error).message}`);
   }
   if (!doc || typeof doc !== 'object' || !Array.isArray(doc.keys)) throw new Error('spiffebundle: no authorities found');
-  const b: ProtoBundle = { trust_domain: td.name, x509_authorities: [], jwt_authorities: [], refresh_hint: 0, sequence_number: 0 };
+  const b: ProtoBundle = { trust_domain: td.name, x509_authorities: [], jwt_authorities: [], refresh_hint: 0, sequence_number: 0, wit_authorities: [] };
   doc.keys.forEach((raw, i) => {
     const k = raw as Record<string, unknown>;
     if (k.use === 'x509-svid') {
       const x5c = k.x5c as unknown;
       if (!Array.isArray(x5c) || x5c.length !== 1) throw new Error(`spiffebundle: expected a single certificate in x509-svid entry ${i}; got ${Array.isArray(x5c) ? x5c.length : 0}`);
-      b.x509_authorities.push({ asn1: new Uint8Array(Buffer.from(String(x5c[0]), 'base64')) });
+      b.x509_authorities.push({ asn1: Buffer.from(String(x5c[0]), 'base64'), tainted: false });
     } else if (k.use === 'jwt-svid') {
       if (typeof k.kid !== 'string' || k.kid === '') throw new Error(`spiffebundle: missing key ID in jwt-svid entry ${i}`);
       let der: Buffer;
@@ -108,7 +100,7 @@ export function parseSpiffeBundle(trustDomain: string, text: string): ProtoBundl
       } catch (err) {
         throw new Error(`spiffebundle: unable to parse JWKS: ${(err as Error).message}`);
       }
-      b.jwt_authorities.push({ public_key: new Uint8Array(der), key_id: k.kid, expires_at: 0 });
+      b.jwt_authorities.push({ public_key: der, key_id: k.kid, expires_at: 0, tainted: false });
     } else if (k.use === undefined || k.use === '') {
       throw new Error(`spiffebundle: missing use for key entry ${i}`);
     }

@@ -100,6 +100,7 @@ export interface ExperimentalConfig {
   namedPipeName?: string;
 }
 
+/** `ratelimit { }` of server.conf; the API's per-IP limiters read it. */
 export interface RateLimitConfig {
   /** Default true: one attestation per second per IP. */
   attestation: boolean;

@@ -23,20 +23,6 @@ export interface MetricsHost {
 }
 
 /**
- * Join tokens as the server keeps them (the DataStore's join token table), narrowed to the one
- * operation the join_token NodeAttestor needs.
- */
-export interface JoinTokenStore {
-  /**
-   * Atomically fetches and deletes a join token: of several concurrent calls with the same token
-   * at most one resolves with it, the others with `undefined`. Resolves `undefined` when the token
-   * does not exist or was already used. `expiry` is Unix seconds. An expired token is consumed
-   * too (SPIRE deletes it); the caller decides that it is refused. Throws only on storage failure.
-   */
-  consumeJoinToken(token: string): Promise<{ expiry: number } | undefined>;
-}
-
-/**
  * Host services offered to plugins. A service is absent until the part of the server that backs
  * it has started; plugins must check before use.
  */
@@ -44,6 +30,4 @@ export interface HostServices {
   identityProvider?: IdentityProvider;
   agentStore?: AgentStore;
   metrics?: MetricsHost;
-  /** Backed by the DataStore's join tokens (fetch-and-delete in one transaction). */
-  joinTokens?: JoinTokenStore;
 }

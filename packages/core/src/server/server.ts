@@ -24,7 +24,6 @@ import { HealthChecker, startHealthListener } from './health-checker.js';
 import { checkBeforeStart } from './preflight.js';
 import { AuthorizedEntryCache, withCacheNotifications, type EntryCacheConfig } from '../cache/index.js';
 import type { NodeAttestor } from '../plugins/nodeattestor/contract.js';
-import { withPluginPrefix } from '../catalog/plugin-prefix.js';
 import type { ExperimentalConfig } from '../config/types.js';
 import { nodeManager } from './node-manager.js';
 import type { Ticker } from './periodic-task.js';
@@ -129,7 +128,6 @@ export class SpireServer {
       this.stops.push(() => catalog.close());
 
       const ds = this.container.resolve<DataStore>(DATA_STORE);
-      this.host.joinTokens = { consumeJoinToken: (token) => ds.consumeJoinToken(token) };
       this.host.agentStore = {
         getAgentInfo: async (agentId) => ((await ds.fetchAttestedNode(agentId)) ? { agentId } : undefined),
       };
@@ -182,8 +180,8 @@ export class SpireServer {
         this.stops.push(() => nodes.stop());
       }
       const attestors = new Map<string, NodeAttestor>();
-      // Prefixed as the DI-bound instances are ("nodeattestor(x509pop): ..."), as SPIRE's catalog does.
-      for (const p of catalog.plugins()) if (p.type === 'NodeAttestor') attestors.set(p.name, withPluginPrefix(p.instance as NodeAttestor, p.type, p.name));
+      // The catalog hands these out already prefixed ("nodeattestor(x509pop): ..."), as SPIRE's does.
+      for (const p of catalog.plugins()) if (p.type === 'NodeAttestor') attestors.set(p.name, p.instance as NodeAttestor);
       // ---- end Agents -----------------------------------------------------------------------------
 
       // ---- Server APIs (api/): every service on the admin socket and on TCP with mTLS ----------

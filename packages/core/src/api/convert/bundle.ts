@@ -2,7 +2,7 @@ import { X509Certificate, createPublicKey } from 'node:crypto';
 import type { Bundle, BundleMask } from '../../plugins/datastore/contract.js';
 import { TrustDomain } from '../../spiffeid/index.js';
 
-/** spire.api.types.Bundle on the wire. */
+/** spire.api.types.Bundle on the wire, as the API sends it and the CLI builds it. */
 export interface ProtoBundle {
   trust_domain: string;
   x509_authorities: { asn1: Buffer; tainted: boolean }[];

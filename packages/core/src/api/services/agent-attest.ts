@@ -10,7 +10,7 @@ import { DeniedReason, withDeniedReason } from '../denied-details.js';
 import { protoFromId, type ProtoSpiffeId } from '../convert/ids.js';
 import type { BidiStream, CallContext } from '../handler.js';
 import { makeErr, storeCode } from '../status.js';
-import { nowSeconds, type ApiDeps } from './deps.js';
+import type { ApiDeps } from './deps.js';
 
 /** The name under which join tokens attest; always available, configured or not (as SPIRE). */
 export const JOIN_TOKEN = 'join_token';
@@ -89,7 +89,10 @@ async function attestJoinToken(deps: ApiDeps, ctx: CallContext, token: string): 
     throw makeErr(ctx.log, Code.INTERNAL, 'failed to delete join token', err);
   }
   if (!found) throw makeErr(ctx.log, Code.INVALID_ARGUMENT, 'failed to attest: join token does not exist or has already been used');
-  if (found.expiry < nowSeconds(deps)) throw makeErr(ctx.log, Code.INVALID_ARGUMENT, 'join token expired');
+  // SPIRE compares the stored second with a clock to the nanosecond (Expiry.Before(now)), so a
+  // token is expired from the first instant after its expiry, not from the next whole second.
+  const nowMs = deps.now ? deps.now() * 1000 : Date.now();
+  if (found.expiry * 1000 < nowMs) throw makeErr(ctx.log, Code.INVALID_ARGUMENT, 'join token expired');
   return { spiffeId: id, selectorValues: [], canReattest: false };
 }
 
@@ -118,8 +121,9 @@ async function attestWithPlugin(deps: ApiDeps, ctx: CallContext, stream: BidiStr
       { clientIp: ctx.caller.ip || undefined },
     );
   } catch (err) {
+    // The catalog's wrapper has already prefixed it (`nodeattestor(<name>): `).
     if (err instanceof SpireError) throw makeErr(ctx.log, err.code, err.message);
-    throw makeErr(ctx.log, Code.INTERNAL, `nodeattestor(${type}): ${errorMessage(err)}`);
+    throw makeErr(ctx.log, Code.INTERNAL, errorMessage(err));
   }
 }
 

@@ -2,13 +2,13 @@ import type { Logger } from '../../log/logger.js';
 import type { DataStore } from '../../plugins/datastore/contract.js';
 import type { TrustDomain } from '../../spiffeid/index.js';
 import type { LargeAnswerGate } from '../large-answer-gate.js';
-import type { AuthorizedEntryFetcher, BundleRefresher, DebugInfoSource, LogLevelControl, NodeAttestorLookup, ServerCA } from '../ports.js';
+import type { AuthorizedEntryFetcher, BundleRefresher, DebugInfoSource, LogLevelControl, NodeAttestorLookup, ServerCAPort } from '../ports.js';
 
 /** What the API services are built from. */
 export interface ApiDeps {
   trustDomain: TrustDomain;
   dataStore: DataStore;
-  ca: ServerCA;
+  ca: ServerCAPort;
   log: Logger;
   bundleRefresher?: BundleRefresher;
   logLevels?: LogLevelControl;

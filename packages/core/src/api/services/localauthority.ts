@@ -1,7 +1,7 @@
 import { Code, SpireError } from '../../errors.js';
 import type { Logger } from '../../log/logger.js';
 import type { CallContext, ServiceHandlers } from '../handler.js';
-import type { AuthorityRotation, AuthorityState } from '../ports.js';
+import type { AuthorityRotation, AuthorityStateView } from '../ports.js';
 import { Services } from '../proto.js';
 import { makeErr } from '../status.js';
 import type { ApiDeps } from './deps.js';
@@ -18,7 +18,7 @@ function portErr(log: Logger, msg: string, err: unknown): SpireError {
   return makeErr(log, Code.INTERNAL, msg, err);
 }
 
-function toProto(s: AuthorityState | undefined) {
+function toProto(s: AuthorityStateView | undefined) {
   if (!s) return null;
   return { authority_id: s.authorityId, expires_at: s.expiresAt, upstream_authority_subject_key_id: s.upstreamAuthoritySubjectKeyId ?? '' };
 }

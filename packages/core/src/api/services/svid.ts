@@ -30,7 +30,7 @@ function checkTtl(ctx: CallContext, ttl: number, field: string): void {
   if (ttl < 0) throw makeErr(ctx.log, Code.INVALID_ARGUMENT, `invalid ${field}: must not be negative`);
 }
 
-/** spire.api.server.svid.v1.SVID over the ServerCA port. */
+/** spire.api.server.svid.v1.SVID over the ServerCAPort. */
 export function svidService(deps: ApiDeps): ServiceHandlers {
   const { ca, trustDomain: td } = deps;
 

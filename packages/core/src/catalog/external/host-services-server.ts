@@ -4,7 +4,7 @@ import type { HostServices } from '../../plugins/host-services.js';
 import { bundleToMsg } from './codec/common.js';
 import { ExternalErrors } from './errors.js';
 import { toGrpcStatus } from './grpc-status.js';
-import { SERVICE_NAMES, serviceDefinition } from './protos.js';
+import { SERVICE_NAMES, pluginServiceDefinition } from './protos.js';
 
 /** Names of the host services offered to every external plugin, as SPIRE offers them. */
 export const HOST_SERVICE_NAMES: readonly string[] = [
@@ -47,7 +47,7 @@ export class HostServicesServer {
     private readonly log: Logger,
   ) {
     const h = this.host;
-    this.server.addService(serviceDefinition('identityProvider'), {
+    this.server.addService(pluginServiceDefinition('identityProvider'), {
       FetchX509Identity: unary(log, 'FetchX509Identity', async () => {
         if (!h.identityProvider) throw ExternalErrors.hostServiceNotInitialized('IdentityProvider');
         const id = await h.identityProvider.fetchX509Identity();
@@ -57,7 +57,7 @@ export class HostServicesServer {
         };
       }),
     });
-    this.server.addService(serviceDefinition('agentStore'), {
+    this.server.addService(pluginServiceDefinition('agentStore'), {
       GetAgentInfo: unary(log, 'GetAgentInfo', async (req) => {
         if (!h.agentStore) throw ExternalErrors.hostServiceNotInitialized('AgentStore');
         const info = await h.agentStore.getAgentInfo(String(req.agentId ?? ''));
@@ -72,7 +72,7 @@ export class HostServicesServer {
         return {};
       };
     const key = (req: Record<string, unknown>) => [...((req.key as string[] | undefined) ?? [])];
-    this.server.addService(serviceDefinition('metrics'), {
+    this.server.addService(pluginServiceDefinition('metrics'), {
       SetGauge: unary(log, 'SetGauge', metrics((m, r) => m.setGauge(key(r), Number(r.val), labels(r)))),
       EmitKey: unary(log, 'EmitKey', metrics((m, r) => m.setGauge(key(r), Number(r.val)))),
       IncrCounter: unary(log, 'IncrCounter', metrics((m, r) => m.incrCounter(key(r), Number(r.val), labels(r)))),

@@ -6,7 +6,8 @@ export { APP_PROTOCOL_VERSION, CORE_PROTOCOL_VERSION, parseHandshakeLine, handsh
 export { parseHclogJson, StderrForwarder } from './stderr-log.js';
 export { HOST_SERVICE_NAMES } from './host-services-server.js';
 export { fromGrpcError, toGrpcStatus } from './grpc-status.js';
-export { LOADER_OPTIONS, SERVICE_NAMES, protoDir, serviceCtor, serviceDefinition, type ServiceKey } from './protos.js';
+export { PLUGIN_LOADER_OPTIONS, SERVICE_NAMES, serviceCtor, pluginServiceDefinition, type ServiceKey } from './protos.js';
+export { protoDir } from '../../proto/loader.js';
 export * from './codec/common.js';
 export * from './codec/keymanager.js';
 export * from './codec/credentialcomposer.js';

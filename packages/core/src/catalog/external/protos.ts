@@ -1,28 +1,8 @@
-import { existsSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { loadPackageDefinition, type GrpcObject, type ServiceDefinition } from '@grpc/grpc-js';
-import { loadSync, type Options } from '@grpc/proto-loader';
+import type { ServiceDefinition } from '@grpc/grpc-js';
+import type { Options } from '@grpc/proto-loader';
+import { findService, lazyProtoRoot } from '../../proto/loader.js';
 
-/**
- * The directory holding the .proto files. They are read at run time (tsc does not copy them), so
- * they are looked for, in order: in `$SPIRE_TS_PROTO_DIR`; in this package (found from this
- * module's URL: `dist/catalog/external/` and `src/catalog/external/` are both three levels below
- * the package root); in a `proto` directory beside the running script (for a plugin bundled into
- * one file). Throws, listing the places tried, when none has them.
- */
-export function protoDir(): string {
-  const here = dirname(fileURLToPath(import.meta.url));
-  const candidates = [
-    process.env.SPIRE_TS_PROTO_DIR,
-    resolve(here, '..', '..', '..', 'proto'),
-    process.argv[1] ? join(dirname(resolve(process.argv[1])), 'proto') : undefined,
-  ].filter((d): d is string => d !== undefined && d !== '');
-  const dir = candidates.find((d) => existsSync(join(d, 'spire', 'service', 'common', 'config', 'v1', 'config.proto')));
-  if (!dir) throw new Error(`plugin proto files not found; looked in: ${candidates.join(', ')}`);
-  return dir;
-}
-
+/** The plugin, host-service and go-plugin protocol .proto files, relative to protoDir(). */
 const FILES = [
   'spire/service/common/config/v1/config.proto',
   'spire/service/private/init/v1/init.proto',
@@ -46,7 +26,7 @@ const FILES = [
  * numbers (every 64-bit field here is a Unix time, a TTL or a sequence number), bytes as
  * Buffers, defaults filled in, and the name of the set member of each oneof.
  */
-export const LOADER_OPTIONS: Options = {
+export const PLUGIN_LOADER_OPTIONS: Options = {
   keepCase: false,
   longs: Number,
   enums: String,
@@ -55,16 +35,7 @@ export const LOADER_OPTIONS: Options = {
   oneofs: true,
 };
 
-let cached: GrpcObject | undefined;
-
-function root(): GrpcObject {
-  if (!cached) {
-    const dir = protoDir();
-    const def = loadSync(FILES, { ...LOADER_OPTIONS, includeDirs: [dir] });
-    cached = loadPackageDefinition(def);
-  }
-  return cached;
-}
+const root = lazyProtoRoot(FILES, PLUGIN_LOADER_OPTIONS);
 
 /** Full gRPC names of every service this module knows. */
 export const SERVICE_NAMES = {
@@ -99,13 +70,10 @@ export interface ServiceClientCtor {
  * Loads the proto files on first use; throws when they cannot be read. Safe to call repeatedly.
  */
 export function serviceCtor(key: ServiceKey): ServiceClientCtor {
-  let node: unknown = root();
-  for (const part of SERVICE_NAMES[key].split('.')) node = (node as Record<string, unknown>)[part];
-  if (typeof node !== 'function') throw new Error(`service ${SERVICE_NAMES[key]} missing from the proto files`);
-  return node as ServiceClientCtor;
+  return findService(root(), SERVICE_NAMES[key]) as unknown as ServiceClientCtor;
 }
 
-/** The definition of a service, for `server.addService`. */
-export function serviceDefinition(key: ServiceKey): ServiceDefinition {
+/** The definition of a plugin, host or go-plugin service, for `server.addService`. */
+export function pluginServiceDefinition(key: ServiceKey): ServiceDefinition {
   return serviceCtor(key).service;
 }

@@ -4,14 +4,36 @@
  * with padding (or null). Shared here because plugin packages never import each other.
  */
 
-/** The value of `name` in a JSON object, matched as Go matches: exact first, then case-insensitive. */
+/** A name folded as encoding/json folds keys: ASCII upper-cased, other runes upper(lower(r)). */
+function foldName(name: string): string {
+  let out = '';
+  for (const ch of name) {
+    if (ch.charCodeAt(0) < 0x80) {
+      out += ch.toUpperCase();
+      continue;
+    }
+    // Go maps rune to rune; a JS mapping that grows (ß -> SS) has no single-rune answer, and Go
+    // leaves such a rune as it is.
+    const lower = ch.toLowerCase();
+    const folded = [...lower].length === 1 ? lower.toUpperCase() : ch;
+    out += [...folded].length === 1 ? folded : lower;
+  }
+  return out;
+}
+
+/**
+ * The value of struct field `name` after encoding/json decodes the object `obj`: every own key
+ * equal to `name` under Go's case folding sets the field, in document order, so the last such key
+ * wins. Undefined when `obj` is not a JSON object or has no such key. The one reader of Go-shaped
+ * JSON fields, for the CLI as for the attestors.
+ */
 export function goField(obj: unknown, name: string): unknown {
   if (typeof obj !== 'object' || obj === null || Array.isArray(obj)) return undefined;
   const rec = obj as Record<string, unknown>;
-  if (Object.hasOwn(rec, name)) return rec[name];
-  const lower = name.toLowerCase();
-  const key = Object.keys(rec).find((k) => k.toLowerCase() === lower);
-  return key === undefined ? undefined : rec[key];
+  const want = foldName(name);
+  let found: unknown;
+  for (const k of Object.keys(rec)) if (foldName(k) === want) found = rec[k];
+  return found;
 }
 
 /**

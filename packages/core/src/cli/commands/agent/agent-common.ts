@@ -1,21 +1,10 @@
+import type { ProtoAgent } from '../../../api/convert/agent.js';
 import { SpiffeId } from '../../../spiffeid/index.js';
 import type { ApiCommandContext } from '../../api-command.js';
 import type { FlagSpec } from '../../flags.js';
 import { goQuote, goTimeLocal } from '../../go-format.js';
 import { goTimeParseError } from '../../go-time-parse.js';
-import { matchBehavior, parseSelector, type ProtoSelector } from '../../selectors.js';
-
-/** An agent as the API carries it. */
-export interface ProtoAgent {
-  id: { trust_domain: string; path: string } | null;
-  attestation_type: string;
-  x509svid_serial_number: string;
-  x509svid_expires_at: number;
-  selectors: ProtoSelector[];
-  banned: boolean;
-  can_reattest: boolean;
-  agent_version: string;
-}
+import { matchBehavior, parseSelector } from '../../selectors.js';
 
 /** One agent block as SPIRE prints it (labels padded to 18 columns, blank line after). */
 export function formatAgent(a: ProtoAgent): string {

@@ -1,7 +1,8 @@
 import { apiCommand } from '../../api-command.js';
 import { pluralize } from '../../go-format.js';
 import { writeAll } from '../../output.js';
-import { agentFilter, AGENT_FILTER_FLAGS, formatAgent, type ProtoAgent } from './agent-common.js';
+import type { ProtoAgent } from '../../../api/convert/agent.js';
+import { agentFilter, AGENT_FILTER_FLAGS, formatAgent } from './agent-common.js';
 
 /** `spire-server agent list`: every attested agent (all pages) matching the filters. */
 export const agentListCommand = apiCommand({

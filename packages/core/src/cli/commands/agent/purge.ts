@@ -1,7 +1,7 @@
 import { parseDuration } from '../../../duration.js';
 import { apiCommand } from '../../api-command.js';
 import { goJson, pluralize } from '../../go-format.js';
-import type { ProtoAgent } from './agent-common.js';
+import type { ProtoAgent } from '../../../api/convert/agent.js';
 
 interface Expired {
   agent_id: string;

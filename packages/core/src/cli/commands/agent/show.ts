@@ -1,5 +1,6 @@
 import { apiCommand } from '../../api-command.js';
-import { agentIdFlag, formatAgent, type ProtoAgent } from './agent-common.js';
+import type { ProtoAgent } from '../../../api/convert/agent.js';
+import { agentIdFlag, formatAgent } from './agent-common.js';
 
 /** `spire-server agent show`: one agent and its selectors. */
 export const agentShowCommand = apiCommand({

@@ -1,5 +1,6 @@
 import { apiCommand } from '../../api-command.js';
-import { formatBundle, type ProtoBundle } from '../../spiffe-bundle.js';
+import type { ProtoBundle } from '../../../api/convert/bundle.js';
+import { formatBundle } from '../../spiffe-bundle.js';
 
 /** `spire-server bundle list`: federated bundles (all, or one with -id), each under a header. */
 export const bundleListCommand = apiCommand({

@@ -1,7 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { apiCommand, osErrorText } from '../../api-command.js';
-import { parsePemCertificates, parseSpiffeBundle, validateBundleFormat, type ProtoBundle } from '../../spiffe-bundle.js';
+import type { ProtoBundle } from '../../../api/convert/bundle.js';
+import { parsePemCertificates, parseSpiffeBundle, validateBundleFormat } from '../../spiffe-bundle.js';
 import type { ProtoStatus } from '../entry/entry-common.js';
 
 /** `spire-server bundle set`: creates or replaces a federated bundle from -path (or stdin). */
@@ -39,7 +40,7 @@ export const bundleSetCommand = apiCommand({
       } catch (err) {
         throw new Error(`unable to parse bundle data: ${(err as Error).message}`);
       }
-      bundle = { trust_domain: id, x509_authorities: certs.map((asn1) => ({ asn1 })), jwt_authorities: [], refresh_hint: 0, sequence_number: 0 };
+      bundle = { trust_domain: id, x509_authorities: certs.map((der) => ({ asn1: Buffer.from(der), tainted: false })), jwt_authorities: [], refresh_hint: 0, sequence_number: 0, wit_authorities: [] };
     } else {
       try {
         bundle = parseSpiffeBundle(id, data.toString('utf8'));

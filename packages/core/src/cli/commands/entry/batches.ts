@@ -1,6 +1,7 @@
 import type { ApiCommandContext } from '../../api-command.js';
 import { isTty, writeAll } from '../../output.js';
-import { formatEntry, statusSuffix, type ProtoEntry, type ProtoStatus } from './entry-common.js';
+import type { ProtoEntry } from '../../../api/convert/entry.js';
+import { formatEntry, statusSuffix, type ProtoStatus } from './entry-common.js';
 
 /**
  * Entries per BatchCreate/BatchUpdate request. The server caps a batch (10,000 in this server;

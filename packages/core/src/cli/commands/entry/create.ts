@@ -4,7 +4,8 @@ import type { FlagSpec } from '../../flags.js';
 import { parseSelector } from '../../selectors.js';
 import { sendEntryBatches } from './batches.js';
 import { parseEntriesJson } from './entries-json.js';
-import { idToProto, type ProtoEntry } from './entry-common.js';
+import type { ProtoEntry } from '../../../api/convert/entry.js';
+import { idToProto } from './entry-common.js';
 
 /** Flags `entry create` and `entry update` share, with SPIRE's usage strings. */
 export function entryFlags(): FlagSpec[] {

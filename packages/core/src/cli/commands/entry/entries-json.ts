@@ -1,6 +1,7 @@
 import { SpiffeId } from '../../../spiffeid/index.js';
 import { GoStructReader, goJsonKind, parseGoJson } from '../../go-json.js';
-import { trustDomainName, type ProtoEntry } from './entry-common.js';
+import type { ProtoEntry } from '../../../api/convert/entry.js';
+import { trustDomainName } from './entry-common.js';
 
 /**
  * Reads SPIRE's entries file (`{"entries":[...]}`, the JSON form of spire.common

@@ -1,27 +1,9 @@
+import type { ProtoEntry } from '../../../api/convert/entry.js';
 import { SpiffeId, TrustDomain } from '../../../spiffeid/index.js';
-import { codeName, goQuote, goTimeUtc } from '../../go-format.js';
-import { cmp, compareSelectors, matchBehavior, parseSelector, type ProtoSelector } from '../../selectors.js';
+import { codeName } from '../../../errors.js';
+import { goQuote, goTimeUtc } from '../../go-format.js';
+import { cmp, compareSelectors, matchBehavior, parseSelector } from '../../selectors.js';
 import type { FlagSpec } from '../../flags.js';
-
-/** An entry as the API carries it (proto field names). */
-export interface ProtoEntry {
-  id: string;
-  spiffe_id: { trust_domain: string; path: string } | null;
-  parent_id: { trust_domain: string; path: string } | null;
-  selectors: ProtoSelector[];
-  x509_svid_ttl: number;
-  jwt_svid_ttl: number;
-  federates_with: string[];
-  admin: boolean;
-  downstream: boolean;
-  expires_at: number;
-  dns_names: string[];
-  revision_number: number;
-  store_svid: boolean;
-  hint: string;
-  created_at: number;
-  additional_attributes?: { disable_x509_svid_prefetch: boolean; jwt_svid_include_jti: boolean } | null;
-}
 
 /** A per-item status from a batch RPC. */
 export interface ProtoStatus {

@@ -1,7 +1,8 @@
 import { apiCommand } from '../../api-command.js';
 import { pluralize } from '../../go-format.js';
 import { writeAll } from '../../output.js';
-import { buildFilter, EntryTypes, filterFlags, formatEntry, sortEntries, type ProtoEntry } from './entry-common.js';
+import type { ProtoEntry } from '../../../api/convert/entry.js';
+import { buildFilter, EntryTypes, filterFlags, formatEntry, sortEntries } from './entry-common.js';
 
 /** Entries per ListEntries page, as SPIRE's CLI asks. */
 const PAGE_SIZE = 500;

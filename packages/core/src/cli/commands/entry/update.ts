@@ -1,7 +1,8 @@
 import { apiCommand } from '../../api-command.js';
 import { sendEntryBatches } from './batches.js';
 import { entriesFromData, entryFlags, entryFromFlags } from './create.js';
-import { idToProto, type ProtoEntry } from './entry-common.js';
+import type { ProtoEntry } from '../../../api/convert/entry.js';
+import { idToProto } from './entry-common.js';
 
 /** `spire-server entry update`: replaces one entry from flags, or many from `-data`. */
 export const entryUpdateCommand = apiCommand({

@@ -3,9 +3,11 @@ import { resolve } from 'node:path';
 import { SpiffeId } from '../../../spiffeid/index.js';
 import { readInput, type ApiCommandContext } from '../../api-command.js';
 import type { FlagSpec } from '../../flags.js';
-import { goField, goJsonKind, parseGoJson } from '../../go-json.js';
+import { goField } from '../../../plugins/nodeattestor/go-json.js';
+import { goJsonKind, parseGoJson } from '../../go-json.js';
 import { goQuote } from '../../go-format.js';
-import { parsePemCertificates, parseSpiffeBundle, type ProtoBundle } from '../../spiffe-bundle.js';
+import type { ProtoBundle } from '../../../api/convert/bundle.js';
+import { parsePemCertificates, parseSpiffeBundle } from '../../spiffe-bundle.js';
 
 /** A federation relationship as the API carries it. */
 export interface ProtoRelationship {
@@ -46,7 +48,7 @@ function parseBundle(data: string, format: string, td: string): ProtoBundle {
     } catch (err) {
       throw new Error(`unable to parse bundle data: ${(err as Error).message}`);
     }
-    return { trust_domain: td, x509_authorities: certs.map((asn1) => ({ asn1 })), jwt_authorities: [], refresh_hint: 0, sequence_number: 0 };
+    return { trust_domain: td, x509_authorities: certs.map((der) => ({ asn1: Buffer.from(der), tainted: false })), jwt_authorities: [], refresh_hint: 0, sequence_number: 0, wit_authorities: [] };
   }
   try {
     return parseSpiffeBundle(td, data);

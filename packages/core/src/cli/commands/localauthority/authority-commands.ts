@@ -2,7 +2,8 @@ import type { Command } from '../../command.js';
 import { apiCommand } from '../../api-command.js';
 import { goTimeUtc } from '../../go-format.js';
 
-interface AuthorityState {
+/** spire.api.server.localauthority.v1.AuthorityState on the wire. */
+interface ProtoAuthorityState {
   authority_id: string;
   expires_at: number;
   upstream_authority_subject_key_id: string;
@@ -11,7 +12,7 @@ interface AuthorityState {
 const PKG = 'spire.api.server.localauthority.v1';
 
 /** One authority as SPIRE prints it; X.509 authorities also show the upstream authority. */
-function formatState(s: AuthorityState, x509: boolean): string {
+function formatState(s: ProtoAuthorityState, x509: boolean): string {
   let out = `  Authority ID: ${s.authority_id}\n  Expires at: ${goTimeUtc(Number(s.expires_at))}\n`;
   if (!x509) return out;
   out += s.upstream_authority_subject_key_id ? `  Upstream authority Subject Key ID: ${s.upstream_authority_subject_key_id}\n` : '  Upstream authority ID: No upstream authority\n';
@@ -33,14 +34,14 @@ export function localAuthorityCommands(kind: 'x509' | 'jwt'): Command[] {
     flags: [],
     output: true,
     async run(ctx) {
-      let r: { active: AuthorityState | null; prepared: AuthorityState | null; old: AuthorityState | null };
+      let r: { active: ProtoAuthorityState | null; prepared: ProtoAuthorityState | null; old: ProtoAuthorityState | null };
       try {
         r = await ctx.client.call('localAuthority', `Get${M}AuthorityState`, {});
       } catch (err) {
         throw new Error(`could not get ${K} authorities: ${(err as Error).message}`);
       }
       if (ctx.json) return ctx.printJson({ type: `${PKG}.Get${M}AuthorityStateResponse`, msg: r });
-      const part = (label: string, s: AuthorityState | null) => `${label} ${K} authority:\n${s ? formatState(s, x509) : `  No ${label.toLowerCase()} ${K} authority found\n`}`;
+      const part = (label: string, s: ProtoAuthorityState | null) => `${label} ${K} authority:\n${s ? formatState(s, x509) : `  No ${label.toLowerCase()} ${K} authority found\n`}`;
       ctx.out(`${part('Active', r.active)}\n${part('Prepared', r.prepared)}\n${part('Old', r.old)}`);
     },
   });
@@ -52,7 +53,7 @@ export function localAuthorityCommands(kind: 'x509' | 'jwt'): Command[] {
     flags: [],
     output: true,
     async run(ctx) {
-      let r: { prepared_authority: AuthorityState | null };
+      let r: { prepared_authority: ProtoAuthorityState | null };
       try {
         r = await ctx.client.call('localAuthority', `Prepare${M}Authority`, {});
       } catch (err) {
@@ -74,7 +75,7 @@ export function localAuthorityCommands(kind: 'x509' | 'jwt'): Command[] {
         const id = ctx.str('authorityID');
         if (id === '') throw new Error('an authority ID is required');
         const method = `${verb[0]!.toUpperCase()}${verb.slice(1)}${M}Authority`;
-        let r: Record<string, AuthorityState | null>;
+        let r: Record<string, ProtoAuthorityState | null>;
         try {
           r = await ctx.client.call('localAuthority', method, { authority_id: id });
         } catch (err) {

@@ -6,7 +6,7 @@ import { apiCommand } from '../../api-command.js';
 import { durationFlag, rfc3339, ttlSeconds } from '../../duration-flag.js';
 import { goJson, goQuote } from '../../go-format.js';
 import { pemCertificates } from '../../spiffe-bundle.js';
-import type { ProtoBundle } from '../../spiffe-bundle.js';
+import type { ProtoBundle } from '../../../api/convert/bundle.js';
 
 function pemKey(pkcs8: Uint8Array): string {
   const b64 = Buffer.from(pkcs8).toString('base64');
