@@ -2,7 +2,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { TrustDomain } from '../spiffeid/index.js';
 import { FakeServerCA, makeCsr, type IssuedCert } from './ports.fake.js';
-import { startHarness, type Harness } from './testing/harness.js';
+import { startHarness, type Harness, storeAttestedAgent } from './testing/harness.js';
 
 let h: Harness;
 let other: FakeServerCA;
@@ -30,17 +30,7 @@ before(async () => {
   await h.ds.createRegistrationEntry({ ...base, entryId: 'admin-entry', spiffeId: 'spiffe://example.org/entry-admin', parentId: AGENT_ID, selectors: sel, admin: true, downstream: false });
   await h.ds.createRegistrationEntry({ ...base, entryId: 'ds-entry', spiffeId: 'spiffe://example.org/downstream', parentId: AGENT_ID, selectors: sel, admin: false, downstream: true });
   await h.ds.createRegistrationEntry({ ...base, entryId: 'workload', spiffeId: 'spiffe://example.org/workload', parentId: AGENT_ID, selectors: sel, admin: false, downstream: false, dnsNames: ['w.example.org'] });
-  await h.ds.createAttestedNode({
-    spiffeId: AGENT_ID,
-    attestationDataType: 'x509pop',
-    certSerialNumber: agent.serial,
-    certNotAfter: Math.floor(Date.now() / 1000) + 3600,
-    newCertSerialNumber: '',
-    newCertNotAfter: 0,
-    canReattest: true,
-    agentVersion: '',
-    selectors: [],
-  });
+  await storeAttestedAgent(h.ds, AGENT_ID, agent.serial);
 });
 after(async () => h.close());
 

@@ -5,7 +5,7 @@ import { applyEntryMask, entryToProto } from './convert/entry.js';
 import { LargeAnswerGate } from './large-answer-gate.js';
 import type { IssuedCert } from './ports.fake.js';
 import { serviceDefinition, Services } from './proto.js';
-import { startHarness, type Harness } from './testing/harness.js';
+import { startHarness, type Harness, storeAttestedAgent } from './testing/harness.js';
 import { blockScans, storeEntry, until } from './testing/large-answers.js';
 
 const BIG = 'spiffe://example.org/spire/agent/x509pop/big';
@@ -27,17 +27,7 @@ before(async () => {
   });
   for (const id of [BIG, SMALL]) {
     svids[id] = await h.ca.issue(id);
-    await h.ds.createAttestedNode({
-      spiffeId: id,
-      attestationDataType: 'x509pop',
-      certSerialNumber: svids[id]!.serial,
-      certNotAfter: Math.floor(Date.now() / 1000) + 3600,
-      newCertSerialNumber: '',
-      newCertNotAfter: 0,
-      canReattest: true,
-      agentVersion: '',
-      selectors: [],
-    });
+    await storeAttestedAgent(h.ds, id, svids[id]!.serial);
   }
 });
 after(async () => h.close());

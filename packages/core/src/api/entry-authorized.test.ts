@@ -2,7 +2,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import type * as grpc from '@grpc/grpc-js';
 import type { IssuedCert } from './ports.fake.js';
-import { startHarness, type Harness } from './testing/harness.js';
+import { startHarness, type Harness, storeAttestedAgent } from './testing/harness.js';
 
 const AGENT_ID = 'spiffe://example.org/spire/agent/x509pop/sync';
 let h: Harness;
@@ -11,17 +11,7 @@ let agent: IssuedCert;
 before(async () => {
   h = await startHarness({ entryPageSize: 3 });
   agent = await h.ca.issue(AGENT_ID);
-  await h.ds.createAttestedNode({
-    spiffeId: AGENT_ID,
-    attestationDataType: 'x509pop',
-    certSerialNumber: agent.serial,
-    certNotAfter: Math.floor(Date.now() / 1000) + 3600,
-    newCertSerialNumber: '',
-    newCertNotAfter: 0,
-    canReattest: true,
-    agentVersion: '',
-    selectors: [],
-  });
+  await storeAttestedAgent(h.ds, AGENT_ID, agent.serial);
   const base = { x509SvidTtl: 0, jwtSvidTtl: 0, federatesWith: [], dnsNames: [], entryExpiry: 0, storeSvid: false, hint: '', createdAt: 0, revisionNumber: 0, admin: false, downstream: false };
   for (let i = 0; i < 7; i++) {
     await h.ds.createRegistrationEntry({ ...base, entryId: `e${i}`, spiffeId: `spiffe://example.org/w${i}`, parentId: AGENT_ID, selectors: [{ type: 'unix', value: `uid:${i}` }] });

@@ -1,7 +1,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { makeCsr, type IssuedCert } from './ports.fake.js';
-import { startHarness, type Harness } from './testing/harness.js';
+import { startHarness, type Harness, storeAttestedAgent } from './testing/harness.js';
 
 // The case: an admin entry 388 s past its expiry, its agent still authorized for it, and
 // an SVID for it accepted as admin. Nothing here prunes: expiry alone must refuse it.
@@ -23,17 +23,7 @@ before(async () => {
   await h.ds.createRegistrationEntry({ ...base, entryId: 'expired-admin', spiffeId: 'spiffe://example.org/expired-admin', admin: true, downstream: false, entryExpiry: expiredAt });
   await h.ds.createRegistrationEntry({ ...base, entryId: 'expired-ds', spiffeId: 'spiffe://example.org/expired-downstream', admin: false, downstream: true, entryExpiry: expiredAt });
   await h.ds.createRegistrationEntry({ ...base, entryId: 'live', spiffeId: 'spiffe://example.org/live', admin: false, downstream: false, entryExpiry: 0 });
-  await h.ds.createAttestedNode({
-    spiffeId: AGENT_ID,
-    attestationDataType: 'x509pop',
-    certSerialNumber: agent.serial,
-    certNotAfter: Math.floor(Date.now() / 1000) + 3600,
-    newCertSerialNumber: '',
-    newCertNotAfter: 0,
-    canReattest: true,
-    agentVersion: '',
-    selectors: [],
-  });
+  await storeAttestedAgent(h.ds, AGENT_ID, agent.serial);
 });
 after(async () => h.close());
 

@@ -208,3 +208,22 @@ export async function startHarness(opts: Partial<EndpointsDeps> & { dataStore?: 
 function healthDef(): grpc.ServiceDefinition {
   return healthServiceDefinition as unknown as grpc.ServiceDefinition;
 }
+
+/**
+ * Stores an attested x509pop agent whose current SVID has `serial` (valid for an hour), as
+ * attestation would leave it, so that a test can call the API as that agent. Safe to call once
+ * per agent ID; a second call fails as the store refuses a duplicate node.
+ */
+export async function storeAttestedAgent(ds: DataStore, spiffeId: string, serial: string): Promise<void> {
+  await ds.createAttestedNode({
+    spiffeId,
+    attestationDataType: 'x509pop',
+    certSerialNumber: serial,
+    certNotAfter: Math.floor(Date.now() / 1000) + 3600,
+    newCertSerialNumber: '',
+    newCertNotAfter: 0,
+    canReattest: true,
+    agentVersion: '',
+    selectors: [],
+  });
+}
