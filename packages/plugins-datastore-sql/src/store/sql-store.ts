@@ -31,6 +31,7 @@ import type { SqlDriver } from '../driver/sql-driver.js';
 import { SqlErrors } from '../errors.js';
 import * as bundles from './bundles.js';
 import * as entries from './entries.js';
+import { scanEntries } from './entry-scan.js';
 import * as events from './events.js';
 import * as fed from './federation.js';
 import * as journal from './journal.js';
@@ -141,7 +142,7 @@ export class SqlStore implements DataStore {
   }
   async *scanRegistrationEntries(opts?: ScanRegistrationEntriesOptions): AsyncGenerator<RegistrationEntry[]> {
     if (this.closed) throw SqlErrors.closed();
-    yield* entries.scanEntries(this.db, opts);
+    yield* scanEntries(this.db, opts);
   }
   pruneRegistrationEntries(expiresBefore: number): Promise<void> {
     return this.run(() => entries.pruneEntries(this.db, expiresBefore));
