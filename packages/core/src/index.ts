@@ -11,6 +11,12 @@ export * from './plugins/host-services.js';
 export * from './plugins/registry.js';
 export * from './plugins/datastore/index.js';
 export * from './plugins/keymanager/index.js';
+// The in-process KeyManager base and its key helpers (the CA's signers use the key helpers too).
+export * from './plugins/keymanager/key-types.js';
+export * from './plugins/keymanager/digest-signer.js';
+export * from './plugins/keymanager/worker-keys.js';
+export * from './plugins/keymanager/in-process-key-manager.js';
+export { KeyManagerErrors } from './plugins/keymanager/errors.js';
 export * from './plugins/nodeattestor/index.js';
 export * from './plugins/upstreamauthority/index.js';
 export * from './plugins/notifier/index.js';

@@ -25,13 +25,13 @@ import { decodePluginData } from './hcl-data.js';
 import { pluginLogger } from './hclog-logger.js';
 import { hostServicesClient } from './host-services-client.js';
 import { PluginBroker } from './plugin-broker.js';
-import { bundlePublisherService } from './services/bundlepublisher.js';
-import { credentialComposerService } from './services/credentialcomposer.js';
-import { unary } from './services/handlers.js';
-import { keyManagerService } from './services/keymanager.js';
-import { nodeAttestorService } from './services/nodeattestor.js';
-import { notifierService } from './services/notifier.js';
-import { upstreamAuthorityService } from './services/upstreamauthority.js';
+import { bundlePublisherService } from './bundlepublisher/service.js';
+import { credentialComposerService } from './credentialcomposer/service.js';
+import { unary } from './handlers.js';
+import { keyManagerService } from './keymanager/service.js';
+import { nodeAttestorService } from './nodeattestor/service.js';
+import { notifierService } from './notifier/service.js';
+import { upstreamAuthorityService } from './upstreamauthority/service.js';
 
 const { APP_PROTOCOL_VERSION, CORE_PROTOCOL_VERSION, HOST_SERVICE_PROVIDER_ID, SERVICE_NAMES, pluginServiceDefinition } = wire;
 

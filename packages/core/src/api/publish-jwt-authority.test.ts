@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import { systemClock } from '../ca/clock.js';
-import { InProcessKeyManager } from '../ca/keys/in-process-key-manager.js';
+import { InProcessKeyManager } from '../plugins/keymanager/in-process-key-manager.js';
 import { CAManager } from '../ca/manager/ca-manager.js';
 import { InlineSigningPool } from '../ca/pool/signing-pool.fake.js';
 import { ServerCA } from '../ca/server-ca.js';

@@ -4,7 +4,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { systemClock } from '../ca/clock.js';
-import { InProcessKeyManager } from '../ca/keys/in-process-key-manager.js';
+import { InProcessKeyManager } from '../plugins/keymanager/in-process-key-manager.js';
 import { CAManager } from '../ca/manager/ca-manager.js';
 import { createSigningPool, type SigningPool } from '../ca/pool/signing-pool.js';
 import { ServerCA } from '../ca/server-ca.js';

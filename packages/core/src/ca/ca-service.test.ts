@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { silentLogger } from '../log/logger.js';
-import { InProcessKeyManager } from './keys/in-process-key-manager.js';
+import { InProcessKeyManager } from '../plugins/keymanager/in-process-key-manager.js';
 import { startCAService } from './ca-service.js';
 import { FakeCADataStore } from './test-support/datastore-subset.fake.js';
 import { TD, workloadCsr } from './test-support/fixture.js';

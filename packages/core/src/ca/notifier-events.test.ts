@@ -4,7 +4,7 @@ import { silentLogger } from '../log/logger.js';
 import type { Notifier } from '../plugins/notifier/contract.js';
 import type { PluginBundle } from '../plugins/types.js';
 import { startCAService } from './ca-service.js';
-import { InProcessKeyManager } from './keys/in-process-key-manager.js';
+import { InProcessKeyManager } from '../plugins/keymanager/in-process-key-manager.js';
 import { FakeCADataStore } from './test-support/datastore-subset.fake.js';
 import { TD } from './test-support/fixture.js';
 

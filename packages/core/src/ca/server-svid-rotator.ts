@@ -3,7 +3,7 @@ import type { Logger } from '../log/logger.js';
 import { errorMessage } from '../errors.js';
 import type { KeyType } from '../plugins/keymanager/contract.js';
 import type { Clock } from './clock.js';
-import { generateKeyPairOfType, spkiDer } from './keys/key-types.js';
+import { generateKeyPairOfType, spkiDer } from '../plugins/keymanager/key-types.js';
 import type { ServerCA } from './server-ca.js';
 import { readCertificate } from './x509/certificate.js';
 

@@ -1,12 +1,12 @@
 import { createHash } from 'node:crypto';
 import type { KeyManager, KeyType } from '../plugins/keymanager/contract.js';
-import { hasWorkerKeys, EXPORT_FOR_WORKERS, type WorkerKeyMaterial } from './keys/worker-keys.js';
-import { isEcKeyType } from './keys/key-types.js';
+import { hasWorkerKeys, EXPORT_FOR_WORKERS, type WorkerKeyMaterial } from '../plugins/keymanager/worker-keys.js';
+import { isEcKeyType } from '../plugins/keymanager/key-types.js';
 import type { SigningPool } from './pool/signing-pool.js';
 import type { X509Outcome } from './pool/signing-tasks.js';
 import { assembleCertificate } from './x509/certificate.js';
 import { parseCsr, verifyCsr } from './x509/csr.js';
-import { children, readTlv } from './x509/der.js';
+import { children, readTlv } from '../der.js';
 import { signatureAlgorithmFor } from './x509/spki.js';
 import { buildSvidTbs, signatureAlgorithmDer, type IssuerSpec, type X509SvidSpec } from './x509/svid-template.js';
 

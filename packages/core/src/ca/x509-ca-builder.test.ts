@@ -2,7 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { X509Certificate } from 'node:crypto';
 import { emptyDistinguishedName } from '../plugins/credentialcomposer/contract.js';
-import { InProcessKeyManager } from './keys/in-process-key-manager.js';
+import { InProcessKeyManager } from '../plugins/keymanager/in-process-key-manager.js';
 import { InlineSigningPool } from './pool/signing-pool.fake.js';
 import { signerFor } from './signer.js';
 import { openssl, opensslText, opensslVerify } from './test-support/openssl.js';

@@ -46,10 +46,10 @@ export {
   keyEntryFromPkcs8,
   entryPkcs8,
   type KeyEntry,
-} from '../ca/keys/in-process-key-manager.js';
-export { hasWorkerKeys } from '../ca/keys/worker-keys.js';
-export { keyTypeOf } from '../ca/keys/key-types.js';
-export { signDigest } from '../ca/keys/digest-signer.js';
+} from '../plugins/keymanager/in-process-key-manager.js';
+export { hasWorkerKeys } from '../plugins/keymanager/worker-keys.js';
+export { keyTypeOf } from '../plugins/keymanager/key-types.js';
+export { signDigest } from '../plugins/keymanager/digest-signer.js';
 
 // X.509 building blocks for an UpstreamAuthority that signs downstream CAs itself.
 export { assembleCertificate, encodeTbs, fromPem, hex, randomSerial, readCertificate } from '../ca/x509/certificate.js';

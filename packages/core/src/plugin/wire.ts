@@ -6,7 +6,7 @@ export { HOST_SERVICE_PROVIDER_ID } from '../catalog/external/external-plugin.js
 export { APP_PROTOCOL_VERSION, CORE_PROTOCOL_VERSION } from '../catalog/external/handshake.js';
 export { fromGrpcError, toGrpcStatus } from '../catalog/external/grpc-status.js';
 export { SERVICE_NAMES, serviceCtor, pluginServiceDefinition, type ServiceKey } from '../catalog/external/protos.js';
-export * from '../catalog/external/codec/common.js';
-export * from '../catalog/external/codec/keymanager.js';
-export * from '../catalog/external/codec/credentialcomposer.js';
-export * from '../catalog/external/codec/nodeattestor.js';
+export * from '../plugins/wire-common.js';
+export * from '../plugins/keymanager/codec.js';
+export * from '../plugins/credentialcomposer/codec.js';
+export * from '../plugins/nodeattestor/codec.js';

@@ -13,7 +13,7 @@ import { Code, spireError } from '../errors.js';
 import { healthcheckCommand } from '../cli/commands/healthcheck.js';
 import { parseServerConfigText } from '../config/index.js';
 import { FakeCADataStore } from '../ca/test-support/datastore-subset.fake.js';
-import { InProcessKeyManager } from '../ca/keys/in-process-key-manager.js';
+import { InProcessKeyManager } from '../plugins/keymanager/in-process-key-manager.js';
 import type { CliIO } from '../cli/command.js';
 
 function io(): CliIO & { out(): string; err(): string } {

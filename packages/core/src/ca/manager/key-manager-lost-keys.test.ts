@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { keyManagerAdapter } from '../../catalog/external/adapters/keymanager.js';
-import { publicKeyToMsg, signerOptsFromMsg } from '../../catalog/external/codec/keymanager.js';
+import { keyManagerAdapter } from '../../plugins/keymanager/host-adapter.js';
+import { publicKeyToMsg, signerOptsFromMsg } from '../../plugins/keymanager/codec.js';
 import type { ExternalPlugin } from '../../catalog/external/external-plugin.js';
 import { Code } from '../../errors.js';
 import type { KeyManager } from '../../plugins/keymanager/contract.js';
-import { InProcessKeyManager } from '../keys/in-process-key-manager.js';
+import { InProcessKeyManager } from '../../plugins/keymanager/in-process-key-manager.js';
 import { newWorld, startManager } from '../test-support/manager-fixture.js';
 
 /**

@@ -1,6 +1,6 @@
 import { createPrivateKey, sign, type KeyObject } from 'node:crypto';
-import type { WorkerKeyMaterial } from '../keys/worker-keys.js';
-import { isEcKeyType } from '../keys/key-types.js';
+import type { WorkerKeyMaterial } from '../../plugins/keymanager/worker-keys.js';
+import { isEcKeyType } from '../../plugins/keymanager/key-types.js';
 import { assembleCertificate } from '../x509/certificate.js';
 import { parseCsr, verifyCsr } from '../x509/csr.js';
 import { readSpki, signatureAlgorithmFor, type SpkiInfo } from '../x509/spki.js';

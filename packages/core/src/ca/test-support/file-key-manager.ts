@@ -1,5 +1,5 @@
 import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
-import { entryPkcs8, InProcessKeyManager, keyEntryFromPkcs8 } from '../keys/in-process-key-manager.js';
+import { entryPkcs8, InProcessKeyManager, keyEntryFromPkcs8 } from '../../plugins/keymanager/in-process-key-manager.js';
 
 /**
  * A file-backed in-process KeyManager for core's crash tests (core cannot import the disk plugin

@@ -1,14 +1,14 @@
 import { generateKeyPairSync, createSign } from 'node:crypto';
 import type { KeyManager, KeyType } from '../../plugins/keymanager/contract.js';
 import { TrustDomain } from '../../spiffeid/trust-domain.js';
-import { InProcessKeyManager } from '../keys/in-process-key-manager.js';
+import { InProcessKeyManager } from '../../plugins/keymanager/in-process-key-manager.js';
 import { signerFor } from '../signer.js';
 import { ServerCA, type ServerCAConfig } from '../server-ca.js';
 import type { SigningPool } from '../pool/signing-pool.js';
 import { selfSignX509CA } from '../x509-ca-builder.js';
 import { algorithmIdentifier } from '../x509/certificate.js';
 import { assembleCsr } from '../x509/csr-builder.js';
-import { explicit, seq, smallInt } from '../x509/der.js';
+import { explicit, seq, smallInt } from '../../der.js';
 import { encodeName } from '../x509/name.js';
 import { OID } from '../x509/oids.js';
 import { emptyDistinguishedName } from '../../plugins/credentialcomposer/contract.js';

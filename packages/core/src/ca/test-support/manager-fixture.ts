@@ -3,7 +3,7 @@ import type { Notifier } from '../../plugins/notifier/contract.js';
 import type { BundlePublisher } from '../../plugins/bundlepublisher/contract.js';
 import type { PluginBundle } from '../../plugins/types.js';
 import { silentLogger } from '../../log/logger.js';
-import { InProcessKeyManager } from '../keys/in-process-key-manager.js';
+import { InProcessKeyManager } from '../../plugins/keymanager/in-process-key-manager.js';
 import { CAManager, type CAManagerConfig } from '../manager/ca-manager.js';
 import { InlineSigningPool } from '../pool/signing-pool.fake.js';
 import type { SigningPool } from '../pool/signing-pool.js';

@@ -1,5 +1,5 @@
 import { X509Certificate } from 'node:crypto';
-import { bitString, children, decodeOid, explicit, nul, oid, readTlv, seq, smallInt, time, uint } from './der.js';
+import { bitString, children, decodeOid, explicit, nul, oid, readTlv, seq, smallInt, time, uint } from '../../der.js';
 import { OID } from './oids.js';
 import { subjectKeyId } from './spki.js';
 

@@ -1,9 +1,9 @@
 import type { DistinguishedName } from '../../plugins/credentialcomposer/contract.js';
-import { bitString, explicit, oid, seq, set, smallInt } from './der.js';
+import { bitString, explicit, oid, seq, set, smallInt } from '../../der.js';
 import { extension } from './extensions.js';
 import { encodeName } from './name.js';
 import { OID } from './oids.js';
-import { implicitPrim, utf8Bytes } from './der.js';
+import { implicitPrim, utf8Bytes } from '../../der.js';
 
 /**
  * DER CertificationRequestInfo of the server CA's CSR to an UpstreamAuthority: the CA subject,

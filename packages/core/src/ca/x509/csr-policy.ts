@@ -1,4 +1,4 @@
-import { children, decodeOid, readTlv, type Tlv } from './der.js';
+import { children, decodeOid, readTlv, type Tlv } from '../../der.js';
 
 /**
  * Which CSRs the CA takes: exactly those SPIRE takes. SPIRE reads a CSR with Go's

@@ -6,7 +6,7 @@ import { emptyDistinguishedName } from '../../plugins/credentialcomposer/contrac
 import { algorithmIdentifier } from './certificate.js';
 import { assembleCsr } from './csr-builder.js';
 import { parseCsr, verifyCsr } from './csr.js';
-import { bitString, explicit, oid, seq, smallInt } from './der.js';
+import { bitString, explicit, oid, seq, smallInt } from '../../der.js';
 import { NATIVE_EC_VERIFY_ENV, nativeEcVerifyStatus } from './ec-verify-native.js';
 import { encodeName } from './name.js';
 import { OID } from './oids.js';

@@ -1,6 +1,6 @@
 import { constants, verify } from 'node:crypto';
 import { checkCsrSignatureInputs, csrSignatureAlgorithm, parseCsrKey, verificationFailure, type CsrKey, type CsrSignatureAlgorithm } from './csr-policy.js';
-import { children, decodeOid, readTlv } from './der.js';
+import { children, decodeOid, readTlv } from '../../der.js';
 import { OID } from './oids.js';
 import { nativeEcVerify } from './ec-verify-native.js';
 import { publicKeyFromSpki, readSpki, type SpkiInfo } from './spki.js';

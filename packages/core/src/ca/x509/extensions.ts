@@ -1,5 +1,5 @@
 import type { X509Extension } from '../../plugins/credentialcomposer/contract.js';
-import { bitString, bool, implicitPrim, octets, oid, seq, smallInt, utf8Bytes } from './der.js';
+import { bitString, bool, implicitPrim, octets, oid, seq, smallInt, utf8Bytes } from '../../der.js';
 import { OID } from './oids.js';
 
 /** DER Extension. */

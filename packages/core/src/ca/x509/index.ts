@@ -6,4 +6,4 @@ export * from './oids.js';
 export * from './spki.js';
 export * from './svid-template.js';
 export * from './extensions.js';
-export * as der from './der.js';
+export * as der from '../../der.js';

@@ -1,5 +1,5 @@
 import type { DistinguishedName } from '../../plugins/credentialcomposer/contract.js';
-import { oid, printable, seq, set, utf8 } from './der.js';
+import { oid, printable, seq, set, utf8 } from '../../der.js';
 import { OID } from './oids.js';
 
 const PRINTABLE = /^[A-Za-z0-9 '()+,\-./:=?]*$/;

@@ -1,6 +1,6 @@
 import { createHash, createPublicKey, type KeyObject } from 'node:crypto';
 import type { KeyType } from '../../plugins/keymanager/contract.js';
-import { children, decodeOid, readTlv } from './der.js';
+import { children, decodeOid, readTlv } from '../../der.js';
 import { OID } from './oids.js';
 
 /** What the CA needs to know of a SubjectPublicKeyInfo. */

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { ExternalErrors } from './errors.js';
+import { ExternalErrors } from '../../plugins/external-errors.js';
 
 /**
  * Checks a plugin_checksum's shape as SPIRE does: hex, 64 characters (a sha256). Returns the

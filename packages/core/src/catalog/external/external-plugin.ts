@@ -14,7 +14,7 @@ import type { Logger } from '../../log/logger.js';
 import type { HostServices } from '../../plugins/host-services.js';
 import type { PluginType } from '../../plugins/types.js';
 import { verifyChecksum } from './checksum.js';
-import { ExternalErrors } from './errors.js';
+import { ExternalErrors } from '../../plugins/external-errors.js';
 import { fromGrpcError } from './grpc-status.js';
 import { handshakeEnv } from './handshake.js';
 import { HOST_SERVICE_NAMES, HostServicesServer } from './host-services-server.js';

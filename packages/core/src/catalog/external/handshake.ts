@@ -1,4 +1,4 @@
-import { ExternalErrors } from './errors.js';
+import { ExternalErrors } from '../../plugins/external-errors.js';
 
 /** go-plugin's core protocol version; both sides must speak exactly this. */
 export const CORE_PROTOCOL_VERSION = 1;

@@ -1,8 +1,8 @@
 import { Server, ServerCredentials, type sendUnaryData, type ServerUnaryCall } from '@grpc/grpc-js';
 import type { Logger } from '../../log/logger.js';
 import type { HostServices } from '../../plugins/host-services.js';
-import { bundleToMsg } from './codec/common.js';
-import { ExternalErrors } from './errors.js';
+import { bundleToMsg } from '../../plugins/wire-common.js';
+import { ExternalErrors } from '../../plugins/external-errors.js';
 import { toGrpcStatus } from './grpc-status.js';
 import { SERVICE_NAMES, pluginServiceDefinition } from './protos.js';
 

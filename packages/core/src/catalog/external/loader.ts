@@ -6,7 +6,7 @@ import { SpireError } from '../../errors.js';
 import { pluginPrefix } from '../plugin-prefix.js';
 import type { ExternalLoader } from '../catalog.js';
 import type { PluginConfig } from '../../config/plugin-config.js';
-import { adapterFor } from './adapters/index.js';
+import { adapterFor } from './adapters.js';
 import { ExternalPlugin } from './external-plugin.js';
 
 /** Tunables of external plugin loading. */

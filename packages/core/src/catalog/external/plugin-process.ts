@@ -3,7 +3,7 @@ import { constants, existsSync } from 'node:fs';
 import { access } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import type { Logger } from '../../log/logger.js';
-import { ExternalErrors } from './errors.js';
+import { ExternalErrors } from '../../plugins/external-errors.js';
 import { parseHandshakeLine, type Handshake } from './handshake.js';
 import { StderrForwarder } from './stderr-log.js';
 

@@ -1,6 +1,6 @@
-import { Code, spireError } from '../../../errors.js';
-import type { HashAlgorithm, KeyType, PublicKey, SignerOpts } from '../../../plugins/keymanager/contract.js';
-import { bytes } from './common.js';
+import { Code, spireError } from '../../errors.js';
+import type { HashAlgorithm, KeyType, PublicKey, SignerOpts } from './contract.js';
+import { bytes } from '../wire-common.js';
 
 const KEY_TYPES: Record<KeyType, string> = {
   'ec-p256': 'EC_P256',

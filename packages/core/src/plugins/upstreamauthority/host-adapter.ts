@@ -2,9 +2,9 @@ import type {
   MintX509CAResponse,
   PublishJWTKeyResponse,
   UpstreamAuthority,
-} from '../../../plugins/upstreamauthority/contract.js';
-import { jwtKeyFromMsg, jwtKeyToMsg, x509FromMsg, type JWTKeyMsg, type X509CertificateMsg } from '../codec/common.js';
-import type { ExternalPlugin } from '../external-plugin.js';
+} from './contract.js';
+import { jwtKeyFromMsg, jwtKeyToMsg, x509FromMsg, type JWTKeyMsg, type X509CertificateMsg } from '../wire-common.js';
+import type { ExternalPlugin } from '../../catalog/external/external-plugin.js';
 
 /** The UpstreamAuthority contract over its two server-streaming methods. */
 export function upstreamAuthorityAdapter(p: ExternalPlugin): UpstreamAuthority {

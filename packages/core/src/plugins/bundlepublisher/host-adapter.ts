@@ -1,6 +1,6 @@
-import type { BundlePublisher } from '../../../plugins/bundlepublisher/contract.js';
-import { bundleToMsg } from '../codec/common.js';
-import type { ExternalPlugin } from '../external-plugin.js';
+import type { BundlePublisher } from './contract.js';
+import { bundleToMsg } from '../wire-common.js';
+import type { ExternalPlugin } from '../../catalog/external/external-plugin.js';
 
 /** The BundlePublisher contract: PublishBundle. */
 export function bundlePublisherAdapter(p: ExternalPlugin): BundlePublisher {

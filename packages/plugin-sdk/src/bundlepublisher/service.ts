@@ -1,6 +1,6 @@
 import { Code, SpireError, type BundlePublisher, wire } from '@spire-ts/core/plugin';
 
-import { unary } from './handlers.js';
+import { unary } from '../handlers.js';
 
 const { bundleFromMsg } = wire;
 type BundleMsg = wire.BundleMsg;

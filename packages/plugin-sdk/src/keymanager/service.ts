@@ -1,6 +1,6 @@
 import { Code, errorCode, type KeyManager, wire } from '@spire-ts/core/plugin';
 
-import { unary } from './handlers.js';
+import { unary } from '../handlers.js';
 
 const { bytes, keyTypeFromMsg, publicKeyToMsg, signerOptsFromMsg } = wire;
 

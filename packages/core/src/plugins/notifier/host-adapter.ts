@@ -1,6 +1,6 @@
-import type { Notifier } from '../../../plugins/notifier/contract.js';
-import { bundleToMsg } from '../codec/common.js';
-import type { ExternalPlugin } from '../external-plugin.js';
+import type { Notifier } from './contract.js';
+import { bundleToMsg } from '../wire-common.js';
+import type { ExternalPlugin } from '../../catalog/external/external-plugin.js';
 
 /** The Notifier contract: Notify(bundle_updated) and NotifyAndAdvise(bundle_loaded). */
 export function notifierAdapter(p: ExternalPlugin): Notifier {

@@ -1,9 +1,9 @@
 import type { ClientDuplexStream } from '@grpc/grpc-js';
-import type { AgentAttributes, NodeAttestor } from '../../../plugins/nodeattestor/contract.js';
-import { bytes } from '../codec/common.js';
-import { attestPeerToMetadata } from '../codec/nodeattestor.js';
-import { ExternalErrors } from '../errors.js';
-import type { ExternalPlugin } from '../external-plugin.js';
+import type { AgentAttributes, NodeAttestor } from './contract.js';
+import { bytes } from '../wire-common.js';
+import { attestPeerToMetadata } from './codec.js';
+import { ExternalErrors } from '../external-errors.js';
+import type { ExternalPlugin } from '../../catalog/external/external-plugin.js';
 
 interface AttestResponseMsg {
   response?: 'challenge' | 'agentAttributes';

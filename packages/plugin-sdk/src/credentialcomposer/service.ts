@@ -1,7 +1,7 @@
 import type { CredentialComposer } from '@spire-ts/core/plugin';
 import { wire } from '@spire-ts/core/plugin';
 
-import { unary } from './handlers.js';
+import { unary } from '../handlers.js';
 
 const { bytes, caAttrsFromMsg, caAttrsToMsg, jwtAttrsFromMsg, jwtAttrsToMsg, svidAttrsFromMsg, svidAttrsToMsg } = wire;
 

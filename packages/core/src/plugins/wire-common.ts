@@ -1,4 +1,4 @@
-import type { JWTKey, PluginBundle, X509Certificate } from '../../../plugins/types.js';
+import type { JWTKey, PluginBundle, X509Certificate } from './types.js';
 
 /** spire.plugin.types.X509Certificate as proto-loader presents it. */
 export interface X509CertificateMsg {

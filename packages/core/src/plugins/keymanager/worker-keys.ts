@@ -1,4 +1,4 @@
-import type { KeyManager, KeyType } from '../../plugins/keymanager/contract.js';
+import type { KeyManager, KeyType } from './contract.js';
 
 /**
  * A private key as handed to the kernel's signing workers: PKCS#8 DER. Only KeyManagers that keep

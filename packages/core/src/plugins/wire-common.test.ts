@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { Code } from '../../../errors.js';
-import { bundleFromMsg, bundleToMsg, structFromMsg, structToMsg } from './common.js';
-import { keyTypeFromMsg, keyTypeToMsg, signerOptsFromMsg, signerOptsToMsg } from './keymanager.js';
+import { Code } from '../errors.js';
+import { bundleFromMsg, bundleToMsg, structFromMsg, structToMsg } from './wire-common.js';
+import { keyTypeFromMsg, keyTypeToMsg, signerOptsFromMsg, signerOptsToMsg } from './keymanager/codec.js';
 
 describe('wire codecs', () => {
   it('maps key types to the SDK enum names and back', () => {

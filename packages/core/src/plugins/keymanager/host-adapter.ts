@@ -1,8 +1,8 @@
-import type { KeyManager, PublicKey } from '../../../plugins/keymanager/contract.js';
-import { bytes } from '../codec/common.js';
-import { keyTypeToMsg, publicKeyFromMsg, signerOptsToMsg, type PublicKeyMsg } from '../codec/keymanager.js';
-import { ExternalErrors } from '../errors.js';
-import type { ExternalPlugin } from '../external-plugin.js';
+import type { KeyManager, PublicKey } from './contract.js';
+import { bytes } from '../wire-common.js';
+import { keyTypeToMsg, publicKeyFromMsg, signerOptsToMsg, type PublicKeyMsg } from './codec.js';
+import { ExternalErrors } from '../external-errors.js';
+import type { ExternalPlugin } from '../../catalog/external/external-plugin.js';
 
 /**
  * The KeyManager contract, served by an external plugin over spire.plugin.server.keymanager.v1.

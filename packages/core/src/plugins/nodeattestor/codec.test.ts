@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Metadata } from '@grpc/grpc-js';
-import { attestPeerFromMetadata, attestPeerToMetadata, CLIENT_IP_METADATA_KEY } from './nodeattestor.js';
+import { attestPeerFromMetadata, attestPeerToMetadata, CLIENT_IP_METADATA_KEY } from './codec.js';
 
 test('the agent IP travels as x-forwarded-client-ip, empty when unknown (as SPIRE)', () => {
   assert.equal(CLIENT_IP_METADATA_KEY, 'x-forwarded-client-ip');

@@ -1,12 +1,12 @@
-import type { PluginType } from '../../../plugins/types.js';
-import { ExternalErrors } from '../errors.js';
-import type { ExternalPlugin } from '../external-plugin.js';
-import { bundlePublisherAdapter } from './bundlepublisher.js';
-import { credentialComposerAdapter } from './credentialcomposer.js';
-import { keyManagerAdapter } from './keymanager.js';
-import { nodeAttestorAdapter } from './nodeattestor.js';
-import { notifierAdapter } from './notifier.js';
-import { upstreamAuthorityAdapter } from './upstreamauthority.js';
+import type { PluginType } from '../../plugins/types.js';
+import { ExternalErrors } from '../../plugins/external-errors.js';
+import type { ExternalPlugin } from './external-plugin.js';
+import { bundlePublisherAdapter } from '../../plugins/bundlepublisher/host-adapter.js';
+import { credentialComposerAdapter } from '../../plugins/credentialcomposer/host-adapter.js';
+import { keyManagerAdapter } from '../../plugins/keymanager/host-adapter.js';
+import { nodeAttestorAdapter } from '../../plugins/nodeattestor/host-adapter.js';
+import { notifierAdapter } from '../../plugins/notifier/host-adapter.js';
+import { upstreamAuthorityAdapter } from '../../plugins/upstreamauthority/host-adapter.js';
 
 /** Host-side adapters, one per plugin type that may be external (every type but DataStore). */
 const ADAPTERS: Partial<Record<PluginType, (p: ExternalPlugin) => object>> = {

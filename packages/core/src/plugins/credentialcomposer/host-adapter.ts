@@ -1,4 +1,4 @@
-import type { CredentialComposer } from '../../../plugins/credentialcomposer/contract.js';
+import type { CredentialComposer } from './contract.js';
 import {
   caAttrsFromMsg,
   caAttrsToMsg,
@@ -6,8 +6,8 @@ import {
   jwtAttrsToMsg,
   svidAttrsFromMsg,
   svidAttrsToMsg,
-} from '../codec/credentialcomposer.js';
-import type { ExternalPlugin } from '../external-plugin.js';
+} from './codec.js';
+import type { ExternalPlugin } from '../../catalog/external/external-plugin.js';
 
 type Res = { attributes?: never };
 

@@ -1,5 +1,5 @@
 import { Metadata } from '@grpc/grpc-js';
-import type { AttestPeer } from '../../../plugins/nodeattestor/contract.js';
+import type { AttestPeer } from './contract.js';
 
 /**
  * The request header that carries the attesting agent's IP address, as the server saw it, to a

@@ -1,5 +1,5 @@
 import { createHash, createPublicKey, generateKeyPair, type KeyObject } from 'node:crypto';
-import { KEY_TYPES, type KeyType } from '../../plugins/keymanager/contract.js';
+import { KEY_TYPES, type KeyType } from './contract.js';
 
 /** True when `s` is a key type name. */
 export function isKeyType(s: unknown): s is KeyType {

@@ -1,5 +1,5 @@
 import { createPrivateKey, type KeyObject } from 'node:crypto';
-import type { KeyManager, KeyType, PublicKey, SignerOpts } from '../../plugins/keymanager/contract.js';
+import type { KeyManager, KeyType, PublicKey, SignerOpts } from './contract.js';
 import { SpireError } from '../../errors.js';
 import { HASHES, hashOf, signDigest } from './digest-signer.js';
 import { KeyManagerErrors } from './errors.js';

@@ -1,7 +1,7 @@
 import { constants, createHash, privateEncrypt, randomBytes, type KeyObject } from 'node:crypto';
 import { p256, p384 } from '@noble/curves/nist.js';
-import type { HashAlgorithm, KeyType, SignerOpts } from '../../plugins/keymanager/contract.js';
-import { concat, nul, octets, oid, seq } from '../x509/der.js';
+import type { HashAlgorithm, KeyType, SignerOpts } from './contract.js';
+import { concat, nul, octets, oid, seq } from '../../der.js';
 
 /** node:crypto digest names and DigestInfo OIDs of the contract's hash algorithms. */
 export const HASHES: Record<HashAlgorithm, { node: string; oid: string; size: number }> = {

@@ -4,9 +4,9 @@ import type {
   X509CAAttributes,
   X509Extension,
   X509SVIDAttributes,
-} from '../../../plugins/credentialcomposer/contract.js';
-import { emptyDistinguishedName } from '../../../plugins/credentialcomposer/contract.js';
-import { bytes, structFromMsg, structToMsg, type StructMsg } from './common.js';
+} from './contract.js';
+import { emptyDistinguishedName } from './contract.js';
+import { bytes, structFromMsg, structToMsg, type StructMsg } from '../wire-common.js';
 
 type DNMsg = DistinguishedName;
 interface ExtMsg {

@@ -1,4 +1,4 @@
-import { Code, spireError } from '../../errors.js';
+import { Code, spireError } from '../errors.js';
 
 /**
  * Coded errors of the external-plugin loader and its adapters, with their messages, in one place.
