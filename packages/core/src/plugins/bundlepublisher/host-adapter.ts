@@ -1,9 +1,9 @@
 import type { BundlePublisher } from './contract.js';
 import { bundleToMsg } from '../wire-common.js';
-import type { ExternalPlugin } from '../../catalog/external/external-plugin.js';
+import type { PluginConnection } from '../wire-connection.js';
 
 /** The BundlePublisher contract: PublishBundle. */
-export function bundlePublisherAdapter(p: ExternalPlugin): BundlePublisher {
+export function bundlePublisherAdapter(p: PluginConnection): BundlePublisher {
   return {
     async publishBundle(bundle) {
       await p.unary('PublishBundle', { bundle: bundleToMsg(bundle) });

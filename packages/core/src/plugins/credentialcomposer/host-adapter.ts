@@ -7,12 +7,12 @@ import {
   svidAttrsFromMsg,
   svidAttrsToMsg,
 } from './codec.js';
-import type { ExternalPlugin } from '../../catalog/external/external-plugin.js';
+import type { PluginConnection } from '../wire-connection.js';
 
 type Res = { attributes?: never };
 
 /** The CredentialComposer contract over its five unary methods. */
-export function credentialComposerAdapter(p: ExternalPlugin): CredentialComposer {
+export function credentialComposerAdapter(p: PluginConnection): CredentialComposer {
   return {
     async composeServerX509CA(attributes) {
       const r = await p.unary<Res>('ComposeServerX509CA', { attributes: caAttrsToMsg(attributes) });

@@ -2,13 +2,13 @@ import type { KeyManager, PublicKey } from './contract.js';
 import { bytes } from '../wire-common.js';
 import { keyTypeToMsg, publicKeyFromMsg, signerOptsToMsg, type PublicKeyMsg } from './codec.js';
 import { ExternalErrors } from '../external-errors.js';
-import type { ExternalPlugin } from '../../catalog/external/external-plugin.js';
+import type { PluginConnection } from '../wire-connection.js';
 
 /**
  * The KeyManager contract, served by an external plugin over spire.plugin.server.keymanager.v1.
  * getPublicKey throws NOT_FOUND (`key "<id>" not found`) for an empty answer, as SPIRE does.
  */
-export function keyManagerAdapter(p: ExternalPlugin): KeyManager {
+export function keyManagerAdapter(p: PluginConnection): KeyManager {
   return {
     async generateKey(keyId, keyType): Promise<PublicKey> {
       const res = await p.unary<{ publicKey?: PublicKeyMsg }>('GenerateKey', { keyId, keyType: keyTypeToMsg(keyType) });

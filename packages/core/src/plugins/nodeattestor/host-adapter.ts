@@ -3,7 +3,7 @@ import type { AgentAttributes, NodeAttestor } from './contract.js';
 import { bytes } from '../wire-common.js';
 import { attestPeerToMetadata } from './codec.js';
 import { ExternalErrors } from '../external-errors.js';
-import type { ExternalPlugin } from '../../catalog/external/external-plugin.js';
+import type { PluginConnection } from '../wire-connection.js';
 
 interface AttestResponseMsg {
   response?: 'challenge' | 'agentAttributes';
@@ -17,7 +17,7 @@ interface AttestResponseMsg {
  * attributes or the plugin's error status. The agent's IP address (`peer.clientIp`) travels as the
  * `x-forwarded-client-ip` request header, as SPIRE sends it (empty when unknown).
  */
-export function nodeAttestorAdapter(p: ExternalPlugin): NodeAttestor {
+export function nodeAttestorAdapter(p: PluginConnection): NodeAttestor {
   return {
     attest(payload, challenge, peer): Promise<AgentAttributes> {
       return p.bidi('Attest', async (call: ClientDuplexStream<object, object>) => {

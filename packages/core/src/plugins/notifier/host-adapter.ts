@@ -1,9 +1,9 @@
 import type { Notifier } from './contract.js';
 import { bundleToMsg } from '../wire-common.js';
-import type { ExternalPlugin } from '../../catalog/external/external-plugin.js';
+import type { PluginConnection } from '../wire-connection.js';
 
 /** The Notifier contract: Notify(bundle_updated) and NotifyAndAdvise(bundle_loaded). */
-export function notifierAdapter(p: ExternalPlugin): Notifier {
+export function notifierAdapter(p: PluginConnection): Notifier {
   return {
     async notifyBundleUpdated(bundle) {
       await p.unary('Notify', { bundleUpdated: { bundle: bundleToMsg(bundle) } });

@@ -4,10 +4,10 @@ import type {
   UpstreamAuthority,
 } from './contract.js';
 import { jwtKeyFromMsg, jwtKeyToMsg, x509FromMsg, type JWTKeyMsg, type X509CertificateMsg } from '../wire-common.js';
-import type { ExternalPlugin } from '../../catalog/external/external-plugin.js';
+import type { PluginConnection } from '../wire-connection.js';
 
 /** The UpstreamAuthority contract over its two server-streaming methods. */
-export function upstreamAuthorityAdapter(p: ExternalPlugin): UpstreamAuthority {
+export function upstreamAuthorityAdapter(p: PluginConnection): UpstreamAuthority {
   return {
     async *mintX509CAAndSubscribe(req, signal): AsyncIterable<MintX509CAResponse> {
       const stream = p.serverStream<{ x509CaChain?: X509CertificateMsg[]; upstreamX509Roots?: X509CertificateMsg[] }>(
