@@ -1,5 +1,6 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { FakeUpstreamRotation } from './ports.fake.js';
 import { startHarness, type Harness } from './testing/harness.js';
 
 let h: Harness;
@@ -47,8 +48,8 @@ test('upstream authority RPCs need an UpstreamAuthority', async () => {
   const c = h.local('localAuthority');
   await assert.rejects(c.call('TaintX509UpstreamAuthority', { subject_key_id: 'ab' }), { code: 9, details: 'upstream authority is not configured' });
   await assert.rejects(c.call('RevokeX509UpstreamAuthority', { subject_key_id: 'ab' }), { code: 9, details: 'upstream authority is not configured' });
-  const tainted: string[] = [];
-  h.ca.upstreamAuthority = { taint: async (s) => (tainted.push(s), s), revoke: async (s) => s };
+  const upstream = new FakeUpstreamRotation(h.ca.x509Authority);
+  h.ca.upstreamAuthority = upstream;
   h.ca.x509Authority.slots = {
     active: { authorityId: 'x-a', expiresAt: 1, upstreamAuthoritySubjectKeyId: 'aaaa' },
     old: { authorityId: 'x-o', expiresAt: 1, upstreamAuthoritySubjectKeyId: 'bbbb' },
@@ -59,7 +60,7 @@ test('upstream authority RPCs need an UpstreamAuthority', async () => {
       details: 'provided subject key id is not valid: unable to use upstream authority singing current authority',
     });
     assert.deepEqual(await c.call('TaintX509UpstreamAuthority', { subject_key_id: 'BBBB' }), { upstream_authority_subject_key_id: 'bbbb' });
-    assert.deepEqual(tainted, ['bbbb']);
+    assert.deepEqual(upstream.tainted, ['bbbb']);
     await assert.rejects(c.call('TaintX509Authority', { authority_id: 'x-o' }), { code: 9, details: "local authority can't be tainted if there is an upstream authority" });
   } finally {
     h.ca.upstreamAuthority = undefined;

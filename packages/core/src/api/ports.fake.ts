@@ -2,8 +2,19 @@ import 'reflect-metadata';
 import { webcrypto } from 'node:crypto';
 import * as x509 from '@peculiar/x509';
 import { CAErrors } from '../ca/errors.js';
+import {
+  checkActivate,
+  checkRevokeJWT,
+  checkRevokeX509,
+  checkTaint,
+  checkUpstreamSubjectKey,
+  LocalAuthorityError,
+  LocalAuthorityErrors,
+  type AuthorityLabel,
+  type SlotPairView,
+} from '../ca/manager/local-authority-checks.js';
 import { parseCsr as parseCsrDer, verifyCsr as verifyCsrDer } from '../ca/x509/csr.js';
-import { Code, SpireError } from '../errors.js';
+import type { SpireError } from '../errors.js';
 import type { TrustDomain } from '../spiffeid/index.js';
 import type { AuthorityRotation, AuthoritySlots, AuthorityStateView, ServerCAPort, UpstreamAuthorityRotation, X509SvidRequest } from './ports.js';
 
@@ -32,12 +43,30 @@ export interface IssuedCert {
   keys: CryptoKeyPair;
 }
 
+/** The fake's slots as the CA's checks see them: the active authority current, the prepared or old one next. */
+function slotView(s: AuthoritySlots): SlotPairView {
+  const next = s.prepared ? { ...s.prepared, status: 'PREPARED' as const } : s.old ? { ...s.old, status: 'OLD' as const } : { authorityId: '', expiresAt: 0, status: 'UNKNOWN' as const };
+  return { current: s.active ? { ...s.active, status: 'ACTIVE' } : { authorityId: '', expiresAt: 0, status: 'UNKNOWN' }, next };
+}
+
+const refuse = (e: LocalAuthorityError | undefined): void => {
+  if (e) throw e;
+};
+
+/**
+ * Slot bookkeeping for one kind of authority that refuses what the CA manager refuses, through
+ * the CA's own checks. Revoking an untainted authority fails as the DataStore makes it fail.
+ */
 class FakeRotation implements AuthorityRotation {
   slots: AuthoritySlots;
   tainted = new Set<string>();
   revoked = new Set<string>();
   private n = 1;
-  constructor(private readonly prefix: string) {
+  constructor(
+    private readonly prefix: string,
+    private readonly label: AuthorityLabel,
+    private readonly upstreamConfigured: () => boolean = () => false,
+  ) {
     this.slots = { active: { authorityId: `${prefix}-1`, expiresAt: 2_000_000_000 } };
   }
   async getState(): Promise<AuthoritySlots> {
@@ -50,22 +79,42 @@ class FakeRotation implements AuthorityRotation {
     return s;
   }
   async activate(id: string): Promise<AuthorityStateView> {
-    if (this.slots.prepared?.authorityId !== id) throw new SpireError(Code.FAILED_PRECONDITION, 'no prepared authority');
+    refuse(checkActivate(slotView(this.slots), id));
     this.slots = { active: this.slots.prepared, old: this.slots.active };
     return this.slots.active!;
   }
   async taint(id: string): Promise<AuthorityStateView> {
-    if (this.slots.old?.authorityId !== id) throw new SpireError(Code.FAILED_PRECONDITION, 'not the old authority');
+    if (this.upstreamConfigured()) throw LocalAuthorityErrors.upstreamConfigured('tainted');
+    refuse(checkTaint(slotView(this.slots), id));
     this.tainted.add(id);
-    return this.slots.old;
+    return this.slots.old!;
   }
   async revoke(id: string): Promise<AuthorityStateView> {
-    if (this.slots.old?.authorityId !== id) throw new SpireError(Code.FAILED_PRECONDITION, 'not the old authority');
-    if (!this.tainted.has(id)) throw new Error('it is not possible to revoke an untainted authority');
+    if (this.upstreamConfigured()) throw LocalAuthorityErrors.upstreamConfigured('revoked');
+    const v = slotView(this.slots);
+    refuse(this.label === 'JWT' ? await checkRevokeJWT(v, id, async () => false) : checkRevokeX509(v, id));
+    if (!this.tainted.has(id)) throw LocalAuthorityErrors.failed('revoke', `${this.label} authority`, new Error('it is not possible to revoke an untainted authority'));
     this.revoked.add(id);
-    const old = this.slots.old;
+    const old = this.slots.old!;
     this.slots = { active: this.slots.active };
     return old;
+  }
+}
+
+/** Upstream authority operations over a fake's X.509 slots, refused as the CA manager refuses them. */
+export class FakeUpstreamRotation implements UpstreamAuthorityRotation {
+  readonly tainted: string[] = [];
+  readonly revoked: string[] = [];
+  constructor(private readonly x509: FakeRotation) {}
+  async taint(skid: string): Promise<string> {
+    refuse(checkUpstreamSubjectKey(slotView(this.x509.slots), skid, 'taint'));
+    this.tainted.push(skid);
+    return skid;
+  }
+  async revoke(skid: string): Promise<string> {
+    refuse(checkUpstreamSubjectKey(slotView(this.x509.slots), skid, 'revoke'));
+    this.revoked.push(skid);
+    return skid;
   }
 }
 
@@ -75,8 +124,8 @@ class FakeRotation implements AuthorityRotation {
  * bookkeeping for the local-authority RPCs. Certificates it makes pass `openssl verify`.
  */
 export class FakeServerCA implements ServerCAPort {
-  readonly x509Authority = new FakeRotation('x509');
-  readonly jwtAuthority = new FakeRotation('jwt');
+  readonly x509Authority = new FakeRotation('x509', 'X.509', () => this.upstreamAuthority !== undefined);
+  readonly jwtAuthority = new FakeRotation('jwt', 'JWT');
   upstreamAuthority?: UpstreamAuthorityRotation;
   readonly publishedJwtKeys: { publicKey: Uint8Array; keyId: string; expiresAt: number; tainted: boolean }[] = [];
   /** Requests seen by signX509Svids, in order (tests assert on TTLs and DNS names). */

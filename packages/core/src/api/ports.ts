@@ -37,9 +37,9 @@ export interface AuthoritySlots {
 }
 
 /**
- * Rotation of one kind of local authority (SPIRE's CA manager slots). Errors are SpireErrors
- * with SPIRE's codes: FAILED_PRECONDITION ("no prepared authority found", "only Old local
- * authority can be tainted", ...), INVALID_ARGUMENT for an ID that does not match, INTERNAL.
+ * Rotation of one kind of local authority (SPIRE's CA manager slots). The implementation makes
+ * every check on IDs and slots; a refusal or failure is a LocalAuthorityError
+ * (ca/manager/local-authority-checks.ts) carrying SPIRE's code and message.
  */
 export interface AuthorityRotation {
   getState(): Promise<AuthoritySlots>;

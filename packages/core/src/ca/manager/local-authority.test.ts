@@ -28,12 +28,13 @@ describe('local authority operations: X.509', () => {
     assert.notEqual(prepared.authorityId, first.authorityId);
     assert.deepEqual(m.getX509AuthorityState().prepared, prepared);
     await rejects(m.activateX509Authority('nope'), Code.INVALID_ARGUMENT, 'unexpected authority ID');
-    await rejects(m.taintX509Authority(prepared.authorityId), Code.INVALID_ARGUMENT, 'only Old local authorities can be tainted');
+    await rejects(m.taintX509Authority(prepared.authorityId), Code.INVALID_ARGUMENT, 'only Old local authorities can be tainted: unsupported local authority status: PREPARED');
 
     const active = await m.activateX509Authority(prepared.authorityId);
     assert.equal(active.authorityId, prepared.authorityId);
     assert.equal(m.getX509AuthorityState().old?.authorityId, first.authorityId);
     assert.equal(ca.getX509CA() !== undefined, true);
+    await rejects(m.activateX509Authority(first.authorityId), Code.INTERNAL, 'only Prepared authorities can be activated: unsupported local authority status: OLD');
 
     await rejects(m.revokeX509Authority(first.authorityId), Code.INTERNAL, 'failed to revoke X.509 authority: it is not possible to revoke an untainted root CA');
     const seq = (await w.ds.fetchBundle(td))!.sequenceNumber;

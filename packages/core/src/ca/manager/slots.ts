@@ -22,8 +22,27 @@ export function activationThreshold(issuedAt: number, notAfter: number): number 
 export type SlotId = 'A' | 'B';
 export const otherSlotId = (id: SlotId): SlotId => (id === 'A' ? 'B' : 'A');
 
+/** What every slot has, whatever authority it holds: the shape the authority lifecycle works on. */
+export interface AuthoritySlot {
+  readonly id: SlotId;
+  /** Unix ms. */
+  issuedAt: number;
+  status: AuthorityStatus;
+  authorityId: string;
+  /** Unix ms. */
+  notAfter: number;
+  /** The KeyManager key ID of this slot, as SPIRE names it. */
+  readonly kmKeyId: string;
+  /** Empty when it holds no authority or an old one. */
+  isEmpty(): boolean;
+  /** Drops the authority and marks the slot old; the IDs stay, so the old authority can be named. */
+  reset(): void;
+  shouldPrepareNext(now: number): boolean;
+  shouldActivateNext(now: number): boolean;
+}
+
 /** A slot of the X.509 CA rotation. */
-export class X509CASlot {
+export class X509CASlot implements AuthoritySlot {
   issuedAt = 0;
   x509CA?: X509CA;
   status: AuthorityStatus = 'UNKNOWN';
@@ -55,7 +74,7 @@ export class X509CASlot {
 }
 
 /** A slot of the JWT key rotation. */
-export class JWTKeySlot {
+export class JWTKeySlot implements AuthoritySlot {
   issuedAt = 0;
   jwtKey?: JWTSigningKey;
   status: AuthorityStatus = 'UNKNOWN';

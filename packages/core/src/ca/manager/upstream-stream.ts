@@ -1,0 +1,84 @@
+import { errorMessage, SpireError } from '../../errors.js';
+import type { UpstreamAuthority } from '../../plugins/upstreamauthority/contract.js';
+import { CAErrors } from '../errors.js';
+import type { X509CA } from '../server-ca.js';
+import type { CASigner } from '../signer.js';
+import { buildCACSR } from '../x509-ca-builder.js';
+import { readCertificate } from '../x509/certificate.js';
+import type { BundlePart } from './bundle-updates.js';
+import { sec, type CAManagerConfig } from './manager-config.js';
+import { sameKey } from './same-key.js';
+
+/** What the stream works with: the manager's configuration and its bundle append. */
+export interface UpstreamStreamDeps extends Pick<CAManagerConfig, 'trustDomain' | 'clock' | 'log' | 'caSubject' | 'credentialComposers'> {
+  upstreamAuthority: UpstreamAuthority;
+  caTtlMs: number;
+  /** The manager's bundle append, which tells Notifiers of a change. */
+  appendBundle(part: BundlePart): Promise<unknown>;
+}
+
+const roots = (ders: Uint8Array[]): BundlePart => ({ rootCas: ders.map((derBytes) => ({ derBytes, taintedKey: false })) });
+
+/**
+ * The X.509 CA signed by an UpstreamAuthority, and the subscription that comes with it (SPIRE's
+ * MintX509CAAndSubscribe): the first message carries the CA chain and the upstream roots, later
+ * ones carry root updates, which are appended to the bundle as they come. One subscription is
+ * open at a time; minting a new CA ends the previous one.
+ */
+export class UpstreamStream {
+  private stream?: AbortController;
+
+  constructor(private readonly d: UpstreamStreamDeps) {}
+
+  /**
+   * Has the UpstreamAuthority sign a CA for `signer`'s key, checks it, appends the upstream roots
+   * to the bundle and keeps following root updates. Throws INTERNAL when the UpstreamAuthority
+   * fails or answers a CA that is not usable.
+   */
+  async mintX509CA(signer: CASigner): Promise<X509CA> {
+    const d = this.d;
+    const csr = await buildCACSR(signer, { trustDomainId: d.trustDomain.idString(), subject: d.caSubject, credentialComposers: d.credentialComposers });
+    this.stream?.abort();
+    const ac = new AbortController();
+    this.stream = ac;
+    const it = d.upstreamAuthority.mintX509CAAndSubscribe({ csr, preferredTtlSeconds: sec(d.caTtlMs) }, ac.signal)[Symbol.asyncIterator]();
+    let first;
+    try {
+      first = await it.next();
+    } catch (err) {
+      ac.abort();
+      throw err instanceof SpireError ? err : CAErrors.upstreamFailed(errorMessage(err), err);
+    }
+    if (first.done || first.value.x509CaChain.length === 0) {
+      ac.abort();
+      throw CAErrors.upstreamFailed('no X509 CA chain in the response');
+    }
+    const chain = first.value.x509CaChain;
+    const upstreamRoots = first.value.upstreamX509Roots;
+    const cert = readCertificate(chain[0]!);
+    if (!sameKey(cert.spki, signer.publicKey)) throw CAErrors.upstreamInvalid('public key does not match the CA key');
+    if (!cert.isCA) throw CAErrors.upstreamInvalid('certificate is not a CA');
+    if (upstreamRoots.length === 0) throw CAErrors.upstreamInvalid('no upstream root');
+    if (cert.notAfter <= d.clock.now()) throw CAErrors.upstreamInvalid('certificate has expired');
+    await d.appendBundle(roots(upstreamRoots));
+    void this.follow(it, ac.signal);
+    return { signer, certificate: cert, upstreamChain: chain };
+  }
+
+  /** Ends the open subscription, if any. Safe to call twice. */
+  close(): void {
+    this.stream?.abort();
+  }
+
+  private async follow(it: AsyncIterator<{ upstreamX509Roots: Uint8Array[] }>, signal: AbortSignal): Promise<void> {
+    try {
+      for (;;) {
+        const n = await it.next();
+        if (n.done || signal.aborted) return;
+        if (n.value.upstreamX509Roots.length > 0) await this.d.appendBundle(roots(n.value.upstreamX509Roots));
+      }
+    } catch (err) {
+      if (!signal.aborted) this.d.log.warn({ error: errorMessage(err) }, 'Upstream authority stream ended');
+    }
+  }
+}
