@@ -24,11 +24,6 @@ export const CAErrors = {
   malformedDownstreamCsr: (detail: string) => spireError(Code.INVALID_ARGUMENT, `malformed CSR: ${detail}`),
   signFailed: (detail: string) => spireError(Code.INTERNAL, `failed to sign X509-SVID: ${detail}`),
   badConfig: (problems: string[]) => spireError(Code.INVALID_ARGUMENT, `invalid CA configuration: ${problems.join('; ')}`),
-  noSuchAuthority: (kind: string, id: string) => spireError(Code.NOT_FOUND, `no ${kind} authority found with ID "${id}"`),
-  authorityIsActive: (kind: string) => spireError(Code.FAILED_PRECONDITION, `unable to use the current active ${kind} authority`),
-  authorityNotOld: (kind: string) => spireError(Code.FAILED_PRECONDITION, `only an old ${kind} authority can be revoked`),
-  noPreparedAuthority: (kind: string) => spireError(Code.FAILED_PRECONDITION, `no prepared ${kind} authority found`),
-  notUpstream: () => spireError(Code.FAILED_PRECONDITION, 'no upstream authority is configured'),
   upstreamFailed: (detail: string, cause?: unknown) => spireError(Code.INTERNAL, `upstream authority failed: ${detail}`, cause),
   upstreamInvalid: (detail: string) => spireError(Code.INTERNAL, `invalid upstream-signed X509 CA: ${detail}`),
 } as const;
