@@ -1,5 +1,7 @@
 /**
- * Every coded error of the kernel, with its message, in one place.
+ * `Code`, `SpireError` and the coded errors shared across the kernel, with their messages. A
+ * subsystem with errors of its own keeps them in one `errors.ts` in its folder (ca/, ca/keys/,
+ * catalog/external/, authpolicy/, spiffeid/).
  *
  * Errors carry a gRPC status code from the moment they are made, so the API layer never has to
  * guess one. Plugins define their own coded errors in their own `errors.ts` with the same class.

@@ -4,9 +4,8 @@ import { readFileSync } from 'node:fs';
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, it } from 'node:test';
-import type { DependencyContainer } from 'tsyringe';
-import { Catalog, ExternalPlugins, type PluginConfig } from '@spire-ts/core/ca-testing';
-import { Code, KEY_MANAGER, NODE_ATTESTORS, TrustDomain, type KeyManager, type NodeAttestor } from './index.js';
+import { Catalog, ExternalPlugins, createServiceContainer, type PluginConfig, type ServiceContainer } from '@spire-ts/core/ca-testing';
+import { Code, KEY_MANAGER, NODE_ATTESTORS, TrustDomain } from './index.js';
 
 import { captureLog, eventually, processGone } from './test-support/capture-log.js';
 import { testPluginPath } from './test-plugins/paths.js';
@@ -22,18 +21,6 @@ function external(type: string, name: string, plugin: string, dataText = ''): Pl
 
 const datastore: PluginConfig = { type: 'DataStore', name: 'sql', enabled: true, data: {}, dataText: '' };
 
-const noContainer = { register: () => noContainer } as unknown as DependencyContainer;
-
-function capturingContainer(): { container: DependencyContainer; bound: Map<symbol, unknown> } {
-  const bound = new Map<symbol, unknown>();
-  const container = {
-    register(token: symbol, p: { useValue: unknown }) {
-      bound.set(token, p.useValue);
-      return container;
-    },
-  } as unknown as DependencyContainer;
-  return { container, bound };
-}
 
 function pidsFrom(records: Record<string, unknown>[]): number[] {
   return records.filter((r) => r.msg === 'Plugin handshake received').map((r) => Number(r.plugin_pid));
@@ -43,7 +30,7 @@ async function load(
   configs: PluginConfig[],
   log: ReturnType<typeof captureLog>['log'],
   externals = new ExternalPlugins({ startTimeoutMs: 10_000 }),
-  container = noContainer,
+  container: ServiceContainer = createServiceContainer(),
 ) {
   return Catalog.load(configs, container, {
     core: { trustDomain: TrustDomain.parse('example.org'), dataDir: process.cwd() },
@@ -123,7 +110,7 @@ describe('plugin processes on shutdown', () => {
   it('keeps the other plugins serving when one plugin process dies', async () => {
     const { log } = captureLog();
     const externals = new ExternalPlugins({ startTimeoutMs: 10_000 });
-    const { container, bound } = capturingContainer();
+    const container = createServiceContainer();
     const catalog = await load(
       [
         datastore,
@@ -135,8 +122,8 @@ describe('plugin processes on shutdown', () => {
       container,
     );
     try {
-      const km = bound.get(KEY_MANAGER) as KeyManager;
-      const [na] = bound.get(NODE_ATTESTORS) as NodeAttestor[];
+      const km = container.resolve(KEY_MANAGER);
+      const [na] = container.resolve(NODE_ATTESTORS);
       await assert.rejects(km.generateKey('boom', 'ec-p256'), { code: Code.UNAVAILABLE });
       assert.ok(await eventually(() => !externals.healthy()));
       const attrs = await na!.attest(Buffer.from('{"name":"still-up"}'), async (nonce) => createHmac('sha256', 'x').update(nonce).digest());

@@ -26,9 +26,30 @@ describe('sshpop config', () => {
     assert.deepEqual(parse({ cert_authorities: [] }).problems, ['failed to create cert checker: must provide at least one cert authority']);
   });
 
+  it('skips the empty lines of cert_authorities_path, as SPIRE does', () => {
+    const other = makeCa();
+    const file = join(ca.dir, 'blank-lines.pub');
+    writeFileSync(file, `\n${ca.publicLine}\n\n\n${other.publicLine}\n\n`);
+    const { config, problems } = parse({ cert_authorities_path: file });
+    assert.deepEqual(problems, []);
+    assert.deepEqual(
+      config?.certAuthorities.map((k) => k.blob),
+      [ca, other].map((c) => Buffer.from(c.publicLine.split(' ')[1]!, 'base64')),
+    );
+  });
+
+  it('refuses a whitespace-only or comment line of cert_authorities_path, as SPIRE does (only empty lines are skipped)', () => {
+    const file = join(ca.dir, 'odd-lines.pub');
+    writeFileSync(file, `${ca.publicLine}\n  \n# a comment\n`);
+    assert.deepEqual(parse({ cert_authorities_path: file }).problems, [
+      'failed to create cert checker: failed to parse public key "  ": ssh: no key found',
+      'failed to create cert checker: failed to parse public key "# a comment": ssh: no key found',
+    ]);
+  });
+
   it('lists every problem', () => {
     const empty = join(ca.dir, 'empty');
-    writeFileSync(empty, '\n# only a comment\n');
+    writeFileSync(empty, '\n\n');
     const r = parse({
       cert_authorities: ['ssh-ed25519 notbase64!!', 'hello'],
       cert_authorities_path: empty,

@@ -14,10 +14,14 @@ export interface SshpopConfig {
 /** SPIRE's default agent path. */
 export const DEFAULT_TEMPLATE = '/{{ .PluginName}}/{{ .Fingerprint }}';
 
+/**
+ * The lines of a CA file, as SPIRE reads it: split at `\n`, empty lines dropped. Any other line (a
+ * `#` comment or whitespace only included) is kept, and then refused as a key that fails to parse.
+ */
 function linesOf(path: string): string[] {
   const lines = readFileSync(path, 'utf8')
     .split('\n')
-    .filter((l) => l.trim() !== '' && !l.trim().startsWith('#'));
+    .filter((l) => l !== '');
   if (lines.length === 0) throw new Error(`no data found in file: "${path}"`);
   return lines;
 }
@@ -25,7 +29,7 @@ function linesOf(path: string): string[] {
 /**
  * Reads sshpop's plugin_data, collecting every problem with SPIRE's wording. It reads
  * cert_authorities_path (as SPIRE's Validate does) but touches nothing else. Never throws.
- * Blank and `#` comment lines of the CA file are skipped.
+ * Empty lines of the CA file are skipped; every other line must be a key, as in SPIRE.
  */
 export function parseSshpopConfig(raw: PluginData, _core: CoreConfig): ParseResult<SshpopConfig> {
   const r = new ConfigReader(raw);

@@ -1,6 +1,8 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Code, SpireError } from '@spire-ts/core/plugin';
 import { certify, hostKey, makeAttestor, makeCa, payloadOf, responder, sshSign, type HostKeyKind } from './test-ssh.js';
 
@@ -32,8 +34,15 @@ describe('sshpop attestation', () => {
 
   it('reads CAs from cert_authorities_path, skipping blank lines', async () => {
     const key = hostKey('ecdsa');
-    const a = await makeAttestor({ cert_authorities_path: `${ca.keyPath}.pub` });
-    await a.attest(payloadOf(certify(ca, key)), responder(key));
+    const file = join(ca.dir, 'cas-with-blank-lines.pub');
+    // The CA that signs comes after blank lines, and blank lines follow it.
+    writeFileSync(file, `\n${rsaCa.publicLine}\n\n\n${ca.publicLine}\n\n`);
+    const a = await makeAttestor({ cert_authorities_path: file });
+    const cert = certify(ca, key);
+    const attrs = await a.attest(payloadOf(cert), responder(key));
+    assert.equal(attrs.spiffeId, `spiffe://example.org/spire/agent/sshpop/${fp(cert)}`);
+    const byRsa = certify(rsaCa, key);
+    assert.equal((await a.attest(payloadOf(byRsa), responder(key))).spiffeId, `spiffe://example.org/spire/agent/sshpop/${fp(byRsa)}`);
   });
 
   it('renders agent_path_template with Hostname (after canonical_domain) and certificate fields', async () => {

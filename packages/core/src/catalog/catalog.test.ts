@@ -1,8 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import 'reflect-metadata';
-import { container } from 'tsyringe';
 import { Catalog, validatePlugins } from './catalog.js';
+import { createServiceContainer } from '../di/service-container.js';
 import type { BuiltinEntry } from './builtins.js';
 import type { PluginConfig } from '../config/plugin-config.js';
 import { Code, SpireError, spireError } from '../errors.js';
@@ -70,11 +69,11 @@ describe('catalog', () => {
   it('loads in SPIRE type order, binds tokens and closes in reverse order', async () => {
     const journal: Journal = { events: [] };
     const { builtins } = setup(journal);
-    const c = container.createChildContainer();
+    const c = createServiceContainer();
     const configs = [decl('NodeAttestor', 'join_token'), decl('KeyManager', 'memory'), decl('DataStore', 'sql'), decl('NodeAttestor', 'x509pop')];
     const catalog = await Catalog.load(configs, c, { core, log, host: {}, builtins });
     assert.deepEqual(journal.events, ['create DataStore/sql', 'create KeyManager/memory', 'create NodeAttestor/join_token', 'create NodeAttestor/x509pop']);
-    assert.equal((c.resolve<unknown[]>(NODE_ATTESTORS)).length, 2);
+    assert.equal(c.resolve(NODE_ATTESTORS).length, 2);
     assert.ok(c.resolve(KEY_MANAGER));
     await catalog.close();
     await catalog.close();
@@ -86,7 +85,7 @@ describe('catalog', () => {
     const { builtins } = setup(journal, { na1: fake('NodeAttestor', 'join_token', journal, { failCreate: true }) });
     const configs = [decl('DataStore', 'sql'), decl('KeyManager', 'memory'), decl('NodeAttestor', 'join_token')];
     await assert.rejects(
-      Catalog.load(configs, container.createChildContainer(), { core, log, host: {}, builtins }),
+      Catalog.load(configs, createServiceContainer(), { core, log, host: {}, builtins }),
       (e: unknown) => e instanceof SpireError && e.code === Code.INTERNAL && e.message === 'nodeattestor(join_token): boom',
     );
     assert.deepEqual(journal.events, ['create DataStore/sql', 'create KeyManager/memory', 'close KeyManager/memory', 'close DataStore/sql']);
@@ -95,9 +94,9 @@ describe('catalog', () => {
   it('prefixes plugin errors exactly once and keeps their code', async () => {
     const journal: Journal = { events: [] };
     const { builtins } = setup(journal);
-    const c = container.createChildContainer();
+    const c = createServiceContainer();
     const catalog = await Catalog.load([decl('DataStore', 'sql'), decl('KeyManager', 'memory')], c, { core, log, host: {}, builtins });
-    const km = c.resolve<{ fail(): Promise<void> }>(KEY_MANAGER);
+    const km = c.resolve(KEY_MANAGER) as unknown as { fail(): Promise<void> };
     await assert.rejects(km.fail(), (e: unknown) => e instanceof SpireError && e.code === Code.NOT_FOUND && e.message === 'keymanager(memory): no such key');
     await catalog.close();
   });
@@ -105,7 +104,7 @@ describe('catalog', () => {
   it('hands out the same prefixed instances from plugins() as from its DI bindings', async () => {
     const journal: Journal = { events: [] };
     const { builtins } = setup(journal);
-    const c = container.createChildContainer();
+    const c = createServiceContainer();
     const catalog = await Catalog.load([decl('DataStore', 'sql'), decl('KeyManager', 'memory')], c, { core, log, host: {}, builtins });
     const km = catalog.plugins().find((p) => p.type === 'KeyManager')!.instance as { fail(): Promise<void> };
     assert.equal(km, c.resolve(KEY_MANAGER));
@@ -116,9 +115,9 @@ describe('catalog', () => {
   it('adds no prefix to DataStore errors, whose messages carry SPIRE\'s datastore prefixes themselves', async () => {
     const journal: Journal = { events: [] };
     const { builtins } = setup(journal);
-    const c = container.createChildContainer();
+    const c = createServiceContainer();
     const catalog = await Catalog.load([decl('DataStore', 'sql'), decl('KeyManager', 'memory')], c, { core, log, host: {}, builtins });
-    const ds = c.resolve<{ fail(): Promise<void> }>(DATA_STORE);
+    const ds = c.resolve(DATA_STORE) as unknown as { fail(): Promise<void> };
     await assert.rejects(ds.fail(), (e: unknown) => e instanceof SpireError && e.code === Code.NOT_FOUND && e.message === 'no such key');
     await catalog.close();
   });
@@ -127,7 +126,7 @@ describe('catalog', () => {
     const journal: Journal = { events: [] };
     const { builtins } = setup(journal);
     const configs = [decl('DataStore', 'sql'), decl('KeyManager', 'memory'), decl('NodeAttestor', 'x509pop', { enabled: false })];
-    const catalog = await Catalog.load(configs, container.createChildContainer(), { core, log, host: {}, builtins });
+    const catalog = await Catalog.load(configs, createServiceContainer(), { core, log, host: {}, builtins });
     assert.ok(!journal.events.includes('create NodeAttestor/x509pop'));
     await catalog.close();
   });
@@ -160,7 +159,7 @@ describe('catalog', () => {
     const { problems } = await validatePlugins([decl('DataStore', 'mystore', { pluginCmd: '/bin/true' }), decl('KeyManager', 'memory')], core, builtins);
     assert.deepEqual(problems, ['pluggability for the DataStore is not supported; only the built-in "sql" plugin can be used']);
     await assert.rejects(
-      Catalog.load([decl('DataStore', 'sql'), decl('KeyManager', 'ext', { pluginCmd: '/bin/true' })], container.createChildContainer(), { core, log, host: {}, builtins }),
+      Catalog.load([decl('DataStore', 'sql'), decl('KeyManager', 'ext', { pluginCmd: '/bin/true' })], createServiceContainer(), { core, log, host: {}, builtins }),
       /external plugins \(plugin_cmd\) are not supported/,
     );
   });

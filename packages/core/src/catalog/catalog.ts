@@ -1,4 +1,4 @@
-import type { DependencyContainer } from 'tsyringe';
+import type { ServiceContainer } from '../di/service-container.js';
 import { Code, KernelErrors, SpireError, errorMessage } from '../errors.js';
 import type { Logger } from '../log/logger.js';
 import type { AnyPluginDescriptor, CoreConfig, PluginDeps } from '../plugins/descriptor.js';
@@ -154,7 +154,7 @@ export class Catalog {
    * token in `container`. Throws a SpireError listing every problem when validation fails, or the
    * first creation error (after closing what was loaded).
    */
-  static async load(configs: readonly PluginConfig[], container: DependencyContainer, opts: CatalogOptions): Promise<Catalog> {
+  static async load(configs: readonly PluginConfig[], container: ServiceContainer, opts: CatalogOptions): Promise<Catalog> {
     const catalog = new Catalog(opts.log);
     const externals = configs.filter(
       (c) => c.enabled && c.pluginCmd !== undefined && c.pluginCmd !== '' && isPluginType(c.type),
@@ -182,8 +182,8 @@ export class Catalog {
       for (const type of PLUGIN_TYPES) {
         const info = PLUGIN_TYPE_INFO[type];
         const list = byType.get(type) ?? [];
-        if (info.many) container.register(info.token, { useValue: list });
-        else if (list[0] !== undefined) container.register(info.token, { useValue: list[0] });
+        if (info.many) container.register(info.token, list);
+        else if (list[0] !== undefined) container.register(info.token, list[0]);
       }
     } catch (err) {
       await catalog.close();

@@ -31,6 +31,9 @@ export { parseHcl } from '../config/parse-text.js';
 export { ConfigSyntaxError } from '../config/syntax-error.js';
 export type * from '../plugins/host-services.js';
 
+// The typed DI ref each contract's token is (the container behind it stays in the kernel).
+export type { ServiceRef } from '../di/service-ref.js';
+
 // The seven contracts, with their `define…` descriptors.
 export * from '../plugins/datastore/index.js';
 export * from '../plugins/keymanager/index.js';

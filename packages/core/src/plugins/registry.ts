@@ -1,3 +1,4 @@
+import type { ServiceRef } from '../di/service-ref.js';
 import type { CountRule } from './count-rule.js';
 import type { PluginType } from './types.js';
 import { BUNDLE_PUBLISHERS, bundlePublisherCount } from './bundlepublisher/contract.js';
@@ -8,10 +9,11 @@ import { NODE_ATTESTORS, nodeAttestorCount } from './nodeattestor/contract.js';
 import { NOTIFIERS, notifierCount } from './notifier/contract.js';
 import { UPSTREAM_AUTHORITY, upstreamAuthorityCount } from './upstreamauthority/contract.js';
 
-/** Per plugin type: how many may load, and the DI token its instance (or list) is bound to. */
+/** Per plugin type: how many may load, and the DI ref its instance (or list) is bound to. */
 export interface PluginTypeInfo {
   readonly count: CountRule;
-  readonly token: symbol;
+  /** The type's ref (typed by its contract; the catalog binds the instances it built). */
+  readonly token: ServiceRef<unknown>;
   /** True when the token holds a list of instances rather than one. */
   readonly many: boolean;
 }

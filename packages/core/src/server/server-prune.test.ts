@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { entry } from '../cache/test-store.js';
-import { DATA_STORE, type DataStore } from '../plugins/datastore/contract.js';
+import { DATA_STORE } from '../plugins/datastore/contract.js';
 import { ManualTicker } from './manual-ticker.fake.js';
 import { ENTRY_PRUNE_INTERVAL_MS } from './registration-manager.js';
 import { startRealServer } from './real-server.test-support.js';
@@ -30,7 +30,7 @@ describe('SpireServer pruning', () => {
     try {
       assert.equal(entries.intervalMs, ENTRY_PRUNE_INTERVAL_MS);
       assert.equal(nodes.intervalMs, undefined, 'no node manager without prune_attested_nodes_expired_for');
-      const ds = server.resolve<DataStore>(DATA_STORE);
+      const ds = server.resolve(DATA_STORE);
       const now = Math.floor(Date.now() / 1000);
       const e = await ds.createRegistrationEntry({ ...entry('spiffe://example.org/expired', AGENT), admin: true, entryExpiry: now - 388 });
       entries.tick();
@@ -50,7 +50,7 @@ describe('SpireServer pruning', () => {
     });
     try {
       assert.ok(nodes.intervalMs! >= 45 * 60_000 && nodes.intervalMs! < 75 * 60_000, String(nodes.intervalMs));
-      const ds = server.resolve<DataStore>(DATA_STORE);
+      const ds = server.resolve(DATA_STORE);
       const now = Math.floor(Date.now() / 1000);
       const a = await ds.createAttestedNode({ ...expiredNode('a', now - 7200), canReattest: false });
       const b = await ds.createAttestedNode(expiredNode('b', now - 7200));

@@ -1,6 +1,5 @@
 import 'reflect-metadata';
 import { mkdir } from 'node:fs/promises';
-import { container as rootContainer, type DependencyContainer } from 'tsyringe';
 import { caPort } from '../api/ca-port.js';
 import { startEndpoints } from '../api/endpoints.js';
 import { endpointsDepsFromConfig } from '../api/from-config.js';
@@ -9,18 +8,20 @@ import type { BuiltinEntry } from '../catalog/builtins.js';
 import type { ServerConfig } from '../config/types.js';
 import { ExternalPlugins } from '../catalog/external/loader.js';
 import { startCAService, type CAService } from '../ca/ca-service.js';
-import { emptyDistinguishedName, CREDENTIAL_COMPOSERS, type CredentialComposer } from '../plugins/credentialcomposer/contract.js';
-import { KEY_MANAGER, type KeyManager } from '../plugins/keymanager/contract.js';
-import { UPSTREAM_AUTHORITY, type UpstreamAuthority } from '../plugins/upstreamauthority/contract.js';
-import { NOTIFIERS, type Notifier } from '../plugins/notifier/contract.js';
-import { BUNDLE_PUBLISHERS, type BundlePublisher } from '../plugins/bundlepublisher/contract.js';
+import { emptyDistinguishedName, CREDENTIAL_COMPOSERS } from '../plugins/credentialcomposer/contract.js';
+import { KEY_MANAGER } from '../plugins/keymanager/contract.js';
+import { UPSTREAM_AUTHORITY } from '../plugins/upstreamauthority/contract.js';
+import { NOTIFIERS } from '../plugins/notifier/contract.js';
+import { BUNDLE_PUBLISHERS } from '../plugins/bundlepublisher/contract.js';
 import type { HostServices } from '../plugins/host-services.js';
 import { toPluginBundle } from '../ca/manager/ca-manager.js';
-import { CATALOG, HEALTH, LOGGER, SETTINGS } from '../di/tokens.js';
+import { createServiceContainer, type ServiceContainer } from '../di/service-container.js';
+import type { ServiceRef } from '../di/service-ref.js';
 import { errorMessage } from '../errors.js';
 import { createLogger, type Logger } from '../log/logger.js';
 import { DATA_STORE, type DataStore } from '../plugins/datastore/contract.js';
 import { HealthChecker, startHealthListener } from './health-checker.js';
+import { CATALOG, HEALTH, LOGGER, SETTINGS } from './kernel-services.js';
 import { checkBeforeStart } from './preflight.js';
 import { AuthorizedEntryCache, withCacheNotifications, type EntryCacheConfig } from '../cache/index.js';
 import type { NodeAttestor } from '../plugins/nodeattestor/contract.js';
@@ -63,7 +64,7 @@ export interface ServerOptions {
 export class SpireServer {
   readonly log: Logger;
   readonly health = new HealthChecker();
-  private readonly container: DependencyContainer;
+  private readonly container: ServiceContainer;
   private readonly stops: (() => Promise<void>)[] = [];
   private catalog?: Catalog;
   /** Host services offered to plugins; filled in as the parts behind them start. */
@@ -84,15 +85,15 @@ export class SpireServer {
     this.log =
       opts.log ??
       createLogger({ level: s.logLevel, format: s.logFormat, file: s.logFile, sourceLocation: s.logSourceLocation });
-    this.container = rootContainer.createChildContainer();
-    this.container.register(LOGGER, { useValue: this.log });
-    this.container.register(SETTINGS, { useValue: settings });
-    this.container.register(HEALTH, { useValue: this.health });
+    this.container = createServiceContainer();
+    this.container.register(LOGGER, this.log);
+    this.container.register(SETTINGS, settings);
+    this.container.register(HEALTH, this.health);
   }
 
-  /** The plugin instance (or list) bound to a token, e.g. DATA_STORE. Throws if not bound. */
-  resolve<T>(token: symbol): T {
-    return this.container.resolve<T>(token);
+  /** The plugin instance (or list) bound to a ref, e.g. DATA_STORE. Throws if not bound. */
+  resolve<T>(ref: ServiceRef<T>): T {
+    return this.container.resolve(ref);
   }
 
   /**
@@ -124,10 +125,10 @@ export class SpireServer {
         builtins: this.opts.builtins,
       });
       const catalog = this.catalog;
-      this.container.register(CATALOG, { useValue: catalog });
+      this.container.register(CATALOG, catalog);
       this.stops.push(() => catalog.close());
 
-      const ds = this.container.resolve<DataStore>(DATA_STORE);
+      const ds = this.container.resolve(DATA_STORE);
       this.host.agentStore = {
         getAgentInfo: async (agentId) => ((await ds.fetchAttestedNode(agentId)) ? { agentId } : undefined),
       };
@@ -227,7 +228,6 @@ export class SpireServer {
 
   private async startCA(ds: DataStore): Promise<CAService> {
     const s = this.settings.server;
-    const optional = <T>(token: symbol): T | undefined => (this.container.isRegistered(token, true) ? this.container.resolve<T>(token) : undefined);
     const caSubject = { ...emptyDistinguishedName(), country: s.caSubject.country, organization: s.caSubject.organization, commonName: s.caSubject.commonName };
     const ca = await startCAService(
       {
@@ -245,12 +245,12 @@ export class SpireServer {
       {
         trustDomain: s.trustDomain,
         log: this.log.child({ subsystem_name: 'ca' }),
-        keyManager: this.container.resolve<KeyManager>(KEY_MANAGER),
+        keyManager: this.container.resolve(KEY_MANAGER),
         dataStore: ds,
-        upstreamAuthority: optional<UpstreamAuthority>(UPSTREAM_AUTHORITY),
-        notifiers: optional<Notifier[]>(NOTIFIERS) ?? [],
-        bundlePublishers: optional<BundlePublisher[]>(BUNDLE_PUBLISHERS) ?? [],
-        credentialComposers: optional<CredentialComposer[]>(CREDENTIAL_COMPOSERS) ?? [],
+        upstreamAuthority: this.container.resolveOptional(UPSTREAM_AUTHORITY),
+        notifiers: this.container.resolveOptional(NOTIFIERS) ?? [],
+        bundlePublishers: this.container.resolveOptional(BUNDLE_PUBLISHERS) ?? [],
+        credentialComposers: this.container.resolveOptional(CREDENTIAL_COMPOSERS) ?? [],
         signingThreads: this.opts.signingThreads,
       },
     );

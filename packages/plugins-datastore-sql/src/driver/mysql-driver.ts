@@ -87,6 +87,18 @@ export class MysqlDriver extends PooledStatements implements SqlDriver {
   }
 
   transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T> {
+    return this.inTransaction((conn) => conn.beginTransaction(), fn);
+  }
+
+  readTransaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T> {
+    return this.inTransaction(async (conn) => {
+      await conn.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ');
+      await conn.query('START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY');
+    }, fn);
+  }
+
+  /** Runs `fn` on one pooled connection after `begin`, then commits (rolls back when it throws). */
+  private inTransaction<T>(begin: (conn: mysql.PoolConnection) => Promise<unknown>, fn: (tx: SqlExecutor) => Promise<T>): Promise<T> {
     return withRetries(async () => {
       let conn: mysql.PoolConnection;
       try {
@@ -96,7 +108,7 @@ export class MysqlDriver extends PooledStatements implements SqlDriver {
       }
       let broken = false;
       try {
-        await conn.beginTransaction();
+        await begin(conn);
         const out = await fn(executor(() => conn, this.opts.logSql));
         await conn.commit();
         return out;

@@ -93,6 +93,15 @@ export class PgDriver extends PooledStatements implements SqlDriver {
   }
 
   transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T> {
+    return this.inTransaction('BEGIN', fn);
+  }
+
+  readTransaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T> {
+    return this.inTransaction('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY', fn);
+  }
+
+  /** Runs `fn` on one pooled client between `begin` and COMMIT (ROLLBACK when it throws). */
+  private inTransaction<T>(begin: string, fn: (tx: SqlExecutor) => Promise<T>): Promise<T> {
     return withRetries(async () => {
       let client: pg.PoolClient;
       try {
@@ -102,7 +111,7 @@ export class PgDriver extends PooledStatements implements SqlDriver {
       }
       let broken: Error | undefined;
       try {
-        await client.query('BEGIN');
+        await client.query(begin);
         const out = await fn(executor((text, params) => client.query(text, params), this.opts.logSql));
         await client.query('COMMIT');
         return out;

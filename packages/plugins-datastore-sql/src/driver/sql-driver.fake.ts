@@ -53,6 +53,10 @@ export class FlakyDriver implements SqlDriver {
     this.check();
     return this.inner.transaction(fn);
   }
+  async readTransaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T> {
+    this.check();
+    return this.inner.readTransaction(fn);
+  }
   async readSnapshot(): Promise<SqlSnapshot> {
     this.check();
     const snap = await this.inner.readSnapshot();

@@ -123,6 +123,14 @@ export interface SqlDriver extends SqlExecutor {
    */
   transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T>;
   /**
+   * Runs `fn` in one read-only transaction that sees one consistent snapshot, then ends it: a read
+   * made of several statements sees no write that commits between them. SQLite: a deferred
+   * transaction on the driver's connection, holding the file lock; PostgreSQL: REPEATABLE READ,
+   * READ ONLY; MySQL: REPEATABLE READ WITH CONSISTENT SNAPSHOT, READ ONLY (both on a pooled
+   * connection, taking no row locks). Throws what `fn` throws, or SqlFailure.
+   */
+  readTransaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T>;
+  /**
    * Opens a read-only transaction that sees one consistent snapshot of the database until `end()`
    * (SQLite: a deferred transaction, on a connection of its own for a file database; PostgreSQL:
    * REPEATABLE READ, READ ONLY; MySQL: REPEATABLE READ WITH CONSISTENT SNAPSHOT, READ ONLY).

@@ -196,11 +196,21 @@ export class SqliteDriver implements SqlDriver {
   }
 
   transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T> {
+    return this.inTransaction('BEGIN IMMEDIATE', fn);
+  }
+
+  readTransaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T> {
+    // Deferred: it takes no write lock, and its first read fixes the snapshot (WAL) it sees.
+    return this.inTransaction('BEGIN', fn);
+  }
+
+  /** Runs `fn` between `begin` and COMMIT (ROLLBACK when it throws), holding the file lock. */
+  private inTransaction<T>(begin: 'BEGIN' | 'BEGIN IMMEDIATE', fn: (tx: SqlExecutor) => Promise<T>): Promise<T> {
     return withRetries(() =>
       withFileLock(this.lockKey, async () => {
         if (this.closed) throw new SqlFailure('unavailable', 'the database connection is closed');
         try {
-          this.stmt('BEGIN IMMEDIATE').run();
+          this.stmt(begin).run();
         } catch (err) {
           throw classify(err);
         }

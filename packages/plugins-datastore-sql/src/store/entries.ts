@@ -241,6 +241,34 @@ async function insertEntries(tx: SqlExecutor, items: NormalizedEntry[], bundles:
 type Pending = { i: number; n: NormalizedEntry };
 
 /**
+ * In an open transaction: stores the pending entries that pass the checks (taken ID, similar
+ * entry, unknown federated bundle) and returns the failure of each that does not, by item index.
+ */
+async function insertPending(tx: SqlExecutor, pending: readonly Pending[]): Promise<Map<number, SpireError>> {
+  const failed = new Map<number, SpireError>();
+  const byId = new Set((await keysBy(tx, 'entry_id', pending.map((p) => p.n.entry.entryId))).map((r) => r.entry_id));
+  const bySimilar = new Map(
+    (await keysBy(tx, 'similarity_key', pending.map((p) => p.n.similarityKey))).map((r) => [r.similarity_key, r.entry_id]),
+  );
+  const bundles = await bundleIds(tx, pending.flatMap((p) => p.n.entry.federatesWith));
+  for (const p of pending) {
+    const similar = bySimilar.get(p.n.similarityKey);
+    if (byId.has(p.n.entry.entryId)) failed.set(p.i, SqlErrors.entryExists(p.n.entry.entryId));
+    else if (similar !== undefined) failed.set(p.i, SqlErrors.similarEntry(similar));
+    else {
+      const missing = p.n.entry.federatesWith.find((td) => !bundles.has(td));
+      if (missing !== undefined) failed.set(p.i, SqlErrors.unknownFederatedBundle(missing));
+    }
+  }
+  await insertEntries(
+    tx,
+    pending.filter((p) => !failed.has(p.i)).map((p) => p.n),
+    bundles,
+  );
+  return failed;
+}
+
+/**
  * Creates entries in one transaction; each item fails alone (similar entry, taken ID, unknown
  * federated bundle) while the rest are stored. When a concurrent writer wins a race the database
  * refuses the whole batch; the items are then retried one by one.
@@ -268,29 +296,7 @@ export async function createEntries(db: SqlDriver, inputs: RegistrationEntry[]):
   });
   if (pending.length === 0) return results;
   try {
-    const outcome = await db.transaction(async (tx) => {
-      const failed = new Map<number, SpireError>();
-      const byId = new Set((await keysBy(tx, 'entry_id', pending.map((p) => p.n.entry.entryId))).map((r) => r.entry_id));
-      const bySimilar = new Map(
-        (await keysBy(tx, 'similarity_key', pending.map((p) => p.n.similarityKey))).map((r) => [r.similarity_key, r.entry_id]),
-      );
-      const bundles = await bundleIds(tx, pending.flatMap((p) => p.n.entry.federatesWith));
-      for (const p of pending) {
-        const similar = bySimilar.get(p.n.similarityKey);
-        if (byId.has(p.n.entry.entryId)) failed.set(p.i, SqlErrors.entryExists(p.n.entry.entryId));
-        else if (similar !== undefined) failed.set(p.i, SqlErrors.similarEntry(similar));
-        else {
-          const missing = p.n.entry.federatesWith.find((td) => !bundles.has(td));
-          if (missing !== undefined) failed.set(p.i, SqlErrors.unknownFederatedBundle(missing));
-        }
-      }
-      await insertEntries(
-        tx,
-        pending.filter((p) => !failed.has(p.i)).map((p) => p.n),
-        bundles,
-      );
-      return failed;
-    });
+    const outcome = await db.transaction((tx) => insertPending(tx, pending));
     for (const p of pending) {
       const err = outcome.get(p.i);
       results[p.i] = err ? { ok: false, error: err } : { ok: true, value: p.n.entry };
@@ -317,26 +323,35 @@ export async function createEntry(db: SqlDriver, input: RegistrationEntry): Prom
   return r!.value;
 }
 
-/** Creates the entry unless a similar one exists, which is then returned instead. */
+/**
+ * Creates the entry unless a similar one exists, which is then returned instead: the look-up and
+ * the insert are one transaction. When a concurrent writer stores a similar entry first (the
+ * database refuses the insert), that entry is read back and returned.
+ */
 export async function createOrReturnEntry(db: SqlDriver, input: RegistrationEntry): Promise<{ entry: RegistrationEntry; existing: boolean }> {
   const n = normalizeEntry(input, true);
-  const findSimilar = async (): Promise<RegistrationEntry | undefined> => {
-    const rows = await entryRowsBy(db, 'similarity_key', [n.similarityKey]);
-    return rows.length > 0 ? (await loadEntries(db, rows))[0] : undefined;
+  n.entry.createdAt = nowSeconds();
+  n.entry.revisionNumber = 0;
+  const findSimilar = async (tx: SqlExecutor): Promise<RegistrationEntry | undefined> => {
+    const rows = await entryRowsBy(tx, 'similarity_key', [n.similarityKey]);
+    return rows.length > 0 ? (await loadEntries(tx, rows))[0] : undefined;
   };
-  const before = await findSimilar();
-  if (before) return { entry: before, existing: true };
   try {
-    return { entry: await createEntry(db, n.entry), existing: false };
+    return await db.transaction(async (tx) => {
+      const before = await findSimilar(tx);
+      if (before) return { entry: before, existing: true };
+      const failed = (await insertPending(tx, [{ i: 0, n }])).get(0);
+      if (failed) throw failed;
+      return { entry: n.entry, existing: false };
+    });
   } catch (err) {
-    // A concurrent writer may have stored the similar entry between the look-up and the insert.
-    const after = await findSimilar();
+    const after = await db.readTransaction(findSimilar);
     if (after) return { entry: after, existing: true };
-    throw err;
+    throw err instanceof SqlFailure && err.kind === 'unique' ? SqlErrors.similarEntryRace() : err;
   }
 }
 
-/** The entry, or undefined. */
+/** The entry, or undefined. Its row and its children are two reads: call it in one transaction. */
 export async function fetchEntry(db: SqlExecutor, entryId: string): Promise<RegistrationEntry | undefined> {
   const rows = await entryRowsBy(db, 'entry_id', [entryId]);
   return rows.length > 0 ? (await loadEntries(db, rows))[0] : undefined;

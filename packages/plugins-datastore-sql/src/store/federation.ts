@@ -74,7 +74,7 @@ export async function createRelationship(db: SqlDriver, fr: FederationRelationsh
   const { profile, endpointSpiffeId } = checkProfile(fr);
   const bundle = fr.trustDomainBundle ? normalizeBundle(fr.trustDomainBundle) : undefined;
   try {
-    await db.transaction(async (tx) => {
+    return await db.transaction(async (tx) => {
       const exists = await tx.query('SELECT id FROM federated_trust_domains WHERE trust_domain = ?', [td]);
       if (exists.length > 0) throw SqlErrors.relationshipExists(td);
       await tx.exec(
@@ -82,12 +82,12 @@ export async function createRelationship(db: SqlDriver, fr: FederationRelationsh
         [td, url, profile, endpointSpiffeId, nowSeconds()],
       );
       if (bundle) await upsertBundleTx(tx, bundle);
+      return (await fetchRelationship(tx, td))!;
     });
   } catch (err) {
     if (err instanceof SqlFailure && err.kind === 'unique') throw SqlErrors.relationshipExists(td);
     throw err;
   }
-  return (await fetchRelationship(db, td))!;
 }
 
 /** The relationship with its bundle, or undefined. */
@@ -137,7 +137,7 @@ export async function updateRelationship(
   const url = m.bundleEndpointUrl ? checkUrl(fr.bundleEndpointUrl) : undefined;
   const prof = m.bundleEndpointProfile ? checkProfile(fr) : undefined;
   const bundle = m.trustDomainBundle && fr.trustDomainBundle ? normalizeBundle(fr.trustDomainBundle) : undefined;
-  await db.transaction(async (tx) => {
+  return db.transaction(async (tx) => {
     const rows = await tx.query<RelRow>(`SELECT ${COLS} FROM federated_trust_domains WHERE trust_domain = ?${forUpdate(tx.dialect)}`, [td]);
     if (rows.length === 0) throw SqlErrors.relationshipNotFound(td);
     if (url !== undefined) await tx.exec('UPDATE federated_trust_domains SET bundle_endpoint_url = ? WHERE id = ?', [url, rows[0]!.id]);
@@ -149,8 +149,8 @@ export async function updateRelationship(
       ]);
     }
     if (bundle) await upsertBundleTx(tx, bundle);
+    return (await fetchRelationship(tx, td))!;
   });
-  return (await fetchRelationship(db, td))!;
 }
 
 /** How many relationships are stored. */

@@ -27,7 +27,7 @@ import type {
   ScanRegistrationEntriesOptions,
   Selector,
 } from '@spire-ts/core/plugin';
-import type { SqlDriver } from '../driver/sql-driver.js';
+import type { SqlDriver, SqlExecutor } from '../driver/sql-driver.js';
 import { SqlErrors } from '../errors.js';
 import * as bundles from './bundles.js';
 import * as entries from './entries.js';
@@ -68,6 +68,11 @@ export class SqlStore implements DataStore {
 
   private reader(stale: boolean | undefined): SqlDriver {
     return stale && this.ro ? this.ro : this.db;
+  }
+
+  /** A read of several statements, run in one read transaction (one snapshot) of `db`. */
+  private read<T>(db: SqlDriver, fn: (tx: SqlExecutor) => Promise<T>): Promise<T> {
+    return this.run(() => db.readTransaction(fn));
   }
 
   // Bundles
@@ -128,13 +133,13 @@ export class SqlStore implements DataStore {
     return this.run(() => entries.deleteEntry(this.db, entryId));
   }
   fetchRegistrationEntry(entryId: string): Promise<RegistrationEntry | undefined> {
-    return this.run(() => entries.fetchEntry(this.db, entryId));
+    return this.read(this.db, (tx) => entries.fetchEntry(tx, entryId));
   }
   fetchRegistrationEntries(entryIds: string[]): Promise<Map<string, RegistrationEntry>> {
-    return this.run(() => entries.fetchEntries(this.db, entryIds));
+    return this.read(this.db, (tx) => entries.fetchEntries(tx, entryIds));
   }
   listRegistrationEntries(req: ListRegistrationEntriesRequest): Promise<ListRegistrationEntriesResponse> {
-    return this.run(() => entries.listEntries(this.reader(req?.tolerateStale), req ?? {}));
+    return this.read(this.reader(req?.tolerateStale), (tx) => entries.listEntries(tx, req ?? {}));
   }
   async *scanAttestedNodes(opts?: ScanAttestedNodesOptions): AsyncGenerator<AttestedNode[]> {
     if (this.closed) throw SqlErrors.closed();
@@ -173,13 +178,13 @@ export class SqlStore implements DataStore {
     return this.run(() => nodes.deleteNode(this.db, spiffeId));
   }
   fetchAttestedNode(spiffeId: string): Promise<AttestedNode | undefined> {
-    return this.run(() => nodes.fetchNode(this.db, spiffeId));
+    return this.read(this.db, (tx) => nodes.fetchNode(tx, spiffeId));
   }
   fetchAttestedNodes(spiffeIds: string[]): Promise<Map<string, AttestedNode>> {
-    return this.run(() => nodes.fetchNodes(this.db, spiffeIds));
+    return this.read(this.db, (tx) => nodes.fetchNodes(tx, spiffeIds));
   }
   listAttestedNodes(req: ListAttestedNodesRequest): Promise<ListAttestedNodesResponse> {
-    return this.run(() => nodes.listNodes(this.db, req ?? {}));
+    return this.read(this.db, (tx) => nodes.listNodes(tx, req ?? {}));
   }
   updateAttestedNode(n: AttestedNode, mask?: AttestedNodeMask): Promise<AttestedNode> {
     return this.run(() => nodes.updateNode(this.db, n, mask));
@@ -235,10 +240,10 @@ export class SqlStore implements DataStore {
     return this.run(() => fed.createRelationship(this.db, fr));
   }
   fetchFederationRelationship(td: string): Promise<FederationRelationship | undefined> {
-    return this.run(() => fed.fetchRelationship(this.db, td));
+    return this.read(this.db, (tx) => fed.fetchRelationship(tx, td));
   }
   listFederationRelationships(req: { pagination?: Pagination }): Promise<{ federationRelationships: FederationRelationship[]; pagination?: Pagination }> {
-    return this.run(() => fed.listRelationships(this.db, req));
+    return this.read(this.db, (tx) => fed.listRelationships(tx, req));
   }
   deleteFederationRelationship(td: string): Promise<void> {
     return this.run(() => fed.deleteRelationship(this.db, td));

@@ -11,6 +11,7 @@ export { workloadCsr } from './fixture.js';
 // Kernel pieces for tests that run a plugin against the real kernel (the catalog and external
 // loader, the CA). Test files only: plugin source imports `@spire-ts/core/plugin`.
 export { Catalog } from '../../catalog/catalog.js';
+export { createServiceContainer, type ServiceContainer } from '../../di/service-container.js';
 export type { PluginConfig } from '../../config/plugin-config.js';
 export { ExternalPlugins } from '../../catalog/external/loader.js';
 export { parseServerConfigText } from '../../config/load.js';

@@ -24,19 +24,30 @@ import { federationShowCommand } from './federation/show.js';
 import { federationUpdateCommand } from './federation/update.js';
 import { healthcheckCommand } from './healthcheck.js';
 import { jwtMintCommand } from './jwt/mint.js';
-import { localAuthorityJwtCommands } from './localauthority/jwt.js';
-import { localAuthorityX509Commands } from './localauthority/x509.js';
-import { loggerGetCommand, loggerResetCommand, loggerSetCommand } from './logger/logger-commands.js';
+import { localAuthorityJwtActivateCommand } from './localauthority/jwt-activate.js';
+import { localAuthorityJwtPrepareCommand } from './localauthority/jwt-prepare.js';
+import { localAuthorityJwtRevokeCommand } from './localauthority/jwt-revoke.js';
+import { localAuthorityJwtShowCommand } from './localauthority/jwt-show.js';
+import { localAuthorityJwtTaintCommand } from './localauthority/jwt-taint.js';
+import { localAuthorityX509ActivateCommand } from './localauthority/x509-activate.js';
+import { localAuthorityX509PrepareCommand } from './localauthority/x509-prepare.js';
+import { localAuthorityX509RevokeCommand } from './localauthority/x509-revoke.js';
+import { localAuthorityX509ShowCommand } from './localauthority/x509-show.js';
+import { localAuthorityX509TaintCommand } from './localauthority/x509-taint.js';
+import { loggerGetCommand } from './logger/get.js';
+import { loggerResetCommand } from './logger/reset.js';
+import { loggerSetCommand } from './logger/set.js';
 import { tokenGenerateCommand } from './token/generate.js';
-import { upstreamAuthorityRevokeCommand, upstreamAuthorityTaintCommand } from './upstreamauthority/upstream-commands.js';
+import { upstreamAuthorityRevokeCommand } from './upstreamauthority/revoke.js';
+import { upstreamAuthorityTaintCommand } from './upstreamauthority/taint.js';
 import { x509MintCommand } from './x509/mint.js';
 import { featureFlagSet, witMintCommand } from './wit/mint.js';
 import { runCommand } from './run.js';
 import { validateCommand } from './validate.js';
 
 /**
- * Every `spire-server` subcommand, in one visible list. Each command lives in its own file and is
- * added here.
+ * Every `spire-server` subcommand, in one visible list. Each command lives in its own file, which
+ * spells its full name (`localauthority x509 taint`), and is added here.
  */
 export const COMMANDS: readonly Command[] = [
   healthcheckCommand,
@@ -64,8 +75,16 @@ export const COMMANDS: readonly Command[] = [
   federationShowCommand,
   federationUpdateCommand,
   jwtMintCommand,
-  ...localAuthorityJwtCommands,
-  ...localAuthorityX509Commands,
+  localAuthorityJwtShowCommand,
+  localAuthorityJwtPrepareCommand,
+  localAuthorityJwtActivateCommand,
+  localAuthorityJwtTaintCommand,
+  localAuthorityJwtRevokeCommand,
+  localAuthorityX509ShowCommand,
+  localAuthorityX509PrepareCommand,
+  localAuthorityX509ActivateCommand,
+  localAuthorityX509TaintCommand,
+  localAuthorityX509RevokeCommand,
   loggerGetCommand,
   loggerResetCommand,
   loggerSetCommand,

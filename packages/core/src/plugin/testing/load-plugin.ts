@@ -1,9 +1,9 @@
-import type { DependencyContainer } from 'tsyringe';
 import { Catalog } from '../../catalog/catalog.js';
 import type { BuiltinEntry } from '../../catalog/builtins.js';
 import type { PluginConfig } from '../../config/plugin-config.js';
 import { ExternalPlugins } from '../../catalog/external/loader.js';
 import { sha256File } from '../../catalog/external/checksum.js';
+import { createServiceContainer } from '../../di/service-container.js';
 import { Code, SpireError } from '../../errors.js';
 import { silentLogger, type Logger } from '../../log/logger.js';
 import { TrustDomain } from '../../spiffeid/trust-domain.js';
@@ -111,13 +111,7 @@ export async function loadPluginForTest<T = unknown>(opts: LoadPluginForTestOpti
   if (opts.type !== 'KeyManager') configs.push(decl('KeyManager', 'test_filler'));
   configs.push(decl(opts.type, name, { pluginCmd: opts.path, pluginChecksum: checksum === '' ? undefined : checksum, dataText: data }));
 
-  const bound = new Map<symbol, unknown>();
-  const container = {
-    register(token: symbol, provider: { useValue: unknown }) {
-      bound.set(token, provider.useValue);
-      return container;
-    },
-  } as unknown as DependencyContainer;
+  const container = createServiceContainer();
   const externals = new ExternalPlugins({ startTimeoutMs: opts.startTimeoutMs ?? 10_000, stopTimeoutMs: 5_000 });
   const catalog = await Catalog.load(configs, container, {
     core: { trustDomain: TrustDomain.parse(opts.trustDomain ?? 'example.org'), dataDir: process.cwd() },
@@ -127,7 +121,7 @@ export async function loadPluginForTest<T = unknown>(opts: LoadPluginForTestOpti
     builtins: TEST_BUILTINS,
   });
   const info = PLUGIN_TYPE_INFO[opts.type];
-  const value = bound.get(info.token);
+  const value = container.resolveOptional(info.token);
   // For list types the plugin under test is declared last.
   const plugin = (info.many ? (value as unknown[]).at(-1) : value) as T;
   return {

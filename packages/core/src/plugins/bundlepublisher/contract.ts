@@ -1,6 +1,7 @@
 import type { Closable, PluginDescriptor } from '../descriptor.js';
 import { zeroOrMore, type CountRule } from '../count-rule.js';
 import type { PluginBundle } from '../types.js';
+import { createServiceRef } from '../../di/service-ref.js';
 
 /** The BundlePublisher contract (spire.plugin.server.bundlepublisher.v1.BundlePublisher). */
 export interface BundlePublisher extends Closable {
@@ -9,7 +10,7 @@ export interface BundlePublisher extends Closable {
 }
 
 /** DI token of the BundlePublishers (a list). */
-export const BUNDLE_PUBLISHERS = Symbol.for('spire.BundlePublishers');
+export const BUNDLE_PUBLISHERS = createServiceRef<BundlePublisher[]>('spire.BundlePublishers');
 
 /** Any number of BundlePublishers, as SPIRE. */
 export const bundlePublisherCount: CountRule = zeroOrMore;

@@ -1,5 +1,6 @@
 import type { Closable, PluginDescriptor } from '../descriptor.js';
 import { zeroOrMore, type CountRule } from '../count-rule.js';
+import { createServiceRef } from '../../di/service-ref.js';
 
 /** An attribute of a distinguished name by OID. */
 export interface AttributeTypeAndValue {
@@ -57,7 +58,7 @@ export interface CredentialComposer extends Closable {
 }
 
 /** DI token of the CredentialComposers (a list, applied in config order). */
-export const CREDENTIAL_COMPOSERS = Symbol.for('spire.CredentialComposers');
+export const CREDENTIAL_COMPOSERS = createServiceRef<CredentialComposer[]>('spire.CredentialComposers');
 
 /** Any number of CredentialComposers, as SPIRE. */
 export const credentialComposerCount: CountRule = zeroOrMore;

@@ -1,6 +1,7 @@
 import type { Closable, PluginDescriptor } from '../descriptor.js';
 import { exactlyOne, type CountRule } from '../count-rule.js';
 import { Code, spireError, type SpireError } from '../../errors.js';
+import { createServiceRef } from '../../di/service-ref.js';
 
 /** A selector, `type:value`. */
 export interface Selector {
@@ -529,7 +530,7 @@ export interface DataStore extends Closable {
 }
 
 /** DI token of the DataStore. */
-export const DATA_STORE = Symbol.for('spire.DataStore');
+export const DATA_STORE = createServiceRef<DataStore>('spire.DataStore');
 
 /** Exactly one DataStore, as SPIRE (and only the built-in sql). */
 export const dataStoreCount: CountRule = exactlyOne;

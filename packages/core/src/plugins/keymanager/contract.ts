@@ -1,5 +1,6 @@
 import type { Closable, PluginDescriptor } from '../descriptor.js';
 import { exactlyOne, type CountRule } from '../count-rule.js';
+import { createServiceRef } from '../../di/service-ref.js';
 
 /** Key types, named as spire.plugin.server.keymanager.v1.KeyType and as ca_key_type spells them. */
 export type KeyType = 'ec-p256' | 'ec-p384' | 'rsa-2048' | 'rsa-4096';
@@ -53,7 +54,7 @@ export interface KeyManager extends Closable {
 }
 
 /** DI token of the KeyManager. */
-export const KEY_MANAGER = Symbol.for('spire.KeyManager');
+export const KEY_MANAGER = createServiceRef<KeyManager>('spire.KeyManager');
 
 /** Exactly one KeyManager, as SPIRE. */
 export const keyManagerCount: CountRule = exactlyOne;

@@ -1,5 +1,6 @@
 import type { Closable, PluginDescriptor } from '../descriptor.js';
 import { zeroOrMore, type CountRule } from '../count-rule.js';
+import { createServiceRef } from '../../di/service-ref.js';
 
 /** What a successful attestation yields (AgentAttributes). */
 export interface AgentAttributes {
@@ -32,7 +33,7 @@ export interface NodeAttestor extends Closable {
 }
 
 /** DI token of the NodeAttestors (a list). */
-export const NODE_ATTESTORS = Symbol.for('spire.NodeAttestors');
+export const NODE_ATTESTORS = createServiceRef<NodeAttestor[]>('spire.NodeAttestors');
 
 /** Any number of NodeAttestors, as SPIRE. */
 export const nodeAttestorCount: CountRule = zeroOrMore;

@@ -1,6 +1,7 @@
 import type { Closable, PluginDescriptor } from '../descriptor.js';
 import { zeroOrMore, type CountRule } from '../count-rule.js';
 import type { PluginBundle } from '../types.js';
+import { createServiceRef } from '../../di/service-ref.js';
 
 /** The Notifier contract (spire.plugin.server.notifier.v1.Notifier). Deprecated in SPIRE. */
 export interface Notifier extends Closable {
@@ -11,7 +12,7 @@ export interface Notifier extends Closable {
 }
 
 /** DI token of the Notifiers (a list). */
-export const NOTIFIERS = Symbol.for('spire.Notifiers');
+export const NOTIFIERS = createServiceRef<Notifier[]>('spire.Notifiers');
 
 /** Any number of Notifiers, as SPIRE. */
 export const notifierCount: CountRule = zeroOrMore;

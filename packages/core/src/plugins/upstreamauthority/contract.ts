@@ -1,6 +1,7 @@
 import type { Closable, PluginDescriptor } from '../descriptor.js';
 import { maybeOne, type CountRule } from '../count-rule.js';
 import type { JWTKey } from '../types.js';
+import { createServiceRef } from '../../di/service-ref.js';
 
 /** One message of the MintX509CAAndSubscribe stream. */
 export interface MintX509CAResponse {
@@ -33,7 +34,7 @@ export interface UpstreamAuthority extends Closable {
 }
 
 /** DI token of the optional UpstreamAuthority. */
-export const UPSTREAM_AUTHORITY = Symbol.for('spire.UpstreamAuthority');
+export const UPSTREAM_AUTHORITY = createServiceRef<UpstreamAuthority>('spire.UpstreamAuthority');
 
 /** At most one UpstreamAuthority, as SPIRE. */
 export const upstreamAuthorityCount: CountRule = maybeOne;
