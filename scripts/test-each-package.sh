@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Runs every workspace package's tests alone, one package after another: for each package with a
 # `test` script (packages/*, test/, bench/), `pnpm --filter <package> test`. That script builds
-# what the package's tests need (its own project references, or its tsconfig.test.json) and runs
-# its compiled tests, so a test that leans on another package without declaring it fails here.
+# what the package's tests need (its own project references, or its tsconfig.test.json: the
+# packages its tests load by name, which it declares as devDependencies) and runs its compiled
+# tests, so each package's tests also pass this way from a fresh clone after `pnpm install`.
 # Arguments go to every package's test run (e.g. --test-name-pattern=...). Exits non-zero if any
 # package fails, after running them all; the last lines name each package with its outcome.
 set -uo pipefail
