@@ -7,14 +7,13 @@ import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import type { DataStore } from '../plugins/datastore/contract.js';
 import { startHarness, type Harness } from './testing/harness.js';
-import { MemoryDataStore } from './testing/memory-datastore.fake.js';
 
 let h: Harness;
 let broken = false;
-before(async () => {
-  const inner = new MemoryDataStore();
-  // A store whose entry listing throws a plain TypeError on demand: a bug, not a coded error.
-  const ds = new Proxy(inner, {
+// The test store, wrapped so that its entry listing throws a plain TypeError on demand: a bug, not
+// a coded error.
+function breakable(inner: DataStore): DataStore {
+  return new Proxy(inner, {
     get(target, prop, recv) {
       if (prop === 'listRegistrationEntries' && broken) return async () => (null as unknown as { x: () => void }).x();
       // An unpaged, unfiltered ListEntries reads through the scan.
@@ -26,8 +25,11 @@ before(async () => {
       }
       return Reflect.get(target, prop, recv) as unknown;
     },
-  }) as DataStore;
-  h = await startHarness({ dataStore: ds, maxReceiveMessageLength: 64 * 1024, auditLogEnabled: true });
+  });
+}
+
+before(async () => {
+  h = await startHarness({ wrapDataStore: breakable, maxReceiveMessageLength: 64 * 1024, auditLogEnabled: true });
 });
 after(async () => h.close());
 

@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Code, SpireError } from '../errors.js';
 import { silentLogger } from '../log/logger.js';
-import type { AnyPluginDescriptor } from '../plugins/descriptor.js';
 import type { DataStore, RegistrationEntry, Selector } from '../plugins/datastore/contract.js';
+import { openSqlDataStore } from '../plugins/datastore/test-support/sql-store.js';
 import { TrustDomain } from '../spiffeid/index.js';
 import { AuthorizedEntryCache } from './authorized-entry-cache.js';
 import { DEFAULT_ENTRY_CACHE_CONFIG, type EntryCacheConfig } from './config.js';
@@ -15,18 +15,10 @@ export const SERVER_ID = 'spiffe://example.org/spire/server';
 /** Far in the future (Unix seconds). */
 export const FAR = 4_000_000_000;
 
-/**
- * The real SQL DataStore on SQLite in a temp dir, loaded through its descriptor by package name at
- * run time (core does not depend on the plugin package at build time; the workspace root does).
- */
+/** The real SQL DataStore on SQLite in a temp dir, removed on close. */
 export async function openSqlStore(): Promise<{ ds: DataStore; close(): Promise<void> }> {
   const dir = mkdtempSync(join(tmpdir(), 'spire-cache-test-'));
-  const pkg = '@spire-ts/plugins-datastore-sql';
-  const mod = (await import(pkg)) as { sqlDataStore: AnyPluginDescriptor };
-  const core = { trustDomain: TD, dataDir: dir };
-  const parsed = mod.sqlDataStore.parseConfig({ database_type: 'sqlite3', connection_string: join(dir, 'ds.sqlite3') }, core);
-  if (parsed.problems.length > 0) throw new Error(parsed.problems.join('; '));
-  const ds = (await mod.sqlDataStore.create({ config: parsed.config, log: silentLogger(), trustDomain: TD, dataDir: dir, host: {} })) as DataStore;
+  const ds = await openSqlDataStore({ trustDomain: TD, dataDir: dir, data: { database_type: 'sqlite3', connection_string: join(dir, 'ds.sqlite3') } });
   return {
     ds,
     async close() {

@@ -16,7 +16,8 @@ export interface BuiltinEntry {
 }
 
 // A variable specifier keeps the TypeScript compiler from resolving plugin packages while core
-// builds; at run time they resolve from the workspace root, which depends on every one of them.
+// builds; at run time they resolve from the workspace root, which depends on every one of them
+// (and, for core's own tests, from core's devDependencies).
 async function fromPackage(pkg: string, exportName: string): Promise<AnyPluginDescriptor> {
   const mod = (await import(pkg)) as Record<string, unknown>;
   const d = mod[exportName];

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { createRequire } from 'node:module';
 import { randomBytes } from 'node:crypto';
+import { requireFromSqlDataStore } from '../plugins/datastore/test-support/sql-store.js';
 import { healthcheckCommand } from '../cli/commands/healthcheck.js';
 import { io, startRealServer } from './real-server.test-support.js';
 
@@ -9,8 +9,7 @@ type PgClient = { connect(): Promise<void>; query(q: string): Promise<unknown>; 
 
 /** Runs one statement as the test database administrator. */
 async function admin(url: string, sql: string): Promise<void> {
-  const req = createRequire(createRequire(import.meta.url).resolve('@spire-ts/plugins-datastore-sql'));
-  const { Client } = req('pg') as { Client: new (u: string) => PgClient };
+  const { Client } = requireFromSqlDataStore('pg') as { Client: new (u: string) => PgClient };
   const c = new Client(url);
   await c.connect();
   try {

@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
@@ -9,12 +8,11 @@ import { service as healthServiceDefinition } from 'grpc-health-check';
 import pino from 'pino';
 import type { Logger } from '../../log/logger.js';
 import type { DataStore } from '../../plugins/datastore/contract.js';
-import type { AnyPluginDescriptor } from '../../plugins/descriptor.js';
+import { openSqlDataStore, requireFromSqlDataStore } from '../../plugins/datastore/test-support/sql-store.js';
 import { TrustDomain } from '../../spiffeid/index.js';
 import { startEndpoints, type Endpoints, type EndpointsDeps } from '../endpoints.js';
 import { FakeServerCA, type IssuedCert } from '../ports.fake.js';
 import { clientConstructor, Services } from '../proto.js';
-import { MemoryDataStore } from './memory-datastore.fake.js';
 
 /** A promisified unary call: `await call(client, 'GetEntry', {...})`. */
 export type Call = <T = any>(method: string, req?: object) => Promise<T>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -49,28 +47,22 @@ export class LogCapture {
  * The store API tests run against, chosen by SPIRE_API_TEST_DATASTORE:
  * - unset or `sqlite`: the real SQL DataStore on SQLite in the temp dir (the default);
  * - `postgres` / `mysql`: the same store on a fresh database on the server named by
- *   SPIRE_TEST_POSTGRES_URL / SPIRE_TEST_MYSQL_URL (see scripts/test-dbs.sh), dropped on close;
- * - `memory`: the in-memory fake.
- * Core does not depend on the plugin package at build time, so it (and its drivers) are loaded by
- * name at run time (the workspace root depends on the plugin).
+ *   SPIRE_TEST_POSTGRES_URL / SPIRE_TEST_MYSQL_URL (see scripts/test-dbs.sh), dropped on close.
+ *
+ * The store, and the drivers that make and drop databases, come from the SQL DataStore package
+ * (plugins/datastore/test-support/sql-store.ts).
  */
 export async function openTestStore(dir: string, td: TrustDomain, log: Logger): Promise<DataStore & { dropTestDb?: () => Promise<void> }> {
   const kind = process.env.SPIRE_API_TEST_DATASTORE ?? 'sqlite';
-  if (kind === 'memory') return new MemoryDataStore();
-  const pkg = '@spire-ts/plugins-datastore-sql';
-  const mod = (await import(pkg)) as { sqlDataStore: AnyPluginDescriptor };
-  const d = mod.sqlDataStore;
-  const core = { trustDomain: td, dataDir: dir };
   let data: Record<string, unknown>;
   let drop: (() => Promise<void>) | undefined;
   const name = `spire_api_${process.pid}_${randomBytes(3).toString('hex')}`;
-  const req = createRequire(createRequire(import.meta.url).resolve(pkg));
   if (kind === 'sqlite') {
     data = { database_type: 'sqlite3', connection_string: join(dir, 'datastore.sqlite3') };
   } else if (kind === 'postgres') {
     const url = process.env.SPIRE_TEST_POSTGRES_URL;
     if (!url) throw new Error('SPIRE_API_TEST_DATASTORE=postgres needs SPIRE_TEST_POSTGRES_URL');
-    const pg = req('pg') as { Client: new (c: string) => { connect(): Promise<void>; query(q: string): Promise<unknown>; end(): Promise<void> } };
+    const pg = requireFromSqlDataStore('pg') as { Client: new (c: string) => { connect(): Promise<void>; query(q: string): Promise<unknown>; end(): Promise<void> } };
     const admin = async (q: string) => {
       const c = new pg.Client(url);
       await c.connect();
@@ -89,7 +81,7 @@ export async function openTestStore(dir: string, td: TrustDomain, log: Logger): 
     const dsn = process.env.SPIRE_TEST_MYSQL_URL;
     const m = dsn ? /^([^:]+):([^@]*)@tcp\(([^:)]+):(\d+)\)\/([^?]*)(\?.*)?$/.exec(dsn) : null;
     if (!dsn || !m) throw new Error('SPIRE_API_TEST_DATASTORE=mysql needs SPIRE_TEST_MYSQL_URL as user:pass@tcp(host:port)/db');
-    const mysql = req('mysql2/promise') as { createConnection(o: object): Promise<{ query(q: string): Promise<unknown>; end(): Promise<void> }> };
+    const mysql = requireFromSqlDataStore('mysql2/promise') as { createConnection(o: object): Promise<{ query(q: string): Promise<unknown>; end(): Promise<void> }> };
     const admin = async (q: string) => {
       const c = await mysql.createConnection({ host: m[3], port: Number(m[4]), user: m[1], password: m[2] });
       try {
@@ -102,11 +94,9 @@ export async function openTestStore(dir: string, td: TrustDomain, log: Logger): 
     data = { database_type: 'mysql', connection_string: `${m[1]}:${m[2]}@tcp(${m[3]}:${m[4]})/${name}${m[6] ?? ''}` };
     drop = () => admin(`DROP DATABASE IF EXISTS ${name}`);
   } else {
-    throw new Error(`unknown SPIRE_API_TEST_DATASTORE "${kind}" (sqlite, postgres, mysql or memory)`);
+    throw new Error(`unknown SPIRE_API_TEST_DATASTORE "${kind}" (sqlite, postgres or mysql)`);
   }
-  const parsed = d.parseConfig(data, core);
-  if (parsed.problems.length > 0) throw new Error(`test store config: ${parsed.problems.join('; ')}`);
-  const store = (await d.create({ config: parsed.config, log, trustDomain: td, dataDir: dir, host: {} })) as DataStore & { dropTestDb?: () => Promise<void> };
+  const store: DataStore & { dropTestDb?: () => Promise<void> } = await openSqlDataStore({ trustDomain: td, dataDir: dir, data, log });
   if (drop) store.dropTestDb = drop;
   return store;
 }
@@ -158,15 +148,25 @@ export function clientTlsCredentials(ca: FakeServerCA, svid?: IssuedCert): grpc.
   );
 }
 
+/** What a test may change in `startHarness`: endpoint settings, and the store. */
+export type HarnessOptions = Partial<EndpointsDeps> & {
+  /** The store to serve; default `openTestStore` in the harness's temp dir. */
+  dataStore?: DataStore;
+  /** Wraps the store before the API sees it (to inject faults); the wrapper is what `close` closes. */
+  wrapDataStore?: (ds: DataStore) => DataStore;
+};
+
 /**
- * Starts the API with an in-memory store seeded with the local bundle, a fake CA, the admin
- * socket in a temp dir and TLS on 127.0.0.1 (free port). `opts` overrides endpoint settings.
+ * Starts the API with the test store seeded with the local bundle, a fake CA, the admin socket in
+ * a temp dir and TLS on 127.0.0.1 (free port). `opts` overrides endpoint settings.
  */
-export async function startHarness(opts: Partial<EndpointsDeps> & { dataStore?: DataStore } = {}): Promise<Harness> {
+export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> {
   const td = TrustDomain.parse('example.org');
   const dir = await mkdtemp(join(tmpdir(), 'spire-api-'));
   const logs = new LogCapture();
-  const ds = opts.dataStore ?? (await openTestStore(dir, td, logs.logger));
+  const { dataStore, wrapDataStore, ...endpointOpts } = opts;
+  const store = dataStore ?? (await openTestStore(dir, td, logs.logger));
+  const ds = wrapDataStore ? wrapDataStore(store) : store;
   const ca = await FakeServerCA.create(td);
   await ds.setBundle({ trustDomainId: td.idString(), rootCas: [{ derBytes: ca.root.certDer, taintedKey: false }], jwtSigningKeys: [], refreshHint: 0, sequenceNumber: 1 });
   const socketPath = join(dir, 'private', 'api.sock');
@@ -176,7 +176,7 @@ export async function startHarness(opts: Partial<EndpointsDeps> & { dataStore?: 
     log: logs.logger,
     socketPath,
     tcp: { bindAddress: '127.0.0.1', bindPort: 0 },
-    ...opts,
+    ...endpointOpts,
     dataStore: ds,
   });
   const clients: grpc.Client[] = [];

@@ -8,12 +8,11 @@
  * place to switch to it.
  */
 import 'reflect-metadata';
-import { join } from 'node:path';
 import { startEndpoints } from '../../api/endpoints.js';
 import type { BundleRefresher, LogLevelControl } from '../../api/ports.js';
 import { Code, SpireError } from '../../errors.js';
 import { silentLogger } from '../../log/logger.js';
-import type { DataStore } from '../../plugins/datastore/contract.js';
+import { openSqlDataStore } from '../../plugins/datastore/test-support/sql-store.js';
 import { TrustDomain } from '../../spiffeid/index.js';
 import { FakeServerCA } from '../../api/ports.fake.js';
 
@@ -28,25 +27,13 @@ export interface TestServerOptions {
   agents?: Array<{ spiffeId: string; attestationType: string; serial: string; expiresAt: number; canReattest?: boolean; banned?: boolean; agentVersion?: string; selectors?: Array<{ type: string; value: string }> }>;
 }
 
-interface SqlModule {
-  sqlDataStore: {
-    parseConfig(raw: Record<string, unknown>, core: unknown): { config?: unknown; problems: string[] };
-    create(deps: unknown): Promise<DataStore>;
-  };
-}
-
 /** The key ID FakeServerCA puts in the JWT-SVIDs it signs. */
 const FAKE_JWT_KID = 'fake-jwt-key';
 
 const opts = JSON.parse(process.argv[2]!) as TestServerOptions;
 const td = TrustDomain.parse(opts.trustDomain);
 const log = silentLogger();
-// The sql package depends on core, so core cannot import it statically; it is installed at the root.
-const { sqlDataStore } = (await import('@spire-ts/plugins-datastore-sql' as string)) as SqlModule;
-const core = { trustDomain: td, dataDir: opts.dataDir };
-const parsed = sqlDataStore.parseConfig({ database_type: 'sqlite3', connection_string: join(opts.dataDir, 'datastore.sqlite3') }, core);
-if (parsed.problems.length > 0) throw new Error(parsed.problems.join('; '));
-const ds = await sqlDataStore.create({ config: parsed.config, log, trustDomain: td, dataDir: opts.dataDir, host: {} });
+const ds = await openSqlDataStore({ trustDomain: td, dataDir: opts.dataDir, log });
 for (const a of opts.seedOnly ? (opts.agents ?? []) : []) await createAgent(a);
 if (opts.seedOnly) {
   await (ds as { close?: () => Promise<void> }).close?.();
