@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { _spire_api_server_agent_v1_ListAgentsRequest_Filter__Output } from '../../proto/gen/api/spire/api/server/agent/v1/ListAgentsRequest.js';
 import { Code } from '../../errors.js';
 import type { CountAttestedNodesRequest } from '../../plugins/datastore/contract.js';
 import { agentId as makeAgentId } from '../../spiffeid/index.js';
@@ -13,13 +14,7 @@ import { makeErr, storeCode } from '../status.js';
 import { attestAgent, renewAgent } from './agent-attest.js';
 import { nowSeconds, type ApiDeps } from './deps.js';
 
-interface ProtoAgentFilter {
-  by_attestation_type: string;
-  by_selector_match: { selectors: { type: string; value: string }[]; match: unknown } | null;
-  by_banned: { value: boolean } | null;
-  by_can_reattest: { value: boolean } | null;
-  by_expires_before: string;
-}
+type ProtoAgentFilter = _spire_api_server_agent_v1_ListAgentsRequest_Filter__Output;
 
 /** Parses Go's time.Time String() form, `2006-01-02 15:04:05 -0700 -07` (zone name optional). */
 export function parseGoTime(s: string): number {

@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import type { Bundle__Output } from '../../proto/gen/api/spire/common/Bundle.js';
+import type { RegistrationEntry__Output } from '../../proto/gen/api/spire/common/RegistrationEntry.js';
 import { Code, SpireError } from '../../errors.js';
 import type { AttestedNode, Bundle, DeleteMode, RegistrationEntry, Selector } from '../../plugins/datastore/contract.js';
 import { SpiffeId, TrustDomain, agentId as makeAgentId } from '../../spiffeid/index.js';
@@ -18,28 +20,11 @@ import { AuthPolicyErrors } from '../../authpolicy/errors.js';
 import { assertInScope, storedInScope, visibleEntries } from './entry-scope-check.js';
 import { appendAllEntries } from './entry-list.js';
 
-/** spire.common.RegistrationEntry on the wire. */
-export interface CommonEntry {
-  selectors: Selector[];
-  parent_id: string;
-  spiffe_id: string;
-  ttl: number;
-  federates_with: string[];
-  entry_id: string;
-  admin: boolean;
-  downstream: boolean;
-  entryExpiry: number;
-  dns_names: string[];
-  revision_number: number;
-  store_svid: boolean;
-}
+/** spire.common.RegistrationEntry as proto-loader presents it (generated). */
+export type CommonEntry = RegistrationEntry__Output;
 
-interface CommonBundle {
-  trust_domain_id: string;
-  root_cas: { der_bytes: Buffer }[];
-  jwt_signing_keys: { pkix_bytes: Buffer; kid: string; not_after: number }[];
-  refresh_hint: number;
-}
+/** spire.common.Bundle as proto-loader presents it (generated). */
+type CommonBundle = Bundle__Output;
 
 /** Page size of ListAllEntriesWithPages when the caller gives none (the old server's default). */
 const DEFAULT_LIST_PAGE_SIZE = 50;

@@ -1,10 +1,9 @@
 import { apiCommand, type ApiCommandContext } from '../../api-command.js';
+import type { Logger__Output } from '../../../proto/gen/api/spire/api/types/Logger.js';
 import { goQuote } from '../../go-format.js';
 
-interface ProtoLogger {
-  current_level: string;
-  launch_level: string;
-}
+/** spire.api.types.Logger as proto-loader presents it (generated). */
+type ProtoLogger = Logger__Output;
 
 /** API level names to logrus names, as SPIRE prints them. */
 const NAMES: Record<string, string> = { PANIC: 'panic', FATAL: 'fatal', ERROR: 'error', WARN: 'warning', INFO: 'info', DEBUG: 'debug', TRACE: 'trace' };
