@@ -2,7 +2,7 @@ import type { AttestedNode } from '../../plugins/datastore/contract.js';
 import type { Agent__Output } from '../../proto/gen/api/spire/api/types/Agent.js';
 import type { AgentMask } from '../../proto/gen/api/spire/api/types/AgentMask.js';
 import { SpiffeId } from '../../spiffeid/index.js';
-import { protoFromId, type ProtoSpiffeId } from './ids.js';
+import { protoFromId } from './ids.js';
 import { protoFromSelectors } from './selectors.js';
 
 /** spire.api.types.Agent as proto-loader presents it (generated). */

@@ -3,7 +3,7 @@ import type { Entry__Output } from '../../proto/gen/api/spire/api/types/Entry.js
 import type { EntryMask } from '../../proto/gen/api/spire/api/types/EntryMask.js';
 import { TrustDomain } from '../../spiffeid/index.js';
 import { validateDnsName } from './dns.js';
-import { memberIdFromProto, protoFromId, workloadIdFromProto, type ProtoSpiffeId } from './ids.js';
+import { memberIdFromProto, protoFromId, workloadIdFromProto } from './ids.js';
 import { protoFromSelectors, selectorsFromProto } from './selectors.js';
 
 /** The longest hint SPIRE accepts. */

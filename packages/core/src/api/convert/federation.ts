@@ -2,7 +2,7 @@ import type { FederationRelationship, FederationRelationshipMask } from '../../p
 import type { FederationRelationship__Output } from '../../proto/gen/api/spire/api/types/FederationRelationship.js';
 import type { FederationRelationshipMask as WireFederationRelationshipMask } from '../../proto/gen/api/spire/api/types/FederationRelationshipMask.js';
 import { SpiffeId, TrustDomain } from '../../spiffeid/index.js';
-import { bundleFromProto, bundleToProto, type ProtoBundle } from './bundle.js';
+import { bundleFromProto, bundleToProto } from './bundle.js';
 
 /** spire.api.types.FederationRelationship as proto-loader presents it, oneof included (generated). */
 export type ProtoFederationRelationship = FederationRelationship__Output;

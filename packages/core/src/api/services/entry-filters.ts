@@ -4,7 +4,7 @@ import type { CountRegistrationEntriesRequest } from '../../plugins/datastore/co
 import type { _spire_api_server_entry_v1_ListEntriesRequest_Filter__Output as ListEntriesFilter } from '../../proto/gen/api/spire/api/server/entry/v1/ListEntriesRequest.js';
 import { TrustDomain } from '../../spiffeid/index.js';
 import { matchFromProto } from '../convert/enums.js';
-import { memberIdFromProto, workloadIdFromProto, type ProtoSpiffeId } from '../convert/ids.js';
+import { memberIdFromProto, workloadIdFromProto } from '../convert/ids.js';
 import { selectorsFromProto } from '../convert/selectors.js';
 import { makeErr } from '../status.js';
 

@@ -1,7 +1,6 @@
 import { apiCommand } from '../../api-command.js';
 import type { BatchDeleteFederatedBundleResponse__Output } from '../../../proto/gen/api/spire/api/server/bundle/v1/BatchDeleteFederatedBundleResponse.js';
 import { goQuote } from '../../go-format.js';
-import type { ProtoStatus } from '../entry/entry-common.js';
 
 const MODES: Record<string, string> = { '': 'RESTRICT', restrict: 'RESTRICT', dissociate: 'DISSOCIATE', delete: 'DELETE' };
 

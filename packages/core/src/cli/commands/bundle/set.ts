@@ -4,7 +4,6 @@ import { resolve } from 'node:path';
 import { apiCommand, osErrorText } from '../../api-command.js';
 import type { ProtoBundle } from '../../../api/convert/bundle.js';
 import { parsePemCertificates, parseSpiffeBundle, validateBundleFormat } from '../../spiffe-bundle.js';
-import type { ProtoStatus } from '../entry/entry-common.js';
 
 /** `spire-server bundle set`: creates or replaces a federated bundle from -path (or stdin). */
 export const bundleSetCommand = apiCommand({

@@ -2,7 +2,7 @@ import type { ApiCommandContext } from '../../api-command.js';
 import type { _spire_api_server_entry_v1_BatchCreateEntryResponse_Result__Output, BatchCreateEntryResponse__Output } from '../../../proto/gen/api/spire/api/server/entry/v1/BatchCreateEntryResponse.js';
 import { isTty, writeAll } from '../../output.js';
 import type { ProtoEntry } from '../../../api/convert/entry.js';
-import { formatEntry, statusSuffix, type ProtoStatus } from './entry-common.js';
+import { formatEntry, statusSuffix } from './entry-common.js';
 
 /**
  * Entries per BatchCreate/BatchUpdate request. The server caps a batch (10,000 in this server;

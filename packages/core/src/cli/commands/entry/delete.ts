@@ -1,7 +1,7 @@
 import { apiCommand, readInput } from '../../api-command.js';
 import type { BatchDeleteEntryResponse__Output } from '../../../proto/gen/api/spire/api/server/entry/v1/BatchDeleteEntryResponse.js';
 import { GoStructReader, goJsonKind, parseGoJson } from '../../go-json.js';
-import { EntryTypes, statusSuffix, type ProtoStatus } from './entry-common.js';
+import { EntryTypes, statusSuffix } from './entry-common.js';
 
 /** IDs per BatchDeleteEntry request (the server caps a batch). */
 const DELETE_BATCH_SIZE = 1000;

@@ -1,7 +1,6 @@
 import { apiCommand } from '../../api-command.js';
 import type { BatchDeleteFederationRelationshipResponse__Output } from '../../../proto/gen/api/spire/api/server/trustdomain/v1/BatchDeleteFederationRelationshipResponse.js';
 import { goQuote } from '../../go-format.js';
-import type { ProtoStatus } from '../entry/entry-common.js';
 
 /** `spire-server federation delete`: deletes the relationship with one trust domain. */
 export const federationDeleteCommand = apiCommand({
