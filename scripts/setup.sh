@@ -8,4 +8,7 @@ if [ "${CI:-}" = "true" ]; then
 else
   bash scripts/pnpm.sh install --prefer-offline --reporter=append-only
 fi
+# Core's message types are generated from its .proto files (not committed); see
+# packages/core/scripts/gen-proto-types.mjs.
+node packages/core/scripts/gen-proto-types.mjs
 bash scripts/pnpm.sh exec tsc -b

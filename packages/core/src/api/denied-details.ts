@@ -1,18 +1,21 @@
 import type { SpireError } from '../errors.js';
+import type { Status } from '../proto/gen/api/google/rpc/Status.js';
+import {
+  _spire_api_types_PermissionDeniedDetails_Reason as Reasons,
+  type _spire_api_types_PermissionDeniedDetails_Reason__Output as Reason,
+  type PermissionDeniedDetails,
+} from '../proto/gen/api/spire/api/types/PermissionDeniedDetails.js';
+import { MessageCodec } from '../proto/message-codec.js';
+import { API_LOADER_OPTIONS } from './proto.js';
 
 /**
  * spire.api.types.PermissionDeniedDetails.Reason: why an agent was refused. SPIRE's agent reads it
  * from the status details to decide whether to re-attest (AGENT_MUST_REATTEST, AGENT_EXPIRED …)
  * or to shut down (AGENT_BANNED …), so it is part of the wire contract.
  */
-export enum DeniedReason {
-  UNKNOWN = 0,
-  AGENT_EXPIRED = 1,
-  AGENT_NOT_ATTESTED = 2,
-  AGENT_NOT_ACTIVE = 3,
-  AGENT_BANNED = 4,
-  AGENT_MUST_REATTEST = 5,
-}
+export const DeniedReason = Reasons;
+/** One value of DeniedReason. */
+export type DeniedReason = Reason;
 
 const reasons = new WeakMap<SpireError, DeniedReason>();
 
@@ -27,28 +30,17 @@ export function deniedReasonOf(err: unknown): DeniedReason | undefined {
   return typeof err === 'object' && err !== null ? reasons.get(err as SpireError) : undefined;
 }
 
-function varint(n: number): Buffer {
-  const out: number[] = [];
-  let v = n >>> 0;
-  while (v > 0x7f) {
-    out.push((v & 0x7f) | 0x80);
-    v >>>= 7;
-  }
-  out.push(v);
-  return Buffer.from(out);
-}
-
-function field(tag: number, bytes: Buffer): Buffer {
-  return Buffer.concat([Buffer.from([tag]), varint(bytes.length), bytes]);
-}
+const DETAILS_TYPE = 'spire.api.types.PermissionDeniedDetails';
+const detailsCodec = new MessageCodec<PermissionDeniedDetails, unknown>('spire/api/types/status.proto', DETAILS_TYPE, API_LOADER_OPTIONS);
+const statusCodec = new MessageCodec<Status, unknown>('google/rpc/status.proto', 'google.rpc.Status', API_LOADER_OPTIONS);
 
 /**
  * The `grpc-status-details-bin` trailer value: a google.rpc.Status (code, message) whose one detail
- * is an Any of spire.api.types.PermissionDeniedDetails{reason}, encoded by hand (three small
- * messages). Pure.
+ * is an Any of spire.api.types.PermissionDeniedDetails{reason}. The status and its Any carry every
+ * field even when empty; the details leave an UNKNOWN reason out. Pure.
  */
 export function statusDetailsBin(code: number, message: string, reason: DeniedReason): Buffer {
-  const details = reason === 0 ? Buffer.alloc(0) : Buffer.concat([Buffer.from([0x08]), varint(reason)]);
-  const any = Buffer.concat([field(0x0a, Buffer.from('type.googleapis.com/spire.api.types.PermissionDeniedDetails')), field(0x12, details)]);
-  return Buffer.concat([Buffer.from([0x08]), varint(code), field(0x12, Buffer.from(message, 'utf8')), field(0x1a, any)]);
+  const details = detailsCodec.encode({ reason });
+  const status = statusCodec.encodeAsSet({ code, message, details: [{ type_url: `type.googleapis.com/${DETAILS_TYPE}`, value: details }] });
+  return Buffer.from(status.buffer, status.byteOffset, status.byteLength);
 }

@@ -1,8 +1,6 @@
-import { existsSync } from 'node:fs';
-import { isAbsolute, join } from 'node:path';
 import type * as grpc from '@grpc/grpc-js';
 import protobuf from 'protobufjs';
-import { protoDir } from '../proto/loader.js';
+import { loadProtobufRoot } from '../proto/loader.js';
 import { API_PROTO_FILES } from './proto.js';
 
 /**
@@ -21,15 +19,8 @@ let root: protobuf.Root | undefined;
  * as in the .proto), so an encoding made here is the one grpc-js would make. Loaded once.
  */
 function apiRoot(): protobuf.Root {
-  if (root) return root;
-  const dir = protoDir();
-  const r = new protobuf.Root();
-  // Imports resolve against the proto directory; google/protobuf/* come from protobufjs itself.
-  r.resolvePath = (_origin, target) => (isAbsolute(target) ? target : existsSync(join(dir, target)) ? join(dir, target) : target);
-  r.loadSync([...API_PROTO_FILES], { keepCase: true });
-  r.resolveAll();
-  root = r;
-  return r;
+  root ??= loadProtobufRoot(API_PROTO_FILES, true);
+  return root;
 }
 
 /** The protobufjs type of an API message by full name (`spire.api.server.entry.v1.ListEntriesResponse`). Throws when unknown. */

@@ -1,13 +1,11 @@
 import * as grpc from '@grpc/grpc-js';
+import type { Status__Output } from '../proto/gen/api/spire/api/types/Status.js';
 import { Code, SpireError, errorCode, errorMessage } from '../errors.js';
 import type { Logger } from '../log/logger.js';
 import { deniedReasonOf, statusDetailsBin } from './denied-details.js';
 
-/** A per-item result status as batch responses carry it (spire.api.types.Status). */
-export interface ApiStatus {
-  code: number;
-  message: string;
-}
+/** A per-item result status as batch responses carry it (spire.api.types.Status, generated). */
+export type ApiStatus = Status__Output;
 
 /** The status of a successful item: code 0, message "OK". */
 export function okStatus(): ApiStatus {

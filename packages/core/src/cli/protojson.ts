@@ -1,7 +1,5 @@
-import { join } from 'node:path';
 import protobuf from 'protobufjs';
-import { protoDir } from '../proto/loader.js';
-import { API_PROTO_FILES } from '../api/proto.js';
+import { apiMessageType } from '../api/sliced-encoding.js';
 import { goJson } from './go-format.js';
 
 /**
@@ -10,19 +8,6 @@ import { goJson } from './go-format.js';
  * messages dropped, then re-encoded by encoding/json, which sorts object keys and escapes <, >
  * and & as \u003c, \u003e, \u0026. One message prints as an object, several as an array.
  */
-
-let root: protobuf.Root | undefined;
-
-function types(): protobuf.Root {
-  if (root) return root;
-  const r = new protobuf.Root();
-  const dir = protoDir();
-  r.resolvePath = (_origin, target) => (target.startsWith('google/protobuf/') ? target : join(dir, target));
-  r.loadSync([...API_PROTO_FILES], { keepCase: true });
-  r.resolveAll();
-  root = r;
-  return r;
-}
 
 const INT64 = new Set(['int64', 'uint64', 'sint64', 'fixed64', 'sfixed64']);
 const WRAPPERS = new Set([
@@ -98,7 +83,7 @@ function sortKeys(v: unknown): unknown {
 
 /** A message (as the API client decodes it) in protojson form, keys sorted. `typeName` is the full proto name. */
 export function toProtoJson(typeName: string, msg: object): unknown {
-  return sortKeys(message(types().lookupType(typeName), msg as Record<string, unknown>));
+  return sortKeys(message(apiMessageType(typeName), msg as Record<string, unknown>));
 }
 
 /** The JSON text `-output json` prints for these messages (none: empty string). */

@@ -1,8 +1,6 @@
-/** A selector as the API carries it. */
-export interface ProtoSelector {
-  type: string;
-  value: string;
-}
+import type { Selector__Output } from '../proto/gen/api/spire/api/types/Selector.js';
+/** A selector as the API carries it (generated). */
+export type ProtoSelector = Selector__Output;
 
 /** Parses `type:value` (everything after the first colon is the value), as SPIRE's CLI does. */
 export function parseSelector(s: string): ProtoSelector {

@@ -1,8 +1,9 @@
 import { existsSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadPackageDefinition, type GrpcObject, type ServiceClientConstructor } from '@grpc/grpc-js';
 import { loadSync, type Options } from '@grpc/proto-loader';
+import protobuf from 'protobufjs';
 
 /**
  * The one loader of this package's .proto files, for the server APIs (api/) and for the plugin
@@ -50,4 +51,18 @@ export function findService(root: GrpcObject, fullName: string): ServiceClientCo
   const ctor = node as ServiceClientConstructor | undefined;
   if (typeof ctor !== 'function' || !ctor.service) throw new Error(`unknown gRPC service ${fullName}`);
   return ctor;
+}
+
+/**
+ * A protobufjs Root of `files` (relative to protoDir()) and their imports, parsed as proto-loader
+ * parses them with the same `keepCase`, every type resolved. Imports resolve against protoDir();
+ * google/protobuf/* come from protobufjs itself. Throws when a file cannot be read or parsed.
+ */
+export function loadProtobufRoot(files: readonly string[], keepCase: boolean): protobuf.Root {
+  const dir = protoDir();
+  const root = new protobuf.Root();
+  root.resolvePath = (_origin, target) => (isAbsolute(target) ? target : existsSync(join(dir, target)) ? join(dir, target) : target);
+  root.loadSync([...files], { keepCase });
+  root.resolveAll();
+  return root;
 }

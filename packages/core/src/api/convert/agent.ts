@@ -1,22 +1,15 @@
 import type { AttestedNode } from '../../plugins/datastore/contract.js';
+import type { Agent__Output } from '../../proto/gen/api/spire/api/types/Agent.js';
+import type { AgentMask } from '../../proto/gen/api/spire/api/types/AgentMask.js';
 import { SpiffeId } from '../../spiffeid/index.js';
-import { protoFromId, type ProtoSpiffeId } from './ids.js';
+import { protoFromId } from './ids.js';
 import { protoFromSelectors } from './selectors.js';
 
-/** spire.api.types.Agent on the wire. */
-export interface ProtoAgent {
-  id: ProtoSpiffeId | null;
-  attestation_type: string;
-  x509svid_serial_number: string;
-  x509svid_expires_at: number;
-  selectors: { type: string; value: string }[];
-  banned: boolean;
-  can_reattest: boolean;
-  agent_version: string;
-}
+/** spire.api.types.Agent as proto-loader presents it (generated). */
+export type ProtoAgent = Agent__Output;
 
-/** spire.api.types.AgentMask: which fields an answer carries. */
-export type ProtoAgentMask = Partial<Record<Exclude<keyof ProtoAgent, 'id'>, boolean>>;
+/** spire.api.types.AgentMask: which fields an answer carries (generated). */
+export type ProtoAgentMask = AgentMask;
 
 /** A node is banned when both serials are empty (SPIRE's rule). */
 export function isBanned(n: AttestedNode): boolean {

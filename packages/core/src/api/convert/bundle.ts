@@ -1,19 +1,14 @@
 import { X509Certificate, createPublicKey } from 'node:crypto';
 import type { Bundle, BundleMask } from '../../plugins/datastore/contract.js';
+import type { Bundle__Output } from '../../proto/gen/api/spire/api/types/Bundle.js';
+import type { BundleMask as WireBundleMask } from '../../proto/gen/api/spire/api/types/BundleMask.js';
 import { TrustDomain } from '../../spiffeid/index.js';
 
-/** spire.api.types.Bundle on the wire, as the API sends it and the CLI builds it. */
-export interface ProtoBundle {
-  trust_domain: string;
-  x509_authorities: { asn1: Buffer; tainted: boolean }[];
-  jwt_authorities: { public_key: Buffer; key_id: string; expires_at: number; tainted: boolean }[];
-  refresh_hint: number;
-  sequence_number: number;
-  wit_authorities: { public_key: Buffer; key_id: string; expires_at: number; tainted: boolean }[];
-}
+/** spire.api.types.Bundle as proto-loader presents it, as the API sends it and the CLI builds it (generated). */
+export type ProtoBundle = Bundle__Output;
 
-/** spire.api.types.BundleMask: which fields an answer carries or an update writes. */
-export type ProtoBundleMask = Partial<Record<'x509_authorities' | 'jwt_authorities' | 'refresh_hint' | 'sequence_number' | 'wit_authorities', boolean>>;
+/** spire.api.types.BundleMask: which fields an answer carries or an update writes (generated). */
+export type ProtoBundleMask = WireBundleMask;
 
 /** Wire form of a stored bundle (trust domain as a name). Throws Error on a malformed stored ID. */
 export function bundleToProto(b: Bundle): ProtoBundle {

@@ -1,34 +1,19 @@
 import type { RegistrationEntry, RegistrationEntryMask } from '../../plugins/datastore/contract.js';
+import type { Entry__Output } from '../../proto/gen/api/spire/api/types/Entry.js';
+import type { EntryMask } from '../../proto/gen/api/spire/api/types/EntryMask.js';
 import { TrustDomain } from '../../spiffeid/index.js';
 import { validateDnsName } from './dns.js';
-import { memberIdFromProto, protoFromId, workloadIdFromProto, type ProtoSpiffeId } from './ids.js';
+import { memberIdFromProto, protoFromId, workloadIdFromProto } from './ids.js';
 import { protoFromSelectors, selectorsFromProto } from './selectors.js';
 
 /** The longest hint SPIRE accepts. */
 export const HINT_MAX_LENGTH = 1024;
 
-/** spire.api.types.Entry on the wire. */
-export interface ProtoEntry {
-  id: string;
-  spiffe_id: ProtoSpiffeId | null;
-  parent_id: ProtoSpiffeId | null;
-  selectors: { type: string; value: string }[];
-  x509_svid_ttl: number;
-  federates_with: string[];
-  admin: boolean;
-  downstream: boolean;
-  expires_at: number;
-  dns_names: string[];
-  revision_number: number;
-  store_svid: boolean;
-  jwt_svid_ttl: number;
-  hint: string;
-  created_at: number;
-  additional_attributes?: { disable_x509_svid_prefetch: boolean; jwt_svid_include_jti: boolean } | null;
-}
+/** spire.api.types.Entry as proto-loader presents it (generated). */
+export type ProtoEntry = Entry__Output;
 
-/** spire.api.types.EntryMask: field name to "include". */
-export type ProtoEntryMask = Partial<Record<keyof Omit<ProtoEntry, 'id'>, boolean>>;
+/** spire.api.types.EntryMask: field name to "include" (generated). */
+export type ProtoEntryMask = EntryMask;
 
 /** Every maskable entry field, in proto order. */
 export const ALL_ENTRY_FIELDS: (keyof ProtoEntryMask)[] = [

@@ -1,19 +1,14 @@
 import type { FederationRelationship, FederationRelationshipMask } from '../../plugins/datastore/contract.js';
+import type { FederationRelationship__Output } from '../../proto/gen/api/spire/api/types/FederationRelationship.js';
+import type { FederationRelationshipMask as WireFederationRelationshipMask } from '../../proto/gen/api/spire/api/types/FederationRelationshipMask.js';
 import { SpiffeId, TrustDomain } from '../../spiffeid/index.js';
-import { bundleFromProto, bundleToProto, type ProtoBundle } from './bundle.js';
+import { bundleFromProto, bundleToProto } from './bundle.js';
 
-/** spire.api.types.FederationRelationship on the wire (oneof as set by proto-loader). */
-export interface ProtoFederationRelationship {
-  trust_domain: string;
-  bundle_endpoint_url: string;
-  bundle_endpoint_profile?: 'https_web' | 'https_spiffe' | null;
-  https_web?: Record<string, never> | null;
-  https_spiffe?: { endpoint_spiffe_id: string } | null;
-  trust_domain_bundle: ProtoBundle | null;
-}
+/** spire.api.types.FederationRelationship as proto-loader presents it, oneof included (generated). */
+export type ProtoFederationRelationship = FederationRelationship__Output;
 
-/** spire.api.types.FederationRelationshipMask. */
-export type ProtoFederationRelationshipMask = Partial<Record<'bundle_endpoint_url' | 'bundle_endpoint_profile' | 'trust_domain_bundle', boolean>>;
+/** spire.api.types.FederationRelationshipMask (generated). */
+export type ProtoFederationRelationshipMask = WireFederationRelationshipMask;
 
 const ALL: ProtoFederationRelationshipMask = { bundle_endpoint_url: true, bundle_endpoint_profile: true, trust_domain_bundle: true };
 

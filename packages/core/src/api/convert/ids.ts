@@ -1,10 +1,8 @@
+import type { SPIFFEID__Output } from '../../proto/gen/api/spire/api/types/SPIFFEID.js';
 import { SpiffeId, TrustDomain } from '../../spiffeid/index.js';
 
-/** spire.api.types.SPIFFEID on the wire. */
-export interface ProtoSpiffeId {
-  trust_domain: string;
-  path: string;
-}
+/** spire.api.types.SPIFFEID as proto-loader presents it (generated). */
+export type ProtoSpiffeId = SPIFFEID__Output;
 
 /** The wire form of an ID. */
 export function protoFromId(id: SpiffeId | string): ProtoSpiffeId {

@@ -1,7 +1,8 @@
 import type { Selector } from '../../plugins/datastore/contract.js';
+import type { Selector__Output as ProtoSelector } from '../../proto/gen/api/spire/api/types/Selector.js';
 
 /** Validates wire selectors (type and value required, no ':' in type). Throws Error with SPIRE's message. */
-export function selectorsFromProto(list: readonly { type: string; value: string }[]): Selector[] {
+export function selectorsFromProto(list: readonly ProtoSelector[]): Selector[] {
   return list.map((s) => {
     if (!s.type) throw new Error('missing selector type');
     if (s.type.includes(':')) throw new Error("selector type contains ':'");
@@ -11,7 +12,7 @@ export function selectorsFromProto(list: readonly { type: string; value: string 
 }
 
 /** Wire form of stored selectors. */
-export function protoFromSelectors(list: readonly Selector[]): { type: string; value: string }[] {
+export function protoFromSelectors(list: readonly Selector[]): ProtoSelector[] {
   return list.map((s) => ({ type: s.type, value: s.value }));
 }
 

@@ -2,12 +2,15 @@ import { X509Certificate } from 'node:crypto';
 import { Code, SpireError, errorMessage } from '../../errors.js';
 import type { AttestedNode, Selector } from '../../plugins/datastore/contract.js';
 import type { AgentAttributes } from '../../plugins/nodeattestor/contract.js';
+import type { AttestAgentRequest__Output } from '../../proto/gen/api/spire/api/server/agent/v1/AttestAgentRequest.js';
+import type { RenewAgentRequest__Output } from '../../proto/gen/api/spire/api/server/agent/v1/RenewAgentRequest.js';
+import type { X509SVID } from '../../proto/gen/api/spire/api/types/X509SVID.js';
 import { SpiffeId, agentId as makeAgentId, serverId } from '../../spiffeid/index.js';
 import { BadCsrError } from '../../ca/errors.js';
 import { parseCsr } from '../convert/csr.js';
 import { dedupeSelectors } from '../convert/selectors.js';
 import { DeniedReason, withDeniedReason } from '../denied-details.js';
-import { protoFromId, type ProtoSpiffeId } from '../convert/ids.js';
+import { protoFromId } from '../convert/ids.js';
 import type { BidiStream, CallContext } from '../handler.js';
 import { makeErr, storeCode } from '../status.js';
 import type { ApiDeps } from './deps.js';
@@ -15,18 +18,10 @@ import type { ApiDeps } from './deps.js';
 /** The name under which join tokens attest; always available, configured or not (as SPIRE). */
 export const JOIN_TOKEN = 'join_token';
 
-interface ProtoAttestRequest {
-  step?: 'params' | 'challenge_response';
-  params: { data: { type: string; payload: Buffer } | null; params: { csr: Buffer } | null } | null;
-  challenge_response: Buffer;
-}
+type ProtoAttestRequest = AttestAgentRequest__Output;
 
-/** spire.api.types.X509SVID for a signed chain. */
-export interface ProtoX509Svid {
-  id: ProtoSpiffeId;
-  cert_chain: Uint8Array[];
-  expires_at: number;
-}
+/** spire.api.types.X509SVID for a signed chain, as handed to proto-loader (generated). */
+export type ProtoX509Svid = X509SVID;
 
 /** The issued chain's first certificate: decimal serial (as SPIRE stores it) and expiry (s). */
 function leafFacts(chain: Uint8Array[]): { serial: string; notAfter: number } {
@@ -230,7 +225,7 @@ export async function attestAgent(deps: ApiDeps, stream: BidiStream, ctx: CallCo
  * authorizer promotes it to current on the agent's first call with it (as SPIRE). Re-attestable
  * agents must re-attest instead (PERMISSION_DENIED).
  */
-export async function renewAgent(deps: ApiDeps, req: { params: { csr: Buffer } | null }, ctx: CallContext): Promise<{ svid: ProtoX509Svid }> {
+export async function renewAgent(deps: ApiDeps, req: RenewAgentRequest__Output, ctx: CallContext): Promise<{ svid: ProtoX509Svid }> {
   const callerId = ctx.caller.svid?.id.toString();
   if (!callerId) throw makeErr(ctx.log, Code.INTERNAL, 'caller ID missing from request context');
   let node: AttestedNode | undefined;

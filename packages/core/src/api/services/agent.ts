@@ -1,8 +1,17 @@
 import { randomUUID } from 'node:crypto';
+import type { BanAgentRequest__Output } from '../../proto/gen/api/spire/api/server/agent/v1/BanAgentRequest.js';
+import type { CountAgentsRequest__Output } from '../../proto/gen/api/spire/api/server/agent/v1/CountAgentsRequest.js';
+import type { CreateJoinTokenRequest__Output } from '../../proto/gen/api/spire/api/server/agent/v1/CreateJoinTokenRequest.js';
+import type { DeleteAgentRequest__Output } from '../../proto/gen/api/spire/api/server/agent/v1/DeleteAgentRequest.js';
+import type { GetAgentRequest__Output } from '../../proto/gen/api/spire/api/server/agent/v1/GetAgentRequest.js';
+import type { ListAgentsRequest__Output } from '../../proto/gen/api/spire/api/server/agent/v1/ListAgentsRequest.js';
+import type { PostStatusRequest__Output } from '../../proto/gen/api/spire/api/server/agent/v1/PostStatusRequest.js';
+import type { RenewAgentRequest__Output } from '../../proto/gen/api/spire/api/server/agent/v1/RenewAgentRequest.js';
+import type { _spire_api_server_agent_v1_ListAgentsRequest_Filter__Output } from '../../proto/gen/api/spire/api/server/agent/v1/ListAgentsRequest.js';
 import { Code } from '../../errors.js';
 import type { CountAttestedNodesRequest } from '../../plugins/datastore/contract.js';
 import { agentId as makeAgentId } from '../../spiffeid/index.js';
-import { agentToProto, applyAgentMask, type ProtoAgentMask } from '../convert/agent.js';
+import { agentToProto, applyAgentMask } from '../convert/agent.js';
 import { matchFromProto } from '../convert/enums.js';
 import { agentIdFromProto, workloadIdFromProto, type ProtoSpiffeId } from '../convert/ids.js';
 import { selectorsFromProto } from '../convert/selectors.js';
@@ -13,13 +22,7 @@ import { makeErr, storeCode } from '../status.js';
 import { attestAgent, renewAgent } from './agent-attest.js';
 import { nowSeconds, type ApiDeps } from './deps.js';
 
-interface ProtoAgentFilter {
-  by_attestation_type: string;
-  by_selector_match: { selectors: { type: string; value: string }[]; match: unknown } | null;
-  by_banned: { value: boolean } | null;
-  by_can_reattest: { value: boolean } | null;
-  by_expires_before: string;
-}
+type ProtoAgentFilter = _spire_api_server_agent_v1_ListAgentsRequest_Filter__Output;
 
 /** Parses Go's time.Time String() form, `2006-01-02 15:04:05 -0700 -07` (zone name optional). */
 export function parseGoTime(s: string): number {
@@ -75,8 +78,8 @@ export function agentService(deps: ApiDeps): ServiceHandlers {
       AttestAgent: (stream, ctx) => attestAgent(deps, stream, ctx),
     },
     unary: {
-      RenewAgent: (req: { params: { csr: Buffer } | null }, ctx) => renewAgent(deps, req, ctx),
-      async CountAgents(req: { filter: ProtoAgentFilter | null }, ctx) {
+      RenewAgent: (req: RenewAgentRequest__Output, ctx) => renewAgent(deps, req, ctx),
+      async CountAgents(req: CountAgentsRequest__Output, ctx) {
         const filter = filterFromProto(req.filter, ctx);
         try {
           return { count: await ds.countAttestedNodes(filter) };
@@ -84,7 +87,7 @@ export function agentService(deps: ApiDeps): ServiceHandlers {
           throw makeErr(ctx.log, Code.INTERNAL, 'failed to count agents', err);
         }
       },
-      async ListAgents(req: { filter: ProtoAgentFilter | null; output_mask: ProtoAgentMask | null; page_size: number; page_token: string }, ctx) {
+      async ListAgents(req: ListAgentsRequest__Output, ctx) {
         const filter = filterFromProto(req.filter, ctx);
         const pagination = pageFromRequest(req.page_size, req.page_token);
         const fetchSelectors = !req.output_mask || !!req.output_mask.selectors;
@@ -103,7 +106,7 @@ export function agentService(deps: ApiDeps): ServiceHandlers {
         });
         return { agents, next_page_token: res.pagination?.token ?? '' };
       },
-      async GetAgent(req: { id: ProtoSpiffeId | null; output_mask: ProtoAgentMask | null }, ctx) {
+      async GetAgent(req: GetAgentRequest__Output, ctx) {
         const id = parseAgentId(ctx, req.id);
         let node;
         try {
@@ -125,7 +128,7 @@ export function agentService(deps: ApiDeps): ServiceHandlers {
           throw makeErr(ctx.log, Code.INTERNAL, 'failed to convert attested node to agent', err);
         }
       },
-      async DeleteAgent(req: { id: ProtoSpiffeId | null }, ctx) {
+      async DeleteAgent(req: DeleteAgentRequest__Output, ctx) {
         const id = parseAgentId(ctx, req.id);
         try {
           await ds.deleteAttestedNode(id);
@@ -136,7 +139,7 @@ export function agentService(deps: ApiDeps): ServiceHandlers {
         ctx.log.info({ spiffe_id: id }, 'Agent deleted');
         return {};
       },
-      async BanAgent(req: { id: ProtoSpiffeId | null }, ctx) {
+      async BanAgent(req: BanAgentRequest__Output, ctx) {
         const id = parseAgentId(ctx, req.id);
         try {
           const node = await ds.fetchAttestedNode(id);
@@ -152,7 +155,7 @@ export function agentService(deps: ApiDeps): ServiceHandlers {
         ctx.log.info({ spiffe_id: id }, 'Agent banned');
         return {};
       },
-      async PostStatus(req: { current_bundle_serial: number; agent_version: string }, ctx) {
+      async PostStatus(req: PostStatusRequest__Output, ctx) {
         const callerId = ctx.caller.svid?.id.toString();
         if (!callerId) throw makeErr(ctx.log, Code.INTERNAL, 'caller ID missing from request context');
         if (req.agent_version) {
@@ -168,7 +171,7 @@ export function agentService(deps: ApiDeps): ServiceHandlers {
         }
         return {};
       },
-      async CreateJoinToken(req: { ttl: number; token: string; agent_id: ProtoSpiffeId | null }, ctx) {
+      async CreateJoinToken(req: CreateJoinTokenRequest__Output, ctx) {
         if (req.ttl < 1) throw makeErr(ctx.log, Code.INVALID_ARGUMENT, 'ttl is required, you must provide one');
         let agentId: string | undefined;
         if (req.agent_id) {

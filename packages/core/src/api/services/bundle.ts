@@ -1,4 +1,13 @@
 import { createPublicKey } from 'node:crypto';
+import type { AppendBundleRequest__Output } from '../../proto/gen/api/spire/api/server/bundle/v1/AppendBundleRequest.js';
+import type { BatchCreateFederatedBundleRequest__Output } from '../../proto/gen/api/spire/api/server/bundle/v1/BatchCreateFederatedBundleRequest.js';
+import type { BatchDeleteFederatedBundleRequest__Output } from '../../proto/gen/api/spire/api/server/bundle/v1/BatchDeleteFederatedBundleRequest.js';
+import type { BatchSetFederatedBundleRequest__Output } from '../../proto/gen/api/spire/api/server/bundle/v1/BatchSetFederatedBundleRequest.js';
+import type { BatchUpdateFederatedBundleRequest__Output } from '../../proto/gen/api/spire/api/server/bundle/v1/BatchUpdateFederatedBundleRequest.js';
+import type { GetBundleRequest__Output } from '../../proto/gen/api/spire/api/server/bundle/v1/GetBundleRequest.js';
+import type { GetFederatedBundleRequest__Output } from '../../proto/gen/api/spire/api/server/bundle/v1/GetFederatedBundleRequest.js';
+import type { ListFederatedBundlesRequest__Output } from '../../proto/gen/api/spire/api/server/bundle/v1/ListFederatedBundlesRequest.js';
+import type { PublishJWTAuthorityRequest__Output } from '../../proto/gen/api/spire/api/server/bundle/v1/PublishJWTAuthorityRequest.js';
 import { Code } from '../../errors.js';
 import type { Bundle, DeleteMode } from '../../plugins/datastore/contract.js';
 import { TrustDomain } from '../../spiffeid/index.js';
@@ -9,8 +18,6 @@ import { Services } from '../proto.js';
 import { makeErr, makeStatus, okStatus, storeCode, type ApiStatus } from '../status.js';
 import type { ApiDeps } from './deps.js';
 import { checkBatch } from './entry.js';
-
-type JwtKey = ProtoBundle['jwt_authorities'][number];
 
 /** spire.api.server.bundle.v1.Bundle: the local bundle and federated bundles. */
 export function bundleService(deps: ApiDeps): ServiceHandlers {
@@ -88,7 +95,7 @@ export function bundleService(deps: ApiDeps): ServiceHandlers {
           throw makeErr(ctx.log, Code.INTERNAL, 'failed to count bundles', err);
         }
       },
-      async GetBundle(req: { output_mask: ProtoBundleMask | null }, ctx) {
+      async GetBundle(req: GetBundleRequest__Output, ctx) {
         let b;
         try {
           b = await ds.fetchBundle(td.idString());
@@ -98,7 +105,7 @@ export function bundleService(deps: ApiDeps): ServiceHandlers {
         if (!b) throw makeErr(ctx.log, Code.NOT_FOUND, 'bundle not found');
         return toProto(ctx, b, req.output_mask);
       },
-      async AppendBundle(req: { x509_authorities: ProtoBundle['x509_authorities']; jwt_authorities: JwtKey[]; output_mask: ProtoBundleMask | null }, ctx) {
+      async AppendBundle(req: AppendBundleRequest__Output, ctx) {
         if (req.x509_authorities.length === 0 && req.jwt_authorities.length === 0) {
           throw makeErr(ctx.log, Code.INVALID_ARGUMENT, 'no authorities to append');
         }
@@ -127,7 +134,7 @@ export function bundleService(deps: ApiDeps): ServiceHandlers {
         }
         return toProto(ctx, b, req.output_mask);
       },
-      async PublishJWTAuthority(req: { jwt_authority: JwtKey | null }, ctx) {
+      async PublishJWTAuthority(req: PublishJWTAuthorityRequest__Output, ctx) {
         const k = req.jwt_authority;
         if (!k) throw makeErr(ctx.log, Code.INVALID_ARGUMENT, 'missing JWT authority');
         try {
@@ -146,7 +153,7 @@ export function bundleService(deps: ApiDeps): ServiceHandlers {
           jwt_authorities: keys.map((x) => ({ public_key: Buffer.from(x.publicKey), key_id: x.keyId, expires_at: x.expiresAt, tainted: x.tainted })),
         };
       },
-      async ListFederatedBundles(req: { output_mask: ProtoBundleMask | null; page_size: number; page_token: string }, ctx) {
+      async ListFederatedBundles(req: ListFederatedBundlesRequest__Output, ctx) {
         const pagination = pageFromRequest(req.page_size, req.page_token);
         let res;
         try {
@@ -159,7 +166,7 @@ export function bundleService(deps: ApiDeps): ServiceHandlers {
           next_page_token: res.pagination?.token ?? '',
         };
       },
-      async GetFederatedBundle(req: { trust_domain: string; output_mask: ProtoBundleMask | null }, ctx) {
+      async GetFederatedBundle(req: GetFederatedBundleRequest__Output, ctx) {
         let t: TrustDomain;
         try {
           t = TrustDomain.parse(req.trust_domain);
@@ -176,16 +183,16 @@ export function bundleService(deps: ApiDeps): ServiceHandlers {
         if (!b) throw makeErr(ctx.log, Code.NOT_FOUND, 'bundle not found');
         return toProto(ctx, b, req.output_mask);
       },
-      async BatchCreateFederatedBundle(req: { bundle: ProtoBundle[]; output_mask: ProtoBundleMask | null }, ctx) {
+      async BatchCreateFederatedBundle(req: BatchCreateFederatedBundleRequest__Output, ctx) {
         return batch(ctx, req.bundle, 'creating', (b) => ds.createBundle(b), 'unable to create bundle', req.output_mask);
       },
-      async BatchUpdateFederatedBundle(req: { bundle: ProtoBundle[]; input_mask: ProtoBundleMask | null; output_mask: ProtoBundleMask | null }, ctx) {
+      async BatchUpdateFederatedBundle(req: BatchUpdateFederatedBundleRequest__Output, ctx) {
         return batch(ctx, req.bundle, 'updating', (b) => ds.updateBundle(b, storeBundleMask(req.input_mask)), 'failed to update bundle', req.output_mask);
       },
-      async BatchSetFederatedBundle(req: { bundle: ProtoBundle[]; output_mask: ProtoBundleMask | null }, ctx) {
+      async BatchSetFederatedBundle(req: BatchSetFederatedBundleRequest__Output, ctx) {
         return batch(ctx, req.bundle, 'setting', (b) => ds.setBundle(b), 'failed to set bundle', req.output_mask);
       },
-      async BatchDeleteFederatedBundle(req: { trust_domains: string[]; mode: unknown }, ctx) {
+      async BatchDeleteFederatedBundle(req: BatchDeleteFederatedBundleRequest__Output, ctx) {
         const modes: Record<string, DeleteMode> = { RESTRICT: 'RESTRICT', DELETE: 'DELETE', DISSOCIATE: 'DISSOCIATE' };
         const mode = modes[String(req.mode)];
         if (!mode) throw makeErr(ctx.log, Code.INVALID_ARGUMENT, 'failed to parse deletion mode', new Error(`unknown deletion mode ${String(req.mode)}`));

@@ -1,21 +1,18 @@
 import { Code } from '../../errors.js';
 import type { Logger } from '../../log/logger.js';
 import type { CountRegistrationEntriesRequest } from '../../plugins/datastore/contract.js';
+import type { _spire_api_server_entry_v1_ListEntriesRequest_Filter__Output as ListEntriesFilter } from '../../proto/gen/api/spire/api/server/entry/v1/ListEntriesRequest.js';
 import { TrustDomain } from '../../spiffeid/index.js';
 import { matchFromProto } from '../convert/enums.js';
-import { memberIdFromProto, workloadIdFromProto, type ProtoSpiffeId } from '../convert/ids.js';
+import { memberIdFromProto, workloadIdFromProto } from '../convert/ids.js';
 import { selectorsFromProto } from '../convert/selectors.js';
 import { makeErr } from '../status.js';
 
-/** The Filter of CountEntries/ListEntries on the wire. */
-export interface ProtoEntryFilter {
-  by_spiffe_id: ProtoSpiffeId | null;
-  by_parent_id: ProtoSpiffeId | null;
-  by_selectors: { selectors: { type: string; value: string }[]; match: unknown } | null;
-  by_federates_with: { trust_domains: string[]; match: unknown } | null;
-  by_hint: { value: string } | null;
-  by_downstream: { value: boolean } | null;
-}
+/**
+ * The Filter of CountEntries/ListEntries as proto-loader presents it (generated; the two requests'
+ * filters have the same fields).
+ */
+export type ProtoEntryFilter = ListEntriesFilter;
 
 /** Validates an entry filter; throws INVALID_ARGUMENT with SPIRE's messages. */
 export function entryFilterFromProto(td: TrustDomain, f: ProtoEntryFilter | null | undefined, log: Logger): CountRegistrationEntriesRequest {

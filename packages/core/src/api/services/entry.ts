@@ -1,4 +1,11 @@
 import { Code, SpireError } from '../../errors.js';
+import type { BatchCreateEntryRequest__Output } from '../../proto/gen/api/spire/api/server/entry/v1/BatchCreateEntryRequest.js';
+import type { BatchDeleteEntryRequest__Output } from '../../proto/gen/api/spire/api/server/entry/v1/BatchDeleteEntryRequest.js';
+import type { BatchUpdateEntryRequest__Output } from '../../proto/gen/api/spire/api/server/entry/v1/BatchUpdateEntryRequest.js';
+import type { CountEntriesRequest__Output } from '../../proto/gen/api/spire/api/server/entry/v1/CountEntriesRequest.js';
+import type { GetAuthorizedEntriesRequest__Output } from '../../proto/gen/api/spire/api/server/entry/v1/GetAuthorizedEntriesRequest.js';
+import type { GetEntryRequest__Output } from '../../proto/gen/api/spire/api/server/entry/v1/GetEntryRequest.js';
+import type { ListEntriesRequest__Output } from '../../proto/gen/api/spire/api/server/entry/v1/ListEntriesRequest.js';
 import type { RegistrationEntry } from '../../plugins/datastore/contract.js';
 import { applyEntryMask, entryFromProto, entryToProto, storeEntryMask, type ProtoEntry, type ProtoEntryMask } from '../convert/entry.js';
 import type { CallContext, ServiceHandlers } from '../handler.js';
@@ -6,7 +13,7 @@ import { LargeAnswerGate } from '../large-answer-gate.js';
 import { Services } from '../proto.js';
 import { createStatus, makeErr, makeStatus, okStatus, storeCode, type ApiStatus } from '../status.js';
 import { getAuthorizedEntries, syncAuthorizedEntries } from './entry-authorized.js';
-import { entryFilterFromProto, type ProtoEntryFilter } from './entry-filters.js';
+import { entryFilterFromProto } from './entry-filters.js';
 import { listEntries } from './entry-list.js';
 import type { ApiDeps } from './deps.js';
 import { assertInScope, inScope, outOfScopeStatus, storedInScope } from './entry-scope-check.js';
@@ -106,8 +113,8 @@ export function entryService(deps: ApiDeps): ServiceHandlers {
       SyncAuthorizedEntries: (stream, ctx) => syncAuthorizedEntries(deps, stream, ctx),
     },
     unary: {
-      GetAuthorizedEntries: (req: { output_mask: ProtoEntryMask | null }, ctx) => getAuthorizedEntries(deps, gate, req, ctx),
-      async CountEntries(req: { filter: ProtoEntryFilter | null }, ctx) {
+      GetAuthorizedEntries: (req: GetAuthorizedEntriesRequest__Output, ctx) => getAuthorizedEntries(deps, gate, req, ctx),
+      async CountEntries(req: CountEntriesRequest__Output, ctx) {
         const filter = entryFilterFromProto(td, req.filter, ctx.log);
         try {
           return { count: await ds.countRegistrationEntries(filter) };
@@ -115,10 +122,10 @@ export function entryService(deps: ApiDeps): ServiceHandlers {
           throw makeErr(ctx.log, Code.INTERNAL, 'failed to count entries', err);
         }
       },
-      async ListEntries(req: { filter: ProtoEntryFilter | null; output_mask: ProtoEntryMask | null; page_size: number; page_token: string }, ctx) {
+      async ListEntries(req: ListEntriesRequest__Output, ctx) {
         return listEntries(ds, gate, entryFilterFromProto(td, req.filter, ctx.log), req, ctx);
       },
-      async GetEntry(req: { id: string; output_mask: ProtoEntryMask | null }, ctx) {
+      async GetEntry(req: GetEntryRequest__Output, ctx) {
         if (!req.id) throw makeErr(ctx.log, Code.INVALID_ARGUMENT, 'missing ID');
         let e;
         try {
@@ -130,7 +137,7 @@ export function entryService(deps: ApiDeps): ServiceHandlers {
         assertInScope(ctx, e);
         return applyEntryMask(toProto(ctx, e, 'failed to convert entry'), req.output_mask);
       },
-      async BatchCreateEntry(req: { entries: ProtoEntry[]; output_mask: ProtoEntryMask | null }, ctx) {
+      async BatchCreateEntry(req: BatchCreateEntryRequest__Output, ctx) {
         checkBatch(req.entries.length, 'entries');
         const results = [];
         for (const e of req.entries) {
@@ -140,7 +147,7 @@ export function entryService(deps: ApiDeps): ServiceHandlers {
         }
         return { results };
       },
-      async BatchUpdateEntry(req: { entries: ProtoEntry[]; input_mask: ProtoEntryMask | null; output_mask: ProtoEntryMask | null }, ctx) {
+      async BatchUpdateEntry(req: BatchUpdateEntryRequest__Output, ctx) {
         checkBatch(req.entries.length, 'entries');
         const results = [];
         for (const e of req.entries) {
@@ -150,7 +157,7 @@ export function entryService(deps: ApiDeps): ServiceHandlers {
         }
         return { results };
       },
-      async BatchDeleteEntry(req: { ids: string[] }, ctx) {
+      async BatchDeleteEntry(req: BatchDeleteEntryRequest__Output, ctx) {
         checkBatch(req.ids.length, 'ids');
         const results = [];
         for (const id of req.ids) {

@@ -1,4 +1,6 @@
 import { LocalAuthorityError, LocalAuthorityErrors } from '../../ca/manager/local-authority-checks.js';
+import type { RevokeX509UpstreamAuthorityRequest__Output } from '../../proto/gen/api/spire/api/server/localauthority/v1/RevokeX509UpstreamAuthorityRequest.js';
+import type { TaintX509UpstreamAuthorityRequest__Output } from '../../proto/gen/api/spire/api/server/localauthority/v1/TaintX509UpstreamAuthorityRequest.js';
 import type { Logger } from '../../log/logger.js';
 import type { CallContext, ServiceHandlers } from '../handler.js';
 import type { AuthorityRotation, AuthorityStateView } from '../ports.js';
@@ -84,8 +86,8 @@ export function localAuthorityService(deps: ApiDeps): ServiceHandlers {
       ActivateX509Authority: x509.activate,
       TaintX509Authority: x509.taint,
       RevokeX509Authority: x509.revoke,
-      TaintX509UpstreamAuthority: (req: { subject_key_id: string }, ctx) => upstream(req, ctx, 'taint'),
-      RevokeX509UpstreamAuthority: (req: { subject_key_id: string }, ctx) => upstream(req, ctx, 'revoke'),
+      TaintX509UpstreamAuthority: (req: TaintX509UpstreamAuthorityRequest__Output, ctx) => upstream(req, ctx, 'taint'),
+      RevokeX509UpstreamAuthority: (req: RevokeX509UpstreamAuthorityRequest__Output, ctx) => upstream(req, ctx, 'revoke'),
     },
   };
 }

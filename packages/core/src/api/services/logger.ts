@@ -1,4 +1,5 @@
 import { Code } from '../../errors.js';
+import type { SetLogLevelRequest__Output } from '../../proto/gen/api/spire/api/server/logger/v1/SetLogLevelRequest.js';
 import type { ServiceHandlers } from '../handler.js';
 import { Services } from '../proto.js';
 import { makeErr } from '../status.js';
@@ -30,7 +31,7 @@ export function loggerService(deps: ApiDeps): ServiceHandlers {
       async GetLogger() {
         return current();
       },
-      async SetLogLevel(req: { new_level: unknown }, ctx) {
+      async SetLogLevel(req: SetLogLevelRequest__Output, ctx) {
         if (req.new_level === 'UNSPECIFIED') throw makeErr(ctx.log, Code.INVALID_ARGUMENT, 'newLevel value cannot be LogLevel_UNSPECIFIED');
         const level = typeof req.new_level === 'string' ? TO_PINO[req.new_level] : undefined;
         if (!level) throw makeErr(ctx.log, Code.INVALID_ARGUMENT, 'unsupported log level');

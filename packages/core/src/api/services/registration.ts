@@ -1,4 +1,20 @@
 import { randomUUID } from 'node:crypto';
+import type { DeleteFederatedBundleRequest__Output } from '../../proto/gen/api/spire/api/registration/DeleteFederatedBundleRequest.js';
+import type { EvictAgentRequest__Output } from '../../proto/gen/api/spire/api/registration/EvictAgentRequest.js';
+import type { FederatedBundleID__Output } from '../../proto/gen/api/spire/api/registration/FederatedBundleID.js';
+import type { FederatedBundle__Output } from '../../proto/gen/api/spire/api/registration/FederatedBundle.js';
+import type { GetNodeSelectorsRequest__Output } from '../../proto/gen/api/spire/api/registration/GetNodeSelectorsRequest.js';
+import type { JoinToken__Output } from '../../proto/gen/api/spire/api/registration/JoinToken.js';
+import type { ListAllEntriesRequest__Output } from '../../proto/gen/api/spire/api/registration/ListAllEntriesRequest.js';
+import type { MintJWTSVIDRequest__Output } from '../../proto/gen/api/spire/api/registration/MintJWTSVIDRequest.js';
+import type { MintX509SVIDRequest__Output } from '../../proto/gen/api/spire/api/registration/MintX509SVIDRequest.js';
+import type { ParentID__Output } from '../../proto/gen/api/spire/api/registration/ParentID.js';
+import type { RegistrationEntryID__Output } from '../../proto/gen/api/spire/api/registration/RegistrationEntryID.js';
+import type { Selectors__Output } from '../../proto/gen/api/spire/common/Selectors.js';
+import type { SpiffeID__Output } from '../../proto/gen/api/spire/api/registration/SpiffeID.js';
+import type { UpdateEntryRequest__Output } from '../../proto/gen/api/spire/api/registration/UpdateEntryRequest.js';
+import type { Bundle__Output } from '../../proto/gen/api/spire/common/Bundle.js';
+import type { RegistrationEntry__Output } from '../../proto/gen/api/spire/common/RegistrationEntry.js';
 import { Code, SpireError } from '../../errors.js';
 import type { AttestedNode, Bundle, DeleteMode, RegistrationEntry, Selector } from '../../plugins/datastore/contract.js';
 import { SpiffeId, TrustDomain, agentId as makeAgentId } from '../../spiffeid/index.js';
@@ -18,28 +34,11 @@ import { AuthPolicyErrors } from '../../authpolicy/errors.js';
 import { assertInScope, storedInScope, visibleEntries } from './entry-scope-check.js';
 import { appendAllEntries } from './entry-list.js';
 
-/** spire.common.RegistrationEntry on the wire. */
-export interface CommonEntry {
-  selectors: Selector[];
-  parent_id: string;
-  spiffe_id: string;
-  ttl: number;
-  federates_with: string[];
-  entry_id: string;
-  admin: boolean;
-  downstream: boolean;
-  entryExpiry: number;
-  dns_names: string[];
-  revision_number: number;
-  store_svid: boolean;
-}
+/** spire.common.RegistrationEntry as proto-loader presents it (generated). */
+export type CommonEntry = RegistrationEntry__Output;
 
-interface CommonBundle {
-  trust_domain_id: string;
-  root_cas: { der_bytes: Buffer }[];
-  jwt_signing_keys: { pkix_bytes: Buffer; kid: string; not_after: number }[];
-  refresh_hint: number;
-}
+/** spire.common.Bundle as proto-loader presents it (generated). */
+type CommonBundle = Bundle__Output;
 
 /** Page size of ListAllEntriesWithPages when the caller gives none (the old server's default). */
 const DEFAULT_LIST_PAGE_SIZE = 50;
@@ -243,7 +242,7 @@ export function registrationService(deps: ApiDeps): ServiceHandlers {
         const r = await createEntry(ctx, req);
         return { entry: entryToCommon(r.entry), preexisting: r.existing };
       },
-      async DeleteEntry(req: { id: string }, ctx) {
+      async DeleteEntry(req: RegistrationEntryID__Output, ctx) {
         try {
           if ((await storedInScope(ctx, ds, req.id)) === false) throw AuthPolicyErrors.entryOutOfScope();
           return entryToCommon(await ds.deleteRegistrationEntry(req.id));
@@ -253,7 +252,7 @@ export function registrationService(deps: ApiDeps): ServiceHandlers {
           throw internal('error deleting entry', err);
         }
       },
-      async FetchEntry(req: { id: string }, ctx) {
+      async FetchEntry(req: RegistrationEntryID__Output, ctx) {
         let e;
         try {
           e = await ds.fetchRegistrationEntry(req.id);
@@ -272,7 +271,7 @@ export function registrationService(deps: ApiDeps): ServiceHandlers {
           return await enc.finish({});
         });
       },
-      async UpdateEntry(req: { entry: CommonEntry | null }, ctx) {
+      async UpdateEntry(req: UpdateEntryRequest__Output, ctx) {
         if (!req.entry) throw invalid('request is missing entry to update');
         const entry = entryFromCommon(req.entry, true);
         let allowed: boolean | 'missing';
@@ -304,7 +303,7 @@ export function registrationService(deps: ApiDeps): ServiceHandlers {
           throw internal('failed to update registration entry', err);
         }
       },
-      async ListByParentID(req: { id: string }, ctx) {
+      async ListByParentID(req: ParentID__Output, ctx) {
         return list(ctx, { byParentId: parseId(req.id, 'parent ID is malformed') }, 'parent ID');
       },
       async ListBySelector(req: Selector, ctx) {
@@ -316,7 +315,7 @@ export function registrationService(deps: ApiDeps): ServiceHandlers {
         }
         return list(ctx, { bySelectors: { selectors: s, match: 'EXACT' } }, 'selector');
       },
-      async ListBySelectors(req: { entries: Selector[] }, ctx) {
+      async ListBySelectors(req: Selectors__Output, ctx) {
         let s: Selector[];
         try {
           s = selectorsFromProto(req.entries ?? []);
@@ -326,10 +325,10 @@ export function registrationService(deps: ApiDeps): ServiceHandlers {
         if (s.length === 0) throw invalid('selector list is empty');
         return list(ctx, { bySelectors: { selectors: s, match: 'EXACT' } }, 'selectors');
       },
-      async ListBySpiffeID(req: { id: string }, ctx) {
+      async ListBySpiffeID(req: SpiffeID__Output, ctx) {
         return list(ctx, { bySpiffeId: parseId(req.id, 'spiffe ID is malformed') }, 'SPIFFE ID');
       },
-      async ListAllEntriesWithPages(req: { pagination: { token: string; page_size: number } | null }, ctx) {
+      async ListAllEntriesWithPages(req: ListAllEntriesRequest__Output, ctx) {
         const size = req.pagination?.page_size ?? 0;
         if (size < 0) throw invalid(`invalid page_size ${size}: must not be negative`);
         const pageSize = Math.min(size || DEFAULT_LIST_PAGE_SIZE, API_MAX_PAGE_SIZE);
@@ -341,7 +340,7 @@ export function registrationService(deps: ApiDeps): ServiceHandlers {
           throw internal('error trying to fetch entries', err);
         }
       },
-      async CreateFederatedBundle(req: { bundle: CommonBundle | null }) {
+      async CreateFederatedBundle(req: FederatedBundle__Output) {
         const b = bundleFromCommon(req.bundle);
         try {
           await ds.createBundle(b);
@@ -351,7 +350,7 @@ export function registrationService(deps: ApiDeps): ServiceHandlers {
         }
         return {};
       },
-      async FetchFederatedBundle(req: { id: string }) {
+      async FetchFederatedBundle(req: FederatedBundleID__Output) {
         const t = federatedTd(req.id);
         let b;
         try {
@@ -362,7 +361,7 @@ export function registrationService(deps: ApiDeps): ServiceHandlers {
         if (!b) throw new SpireError(Code.NOT_FOUND, 'bundle not found');
         return { bundle: bundleToCommon(b) };
       },
-      async UpdateFederatedBundle(req: { bundle: CommonBundle | null }) {
+      async UpdateFederatedBundle(req: FederatedBundle__Output) {
         const b = bundleFromCommon(req.bundle);
         try {
           await ds.updateBundle(b, { rootCas: true, jwtSigningKeys: true, refreshHint: true });
@@ -372,7 +371,7 @@ export function registrationService(deps: ApiDeps): ServiceHandlers {
         }
         return {};
       },
-      async DeleteFederatedBundle(req: { id: string; mode: unknown }) {
+      async DeleteFederatedBundle(req: DeleteFederatedBundleRequest__Output) {
         const t = federatedTd(req.id);
         const modes: Record<string, DeleteMode> = { RESTRICT: 'RESTRICT', DELETE: 'DELETE', DISSOCIATE: 'DISSOCIATE' };
         const mode = modes[String(req.mode)];
@@ -386,7 +385,7 @@ export function registrationService(deps: ApiDeps): ServiceHandlers {
         }
         return {};
       },
-      async CreateJoinToken(req: { token: string; ttl: number }) {
+      async CreateJoinToken(req: JoinToken__Output) {
         if (req.ttl < 1) throw invalid('ttl is required, you must provide one');
         const token = req.token || randomUUID();
         try {
@@ -412,7 +411,7 @@ export function registrationService(deps: ApiDeps): ServiceHandlers {
         if (!b) throw new SpireError(Code.NOT_FOUND, 'bundle not found');
         return { bundle: bundleToCommon(b) };
       },
-      async EvictAgent(req: { spiffeID: string }) {
+      async EvictAgent(req: EvictAgentRequest__Output) {
         if (!req.spiffeID) throw invalid('empty agent ID');
         try {
           return { node: nodeToCommon(await ds.deleteAttestedNode(req.spiffeID)) };
@@ -428,7 +427,7 @@ export function registrationService(deps: ApiDeps): ServiceHandlers {
           throw internal('failed to list agents', err);
         }
       },
-      async MintX509SVID(req: { spiffe_id: string; csr: Buffer; ttl: number; dns_names: string[] }) {
+      async MintX509SVID(req: MintX509SVIDRequest__Output) {
         const id = mintId(req.spiffe_id);
         if (!req.csr || req.csr.length === 0) throw invalid('request missing CSR');
         if (req.ttl < 0) throw invalid('invalid ttl: must not be negative');
@@ -461,7 +460,7 @@ export function registrationService(deps: ApiDeps): ServiceHandlers {
         if (!b) throw new SpireError(Code.FAILED_PRECONDITION, 'bundle not found');
         return { svid_chain: r.certChain.map((c) => Buffer.from(c)), root_cas: b.rootCas.map((c) => Buffer.from(c.derBytes)) };
       },
-      async MintJWTSVID(req: { spiffe_id: string; ttl: number; audience: string[] }) {
+      async MintJWTSVID(req: MintJWTSVIDRequest__Output) {
         const id = mintId(req.spiffe_id);
         if (!req.audience || req.audience.length === 0) throw invalid('request must specify at least one audience');
         if (req.ttl < 0) throw invalid('invalid ttl: must not be negative');
@@ -471,7 +470,7 @@ export function registrationService(deps: ApiDeps): ServiceHandlers {
           throw internal('failed to sign JWT-SVID', err);
         }
       },
-      async GetNodeSelectors(req: { spiffe_id: string }) {
+      async GetNodeSelectors(req: GetNodeSelectorsRequest__Output) {
         const id = parseId(req.spiffe_id, 'spiffe ID is malformed');
         try {
           return { selectors: { spiffe_id: id, selectors: (await ds.getNodeSelectors(id)).map((s) => ({ type: s.type, value: s.value })) } };

@@ -1,4 +1,9 @@
 import { X509Certificate } from 'node:crypto';
+import type { BatchNewX509SVIDRequest__Output } from '../../proto/gen/api/spire/api/server/svid/v1/BatchNewX509SVIDRequest.js';
+import type { MintJWTSVIDRequest__Output } from '../../proto/gen/api/spire/api/server/svid/v1/MintJWTSVIDRequest.js';
+import type { MintX509SVIDRequest__Output } from '../../proto/gen/api/spire/api/server/svid/v1/MintX509SVIDRequest.js';
+import type { NewDownstreamX509CARequest__Output } from '../../proto/gen/api/spire/api/server/svid/v1/NewDownstreamX509CARequest.js';
+import type { NewJWTSVIDRequest__Output } from '../../proto/gen/api/spire/api/server/svid/v1/NewJWTSVIDRequest.js';
 import { BadCsrError } from '../../ca/errors.js';
 import { Code } from '../../errors.js';
 import type { RegistrationEntry } from '../../plugins/datastore/contract.js';
@@ -76,7 +81,7 @@ export function svidService(deps: ApiDeps): ServiceHandlers {
       BatchNewWITSVID: 'WIT-SVID functionality is not yet implemented',
     },
     unary: {
-      async MintX509SVID(req: { csr: Buffer; ttl: number }, ctx) {
+      async MintX509SVID(req: MintX509SVIDRequest__Output, ctx) {
         if (!req.csr || req.csr.length === 0) throw makeErr(ctx.log, Code.INVALID_ARGUMENT, 'missing CSR');
         checkTtl(ctx, req.ttl, 'ttl');
         let parsed;
@@ -113,11 +118,11 @@ export function svidService(deps: ApiDeps): ServiceHandlers {
           svid: { cert_chain: r.certChain.map((c) => Buffer.from(c)), id: protoFromId(id), expires_at: leafExpiry(r.certChain[0]!), hint: '' },
         };
       },
-      async MintJWTSVID(req: { id: ProtoSpiffeId | null; audience: string[]; ttl: number }, ctx) {
+      async MintJWTSVID(req: MintJWTSVIDRequest__Output, ctx) {
         checkTtl(ctx, req.ttl, 'ttl');
         return { svid: await mintJwt(ctx, req.id, req.audience, req.ttl, false) };
       },
-      async BatchNewX509SVID(req: { params: { entry_id: string; csr: Buffer }[] }, ctx) {
+      async BatchNewX509SVID(req: BatchNewX509SVIDRequest__Output, ctx) {
         if (req.params.length === 0) throw makeErr(ctx.log, Code.INVALID_ARGUMENT, 'missing parameters');
         checkBatch(req.params.length, 'params');
         const entries = await authorizedEntries(ctx);
@@ -164,7 +169,7 @@ export function svidService(deps: ApiDeps): ServiceHandlers {
         for (const [i, p] of req.params.entries()) ctx.audit.item(results[i]!.status, { registration_id: p.entry_id });
         return { results };
       },
-      async NewJWTSVID(req: { entry_id: string; audience: string[] }, ctx) {
+      async NewJWTSVID(req: NewJWTSVIDRequest__Output, ctx) {
         const entries = await authorizedEntries(ctx);
         const entry = entries.get(req.entry_id);
         if (!entry) throw makeErr(ctx.log.child({ registration_id: req.entry_id }), Code.NOT_FOUND, 'entry not found or not authorized');
@@ -172,7 +177,7 @@ export function svidService(deps: ApiDeps): ServiceHandlers {
           svid: await mintJwt(ctx, protoFromId(entry.spiffeId), req.audience, entry.jwtSvidTtl, !!entry.additionalAttributes?.jwtSvidIncludeJti, entry.hint),
         };
       },
-      async NewDownstreamX509CA(req: { csr: Buffer; preferred_ttl: number }, ctx) {
+      async NewDownstreamX509CA(req: NewDownstreamX509CARequest__Output, ctx) {
         if (!ctx.authorized.downstreamEntries?.length) throw makeErr(ctx.log, Code.INTERNAL, 'caller is not a downstream workload');
         checkTtl(ctx, req.preferred_ttl, 'preferred_ttl');
         let parsed;

@@ -1,4 +1,10 @@
 import { Code } from '../../errors.js';
+import type { BatchCreateFederationRelationshipRequest__Output } from '../../proto/gen/api/spire/api/server/trustdomain/v1/BatchCreateFederationRelationshipRequest.js';
+import type { BatchDeleteFederationRelationshipRequest__Output } from '../../proto/gen/api/spire/api/server/trustdomain/v1/BatchDeleteFederationRelationshipRequest.js';
+import type { BatchUpdateFederationRelationshipRequest__Output } from '../../proto/gen/api/spire/api/server/trustdomain/v1/BatchUpdateFederationRelationshipRequest.js';
+import type { GetFederationRelationshipRequest__Output } from '../../proto/gen/api/spire/api/server/trustdomain/v1/GetFederationRelationshipRequest.js';
+import type { ListFederationRelationshipsRequest__Output } from '../../proto/gen/api/spire/api/server/trustdomain/v1/ListFederationRelationshipsRequest.js';
+import type { RefreshBundleRequest__Output } from '../../proto/gen/api/spire/api/server/trustdomain/v1/RefreshBundleRequest.js';
 import type { FederationRelationship } from '../../plugins/datastore/contract.js';
 import { TrustDomain } from '../../spiffeid/index.js';
 import {
@@ -69,7 +75,7 @@ export function trustDomainService(deps: ApiDeps): ServiceHandlers {
   return {
     service: Services.trustDomain,
     unary: {
-      async ListFederationRelationships(req: { output_mask: Mask; page_size: number; page_token: string }, ctx) {
+      async ListFederationRelationships(req: ListFederationRelationshipsRequest__Output, ctx) {
         const pagination = pageFromRequest(req.page_size, req.page_token);
         let res;
         try {
@@ -86,7 +92,7 @@ export function trustDomainService(deps: ApiDeps): ServiceHandlers {
         });
         return { federation_relationships, next_page_token: res.pagination?.token ?? '' };
       },
-      async GetFederationRelationship(req: { trust_domain: string; output_mask: Mask }, ctx) {
+      async GetFederationRelationship(req: GetFederationRelationshipRequest__Output, ctx) {
         let t: TrustDomain;
         try {
           t = TrustDomain.parse(req.trust_domain);
@@ -106,7 +112,7 @@ export function trustDomainService(deps: ApiDeps): ServiceHandlers {
           throw makeErr(ctx.log, Code.INTERNAL, 'failed to convert datastore response', err);
         }
       },
-      async BatchCreateFederationRelationship(req: { federation_relationships: ProtoFederationRelationship[]; output_mask: Mask }, ctx) {
+      async BatchCreateFederationRelationship(req: BatchCreateFederationRelationshipRequest__Output, ctx) {
         checkBatch(req.federation_relationships.length, 'federation relationships');
         const results = [];
         for (const f of req.federation_relationships) {
@@ -116,7 +122,7 @@ export function trustDomainService(deps: ApiDeps): ServiceHandlers {
         }
         return { results };
       },
-      async BatchUpdateFederationRelationship(req: { federation_relationships: ProtoFederationRelationship[]; input_mask: Mask; output_mask: Mask }, ctx) {
+      async BatchUpdateFederationRelationship(req: BatchUpdateFederationRelationshipRequest__Output, ctx) {
         checkBatch(req.federation_relationships.length, 'federation relationships');
         const results = [];
         for (const f of req.federation_relationships) {
@@ -126,7 +132,7 @@ export function trustDomainService(deps: ApiDeps): ServiceHandlers {
         }
         return { results };
       },
-      async BatchDeleteFederationRelationship(req: { trust_domains: string[] }, ctx) {
+      async BatchDeleteFederationRelationship(req: BatchDeleteFederationRelationshipRequest__Output, ctx) {
         checkBatch(req.trust_domains.length, 'trust domains');
         const results = [];
         for (const name of req.trust_domains) {
@@ -158,7 +164,7 @@ export function trustDomainService(deps: ApiDeps): ServiceHandlers {
         }
         return { results };
       },
-      async RefreshBundle(req: { trust_domain: string }, ctx) {
+      async RefreshBundle(req: RefreshBundleRequest__Output, ctx) {
         let t: TrustDomain;
         try {
           t = TrustDomain.parse(req.trust_domain);

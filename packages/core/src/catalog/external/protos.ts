@@ -3,7 +3,7 @@ import type { Options } from '@grpc/proto-loader';
 import { findService, lazyProtoRoot } from '../../proto/loader.js';
 
 /** The plugin, host-service and go-plugin protocol .proto files, relative to protoDir(). */
-const FILES = [
+export const PLUGIN_PROTO_FILES = [
   'spire/service/common/config/v1/config.proto',
   'spire/service/private/init/v1/init.proto',
   'spire/plugin/server/keymanager/v1/keymanager.proto',
@@ -35,7 +35,7 @@ export const PLUGIN_LOADER_OPTIONS: Options = {
   oneofs: true,
 };
 
-const root = lazyProtoRoot(FILES, PLUGIN_LOADER_OPTIONS);
+const root = lazyProtoRoot(PLUGIN_PROTO_FILES, PLUGIN_LOADER_OPTIONS);
 
 /** Full gRPC names of every service this module knows. */
 export const SERVICE_NAMES = {

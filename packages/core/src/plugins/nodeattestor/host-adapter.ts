@@ -1,15 +1,13 @@
 import type { ClientDuplexStream } from '@grpc/grpc-js';
 import type { AgentAttributes, NodeAttestor } from './contract.js';
+import type { AttestResponse__Output } from '../../proto/gen/plugin/spire/plugin/server/nodeattestor/v1/AttestResponse.js';
 import { bytes } from '../wire-common.js';
 import { attestPeerToMetadata } from './codec.js';
 import { ExternalErrors } from '../external-errors.js';
 import type { PluginConnection } from '../wire-connection.js';
 
-interface AttestResponseMsg {
-  response?: 'challenge' | 'agentAttributes';
-  challenge?: Uint8Array;
-  agentAttributes?: { spiffeId: string; selectorValues: string[]; canReattest: boolean } | null;
-}
+/** spire.plugin.server.nodeattestor.v1.AttestResponse as proto-loader presents it (generated). */
+type AttestResponseMsg = AttestResponse__Output;
 
 /**
  * The NodeAttestor contract over the Attest bidirectional stream: the payload goes first, each

@@ -1,4 +1,5 @@
 import { apiCommand } from '../../api-command.js';
+import type { ListAgentsResponse__Output } from '../../../proto/gen/api/spire/api/server/agent/v1/ListAgentsResponse.js';
 import { pluralize } from '../../go-format.js';
 import { writeAll } from '../../output.js';
 import type { ProtoAgent } from '../../../api/convert/agent.js';
@@ -15,7 +16,7 @@ export const agentListCommand = apiCommand({
     const agents: ProtoAgent[] = [];
     let token = '';
     do {
-      const res = await ctx.client.call<{ agents: ProtoAgent[]; next_page_token: string }>('agent', 'ListAgents', { filter, page_size: 1000, page_token: token });
+      const res = await ctx.client.call<ListAgentsResponse__Output>('agent', 'ListAgents', { filter, page_size: 1000, page_token: token });
       for (const a of res.agents) agents.push(a);
       token = res.next_page_token;
     } while (token !== '');

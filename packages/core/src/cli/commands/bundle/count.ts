@@ -1,4 +1,5 @@
 import { apiCommand } from '../../api-command.js';
+import type { CountBundlesResponse__Output } from '../../../proto/gen/api/spire/api/server/bundle/v1/CountBundlesResponse.js';
 import { pluralize } from '../../go-format.js';
 
 /** `spire-server bundle count`: how many bundles the server holds (its own included). */
@@ -8,7 +9,7 @@ export const bundleCountCommand = apiCommand({
   flags: [],
   output: true,
   async run(ctx) {
-    const res = await ctx.client.call<{ count: number }>('bundle', 'CountBundles', {});
+    const res = await ctx.client.call<CountBundlesResponse__Output>('bundle', 'CountBundles', {});
     if (ctx.json) return ctx.printJson({ type: 'spire.api.server.bundle.v1.CountBundlesResponse', msg: res });
     ctx.out(`${pluralize(`${res.count} `, 'bundle', 'bundles', res.count)}\n`);
   },

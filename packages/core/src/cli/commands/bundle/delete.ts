@@ -1,6 +1,6 @@
 import { apiCommand } from '../../api-command.js';
+import type { BatchDeleteFederatedBundleResponse__Output } from '../../../proto/gen/api/spire/api/server/bundle/v1/BatchDeleteFederatedBundleResponse.js';
 import { goQuote } from '../../go-format.js';
-import type { ProtoStatus } from '../entry/entry-common.js';
 
 const MODES: Record<string, string> = { '': 'RESTRICT', restrict: 'RESTRICT', dissociate: 'DISSOCIATE', delete: 'DELETE' };
 
@@ -18,15 +18,15 @@ export const bundleDeleteCommand = apiCommand({
     if (id === '') throw new Error('id is required');
     const mode = MODES[ctx.str('mode')];
     if (!mode) throw new Error(`unsupported mode ${goQuote(ctx.str('mode'))}`);
-    let res: { results: Array<{ status: ProtoStatus; trust_domain: string }> };
+    let res: BatchDeleteFederatedBundleResponse__Output;
     try {
-      res = await ctx.client.call('bundle', 'BatchDeleteFederatedBundle', { trust_domains: [id], mode });
+      res = await ctx.client.call<BatchDeleteFederatedBundleResponse__Output>('bundle', 'BatchDeleteFederatedBundle', { trust_domains: [id], mode });
     } catch (err) {
       throw new Error(`failed to delete federated bundle: ${(err as Error).message}`);
     }
     if (ctx.json) return ctx.printJson({ type: 'spire.api.server.bundle.v1.BatchDeleteFederatedBundleResponse', msg: res });
     const r = res.results[0]!;
-    if (r.status.code !== 0) throw new Error(`failed to delete federated bundle ${goQuote(r.trust_domain)}: ${r.status.message}`);
+    if (r.status!.code !== 0) throw new Error(`failed to delete federated bundle ${goQuote(r.trust_domain)}: ${r.status!.message}`);
     ctx.out('bundle deleted.\n');
   },
 });

@@ -1,4 +1,5 @@
 import { apiCommand } from '../../api-command.js';
+import type { ListFederatedBundlesResponse__Output } from '../../../proto/gen/api/spire/api/server/bundle/v1/ListFederatedBundlesResponse.js';
 import type { ProtoBundle } from '../../../api/convert/bundle.js';
 import { formatBundle } from '../../spiffe-bundle.js';
 
@@ -20,7 +21,7 @@ export const bundleListCommand = apiCommand({
     const bundles: ProtoBundle[] = [];
     let token = '';
     do {
-      const res = await ctx.client.call<{ bundles: ProtoBundle[]; next_page_token: string }>('bundle', 'ListFederatedBundles', { page_size: token ? 1000 : 0, page_token: token });
+      const res = await ctx.client.call<ListFederatedBundlesResponse__Output>('bundle', 'ListFederatedBundles', { page_size: token ? 1000 : 0, page_token: token });
       bundles.push(...res.bundles);
       token = res.next_page_token;
     } while (token !== '');

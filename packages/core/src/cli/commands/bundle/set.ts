@@ -1,9 +1,9 @@
 import { readFile } from 'node:fs/promises';
+import type { BatchSetFederatedBundleResponse__Output } from '../../../proto/gen/api/spire/api/server/bundle/v1/BatchSetFederatedBundleResponse.js';
 import { resolve } from 'node:path';
 import { apiCommand, osErrorText } from '../../api-command.js';
 import type { ProtoBundle } from '../../../api/convert/bundle.js';
 import { parsePemCertificates, parseSpiffeBundle, validateBundleFormat } from '../../spiffe-bundle.js';
-import type { ProtoStatus } from '../entry/entry-common.js';
 
 /** `spire-server bundle set`: creates or replaces a federated bundle from -path (or stdin). */
 export const bundleSetCommand = apiCommand({
@@ -48,15 +48,15 @@ export const bundleSetCommand = apiCommand({
         throw new Error(`unable to parse to spiffe bundle: ${(err as Error).message}`);
       }
     }
-    let res: { results: Array<{ status: ProtoStatus; bundle: ProtoBundle | null }> };
+    let res: BatchSetFederatedBundleResponse__Output;
     try {
-      res = await ctx.client.call('bundle', 'BatchSetFederatedBundle', { bundle: [bundle] });
+      res = await ctx.client.call<BatchSetFederatedBundleResponse__Output>('bundle', 'BatchSetFederatedBundle', { bundle: [bundle] });
     } catch (err) {
       throw new Error(`failed to set federated bundle: ${(err as Error).message}`);
     }
     if (ctx.json) return ctx.printJson({ type: 'spire.api.server.bundle.v1.BatchSetFederatedBundleResponse', msg: res });
     const r = res.results[0]!;
-    if (r.status.code !== 0) throw new Error(`failed to set federated bundle: ${r.status.message}`);
+    if (r.status!.code !== 0) throw new Error(`failed to set federated bundle: ${r.status!.message}`);
     ctx.out('bundle set.\n');
   },
 });

@@ -1,14 +1,9 @@
 import { formatDuration } from '../../../duration.js';
+import type { GetInfoResponse__Output } from '../../../proto/gen/api/spire/api/server/debug/v1/GetInfoResponse.js';
 import { apiCommand } from '../../api-command.js';
 import { rfc3339 } from '../../duration-flag.js';
 
-interface GetInfo {
-  svid_chain: Array<{ id: { trust_domain: string; path: string } | null; expires_at: number; subject: string }>;
-  uptime: number;
-  agents_count: number;
-  federated_bundles_count: number;
-  entries_count: number;
-}
+type GetInfo = GetInfoResponse__Output;
 
 /** `spire-server debug getinfo`: uptime, counts and the server's SVID chain. */
 export const debugGetInfoCommand = apiCommand({

@@ -1,7 +1,8 @@
 import type { ApiCommandContext } from '../../api-command.js';
+import type { _spire_api_server_entry_v1_BatchCreateEntryResponse_Result__Output, BatchCreateEntryResponse__Output } from '../../../proto/gen/api/spire/api/server/entry/v1/BatchCreateEntryResponse.js';
 import { isTty, writeAll } from '../../output.js';
 import type { ProtoEntry } from '../../../api/convert/entry.js';
-import { formatEntry, statusSuffix, type ProtoStatus } from './entry-common.js';
+import { formatEntry, statusSuffix } from './entry-common.js';
 
 /**
  * Entries per BatchCreate/BatchUpdate request. The server caps a batch (10,000 in this server;
@@ -9,10 +10,8 @@ import { formatEntry, statusSuffix, type ProtoStatus } from './entry-common.js';
  */
 export const ENTRY_BATCH_SIZE = 500;
 
-interface Result {
-  status: ProtoStatus;
-  entry: ProtoEntry | null;
-}
+/** One result of BatchCreateEntry or BatchUpdateEntry (the two have the same fields; generated). */
+type Result = _spire_api_server_entry_v1_BatchCreateEntryResponse_Result__Output;
 
 /**
  * Sends `entries` in batches with `method` (BatchCreateEntry or BatchUpdateEntry) and prints as
@@ -29,9 +28,9 @@ export async function sendEntryBatches(ctx: ApiCommandContext, method: 'BatchCre
   let done = 0;
   for (let i = 0; i < entries.length || (i === 0 && entries.length === 0); i += ENTRY_BATCH_SIZE) {
     const batch = entries.slice(i, i + ENTRY_BATCH_SIZE);
-    let res: { results: Result[] };
+    let res: BatchCreateEntryResponse__Output;
     try {
-      res = await ctx.client.call<{ results: Result[] }>('entry', method, { entries: batch });
+      res = await ctx.client.call<BatchCreateEntryResponse__Output>('entry', method, { entries: batch });
     } catch (err) {
       if (progress) ctx.err('\n');
       if (done === 0) throw err;
@@ -39,9 +38,9 @@ export async function sendEntryBatches(ctx: ApiCommandContext, method: 'BatchCre
     }
     let out = '';
     res.results.forEach((r, j) => {
-      if (r.status.code !== 0) r.entry = batch[j] ?? r.entry;
+      if (r.status!.code !== 0) r.entry = batch[j] ?? r.entry;
       if (ctx.json) all.push(r);
-      else if (r.status.code === 0 && r.entry) out += formatEntry(r.entry);
+      else if (r.status!.code === 0 && r.entry) out += formatEntry(r.entry);
       else failed.push(r);
     });
     await writeAll(ctx.io.stdout, out);
@@ -55,7 +54,7 @@ export async function sendEntryBatches(ctx: ApiCommandContext, method: 'BatchCre
     return;
   }
   for (const r of failed) {
-    await writeAll(ctx.io.stderr, `Failed to ${verb} the following entry ${statusSuffix(r.status)}:\n${r.entry ? formatEntry(r.entry) : '\n'}`);
+    await writeAll(ctx.io.stderr, `Failed to ${verb} the following entry ${statusSuffix(r.status!)}:\n${r.entry ? formatEntry(r.entry) : '\n'}`);
   }
   if (failed.length > 0) throw new Error(`failed to ${verb} one or more entries`);
 }

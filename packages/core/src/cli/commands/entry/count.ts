@@ -1,4 +1,5 @@
 import { apiCommand } from '../../api-command.js';
+import type { CountEntriesResponse__Output } from '../../../proto/gen/api/spire/api/server/entry/v1/CountEntriesResponse.js';
 import { pluralize } from '../../go-format.js';
 import { buildFilter, EntryTypes, filterFlags } from './entry-common.js';
 
@@ -9,7 +10,7 @@ export const entryCountCommand = apiCommand({
   flags: filterFlags('count'),
   output: true,
   async run(ctx) {
-    const res = await ctx.client.call<{ count: number }>('entry', 'CountEntries', { filter: buildFilter(ctx) });
+    const res = await ctx.client.call<CountEntriesResponse__Output>('entry', 'CountEntries', { filter: buildFilter(ctx) });
     if (ctx.json) return ctx.printJson({ type: EntryTypes.count, msg: res });
     ctx.out(`${pluralize(`${res.count} registration `, 'entry', 'entries', res.count)}\n`);
   },

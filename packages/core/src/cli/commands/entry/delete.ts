@@ -1,6 +1,7 @@
 import { apiCommand, readInput } from '../../api-command.js';
+import type { BatchDeleteEntryResponse__Output } from '../../../proto/gen/api/spire/api/server/entry/v1/BatchDeleteEntryResponse.js';
 import { GoStructReader, goJsonKind, parseGoJson } from '../../go-json.js';
-import { EntryTypes, statusSuffix, type ProtoStatus } from './entry-common.js';
+import { EntryTypes, statusSuffix } from './entry-common.js';
 
 /** IDs per BatchDeleteEntry request (the server caps a batch). */
 const DELETE_BATCH_SIZE = 1000;
@@ -29,18 +30,18 @@ export const entryDeleteCommand = apiCommand({
       if (ctx.str('entryID') === '') throw new Error('an entry ID is required');
       ids = [ctx.str('entryID')];
     }
-    const results: Array<{ status: ProtoStatus; id: string }> = [];
+    const results: BatchDeleteEntryResponse__Output['results'] = [];
     for (let i = 0; i < ids.length || i === 0; i += DELETE_BATCH_SIZE) {
-      const res = await ctx.client.call<{ results: typeof results }>('entry', 'BatchDeleteEntry', { ids: ids.slice(i, i + DELETE_BATCH_SIZE) });
+      const res = await ctx.client.call<BatchDeleteEntryResponse__Output>('entry', 'BatchDeleteEntry', { ids: ids.slice(i, i + DELETE_BATCH_SIZE) });
       results.push(...res.results);
       if (ids.length === 0) break;
     }
     if (ctx.json) return ctx.printJson({ type: EntryTypes.delete, msg: { results } });
-    const ok = results.filter((r) => r.status.code === 0);
-    const failed = results.filter((r) => r.status.code !== 0);
+    const ok = results.filter((r) => r.status!.code === 0);
+    const failed = results.filter((r) => r.status!.code !== 0);
     ctx.out(ok.map((r) => `Deleted entry with ID: ${r.id}\n`).join(''));
     if (ok.length > 0) ctx.out('\n\n');
-    for (const r of failed) ctx.err(`Failed to delete entry with ID ${r.id} ${statusSuffix(r.status)}\n`);
+    for (const r of failed) ctx.err(`Failed to delete entry with ID ${r.id} ${statusSuffix(r.status!)}\n`);
     if (failed.length > 0) {
       ctx.out('\n\n');
       ctx.out(ok.length === 0 ? `Failed to delete ${failed.length} entries` : `Deleted ${ok.length} entries successfully, but failed to delete ${failed.length} entries`);

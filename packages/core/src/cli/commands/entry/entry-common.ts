@@ -1,15 +1,13 @@
 import type { ProtoEntry } from '../../../api/convert/entry.js';
+import type { Status__Output } from '../../../proto/gen/api/spire/api/types/Status.js';
 import { SpiffeId, TrustDomain } from '../../../spiffeid/index.js';
 import { codeName } from '../../../errors.js';
 import { goQuote, goTimeUtc } from '../../go-format.js';
 import { cmp, compareSelectors, matchBehavior, parseSelector } from '../../selectors.js';
 import type { FlagSpec } from '../../flags.js';
 
-/** A per-item status from a batch RPC. */
-export interface ProtoStatus {
-  code: number;
-  message: string;
-}
+/** A per-item status from a batch RPC (generated). */
+export type ProtoStatus = Status__Output;
 
 /** Full proto names used for JSON output. */
 export const EntryTypes = {

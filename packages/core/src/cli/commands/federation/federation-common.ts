@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import type { FederationRelationship__Output } from '../../../proto/gen/api/spire/api/types/FederationRelationship.js';
 import { resolve } from 'node:path';
 import { SpiffeId } from '../../../spiffeid/index.js';
 import { readInput, type ApiCommandContext } from '../../api-command.js';
@@ -9,15 +10,8 @@ import { goQuote } from '../../go-format.js';
 import type { ProtoBundle } from '../../../api/convert/bundle.js';
 import { parsePemCertificates, parseSpiffeBundle } from '../../spiffe-bundle.js';
 
-/** A federation relationship as the API carries it. */
-export interface ProtoRelationship {
-  trust_domain: string;
-  bundle_endpoint_url: string;
-  https_web?: object | null;
-  https_spiffe?: { endpoint_spiffe_id: string } | null;
-  bundle_endpoint_profile?: string;
-  trust_domain_bundle?: ProtoBundle | null;
-}
+/** A federation relationship as the API carries it (generated). */
+export type ProtoRelationship = FederationRelationship__Output;
 
 interface RelationshipConfig {
   trustDomain: string;
@@ -60,7 +54,7 @@ function parseBundle(data: string, format: string, td: string): ProtoBundle {
 async function toProto(c: RelationshipConfig, cwd: string): Promise<ProtoRelationship> {
   if (c.trustDomain === '') throw new Error('trust domain is required');
   if (c.bundleEndpointURL === '') throw new Error('bundle endpoint URL is required');
-  const r: ProtoRelationship = { trust_domain: c.trustDomain, bundle_endpoint_url: c.bundleEndpointURL };
+  const r: ProtoRelationship = { trust_domain: c.trustDomain, bundle_endpoint_url: c.bundleEndpointURL, trust_domain_bundle: null };
   let bundleTd = c.trustDomain;
   if (c.bundleEndpointProfile === 'https_web') {
     r.https_web = {};

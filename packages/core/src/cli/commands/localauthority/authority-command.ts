@@ -1,13 +1,10 @@
+import type { AuthorityState__Output } from '../../../proto/gen/api/spire/api/server/localauthority/v1/AuthorityState.js';
 import type { Command } from '../../command.js';
 import { apiCommand } from '../../api-command.js';
 import { goTimeUtc } from '../../go-format.js';
 
-/** spire.api.server.localauthority.v1.AuthorityState on the wire. */
-interface ProtoAuthorityState {
-  authority_id: string;
-  expires_at: number;
-  upstream_authority_subject_key_id: string;
-}
+/** spire.api.server.localauthority.v1.AuthorityState as proto-loader presents it (generated). */
+type ProtoAuthorityState = AuthorityState__Output;
 
 const PKG = 'spire.api.server.localauthority.v1';
 

@@ -1,10 +1,8 @@
+import type { Logger__Output } from '../../../proto/gen/api/spire/api/types/Logger.js';
 import type { ApiCommandContext } from '../../api-command.js';
 
-/** spire.api.types.Logger on the wire. */
-export interface ProtoLogger {
-  current_level: string;
-  launch_level: string;
-}
+/** spire.api.types.Logger as proto-loader presents it (generated). */
+export type ProtoLogger = Logger__Output;
 
 /** API level names to logrus names, as SPIRE prints them. */
 const NAMES: Record<string, string> = { PANIC: 'panic', FATAL: 'fatal', ERROR: 'error', WARN: 'warning', INFO: 'info', DEBUG: 'debug', TRACE: 'trace' };

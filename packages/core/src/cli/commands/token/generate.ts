@@ -1,4 +1,5 @@
 import { SpiffeId } from '../../../spiffeid/index.js';
+import type { JoinToken__Output } from '../../../proto/gen/api/spire/api/types/JoinToken.js';
 import { apiCommand } from '../../api-command.js';
 
 /** `spire-server token generate`: a join token, optionally bound to an extra agent SPIFFE ID. */
@@ -21,7 +22,7 @@ export const tokenGenerateCommand = apiCommand({
     }
     const ttl = ctx.int('ttl');
     if (ttl > 2 ** 31 - 1 || ttl < -(2 ** 31)) throw new Error(`invalid value for TTL: overflow converting int(${ttl}) to int32`);
-    const res = await ctx.client.call<{ value: string; expires_at: number }>('agent', 'CreateJoinToken', { agent_id: agentId, ttl });
+    const res = await ctx.client.call<JoinToken__Output>('agent', 'CreateJoinToken', { agent_id: agentId, ttl });
     if (ctx.json) return ctx.printJson({ type: 'spire.api.types.JoinToken', msg: res });
     ctx.out(`Token: ${res.value}\n`);
     if (spiffeID === '') ctx.out('Warning: Missing SPIFFE ID.\n');

@@ -1,4 +1,6 @@
 import { generateKeyPairSync, type KeyObject } from 'node:crypto';
+import type { MintWITSVIDResponse__Output } from '../../../proto/gen/api/spire/api/server/svid/v1/MintWITSVIDResponse.js';
+import type { WITSVID__Output } from '../../../proto/gen/api/spire/api/types/WITSVID.js';
 import { chmod, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { SpiffeId } from '../../../spiffeid/index.js';
@@ -49,13 +51,8 @@ function expiry(token: string): number {
   return claims.exp;
 }
 
-interface WitSvid {
-  token: string;
-  id: { trust_domain: string; path: string } | null;
-  expires_at: number | string;
-  issued_at: number | string;
-  hint: string;
-}
+/** spire.api.types.WITSVID as proto-loader presents it (generated). */
+type WitSvid = WITSVID__Output;
 
 /**
  * The SVID as Go's encoding/json writes the generated struct: proto field names, empty fields
@@ -101,9 +98,9 @@ export const witMintCommand = apiCommand({
     const type = keyTypeFor(ctx.str('keyType'), alg);
     const { privateKey, publicKey } =
       type.kind === 'ec' ? generateKeyPairSync('ec', { namedCurve: type.curve }) : generateKeyPairSync('rsa', { modulusLength: type.bits });
-    let res: { svid: WitSvid | null };
+    let res: MintWITSVIDResponse__Output;
     try {
-      res = await ctx.client.call('svid', 'MintWITSVID', {
+      res = await ctx.client.call<MintWITSVIDResponse__Output>('svid', 'MintWITSVID', {
         id: { trust_domain: id.trustDomain.name, path: id.path },
         public_key: publicKey.export({ type: 'spki', format: 'der' }),
         signing_algorithm: alg,
