@@ -6,7 +6,8 @@
 //   gen/api/     the server APIs (src/api/proto.ts)
 //   gen/plugin/  the plugin, host-service and go-plugin protocols (src/catalog/external/protos.ts)
 //   gen/journal/ the CA journal (src/ca/manager/journal-codec.ts)
-// src/proto/gen-sets.test.ts checks that these lists and options match the run-time ones.
+// The sets, their files and options are defined once, in proto/sets.json, which the run-time
+// loaders read too (src/proto/sets.ts).
 //
 // It runs before every tsc -b (core's install, build and test scripts, scripts/setup.sh and the
 // root build script). Files whose content did not change are not rewritten, so tsc -b stays
@@ -21,60 +22,8 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 const pkg = join(dirname(fileURLToPath(import.meta.url)), '..');
 const genDir = join(pkg, 'src', 'proto', 'gen');
 
-/**
- * The generated sets: the .proto files each one starts from (their imports are generated too) and
- * proto-loader's options for it, with constructors named by string ('Number', 'String', 'Buffer').
- */
-export const SETS = [
-  {
-    name: 'api',
-    files: [
-      'spire/api/server/agent/v1/agent.proto',
-      'spire/api/server/bundle/v1/bundle.proto',
-      'spire/api/server/debug/v1/debug.proto',
-      'spire/api/server/entry/v1/entry.proto',
-      'spire/api/server/localauthority/v1/localauthority.proto',
-      'spire/api/server/logger/v1/logger.proto',
-      'spire/api/server/svid/v1/svid.proto',
-      'spire/api/server/trustdomain/v1/trustdomain.proto',
-      'spire/api/registration/registration.proto',
-    ],
-    // google.rpc.Status, with which a denied call's details are sent (src/api/denied-details.ts).
-    extraFiles: ['google/rpc/status.proto'],
-    options: { keepCase: true, longs: 'Number', enums: 'String', bytes: 'Buffer', defaults: true, arrays: true, oneofs: true },
-    grpc: true,
-  },
-  {
-    name: 'plugin',
-    files: [
-      'spire/service/common/config/v1/config.proto',
-      'spire/service/private/init/v1/init.proto',
-      'spire/plugin/server/keymanager/v1/keymanager.proto',
-      'spire/plugin/server/nodeattestor/v1/nodeattestor.proto',
-      'spire/plugin/server/upstreamauthority/v1/upstreamauthority.proto',
-      'spire/plugin/server/notifier/v1/notifier.proto',
-      'spire/plugin/server/bundlepublisher/v1/bundlepublisher.proto',
-      'spire/plugin/server/credentialcomposer/v1/credentialcomposer.proto',
-      'spire/hostservice/server/identityprovider/v1/identityprovider.proto',
-      'spire/hostservice/server/agentstore/v1/agentstore.proto',
-      'spire/hostservice/common/metrics/v1/metrics.proto',
-      'goplugin/grpc_broker.proto',
-      'goplugin/grpc_controller.proto',
-      'goplugin/grpc_stdio.proto',
-      'grpc/health/v1/health.proto',
-    ],
-    extraFiles: [],
-    options: { keepCase: false, longs: 'Number', enums: 'String', bytes: 'Buffer', defaults: true, oneofs: true },
-    grpc: true,
-  },
-  {
-    name: 'journal',
-    files: ['spirets/ca/journal/journal.proto'],
-    extraFiles: [],
-    options: { keepCase: false, longs: 'Number', enums: 'String', bytes: 'Buffer', defaults: true, arrays: true },
-    grpc: false,
-  },
-];
+/** The sets (files, extra files, options, whether it has services), as src/proto/sets.ts reads them. */
+export const SETS = JSON.parse(readFileSync(join(pkg, 'proto', 'sets.json'), 'utf8')).sets;
 
 /** The generator's command-line flags for a set's options. */
 function flags(set) {

@@ -1,19 +1,10 @@
 import type * as grpc from '@grpc/grpc-js';
 import type * as protoLoader from '@grpc/proto-loader';
 import { findService, lazyProtoRoot } from '../proto/loader.js';
+import { protoSet } from '../proto/sets.js';
 
-/** The .proto files of the server APIs, relative to protoDir(). */
-export const API_PROTO_FILES = [
-  'spire/api/server/agent/v1/agent.proto',
-  'spire/api/server/bundle/v1/bundle.proto',
-  'spire/api/server/debug/v1/debug.proto',
-  'spire/api/server/entry/v1/entry.proto',
-  'spire/api/server/localauthority/v1/localauthority.proto',
-  'spire/api/server/logger/v1/logger.proto',
-  'spire/api/server/svid/v1/svid.proto',
-  'spire/api/server/trustdomain/v1/trustdomain.proto',
-  'spire/api/registration/registration.proto',
-] as const;
+/** The .proto files of the server APIs, relative to protoDir() (proto/sets.json, set `api`). */
+export const API_PROTO_FILES = protoSet('api').files;
 
 /**
  * How messages look in JavaScript, on both sides of every call:
@@ -25,15 +16,7 @@ export const API_PROTO_FILES = [
  * - bytes as Buffers; absent message fields as null; proto3 `optional` and oneofs report which
  *   member is set in a virtual field (`bundle_endpoint_profile: 'https_spiffe'`).
  */
-export const API_LOADER_OPTIONS: protoLoader.Options = {
-  keepCase: true,
-  longs: Number,
-  enums: String,
-  bytes: Buffer,
-  defaults: true,
-  arrays: true,
-  oneofs: true,
-};
+export const API_LOADER_OPTIONS: protoLoader.Options = protoSet('api').options;
 
 /** Loads every API proto once and returns the gRPC object tree (`spire.api.server.entry.v1.Entry`). Throws when a file does not parse. Safe to call twice. */
 export const loadApiProtos: () => grpc.GrpcObject = lazyProtoRoot(API_PROTO_FILES, API_LOADER_OPTIONS);

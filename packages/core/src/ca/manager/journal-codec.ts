@@ -8,9 +8,10 @@ import type { Options } from '@grpc/proto-loader';
 import type { Entries, Entries__Output } from '../../proto/gen/journal/spirets/ca/journal/Entries.js';
 import type { Status__Output } from '../../proto/gen/journal/spirets/ca/journal/Status.js';
 import { MessageCodec } from '../../proto/message-codec.js';
+import { protoSet } from '../../proto/sets.js';
 
 /** How journal messages look in JS: camelCase fields, 64-bit times as numbers, statuses by name. */
-export const JOURNAL_LOADER_OPTIONS: Options = { keepCase: false, longs: Number, enums: String, bytes: Buffer, defaults: true, arrays: true };
+export const JOURNAL_LOADER_OPTIONS: Options = protoSet('journal').options;
 
 /** A generated message type with its bytes fields as plain Uint8Arrays, as this module hands them out. */
 type PlainBytes<T> = T extends Buffer ? Uint8Array : T extends readonly (infer U)[] ? PlainBytes<U>[] : T extends object ? { [K in keyof T]: PlainBytes<T[K]> } : T;

@@ -1,39 +1,17 @@
 import type { ServiceDefinition } from '@grpc/grpc-js';
 import type { Options } from '@grpc/proto-loader';
 import { findService, lazyProtoRoot } from '../../proto/loader.js';
+import { protoSet } from '../../proto/sets.js';
 
-/** The plugin, host-service and go-plugin protocol .proto files, relative to protoDir(). */
-export const PLUGIN_PROTO_FILES = [
-  'spire/service/common/config/v1/config.proto',
-  'spire/service/private/init/v1/init.proto',
-  'spire/plugin/server/keymanager/v1/keymanager.proto',
-  'spire/plugin/server/nodeattestor/v1/nodeattestor.proto',
-  'spire/plugin/server/upstreamauthority/v1/upstreamauthority.proto',
-  'spire/plugin/server/notifier/v1/notifier.proto',
-  'spire/plugin/server/bundlepublisher/v1/bundlepublisher.proto',
-  'spire/plugin/server/credentialcomposer/v1/credentialcomposer.proto',
-  'spire/hostservice/server/identityprovider/v1/identityprovider.proto',
-  'spire/hostservice/server/agentstore/v1/agentstore.proto',
-  'spire/hostservice/common/metrics/v1/metrics.proto',
-  'goplugin/grpc_broker.proto',
-  'goplugin/grpc_controller.proto',
-  'goplugin/grpc_stdio.proto',
-  'grpc/health/v1/health.proto',
-];
+/** The plugin, host-service and go-plugin protocol .proto files, relative to protoDir() (proto/sets.json, set `plugin`). */
+export const PLUGIN_PROTO_FILES = protoSet('plugin').files;
 
 /**
  * How messages look in JS on both sides: camelCase fields, enums by name, 64-bit integers as
  * numbers (every 64-bit field here is a Unix time, a TTL or a sequence number), bytes as
  * Buffers, defaults filled in, and the name of the set member of each oneof.
  */
-export const PLUGIN_LOADER_OPTIONS: Options = {
-  keepCase: false,
-  longs: Number,
-  enums: String,
-  bytes: Buffer,
-  defaults: true,
-  oneofs: true,
-};
+export const PLUGIN_LOADER_OPTIONS: Options = protoSet('plugin').options;
 
 const root = lazyProtoRoot(PLUGIN_PROTO_FILES, PLUGIN_LOADER_OPTIONS);
 
