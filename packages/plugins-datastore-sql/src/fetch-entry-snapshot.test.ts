@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import { setTimeout as delay } from 'node:timers/promises';
 import { silentLogger, type RegistrationEntry } from '@spire-ts/core/plugin';
+import { makeEntry } from '@spire-ts/core/plugin/testing';
 import type { SqlDriver, SqlExecutor } from './driver/sql-driver.js';
 import { openDriver } from './open.js';
 import { SqlStore } from './store/sql-store.js';
@@ -34,23 +35,8 @@ function hooked(driver: SqlDriver, onQuery: (sql: string) => Promise<void>): Sql
   });
 }
 
-const entry = (selector: string): RegistrationEntry => ({
-  entryId: 'snapshot-entry',
-  spiffeId: 'spiffe://example.org/workload',
-  parentId: 'spiffe://example.org/agent',
-  selectors: [{ type: 'unix', value: selector }],
-  x509SvidTtl: 0,
-  jwtSvidTtl: 0,
-  federatesWith: [],
-  dnsNames: [],
-  admin: false,
-  downstream: false,
-  entryExpiry: 0,
-  storeSvid: false,
-  hint: '',
-  createdAt: 0,
-  revisionNumber: 0,
-});
+const entry = (selector: string): RegistrationEntry =>
+  makeEntry({ entryId: 'snapshot-entry', spiffeId: 'spiffe://example.org/workload', parentId: 'spiffe://example.org/agent', selectors: [{ type: 'unix', value: selector }] });
 
 /**
  * An update of the entry lands between the read of its row and the read of its selectors: the
