@@ -26,8 +26,14 @@ test('log_file receives JSON records at the level asked for, with source locatio
   const log = createLogger({ level: 'WARN', format: 'json', file, sourceLocation: true });
   log.info('hidden');
   log.warn({ subsystem_name: 'ca' }, 'shown');
-  await new Promise((r) => setTimeout(r, 100));
-  const lines = readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+  // The file is written asynchronously: wait (up to 10 s, on a busy machine) for a whole line.
+  // Records are written in order, so a hidden record would come before the shown one.
+  let text = '';
+  for (let waited = 0; waited < 10_000 && !text.endsWith('\n'); waited += 20) {
+    await new Promise((r) => setTimeout(r, 20));
+    text = readFileSync(file, 'utf8');
+  }
+  const lines = text.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
   assert.equal(lines.length, 1);
   assert.equal(lines[0]!.msg, 'shown');
   assert.equal(lines[0]!.level, 'warn');
