@@ -21,6 +21,11 @@ const layers = [
   ['server'],
   ['cli'],
 ];
+// The packages on the plugin side of the plugin API, and how an import of core looks to
+// depcruise: the built or source file when core is built, the bare specifier when it is not.
+const pluginSide = '^packages/(plugins-[^/]+|plugin-sdk|plugin-template)/';
+const coreTarget = '^(packages/core/(dist|src)/|@spire-ts/core(/|$))';
+const pluginEntry = '^(packages/core/(dist|src)/plugin/|@spire-ts/core/plugin(/testing)?$)';
 const folder = (names) => `${core}(${names.join('|')})(/|$)`;
 
 const layerRules = layers.slice(0, -1).map((names, i) => ({
@@ -51,11 +56,18 @@ module.exports = {
     {
       name: 'plugin-not-core-root',
       comment:
-        'a plugin package imports core through @spire-ts/core/plugin (and /plugin/testing, /testing, /ca-testing in tests), never the root entry',
+        'a plugin package, plugin-sdk or the plugin template imports core only through @spire-ts/core/plugin (and /plugin/testing); never the root entry or another part of the kernel',
       severity: 'error',
-      from: { path: '^packages/plugins-[^/]+/' },
-      // The built entry when core is built, the bare name when it is not (a fresh clone).
-      to: { path: '^(packages/core/(dist|src)/index\\.(js|ts|d\\.ts)|@spire-ts/core)$' },
+      from: { path: pluginSide, pathNot: tests },
+      to: { path: coreTarget, pathNot: pluginEntry },
+    },
+    {
+      name: 'plugin-tests-core-entries',
+      comment:
+        "a plugin package's tests import core through @spire-ts/core/plugin, /plugin/testing, /testing or /ca-testing; never the root entry or kernel internals",
+      severity: 'error',
+      from: { path: pluginSide },
+      to: { path: coreTarget, pathNot: `(${pluginEntry})|^(packages/core/(dist|src)/(testing|ca/test-support)/index\\.(js|ts|d\\.ts)|@spire-ts/core/(testing|ca-testing))$` },
     },
     {
       name: 'no-circular',
