@@ -2,7 +2,6 @@ import { credentials, Metadata, type Client } from '@grpc/grpc-js';
 import { Code, errorCode, type HostServices, type Logger, wire } from '@spire-ts/core/plugin';
 
 const { SERVICE_NAMES, bundleFromMsg, bytes, fromGrpcError, serviceCtor } = wire;
-type BundleMsg = wire.BundleMsg;
 type ServiceKey = wire.ServiceKey;
 
 type Unary = (req: object, md: Metadata, opts: object, cb: (err: unknown, res: unknown) => void) => void;
@@ -40,7 +39,7 @@ export function hostServicesClient(target: string, offered: readonly string[], l
   if (idp) {
     host.identityProvider = {
       async fetchX509Identity() {
-        const r = await call<{ identity?: { certChain?: Uint8Array[] } | null; bundle?: BundleMsg | null }>(idp, 'FetchX509Identity', {});
+        const r = await call<wire.msg.FetchX509IdentityResponse__Output>(idp, 'FetchX509Identity', {});
         return { certChain: (r.identity?.certChain ?? []).map(bytes), bundle: bundleFromMsg(r.bundle) };
       },
     };

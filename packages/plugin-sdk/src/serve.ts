@@ -153,11 +153,11 @@ export async function serve(descriptor: AnyPluginDescriptor, options: ServeOptio
   };
 
   server.addService(pluginServiceDefinition('health'), {
-    Check: unary(async (req: { service: string }) => {
+    Check: unary(async (req: wire.msg.HealthCheckRequest__Output): Promise<wire.msg.HealthCheckResponse> => {
       if (req.service === '' || req.service === 'plugin') return { status: 'SERVING' };
       throw new SpireError(Code.NOT_FOUND, `unknown service ${req.service}`);
     }),
-    Watch: (call: ServerWritableStream<{ service: string }, object>) => {
+    Watch: (call: ServerWritableStream<wire.msg.HealthCheckRequest__Output, wire.msg.HealthCheckResponse>) => {
       call.write({ status: 'SERVING' });
     },
   });
@@ -177,7 +177,7 @@ export async function serve(descriptor: AnyPluginDescriptor, options: ServeOptio
     },
   });
   server.addService(pluginServiceDefinition('init'), {
-    Init: unary(async (req: { hostServiceNames: string[] }) => {
+    Init: unary(async (req: wire.msg.InitRequest__Output): Promise<wire.msg.InitResponse> => {
       const offered = req.hostServiceNames ?? [];
       if (offered.length > 0 && !closeHost) {
         try {
@@ -199,7 +199,7 @@ export async function serve(descriptor: AnyPluginDescriptor, options: ServeOptio
     }),
   });
 
-  const parse = (req: { coreConfiguration?: { trustDomain?: string } | null; hclConfiguration?: string }) => {
+  const parse = (req: wire.msg.ConfigureRequest__Output | wire.msg.ValidateRequest__Output) => {
     const tdName = req.coreConfiguration?.trustDomain ?? '';
     if (tdName === '') throw new SpireError(Code.INVALID_ARGUMENT, 'server core configuration must contain trust_domain');
     let trustDomain: TrustDomain;
@@ -213,7 +213,7 @@ export async function serve(descriptor: AnyPluginDescriptor, options: ServeOptio
     return { trustDomain, parsed };
   };
   server.addService(pluginServiceDefinition('config'), {
-    Configure: unary(async (req: { coreConfiguration?: { trustDomain?: string } | null; hclConfiguration?: string }) => {
+    Configure: unary(async (req: wire.msg.ConfigureRequest__Output) => {
       const { trustDomain, parsed } = parse(req);
       if (parsed.problems.length > 0 || parsed.config === undefined) {
         throw new SpireError(Code.INVALID_ARGUMENT, `invalid configuration: ${parsed.problems.join('; ')}`);
@@ -224,7 +224,7 @@ export async function serve(descriptor: AnyPluginDescriptor, options: ServeOptio
       await closeInstance(old);
       return {};
     }),
-    Validate: unary(async (req: { coreConfiguration?: { trustDomain?: string } | null; hclConfiguration?: string }) => {
+    Validate: unary(async (req: wire.msg.ValidateRequest__Output): Promise<wire.msg.ValidateResponse> => {
       try {
         const { parsed } = parse(req);
         return { valid: parsed.problems.length === 0, notes: parsed.problems };

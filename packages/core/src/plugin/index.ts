@@ -71,7 +71,8 @@ export { signatureAlgorithmDer } from '../ca/x509/svid-template.js';
 
 /**
  * The go-plugin wire form of each plugin type: service names and definitions, the handshake
- * versions, message codecs and gRPC status mapping. Only `@spire-ts/plugin-sdk` (the plugin
- * side of an external plugin) needs it; a plugin written against a contract never does.
+ * versions, message codecs, the generated message and handler types (`wire.msg`) and gRPC
+ * status mapping. Only `@spire-ts/plugin-sdk` (the plugin side of an external plugin) needs it;
+ * a plugin written against a contract never does.
  */
 export * as wire from './wire.js';

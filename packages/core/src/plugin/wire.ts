@@ -10,3 +10,5 @@ export * from '../plugins/wire-common.js';
 export * from '../plugins/keymanager/codec.js';
 export * from '../plugins/credentialcomposer/codec.js';
 export * from '../plugins/nodeattestor/codec.js';
+/** The generated plugin-protocol message and handler types (`Foo` sent, `Foo__Output` received). */
+export type * as msg from '../plugins/wire-messages.js';

@@ -1,28 +1,5 @@
 import type { JWTKey, PluginBundle, X509Certificate } from './types.js';
-
-/** spire.plugin.types.X509Certificate as proto-loader presents it. */
-export interface X509CertificateMsg {
-  asn1: Uint8Array;
-  tainted: boolean;
-}
-
-/** spire.plugin.types.JWTKey as proto-loader presents it. */
-export interface JWTKeyMsg {
-  publicKey: Uint8Array;
-  keyId: string;
-  expiresAt: number;
-  tainted: boolean;
-}
-
-/** spire.plugin.types.Bundle as proto-loader presents it. */
-export interface BundleMsg {
-  trustDomain: string;
-  x509Authorities: X509CertificateMsg[];
-  jwtAuthorities: JWTKeyMsg[];
-  refreshHint: number;
-  sequenceNumber: number;
-  witAuthorities?: JWTKeyMsg[];
-}
+import type * as msg from './wire-messages.js';
 
 /** Copies bytes out of a Buffer view into a plain Uint8Array the caller owns. */
 export function bytes(b: Uint8Array | undefined | null): Uint8Array {
@@ -30,22 +7,22 @@ export function bytes(b: Uint8Array | undefined | null): Uint8Array {
 }
 
 /** A certificate as spire.plugin.types.X509Certificate. Never throws. */
-export function x509ToMsg(c: X509Certificate): X509CertificateMsg {
+export function x509ToMsg(c: X509Certificate): msg.X509Certificate {
   return { asn1: Buffer.from(c.asn1), tainted: c.tainted };
 }
 
 /** A certificate from the wire; a missing message gives empty bytes. Never throws. */
-export function x509FromMsg(m: X509CertificateMsg | undefined): X509Certificate {
+export function x509FromMsg(m: msg.X509Certificate__Output | undefined): X509Certificate {
   return { asn1: bytes(m?.asn1), tainted: Boolean(m?.tainted) };
 }
 
 /** A JWT key as spire.plugin.types.JWTKey. Never throws. */
-export function jwtKeyToMsg(k: JWTKey): JWTKeyMsg {
+export function jwtKeyToMsg(k: JWTKey): msg.JWTKey {
   return { publicKey: Buffer.from(k.publicKey), keyId: k.keyId, expiresAt: k.expiresAt, tainted: k.tainted };
 }
 
 /** A JWT key from the wire; missing fields take their zero values. Never throws. */
-export function jwtKeyFromMsg(m: JWTKeyMsg | undefined): JWTKey {
+export function jwtKeyFromMsg(m: msg.JWTKey__Output | undefined): JWTKey {
   return {
     publicKey: bytes(m?.publicKey),
     keyId: m?.keyId ?? '',
@@ -55,7 +32,7 @@ export function jwtKeyFromMsg(m: JWTKeyMsg | undefined): JWTKey {
 }
 
 /** A bundle as spire.plugin.types.Bundle (no WIT authorities: the contract has none). Never throws. */
-export function bundleToMsg(b: PluginBundle): BundleMsg {
+export function bundleToMsg(b: PluginBundle): msg.Bundle {
   return {
     trustDomain: b.trustDomain,
     x509Authorities: b.x509Authorities.map(x509ToMsg),
@@ -66,7 +43,7 @@ export function bundleToMsg(b: PluginBundle): BundleMsg {
 }
 
 /** A bundle from the wire; WIT authorities are dropped (the contract has none). Never throws. */
-export function bundleFromMsg(m: BundleMsg | undefined | null): PluginBundle {
+export function bundleFromMsg(m: msg.Bundle__Output | undefined | null): PluginBundle {
   return {
     trustDomain: m?.trustDomain ?? '',
     x509Authorities: (m?.x509Authorities ?? []).map(x509FromMsg),
@@ -76,23 +53,7 @@ export function bundleFromMsg(m: BundleMsg | undefined | null): PluginBundle {
   };
 }
 
-/** google.protobuf.Value as proto-loader presents it with `oneofs: true`. */
-export interface ValueMsg {
-  kind?: string;
-  nullValue?: string | number;
-  numberValue?: number;
-  stringValue?: string;
-  boolValue?: boolean;
-  structValue?: StructMsg;
-  listValue?: { values?: ValueMsg[] };
-}
-
-/** google.protobuf.Struct as proto-loader presents it. */
-export interface StructMsg {
-  fields?: Record<string, ValueMsg>;
-}
-
-function valueToMsg(v: unknown): ValueMsg {
+function valueToMsg(v: unknown): msg.Value {
   if (v === null || v === undefined) return { nullValue: 'NULL_VALUE' };
   if (typeof v === 'number') return { numberValue: v };
   if (typeof v === 'string') return { stringValue: v };
@@ -102,7 +63,7 @@ function valueToMsg(v: unknown): ValueMsg {
   return { stringValue: String(v) };
 }
 
-function valueFromMsg(m: ValueMsg): unknown {
+function valueFromMsg(m: msg.Value__Output): unknown {
   switch (m.kind) {
     case 'numberValue':
       return m.numberValue;
@@ -120,14 +81,14 @@ function valueFromMsg(m: ValueMsg): unknown {
 }
 
 /** A JSON object as google.protobuf.Struct. */
-export function structToMsg(o: Record<string, unknown>): StructMsg {
-  const fields: Record<string, ValueMsg> = {};
+export function structToMsg(o: Record<string, unknown>): msg.Struct {
+  const fields: Record<string, msg.Value> = {};
   for (const [k, v] of Object.entries(o)) fields[k] = valueToMsg(v);
   return { fields };
 }
 
 /** google.protobuf.Struct as a JSON object. */
-export function structFromMsg(m: StructMsg | undefined | null): Record<string, unknown> {
+export function structFromMsg(m: msg.Struct__Output | undefined | null): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(m?.fields ?? {})) out[k] = valueFromMsg(v);
   return out;

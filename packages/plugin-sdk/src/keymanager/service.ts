@@ -5,14 +5,14 @@ import { unary } from '../handlers.js';
 const { bytes, keyTypeFromMsg, publicKeyToMsg, signerOptsFromMsg } = wire;
 
 /** spire.plugin.server.keymanager.v1.KeyManager handlers over a KeyManager instance. */
-export function keyManagerService(km: () => KeyManager) {
+export function keyManagerService(km: () => KeyManager): wire.msg.KeyManagerHandlers {
   return {
-    GenerateKey: unary(async (req: { keyId: string; keyType: string }) => ({
+    GenerateKey: unary(async (req: wire.msg.GenerateKeyRequest__Output) => ({
       publicKey: publicKeyToMsg(await km().generateKey(req.keyId, keyTypeFromMsg(req.keyType))),
     })),
     // An unknown key is an empty answer, as SPIRE's own key managers give it (its host reads
     // that as NotFound); other errors are returned as they are.
-    GetPublicKey: unary(async (req: { keyId: string }) => {
+    GetPublicKey: unary(async (req: wire.msg.GetPublicKeyRequest__Output) => {
       try {
         return { publicKey: publicKeyToMsg(await km().getPublicKey(req.keyId)) };
       } catch (err) {
@@ -21,7 +21,7 @@ export function keyManagerService(km: () => KeyManager) {
       }
     }),
     GetPublicKeys: unary(async () => ({ publicKeys: (await km().getPublicKeys()).map(publicKeyToMsg) })),
-    SignData: unary(async (req: Parameters<typeof signerOptsFromMsg>[0] & { keyId: string; data: Uint8Array }) => {
+    SignData: unary(async (req: wire.msg.SignDataRequest__Output) => {
       const r = await km().signData(req.keyId, bytes(req.data), signerOptsFromMsg(req));
       return { signature: Buffer.from(r.signature), keyFingerprint: r.keyFingerprint };
     }),

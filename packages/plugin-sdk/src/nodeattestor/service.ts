@@ -3,21 +3,15 @@ import { Code, SpireError, type NodeAttestor, wire } from '@spire-ts/core/plugin
 
 const { attestPeerFromMetadata, bytes, toGrpcStatus } = wire;
 
-interface AttestRequestMsg {
-  request?: 'payload' | 'challengeResponse';
-  payload?: Uint8Array;
-  challengeResponse?: Uint8Array;
-}
-
 /**
  * spire.plugin.server.nodeattestor.v1.NodeAttestor handlers: the first message must carry the
  * payload; each challenge the attestor issues is sent and the next message must answer it. The
  * server's `x-forwarded-client-ip` request header becomes the attestor's `peer.clientIp`.
  */
-export function nodeAttestorService(na: () => NodeAttestor) {
+export function nodeAttestorService(na: () => NodeAttestor): wire.msg.NodeAttestorHandlers {
   return {
-    Attest: (call: ServerDuplexStream<AttestRequestMsg, object>) => {
-      const it = (call as AsyncIterable<AttestRequestMsg>)[Symbol.asyncIterator]();
+    Attest: (call: ServerDuplexStream<wire.msg.AttestRequest__Output, wire.msg.AttestResponse>) => {
+      const it = (call as AsyncIterable<wire.msg.AttestRequest__Output>)[Symbol.asyncIterator]();
       const run = async () => {
         const first = await it.next();
         if (first.done || first.value.request !== 'payload') {

@@ -2,9 +2,8 @@ import type { ServerWritableStream } from '@grpc/grpc-js';
 import { Code, SpireError, type UpstreamAuthority, wire } from '@spire-ts/core/plugin';
 
 const { bytes, jwtKeyFromMsg, jwtKeyToMsg, toGrpcStatus, x509ToMsg } = wire;
-type JWTKeyMsg = wire.JWTKeyMsg;
 
-async function pump<T>(call: ServerWritableStream<unknown, object>, items: (signal: AbortSignal) => AsyncIterable<T>, toMsg: (t: T) => object) {
+async function pump<T, Res>(call: ServerWritableStream<unknown, Res>, items: (signal: AbortSignal) => AsyncIterable<T>, toMsg: (t: T) => Res) {
   const ac = new AbortController();
   call.on('cancelled', () => ac.abort());
   try {
@@ -19,9 +18,9 @@ async function pump<T>(call: ServerWritableStream<unknown, object>, items: (sign
 }
 
 /** spire.plugin.server.upstreamauthority.v1.UpstreamAuthority handlers over an UpstreamAuthority. */
-export function upstreamAuthorityService(ua: () => UpstreamAuthority) {
+export function upstreamAuthorityService(ua: () => UpstreamAuthority): wire.msg.UpstreamAuthorityHandlers {
   return {
-    MintX509CAAndSubscribe: (call: ServerWritableStream<{ csr: Uint8Array; preferredTtl: number }, object>) => {
+    MintX509CAAndSubscribe: (call: ServerWritableStream<wire.msg.MintX509CARequest__Output, wire.msg.MintX509CAResponse>) => {
       void pump(
         call,
         (signal) => ua().mintX509CAAndSubscribe({ csr: bytes(call.request.csr), preferredTtlSeconds: call.request.preferredTtl }, signal),
@@ -31,14 +30,14 @@ export function upstreamAuthorityService(ua: () => UpstreamAuthority) {
         }),
       );
     },
-    PublishJWTKeyAndSubscribe: (call: ServerWritableStream<{ jwtKey?: JWTKeyMsg | null }, object>) => {
+    PublishJWTKeyAndSubscribe: (call: ServerWritableStream<wire.msg.PublishJWTKeyRequest__Output, wire.msg.PublishJWTKeyResponse>) => {
       void pump(
         call,
         (signal) => ua().publishJWTKeyAndSubscribe(jwtKeyFromMsg(call.request.jwtKey ?? undefined), signal),
         (m) => ({ upstreamJwtKeys: m.upstreamJwtKeys.map(jwtKeyToMsg) }),
       );
     },
-    SubscribeToLocalBundle: (call: ServerWritableStream<unknown, object>) => {
+    SubscribeToLocalBundle: (call: ServerWritableStream<wire.msg.SubscribeToLocalBundleRequest__Output, wire.msg.SubscribeToLocalBundleResponse>) => {
       call.emit('error', toGrpcStatus(new SpireError(Code.UNIMPLEMENTED, 'SubscribeToLocalBundle is not implemented by this SDK')));
     },
   };

@@ -6,20 +6,14 @@ import type {
   X509SVIDAttributes,
 } from './contract.js';
 import { emptyDistinguishedName } from './contract.js';
-import { bytes, structFromMsg, structToMsg, type StructMsg } from '../wire-common.js';
+import { bytes, structFromMsg, structToMsg } from '../wire-common.js';
+import type * as msg from '../wire-messages.js';
 
-type DNMsg = DistinguishedName;
-interface ExtMsg {
-  oid: string;
-  value: Uint8Array;
-  critical: boolean;
-}
-
-function dnToMsg(d: DistinguishedName): DNMsg {
+function dnToMsg(d: DistinguishedName): msg.DistinguishedName {
   return { ...d, extraNames: d.extraNames.map((n) => ({ ...n })) };
 }
 
-function dnFromMsg(m: Partial<DNMsg> | undefined | null): DistinguishedName {
+function dnFromMsg(m: msg.DistinguishedName__Output | undefined | null): DistinguishedName {
   const e = emptyDistinguishedName();
   if (!m) return e;
   return {
@@ -36,21 +30,21 @@ function dnFromMsg(m: Partial<DNMsg> | undefined | null): DistinguishedName {
   };
 }
 
-function extToMsg(x: X509Extension): ExtMsg {
+function extToMsg(x: X509Extension): msg.X509Extension {
   return { oid: x.oid, value: Buffer.from(x.value), critical: x.critical };
 }
 
-function extFromMsg(m: ExtMsg): X509Extension {
+function extFromMsg(m: msg.X509Extension__Output): X509Extension {
   return { oid: m.oid, value: bytes(m.value), critical: Boolean(m.critical) };
 }
 
 /** X509CAAttributes for the wire. Never throws. */
-export function caAttrsToMsg(a: X509CAAttributes): object {
+export function caAttrsToMsg(a: X509CAAttributes): msg.X509CAAttributes {
   return { subject: dnToMsg(a.subject), policyIdentifiers: [...a.policyIdentifiers], extraExtensions: a.extraExtensions.map(extToMsg) };
 }
 
 /** X509CAAttributes from the wire; missing parts are empty. Never throws. */
-export function caAttrsFromMsg(m: { subject?: DNMsg; policyIdentifiers?: string[]; extraExtensions?: ExtMsg[] } | undefined | null): X509CAAttributes {
+export function caAttrsFromMsg(m: msg.X509CAAttributes__Output | undefined | null): X509CAAttributes {
   return {
     subject: dnFromMsg(m?.subject),
     policyIdentifiers: [...(m?.policyIdentifiers ?? [])],
@@ -59,12 +53,12 @@ export function caAttrsFromMsg(m: { subject?: DNMsg; policyIdentifiers?: string[
 }
 
 /** X509SVIDAttributes for the wire. Never throws. */
-export function svidAttrsToMsg(a: X509SVIDAttributes): object {
+export function svidAttrsToMsg(a: X509SVIDAttributes): msg.X509SVIDAttributes {
   return { subject: dnToMsg(a.subject), dnsSans: [...a.dnsSans], extraExtensions: a.extraExtensions.map(extToMsg) };
 }
 
 /** X509SVIDAttributes from the wire; missing parts are empty. Never throws. */
-export function svidAttrsFromMsg(m: { subject?: DNMsg; dnsSans?: string[]; extraExtensions?: ExtMsg[] } | undefined | null): X509SVIDAttributes {
+export function svidAttrsFromMsg(m: msg.X509SVIDAttributes__Output | undefined | null): X509SVIDAttributes {
   return {
     subject: dnFromMsg(m?.subject),
     dnsSans: [...(m?.dnsSans ?? [])],
@@ -73,11 +67,11 @@ export function svidAttrsFromMsg(m: { subject?: DNMsg; dnsSans?: string[]; extra
 }
 
 /** JWTSVIDAttributes for the wire (claims as google.protobuf.Struct). Never throws. */
-export function jwtAttrsToMsg(a: JWTSVIDAttributes): { claims: StructMsg } {
+export function jwtAttrsToMsg(a: JWTSVIDAttributes): msg.JWTSVIDAttributes {
   return { claims: structToMsg(a.claims) };
 }
 
 /** JWTSVIDAttributes from the wire (claims back to a JSON object). Never throws. */
-export function jwtAttrsFromMsg(m: { claims?: StructMsg | null } | undefined | null): JWTSVIDAttributes {
+export function jwtAttrsFromMsg(m: msg.JWTSVIDAttributes__Output | undefined | null): JWTSVIDAttributes {
   return { claims: structFromMsg(m?.claims) };
 }

@@ -1,8 +1,9 @@
 import { Code, spireError } from '../../errors.js';
 import type { HashAlgorithm, KeyType, PublicKey, SignerOpts } from './contract.js';
 import { bytes } from '../wire-common.js';
+import type * as msg from '../wire-messages.js';
 
-const KEY_TYPES: Record<KeyType, string> = {
+const KEY_TYPES: Record<KeyType, msg.KeyType__Output> = {
   'ec-p256': 'EC_P256',
   'ec-p384': 'EC_P384',
   'rsa-2048': 'RSA_2048',
@@ -22,16 +23,8 @@ const HASHES: readonly HashAlgorithm[] = [
   'SHA512_256',
 ];
 
-/** spire.plugin.server.keymanager.v1.PublicKey as proto-loader presents it. */
-export interface PublicKeyMsg {
-  id: string;
-  type: string;
-  pkixData: Uint8Array;
-  fingerprint: string;
-}
-
 /** The wire name of a key type (`EC_P256`). */
-export function keyTypeToMsg(t: KeyType): string {
+export function keyTypeToMsg(t: KeyType): msg.KeyType__Output {
   const v = KEY_TYPES[t];
   if (!v) throw spireError(Code.INVALID_ARGUMENT, `unsupported key type "${String(t)}"`);
   return v;
@@ -50,28 +43,24 @@ function hashFromMsg(v: string | number | undefined): HashAlgorithm {
 }
 
 /** A public key for the wire. Throws INVALID_ARGUMENT for an unknown key type. */
-export function publicKeyToMsg(k: PublicKey): PublicKeyMsg {
+export function publicKeyToMsg(k: PublicKey): msg.PublicKey {
   return { id: k.id, type: keyTypeToMsg(k.type), pkixData: Buffer.from(k.pkixData), fingerprint: k.fingerprint };
 }
 
 /** A public key from the wire. Throws INTERNAL when absent, INVALID_ARGUMENT for an unknown type. */
-export function publicKeyFromMsg(m: PublicKeyMsg | undefined | null): PublicKey {
+export function publicKeyFromMsg(m: msg.PublicKey__Output | undefined | null): PublicKey {
   if (!m) throw spireError(Code.INTERNAL, 'plugin response is missing the public key');
   return { id: m.id, type: keyTypeFromMsg(m.type), pkixData: bytes(m.pkixData), fingerprint: m.fingerprint };
 }
 
 /** The signer_opts oneof of SignDataRequest for the contract's options. */
-export function signerOptsToMsg(o: SignerOpts): { hashAlgorithm?: string; pssOptions?: { saltLength: number; hashAlgorithm: string } } {
+export function signerOptsToMsg(o: SignerOpts): Pick<msg.SignDataRequest, 'hashAlgorithm' | 'pssOptions'> {
   if ('pss' in o) return { pssOptions: { saltLength: o.pss.saltLength, hashAlgorithm: o.pss.hashAlgorithm } };
   return { hashAlgorithm: o.hashAlgorithm };
 }
 
 /** The contract's options from a SignDataRequest; throws INVALID_ARGUMENT when none is set. */
-export function signerOptsFromMsg(m: {
-  signerOpts?: string;
-  hashAlgorithm?: string;
-  pssOptions?: { saltLength: number; hashAlgorithm: string } | null;
-}): SignerOpts {
+export function signerOptsFromMsg(m: Pick<msg.SignDataRequest__Output, 'signerOpts' | 'hashAlgorithm' | 'pssOptions'>): SignerOpts {
   if (m.signerOpts === 'pssOptions' && m.pssOptions) {
     return { pss: { saltLength: m.pssOptions.saltLength, hashAlgorithm: hashFromMsg(m.pssOptions.hashAlgorithm) } };
   }

@@ -1,13 +1,10 @@
 import type { ClientDuplexStream } from '@grpc/grpc-js';
 import type { AgentAttributes, NodeAttestor } from './contract.js';
-import type { AttestResponse__Output } from '../../proto/gen/plugin/spire/plugin/server/nodeattestor/v1/AttestResponse.js';
 import { bytes } from '../wire-common.js';
+import type * as msg from '../wire-messages.js';
 import { attestPeerToMetadata } from './codec.js';
 import { ExternalErrors } from '../external-errors.js';
 import type { PluginConnection } from '../wire-connection.js';
-
-/** spire.plugin.server.nodeattestor.v1.AttestResponse as proto-loader presents it (generated). */
-type AttestResponseMsg = AttestResponse__Output;
 
 /**
  * The NodeAttestor contract over the Attest bidirectional stream: the payload goes first, each
@@ -19,11 +16,11 @@ export function nodeAttestorAdapter(p: PluginConnection): NodeAttestor {
   return {
     attest(payload, challenge, peer): Promise<AgentAttributes> {
       return p.bidi('Attest', async (call: ClientDuplexStream<object, object>) => {
-        call.write({ payload: Buffer.from(payload) });
-        for await (const raw of call as AsyncIterable<AttestResponseMsg>) {
+        call.write({ payload: Buffer.from(payload) } satisfies msg.AttestRequest);
+        for await (const raw of call as AsyncIterable<msg.AttestResponse__Output>) {
           if (raw.response === 'challenge') {
             const answer = await challenge(bytes(raw.challenge));
-            call.write({ challengeResponse: Buffer.from(answer) });
+            call.write({ challengeResponse: Buffer.from(answer) } satisfies msg.AttestRequest);
             continue;
           }
           if (raw.response === 'agentAttributes' && raw.agentAttributes) {
