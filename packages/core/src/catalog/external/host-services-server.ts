@@ -4,6 +4,15 @@ import type { HostServices } from '../../plugins/host-services.js';
 import { bundleToMsg } from '../../plugins/wire-common.js';
 import { ExternalErrors } from '../../plugins/external-errors.js';
 import { toGrpcStatus } from './grpc-status.js';
+import type { FetchX509IdentityResponse } from '../../proto/gen/plugin/spire/hostservice/server/identityprovider/v1/FetchX509IdentityResponse.js';
+import type { GetAgentInfoRequest__Output } from '../../proto/gen/plugin/spire/hostservice/server/agentstore/v1/GetAgentInfoRequest.js';
+import type { GetAgentInfoResponse } from '../../proto/gen/plugin/spire/hostservice/server/agentstore/v1/GetAgentInfoResponse.js';
+import type { Label__Output } from '../../proto/gen/plugin/spire/hostservice/common/metrics/v1/Label.js';
+import type { SetGaugeRequest__Output } from '../../proto/gen/plugin/spire/hostservice/common/metrics/v1/SetGaugeRequest.js';
+import type { EmitKeyRequest__Output } from '../../proto/gen/plugin/spire/hostservice/common/metrics/v1/EmitKeyRequest.js';
+import type { IncrCounterRequest__Output } from '../../proto/gen/plugin/spire/hostservice/common/metrics/v1/IncrCounterRequest.js';
+import type { AddSampleRequest__Output } from '../../proto/gen/plugin/spire/hostservice/common/metrics/v1/AddSampleRequest.js';
+import type { MeasureSinceRequest__Output } from '../../proto/gen/plugin/spire/hostservice/common/metrics/v1/MeasureSinceRequest.js';
 import { SERVICE_NAMES, pluginServiceDefinition } from './protos.js';
 
 /** Names of the host services offered to every external plugin, as SPIRE offers them. */
@@ -13,10 +22,8 @@ export const HOST_SERVICE_NAMES: readonly string[] = [
   SERVICE_NAMES.metrics,
 ];
 
-type Handler = (req: Record<string, unknown>) => Promise<object>;
-
-function unary(log: Logger, method: string, fn: Handler) {
-  return (call: ServerUnaryCall<Record<string, unknown>, object>, cb: sendUnaryData<object>) => {
+function unary<Req, Res>(log: Logger, method: string, fn: (req: Req) => Promise<Res>) {
+  return (call: ServerUnaryCall<Req, Res>, cb: sendUnaryData<Res>) => {
     fn(call.request).then(
       (res) => cb(null, res),
       (err: unknown) => {
@@ -27,9 +34,9 @@ function unary(log: Logger, method: string, fn: Handler) {
   };
 }
 
-function labels(req: Record<string, unknown>): Record<string, string> {
+function labels(req: { labels: Label__Output[] }): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const l of (req.labels as { name: string; value: string }[] | undefined) ?? []) out[l.name] = l.value;
+  for (const l of req.labels ?? []) out[l.name] = l.value;
   return out;
 }
 
@@ -48,7 +55,7 @@ export class HostServicesServer {
   ) {
     const h = this.host;
     this.server.addService(pluginServiceDefinition('identityProvider'), {
-      FetchX509Identity: unary(log, 'FetchX509Identity', async () => {
+      FetchX509Identity: unary(log, 'FetchX509Identity', async (): Promise<FetchX509IdentityResponse> => {
         if (!h.identityProvider) throw ExternalErrors.hostServiceNotInitialized('IdentityProvider');
         const id = await h.identityProvider.fetchX509Identity();
         return {
@@ -58,29 +65,30 @@ export class HostServicesServer {
       }),
     });
     this.server.addService(pluginServiceDefinition('agentStore'), {
-      GetAgentInfo: unary(log, 'GetAgentInfo', async (req) => {
+      GetAgentInfo: unary(log, 'GetAgentInfo', async (req: GetAgentInfoRequest__Output): Promise<GetAgentInfoResponse> => {
         if (!h.agentStore) throw ExternalErrors.hostServiceNotInitialized('AgentStore');
-        const info = await h.agentStore.getAgentInfo(String(req.agentId ?? ''));
+        const info = await h.agentStore.getAgentInfo(req.agentId ?? '');
         if (!info) throw ExternalErrors.noSuchAgent();
         return { info: { agentId: info.agentId } };
       }),
     });
-    const metrics = (fn: (m: NonNullable<HostServices['metrics']>, req: Record<string, unknown>) => void): Handler =>
-      async (req) => {
+    const metrics =
+      <Req>(fn: (m: NonNullable<HostServices['metrics']>, req: Req) => void) =>
+      async (req: Req): Promise<object> => {
         if (!h.metrics) throw ExternalErrors.hostServiceNotInitialized('Metrics');
         fn(h.metrics, req);
         return {};
       };
-    const key = (req: Record<string, unknown>) => [...((req.key as string[] | undefined) ?? [])];
+    const key = (req: { key: string[] }) => [...(req.key ?? [])];
     this.server.addService(pluginServiceDefinition('metrics'), {
-      SetGauge: unary(log, 'SetGauge', metrics((m, r) => m.setGauge(key(r), Number(r.val), labels(r)))),
-      EmitKey: unary(log, 'EmitKey', metrics((m, r) => m.setGauge(key(r), Number(r.val)))),
-      IncrCounter: unary(log, 'IncrCounter', metrics((m, r) => m.incrCounter(key(r), Number(r.val), labels(r)))),
-      AddSample: unary(log, 'AddSample', metrics((m, r) => m.addSample(key(r), Number(r.val), labels(r)))),
+      SetGauge: unary(log, 'SetGauge', metrics((m, r: SetGaugeRequest__Output) => m.setGauge(key(r), r.val, labels(r)))),
+      EmitKey: unary(log, 'EmitKey', metrics((m, r: EmitKeyRequest__Output) => m.setGauge(key(r), r.val))),
+      IncrCounter: unary(log, 'IncrCounter', metrics((m, r: IncrCounterRequest__Output) => m.incrCounter(key(r), r.val, labels(r)))),
+      AddSample: unary(log, 'AddSample', metrics((m, r: AddSampleRequest__Output) => m.addSample(key(r), r.val, labels(r)))),
       MeasureSince: unary(
         log,
         'MeasureSince',
-        metrics((m, r) => {
+        metrics((m, r: MeasureSinceRequest__Output) => {
           // `time` is Unix nanoseconds; the sample is the elapsed time in milliseconds.
           const startMs = Number(r.time) / 1e6;
           m.addSample(key(r), Math.max(0, Date.now() - startMs), labels(r));
