@@ -8,10 +8,8 @@
 // figure is also given per CPU-second of this process (all threads), and medians are reported.
 //
 // Build first: bash scripts/pnpm.sh exec tsc -b
-import { Worker } from 'node:worker_threads';
 import { performance } from 'node:perf_hooks';
 import { availableParallelism } from 'node:os';
-import { createSign, generateKeyPairSync } from 'node:crypto';
 import {
   InProcessKeyManager,
   ServerCA,
@@ -20,7 +18,8 @@ import {
   selfSignX509CA,
   signerFor,
 } from '@spire-ts/core';
-import { workloadCsr } from '@spire-ts/core/testing';
+import { workloadCsr } from '@spire-ts/core/ca-testing';
+import { measured, rawBaseline as runRaw } from './raw-baseline.mjs';
 
 const arg = (name, def) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -31,38 +30,7 @@ const rounds = arg('rounds', 3);
 const batch = arg('batch', 50);
 const threads = arg('threads', availableParallelism());
 const durationMs = seconds * 1000;
-
-// Wall-clock rates suffer when other processes share the cores, so each measurement also
-// records this process's CPU time (all threads): rate per CPU-second is the load-independent view.
-async function measured(fn) {
-  const cpu0 = process.cpuUsage();
-  const wall0 = performance.now();
-  const count = await fn();
-  const wall = (performance.now() - wall0) / 1000;
-  const cpu = process.cpuUsage(cpu0);
-  const cpuSec = (cpu.user + cpu.system) / 1e6;
-  return { rate: count / wall, perCpu: count / cpuSec };
-}
-
-async function rawBaseline(mode) {
-  const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
-  // A message the size of a leaf TBSCertificate.
-  const message = new Uint8Array(450).fill(7);
-  const signature = createSign('sha256').update(message).sign(privateKey);
-  void publicKey;
-  void message;
-  void signature;
-  const workerData = { pkcs8: privateKey.export({ format: 'der', type: 'pkcs8' }), durationMs, mode };
-  const url = new URL('./raw-ecdsa-worker.mjs', import.meta.url);
-  const counts = await Promise.all(
-    Array.from({ length: threads }, () => new Promise((resolve, reject) => {
-      const w = new Worker(url, { workerData });
-      w.once('message', resolve);
-      w.once('error', reject);
-    })),
-  );
-  return counts.reduce((a, b) => a + b, 0);
-}
+const rawBaseline = (mode) => runRaw({ threads, durationMs, mode });
 
 async function runFor(ms, inflight, once) {
   const end = performance.now() + ms;

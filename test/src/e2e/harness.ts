@@ -59,8 +59,10 @@ export class ServerProcess {
     return this.proc?.pid;
   }
 
-  /** `nodeArgs` go before the script (e.g. `--cpu-prof`). */
-  async start(opts: { extraPlugins?: string; extraServer?: string; files?: Record<string, string>; nodeArgs?: string[] } = {}): Promise<void> {
+  /** `nodeArgs` go before the script (e.g. `--cpu-prof`); `logLevel` defaults to DEBUG (benchmarks use INFO). */
+  async start(
+    opts: { extraPlugins?: string; extraServer?: string; files?: Record<string, string>; nodeArgs?: string[]; logLevel?: string } = {},
+  ): Promise<void> {
     for (const [name, body] of Object.entries(opts.files ?? {})) writeFileSync(join(this.dir, name), body);
     this.port = await freePort();
     const conf = `
@@ -70,7 +72,7 @@ server {
   socket_path = "${this.socketPath}"
   trust_domain = "${this.td}"
   data_dir = "${this.dir}/data"
-  log_level = "DEBUG"
+  log_level = "${opts.logLevel ?? 'DEBUG'}"
   ${opts.extraServer ?? ''}
 }
 plugins {
