@@ -75,6 +75,9 @@ function executor(run: (sql: string, params: unknown[]) => Promise<pg.QueryResul
   };
 }
 
+/** The 'error' event of a checked-out client: its failed query reports the error already. */
+function ignoreClientError(): void {}
+
 /** The PostgreSQL dialect of SqlDriver, on a pg pool that reconnects by itself. */
 export class PgDriver extends PooledStatements implements SqlDriver {
   readonly dialect = 'postgres' as const;
@@ -110,10 +113,22 @@ export class PgDriver extends PooledStatements implements SqlDriver {
         throw classify(err);
       }
       let broken: Error | undefined;
+      // A checked-out client whose connection drops emits 'error' besides failing its query;
+      // without a listener that event would crash the server.
+      client.on('error', ignoreClientError);
+      // BEGIN and COMMIT are the driver's own statements: their errors are classified here, as
+      // the executor classifies those of `fn`'s statements; anything else `fn` throws is its own.
+      const own = async (sql: string): Promise<void> => {
+        try {
+          await client.query(sql);
+        } catch (err) {
+          throw classify(err);
+        }
+      };
       try {
-        await client.query(begin);
+        await own(begin);
         const out = await fn(executor((text, params) => client.query(text, params), this.opts.logSql));
-        await client.query('COMMIT');
+        await own('COMMIT');
         return out;
       } catch (err) {
         try {
@@ -121,8 +136,9 @@ export class PgDriver extends PooledStatements implements SqlDriver {
         } catch (rollbackErr) {
           broken = rollbackErr as Error;
         }
-        throw err instanceof SqlFailure || !(err instanceof Error) || !('severity' in err || 'errno' in err) ? err : classify(err);
+        throw err;
       } finally {
+        client.off('error', ignoreClientError);
         client.release(broken);
       }
     });
@@ -135,6 +151,11 @@ export class PgDriver extends PooledStatements implements SqlDriver {
     } catch (err) {
       throw classify(err);
     }
+    client.on('error', ignoreClientError);
+    const release = (err?: Error) => {
+      client.off('error', ignoreClientError);
+      client.release(err);
+    };
     try {
       await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
       // A snapshot serves bulk scans made of many small index range reads: parallel workers cost
@@ -145,7 +166,7 @@ export class PgDriver extends PooledStatements implements SqlDriver {
       await client.query('SET LOCAL enable_hashjoin = off');
       await client.query('SET LOCAL enable_mergejoin = off');
     } catch (err) {
-      client.release(err as Error);
+      release(err as Error);
       throw classify(err);
     }
     let ended = false;
@@ -176,9 +197,9 @@ export class PgDriver extends PooledStatements implements SqlDriver {
         ended = true;
         try {
           await serial(() => client.query('COMMIT'));
-          client.release();
+          release();
         } catch (err) {
-          client.release(err as Error);
+          release(err as Error);
         }
       },
     };
