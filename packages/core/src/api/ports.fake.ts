@@ -41,6 +41,8 @@ export interface IssuedCert {
   /** Decimal serial number, as SPIRE stores agent serials. */
   serial: string;
   keys: CryptoKeyPair;
+  /** Unix milliseconds. */
+  notAfter: number;
 }
 
 /** The fake's slots as the CA's checks see them: the active authority current, the prepared or old one next. */
@@ -192,7 +194,7 @@ export class FakeServerCA implements ServerCAPort {
   }
 
   async signX509Svids(reqs: X509SvidRequest[]) {
-    const out: Array<{ certChain: Uint8Array[] } | { error: SpireError }> = [];
+    const out: Array<{ certChain: Uint8Array[]; notAfter: number } | { error: SpireError }> = [];
     for (const r of reqs) {
       this.x509Requests.push(r);
       if (this.failSigning) {
@@ -207,7 +209,7 @@ export class FakeServerCA implements ServerCAPort {
       }
       const csr = new x509.Pkcs10CertificateRequest(Buffer.from(r.csr));
       const issued = await this.issue(r.spiffeId, { publicKey: await csr.publicKey.export(), ttlMs: r.ttlMs, dnsNames: r.dnsNames });
-      out.push({ certChain: [issued.certDer] });
+      out.push({ certChain: [issued.certDer], notAfter: issued.notAfter });
     }
     return out;
   }
@@ -255,7 +257,7 @@ export class FakeServerCA implements ServerCAPort {
 async function toIssued(cert: x509.X509Certificate, keys: CryptoKeyPair): Promise<IssuedCert> {
   const der = new Uint8Array(cert.rawData);
   const pkcs8 = await webcrypto.subtle.exportKey('pkcs8', keys.privateKey);
-  return { certDer: der, certPem: pem(der, 'CERTIFICATE'), keyPem: pem(pkcs8, 'PRIVATE KEY'), serial: BigInt(`0x${cert.serialNumber}`).toString(10), keys };
+  return { certDer: der, certPem: pem(der, 'CERTIFICATE'), keyPem: pem(pkcs8, 'PRIVATE KEY'), serial: BigInt(`0x${cert.serialNumber}`).toString(10), keys, notAfter: cert.notAfter.getTime() };
 }
 
 /** Makes a DER CSR for `uris`/`dnsNames` with a fresh P-256 key, for tests. */

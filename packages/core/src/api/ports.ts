@@ -65,8 +65,12 @@ export interface UpstreamAuthorityRotation {
  * authority is active, UNIMPLEMENTED when a feature is off).
  */
 export interface ServerCAPort {
-  /** Signs X509-SVIDs; one result per request, in order; one failure never affects others. */
-  signX509Svids(reqs: X509SvidRequest[]): Promise<Array<{ certChain: Uint8Array[] } | { error: SpireError }>>;
+  /**
+   * Signs X509-SVIDs; one result per request, in order; one failure never affects others. Each
+   * chain comes with its leaf's notAfter (unix milliseconds), so callers need not parse the leaf.
+   * Throws RESOURCE_EXHAUSTED, signing none, when too many SVIDs already wait for the signer.
+   */
+  signX509Svids(reqs: X509SvidRequest[]): Promise<Array<{ certChain: Uint8Array[]; notAfter: number } | { error: SpireError }>>;
   /**
    * Signs an agent's X509-SVID (agent_ttl) for the public key of `csr` (DER PKCS#10, already
    * parsed by the API). Returns the chain, leaf first.

@@ -1,4 +1,3 @@
-import { X509Certificate } from 'node:crypto';
 import type { BatchNewX509SVIDRequest__Output } from '../../proto/gen/api/spire/api/server/svid/v1/BatchNewX509SVIDRequest.js';
 import type { MintJWTSVIDRequest__Output } from '../../proto/gen/api/spire/api/server/svid/v1/MintJWTSVIDRequest.js';
 import type { MintX509SVIDRequest__Output } from '../../proto/gen/api/spire/api/server/svid/v1/MintX509SVIDRequest.js';
@@ -17,8 +16,9 @@ import { makeErr, makeStatus, okStatus, type ApiStatus } from '../status.js';
 import type { ApiDeps } from './deps.js';
 import { checkBatch } from './entry.js';
 
-function leafExpiry(der: Uint8Array): number {
-  return Math.floor(new Date(new X509Certificate(der).validTo).getTime() / 1000);
+/** An SVID's expires_at (unix seconds) from the notAfter the CA reports (unix milliseconds). */
+function expiresAt(notAfterMs: number): number {
+  return Math.floor(notAfterMs / 1000);
 }
 
 /**
@@ -115,7 +115,7 @@ export function svidService(deps: ApiDeps): ServiceHandlers {
         const [r] = await ca.signX509Svids([{ spiffeId: id.toString(), csr: req.csr, dnsNames, ttlMs: req.ttl * 1000 }]);
         if (!r || 'error' in r) throw makeErr(ctx.log, Code.INTERNAL, 'failed to sign X509-SVID', r?.error);
         return {
-          svid: { cert_chain: r.certChain.map((c) => Buffer.from(c)), id: protoFromId(id), expires_at: leafExpiry(r.certChain[0]!), hint: '' },
+          svid: { cert_chain: r.certChain.map((c) => Buffer.from(c)), id: protoFromId(id), expires_at: expiresAt(r.notAfter), hint: '' },
         };
       },
       async MintJWTSVID(req: MintJWTSVIDRequest__Output, ctx) {
@@ -161,7 +161,7 @@ export function svidService(deps: ApiDeps): ServiceHandlers {
               svid: {
                 cert_chain: r.certChain.map((c) => Buffer.from(c)),
                 id: protoFromId(t.entry.spiffeId),
-                expires_at: leafExpiry(r.certChain[0]!),
+                expires_at: expiresAt(r.notAfter),
                 hint: t.entry.hint,
               },
             };
