@@ -3,10 +3,11 @@ import { Code, SpireError, errorMessage } from '../errors.js';
 import type { Logger } from '../log/logger.js';
 import { AuditScope } from './audit.js';
 import { authorize, type AuthorizedCaller, type AuthorizerDeps } from './authorization.js';
-import { ipFromPeer, svidFromDer, type CallerInfo, type Transport } from './caller.js';
+import { ipFromPeer, type CallerInfo, type Transport } from './caller.js';
+import { verifiedPeer } from './peer-cache.js';
 import type { PerIpLimiter, CountFn } from './rate-limit.js';
 import { toServiceError } from './status.js';
-import { tlsSocketOf, verifiedPeerChain, type AnyServerCall } from './tls.js';
+import { tlsSocketOf, type AnyServerCall } from './tls.js';
 
 /** What a handler knows about its call. */
 export interface CallContext {
@@ -71,11 +72,10 @@ function identify(call: AnyServerCall, env: PipelineEnv): CallerInfo {
   const peer = call.getPeer();
   const info: CallerInfo = { transport: 'tcp', addr: peer, ip: ipFromPeer(peer) };
   const sock = tlsSocketOf(call);
-  const chain = sock ? verifiedPeerChain(sock) : undefined;
-  if (chain) {
-    const svid = svidFromDer(chain[0]!.raw);
-    const anchor = chain[chain.length - 1]!;
-    if (!env.rootsFor?.(svid.id.trustDomain.name).has(anchor.fingerprint256)) {
+  const verified = sock ? verifiedPeer(sock) : undefined;
+  if (verified) {
+    const { svid } = verified;
+    if (!env.rootsFor?.(svid.id.trustDomain.name).has(verified.anchorFingerprint256)) {
       throw new SpireError(Code.UNAUTHENTICATED, `client certificate does not chain to a root of trust domain "${svid.id.trustDomain.name}"`);
     }
     info.svid = svid;
