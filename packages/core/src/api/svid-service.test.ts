@@ -77,3 +77,19 @@ test('signing failures in the CA become Internal with the cause', async () => {
     h.ca.failSigning = undefined;
   }
 });
+
+test('MintX509SVID reports a bad CSR signature before any SAN problem, as SPIRE checks it first', async () => {
+  const c = h.local('svid');
+  const tamper = (der: Buffer) => {
+    const b = Buffer.from(der);
+    b[b.length - 3]! ^= 0x01; // inside the signature's last INTEGER
+    return b;
+  };
+  for (const opts of [{}, { uris: ['spiffe://other.org/a'] }, { uris: ['spiffe://example.org/a'], dnsNames: ['bad_name!'] }, { uris: ['spiffe://example.org/a'] }]) {
+    await assert.rejects(c.call('MintX509SVID', { csr: tamper((await makeCsr(opts)).der) }), (e: { code: number; details: string }) => {
+      assert.equal(e.code, 3);
+      assert.match(e.details, /^failed to verify CSR signature: /, JSON.stringify(opts));
+      return true;
+    });
+  }
+});

@@ -4,7 +4,7 @@ import type { MintX509SVIDRequest__Output } from '../../proto/gen/api/spire/api/
 import type { NewDownstreamX509CARequest__Output } from '../../proto/gen/api/spire/api/server/svid/v1/NewDownstreamX509CARequest.js';
 import type { NewJWTSVIDRequest__Output } from '../../proto/gen/api/spire/api/server/svid/v1/NewJWTSVIDRequest.js';
 import { BadCsrError } from '../../ca/errors.js';
-import { Code } from '../../errors.js';
+import { Code, type SpireError } from '../../errors.js';
 import type { RegistrationEntry } from '../../plugins/datastore/contract.js';
 import { SpiffeId } from '../../spiffeid/index.js';
 import { jwtTimes, parseCsr, verifyCsr } from '../convert/csr.js';
@@ -90,29 +90,36 @@ export function svidService(deps: ApiDeps): ServiceHandlers {
         } catch (err) {
           throw makeErr(ctx.log, Code.INVALID_ARGUMENT, 'malformed CSR', err);
         }
-        try {
-          verifyCsr(parsed.csr);
-        } catch (err) {
-          throw makeErr(ctx.log, Code.INVALID_ARGUMENT, 'failed to verify CSR signature', err);
-        }
+        // SPIRE checks the signature before the SANs. The signing worker checks it anyway, so it is
+        // checked here only before refusing a SAN, which keeps SPIRE's order of errors.
+        const badSignature = (detail: unknown) => makeErr(ctx.log, Code.INVALID_ARGUMENT, 'failed to verify CSR signature', detail);
+        const refuse = (msg: string, cause?: unknown): SpireError => {
+          try {
+            verifyCsr(parsed.csr);
+          } catch (err) {
+            return badSignature(err);
+          }
+          return makeErr(ctx.log, Code.INVALID_ARGUMENT, msg, cause);
+        };
         const { uris, dnsNames } = parsed.info;
-        if (uris.length === 0) throw makeErr(ctx.log, Code.INVALID_ARGUMENT, 'CSR URI SAN is required');
-        if (uris.length > 1) throw makeErr(ctx.log, Code.INVALID_ARGUMENT, 'only one URI SAN is expected');
+        if (uris.length === 0) throw refuse('CSR URI SAN is required');
+        if (uris.length > 1) throw refuse('only one URI SAN is expected');
         let id: SpiffeId;
         try {
           id = SpiffeId.parse(uris[0]!);
           workloadIdFromProto(td, protoFromId(id));
         } catch (err) {
-          throw makeErr(ctx.log, Code.INVALID_ARGUMENT, 'CSR URI SAN is invalid', err);
+          throw refuse('CSR URI SAN is invalid', err);
         }
         for (const d of dnsNames) {
           try {
             validateDnsName(d);
           } catch (err) {
-            throw makeErr(ctx.log, Code.INVALID_ARGUMENT, 'CSR DNS name is invalid', err);
+            throw refuse('CSR DNS name is invalid', err);
           }
         }
         const [r] = await ca.signX509Svids([{ spiffeId: id.toString(), csr: req.csr, dnsNames, ttlMs: req.ttl * 1000 }]);
+        if (r && 'error' in r && r.error instanceof BadCsrError) throw badSignature(new Error(r.error.detail));
         if (!r || 'error' in r) throw makeErr(ctx.log, Code.INTERNAL, 'failed to sign X509-SVID', r?.error);
         return {
           svid: { cert_chain: r.certChain.map((c) => Buffer.from(c)), id: protoFromId(id), expires_at: expiresAt(r.notAfter), hint: '' },
