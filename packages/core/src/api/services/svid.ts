@@ -21,6 +21,11 @@ function expiresAt(notAfterMs: number): number {
   return Math.floor(notAfterMs / 1000);
 }
 
+/** A Buffer over the same bytes, not a copy (the CA's certificates are views of one worker result). */
+function bufferView(b: Uint8Array): Buffer {
+  return Buffer.from(b.buffer, b.byteOffset, b.byteLength);
+}
+
 /**
  * The status of an X509-SVID the CA did not sign: a CSR whose signature failed the worker's check
  * is the caller's fault (INVALID_ARGUMENT, as SPIRE's "invalid CSR signature"); anything else is
@@ -122,7 +127,7 @@ export function svidService(deps: ApiDeps): ServiceHandlers {
         if (r && 'error' in r && r.error instanceof BadCsrError) throw badSignature(new Error(r.error.detail));
         if (!r || 'error' in r) throw makeErr(ctx.log, Code.INTERNAL, 'failed to sign X509-SVID', r?.error);
         return {
-          svid: { cert_chain: r.certChain.map((c) => Buffer.from(c)), id: protoFromId(id), expires_at: expiresAt(r.notAfter), hint: '' },
+          svid: { cert_chain: r.certChain.map(bufferView), id: protoFromId(id), expires_at: expiresAt(r.notAfter), hint: '' },
         };
       },
       async MintJWTSVID(req: MintJWTSVIDRequest__Output, ctx) {
@@ -136,18 +141,19 @@ export function svidService(deps: ApiDeps): ServiceHandlers {
         const results: { status: ApiStatus; svid: unknown }[] = new Array(req.params.length);
         const toSign: { i: number; entry: RegistrationEntry; csr: Buffer }[] = [];
         for (const [i, p] of req.params.entries()) {
-          const log = ctx.log.child({ registration_id: p.entry_id });
-          const fail = (s: ApiStatus) => (results[i] = { status: s, svid: null });
-          if (!p.entry_id) fail(makeStatus(log, Code.INVALID_ARGUMENT, 'missing entry ID'));
-          else if (!p.csr || p.csr.length === 0) fail(makeStatus(log, Code.INVALID_ARGUMENT, 'missing CSR'));
+          // The item's logger is made only to log its failure.
+          const fail = (code: Code, msg: string, cause?: unknown) =>
+            (results[i] = { status: makeStatus(ctx.log.child({ registration_id: p.entry_id }), code, msg, cause), svid: null });
+          if (!p.entry_id) fail(Code.INVALID_ARGUMENT, 'missing entry ID');
+          else if (!p.csr || p.csr.length === 0) fail(Code.INVALID_ARGUMENT, 'missing CSR');
           else {
             const entry = entries.get(p.entry_id);
-            if (!entry) fail(makeStatus(log, Code.NOT_FOUND, 'entry not found or not authorized'));
+            if (!entry) fail(Code.NOT_FOUND, 'entry not found or not authorized');
             else {
               try {
                 parseCsr(p.csr);
               } catch (err) {
-                fail(makeStatus(log, Code.INVALID_ARGUMENT, 'malformed CSR', err));
+                fail(Code.INVALID_ARGUMENT, 'malformed CSR', err);
                 continue;
               }
               // The signature is checked once, by the signing worker (see below).
@@ -160,13 +166,14 @@ export function svidService(deps: ApiDeps): ServiceHandlers {
         );
         for (const [k, t] of toSign.entries()) {
           const r = signed[k];
-          const log = ctx.log.child({ registration_id: t.entry.entryId, spiffe_id: t.entry.spiffeId });
-          if (!r || 'error' in r) results[t.i] = { status: signFailure(log, r?.error), svid: null };
-          else
+          if (!r || 'error' in r) {
+            const log = ctx.log.child({ registration_id: t.entry.entryId, spiffe_id: t.entry.spiffeId });
+            results[t.i] = { status: signFailure(log, r?.error), svid: null };
+          } else
             results[t.i] = {
               status: okStatus(),
               svid: {
-                cert_chain: r.certChain.map((c) => Buffer.from(c)),
+                cert_chain: r.certChain.map(bufferView),
                 id: protoFromId(t.entry.spiffeId),
                 expires_at: expiresAt(r.notAfter),
                 hint: t.entry.hint,

@@ -55,6 +55,18 @@ describe('coalescing concurrent signing tasks', () => {
     );
   });
 
+  it('spreads a large merged task over the workers, in order', async () => {
+    const inner = echoPool();
+    const pool = coalescingPool(inner, 64, 16);
+    const letters = Array.from({ length: 40 }, (_, i) => `x${i}`);
+    const [a, b] = await Promise.all([pool.run(raw('k1', ...letters.slice(0, 30))), pool.run(raw('k1', ...letters.slice(30)))]);
+    assert.deepEqual([...text(a), ...text(b)], letters.map((l) => [...l].reverse().join('')));
+    assert.deepEqual(inner.tasks.map((t) => t.items.length), [20, 20]);
+    inner.tasks.length = 0;
+    await pool.run(raw('k1', ...letters.slice(0, 31)));
+    assert.deepEqual(inner.tasks.map((t) => t.items.length), [31], 'under twice the minimum: one task');
+  });
+
   it('gives a failed merged task to every caller in it, and goes on working', async () => {
     const pool = coalescingPool(echoPool());
     const results = await Promise.allSettled([pool.run(raw('k1', 'x')), pool.run(raw('k1', 'boom'))]);

@@ -20,18 +20,26 @@ function groupKey(task: SigningTask): string {
  * as one task, and each caller gets back the results of its own items, in order. Each item's
  * outcome stays its own (a bad CSR fails alone); when the merged task fails as a whole, every
  * caller in it gets that error. A task that fills a batch is sent at once; the rest are sent
- * before the next turn's I/O (setImmediate), so a lone request waits no longer than that.
+ * before the next turn's I/O (setImmediate), so a lone request waits no longer than that. A
+ * merged task of at least `2 × minSplit` items is spread over the workers (one BatchNewX509SVID
+ * of 50 signs on both cores), in parts of at least `minSplit` items.
  */
-export function coalescingPool(inner: SigningPool, maxItems: number = MAX_BATCH): SigningPool {
+export function coalescingPool(inner: SigningPool, maxItems: number = MAX_BATCH, minSplit = 16): SigningPool {
   const open = new Map<string, OpenTask>();
   let scheduled = false;
 
   const send = (o: OpenTask): void => {
-    inner.run(o.task as never).then(
-      (results) => {
+    const items = o.task.items as unknown[];
+    const k = Math.max(1, Math.min(inner.threads, Math.floor(items.length / minSplit)));
+    const size = Math.ceil(items.length / k);
+    const tasks: SigningTask[] = [];
+    for (let off = 0; off < items.length; off += size) tasks.push({ ...o.task, items: items.slice(off, off + size) } as SigningTask);
+    Promise.all(tasks.map((t) => inner.run(t as never) as Promise<unknown[]>)).then(
+      (parts) => {
+        const results = parts.length === 1 ? parts[0]! : parts.flat();
         let off = 0;
         for (const p of o.parts) {
-          p.resolve((results as unknown[]).slice(off, off + p.count));
+          p.resolve(results.slice(off, off + p.count));
           off += p.count;
         }
       },
