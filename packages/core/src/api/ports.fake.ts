@@ -134,6 +134,8 @@ export class FakeServerCA implements ServerCAPort {
   readonly x509Requests: X509SvidRequest[] = [];
   /** Set to make signing fail with this error. */
   failSigning?: SpireError;
+  /** Set to make every X509-SVID and JWT-SVID call throw this, as the CA does when its backlog is full. */
+  refuseAll?: SpireError;
   private serverCert?: IssuedCert;
 
   private constructor(
@@ -194,6 +196,7 @@ export class FakeServerCA implements ServerCAPort {
   }
 
   async signX509Svids(reqs: X509SvidRequest[]) {
+    if (this.refuseAll) throw this.refuseAll;
     const out: Array<{ certChain: Uint8Array[]; notAfter: number } | { error: SpireError }> = [];
     for (const r of reqs) {
       this.x509Requests.push(r);
@@ -222,6 +225,7 @@ export class FakeServerCA implements ServerCAPort {
   }
 
   async signJwtSvid(req: { spiffeId: string; audience: string[]; ttlMs?: number; includeJti?: boolean }): Promise<string> {
+    if (this.refuseAll) throw this.refuseAll;
     if (this.failSigning) throw this.failSigning;
     const now = Math.floor(Date.now() / 1000);
     const header = { alg: 'ES256', kid: 'fake-jwt-key', typ: 'JWT' };

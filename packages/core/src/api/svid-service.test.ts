@@ -93,3 +93,17 @@ test('MintX509SVID reports a bad CSR signature before any SAN problem, as SPIRE 
     });
   }
 });
+
+test("the CA's overload refusal reaches the caller as RESOURCE_EXHAUSTED, not as a signing failure", async () => {
+  const { SpireError, Code } = await import('../errors.js');
+  const msg = 'the server is overloaded: 1 SVID(s) asked while 9 wait to be signed (experimental.max_pending_svids = 9); retry later';
+  h.ca.refuseAll = new SpireError(Code.RESOURCE_EXHAUSTED, msg);
+  try {
+    const c = h.local('svid');
+    const csr = await makeCsr({ uris: ['spiffe://example.org/x'] });
+    await assert.rejects(c.call('MintX509SVID', { csr: csr.der }), { code: 8, details: msg });
+    await assert.rejects(c.call('MintJWTSVID', { id: { trust_domain: 'example.org', path: '/w' }, audience: ['a'] }), { code: 8, details: msg });
+  } finally {
+    h.ca.refuseAll = undefined;
+  }
+});

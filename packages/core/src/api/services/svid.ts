@@ -12,7 +12,7 @@ import { validateDnsName } from '../convert/dns.js';
 import { protoFromId, workloadIdFromProto, type ProtoSpiffeId } from '../convert/ids.js';
 import type { CallContext, ServiceHandlers } from '../handler.js';
 import { Services } from '../proto.js';
-import { makeErr, makeStatus, okStatus, type ApiStatus } from '../status.js';
+import { isOverload, makeErr, makeStatus, okStatus, type ApiStatus } from '../status.js';
 import type { ApiDeps } from './deps.js';
 import { checkBatch } from './entry.js';
 
@@ -68,6 +68,7 @@ export function svidService(deps: ApiDeps): ServiceHandlers {
     try {
       token = await ca.signJwtSvid({ spiffeId: sid.toString(), audience, ttlMs: ttl * 1000, includeJti });
     } catch (err) {
+      if (isOverload(err)) throw err;
       throw makeErr(log, Code.INTERNAL, 'failed to sign JWT-SVID', err);
     }
     let times;
