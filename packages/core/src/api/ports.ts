@@ -76,7 +76,10 @@ export interface ServerCAPort {
    * parsed by the API). Returns the chain, leaf first.
    */
   signAgentX509Svid(req: { spiffeId: string; csr: Uint8Array }): Promise<{ certChain: Uint8Array[] }>;
-  /** Signs one JWT-SVID and returns the compact token. */
+  /**
+   * Signs one JWT-SVID and returns the compact token. Throws RESOURCE_EXHAUSTED when too many
+   * SVIDs already wait for the signer.
+   */
   signJwtSvid(req: { spiffeId: string; audience: string[]; ttlMs?: number; includeJti?: boolean }): Promise<string>;
   /**
    * Signs an intermediate CA for a downstream SPIRE server for the public key of `csr` (already

@@ -108,6 +108,8 @@ export class ServerCA {
    * of them, and a burst of workload requests must not keep an agent or the server from renewing.
    */
   readonly backlog: SigningBacklog;
+  /** Serial number bytes, drawn 256 serials at a time across calls (one-SVID calls are many). */
+  private readonly random = batchedRandom(256, randomBytes);
 
   constructor(private readonly c: ServerCAConfig) {
     this.composers = c.credentialComposers ?? [];
@@ -184,7 +186,6 @@ export class ServerCA {
     const specs: X509SvidSpec[] = [];
     const index: number[] = [];
     const defaultTtl = firstNonZero(this.c.x509SvidTtlMs, DEFAULT_X509_SVID_TTL_MS);
-    const random = batchedRandom(reqs.length, randomBytes);
     const sharedSubjects = new Map<string, DistinguishedName>();
     for (let i = 0; i < reqs.length; i++) {
       const r = reqs[i]!;
@@ -233,7 +234,7 @@ export class ServerCA {
           extraExtensions: attrs.extraExtensions,
           notBefore,
           notAfter,
-          serial: randomSerial(random),
+          serial: randomSerial(this.random),
           ...(r.csr ? { csr: r.csr } : { spki: r.publicKey! }),
         });
         index.push(i);
