@@ -3,10 +3,11 @@ import { Code, SpireError, errorMessage } from '../errors.js';
 import type { Logger } from '../log/logger.js';
 import { AuditScope } from './audit.js';
 import { authorize, type AuthorizedCaller, type AuthorizerDeps } from './authorization.js';
-import { ipFromPeer, svidFromDer, type CallerInfo, type Transport } from './caller.js';
+import { ipFromPeer, type CallerInfo, type Transport } from './caller.js';
+import { verifiedPeer } from './peer-cache.js';
 import type { PerIpLimiter, CountFn } from './rate-limit.js';
 import { toServiceError } from './status.js';
-import { tlsSocketOf, verifiedPeerChain, type AnyServerCall } from './tls.js';
+import { tlsSocketOf, type AnyServerCall } from './tls.js';
 
 /** What a handler knows about its call. */
 export interface CallContext {
@@ -71,11 +72,10 @@ function identify(call: AnyServerCall, env: PipelineEnv): CallerInfo {
   const peer = call.getPeer();
   const info: CallerInfo = { transport: 'tcp', addr: peer, ip: ipFromPeer(peer) };
   const sock = tlsSocketOf(call);
-  const chain = sock ? verifiedPeerChain(sock) : undefined;
-  if (chain) {
-    const svid = svidFromDer(chain[0]!.raw);
-    const anchor = chain[chain.length - 1]!;
-    if (!env.rootsFor?.(svid.id.trustDomain.name).has(anchor.fingerprint256)) {
+  const verified = sock ? verifiedPeer(sock) : undefined;
+  if (verified) {
+    const { svid } = verified;
+    if (!env.rootsFor?.(svid.id.trustDomain.name).has(verified.anchorFingerprint256)) {
       throw new SpireError(Code.UNAUTHENTICATED, `client certificate does not chain to a root of trust domain "${svid.id.trustDomain.name}"`);
     }
     info.svid = svid;
@@ -97,9 +97,28 @@ async function prepare(call: AnyServerCall, method: string, req: unknown, env: P
     ...(caller.svid ? { caller_id: caller.svid.id.toString() } : {}),
   });
   const audit = new AuditScope(env.auditLog, caller, method);
-  const ac = new AbortController();
-  (call as grpc.ServerUnaryCall<unknown, unknown>).on('cancelled', () => ac.abort());
-  const ctx: CallContext = { method, caller, authorized: { as: 'any' }, log, audit, signal: ac.signal };
+  // Most handlers never look at the signal: it is made on first use (an AbortController, and the
+  // DOMException of its abort, cost more than the rest of a small call's context).
+  let ac: AbortController | undefined;
+  let cancelled = false;
+  (call as grpc.ServerUnaryCall<unknown, unknown>).on('cancelled', () => {
+    cancelled = true;
+    ac?.abort();
+  });
+  const ctx: CallContext = {
+    method,
+    caller,
+    authorized: { as: 'any' },
+    log,
+    audit,
+    get signal() {
+      if (!ac) {
+        ac = new AbortController();
+        if (cancelled) ac.abort();
+      }
+      return ac.signal;
+    },
+  };
   try {
     ctx.authorized = await authorize(method, caller, env.authz, log);
     const lim = env.limits.get(method);

@@ -41,6 +41,8 @@ export interface IssuedCert {
   /** Decimal serial number, as SPIRE stores agent serials. */
   serial: string;
   keys: CryptoKeyPair;
+  /** Unix milliseconds. */
+  notAfter: number;
 }
 
 /** The fake's slots as the CA's checks see them: the active authority current, the prepared or old one next. */
@@ -132,6 +134,8 @@ export class FakeServerCA implements ServerCAPort {
   readonly x509Requests: X509SvidRequest[] = [];
   /** Set to make signing fail with this error. */
   failSigning?: SpireError;
+  /** Set to make every X509-SVID and JWT-SVID call throw this, as the CA does when its backlog is full. */
+  refuseAll?: SpireError;
   private serverCert?: IssuedCert;
 
   private constructor(
@@ -192,7 +196,8 @@ export class FakeServerCA implements ServerCAPort {
   }
 
   async signX509Svids(reqs: X509SvidRequest[]) {
-    const out: Array<{ certChain: Uint8Array[] } | { error: SpireError }> = [];
+    if (this.refuseAll) throw this.refuseAll;
+    const out: Array<{ certChain: Uint8Array[]; notAfter: number } | { error: SpireError }> = [];
     for (const r of reqs) {
       this.x509Requests.push(r);
       if (this.failSigning) {
@@ -207,7 +212,7 @@ export class FakeServerCA implements ServerCAPort {
       }
       const csr = new x509.Pkcs10CertificateRequest(Buffer.from(r.csr));
       const issued = await this.issue(r.spiffeId, { publicKey: await csr.publicKey.export(), ttlMs: r.ttlMs, dnsNames: r.dnsNames });
-      out.push({ certChain: [issued.certDer] });
+      out.push({ certChain: [issued.certDer], notAfter: issued.notAfter });
     }
     return out;
   }
@@ -220,6 +225,7 @@ export class FakeServerCA implements ServerCAPort {
   }
 
   async signJwtSvid(req: { spiffeId: string; audience: string[]; ttlMs?: number; includeJti?: boolean }): Promise<string> {
+    if (this.refuseAll) throw this.refuseAll;
     if (this.failSigning) throw this.failSigning;
     const now = Math.floor(Date.now() / 1000);
     const header = { alg: 'ES256', kid: 'fake-jwt-key', typ: 'JWT' };
@@ -255,7 +261,7 @@ export class FakeServerCA implements ServerCAPort {
 async function toIssued(cert: x509.X509Certificate, keys: CryptoKeyPair): Promise<IssuedCert> {
   const der = new Uint8Array(cert.rawData);
   const pkcs8 = await webcrypto.subtle.exportKey('pkcs8', keys.privateKey);
-  return { certDer: der, certPem: pem(der, 'CERTIFICATE'), keyPem: pem(pkcs8, 'PRIVATE KEY'), serial: BigInt(`0x${cert.serialNumber}`).toString(10), keys };
+  return { certDer: der, certPem: pem(der, 'CERTIFICATE'), keyPem: pem(pkcs8, 'PRIVATE KEY'), serial: BigInt(`0x${cert.serialNumber}`).toString(10), keys, notAfter: cert.notAfter.getTime() };
 }
 
 /** Makes a DER CSR for `uris`/`dnsNames` with a fresh P-256 key, for tests. */

@@ -65,14 +65,21 @@ export interface UpstreamAuthorityRotation {
  * authority is active, UNIMPLEMENTED when a feature is off).
  */
 export interface ServerCAPort {
-  /** Signs X509-SVIDs; one result per request, in order; one failure never affects others. */
-  signX509Svids(reqs: X509SvidRequest[]): Promise<Array<{ certChain: Uint8Array[] } | { error: SpireError }>>;
+  /**
+   * Signs X509-SVIDs; one result per request, in order; one failure never affects others. Each
+   * chain comes with its leaf's notAfter (unix milliseconds), so callers need not parse the leaf.
+   * Throws RESOURCE_EXHAUSTED, signing none, when too many SVIDs already wait for the signer.
+   */
+  signX509Svids(reqs: X509SvidRequest[]): Promise<Array<{ certChain: Uint8Array[]; notAfter: number } | { error: SpireError }>>;
   /**
    * Signs an agent's X509-SVID (agent_ttl) for the public key of `csr` (DER PKCS#10, already
    * parsed by the API). Returns the chain, leaf first.
    */
   signAgentX509Svid(req: { spiffeId: string; csr: Uint8Array }): Promise<{ certChain: Uint8Array[] }>;
-  /** Signs one JWT-SVID and returns the compact token. */
+  /**
+   * Signs one JWT-SVID and returns the compact token. Throws RESOURCE_EXHAUSTED when too many
+   * SVIDs already wait for the signer.
+   */
   signJwtSvid(req: { spiffeId: string; audience: string[]; ttlMs?: number; includeJti?: boolean }): Promise<string>;
   /**
    * Signs an intermediate CA for a downstream SPIRE server for the public key of `csr` (already

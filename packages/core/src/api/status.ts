@@ -31,6 +31,15 @@ export function makeErr(log: Logger, code: Code, msg: string, cause?: unknown): 
   return new SpireError(code, full, { cause });
 }
 
+/**
+ * True for the CA's refusal of work when too many SVIDs already wait to be signed
+ * (RESOURCE_EXHAUSTED): handlers pass it on as it is, never wrapped as a signing failure, so the
+ * caller knows to retry later.
+ */
+export function isOverload(err: unknown): err is SpireError {
+  return err instanceof SpireError && err.code === Code.RESOURCE_EXHAUSTED;
+}
+
 /** makeErr for one item of a batch: the same message and logging, returned as an ApiStatus. */
 export function makeStatus(log: Logger, code: Code, msg: string, cause?: unknown): ApiStatus {
   if (code === Code.OK) return okStatus();

@@ -77,3 +77,33 @@ test('signing failures in the CA become Internal with the cause', async () => {
     h.ca.failSigning = undefined;
   }
 });
+
+test('MintX509SVID reports a bad CSR signature before any SAN problem, as SPIRE checks it first', async () => {
+  const c = h.local('svid');
+  const tamper = (der: Buffer) => {
+    const b = Buffer.from(der);
+    b[b.length - 3]! ^= 0x01; // inside the signature's last INTEGER
+    return b;
+  };
+  for (const opts of [{}, { uris: ['spiffe://other.org/a'] }, { uris: ['spiffe://example.org/a'], dnsNames: ['bad_name!'] }, { uris: ['spiffe://example.org/a'] }]) {
+    await assert.rejects(c.call('MintX509SVID', { csr: tamper((await makeCsr(opts)).der) }), (e: { code: number; details: string }) => {
+      assert.equal(e.code, 3);
+      assert.match(e.details, /^failed to verify CSR signature: /, JSON.stringify(opts));
+      return true;
+    });
+  }
+});
+
+test("the CA's overload refusal reaches the caller as RESOURCE_EXHAUSTED, not as a signing failure", async () => {
+  const { SpireError, Code } = await import('../errors.js');
+  const msg = 'the server is overloaded: 1 SVID(s) asked while 9 wait to be signed (experimental.max_pending_svids = 9); retry later';
+  h.ca.refuseAll = new SpireError(Code.RESOURCE_EXHAUSTED, msg);
+  try {
+    const c = h.local('svid');
+    const csr = await makeCsr({ uris: ['spiffe://example.org/x'] });
+    await assert.rejects(c.call('MintX509SVID', { csr: csr.der }), { code: 8, details: msg });
+    await assert.rejects(c.call('MintJWTSVID', { id: { trust_domain: 'example.org', path: '/w' }, audience: ['a'] }), { code: 8, details: msg });
+  } finally {
+    h.ca.refuseAll = undefined;
+  }
+});

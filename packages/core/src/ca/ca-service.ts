@@ -10,6 +10,7 @@ import type { CADataStore } from './ca-datastore.js';
 import { systemClock, type Clock } from './clock.js';
 import { CAManager } from './manager/ca-manager.js';
 import { createSigningPool, type SigningPool } from './pool/signing-pool.js';
+import { coalescingPool } from './pool/coalescing-pool.js';
 import { ServerCA } from './server-ca.js';
 import { ServerSVIDRotator } from './server-svid-rotator.js';
 
@@ -25,6 +26,8 @@ export interface CASettings {
   agentTtlMs?: number;
   jwtIssuer?: string;
   disableJwtSvids?: boolean;
+  /** experimental.max_pending_svids; default DEFAULT_MAX_PENDING_SVIDS. */
+  maxPendingSvids?: number;
 }
 
 /** What the CA is built from: settings, plugins and the DataStore. */
@@ -65,7 +68,8 @@ export interface CAService {
 export async function startCAService(s: CASettings, d: CAServiceDeps): Promise<CAService> {
   const clock = d.clock ?? systemClock;
   const ownPool = !d.pool;
-  const pool = d.pool ?? createSigningPool(d.signingThreads !== undefined ? { threads: d.signingThreads } : {});
+  // Concurrent calls (one MintX509SVID each, say) share worker messages.
+  const pool = d.pool ?? coalescingPool(createSigningPool(d.signingThreads !== undefined ? { threads: d.signingThreads } : {}));
   const verifier = nativeEcVerifyStatus();
   if (verifier.loaded) d.log.debug('CSR signatures are checked by the native verifier');
   else d.log.warn({ reason: verifier.reason }, 'The native CSR verifier is not loaded; CSR signatures are checked through node:crypto, about half as fast');
@@ -78,6 +82,7 @@ export async function startCAService(s: CASettings, d: CAServiceDeps): Promise<C
     agentTtlMs: s.agentTtlMs,
     jwtIssuer: s.jwtIssuer,
     caTtlMs: s.caTtlMs,
+    maxPendingSvids: s.maxPendingSvids,
   });
   let manager: CAManager | undefined;
   try {

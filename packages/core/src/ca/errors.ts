@@ -25,5 +25,10 @@ export const CAErrors = {
   signFailed: (detail: string) => spireError(Code.INTERNAL, `failed to sign X509-SVID: ${detail}`),
   badConfig: (problems: string[]) => spireError(Code.INVALID_ARGUMENT, `invalid CA configuration: ${problems.join('; ')}`),
   upstreamFailed: (detail: string, cause?: unknown) => spireError(Code.INTERNAL, `upstream authority failed: ${detail}`, cause),
+  backlogFull: (asked: number, pending: number, limit: number) =>
+    spireError(
+      Code.RESOURCE_EXHAUSTED,
+      `the server is overloaded: ${asked} SVID(s) asked while ${pending} wait to be signed (experimental.max_pending_svids = ${limit}); retry later`,
+    ),
   upstreamInvalid: (detail: string) => spireError(Code.INTERNAL, `invalid upstream-signed X509 CA: ${detail}`),
 } as const;

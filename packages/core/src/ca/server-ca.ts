@@ -9,7 +9,8 @@ import { signDownstreamX509CA } from './downstream-x509-ca.js';
 import { CAErrors } from './errors.js';
 import type { CASigner } from './signer.js';
 import type { X509CA } from './x509-ca.js';
-import { batchedRandom, randomSerial } from './x509/certificate.js';
+import { SigningBacklog } from './signing-backlog.js';
+import { batchedRandom, certificateTime, randomSerial } from './x509/certificate.js';
 import { parseCsr } from './x509/csr.js';
 import { cloneName, isEmptyName } from './x509/name.js';
 import type { X509SvidSpec } from './x509/svid-template.js';
@@ -48,6 +49,8 @@ export interface ServerCAConfig {
   x509SvidSubject?: DistinguishedName;
   /** ca_ttl (ms): the lifetime of a downstream X.509 CA whose caller prefers none; default 24h. */
   caTtlMs?: number;
+  /** experimental.max_pending_svids: workload SVIDs that may wait to be signed at once. */
+  maxPendingSvids?: number;
 }
 
 /** One workload X509-SVID request. */
@@ -73,6 +76,8 @@ export interface WorkloadJWTSVIDParams {
 /** An X509-SVID: the leaf, then the upstream chain when there is one. */
 export interface X509SVIDChain {
   certChain: Uint8Array[];
+  /** The leaf's notAfter (unix milliseconds, whole seconds as the certificate has it). */
+  notAfter: number;
 }
 
 /** The first of the TTLs that is non-zero, or 0. */
@@ -98,9 +103,17 @@ export class ServerCA {
   private jwtKey?: JWTSigningKey;
   private readonly composers: CredentialComposer[];
   private readonly serverId: string;
+  /**
+   * Workload SVIDs waiting to be signed. Agent and server SVIDs are not counted: there are few
+   * of them, and a burst of workload requests must not keep an agent or the server from renewing.
+   */
+  readonly backlog: SigningBacklog;
+  /** Serial number bytes, drawn 256 serials at a time across calls (one-SVID calls are many). */
+  private readonly random = batchedRandom(256, randomBytes);
 
   constructor(private readonly c: ServerCAConfig) {
     this.composers = c.credentialComposers ?? [];
+    this.backlog = new SigningBacklog(c.maxPendingSvids);
     this.serverId = `${c.trustDomain.idString()}/spire/server`;
   }
 
@@ -144,15 +157,16 @@ export class ServerCA {
 
   /**
    * Mints workload X509-SVIDs in one batch. Each outcome is the chain or the error of that item
-   * (INVALID_ARGUMENT for a bad ID or CSR); throws UNAVAILABLE when there is no active X.509 CA.
+   * (INVALID_ARGUMENT for a bad ID or CSR); throws UNAVAILABLE when there is no active X.509 CA,
+   * RESOURCE_EXHAUSTED (signing none) when the backlog has no room for the batch.
    */
   async signWorkloadX509SVIDs(reqs: WorkloadX509SVIDParams[]): Promise<Array<X509SVIDChain | { error: SpireError }>> {
-    return this.mint(reqs, 'workload');
+    return this.backlog.run(reqs.length, () => this.mint(reqs, 'workload'));
   }
 
-  /** One workload X509-SVID; throws the item's error. */
+  /** One workload X509-SVID; throws the item's error or what signWorkloadX509SVIDs throws. */
   async signWorkloadX509SVID(req: WorkloadX509SVIDParams): Promise<X509SVIDChain> {
-    return unwrap((await this.mint([req], 'workload'))[0]!);
+    return unwrap((await this.signWorkloadX509SVIDs([req]))[0]!);
   }
 
   /** An agent's X509-SVID (agent_ttl, no DNS names, the default SVID subject, as SPIRE). */
@@ -172,7 +186,6 @@ export class ServerCA {
     const specs: X509SvidSpec[] = [];
     const index: number[] = [];
     const defaultTtl = firstNonZero(this.c.x509SvidTtlMs, DEFAULT_X509_SVID_TTL_MS);
-    const random = batchedRandom(reqs.length, randomBytes);
     const sharedSubjects = new Map<string, DistinguishedName>();
     for (let i = 0; i < reqs.length; i++) {
       const r = reqs[i]!;
@@ -221,7 +234,7 @@ export class ServerCA {
           extraExtensions: attrs.extraExtensions,
           notBefore,
           notAfter,
-          serial: randomSerial(random),
+          serial: randomSerial(this.random),
           ...(r.csr ? { csr: r.csr } : { spki: r.publicKey! }),
         });
         index.push(i);
@@ -234,15 +247,22 @@ export class ServerCA {
       const results = await ca.signer.mintX509(issuer, specs);
       results.forEach((res, j) => {
         const i = index[j]!;
-        if ('der' in res) out[i] = { certChain: [res.der, ...ca.upstreamChain] };
+        if ('der' in res) out[i] = { certChain: [res.der, ...ca.upstreamChain], notAfter: certificateTime(specs[j]!.notAfter) };
         else out[i] = { error: res.kind === 'bad-csr' ? CAErrors.badCsr(res.error) : CAErrors.signFailed(res.error) };
       });
     }
     return out as Array<X509SVIDChain | { error: SpireError }>;
   }
 
-  /** Mints JWT-SVIDs in one batch; each outcome is the token or that item's error. */
+  /**
+   * Mints JWT-SVIDs in one batch; each outcome is the token or that item's error. Throws
+   * UNAVAILABLE without a JWT key, RESOURCE_EXHAUSTED when the backlog has no room for the batch.
+   */
   async signWorkloadJWTSVIDs(reqs: WorkloadJWTSVIDParams[]): Promise<Array<{ token: string } | { error: SpireError }>> {
+    return this.backlog.run(reqs.length, () => this.mintJwts(reqs));
+  }
+
+  private async mintJwts(reqs: WorkloadJWTSVIDParams[]): Promise<Array<{ token: string } | { error: SpireError }>> {
     const key = this.jwtKey;
     if (!key) throw CAErrors.noJWTKey();
     const alg = key.signer.keyType === 'ec-p256' ? 'ES256' : key.signer.keyType === 'ec-p384' ? 'ES384' : 'RS256';

@@ -3,7 +3,7 @@ import type { KeyManager, KeyType } from '../plugins/keymanager/contract.js';
 import { hasWorkerKeys, EXPORT_FOR_WORKERS, type WorkerKeyMaterial } from '../plugins/keymanager/worker-keys.js';
 import { isEcKeyType } from '../plugins/keymanager/key-types.js';
 import type { SigningPool } from './pool/signing-pool.js';
-import type { X509Outcome } from './pool/signing-tasks.js';
+import { MAX_BATCH, type X509Outcome } from './pool/signing-tasks.js';
 import { assembleCertificate } from './x509/certificate.js';
 import { parseCsr, verifyCsr } from './x509/csr.js';
 import { children, readTlv } from '../der.js';
@@ -27,8 +27,7 @@ export interface CASigner {
   signRaw(messages: Uint8Array[]): Promise<Uint8Array[]>;
 }
 
-/** Largest number of items in one worker task. */
-export const MAX_BATCH = 64;
+export { MAX_BATCH } from './pool/signing-tasks.js';
 
 function chunks<T>(items: T[], size: number): T[][] {
   const out: T[][] = [];

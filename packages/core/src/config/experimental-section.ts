@@ -81,6 +81,8 @@ export function readExperimental(r: SectionReader | undefined, caKeyType: KeyTyp
   if (bad.length > 0) r.problem('feature_flags', `unknown feature flag(s): [${bad.join(' ')}]`);
   out.featureFlags = flags;
   for (const f of flags) if (FEATURE_FLAGS.includes(f)) r.warn('feature_flags', `Developer feature flag ${JSON.stringify(f)} has been enabled`);
+  const maxPending = r.int('max_pending_svids', { min: 1 });
+  if (maxPending !== undefined) out.maxPendingSvids = maxPending;
   const pipe = r.string('named_pipe_name');
   if (pipe) {
     if (process.platform === 'win32') out.namedPipeName = pipe;

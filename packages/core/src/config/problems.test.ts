@@ -112,6 +112,7 @@ test('durations, key types and TTLs', () => {
     wit_key_type = "ed25519"
     named_pipe_name = "\\\\spire"
     not_a_thing = true
+    max_pending_svids = 0
   }
 }
 plugins {}
@@ -128,6 +129,7 @@ plugins {}
       'server.conf:14: server.experimental.wit_key_type: key type "ed25519" is unknown; must be one of [rsa-2048, rsa-4096, ec-p256, ec-p384]',
       'server.conf:15: server.experimental.named_pipe_name: named_pipe_name is not supported in this platform; please use socket_path instead',
       'server.conf:16: server.experimental.not_a_thing: unknown option',
+      'server.conf:17: server.experimental.max_pending_svids: 0 is out of range [1, inf]',
     ],
   );
 });

@@ -98,6 +98,12 @@ export interface ExperimentalConfig {
   featureFlags: string[];
   /** Windows only; refused elsewhere, as SPIRE. */
   namedPipeName?: string;
+  /**
+   * `max_pending_svids` (ours; SPIRE has no such bound): workload SVIDs that may wait to be
+   * signed at once before more are refused with RESOURCE_EXHAUSTED. Absent: the CA's default
+   * (10,000).
+   */
+  maxPendingSvids?: number;
 }
 
 /** `ratelimit { }` of server.conf; the API's per-IP limiters read it. */

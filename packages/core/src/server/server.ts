@@ -241,6 +241,7 @@ export class SpireServer {
         agentTtlMs: s.agentTtlMs,
         jwtIssuer: s.jwtIssuer,
         disableJwtSvids: s.disableJwtSvids,
+        maxPendingSvids: s.experimental.maxPendingSvids,
       },
       {
         trustDomain: s.trustDomain,

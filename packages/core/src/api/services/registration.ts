@@ -28,7 +28,7 @@ import { LargeAnswerGate } from '../large-answer-gate.js';
 import { API_MAX_PAGE_SIZE } from '../pagination.js';
 import { Services } from '../proto.js';
 import { apiMessageType, RepeatedFieldEncoder } from '../sliced-encoding.js';
-import { storeCode } from '../status.js';
+import { isOverload, storeCode } from '../status.js';
 import { nowSeconds, type ApiDeps } from './deps.js';
 import { AuthPolicyErrors } from '../../authpolicy/errors.js';
 import { assertInScope, storedInScope, visibleEntries } from './entry-scope-check.js';
@@ -467,6 +467,7 @@ export function registrationService(deps: ApiDeps): ServiceHandlers {
         try {
           return { token: await ca.signJwtSvid({ spiffeId: id, audience: req.audience, ttlMs: req.ttl * 1000 }) };
         } catch (err) {
+          if (isOverload(err)) throw err;
           throw internal('failed to sign JWT-SVID', err);
         }
       },

@@ -1,11 +1,10 @@
-import { X509Certificate } from 'node:crypto';
 import type { BatchNewX509SVIDRequest__Output } from '../../proto/gen/api/spire/api/server/svid/v1/BatchNewX509SVIDRequest.js';
 import type { MintJWTSVIDRequest__Output } from '../../proto/gen/api/spire/api/server/svid/v1/MintJWTSVIDRequest.js';
 import type { MintX509SVIDRequest__Output } from '../../proto/gen/api/spire/api/server/svid/v1/MintX509SVIDRequest.js';
 import type { NewDownstreamX509CARequest__Output } from '../../proto/gen/api/spire/api/server/svid/v1/NewDownstreamX509CARequest.js';
 import type { NewJWTSVIDRequest__Output } from '../../proto/gen/api/spire/api/server/svid/v1/NewJWTSVIDRequest.js';
 import { BadCsrError } from '../../ca/errors.js';
-import { Code } from '../../errors.js';
+import { Code, type SpireError } from '../../errors.js';
 import type { RegistrationEntry } from '../../plugins/datastore/contract.js';
 import { SpiffeId } from '../../spiffeid/index.js';
 import { jwtTimes, parseCsr, verifyCsr } from '../convert/csr.js';
@@ -13,12 +12,18 @@ import { validateDnsName } from '../convert/dns.js';
 import { protoFromId, workloadIdFromProto, type ProtoSpiffeId } from '../convert/ids.js';
 import type { CallContext, ServiceHandlers } from '../handler.js';
 import { Services } from '../proto.js';
-import { makeErr, makeStatus, okStatus, type ApiStatus } from '../status.js';
+import { isOverload, makeErr, makeStatus, okStatus, type ApiStatus } from '../status.js';
 import type { ApiDeps } from './deps.js';
 import { checkBatch } from './entry.js';
 
-function leafExpiry(der: Uint8Array): number {
-  return Math.floor(new Date(new X509Certificate(der).validTo).getTime() / 1000);
+/** An SVID's expires_at (unix seconds) from the notAfter the CA reports (unix milliseconds). */
+function expiresAt(notAfterMs: number): number {
+  return Math.floor(notAfterMs / 1000);
+}
+
+/** A Buffer over the same bytes, not a copy (the CA's certificates are views of one worker result). */
+function bufferView(b: Uint8Array): Buffer {
+  return Buffer.from(b.buffer, b.byteOffset, b.byteLength);
 }
 
 /**
@@ -63,6 +68,7 @@ export function svidService(deps: ApiDeps): ServiceHandlers {
     try {
       token = await ca.signJwtSvid({ spiffeId: sid.toString(), audience, ttlMs: ttl * 1000, includeJti });
     } catch (err) {
+      if (isOverload(err)) throw err;
       throw makeErr(log, Code.INTERNAL, 'failed to sign JWT-SVID', err);
     }
     let times;
@@ -90,32 +96,39 @@ export function svidService(deps: ApiDeps): ServiceHandlers {
         } catch (err) {
           throw makeErr(ctx.log, Code.INVALID_ARGUMENT, 'malformed CSR', err);
         }
-        try {
-          verifyCsr(parsed.csr);
-        } catch (err) {
-          throw makeErr(ctx.log, Code.INVALID_ARGUMENT, 'failed to verify CSR signature', err);
-        }
+        // SPIRE checks the signature before the SANs. The signing worker checks it anyway, so it is
+        // checked here only before refusing a SAN, which keeps SPIRE's order of errors.
+        const badSignature = (detail: unknown) => makeErr(ctx.log, Code.INVALID_ARGUMENT, 'failed to verify CSR signature', detail);
+        const refuse = (msg: string, cause?: unknown): SpireError => {
+          try {
+            verifyCsr(parsed.csr);
+          } catch (err) {
+            return badSignature(err);
+          }
+          return makeErr(ctx.log, Code.INVALID_ARGUMENT, msg, cause);
+        };
         const { uris, dnsNames } = parsed.info;
-        if (uris.length === 0) throw makeErr(ctx.log, Code.INVALID_ARGUMENT, 'CSR URI SAN is required');
-        if (uris.length > 1) throw makeErr(ctx.log, Code.INVALID_ARGUMENT, 'only one URI SAN is expected');
+        if (uris.length === 0) throw refuse('CSR URI SAN is required');
+        if (uris.length > 1) throw refuse('only one URI SAN is expected');
         let id: SpiffeId;
         try {
           id = SpiffeId.parse(uris[0]!);
           workloadIdFromProto(td, protoFromId(id));
         } catch (err) {
-          throw makeErr(ctx.log, Code.INVALID_ARGUMENT, 'CSR URI SAN is invalid', err);
+          throw refuse('CSR URI SAN is invalid', err);
         }
         for (const d of dnsNames) {
           try {
             validateDnsName(d);
           } catch (err) {
-            throw makeErr(ctx.log, Code.INVALID_ARGUMENT, 'CSR DNS name is invalid', err);
+            throw refuse('CSR DNS name is invalid', err);
           }
         }
         const [r] = await ca.signX509Svids([{ spiffeId: id.toString(), csr: req.csr, dnsNames, ttlMs: req.ttl * 1000 }]);
+        if (r && 'error' in r && r.error instanceof BadCsrError) throw badSignature(new Error(r.error.detail));
         if (!r || 'error' in r) throw makeErr(ctx.log, Code.INTERNAL, 'failed to sign X509-SVID', r?.error);
         return {
-          svid: { cert_chain: r.certChain.map((c) => Buffer.from(c)), id: protoFromId(id), expires_at: leafExpiry(r.certChain[0]!), hint: '' },
+          svid: { cert_chain: r.certChain.map(bufferView), id: protoFromId(id), expires_at: expiresAt(r.notAfter), hint: '' },
         };
       },
       async MintJWTSVID(req: MintJWTSVIDRequest__Output, ctx) {
@@ -129,18 +142,19 @@ export function svidService(deps: ApiDeps): ServiceHandlers {
         const results: { status: ApiStatus; svid: unknown }[] = new Array(req.params.length);
         const toSign: { i: number; entry: RegistrationEntry; csr: Buffer }[] = [];
         for (const [i, p] of req.params.entries()) {
-          const log = ctx.log.child({ registration_id: p.entry_id });
-          const fail = (s: ApiStatus) => (results[i] = { status: s, svid: null });
-          if (!p.entry_id) fail(makeStatus(log, Code.INVALID_ARGUMENT, 'missing entry ID'));
-          else if (!p.csr || p.csr.length === 0) fail(makeStatus(log, Code.INVALID_ARGUMENT, 'missing CSR'));
+          // The item's logger is made only to log its failure.
+          const fail = (code: Code, msg: string, cause?: unknown) =>
+            (results[i] = { status: makeStatus(ctx.log.child({ registration_id: p.entry_id }), code, msg, cause), svid: null });
+          if (!p.entry_id) fail(Code.INVALID_ARGUMENT, 'missing entry ID');
+          else if (!p.csr || p.csr.length === 0) fail(Code.INVALID_ARGUMENT, 'missing CSR');
           else {
             const entry = entries.get(p.entry_id);
-            if (!entry) fail(makeStatus(log, Code.NOT_FOUND, 'entry not found or not authorized'));
+            if (!entry) fail(Code.NOT_FOUND, 'entry not found or not authorized');
             else {
               try {
                 parseCsr(p.csr);
               } catch (err) {
-                fail(makeStatus(log, Code.INVALID_ARGUMENT, 'malformed CSR', err));
+                fail(Code.INVALID_ARGUMENT, 'malformed CSR', err);
                 continue;
               }
               // The signature is checked once, by the signing worker (see below).
@@ -153,15 +167,16 @@ export function svidService(deps: ApiDeps): ServiceHandlers {
         );
         for (const [k, t] of toSign.entries()) {
           const r = signed[k];
-          const log = ctx.log.child({ registration_id: t.entry.entryId, spiffe_id: t.entry.spiffeId });
-          if (!r || 'error' in r) results[t.i] = { status: signFailure(log, r?.error), svid: null };
-          else
+          if (!r || 'error' in r) {
+            const log = ctx.log.child({ registration_id: t.entry.entryId, spiffe_id: t.entry.spiffeId });
+            results[t.i] = { status: signFailure(log, r?.error), svid: null };
+          } else
             results[t.i] = {
               status: okStatus(),
               svid: {
-                cert_chain: r.certChain.map((c) => Buffer.from(c)),
+                cert_chain: r.certChain.map(bufferView),
                 id: protoFromId(t.entry.spiffeId),
-                expires_at: leafExpiry(r.certChain[0]!),
+                expires_at: expiresAt(r.notAfter),
                 hint: t.entry.hint,
               },
             };

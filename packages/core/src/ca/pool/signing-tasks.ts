@@ -18,12 +18,15 @@ export type SigningTask =
   /** Sign messages (hashing them with the key type's hash); ECDSA signatures are DER. */
   | { kind: 'raw'; key: WorkerKeyMaterial; items: Uint8Array[] };
 
-/** One item's outcome: the DER certificate or why it failed (a bad CSR fails alone). */
+/** Largest number of items in one worker task. */
+export const MAX_BATCH = 64;
+
 /**
  * Why the signer minted no certificate for one spec: `kind` is `bad-csr` when the CSR itself was
  * refused (the caller's fault), absent for any other failure.
  */
 export type X509Failure = { error: string; kind?: 'bad-csr' };
+/** One item's outcome: the DER certificate or why it failed (a bad CSR fails alone). */
 export type X509Outcome = { der: Uint8Array } | X509Failure;
 
 /** The result type of each task kind. */

@@ -41,6 +41,14 @@ export function encodeTbs(f: TbsFields): Uint8Array {
   );
 }
 
+/**
+ * An instant as a certificate carries it: `encodeTbs` writes UTCTime/GeneralizedTime to the
+ * second, so the fraction is dropped. Unix milliseconds in and out.
+ */
+export function certificateTime(ms: number): number {
+  return Math.floor(ms / 1000) * 1000;
+}
+
 /** DER Certificate from a TBSCertificate, its algorithm and the signature. */
 export function assembleCertificate(tbs: Uint8Array, signatureAlgorithm: Uint8Array, signature: Uint8Array): Uint8Array {
   return seq(tbs, signatureAlgorithm, bitString(signature));

@@ -1,0 +1,33 @@
+import type { TLSSocket } from 'node:tls';
+import { svidFromDer, type CallerSvid } from './caller.js';
+import { verifiedPeerChain } from './tls.js';
+
+/** What a verified TLS client presented: its X509-SVID and the trust anchor its chain reached. */
+export interface VerifiedPeer {
+  svid: CallerSvid;
+  /** Node's `fingerprint256` of the root the chain was verified against. */
+  anchorFingerprint256: string;
+}
+
+/** Per connection: the leaf's exact bytes and what was read from its chain. */
+const byConnection = new WeakMap<TLSSocket, { leaf: Buffer; peer: VerifiedPeer }>();
+
+/**
+ * The X509-SVID of a verified TLS client, read from its chain once per connection rather than on
+ * every call. A cached answer is used only while the connection is still authorized and presents
+ * the very same leaf bytes; the caller still checks expiry and roots on every call. Renegotiation
+ * is turned off on the connection (HTTP/2 forbids it, and SPIRE's Go server has none), so the
+ * chain behind a leaf cannot change under the cache. Undefined when the client sent no
+ * certificate or it did not verify; throws what `svidFromDer` throws.
+ */
+export function verifiedPeer(sock: TLSSocket): VerifiedPeer | undefined {
+  if (!sock.authorized) return undefined;
+  const hit = byConnection.get(sock);
+  if (hit && sock.getPeerX509Certificate()?.raw.equals(hit.leaf)) return hit.peer;
+  const chain = verifiedPeerChain(sock);
+  if (!chain) return undefined;
+  const peer: VerifiedPeer = { svid: svidFromDer(chain[0]!.raw), anchorFingerprint256: chain[chain.length - 1]!.fingerprint256 };
+  sock.disableRenegotiation?.();
+  byConnection.set(sock, { leaf: chain[0]!.raw, peer });
+  return peer;
+}
