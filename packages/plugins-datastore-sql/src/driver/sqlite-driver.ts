@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
-import { openWorkerSnapshot } from './sqlite-snapshot.js';
+import { SnapshotThreads } from './sqlite-snapshot.js';
 import { bind, prepareShaped, type RowShape } from './sqlite-statements.js';
 import { SqlFailure, withRetries, type Row, type SqlDriver, type SqlExecutor, type SqlFailureKind, type SqlSnapshot } from './sql-driver.js';
 
@@ -96,6 +96,8 @@ export class SqliteDriver implements SqlDriver {
   private readonly statements = new Map<string, Database.Statement>();
   private readonly lockKey: string;
   private closed = false;
+  /** Threads of file snapshots, kept between snapshots (made on first use). */
+  private snapshotThreads: SnapshotThreads | undefined;
 
   /** Opens the database. Throws SqlFailure('unavailable') when the file cannot be opened. */
   constructor(private readonly opts: SqliteOptions) {
@@ -230,7 +232,8 @@ export class SqliteDriver implements SqlDriver {
     if (this.closed) throw new SqlFailure('unavailable', 'the database connection is closed');
     if (this.opts.filename !== ':memory:') {
       // A connection of its own, on a thread of its own (see sqlite-snapshot.ts).
-      return openWorkerSnapshot({ filename: this.opts.filename, busyTimeoutMs: this.opts.busyTimeoutMs ?? 5000 }, classify, this.opts.logSql);
+      this.snapshotThreads ??= new SnapshotThreads({ filename: this.opts.filename, busyTimeoutMs: this.opts.busyTimeoutMs ?? 5000 }, classify, this.opts.logSql);
+      return this.snapshotThreads.open();
     }
     // An in-memory database has one connection: hold the file lock for the whole snapshot.
     let release!: () => void;
@@ -267,12 +270,12 @@ export class SqliteDriver implements SqlDriver {
     this.db.exec(sql);
   }
 
-  close(): Promise<void> {
+  async close(): Promise<void> {
     if (!this.closed) {
       this.closed = true;
       this.statements.clear();
       this.db.close();
+      await this.snapshotThreads?.close();
     }
-    return Promise.resolve();
   }
 }
