@@ -9,25 +9,34 @@ export interface VerifiedPeer {
   anchorFingerprint256: string;
 }
 
-/** Per connection: the leaf's exact bytes and what was read from its chain. */
-const byConnection = new WeakMap<TLSSocket, { leaf: Buffer; peer: VerifiedPeer }>();
+/**
+ * Per connection: the leaf's exact bytes, what was read from its chain, and whether renegotiation
+ * was turned off (then the leaf cannot change and is not compared again).
+ */
+const byConnection = new WeakMap<TLSSocket, { leaf: Buffer; peer: VerifiedPeer; pinned: boolean }>();
 
 /**
  * The X509-SVID of a verified TLS client, read from its chain once per connection rather than on
- * every call. A cached answer is used only while the connection is still authorized and presents
- * the very same leaf bytes; the caller still checks expiry and roots on every call. Renegotiation
- * is turned off on the connection (HTTP/2 forbids it, and SPIRE's Go server has none), so the
- * chain behind a leaf cannot change under the cache. Undefined when the client sent no
+ * every call. A cached answer is used only while the connection is still authorized; the caller
+ * still checks expiry and roots on every call. Renegotiation is turned off on the connection when
+ * it is cached (HTTP/2 forbids it, and SPIRE's Go server has none), so the leaf behind a cached
+ * answer cannot change: a renegotiation attempt fails the connection. Only a socket that cannot
+ * turn renegotiation off has its leaf bytes compared on every call (reading the peer certificate
+ * costs more than the rest of a small call's identification). Undefined when the client sent no
  * certificate or it did not verify; throws what `svidFromDer` throws.
  */
 export function verifiedPeer(sock: TLSSocket): VerifiedPeer | undefined {
   if (!sock.authorized) return undefined;
   const hit = byConnection.get(sock);
-  if (hit && sock.getPeerX509Certificate()?.raw.equals(hit.leaf)) return hit.peer;
+  if (hit && (hit.pinned || sock.getPeerX509Certificate()?.raw.equals(hit.leaf))) return hit.peer;
   const chain = verifiedPeerChain(sock);
   if (!chain) return undefined;
   const peer: VerifiedPeer = { svid: svidFromDer(chain[0]!.raw), anchorFingerprint256: chain[chain.length - 1]!.fingerprint256 };
-  sock.disableRenegotiation?.();
-  byConnection.set(sock, { leaf: chain[0]!.raw, peer });
+  let pinned = false;
+  if (typeof sock.disableRenegotiation === 'function') {
+    sock.disableRenegotiation();
+    pinned = true;
+  }
+  byConnection.set(sock, { leaf: chain[0]!.raw, peer, pinned });
   return peer;
 }
