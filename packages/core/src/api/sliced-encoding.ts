@@ -112,6 +112,25 @@ export class RepeatedFieldEncoder {
   }
 
   /**
+   * Encodes one item (a plain object as grpc-js would take it) on its own, without the field's tag
+   * and length: bytes `appendEncoded` takes, which can be kept and appended again. Throws what
+   * protobufjs throws for an object it cannot encode.
+   */
+  encodeItem(item: object): Uint8Array {
+    return this.itemType.encode(this.itemType.fromObject(item)).finish();
+  }
+
+  /** Appends items already encoded by `encodeItem` (of any encoder of the same item type). */
+  appendEncoded(items: readonly Uint8Array[]): void {
+    if (items.length === 0) return;
+    const w = protobuf.Writer.create();
+    for (const item of items) w.uint32(this.tag).bytes(item);
+    const bytes = w.finish();
+    this.chunks.push(bytes);
+    this.size += bytes.length;
+  }
+
+  /**
    * The whole message: `rest` supplies every other field (its value for `field`, if any, is
    * ignored). The parts are copied into one buffer at most COPY_SLICE_BYTES per turn of the event
    * loop, yielding between copies and once more at the end (grpc-js then copies the whole message
@@ -148,13 +167,18 @@ export class RepeatedFieldEncoder {
  * Encodes `items` into `enc` in slices of `sliceItems`, converting each with `convert` just
  * before it is encoded (so only one slice of converted objects is alive at a time) and yielding
  * to the event loop before each slice, so what the caller did synchronously before (a store
- * read) and the first slice never run as one block. Throws what `convert` or the encoder throws.
+ * read) and the first slice never run as one block. With `encoded`, `convert` returns each item's
+ * bytes from `enc.encodeItem` (or a cache of them) instead of an object. Throws what `convert` or
+ * the encoder throws.
  */
-export async function appendInSlices<T>(enc: RepeatedFieldEncoder, items: readonly T[], convert: (item: T) => object, sliceItems = ENCODE_SLICE_ITEMS): Promise<void> {
+export async function appendInSlices<T>(enc: RepeatedFieldEncoder, items: readonly T[], convert: (item: T) => object, sliceItems?: number): Promise<void>;
+export async function appendInSlices<T>(enc: RepeatedFieldEncoder, items: readonly T[], convert: (item: T) => Uint8Array, sliceItems: number | undefined, encoded: true): Promise<void>;
+export async function appendInSlices<T>(enc: RepeatedFieldEncoder, items: readonly T[], convert: (item: T) => object, sliceItems = ENCODE_SLICE_ITEMS, encoded = false): Promise<void> {
   for (let i = 0; i < items.length; i += sliceItems) {
     await yieldToLoop();
     const slice: object[] = [];
     for (let j = i; j < Math.min(items.length, i + sliceItems); j++) slice.push(convert(items[j]!));
-    enc.append(slice);
+    if (encoded) enc.appendEncoded(slice as Uint8Array[]);
+    else enc.append(slice);
   }
 }

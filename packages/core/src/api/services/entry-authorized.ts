@@ -1,6 +1,7 @@
 import { Code, SpireError } from '../../errors.js';
 import type { RegistrationEntry } from '../../plugins/datastore/contract.js';
 import { applyEntryMask, entryToProto, type ProtoEntry, type ProtoEntryMask } from '../convert/entry.js';
+import { entryMaskKey, type EntryEncodings } from '../entry-encodings.js';
 import type { BidiStream, CallContext } from '../handler.js';
 import type { LargeAnswerGate } from '../large-answer-gate.js';
 import { apiMessageType, appendInSlices, RepeatedFieldEncoder, yieldToLoop, type EncodedResponse } from '../sliced-encoding.js';
@@ -45,15 +46,25 @@ function toProto(ctx: CallContext, e: RegistrationEntry, mask: ProtoEntryMask | 
 }
 
 /**
+ * Appends `entries`, masked, to `enc` in slices that yield to the event loop (as `appendInSlices`),
+ * each entry's encoding taken from `encodings` when it has not changed since it was last sent.
+ */
+async function appendEntries(ctx: CallContext, enc: RepeatedFieldEncoder, encodings: EntryEncodings, entries: readonly RegistrationEntry[], mask: ProtoEntryMask | null | undefined): Promise<void> {
+  const key = entryMaskKey(mask);
+  await appendInSlices(enc, entries, (e) => encodings.get(e, key, () => enc.encodeItem(toProto(ctx, e, mask))), undefined, true);
+}
+
+/**
  * GetAuthorizedEntries: every entry the calling agent is authorized for, masked, answered as
- * pre-encoded bytes built in slices that yield to the event loop. Above the entry page size the
+ * pre-encoded bytes built in slices that yield to the event loop (unchanged entries' encodings
+ * come from `encodings`). Above the entry page size the
  * answer waits for a turn at `gate` (a large answer) before it is built.
  */
-export async function getAuthorizedEntries(deps: ApiDeps, gate: LargeAnswerGate, req: { output_mask: ProtoEntryMask | null }, ctx: CallContext): Promise<EncodedResponse> {
+export async function getAuthorizedEntries(deps: ApiDeps, gate: LargeAnswerGate, encodings: EntryEncodings, req: { output_mask: ProtoEntryMask | null }, ctx: CallContext): Promise<EncodedResponse> {
   const entries = await fetchEntries(deps, ctx);
   const build = async () => {
     const enc = new RepeatedFieldEncoder(apiMessageType('spire.api.server.entry.v1.GetAuthorizedEntriesResponse'), 'entries');
-    await appendInSlices(enc, entries, (e) => toProto(ctx, e, req.output_mask));
+    await appendEntries(ctx, enc, encodings, entries, req.output_mask);
     return await enc.finish({});
   };
   return entries.length > (deps.entryPageSize ?? DEFAULT_ENTRY_PAGE_SIZE) ? gate.run(ctx.signal, build) : build();
@@ -67,7 +78,7 @@ export async function getAuthorizedEntries(deps: ApiDeps, gate: LargeAnswerGate,
  * are answered with full entries in pages, `more` marking all but the last page. Ends when the
  * client half-closes.
  */
-export async function syncAuthorizedEntries(deps: ApiDeps, stream: BidiStream, ctx: CallContext): Promise<void> {
+export async function syncAuthorizedEntries(deps: ApiDeps, encodings: EntryEncodings, stream: BidiStream, ctx: CallContext): Promise<void> {
   const pageSize = deps.entryPageSize ?? DEFAULT_ENTRY_PAGE_SIZE;
   const entries = await fetchEntries(deps, ctx);
   const first = (await stream.recv()) as { output_mask: ProtoEntryMask | null; ids: string[] } | undefined;
@@ -79,7 +90,7 @@ export async function syncAuthorizedEntries(deps: ApiDeps, stream: BidiStream, c
   // Pages of full entries are encoded in slices that yield (sliced-encoding.ts).
   const sendEntries = async (page: readonly RegistrationEntry[], more: boolean) => {
     const enc = new RepeatedFieldEncoder(apiMessageType('spire.api.server.entry.v1.SyncAuthorizedEntriesResponse'), 'entries');
-    await appendInSlices(enc, page, (e) => toProto(ctx, e, mask));
+    await appendEntries(ctx, enc, encodings, page, mask);
     await stream.send(await enc.finish({ entry_revisions: [], more }));
   };
   if (entries.length <= pageSize && entries.reduce((n, e) => n + estimateBytes(e), 0) <= MAX_RESPONSE_BYTES) {

@@ -9,6 +9,7 @@ import type { ListEntriesRequest__Output } from '../../proto/gen/api/spire/api/s
 import type { RegistrationEntry } from '../../plugins/datastore/contract.js';
 import { applyEntryMask, entryFromProto, entryToProto, storeEntryMask, type ProtoEntry, type ProtoEntryMask } from '../convert/entry.js';
 import type { CallContext, ServiceHandlers } from '../handler.js';
+import { EntryEncodings } from '../entry-encodings.js';
 import { LargeAnswerGate } from '../large-answer-gate.js';
 import { Services } from '../proto.js';
 import { createStatus, makeErr, makeStatus, okStatus, storeCode, type ApiStatus } from '../status.js';
@@ -49,6 +50,7 @@ function entryAuditFields(e: ProtoEntry | null | undefined): Record<string, stri
 export function entryService(deps: ApiDeps): ServiceHandlers {
   const { dataStore: ds, trustDomain: td } = deps;
   const gate = deps.largeAnswers ?? new LargeAnswerGate();
+  const encodings = new EntryEncodings();
 
   function toProto(ctx: CallContext, e: RegistrationEntry, what: string): ProtoEntry {
     try {
@@ -110,10 +112,10 @@ export function entryService(deps: ApiDeps): ServiceHandlers {
   return {
     service: Services.entry,
     bidiStream: {
-      SyncAuthorizedEntries: (stream, ctx) => syncAuthorizedEntries(deps, stream, ctx),
+      SyncAuthorizedEntries: (stream, ctx) => syncAuthorizedEntries(deps, encodings, stream, ctx),
     },
     unary: {
-      GetAuthorizedEntries: (req: GetAuthorizedEntriesRequest__Output, ctx) => getAuthorizedEntries(deps, gate, req, ctx),
+      GetAuthorizedEntries: (req: GetAuthorizedEntriesRequest__Output, ctx) => getAuthorizedEntries(deps, gate, encodings, req, ctx),
       async CountEntries(req: CountEntriesRequest__Output, ctx) {
         const filter = entryFilterFromProto(td, req.filter, ctx.log);
         try {
