@@ -148,7 +148,9 @@ function streamReader(call: grpc.ServerDuplexStream<unknown, unknown>): () => Pr
   const queue: unknown[] = [];
   const waiting: Array<{ resolve: (m: unknown) => void; reject: (e: Error) => void }> = [];
   let ended = false;
-  let failed: Error | undefined;
+  // The error is made only when a read will see it: grpc-js reports 'cancelled' at the end of
+  // every stream, and an error's stack trace costs more than the rest of a small call's reads.
+  let failed: (() => Error) | undefined;
   call.on('data', (m: unknown) => {
     const w = waiting.shift();
     if (w) w.resolve(m);
@@ -158,15 +160,17 @@ function streamReader(call: grpc.ServerDuplexStream<unknown, unknown>): () => Pr
     ended = true;
     for (const w of waiting.splice(0)) w.resolve(undefined);
   });
-  const fail = (e: Error) => {
-    failed = e;
+  const fail = (message: string) => {
+    failed = () => new SpireError(Code.CANCELLED, message);
+    if (waiting.length === 0) return;
+    const e = failed();
     for (const w of waiting.splice(0)) w.reject(e);
   };
-  call.on('error', () => fail(new SpireError(Code.CANCELLED, 'the stream failed')));
-  call.on('cancelled', () => fail(new SpireError(Code.CANCELLED, 'the client went away')));
+  call.on('error', () => fail('the stream failed'));
+  call.on('cancelled', () => fail('the client went away'));
   return () => {
     if (queue.length > 0) return Promise.resolve(queue.shift());
-    if (failed) return Promise.reject(failed);
+    if (failed) return Promise.reject(failed());
     if (ended) return Promise.resolve(undefined);
     return new Promise((resolve, reject) => waiting.push({ resolve, reject }));
   };

@@ -15,9 +15,10 @@ function turn(): Promise<void> {
 /**
  * Records indexed between two turns of the event loop. A networked database sends the next batch
  * (megabytes of packed text) while this one is indexed; unread, it fills the socket buffers and the
- * server stops until the next turn. A few milliseconds of indexing per turn keep it sending.
+ * server stops until the next turn. A few milliseconds of indexing per turn keep it sending, and
+ * keep the periodic reload from holding up the agents' syncs (a turn costs a few microseconds).
  */
-const YIELD_EVERY = 1024;
+const YIELD_EVERY = 256;
 
 /** Elapsed time of each of the two concurrent readers of a full load, milliseconds. */
 export interface FullLoadTimings {
