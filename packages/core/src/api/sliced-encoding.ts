@@ -23,9 +23,19 @@ function apiRoot(): protobuf.Root {
   return root;
 }
 
-/** The protobufjs type of an API message by full name (`spire.api.server.entry.v1.ListEntriesResponse`). Throws when unknown. */
+const types = new Map<string, protobuf.Type>();
+
+/**
+ * The protobufjs type of an API message by full name (`spire.api.server.entry.v1.ListEntriesResponse`),
+ * looked up once per name (a lookup walks the namespace, on every small call otherwise). Throws when unknown.
+ */
 export function apiMessageType(fullName: string): protobuf.Type {
-  return apiRoot().lookupType(fullName);
+  let t = types.get(fullName);
+  if (!t) {
+    t = apiRoot().lookupType(fullName);
+    types.set(fullName, t);
+  }
+  return t;
 }
 
 /**
