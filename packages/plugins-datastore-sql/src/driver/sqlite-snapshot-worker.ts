@@ -37,6 +37,8 @@ port.on('message', (req: SnapshotRequest) => {
     if (req.kind === 'end') {
       try {
         if (db.inTransaction) db.exec('COMMIT');
+        // The idle thread keeps its connection, not the pages the scan cached (the OS keeps those).
+        db.pragma('shrink_memory');
       } catch {
         // Ending a read transaction cannot lose anything: start over on a fresh connection.
         db.close();
