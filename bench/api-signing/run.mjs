@@ -17,7 +17,7 @@
 //   node bench/api-signing/run.mjs [--seconds 5] [--scenarios mint-x509,batch-x509,jwt,sync,burst]
 //        [--warmup 1] [--baseline-seconds 2] [--threads N] [--sync-agents 1000] [--sync-entries 20]
 //        [--sync-interval 5] [--sync-seconds 15] [--burst-agents 200] [--burst-svids 500]
-//        [--burst-timeout 120] [--call-timeout 30] [--cpu-prof DIR]
+//        [--burst-timeout 120] [--call-timeout 30] [--cpu-prof DIR] [--events-based-cache]
 //
 // Exits with 1 when any call gets an unexpected answer (the burst's clean RESOURCE_EXHAUSTED
 // excepted), and after the figures when a burst request failed otherwise or hung.
@@ -37,6 +37,7 @@ function arg(name, dflt) {
   return i >= 0 ? process.argv[i + 1] : dflt;
 }
 const SECONDS = Number(arg('seconds', '5'));
+const EVENTS = process.argv.includes('--events-based-cache');
 const WARMUP_MS = Number(arg('warmup', '1')) * 1000;
 const SCENARIOS = ['mint-x509', 'batch-x509', 'jwt', 'sync', 'burst'];
 const chosen = arg('scenarios', SCENARIOS.join(',')).split(',');
@@ -156,10 +157,11 @@ try {
   console.log(`machine: ${cpus().length} cores (${cpus()[0]?.model ?? '?'}), node ${process.version}, load average at start ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
   const tStart = performance.now();
   await server.start({
-    extraServer: 'ratelimit {\n    attestation = false\n    signing = false\n  }',
+    extraServer: `ratelimit {\n    attestation = false\n    signing = false\n  }${EVENTS ? '\n  experimental {\n    events_based_cache = true\n  }' : ''}`,
     logLevel: 'INFO',
     nodeArgs: PROF ? ['--cpu-prof', `--cpu-prof-dir=${PROF}`] : [],
   });
+  if (EVENTS) console.log('server.conf: experimental { events_based_cache = true } (the entries cache follows change events instead of reloading every 5 s)');
   console.log(`server.conf: ratelimit { signing = false, attestation = false } (the per-IP signing limit of 500/s would cap a loopback load); started in ${((performance.now() - tStart) / 1000).toFixed(1)} s`);
 
   let agents = [];
