@@ -1,20 +1,13 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import type { DataStore } from '../plugins/datastore/contract.js';
-import { attest, entry, ids, newCache, openSqlStore, SERVER_ID, StoreControl } from './test-store.js';
+import { describe, it } from 'node:test';
+import { attest, entry, ids, newCache, sqlStoreForSuite, SERVER_ID, StoreControl } from './test-store.js';
 
 const A1 = 'spiffe://example.org/spire/agent/x/a1';
 const A2 = 'spiffe://example.org/spire/agent/x/a2';
 const sel = (v: string) => ({ type: 'k8s', value: v });
 
 describe('AuthorizedEntryCache, events path (events_based_cache on)', () => {
-  let store: Awaited<ReturnType<typeof openSqlStore>>;
-  let ds: DataStore;
-  before(async () => {
-    store = await openSqlStore();
-    ds = store.ds;
-  });
-  after(() => store.close());
+  const ds = sqlStoreForSuite();
 
   it('applies entry and node changes from the event tables without reloading', async () => {
     await attest(ds, A1, [sel('cluster:c1')]);

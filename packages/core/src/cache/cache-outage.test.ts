@@ -1,8 +1,7 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { Code, SpireError } from '../errors.js';
-import type { DataStore } from '../plugins/datastore/contract.js';
-import { entry, ids, newCache, openSqlStore, StoreControl } from './test-store.js';
+import { entry, ids, newCache, sqlStoreForSuite, StoreControl } from './test-store.js';
 
 const A = 'spiffe://example.org/spire/agent/x/outage';
 
@@ -12,13 +11,7 @@ function isUnavailable(err: unknown): boolean {
 
 for (const eventsBasedCache of [false, true]) {
   describe(`AuthorizedEntryCache during a database outage (events_based_cache ${eventsBasedCache})`, () => {
-    let store: Awaited<ReturnType<typeof openSqlStore>>;
-    let ds: DataStore;
-    before(async () => {
-      store = await openSqlStore();
-      ds = store.ds;
-    });
-    after(() => store.close());
+    const ds = sqlStoreForSuite();
 
     it('refuses to build while the database is down', async () => {
       const control = new StoreControl(ds);

@@ -1,19 +1,13 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import type { DataStore, RegistrationEntry } from '../plugins/datastore/contract.js';
-import { attest, entry, ids, newCache, openSqlStore, SERVER_ID } from './test-store.js';
+import { describe, it } from 'node:test';
+import type { RegistrationEntry } from '../plugins/datastore/contract.js';
+import { attest, entry, ids, newCache, sqlStoreForSuite, SERVER_ID } from './test-store.js';
 
 const AGENT = 'spiffe://example.org/spire/agent/x/expiry';
 const sel = (v: string) => ({ type: 'k8s', value: v });
 
 describe('AuthorizedEntryCache and entry expiry', () => {
-  let store: Awaited<ReturnType<typeof openSqlStore>>;
-  let ds: DataStore;
-  before(async () => {
-    store = await openSqlStore();
-    ds = store.ds;
-  });
-  after(() => store.close());
+  const ds = sqlStoreForSuite();
 
   it('never hands out an entry past its expiry, nor what hangs off it, even before a prune', async () => {
     const nowSec = 2_000_000_000;

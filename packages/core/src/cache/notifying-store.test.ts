@@ -1,21 +1,14 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import type { DataStore } from '../plugins/datastore/contract.js';
+import { describe, it } from 'node:test';
 import { withCacheNotifications } from './notifying-store.js';
-import { attest, entry, ids, newCache, openSqlStore, SERVER_ID } from './test-store.js';
+import { attest, entry, ids, newCache, sqlStoreForSuite, SERVER_ID } from './test-store.js';
 
 const A1 = 'spiffe://example.org/spire/agent/x/n1';
 const A2 = 'spiffe://example.org/spire/agent/x/n2';
 const sel = (v: string) => ({ type: 'k8s', value: v });
 
 describe('withCacheNotifications', () => {
-  let store: Awaited<ReturnType<typeof openSqlStore>>;
-  let ds: DataStore;
-  before(async () => {
-    store = await openSqlStore();
-    ds = store.ds;
-  });
-  after(() => store.close());
+  const ds = sqlStoreForSuite();
 
   for (const eventsBasedCache of [false, true]) {
     it(`makes writes through the server visible without waiting for a reload (events ${eventsBasedCache})`, async () => {

@@ -1,18 +1,11 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import type { DataStore } from '../plugins/datastore/contract.js';
-import { entry, ids, newCache, openSqlStore, StoreControl } from './test-store.js';
+import { describe, it } from 'node:test';
+import { entry, ids, newCache, openSqlStore, sqlStoreForSuite, StoreControl } from './test-store.js';
 
 const agent = (n: string) => `spiffe://example.org/spire/agent/x/${n}`;
 
 describe('AuthorizedEntryCache, skipped and late events', () => {
-  let store: Awaited<ReturnType<typeof openSqlStore>>;
-  let ds: DataStore;
-  before(async () => {
-    store = await openSqlStore();
-    ds = store.ds;
-  });
-  after(() => store.close());
+  const ds = sqlStoreForSuite();
 
   it('tracks a gap in event IDs and applies the event when its transaction commits', async () => {
     const a = agent('gap');

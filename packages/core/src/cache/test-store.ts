@@ -1,5 +1,6 @@
 // Test support for the cache's suites (not a test file itself, not exported by the package).
 import { mkdtempSync, rmSync } from 'node:fs';
+import { after, before } from 'node:test';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Code, SpireError } from '../errors.js';
@@ -26,6 +27,25 @@ export async function openSqlStore(): Promise<{ ds: DataStore; close(): Promise<
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * The SQL DataStore of one suite: opened in the suite's `before` hook and closed in its `after`
+ * hook. Call it in a `describe` body; the returned DataStore forwards to the store once opened.
+ */
+export function sqlStoreForSuite(): DataStore {
+  let store: Awaited<ReturnType<typeof openSqlStore>> | undefined;
+  before(async () => {
+    store = await openSqlStore();
+  });
+  after(() => store?.close());
+  return new Proxy({} as DataStore, {
+    get(_target, prop) {
+      if (!store) throw new Error('the suite store is used before its before() hook ran');
+      const v = Reflect.get(store.ds, prop) as unknown;
+      return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(store.ds) : v;
+    },
+  });
 }
 
 /** A registration entry with defaults for everything but the IDs and selectors. */

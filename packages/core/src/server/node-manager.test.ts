@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import { openSqlStore } from '../cache/test-store.js';
+import { describe, it } from 'node:test';
+import { sqlStoreForSuite } from '../cache/test-store.js';
 import { silentLogger } from '../log/logger.js';
-import type { AttestedNode, DataStore } from '../plugins/datastore/contract.js';
+import type { AttestedNode } from '../plugins/datastore/contract.js';
 import { ManualTicker } from './manual-ticker.fake.js';
 import { nodeManager, nodePruneInterval } from './node-manager.js';
 
@@ -24,13 +24,7 @@ function node(name: string, certNotAfter: number, over: Partial<AttestedNode> = 
 }
 
 describe('node manager (prune_attested_nodes_expired_for)', () => {
-  let store: Awaited<ReturnType<typeof openSqlStore>>;
-  let ds: DataStore;
-  before(async () => {
-    store = await openSqlStore();
-    ds = store.ds;
-  });
-  after(() => store.close());
+  const ds = sqlStoreForSuite();
 
   it('runs hourly with SPIRE jitter of up to 15 minutes either way, in whole seconds', () => {
     assert.equal(nodePruneInterval(() => 0), 45 * 60_000);

@@ -1,21 +1,14 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import { entry, ids, newCache, openSqlStore } from '../cache/test-store.js';
+import { describe, it } from 'node:test';
+import { entry, ids, newCache, sqlStoreForSuite } from '../cache/test-store.js';
 import { silentLogger } from '../log/logger.js';
-import type { DataStore } from '../plugins/datastore/contract.js';
 import { ManualTicker } from './manual-ticker.fake.js';
 import { ENTRY_PRUNE_INTERVAL_MS, registrationManager } from './registration-manager.js';
 
 const AGENT = 'spiffe://example.org/spire/agent/x/prune';
 
 describe('registration manager', () => {
-  let store: Awaited<ReturnType<typeof openSqlStore>>;
-  let ds: DataStore;
-  before(async () => {
-    store = await openSqlStore();
-    ds = store.ds;
-  });
-  after(() => store.close());
+  const ds = sqlStoreForSuite();
 
   it('prunes expired entries and join tokens every five minutes, through entry events the cache follows', async () => {
     const nowSec = Math.floor(Date.now() / 1000);

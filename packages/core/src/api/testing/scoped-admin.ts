@@ -3,6 +3,7 @@ import { parsePolicyData } from '../../authpolicy/policy-data.js';
 import type { RegistrationEntry } from '../../plugins/datastore/contract.js';
 import type { IssuedCert } from '../ports.fake.js';
 import { startHarness, type Harness } from './harness.js';
+import { entry } from '../../cache/test-store.js';
 
 /** The team-a registrar of the scoped-admin tests, and the prefix its entries must be under. */
 export const TEAM_A_ADMIN = 'spiffe://example.org/registrars/team-a';
@@ -34,23 +35,7 @@ export function teamAPolicyData(): object {
 
 /** A stored entry of the tests: `team` is "team-a" or "team-b". */
 export function storedEntry(id: string, team: string, name: string): RegistrationEntry {
-  return {
-    entryId: id,
-    spiffeId: `spiffe://example.org/${team}/${name}`,
-    parentId: `spiffe://example.org/${team}/node`,
-    selectors: [{ type: 'unix', value: `uid:${name.length}` }],
-    x509SvidTtl: 0,
-    jwtSvidTtl: 0,
-    federatesWith: [],
-    dnsNames: [],
-    admin: false,
-    downstream: false,
-    entryExpiry: 0,
-    storeSvid: false,
-    hint: '',
-    createdAt: 0,
-    revisionNumber: 0,
-  };
+  return entry(`spiffe://example.org/${team}/${name}`, `spiffe://example.org/${team}/node`, [{ type: 'unix', value: `uid:${name.length}` }], id);
 }
 
 /** A harness serving teamAPolicyData, with entries a1 (team-a) and b1 (team-b) stored, and SVIDs for the callers. */
