@@ -3,6 +3,7 @@ import type { Logger } from '../log/logger.js';
 import { isEntryExpired, type DataStore, type RegistrationEntry } from '../plugins/datastore/contract.js';
 import type { CallerInfo } from './caller.js';
 import type { EntryScope } from '../authpolicy/entry-scope.js';
+import type { AttestedNodeCache } from '../cache/attested-node-cache.js';
 import type { PolicyEngine } from '../authpolicy/engine.js';
 import { DeniedReason, withDeniedReason } from './denied-details.js';
 
@@ -29,6 +30,11 @@ export interface AuthorizerDeps {
   adminIds: ReadonlySet<string>;
   /** The authorization policy (SPIRE's default policy data unless auth_opa_policy_engine says otherwise). */
   policy: PolicyEngine;
+  /**
+   * Attested nodes an agent's serial number may be checked against without a store read, within
+   * `max_attested_node_info_staleness` (absent or off: every agent call reads the store).
+   */
+  nodeCache?: AttestedNodeCache;
   now?: () => Date;
 }
 
@@ -95,9 +101,13 @@ async function authorizeAgent(method: string, svid: NonNullable<CallerInfo['svid
     log.error({ caller_id: id }, 'Agent SVID is expired');
     throw denied(method, `agent "${id}" SVID is expired`, DeniedReason.AGENT_EXPIRED);
   }
+  const cache = deps.nodeCache;
+  // A node read within max_attested_node_info_staleness whose current serial is the caller's
+  // vouches for it; anything else is read from the store again.
+  if (cache?.vouchesFor(id, svid.serialNumber)) return;
   let node;
   try {
-    node = await deps.dataStore.fetchAttestedNode(id);
+    node = cache ? await cache.fetch(id) : await deps.dataStore.fetchAttestedNode(id);
   } catch (err) {
     throw new SpireError(Code.INTERNAL, `unable to look up agent information: ${errorMessage(err)}`, { cause: err });
   }

@@ -4,6 +4,7 @@ import { service as healthServiceDefinition } from 'grpc-health-check';
 import { errorMessage } from '../errors.js';
 import type { Logger } from '../log/logger.js';
 import type { DataStore } from '../plugins/datastore/contract.js';
+import type { AttestedNodeCache } from '../cache/attested-node-cache.js';
 import { bindAdminSocket, shutdownGrpc } from './admin-socket.js';
 import { SpiffeId, type TrustDomain } from '../spiffeid/index.js';
 import { PolicyEngine } from '../authpolicy/engine.js';
@@ -58,6 +59,8 @@ export interface EndpointsDeps {
   debugInfo?: DebugInfoSource;
   /** Default: computed from the store on each call (DataStoreAuthorizedEntries). */
   authorizedEntries?: AuthorizedEntryFetcher;
+  /** max_attested_node_info_staleness's cache for agent authorization; default: every agent call reads the store. */
+  nodeCache?: AttestedNodeCache;
   /** The configured NodeAttestors by name, for AttestAgent (join_token needs none). */
   nodeAttestors?: NodeAttestorLookup;
   /** experimental.agent_spiffe_id_as_selector. */
@@ -145,7 +148,7 @@ export async function startEndpoints(deps: EndpointsDeps): Promise<Endpoints> {
 
   let rootsByTd = new Map<string, Set<string>>();
   const policy = deps.authPolicy ? new PolicyEngine(deps.authPolicy) : PolicyEngine.default();
-  const baseEnv = { log: deps.log.child({ subsystem_name: 'api' }), authz: { dataStore: deps.dataStore, adminIds, policy }, limits, auditLog };
+  const baseEnv = { log: deps.log.child({ subsystem_name: 'api' }), authz: { dataStore: deps.dataStore, adminIds, policy, ...(deps.nodeCache ? { nodeCache: deps.nodeCache } : {}) }, limits, auditLog };
 
   try {
     const uds = new grpc.Server(serverOptions);

@@ -23,7 +23,7 @@ import { DATA_STORE, type DataStore } from '../plugins/datastore/contract.js';
 import { HealthChecker, startHealthListener } from './health-checker.js';
 import { CATALOG, HEALTH, LOGGER, SETTINGS } from './kernel-services.js';
 import { checkBeforeStart } from './preflight.js';
-import { AuthorizedEntryCache, withCacheNotifications, type EntryCacheConfig } from '../cache/index.js';
+import { AttestedNodeCache, AuthorizedEntryCache, withCacheNotifications, type EntryCacheConfig } from '../cache/index.js';
 import type { NodeAttestor } from '../plugins/nodeattestor/contract.js';
 import type { ExperimentalConfig } from '../config/types.js';
 import { nodeManager } from './node-manager.js';
@@ -162,7 +162,17 @@ export class SpireServer {
       const entryCache = await AuthorizedEntryCache.create({ ...entryCacheConfig(s.experimental), dataStore: ds, trustDomain: s.trustDomain, log: this.log.child({ subsystem_name: 'entry_cache' }) });
       entryCache.start();
       this.stops.push(() => entryCache.stop());
-      const apiStore = withCacheNotifications(ds, entryCache);
+      // max_attested_node_info_staleness: agent calls may trust a node read this recently.
+      const nodeCache = new AttestedNodeCache({ dataStore: ds, log: this.log.child({ subsystem_name: 'node_cache' }), maxStalenessMs: s.maxAttestedNodeInfoStalenessMs });
+      await nodeCache.start();
+      this.stops.push(async () => nodeCache.stop());
+      const apiStore = withCacheNotifications(ds, {
+        noteEntryChanged: (id) => entryCache.noteEntryChanged(id),
+        noteNodeChanged: (id) => {
+          entryCache.noteNodeChanged(id);
+          nodeCache.noteNodeChanged(id);
+        },
+      });
       // Pruning, as SPIRE's registration and node managers: deletes write events, which the
       // cache (and other servers' caches) follow.
       const registrations = registrationManager({ dataStore: ds, log: this.log.child({ subsystem_name: 'registration_manager' }), ticker: this.opts.pruneTickers?.entries });
@@ -193,6 +203,7 @@ export class SpireServer {
         endpointsDepsFromConfig(s, {
           dataStore: apiStore,
           authorizedEntries: entryCache,
+          nodeCache,
           nodeAttestors: (name) => attestors.get(name),
           agentSpiffeIdAsSelector: s.experimental.agentSpiffeIdAsSelector,
           ca: caPort({ ca: caService.ca, manager: caService.manager, rotator: caService.serverSVID }),
