@@ -81,6 +81,25 @@ function syncOnce(i) {
   });
 }
 
+/** The size in bytes of agent `i`'s sync answer as it comes on the wire (for the transport floor). */
+function syncAnswerBytes(i) {
+  const raw = (b) => b;
+  const def = { sync: { path: '/spire.api.server.entry.v1.Entry/SyncAuthorizedEntries', requestStream: true, responseStream: true, requestSerialize: raw, requestDeserialize: raw, responseSerialize: raw, responseDeserialize: raw } };
+  const Raw = grpc.makeGenericClientConstructor(def);
+  const c = new Raw(init.address, null, { channelOverride: clientsOf(i).entry.getChannel() });
+  return new Promise((resolve, reject) => {
+    const call = c.sync({ deadline: Date.now() + init.callTimeoutMs });
+    let bytes = 0;
+    call.on('data', (b) => {
+      bytes += b.length;
+      call.end();
+    });
+    call.on('error', reject);
+    call.on('status', (st) => (st.code === 0 ? resolve(bytes) : undefined));
+    call.write(Buffer.alloc(0)); // an empty SyncAuthorizedEntriesRequest: every entry, no mask
+  });
+}
+
 /** Runs `workers` closed loops of `once(w)` until `endAt`; each `once` resolves with SVIDs made. */
 async function closedLoop(workers, endAt, once) {
   const lat = [];
@@ -250,6 +269,14 @@ process.on('message', async (m) => {
         p99: quantile(lat, 0.99),
         max: lat.length ? lat.reduce((a, b) => Math.max(a, b), 0) : NaN,
       });
+    } else if (m.type === 'mint-bytes') {
+      // The sizes of one MintX509SVID request and answer as serialized on the wire.
+      const md = Svid.service.MintX509SVID;
+      const req = { csr: mintCsrs[0], ttl: 0 };
+      const res = await unary(admin, 'MintX509SVID', req);
+      process.send({ type: 'mint-bytes', requestBytes: md.requestSerialize(req).length, answerBytes: md.responseSerialize(res).length });
+    } else if (m.type === 'answer-bytes') {
+      process.send({ type: 'answer-bytes', bytes: await syncAnswerBytes(0) });
     } else if (m.type === 'exit') {
       closeAgentClients();
       admin.close();

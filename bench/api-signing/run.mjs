@@ -2,12 +2,16 @@
 // SVIDs through the real API (issue 14). Starts a real `spire-server run` (SQLite, disk
 // KeyManager, temp dir, INFO logs, signing and attestation rate limits off) and drives it from a
 // separate client process (client.mjs). Cases, by scenario:
-//   mint-x509   MintX509SVID on the admin socket, 1 CSR a call, 1 / 16 / 64 calls in flight
+//   mint-x509   MintX509SVID on the admin socket, 1 CSR a call, 1 / 16 / 64 calls in flight; and
+//               the transport floor: bare grpc-js unary calls of the same sizes, 64 in flight
+//               (transport-floor.mjs)
 //   batch-x509  BatchNewX509SVID as attested agents over mTLS TCP, batches of 1 / 10 / 50, from 1
 //               and from 20 agents (one call in flight per agent, as an agent has)
 //   jwt         NewJWTSVID from 20 agents; MintJWTSVID on the admin socket, 16 in flight
 //   sync        1,000 agents with 20 entries each calling SyncAuthorizedEntries every 5 s
 //               (staggered), then as fast as 64 in flight go; against the in-process lookup
+//               and against the transport floor: a bare grpc-js server answering the same paced
+//               calls over mTLS with a fixed message of the same size (transport-floor.mjs)
 //   burst       200 agents each asking for 500 SVIDs at once on new connections
 // Before each scenario it measures the primitive limit (raw P-256 verify+sign on every core, as
 // bench/signing does) for the ratios. For each case: SVIDs/s (or calls/s), p50/p99 latency, the
@@ -18,6 +22,7 @@
 //        [--warmup 1] [--baseline-seconds 2] [--threads N] [--sync-agents 1000] [--sync-entries 20]
 //        [--sync-interval 5] [--sync-seconds 15] [--burst-agents 200] [--burst-svids 500]
 //        [--burst-timeout 120] [--call-timeout 30] [--cpu-prof DIR] [--events-based-cache]
+//        [--node-staleness 30s]
 //
 // Exits with 1 when any call gets an unexpected answer (the burst's clean RESOURCE_EXHAUSTED
 // excepted), and after the figures when a burst request failed otherwise or hung.
@@ -31,6 +36,7 @@ import { ServerProcess } from '@spire-ts/test/harness';
 import { measured, rawBaseline } from '../signing/raw-baseline.mjs';
 import { cpuSecondsOf, memoryOf, num, quantile } from './measure.mjs';
 import { makeAgents } from './setup.mjs';
+import { transportFloor, unaryFloor } from './transport-floor.mjs';
 
 function arg(name, dflt) {
   const i = process.argv.indexOf(`--${name}`);
@@ -38,6 +44,7 @@ function arg(name, dflt) {
 }
 const SECONDS = Number(arg('seconds', '5'));
 const EVENTS = process.argv.includes('--events-based-cache');
+const NODE_STALENESS = arg('node-staleness');
 const WARMUP_MS = Number(arg('warmup', '1')) * 1000;
 const SCENARIOS = ['mint-x509', 'batch-x509', 'jwt', 'sync', 'burst'];
 const chosen = arg('scenarios', SCENARIOS.join(',')).split(',');
@@ -157,10 +164,11 @@ try {
   console.log(`machine: ${cpus().length} cores (${cpus()[0]?.model ?? '?'}), node ${process.version}, load average at start ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
   const tStart = performance.now();
   await server.start({
-    extraServer: `ratelimit {\n    attestation = false\n    signing = false\n  }${EVENTS ? '\n  experimental {\n    events_based_cache = true\n  }' : ''}`,
+    extraServer: `ratelimit {\n    attestation = false\n    signing = false\n  }${NODE_STALENESS ? `\n  max_attested_node_info_staleness = "${NODE_STALENESS}"` : ''}${EVENTS ? '\n  experimental {\n    events_based_cache = true\n  }' : ''}`,
     logLevel: 'INFO',
     nodeArgs: PROF ? ['--cpu-prof', `--cpu-prof-dir=${PROF}`] : [],
   });
+  if (NODE_STALENESS) console.log(`server.conf: max_attested_node_info_staleness = "${NODE_STALENESS}" (agent calls admitted from the node cache; default 0s reads the node on every call)`);
   if (EVENTS) console.log('server.conf: experimental { events_based_cache = true } (the entries cache follows change events instead of reloading every 5 s)');
   console.log(`server.conf: ratelimit { signing = false, attestation = false } (the per-IP signing limit of 500/s would cap a loopback load); started in ${((performance.now() - tStart) / 1000).toFixed(1)} s`);
 
@@ -210,10 +218,27 @@ try {
         for (const s of r.samples) console.log(`    e.g. ${s}`);
       }
     }
+    if (scenario === 'mint-x509') {
+      const sizes = await client.ask({ type: 'mint-bytes' }, 'mint-bytes');
+      const floor = await unaryFloor({ inflight: 64, seconds: SECONDS, ...sizes });
+      rows.push({ scenario, mintFloor: floor, prim });
+      console.log(
+        `  transport floor (bare grpc-js unary on a Unix socket, 64 in flight, ${num(sizes.requestBytes)}-byte requests, ${num(sizes.answerBytes)}-byte answers like MintX509SVID's): ` +
+          `${num(floor.calls / floor.wallS)} calls/s (${(floor.calls / floor.wallS / prim.rate).toFixed(3)} of the primitive limit), p50 ${floor.p50.toFixed(1)} ms; ` +
+          `server ${num(floor.cpuPerCallUs)} CPU-µs per call, ${floor.serverPctOfCore.toFixed(0)} % of a core; client ${floor.clientPctOfCore.toFixed(0)} % of a core`,
+      );
+    }
     if (scenario === 'sync') {
       const l = await inProcessLookup(server, agents.slice(0, SYNC_AGENTS).map((a) => a.id));
       rows.push({ scenario, lookup: l });
       console.log(`  in-process lookup (AuthorizedEntryCache.fetchAuthorizedEntries on the server's store, ${ENTRIES_PER_AGENT} entries): median ${l.p50.toFixed(1)} µs, p99 ${l.p99.toFixed(1)} µs`);
+      const { bytes } = await client.ask({ type: 'answer-bytes' }, 'answer-bytes');
+      const floor = await transportFloor({ agents: SYNC_AGENTS, intervalMs: SYNC_INTERVAL_MS, seconds: SYNC_SECONDS, bytes });
+      rows.push({ scenario, floor });
+      console.log(
+        `  transport floor (bare grpc-js bidi over mTLS, ${num(SYNC_AGENTS)} connections, one call each every ${SYNC_INTERVAL_MS / 1000} s, answers of ${num(bytes)} bytes like the sync's): ` +
+          `${num(floor.calls / floor.wallS)} calls/s, p50 ${floor.p50.toFixed(1)} ms, p99 ${floor.p99.toFixed(1)} ms; server ${num(floor.cpuPerCallUs)} CPU-µs per call, ${floor.serverPctOfCore.toFixed(0)} % of a core`,
+      );
     }
   }
   await client.ask({ type: 'exit' }, 'exit').catch(() => undefined);
@@ -234,7 +259,7 @@ function printTable() {
   console.log('\n| case | SVIDs/s | calls/s | p50 ms | p99 ms | ratio to primitive | server CPU-µs per SVID (call) | × primitive CPU | server % of a core | client % of a core |');
   console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
   for (const x of rows) {
-    if (x.lookup) continue;
+    if (x.lookup || x.floor || x.mintFloor) continue;
     const { c, r, prim, wall, serverCpu } = x;
     const units = r.items || r.calls;
     const cpuPer = (serverCpu / units) * 1e6;
@@ -260,6 +285,8 @@ function printTargets() {
   if (m64) {
     const ratio = m64.r.items / m64.r.wall / m64.prim.rate;
     lines.push(`MintX509SVID, 64 in flight: ratio ${ratio.toFixed(3)} (target >= 0.2): ${met(ratio >= 0.2)}; the client used ${((m64.r.cpuSec / m64.r.wall) * 100).toFixed(0)} % of a core`);
+    const mf = rows.find((x) => x.mintFloor);
+    if (mf) lines.push(`  bare grpc-js unary calls of the same sizes reached ${(mf.mintFloor.calls / mf.mintFloor.wallS / mf.prim.rate).toFixed(3)} of the primitive limit; MintX509SVID reached ${((m64.r.items / m64.r.wall) / (mf.mintFloor.calls / mf.mintFloor.wallS)).toFixed(2)} of that floor`);
   }
   const b1 = find('batch-x509', (c) => c.agents === 1 && c.batch === 50);
   if (b1) lines.push(`one BatchNewX509SVID of 50 CSRs, nothing else running: p50 ${b1.r.p50.toFixed(1)} ms (target <= 8 ms): ${met(b1.r.p50 <= 8)}`);
@@ -267,6 +294,11 @@ function printTargets() {
   if (s) {
     const pct = (s.serverCpu / s.wall) * 100;
     lines.push(`agent sync, ${num(s.c.agents)} agents every ${s.c.intervalMs / 1000} s: server ${pct.toFixed(1)} % of a core (target < 10 %): ${met(pct < 10)}; p99 ${s.r.p99.toFixed(1)} ms (target < 20 ms): ${met(s.r.p99 < 20)}`);
+    const floor = rows.find((x) => x.floor)?.floor;
+    if (floor) {
+      const perCall = (s.serverCpu / s.r.calls) * 1e6;
+      lines.push(`  the transport floor of the same load used ${floor.serverPctOfCore.toFixed(1)} % of a core; the server's CPU per sync is ${(perCall / floor.cpuPerCallUs).toFixed(2)}× the floor's per call`);
+    }
   }
   const bu = find('burst');
   if (bu) {
