@@ -3,7 +3,7 @@
 //   0 spiffeid, errors, duration (Go-style durations), der (DER writer and reader), log, di
 //   1 plugins (the plugin contracts) and testing (the contract-suite entry)
 //   2 config, authpolicy, catalog, ca
-//   3 cache
+//   3 cache, federation (bundle endpoint server, federated bundle refresher)
 //   4 api
 //   5 server
 //   6 cli
@@ -16,7 +16,7 @@ const layers = [
   ['spiffeid', 'errors\\.ts', 'duration\\.ts', 'der\\.ts', 'log', 'di'],
   ['plugins', 'testing'],
   ['config', 'authpolicy', 'catalog', 'ca'],
-  ['cache'],
+  ['cache', 'federation'],
   ['api'],
   ['server'],
   ['cli'],
