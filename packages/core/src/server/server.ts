@@ -23,6 +23,7 @@ import { DATA_STORE, type DataStore } from '../plugins/datastore/contract.js';
 import { HealthChecker, startHealthListener } from './health-checker.js';
 import { CATALOG, HEALTH, LOGGER, SETTINGS } from './kernel-services.js';
 import { checkBeforeStart } from './preflight.js';
+import { startBundleEndpoint } from '../federation/bundle-endpoint/index.js';
 import { AttestedNodeCache, AuthorizedEntryCache, withCacheNotifications, type EntryCacheConfig } from '../cache/index.js';
 import type { NodeAttestor } from '../plugins/nodeattestor/contract.js';
 import type { ExperimentalConfig } from '../config/types.js';
@@ -74,6 +75,8 @@ export class SpireServer {
   private stopped = false;
   /** The TCP API port once started (useful when bind_port is 0). */
   apiPort?: number;
+  /** The bundle endpoint's port, when federation.bundle_endpoint is set. */
+  bundleEndpointPort?: number;
   /** The health listener's port once started (useful when bind_port is 0). */
   healthPort?: number;
 
@@ -231,6 +234,20 @@ export class SpireServer {
       this.apiPort = endpoints.tcpPort;
       this.stops.push(() => endpoints.close());
       // ---- end Server APIs ------------------------------------------------------------------------
+
+      // ---- Federation: the bundle endpoint (federation.bundle_endpoint) ---------------------------
+      const be = s.federation.bundleEndpoint;
+      if (be) {
+        const bundleEndpoint = await startBundleEndpoint({
+          config: be,
+          fetchBundle: async () => (await ds.fetchBundle(s.trustDomain.idString())) ?? undefined,
+          serverSvid: caService.serverSVID,
+          log: this.log.child({ subsystem_name: 'bundle_endpoint' }),
+        });
+        this.bundleEndpointPort = bundleEndpoint.port;
+        this.stops.push(() => bundleEndpoint.close());
+      }
+      // ---- end Federation -------------------------------------------------------------------------
     } catch (err) {
       await this.stop();
       throw err;
