@@ -35,13 +35,13 @@ export function run(cmd: string, args: string[], opts: { cwd?: string } = {}): s
  */
 export class ServerProcess {
   readonly dir: string;
-  readonly td = 'example.org';
   port = 0;
   private proc?: ChildProcess;
   private output = '';
   private readonly clients: grpc.Client[] = [];
 
-  constructor() {
+  /** `td`: the server's trust domain (default example.org). */
+  constructor(readonly td = 'example.org') {
     this.dir = mkdtempSync(join(tmpdir(), 'spe2e-'));
   }
 
