@@ -252,6 +252,11 @@ export class AgentClient {
     return this.unary(api.Services.bundle, 'GetBundle', {});
   }
 
+  /** A federated trust domain's bundle, as an agent fetches it for entries that federate with it. */
+  async getFederatedBundle(trustDomain: string): Promise<{ trust_domain: string; x509_authorities: { asn1: Buffer }[]; sequence_number: string | number }> {
+    return this.unary(api.Services.bundle, 'GetFederatedBundle', { trust_domain: trustDomain });
+  }
+
   /** The leaf of the current SVID. */
   leaf(): X509Certificate {
     if (!this.svid) throw new Error('not attested');

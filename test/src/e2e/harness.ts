@@ -134,17 +134,22 @@ plugins {
   }
 
   /** Creates one entry; returns its ID. Throws when the per-item status is not OK. */
-  async createEntry(e: { spiffeId: string; parentId: string; selectors: { type: string; value: string }[]; dnsNames?: string[] }): Promise<string> {
+  async createEntry(e: { spiffeId: string; parentId: string; selectors: { type: string; value: string }[]; dnsNames?: string[]; federatesWith?: string[] }): Promise<string> {
     const id = (s: string) => {
       const u = new URL(s);
       return { trust_domain: u.host, path: u.pathname };
     };
     const res = await this.admin<{ results: { status: { code: number; message: string }; entry: { id: string } }[] }>('entry', 'BatchCreateEntry', {
-      entries: [{ spiffe_id: id(e.spiffeId), parent_id: id(e.parentId), selectors: e.selectors, dns_names: e.dnsNames ?? [], x509_svid_ttl: 0, jwt_svid_ttl: 0 }],
+      entries: [{ spiffe_id: id(e.spiffeId), parent_id: id(e.parentId), selectors: e.selectors, dns_names: e.dnsNames ?? [], federates_with: e.federatesWith ?? [], x509_svid_ttl: 0, jwt_svid_ttl: 0 }],
     });
     const r = res.results[0]!;
     if (r.status.code !== 0) throw new Error(`entry not created: ${r.status.message}`);
     return r.entry.id;
+  }
+
+  /** Runs `spire-server <args> -socketPath <this server's socket>`; returns stdout, throws on a non-zero exit. */
+  cli(...args: string[]): string {
+    return run(process.execPath, [join(ROOT, 'bin', 'spire-server'), ...args, '-socketPath', this.socketPath]);
   }
 
   /** An agent client bootstrapped from the server's bundle. */
