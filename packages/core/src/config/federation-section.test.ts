@@ -110,3 +110,9 @@ test('an https_web profile needs acme or serving_cert_file', () => {
     "server.conf:6: server.federation.bundle_endpoint.profile.https_web: malformed https_web profile configuration: 'acme' or 'serving_cert_file' is required",
   ]);
 });
+
+test('a bundle endpoint address that is not an IP is refused (SPIRE would listen everywhere)', () => {
+  const { p } = load('bundle_endpoint {\n address = "localhost"\n profile "https_spiffe" {} }');
+  assert.deepEqual(p, ['server.conf:6: server.federation.bundle_endpoint.address: must be an IP address; found "localhost"']);
+  assert.deepEqual(load('bundle_endpoint {\n address = "::1"\n profile "https_spiffe" {} }').p, []);
+});

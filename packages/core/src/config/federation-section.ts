@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { join } from 'node:path';
 import { SpiffeId, TrustDomain } from '../spiffeid/index.js';
 import type { SectionReader } from './section-reader.js';
@@ -44,6 +45,8 @@ function oneProfile(r: SectionReader, key: string): [string, SectionReader] | un
 
 function readBundleEndpoint(r: SectionReader, dataDir: string): BundleEndpointConfig {
   const address = r.string('address') || '0.0.0.0';
+  // SPIRE turns an address that is not an IP into "every interface" without a word.
+  if (isIP(address) === 0) r.problem('address', `must be an IP address; found ${JSON.stringify(address)}`);
   const port = r.int('port', { min: 0, max: 65535 }) ?? 0;
   let refreshHintMs = DEFAULT_REFRESH_HINT_MS;
   const rawHint = r.raw('refresh_hint');
