@@ -59,8 +59,9 @@ export function bundleHandler(o: BundleHandlerOptions): RequestListener {
     if (!bundle) throw new Error('trust domain bundle not found');
     return Buffer.from(bundleDocument(bundle, o.refreshHintSeconds));
   };
-  const current = (): Promise<Buffer> => {
-    if (cached && now() - cached.at < BUNDLE_CACHE_MS) return Promise.resolve(cached.body);
+  /** The fresh document at once, or the read that will make it. */
+  const current = (): Buffer | Promise<Buffer> => {
+    if (cached && now() - cached.at < BUNDLE_CACHE_MS) return cached.body;
     reading ??= read()
       .then((body) => {
         cached = { body, at: now() };
@@ -75,15 +76,17 @@ export function bundleHandler(o: BundleHandlerOptions): RequestListener {
     if (req.method !== 'GET') return plain(res, 405, '405 method not allowed');
     const path = (req.url ?? '/').split('?')[0];
     if (path !== '/') return plain(res, 404, '404 page not found');
-    current().then(
-      (body) => {
-        res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': body.length });
-        res.end(body);
-      },
-      (err: unknown) => {
-        o.log.error({ error: errorMessage(err) }, 'Unable to retrieve local bundle');
-        plain(res, 500, '500 unable to retrieve local bundle');
-      },
-    );
+    const send = (body: Buffer) => {
+      res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': body.length });
+      res.end(body);
+    };
+    const body = current();
+    // Answered in the request's own turn when the document is fresh: the head and body then
+    // leave in one write, as a synchronous handler's do.
+    if (Buffer.isBuffer(body)) return send(body);
+    body.then(send, (err: unknown) => {
+      o.log.error({ error: errorMessage(err) }, 'Unable to retrieve local bundle');
+      plain(res, 500, '500 unable to retrieve local bundle');
+    });
   };
 }
