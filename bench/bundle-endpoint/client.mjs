@@ -1,5 +1,6 @@
 // The bundle bench's load: N keep-alive TLS connections, one GET / in flight on each, for S s.
 import { Agent, get } from 'node:https';
+import { performance } from 'node:perf_hooks';
 import { quantile } from '../api-signing/measure.mjs';
 
 const [port, connections, seconds] = process.argv.slice(2).map(Number);
