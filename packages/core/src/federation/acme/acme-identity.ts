@@ -113,6 +113,7 @@ export class AcmeIdentity implements BundleEndpointIdentity {
     if (hello.alpnProtocols.length === 1 && hello.alpnProtocols[0] === ACME_TLS_ALPN) {
       const token = this.tokenCerts.get(host);
       if (!token) throw AcmeErrors.noTokenCert(host);
+      this.log.debug({ domain: host }, 'Serving tls-alpn-01 challenge certificate');
       return { context: token, alpnProtocols: [ACME_TLS_ALPN] };
     }
     if (host !== this.domain) throw AcmeErrors.hostNotAllowed(host);
