@@ -69,6 +69,8 @@ export class AcmeIdentity implements BundleEndpointIdentity {
   private client: Promise<Client> | undefined;
   private readonly tokenCerts = new Map<string, SecureContext>();
   private timer: NodeJS.Timeout | undefined;
+  /** After a failed renewal: not before this time (autocert waits 30 to 60 minutes). */
+  private retryAt = 0;
   private closed = false;
 
   constructor(private readonly opts: AcmeIdentityOptions) {
@@ -163,7 +165,8 @@ export class AcmeIdentity implements BundleEndpointIdentity {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
     if (this.closed || !this.served) return;
-    const wait = Math.min(Math.max(this.served.renewAt - this.now(), 0), this.opts.renewCheckIntervalMs ?? 3600 * 1000);
+    const due = Math.max(this.served.renewAt, this.retryAt);
+    const wait = Math.min(Math.max(due - this.now(), 0), this.opts.renewCheckIntervalMs ?? 3600 * 1000);
     this.timer = setTimeout(() => this.renewIfDue(), wait);
     this.timer.unref();
   }
@@ -171,10 +174,14 @@ export class AcmeIdentity implements BundleEndpointIdentity {
   private renewIfDue(): void {
     this.timer = undefined;
     if (this.closed || !this.served) return;
-    if (this.now() < this.served.renewAt) return this.schedule();
+    if (this.now() < Math.max(this.served.renewAt, this.retryAt)) return this.schedule();
     this.issue().then(
-      () => this.log.info({ domain: this.domain }, 'Renewed ACME certificate'),
+      () => {
+        this.retryAt = 0;
+        this.log.info({ domain: this.domain }, 'Renewed ACME certificate');
+      },
       (err: unknown) => {
+        this.retryAt = this.now() + RENEW_JITTER_MS / 2 + Math.floor(Math.random() * (RENEW_JITTER_MS / 2));
         this.log.warn({ domain: this.domain, error: errorMessage(err) }, 'Failed to renew ACME certificate; will retry');
         this.schedule();
       },

@@ -21,14 +21,20 @@ async function waitFor(what: string, ok: () => boolean, ms = 30_000): Promise<vo
 describe('AcmeIdentity against pebble: renewal 30 days before expiry', { skip: pebbleSkip() }, () => {
   let h: Harness;
   let clock = Date.now();
+  // pebble dates every certificate from the real time, so a renewed certificate expires when the
+  // first did and would fall due again at once under the moved clock: once a second certificate
+  // is obtained, the clock goes back to the real time.
+  const obtained = () => h.records.filter((r) => r.msg === 'Obtained ACME certificate').length;
+  const now = () => (obtained() >= 2 ? Date.now() : clock);
   before(async () => {
-    h = await startHarness({ now: () => clock, renewCheckIntervalMs: 20 });
+    // No authorization reuse: every order is validated through the front again.
+    h = await startHarness({ now, renewCheckIntervalMs: 20, pebbleEnv: { PEBBLE_AUTHZREUSE: '0' } });
   });
   after(async () => {
     await h?.close();
   });
 
-  test('not renewed before renew_before + jitter; renewed (same key) once inside it', async () => {
+  test('not renewed before renew_before + jitter; a failed renewal waits 30-60 min; then renewed with the same key', async () => {
     const first = new X509Certificate((await fetchOverTls(h.front.port, { servername: DOMAIN })).chainPem[0]!);
     const notAfter = Date.parse(first.validTo);
     const keyBefore = await readFile(path.join(h.cacheDir, certKeyId(DOMAIN)), 'utf8');
@@ -38,8 +44,23 @@ describe('AcmeIdentity against pebble: renewal 30 days before expiry', { skip: p
     await new Promise((r) => setTimeout(r, 200));
     assert.equal(renewed(), 0);
 
+    const failed = () => h.records.filter((r) => r.msg === 'Failed to renew ACME certificate; will retry').length;
+    h.blockChallenges = true;
     clock = notAfter - RENEW_BEFORE_MS + DAY;
+    await waitFor('a failed renewal', () => failed() === 1);
+    await new Promise((r) => setTimeout(r, 200));
+    assert.equal(failed(), 1);
+    assert.equal(renewed(), 0);
+    // The old certificate is served meanwhile.
+    const during = new X509Certificate((await fetchOverTls(h.front.port, { servername: DOMAIN })).chainPem[0]!);
+    assert.equal(during.serialNumber, first.serialNumber);
+
+    h.blockChallenges = false;
+    clock += RENEW_JITTER_MS + 1000;
     await waitFor('renewal', () => renewed() === 1);
+    await new Promise((r) => setTimeout(r, 200));
+    assert.equal(renewed(), 1);
+    assert.equal(failed(), 1);
     const second = new X509Certificate((await fetchOverTls(h.front.port, { servername: DOMAIN })).chainPem[0]!);
     assert.notEqual(second.serialNumber, first.serialNumber);
     assert.equal(new X509Certificate(await readFile(path.join(h.cacheDir, DOMAIN), 'utf8')).serialNumber, second.serialNumber);

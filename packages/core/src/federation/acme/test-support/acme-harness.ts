@@ -39,24 +39,32 @@ export interface Harness {
   pebble: Pebble;
   front: TlsFront;
   identity: AcmeIdentity;
+  /** While true, the front refuses tls-alpn-01 validation handshakes (so orders fail). */
+  blockChallenges: boolean;
   /** Replaces the identity (a server restart): closes the old one and the front, starts both anew. */
   restart(extra?: Partial<AcmeIdentityOptions>): Promise<void>;
   close(): Promise<void>;
 }
 
 /** Starts the whole set-up in a fresh temporary data dir. */
-export async function startHarness(extra: Partial<AcmeIdentityOptions> & { tosAccepted?: boolean } = {}): Promise<Harness> {
+export async function startHarness(
+  extra: Partial<AcmeIdentityOptions> & { tosAccepted?: boolean; pebbleEnv?: Record<string, string> } = {},
+): Promise<Harness> {
   const dir = await mkdtemp(path.join(tmpdir(), 'spire-acme-'));
   const cacheDir = path.join(dir, 'data', 'bundle-acme');
   const km = new InProcessKeyManager([]);
   const { log, records } = recordingLogger();
   let current: AcmeIdentity | undefined;
   const delegate: BundleEndpointIdentity = {
-    tlsFor: (hello) => (current ? current.tlsFor(hello) : Promise.reject(new Error('no identity yet'))),
+    tlsFor: (hello) => {
+      if (!current) return Promise.reject(new Error('no identity yet'));
+      if (h.blockChallenges && hello.alpnProtocols.includes('acme-tls/1')) return Promise.reject(new Error('challenge blocked by the test'));
+      return current.tlsFor(hello);
+    },
   };
   let front = await startTlsFront(delegate);
-  const pebble = await startPebble({ dir: path.join(dir, 'pebble'), tlsPort: front.port });
-  const { tosAccepted = true, ...rest } = extra;
+  const { tosAccepted = true, pebbleEnv, ...rest } = extra;
+  const pebble = await startPebble({ dir: path.join(dir, 'pebble'), tlsPort: front.port, ...(pebbleEnv ? { env: pebbleEnv } : {}) });
   const make = async (more: Partial<AcmeIdentityOptions>) => {
     const id = new AcmeIdentity({
       config: { directoryUrl: pebble.directoryUrl, domainName: DOMAIN, email: 'admin@spire.test', tosAccepted, cacheDir },
@@ -79,6 +87,7 @@ export async function startHarness(extra: Partial<AcmeIdentityOptions> & { tosAc
     pebble,
     front,
     identity: current,
+    blockChallenges: false,
     restart: async (more = {}) => {
       await current?.close();
       await front.close();
