@@ -1,6 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash, createPublicKey, verify } from 'node:crypto';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { Client } from 'acme-client';
 import { InProcessKeyManager } from '../../plugins/keymanager/in-process-key-manager.js';
 import { ACCOUNT_KEY_ID, certKeyId, loadAccountKey, useAccountKey } from './account-key.js';
@@ -48,4 +50,25 @@ test('useAccountKey: the client thumbprints the KeyManager key', async () => {
   const ka = await client.getChallengeKeyAuthorization({ type: 'http-01', token: 'tok', url: 'u', status: 'pending' });
   const thumb = createHash('sha256').update(JSON.stringify(key.jwk)).digest('base64url');
   assert.equal(ka, `tok.${thumb}`);
+});
+
+test('useAccountKey: requests carry the user agent SPIRE-<version>', async () => {
+  const agents: (string | undefined)[] = [];
+  const server = http.createServer((req, res) => {
+    agents.push(req.headers['user-agent']);
+    res.setHeader('Content-Type', 'application/json');
+    res.end(JSON.stringify({ meta: { termsOfService: 'https://ca.example/tos' } }));
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  try {
+    const { port } = server.address() as AddressInfo;
+    const { log } = recordingLogger();
+    const key = await loadAccountKey(new InProcessKeyManager([]), log);
+    const client = new Client({ directoryUrl: `http://127.0.0.1:${port}/dir`, accountKey: Buffer.alloc(0) });
+    useAccountKey(client, key, 'SPIRE-1.16.0');
+    assert.equal(await client.getTermsOfServiceUrl(), 'https://ca.example/tos');
+    assert.deepEqual(agents, ['SPIRE-1.16.0']);
+  } finally {
+    server.close();
+  }
 });

@@ -1,6 +1,5 @@
 import http from 'node:http';
 import net from 'node:net';
-import { Duplex } from 'node:stream';
 import tls from 'node:tls';
 import type { BundleEndpointIdentity } from '../../bundle-endpoint/identity.js';
 import { parseClientHello } from '../client-hello.js';
@@ -14,33 +13,6 @@ export interface TlsFront {
   /** The messages of every `tlsFor` rejection, in order. */
   refusals: string[];
   close(): Promise<void>;
-}
-
-/** A duplex that yields `head` and then whatever `socket` reads, writing through to `socket`. */
-function replay(socket: net.Socket, head: Buffer): Duplex {
-  const d = new Duplex({
-    read() {
-      socket.resume();
-    },
-    write(chunk: Buffer, _enc, cb) {
-      socket.write(chunk, cb);
-    },
-    final(cb) {
-      socket.end(cb);
-    },
-    destroy(err, cb) {
-      socket.destroy(err ?? undefined);
-      cb(err);
-    },
-  });
-  d.push(head);
-  socket.on('data', (c: Buffer) => {
-    if (!d.push(c)) socket.pause();
-  });
-  socket.on('end', () => d.push(null));
-  socket.on('error', (e) => d.destroy(e));
-  socket.on('close', () => d.destroy());
-  return d;
 }
 
 /**
@@ -71,9 +43,11 @@ export async function startTlsFront(identity: BundleEndpointIdentity, port = 0):
       if (hello === 'incomplete') return;
       socket.off('data', onData);
       socket.pause();
+      // Give the bytes back: a TLSSocket made over a net.Socket reads what is buffered first.
+      socket.unshift(buf);
       identity.tlsFor(hello).then(
         (t) => {
-          const tlsSocket = new tls.TLSSocket(replay(socket, buf), {
+          const tlsSocket = new tls.TLSSocket(socket, {
             isServer: true,
             secureContext: t.context,
             ALPNProtocols: t.alpnProtocols ?? ['http/1.1'],
