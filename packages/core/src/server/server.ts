@@ -23,7 +23,9 @@ import { DATA_STORE, type DataStore } from '../plugins/datastore/contract.js';
 import { HealthChecker, startHealthListener } from './health-checker.js';
 import { CATALOG, HEALTH, LOGGER, SETTINGS } from './kernel-services.js';
 import { checkBeforeStart } from './preflight.js';
+import { AcmeIdentity } from '../federation/acme/acme-identity.js';
 import { startBundleEndpoint } from '../federation/bundle-endpoint/index.js';
+import { VERSION } from '../version.js';
 import { AttestedNodeCache, AuthorizedEntryCache, withCacheNotifications, type EntryCacheConfig } from '../cache/index.js';
 import type { NodeAttestor } from '../plugins/nodeattestor/contract.js';
 import type { ExperimentalConfig } from '../config/types.js';
@@ -242,6 +244,7 @@ export class SpireServer {
           config: be,
           fetchBundle: async () => (await ds.fetchBundle(s.trustDomain.idString())) ?? undefined,
           serverSvid: caService.serverSVID,
+          acmeIdentity: (acme) => new AcmeIdentity({ config: acme, keyManager: this.container.resolve(KEY_MANAGER), log: this.log.child({ subsystem_name: 'bundle_acme' }), version: VERSION }),
           log: this.log.child({ subsystem_name: 'bundle_endpoint' }),
         });
         this.bundleEndpointPort = bundleEndpoint.port;

@@ -1,5 +1,5 @@
 import type { ServerSVIDState } from '../../ca/server-svid-rotator.js';
-import type { BundleEndpointConfig } from '../../config/types.js';
+import type { AcmeConfig, BundleEndpointConfig } from '../../config/types.js';
 import { formatDuration } from '../../duration.js';
 import type { Logger } from '../../log/logger.js';
 import type { Bundle } from '../../plugins/datastore/contract.js';
@@ -21,8 +21,8 @@ export interface BundleEndpointDeps {
   fetchBundle(): Promise<Bundle | undefined>;
   /** The server's X509-SVID (https_spiffe). */
   serverSvid: { state(): ServerSVIDState | undefined };
-  /** Makes the https_web ACME identity (given when the profile asks for ACME). */
-  acmeIdentity?: () => BundleEndpointIdentity;
+  /** Makes the https_web ACME identity (needed when the profile asks for ACME). */
+  acmeIdentity?: (acme: AcmeConfig) => BundleEndpointIdentity;
   /** The `bundle_endpoint` subsystem logger. */
   log: Logger;
 }
@@ -38,8 +38,8 @@ function identityOf(d: BundleEndpointDeps): BundleEndpointIdentity {
   const p = d.config.profile;
   if (p.type === 'https_spiffe') return spiffeIdentity(d.serverSvid);
   if (p.servingCertFile) return certFileIdentity({ ...p.servingCertFile, log: d.log });
-  if (!d.acmeIdentity) throw new Error('the https_web ACME profile needs an ACME identity');
-  return d.acmeIdentity();
+  if (!p.acme || !d.acmeIdentity) throw new Error('the https_web profile needs acme or serving_cert_file');
+  return d.acmeIdentity(p.acme);
 }
 
 /**
