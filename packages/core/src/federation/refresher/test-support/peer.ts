@@ -143,14 +143,14 @@ export class PeerEndpoint {
   ) {}
 
   static async start(cert: PeerCert): Promise<PeerEndpoint> {
-    let self: PeerEndpoint | undefined;
+    const holder: { endpoint?: PeerEndpoint } = {};
     const server = createServer({ cert: cert.certPem, key: cert.keyPem }, (req, res) => {
-      self!.requests++;
-      self!.handler(req, res);
+      holder.endpoint!.requests++;
+      holder.endpoint!.handler(req, res);
     });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-    self = new PeerEndpoint(server, `https://127.0.0.1:${(server.address() as AddressInfo).port}/`);
-    return self;
+    holder.endpoint = new PeerEndpoint(server, `https://127.0.0.1:${(server.address() as AddressInfo).port}/`);
+    return holder.endpoint;
   }
 
   /** Serves `body` with status 200 (or `status`). */
