@@ -1,7 +1,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { TrustDomain } from '../../spiffeid/index.js';
-import { bundleDocument, PeerEndpoint } from './test-support/peer.js';
+import { bundleDocument, PeerEndpoint, waitFor } from './test-support/peer.js';
 import { refresherFixture, spiffePeer, type RefresherFixture } from './test-support/fixture.js';
 
 let f: RefresherFixture;
@@ -138,6 +138,29 @@ test('https_spiffe with no stored bundle for the endpoint ID: SPIRE\'s error, no
   const m = f.manager({ federatesWith: [p.federatesWith] });
   await assert.rejects(m.refreshBundle('noboot.test'), { code: 9, message: "can't perform SPIFFE Authentication: local copy of bundle not found" });
   assert.equal(p.endpoint.requests, 0);
+  await m.stop();
+  await p.endpoint.close();
+});
+
+test('a failed reload is logged and the loops keep running', async () => {
+  const p = await spiffePeer('reload.test');
+  p.endpoint.serve(bundleDocument(p.ca.bundle(300, 2)));
+  await f.ds.setBundle(p.ca.bundle(300, 1));
+  let failList = false;
+  const ds = new Proxy(f.ds, {
+    get: (t, k) =>
+      k === 'listFederationRelationships' && failList ? () => Promise.reject(new Error('database is down')) : (Reflect.get(t, k) as unknown as object),
+  });
+  const m = f.manager({ dataStore: ds, federatesWith: [p.federatesWith] });
+  await m.start();
+  await f.waitLog('Scheduling next bundle refresh', 'reload.test');
+  failList = true;
+  m.triggerConfigReload();
+  await waitFor(() => f.lines('Failed to reload configs').some((l) => l.error === 'database is down'), 'the failed reload');
+  assert.ok(m.managedTrustDomains().includes('reload.test'));
+  f.timers.advance(75_000);
+  await f.waitLog('Scheduling next bundle refresh', 'reload.test', 2);
+  assert.equal(p.endpoint.requests, 2);
   await m.stop();
   await p.endpoint.close();
 });

@@ -149,6 +149,8 @@ export class PeerEndpoint {
       holder.endpoint!.handler(req, res);
     });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    // A test that fails before close() must not keep its process alive.
+    server.unref();
     holder.endpoint = new PeerEndpoint(server, `https://127.0.0.1:${(server.address() as AddressInfo).port}/`);
     return holder.endpoint;
   }
