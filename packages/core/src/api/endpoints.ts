@@ -10,7 +10,6 @@ import { SpiffeId, type TrustDomain } from '../spiffeid/index.js';
 import { PolicyEngine } from '../authpolicy/engine.js';
 import type { PolicyData } from '../authpolicy/policy-data.js';
 import { DataStoreAuthorizedEntries } from './authorized-entries.js';
-import { HttpsBundleRefresher } from './bundle-refresher.js';
 import { pinoLevelControl } from './log-levels.js';
 import { buildService, type PipelineEnv, type ServiceHandlers } from './handler.js';
 import { addHealthService, type ServingCheck } from './health/service.js';
@@ -52,7 +51,7 @@ export interface EndpointsDeps {
   rateLimit?: Partial<RateLimitConfig>;
   /** grpc.health.v1 Check answer on the admin socket; default: the local bundle exists. */
   servingCheck?: ServingCheck;
-  /** Default: HttpsBundleRefresher (one fetch of the relationship's endpoint). */
+  /** The federated bundle refresher (the server passes its FederationManager); without it RefreshBundle answers UNIMPLEMENTED. */
   bundleRefresher?: BundleRefresher;
   /** Default: pinoLevelControl(log), so `log` should be the server's root logger. */
   logLevels?: LogLevelControl;
@@ -123,7 +122,7 @@ export async function startEndpoints(deps: EndpointsDeps): Promise<Endpoints> {
     dataStore: deps.dataStore,
     ca: deps.ca,
     log,
-    bundleRefresher: deps.bundleRefresher ?? new HttpsBundleRefresher(deps.dataStore),
+    bundleRefresher: deps.bundleRefresher,
     logLevels: deps.logLevels ?? pinoLevelControl(deps.log),
     debugInfo: deps.debugInfo,
     authorizedEntries: deps.authorizedEntries ?? new DataStoreAuthorizedEntries(deps.dataStore, td),

@@ -7,7 +7,6 @@ export { endpointsDepsFromConfig, type EndpointsSettings } from './from-config.j
 export { caPort, type CaPortDeps } from './ca-port.js';
 export type * from './ports.js';
 export { DataStoreAuthorizedEntries } from './authorized-entries.js';
-export { HttpsBundleRefresher, type BundleRefresherOptions } from './bundle-refresher.js';
 export { loadApiProtos, serviceDefinition, clientConstructor, Services, API_PROTO_FILES, API_LOADER_OPTIONS } from './proto.js';
 export { protoDir } from '../proto/loader.js';
 export { entriesFromDataJson, bundleFromSpiffeJson } from './convert/cli-json.js';

@@ -101,10 +101,12 @@ export interface ServerCAPort {
   readonly upstreamAuthority?: UpstreamAuthorityRotation;
 }
 
-/** Fetches one relationship's bundle endpoint once (trustdomain.v1 RefreshBundle). */
+/** The federated bundle refresher as the TrustDomain API sees it (federation/refresher's FederationManager). */
 export interface BundleRefresher {
-  /** Throws NOT_FOUND when there is no relationship for the trust domain. */
+  /** Fetches one relationship's bundle endpoint once (RefreshBundle). Throws NOT_FOUND when the trust domain is not managed. */
   refreshBundle(trustDomain: string): Promise<void>;
+  /** Re-reads the relationships now; called after a successful Batch Create/Update/Delete. Must not throw. */
+  triggerConfigReload?(): void;
 }
 
 /** The log level control of the running server (logger.v1). */

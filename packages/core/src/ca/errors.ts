@@ -31,4 +31,7 @@ export const CAErrors = {
       `the server is overloaded: ${asked} SVID(s) asked while ${pending} wait to be signed (experimental.max_pending_svids = ${limit}); retry later`,
     ),
   upstreamInvalid: (detail: string) => spireError(Code.INTERNAL, `invalid upstream-signed X509 CA: ${detail}`),
+  /** A SPIFFE bundle document that breaks a rule; `detail` names the key at fault (`keys[0]: missing use`). */
+  badBundleDocument: (detail: string) => spireError(Code.INVALID_ARGUMENT, detail),
+  bundleDocumentTooLarge: (maxBytes: number) => spireError(Code.INVALID_ARGUMENT, `bundle document is larger than ${maxBytes} bytes`),
 } as const;

@@ -18,6 +18,7 @@ import { toPluginBundle } from '../ca/manager/ca-manager.js';
 import { createServiceContainer, type ServiceContainer } from '../di/service-container.js';
 import type { ServiceRef } from '../di/service-ref.js';
 import { errorMessage } from '../errors.js';
+import { FederationManager } from '../federation/refresher/index.js';
 import { createLogger, type Logger } from '../log/logger.js';
 import { DATA_STORE, type DataStore } from '../plugins/datastore/contract.js';
 import { HealthChecker, startHealthListener } from './health-checker.js';
@@ -161,6 +162,15 @@ export class SpireServer {
       const caService = this.ca;
       this.stops.push(() => caService.close());
 
+      // ---- Federation: the federated bundle refresher (federation/refresher/) --------------------
+      // One polling loop per federated trust domain: server.conf's federates_with merged with the
+      // TrustDomain API's relationships (server.conf wins). The API's RefreshBundle and its
+      // relationship writes go to it (bundleRefresher below). Stopped before the CA is closed.
+      const bundleRefresher = new FederationManager({ dataStore: ds, log: this.log, federatesWith: s.federation.federatesWith });
+      await bundleRefresher.start();
+      this.stops.push(() => bundleRefresher.stop());
+      // ---- end Federation -------------------------------------------------------------------------
+
       // ---- Agents: the authorized-entries cache and the NodeAttestors AttestAgent runs ---------
       // The cache loads fully before the APIs open; writes made through the API are applied to
       // it at once (withCacheNotifications), other servers' writes per experimental settings.
@@ -211,6 +221,7 @@ export class SpireServer {
           nodeCache,
           nodeAttestors: (name) => attestors.get(name),
           agentSpiffeIdAsSelector: s.experimental.agentSpiffeIdAsSelector,
+          bundleRefresher,
           ca: caPort({ ca: caService.ca, manager: caService.manager, rotator: caService.serverSVID }),
           log: this.log,
           servingCheck: async () => {

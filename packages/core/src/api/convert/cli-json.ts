@@ -1,6 +1,6 @@
-import { createPublicKey } from 'node:crypto';
+import { parseBundleDocument } from '../../ca/bundle-jwks.js';
 import { TrustDomain } from '../../spiffeid/index.js';
-import type { ProtoBundle } from './bundle.js';
+import { bundleToProto, type ProtoBundle } from './bundle.js';
 import type { ProtoEntry } from './entry.js';
 import { protoFromId } from './ids.js';
 
@@ -77,51 +77,12 @@ export function entriesFromDataJson(text: string): ProtoEntry[] {
   }));
 }
 
-interface Jwk {
-  use?: string;
-  kid?: string;
-  x5c?: string[];
-  kty?: string;
-  [k: string]: unknown;
-}
-
 /**
  * Reads a SPIFFE bundle (the JWKS of `spire-server bundle show -format spiffe` and `bundle set
- * -format spiffe`) for trust domain `td` into an API bundle: x509-svid keys give X.509
- * authorities, jwt-svid keys give JWT authorities. Throws Error naming the key at fault.
+ * -format spiffe`) for trust domain `td` into an API bundle, with the rules of
+ * `parseBundleDocument` (ca/bundle-jwks.ts), which the federation refresher uses too. Throws a
+ * SpireError naming the key at fault.
  */
 export function bundleFromSpiffeJson(text: string, td: string): ProtoBundle {
-  let doc: { keys?: Jwk[]; spiffe_refresh_hint?: number; spiffe_sequence?: number };
-  try {
-    doc = JSON.parse(text) as typeof doc;
-  } catch (err) {
-    throw new Error(`invalid JSON: ${(err as Error).message}`);
-  }
-  const out: ProtoBundle = {
-    trust_domain: TrustDomain.parse(td).name,
-    x509_authorities: [],
-    jwt_authorities: [],
-    refresh_hint: doc.spiffe_refresh_hint ?? 0,
-    sequence_number: doc.spiffe_sequence ?? 0,
-    wit_authorities: [],
-  };
-  for (const [i, k] of (doc.keys ?? []).entries()) {
-    if (k.use === 'x509-svid') {
-      if (!k.x5c || k.x5c.length !== 1) throw new Error(`keys[${i}]: an x509-svid key must have exactly one x5c certificate`);
-      out.x509_authorities.push({ asn1: Buffer.from(k.x5c[0]!, 'base64'), tainted: false });
-    } else if (k.use === 'jwt-svid') {
-      if (!k.kid) throw new Error(`keys[${i}]: a jwt-svid key must have a kid`);
-      let spki: Buffer;
-      try {
-        const { use: _use, kid: _kid, x5c: _x5c, ...jwk } = k;
-        spki = createPublicKey({ key: jwk as never, format: 'jwk' }).export({ format: 'der', type: 'spki' });
-      } catch (err) {
-        throw new Error(`keys[${i}]: ${(err as Error).message}`);
-      }
-      out.jwt_authorities.push({ public_key: spki, key_id: k.kid, expires_at: 0, tainted: false });
-    } else {
-      throw new Error(`keys[${i}]: unknown use "${String(k.use)}"`);
-    }
-  }
-  return out;
+  return bundleToProto(parseBundleDocument(text, td));
 }

@@ -38,6 +38,11 @@ export function trustDomainService(deps: ApiDeps): ServiceHandlers {
       .catch(() => undefined);
   }
 
+  /** As SPIRE: the refresher re-reads relationships at once when a batch changed any. */
+  function reloadIfAnyOk(results: { status: ApiStatus }[]): void {
+    if (results.some((r) => r.status.code === Code.OK)) deps.bundleRefresher?.triggerConfigReload?.();
+  }
+
   async function one(
     ctx: CallContext,
     pfr: ProtoFederationRelationship,
@@ -120,6 +125,7 @@ export function trustDomainService(deps: ApiDeps): ServiceHandlers {
           ctx.audit.item(r.status, { trust_domain_id: f?.trust_domain ?? '', bundle_endpoint_url: f?.bundle_endpoint_url ?? '' });
           results.push(r);
         }
+        reloadIfAnyOk(results);
         return { results };
       },
       async BatchUpdateFederationRelationship(req: BatchUpdateFederationRelationshipRequest__Output, ctx) {
@@ -130,6 +136,7 @@ export function trustDomainService(deps: ApiDeps): ServiceHandlers {
           ctx.audit.item(r.status, { trust_domain_id: f?.trust_domain ?? '' });
           results.push(r);
         }
+        reloadIfAnyOk(results);
         return { results };
       },
       async BatchDeleteFederationRelationship(req: BatchDeleteFederationRelationshipRequest__Output, ctx) {
@@ -162,6 +169,7 @@ export function trustDomainService(deps: ApiDeps): ServiceHandlers {
           // otherwise what the caller sent.
           results.push({ status: status!, trust_domain: t ? t.name : name });
         }
+        reloadIfAnyOk(results);
         return { results };
       },
       async RefreshBundle(req: RefreshBundleRequest__Output, ctx) {
