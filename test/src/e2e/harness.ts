@@ -59,9 +59,12 @@ export class ServerProcess {
     return this.proc?.pid;
   }
 
-  /** `nodeArgs` go before the script (e.g. `--cpu-prof`); `logLevel` defaults to DEBUG (benchmarks use INFO). */
+  /**
+   * `nodeArgs` go before the script (e.g. `--cpu-prof`); `logLevel` defaults to DEBUG (benchmarks
+   * use INFO); `env` is added to this process's environment.
+   */
   async start(
-    opts: { extraPlugins?: string; extraServer?: string; files?: Record<string, string>; nodeArgs?: string[]; logLevel?: string } = {},
+    opts: { extraPlugins?: string; extraServer?: string; files?: Record<string, string>; nodeArgs?: string[]; logLevel?: string; env?: Record<string, string> } = {},
   ): Promise<void> {
     for (const [name, body] of Object.entries(opts.files ?? {})) writeFileSync(join(this.dir, name), body);
     this.port = await freePort();
@@ -95,7 +98,11 @@ plugins {
 `;
     const confPath = join(this.dir, 'server.conf');
     writeFileSync(confPath, conf);
-    this.proc = spawn(process.execPath, [...(opts.nodeArgs ?? []), join(ROOT, 'bin', 'spire-server'), 'run', '-config', confPath], { cwd: this.dir, stdio: ['ignore', 'pipe', 'pipe'] });
+    this.proc = spawn(process.execPath, [...(opts.nodeArgs ?? []), join(ROOT, 'bin', 'spire-server'), 'run', '-config', confPath], {
+      cwd: this.dir,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, ...opts.env },
+    });
     this.proc.stdout!.on('data', (d: Buffer) => (this.output += d.toString()));
     this.proc.stderr!.on('data', (d: Buffer) => (this.output += d.toString()));
     const exited = new Promise<never>((_, rej) => this.proc!.once('exit', (code) => rej(new Error(`spire-server exited with ${code}:\n${this.output}`))));
