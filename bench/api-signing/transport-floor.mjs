@@ -42,23 +42,37 @@ function makeCerts(dir) {
   }
 }
 
-export async function transportFloor({ agents, intervalMs, seconds, bytes }) {
-  const dir = mkdtempSync(join(tmpdir(), 'transport-floor-'));
+/**
+ * Forks the floor's server role, then its client role (with the server's first message, e.g. its
+ * port, appended to `clientArgs`), waits for the client to be ready, runs it once and measures
+ * the server process's CPU meanwhile. The client answers with `{ calls, p50, p99, cpuS? }`.
+ */
+async function runFloor(serverArgs, clientArgs) {
+  const server = fork(SELF, serverArgs);
+  const first = await new Promise((resolve) => server.once('message', resolve));
+  const client = fork(SELF, [...clientArgs(first)]);
   try {
-    makeCerts(dir);
-    const server = fork(SELF, ['server', dir, String(bytes)]);
-    const port = await new Promise((resolve) => server.once('message', resolve));
-    const client = fork(SELF, ['client', dir, String(port), String(agents), String(intervalMs), String(seconds)]);
-    await new Promise((resolve) => client.once('message', resolve)); // every client connected
+    await new Promise((resolve) => client.once('message', resolve)); // connected and warmed up
     const cpu0 = cpuSecondsOf(server.pid);
     const t0 = performance.now();
     client.send('go');
     const r = await new Promise((resolve) => client.once('message', resolve));
     const serverCpuS = cpuSecondsOf(server.pid) - cpu0;
     const wallS = (performance.now() - t0) / 1000;
+    const out = { ...r, wallS, serverCpuS, cpuPerCallUs: (serverCpuS / r.calls) * 1e6, serverPctOfCore: (serverCpuS / wallS) * 100 };
+    if (r.cpuS !== undefined) out.clientPctOfCore = (r.cpuS / wallS) * 100;
+    return out;
+  } finally {
     server.kill();
     client.kill();
-    return { ...r, wallS, serverCpuS, cpuPerCallUs: (serverCpuS / r.calls) * 1e6, serverPctOfCore: (serverCpuS / wallS) * 100 };
+  }
+}
+
+export async function transportFloor({ agents, intervalMs, seconds, bytes }) {
+  const dir = mkdtempSync(join(tmpdir(), 'transport-floor-'));
+  try {
+    makeCerts(dir);
+    return await runFloor(['server', dir, String(bytes)], (port) => ['client', dir, String(port), String(agents), String(intervalMs), String(seconds)]);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -68,19 +82,7 @@ export async function unaryFloor({ inflight, seconds, requestBytes, answerBytes 
   const dir = mkdtempSync(join(tmpdir(), 'unary-floor-'));
   const socket = join(dir, 'floor.sock');
   try {
-    const server = fork(SELF, ['unary-server', socket, String(answerBytes)]);
-    await new Promise((resolve) => server.once('message', resolve));
-    const client = fork(SELF, ['unary-client', socket, String(inflight), String(seconds), String(requestBytes)]);
-    await new Promise((resolve) => client.once('message', resolve)); // warmed up
-    const cpu0 = cpuSecondsOf(server.pid);
-    const t0 = performance.now();
-    client.send('go');
-    const r = await new Promise((resolve) => client.once('message', resolve));
-    const serverCpuS = cpuSecondsOf(server.pid) - cpu0;
-    const wallS = (performance.now() - t0) / 1000;
-    server.kill();
-    client.kill();
-    return { ...r, wallS, serverCpuS, cpuPerCallUs: (serverCpuS / r.calls) * 1e6, serverPctOfCore: (serverCpuS / wallS) * 100, clientPctOfCore: (r.cpuS / wallS) * 100 };
+    return await runFloor(['unary-server', socket, String(answerBytes)], () => ['unary-client', socket, String(inflight), String(seconds), String(requestBytes)]);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
