@@ -101,22 +101,14 @@ export function apiCommand(def: ApiCommandDef): Command {
         out: (t) => io.stdout.write(t),
         err: (t) => io.stderr.write(t),
       };
-      // When the reader of stdout goes away (`| head`), Go's CLI dies of SIGPIPE; here output stops
-      // quietly and the exit status is the one a shell shows for SIGPIPE (128 + 13).
-      let brokenPipe = false;
-      const onStdoutError = () => {
-        brokenPipe = true;
-      };
-      io.stdout.on('error', onStdoutError);
+      // A reader that goes away (`| head`) is handled once for every command: see broken-pipe.ts.
       try {
         await def.run(ctx);
-        return brokenPipe ? 141 : 0;
+        return 0;
       } catch (err) {
-        if (brokenPipe) return 141;
         return fail(io, err instanceof Error ? err.message : String(err));
       } finally {
         client.close();
-        io.stdout.off('error', onStdoutError);
       }
     },
   };
