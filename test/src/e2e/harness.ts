@@ -119,6 +119,12 @@ plugins {
     }
   }
 
+  /** Sends `sig` to the server process (SIGUSR2 to reopen log_file, SIGKILL to crash it). Throws before start. */
+  signal(sig: NodeJS.Signals): void {
+    if (!this.proc) throw new Error('spire-server is not started');
+    this.proc.kill(sig);
+  }
+
   /** A unary call on the admin socket (local caller, hence admin). */
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- protobuf plain objects
   admin<T = any>(service: keyof typeof api.Services, method: string, req: unknown): Promise<T> {

@@ -1,6 +1,5 @@
-import { createWriteStream, mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
 import { pino, type Logger as PinoLogger, type DestinationStream, type LevelWithSilent } from 'pino';
+import { ReopenableFile } from './reopenable-file.js';
 
 /** The logger every component and plugin receives (a pino logger). */
 export type Logger = PinoLogger;
@@ -11,7 +10,7 @@ export interface LogOptions {
   level?: string;
   /** `text` (SPIRE's logrus-style key=value lines) or `json`. */
   format?: string;
-  /** Append to this file instead of stderr. */
+  /** Append to this file (created 0640) instead of stderr. */
   file?: string;
   /** Add `file` and `func` of the call site to every record. */
   sourceLocation?: boolean;
@@ -68,7 +67,7 @@ export function formatTextLine(record: Record<string, unknown>): string {
 }
 
 class TextStream implements DestinationStream {
-  constructor(private readonly out: NodeJS.WritableStream) {}
+  constructor(private readonly out: DestinationStream) {}
   write(line: string): void {
     let rec: Record<string, unknown>;
     try {
@@ -94,23 +93,26 @@ function callSite(): { file: string; func: string } | undefined {
   return undefined;
 }
 
+/** The root logger, and the log_file it writes when one is set (to reopen on SIGUSR2). */
+export interface RootLog {
+  log: Logger;
+  file?: ReopenableFile;
+}
+
 /**
  * Makes the root logger. Throws an Error naming the option when the level or format is invalid,
  * or when the log file cannot be opened.
  */
-export function createLogger(opts: LogOptions = {}): Logger {
+export function createRootLog(opts: LogOptions = {}): RootLog {
   const level = parseLogLevel(opts.level ?? 'INFO');
   if (!level) throw new Error(`log_level: unknown level "${opts.level}"`);
   const format = (opts.format ?? 'text').toLowerCase();
   if (format !== 'text' && format !== 'json') throw new Error(`log_format: must be "text" or "json"; got "${opts.format}"`);
 
-  let out: NodeJS.WritableStream = process.stderr;
-  if (opts.file) {
-    mkdirSync(dirname(opts.file), { recursive: true });
-    out = createWriteStream(opts.file, { flags: 'a', mode: 0o640 });
-  }
-  const dest: DestinationStream = format === 'text' ? new TextStream(out) : (out as unknown as DestinationStream);
-  return pino(
+  const file = opts.file ? new ReopenableFile(opts.file) : undefined;
+  const out: DestinationStream = file ?? (process.stderr as unknown as DestinationStream);
+  const dest: DestinationStream = format === 'text' ? new TextStream(out) : out;
+  const log = pino(
     {
       level,
       base: undefined,
@@ -121,6 +123,12 @@ export function createLogger(opts: LogOptions = {}): Logger {
     },
     dest,
   );
+  return file ? { log, file } : { log };
+}
+
+/** The root logger alone (see createRootLog); throws as it does. */
+export function createLogger(opts: LogOptions = {}): Logger {
+  return createRootLog(opts).log;
 }
 
 /** A logger that drops everything, for tests and tools. */

@@ -19,7 +19,9 @@ import { createServiceContainer, type ServiceContainer } from '../di/service-con
 import type { ServiceRef } from '../di/service-ref.js';
 import { errorMessage } from '../errors.js';
 import { FederationManager } from '../federation/refresher/index.js';
-import { createLogger, type Logger } from '../log/logger.js';
+import { createRootLog, type Logger } from '../log/logger.js';
+import type { ReopenableFile } from '../log/reopenable-file.js';
+import { reopenOnSignal } from '../log/reopen-on-signal.js';
 import { DATA_STORE, type DataStore } from '../plugins/datastore/contract.js';
 import { HealthChecker, startHealthListener } from './health-checker.js';
 import { CATALOG, HEALTH, LOGGER, SETTINGS } from './kernel-services.js';
@@ -82,15 +84,17 @@ export class SpireServer {
   bundleEndpointPort?: number;
   /** The health listener's port once started (useful when bind_port is 0). */
   healthPort?: number;
+  /** log_file, when set (reopened on SIGUSR2). */
+  private readonly logFile?: ReopenableFile;
 
   constructor(
     readonly settings: ServerSettings,
     private readonly opts: ServerOptions = {},
   ) {
     const s = settings.server;
-    this.log =
-      opts.log ??
-      createLogger({ level: s.logLevel, format: s.logFormat, file: s.logFile, sourceLocation: s.logSourceLocation });
+    const root = opts.log ? { log: opts.log } : createRootLog({ level: s.logLevel, format: s.logFormat, file: s.logFile, sourceLocation: s.logSourceLocation });
+    this.log = root.log;
+    this.logFile = root.file;
     this.container = createServiceContainer();
     this.container.register(LOGGER, this.log);
     this.container.register(SETTINGS, settings);
@@ -114,6 +118,11 @@ export class SpireServer {
       await checkBeforeStart(s);
       // Created 0700 when missing; an existing data_dir keeps the mode its operator gave it.
       await mkdir(s.dataDir, { recursive: true, mode: 0o700 });
+      // log_file is reopened on SIGUSR2, logrotate's postrotate signal, as upstream does.
+      if (this.logFile) {
+        const removeReopen = reopenOnSignal(this.logFile, this.log);
+        this.stops.push(async () => removeReopen());
+      }
 
       if (this.settings.healthChecks.listenerEnabled) {
         const listener = await startHealthListener(this.health, this.settings.healthChecks, this.log.child({ subsystem_name: 'health' }));
