@@ -24,6 +24,7 @@ import type { ReopenableFile } from '../log/reopenable-file.js';
 import { reopenOnSignal } from '../log/reopen-on-signal.js';
 import { DATA_STORE, type DataStore } from '../plugins/datastore/contract.js';
 import { HealthChecker, startHealthListener } from './health-checker.js';
+import { KEY_MANAGER_CHECK, keyManagerCheck } from './keymanager-health.js';
 import { CATALOG, HEALTH, LOGGER, SETTINGS } from './kernel-services.js';
 import { checkBeforeStart } from './preflight.js';
 import { AcmeIdentity } from '../federation/acme/acme-identity.js';
@@ -166,6 +167,10 @@ export class SpireServer {
           return { live: true, ready: false, details: { datastore_err: errorMessage(err) } };
         }
       });
+
+      // A KeyManager that no longer answers (an external plugin's process killed) makes the
+      // server neither live nor ready: the CA cannot sign without it.
+      this.health.add(KEY_MANAGER_CHECK, keyManagerCheck(this.container.resolve(KEY_MANAGER)));
 
       this.ca = await this.startCA(ds);
       const caService = this.ca;
