@@ -87,15 +87,16 @@ export class SinkMetrics implements Metrics {
     return name;
   }
 
+  /** The labels of a series, sorted by name (as client_golang writes them). */
   private labels(extra?: Labels): Labels {
-    const out: Record<string, string> = {};
+    const kept: [string, string][] = [];
     for (const src of [extra, this.opts.baseLabels]) {
       if (!src) continue;
       for (const [k, v] of Object.entries(src)) {
         const name = sanitizeLabel(k);
-        if (this.filter.allowsLabel(name)) out[name] = sanitizeLabel(v);
+        if (this.filter.allowsLabel(name)) kept.push([name, sanitizeLabel(v)]);
       }
     }
-    return out;
+    return Object.fromEntries(kept.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)));
   }
 }
