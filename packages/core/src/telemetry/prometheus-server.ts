@@ -14,7 +14,7 @@ export interface PrometheusListener {
 
 /**
  * Serves the sink's exposition text on `host:port` over plain HTTP, on every path (`/metrics`
- * included), as upstream's handler does. An empty host means `localhost`; any other host is
+ * included) and for every method, as upstream's handler does. An empty host means `localhost`; any other host is
  * logged as a warning, since the port is then reachable from the network. Rejects when the
  * address cannot be listened on.
  */
@@ -23,13 +23,11 @@ export async function startPrometheusListener(sink: PrometheusSink, opts: { host
   if (host !== 'localhost') {
     log.warn({ address: `${host}:${opts.port}` }, 'Prometheus metrics are served to remote network connections; make sure access to this port is tightly controlled');
   }
-  const server: Server = createServer((req, res) => {
-    if (req.method !== 'GET' && req.method !== 'HEAD') {
-      res.writeHead(405, { allow: 'GET, HEAD' }).end();
-      return;
-    }
+  // Like upstream's handler, any method and any path get the metrics (Node leaves out the body of
+  // a HEAD answer itself).
+  const server: Server = createServer((_req, res) => {
     sink.text().then(
-      (body) => res.writeHead(200, { 'content-type': sink.registry.contentType }).end(req.method === 'HEAD' ? undefined : body),
+      (body) => res.writeHead(200, { 'content-type': sink.registry.contentType }).end(body),
       (err: unknown) => {
         log.warn({ error: errorMessage(err) }, 'Failed to gather metrics');
         res.writeHead(500, { 'content-type': 'text/plain' }).end('failed to gather metrics\n');
