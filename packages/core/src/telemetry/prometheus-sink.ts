@@ -17,7 +17,7 @@ const NOOP: Recorder = () => {};
 /**
  * The Prometheus sink on prom-client, with upstream's series shapes: counters under the name
  * given (no `_total`: the classic text format adds none), summaries with quantiles 0.5, 0.9 and
- * 0.99 over 10 seconds, gauges holding the last value, HELP equal to the name. A metric's label
+ * 0.99 over the last 5 to 10 seconds, gauges holding the last value, HELP equal to the name. A metric's label
  * names are fixed by its first use (prom-client requires it); a later use with other label names
  * or another type is dropped rather than thrown, as metrics must never fail a call.
  */
@@ -66,7 +66,10 @@ export class PrometheusSink implements MetricSink {
     try {
       if (kind === 'counter') metric = new Counter(common);
       else if (kind === 'gauge') metric = new Gauge(common);
-      else metric = new Summary({ ...common, percentiles: [0.5, 0.9, 0.99], maxAgeSeconds: 10, ageBuckets: 5 });
+      // Two age buckets, not client_golang's five: each bucket is a t-digest that every
+      // observation updates, and five cost about 2.8 µs per observation against 1.4 µs for two
+      // (docs/telemetry.md). The quantiles then cover the last 5 to 10 s instead of 8 to 10 s.
+      else metric = new Summary({ ...common, percentiles: [0.5, 0.9, 0.99], maxAgeSeconds: 10, ageBuckets: 2 });
     } catch {
       // A name prom-client refuses (not a valid Prometheus name): nothing to record into.
       return undefined;
