@@ -1,8 +1,8 @@
 import * as grpc from '@grpc/grpc-js';
 import { performance } from 'node:perf_hooks';
-import { Code, SpireError, errorMessage } from '../errors.js';
+import { Code, SpireError, codeName, errorMessage } from '../errors.js';
 import type { Logger } from '../log/logger.js';
-import { grpcCodeName, rpcMetricKey, type CallCounter, type Metrics } from '../telemetry/index.js';
+import { rpcMetricKey, type CallCounter, type Metrics } from '../telemetry/index.js';
 import { AuditScope } from './audit.js';
 import { authorize, type AuthorizedCaller, type AuthorizerDeps } from './authorization.js';
 import { ipFromPeer, type CallerInfo, type Transport } from './caller.js';
@@ -142,7 +142,7 @@ function statusOf(err: unknown): { code: number; message: string } {
 /** Records a finished call in its `rpc.*` counter (`err` undefined: OK). */
 function countCall(calls: CallCounter | undefined, t0: number, err?: unknown): void {
   if (!calls) return;
-  calls.done(err === undefined ? 'OK' : grpcCodeName(toServiceError(err).code ?? Code.UNKNOWN), performance.now() - t0);
+  calls.done(err === undefined ? 'OK' : codeName(toServiceError(err).code ?? Code.UNKNOWN), performance.now() - t0);
 }
 
 function logUnexpected(log: Logger, err: unknown): void {

@@ -7,7 +7,7 @@ export type Labels = Readonly<Record<string, string>>;
  * `<key>_elapsed_time`, both labelled `status` with the gRPC code name.
  */
 export interface CallCounter {
-  /** Records one finished call. Never throws. */
+  /** Records one finished call; `status` is errors.ts's codeName of its code. Never throws. */
   done(status: string, elapsedMs: number): void;
 }
 
@@ -40,29 +40,3 @@ export const NOOP_METRICS: Metrics = {
   measureSince: () => {},
   callCounter: () => NOOP_CALL_COUNTER,
 };
-
-/** gRPC status code names as Go's `codes.Code` prints them, by number. */
-const CODE_NAMES = [
-  'OK',
-  'Canceled',
-  'Unknown',
-  'InvalidArgument',
-  'DeadlineExceeded',
-  'NotFound',
-  'AlreadyExists',
-  'PermissionDenied',
-  'ResourceExhausted',
-  'FailedPrecondition',
-  'Aborted',
-  'OutOfRange',
-  'Unimplemented',
-  'Internal',
-  'Unavailable',
-  'DataLoss',
-  'Unauthenticated',
-] as const;
-
-/** The name SPIRE puts in a `status` label for a gRPC code (`Code(17)` for unknown numbers). */
-export function grpcCodeName(code: number): string {
-  return CODE_NAMES[code] ?? `Code(${code})`;
-}

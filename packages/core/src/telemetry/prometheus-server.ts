@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { errorMessage } from '../errors.js';
+import { KernelErrors, errorMessage } from '../errors.js';
 import type { Logger } from '../log/logger.js';
 import type { PrometheusSink } from './prometheus-sink.js';
 
@@ -15,8 +15,8 @@ export interface PrometheusListener {
 /**
  * Serves the sink's exposition text on `host:port` over plain HTTP, on every path (`/metrics`
  * included) and for every method, as upstream's handler does. An empty host means `localhost`; any other host is
- * logged as a warning, since the port is then reachable from the network. Rejects when the
- * address cannot be listened on.
+ * logged as a warning, since the port is then reachable from the network. Rejects with
+ * UNAVAILABLE (KernelErrors.cannotListenForMetrics) when the address cannot be listened on.
  */
 export async function startPrometheusListener(sink: PrometheusSink, opts: { host: string; port: number }, log: Logger): Promise<PrometheusListener> {
   const host = opts.host || 'localhost';
@@ -35,9 +35,10 @@ export async function startPrometheusListener(sink: PrometheusSink, opts: { host
     );
   });
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
+    const fail = (err: Error) => reject(KernelErrors.cannotListenForMetrics(`${host}:${opts.port}`, err));
+    server.once('error', fail);
     server.listen(opts.port, host, () => {
-      server.off('error', reject);
+      server.off('error', fail);
       resolve();
     });
   });

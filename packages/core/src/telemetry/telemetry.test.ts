@@ -43,7 +43,10 @@ test('an address that cannot be listened on rejects', async () => {
   await new Promise<void>((r) => busy.listen(0, '127.0.0.1', r));
   const port = (busy.address() as { port: number }).port;
   try {
-    await assert.rejects(startTelemetry({ ...base, prometheus: { host: '127.0.0.1', port } }, { trustDomain: 'example.org', log: silentLogger() }), /EADDRINUSE/);
+    await assert.rejects(startTelemetry({ ...base, prometheus: { host: '127.0.0.1', port } }, { trustDomain: 'example.org', log: silentLogger() }), {
+      code: 14,
+      message: `cannot listen for Prometheus metrics (telemetry.Prometheus) on 127.0.0.1:${port}: listen EADDRINUSE: address already in use 127.0.0.1:${port}`,
+    });
   } finally {
     busy.close();
   }
