@@ -1,6 +1,7 @@
 // The layers of docs/ARCHITECTURE.md ("Layers"), checked by `npm run lint` (depcruise step).
 // Inside packages/core/src, from the bottom up:
-//   0 spiffeid, errors, duration (Go-style durations), der (DER writer and reader), version, log, di
+//   0 spiffeid, errors, duration (Go-style durations), der (DER writer and reader), version, log, di,
+//     telemetry (the metrics facade and its sinks)
 //   1 plugins (the plugin contracts) and testing (the contract-suite entry)
 //   2 config, authpolicy, catalog, ca
 //   3 cache, federation (bundle endpoint server, federated bundle refresher)
@@ -13,7 +14,7 @@
 const core = '^packages/core/src/';
 const tests = '(\\.test\\.ts$|\\.test-support\\.ts$|/test-support/|/testing/|\\.fake\\.ts$)';
 const layers = [
-  ['spiffeid', 'errors\\.ts', 'duration\\.ts', 'der\\.ts', 'version\\.ts', 'log', 'di'],
+  ['spiffeid', 'errors\\.ts', 'duration\\.ts', 'der\\.ts', 'version\\.ts', 'log', 'di', 'telemetry'],
   ['plugins', 'testing'],
   ['config', 'authpolicy', 'catalog', 'ca'],
   ['cache', 'federation'],

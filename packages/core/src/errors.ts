@@ -148,6 +148,9 @@ export const KernelErrors = {
   /** `address` is host:port as it would be dialled; `reason` is the system's words for the failure. */
   cannotListen: (address: string, reason: string, cause?: unknown) =>
     spireError(Code.UNAVAILABLE, `cannot listen on bind_address ${address}: ${reason}`, cause),
+  /** The telemetry.Prometheus listener could not bind `address` (host:port). */
+  cannotListenForMetrics: (address: string, cause: unknown) =>
+    spireError(Code.UNAVAILABLE, `cannot listen for Prometheus metrics (telemetry.Prometheus) on ${address}: ${errorMessage(cause)}`, cause),
   /** SPIRE's refusal of `NodeAttestor "join_token"` with a plugin_cmd (the server attests join tokens itself). */
   joinTokenMustBeBuiltin: () =>
     spireError(Code.INVALID_ARGUMENT, 'the built-in join_token node attestor cannot be overridden by an external plugin'),

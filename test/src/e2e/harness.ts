@@ -61,10 +61,11 @@ export class ServerProcess {
 
   /**
    * `nodeArgs` go before the script (e.g. `--cpu-prof`); `logLevel` defaults to DEBUG (benchmarks
-   * use INFO); `env` is added to this process's environment.
+   * use INFO); `env` is added to this process's environment; `extraBlocks` are top-level blocks
+   * after `plugins` (e.g. `telemetry { }`).
    */
   async start(
-    opts: { extraPlugins?: string; extraServer?: string; files?: Record<string, string>; nodeArgs?: string[]; logLevel?: string; env?: Record<string, string> } = {},
+    opts: { extraPlugins?: string; extraServer?: string; extraBlocks?: string; files?: Record<string, string>; nodeArgs?: string[]; logLevel?: string; env?: Record<string, string> } = {},
   ): Promise<void> {
     for (const [name, body] of Object.entries(opts.files ?? {})) writeFileSync(join(this.dir, name), body);
     this.port = await freePort();
@@ -95,6 +96,7 @@ plugins {
   }
   ${opts.extraPlugins ?? ''}
 }
+${opts.extraBlocks ?? ''}
 `;
     const confPath = join(this.dir, 'server.conf');
     writeFileSync(confPath, conf);

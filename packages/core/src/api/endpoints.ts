@@ -30,6 +30,7 @@ import { svidService } from './services/svid.js';
 import { trustDomainService } from './services/trustdomain.js';
 import { passEncodedResponses } from './sliced-encoding.js';
 import { SvidServerCredentials, type TlsMaterial } from './tls.js';
+import type { Metrics } from '../telemetry/index.js';
 
 /** Everything the server API endpoints are started from (server.conf values and ports). */
 export interface EndpointsDeps {
@@ -72,6 +73,8 @@ export interface EndpointsDeps {
   maxReceiveMessageLength?: number;
   /** The bound on large answers built at once, shared by both listeners (default: a gate of MAX_CONCURRENT_LARGE_ANSWERS). */
   largeAnswers?: LargeAnswerGate;
+  /** Where each call's `rpc.<service>.<method>` counter goes; default: none kept. */
+  metrics?: Metrics;
 }
 
 /** Running endpoints. */
@@ -147,7 +150,7 @@ export async function startEndpoints(deps: EndpointsDeps): Promise<Endpoints> {
 
   let rootsByTd = new Map<string, Set<string>>();
   const policy = deps.authPolicy ? new PolicyEngine(deps.authPolicy) : PolicyEngine.default();
-  const baseEnv = { log: deps.log.child({ subsystem_name: 'api' }), authz: { dataStore: deps.dataStore, adminIds, policy, ...(deps.nodeCache ? { nodeCache: deps.nodeCache } : {}) }, limits, auditLog };
+  const baseEnv = { log: deps.log.child({ subsystem_name: 'api' }), authz: { dataStore: deps.dataStore, adminIds, policy, ...(deps.nodeCache ? { nodeCache: deps.nodeCache } : {}) }, limits, auditLog, metrics: deps.metrics };
 
   try {
     const uds = new grpc.Server(serverOptions);

@@ -1,6 +1,8 @@
 import * as grpc from '@grpc/grpc-js';
-import { Code, SpireError, errorMessage } from '../errors.js';
+import { performance } from 'node:perf_hooks';
+import { Code, SpireError, codeName, errorMessage } from '../errors.js';
 import type { Logger } from '../log/logger.js';
+import { rpcMetricKey, type CallCounter, type Metrics } from '../telemetry/index.js';
 import { AuditScope } from './audit.js';
 import { authorize, type AuthorizedCaller, type AuthorizerDeps } from './authorization.js';
 import { ipFromPeer, type CallerInfo, type Transport } from './caller.js';
@@ -65,6 +67,8 @@ export interface PipelineEnv {
    * from vouching for another's IDs.
    */
   rootsFor?: (td: string) => ReadonlySet<string>;
+  /** Where the `rpc.<service>.<method>` call counters go; omitted or disabled: none are kept. */
+  metrics?: Metrics;
 }
 
 function identify(call: AnyServerCall, env: PipelineEnv): CallerInfo {
@@ -135,6 +139,12 @@ function statusOf(err: unknown): { code: number; message: string } {
   return { code: s.code ?? Code.UNKNOWN, message: s.details ?? '' };
 }
 
+/** Records a finished call in its `rpc.*` counter (`err` undefined: OK). */
+function countCall(calls: CallCounter | undefined, t0: number, err?: unknown): void {
+  if (!calls) return;
+  calls.done(err === undefined ? 'OK' : codeName(toServiceError(err).code ?? Code.UNKNOWN), performance.now() - t0);
+}
+
 function logUnexpected(log: Logger, err: unknown): void {
   if (!(err instanceof SpireError)) log.error({ error: errorMessage(err), stack: (err as Error)?.stack }, 'Unexpected error in API handler');
 }
@@ -186,10 +196,13 @@ export function buildService(def: grpc.ServiceDefinition, h: ServiceHandlers, en
   const impl: grpc.UntypedServiceImplementation = {};
   for (const [name, md] of Object.entries(def)) {
     const method = md.path;
+    // Resolved once per method: a call then only reads the clock twice and bumps two series.
+    const calls = env.metrics?.enabled ? env.metrics.callCounter(['rpc', ...rpcMetricKey(method)]) : undefined;
     const unary = h.unary[name];
     const stream = h.serverStream?.[name];
     if (!md.requestStream && !md.responseStream) {
       impl[name] = ((call: grpc.ServerUnaryCall<unknown, unknown>, cb: grpc.sendUnaryData<unknown>) => {
+        const t0 = calls ? performance.now() : 0;
         void (async () => {
           let ctx: CallContext | undefined;
           try {
@@ -197,16 +210,19 @@ export function buildService(def: grpc.ServiceDefinition, h: ServiceHandlers, en
             if (!unary) throw new SpireError(Code.UNIMPLEMENTED, h.unimplemented?.[name] ?? `method ${name} not implemented`);
             const res = await unary(call.request, ctx);
             ctx.audit.finish({ code: 0, message: 'OK' }, call.request);
+            countCall(calls, t0);
             cb(null, res);
           } catch (err) {
             logUnexpected(ctx?.log ?? env.log, err);
             ctx?.audit.finish(statusOf(err), call.request);
+            countCall(calls, t0, err);
             cb(toServiceError(err));
           }
         })().catch((err: unknown) => env.log.error({ error: errorMessage(err) }, 'Failed to answer a call'));
       }) as grpc.handleUnaryCall<unknown, unknown>;
     } else if (!md.requestStream && md.responseStream) {
       impl[name] = ((call: grpc.ServerWritableStream<unknown, unknown>) => {
+        const t0 = calls ? performance.now() : 0;
         void (async () => {
           let ctx: CallContext | undefined;
           try {
@@ -214,10 +230,12 @@ export function buildService(def: grpc.ServiceDefinition, h: ServiceHandlers, en
             if (!stream) throw new SpireError(Code.UNIMPLEMENTED, h.unimplemented?.[name] ?? `method ${name} not implemented`);
             await stream(call.request, ctx, (m) => call.write(m));
             ctx.audit.finish({ code: 0, message: 'OK' }, call.request);
+            countCall(calls, t0);
             call.end();
           } catch (err) {
             logUnexpected(ctx?.log ?? env.log, err);
             ctx?.audit.finish(statusOf(err), call.request);
+            countCall(calls, t0, err);
             call.emit('error', toServiceError(err));
           }
         })().catch((err: unknown) => env.log.error({ error: errorMessage(err) }, 'Failed to answer a call'));
@@ -228,6 +246,7 @@ export function buildService(def: grpc.ServiceDefinition, h: ServiceHandlers, en
       const bidi = h.bidiStream?.[name];
       impl[name] = ((call: grpc.ServerDuplexStream<unknown, unknown>) => {
         const reader = streamReader(call);
+        const t0 = calls ? performance.now() : 0;
         void (async () => {
           let ctx: CallContext | undefined;
           try {
@@ -249,10 +268,12 @@ export function buildService(def: grpc.ServiceDefinition, h: ServiceHandlers, en
               ctx,
             );
             ctx.audit.finish({ code: 0, message: 'OK' }, {});
+            countCall(calls, t0);
             call.end();
           } catch (err) {
             logUnexpected(ctx?.log ?? env.log, err);
             ctx?.audit.finish(statusOf(err), {});
+            countCall(calls, t0, err);
             call.emit('error', toServiceError(err));
           }
         })().catch((err: unknown) => env.log.error({ error: errorMessage(err) }, 'Failed to answer a call'));

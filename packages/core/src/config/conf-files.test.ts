@@ -108,5 +108,5 @@ ${prometheus}
   assert.equal(r.config?.server.federation.federatesWith[0]?.trustDomain.name, 'partner.test');
   assert.equal(r.config?.server.experimental.authOpaPolicyEngine?.local?.regoPath, './conf/server/policy.rego');
   assert.equal(r.config?.server.experimental.witIssuer, 'https://wit.example.org');
-  assert.equal(r.config?.telemetry.prometheus?.tls?.useSpireSvid, true);
+  assert.deepEqual(r.config?.telemetry.prometheus, { host: 'localhost', port: 9988 });
 });

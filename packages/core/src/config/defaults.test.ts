@@ -60,7 +60,7 @@ test('a minimal config gets every documented default', () => {
     dogStatsd: [],
     statsd: [],
     m3: [],
-    inMem: true,
+    inMem: false,
     metricPrefix: 'spire_server',
     enableTrustDomainLabel: false,
     enableHostnameLabel: true,

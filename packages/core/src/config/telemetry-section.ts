@@ -32,13 +32,19 @@ function readPrometheusTls(r: SectionReader): PrometheusTlsConfig {
   return tls;
 }
 
+/**
+ * The sinks and options that are read (so their own mistakes are reported too) but not served
+ * yet: each is refused, by name, rather than accepted and silently ignored. See docs/telemetry.md.
+ */
+const NOT_IMPLEMENTED = 'is not implemented yet (only Prometheus without tls is); remove it';
+
 /** Reads `telemetry { }` (SPIRE's keys here are CamelCase), with SPIRE's defaults. */
 export function readTelemetry(r: SectionReader | undefined): TelemetryConfig {
   const out: TelemetryConfig = {
     dogStatsd: [],
     statsd: [],
     m3: [],
-    inMem: true,
+    inMem: false,
     metricPrefix: 'spire_server',
     enableTrustDomainLabel: false,
     enableHostnameLabel: true,
@@ -50,9 +56,10 @@ export function readTelemetry(r: SectionReader | undefined): TelemetryConfig {
   if (!r) return out;
   const prom = r.block('Prometheus');
   if (prom) {
-    const host = prom.string('host') ?? '';
+    const host = prom.string('host') || 'localhost';
     const port = prom.int('port', { min: 0, max: 65535 }) ?? 0;
     const tlsR = prom.block('tls');
+    if (tlsR) prom.problem('tls', `the Prometheus tls block ${NOT_IMPLEMENTED}`);
     out.prometheus = { host, port, ...(tlsR ? { tls: readPrometheusTls(tlsR) } : {}) };
     prom.finish();
   }
@@ -61,6 +68,9 @@ export function readTelemetry(r: SectionReader | undefined): TelemetryConfig {
     if (a === '') b.problem('address', 'must be configured');
     return a;
   };
+  for (const sink of ['DogStatsd', 'Statsd', 'M3', 'InMem']) {
+    if (r.has(sink)) r.problem(sink, `the ${sink} sink ${NOT_IMPLEMENTED}`);
+  }
   for (const b of r.blockList('DogStatsd')) {
     out.dogStatsd.push({ address: address(b) });
     b.finish();
@@ -74,6 +84,7 @@ export function readTelemetry(r: SectionReader | undefined): TelemetryConfig {
     b.finish();
   }
   const inMem = r.block('InMem');
+  out.inMem = inMem !== undefined;
   inMem?.finish();
   out.metricPrefix = r.string('MetricPrefix') || out.metricPrefix;
   out.enableTrustDomainLabel = r.bool('EnableTrustDomainLabel') ?? false;

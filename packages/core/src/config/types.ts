@@ -195,7 +195,7 @@ export interface TelemetryConfig {
   dogStatsd: { address: string }[];
   statsd: { address: string }[];
   m3: { address: string; env: string }[];
-  /** The in-memory sink runs unless InMem is configured otherwise; SPIRE keeps it always on. */
+  /** Whether an `InMem { }` block is present: SPIRE runs that sink only then. */
   inMem: boolean;
   /** Default "spire_server". */
   metricPrefix: string;

@@ -32,10 +32,11 @@ export function io(): CliIO & { out(): string; err(): string } {
 
 /**
  * A started server in a temp dir with the sql DataStore (`datastoreData`, HCL; SQLite in the dir
- * by default), the memory KeyManager, the health listener, and `extra` lines in the server block.
+ * by default), the memory KeyManager, the health listener, `extra` lines in the server block and
+ * `blocks` (top-level blocks such as `telemetry { }`) after it.
  */
 export async function startRealServer(
-  opts: { datastoreData?: string; extra?: string } & ServerOptions = {},
+  opts: { datastoreData?: string; extra?: string; blocks?: string } & ServerOptions = {},
 ): Promise<{ server: SpireServer; dir: string; socketPath: string }> {
   const dir = mkdtempSync(join(tmpdir(), 'spire-srv-'));
   const socketPath = join(dir, 'api.sock');
@@ -60,6 +61,7 @@ plugins {
   }
   KeyManager "memory" {}
 }
+${opts.blocks ?? ''}
 `;
   const { config, problems } = parseServerConfigText(text, { filename: 'server.conf' });
   assert.deepEqual(problems, []);

@@ -30,6 +30,7 @@ import { checkBeforeStart } from './preflight.js';
 import { AcmeIdentity } from '../federation/acme/acme-identity.js';
 import { startBundleEndpoint } from '../federation/bundle-endpoint/index.js';
 import { VERSION } from '../version.js';
+import { startTelemetry } from '../telemetry/index.js';
 import { AttestedNodeCache, AuthorizedEntryCache, withCacheNotifications, type EntryCacheConfig } from '../cache/index.js';
 import type { NodeAttestor } from '../plugins/nodeattestor/contract.js';
 import type { ExperimentalConfig } from '../config/types.js';
@@ -87,6 +88,8 @@ export class SpireServer {
   healthPort?: number;
   /** log_file, when set (reopened on SIGUSR2). */
   private readonly logFile?: ReopenableFile;
+  /** The Prometheus metrics port once started, when telemetry.Prometheus is set. */
+  metricsPort?: number;
 
   constructor(
     readonly settings: ServerSettings,
@@ -124,6 +127,15 @@ export class SpireServer {
         const removeReopen = reopenOnSignal(this.logFile, this.log);
         this.stops.push(async () => removeReopen());
       }
+
+      // ---- Telemetry (telemetry/): the sinks of `telemetry { }` ----------------------------------
+      // Started first and stopped last, so that start-up and shutdown are measured too. Without a
+      // sink the facade is a no-op and the API pipeline keeps no counters. Emits `started` and
+      // `uptime_in_ms`; the API counts every call as `rpc.<service>.<method>`.
+      const telemetry = await startTelemetry(this.settings.telemetry, { trustDomain: s.trustDomain.name, log: this.log.child({ subsystem_name: 'telemetry' }) });
+      this.metricsPort = telemetry.prometheusPort;
+      this.stops.push(() => telemetry.stop());
+      // ---- end Telemetry --------------------------------------------------------------------------
 
       if (this.settings.healthChecks.listenerEnabled) {
         const listener = await startHealthListener(this.health, this.settings.healthChecks, this.log.child({ subsystem_name: 'health' }));
@@ -238,6 +250,7 @@ export class SpireServer {
           bundleRefresher,
           ca: caPort({ ca: caService.ca, manager: caService.manager, rotator: caService.serverSVID }),
           log: this.log,
+          metrics: telemetry.metrics,
           servingCheck: async () => {
             try {
               const bundle = await ds.fetchBundle(s.trustDomain.idString());

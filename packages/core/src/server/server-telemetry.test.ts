@@ -1,0 +1,41 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { runInProcess } from '../cli/test-support/run-in-process.js';
+import { VERSION } from '../version.js';
+import { freePort, startRealServer } from './real-server.test-support.js';
+
+test('telemetry.Prometheus serves started, uptime and the rpc call counters of an entry create', async () => {
+  const port = await freePort();
+  const { server, socketPath, dir } = await startRealServer({ blocks: `telemetry {\n  Prometheus {\n    host = "127.0.0.1"\n    port = ${port}\n  }\n  EnableHostnameLabel = false\n}` });
+  try {
+    assert.equal(server.metricsPort, port);
+    const r = await runInProcess(['entry', 'create', '-socketPath', socketPath, '-parentID', 'spiffe://example.org/agent', '-spiffeID', 'spiffe://example.org/w', '-selector', 'unix:uid:1'], { cwd: dir });
+    assert.equal(r.code, 0, r.stderr);
+    const missing = await runInProcess(['entry', 'show', '-socketPath', socketPath, '-entryID', 'no-such-entry'], { cwd: dir });
+    assert.notEqual(missing.code, 0);
+    const res = await fetch(`http://127.0.0.1:${port}/metrics`);
+    assert.equal(res.status, 200);
+    assert.match(res.headers.get('content-type') ?? '', /^text\/plain/);
+    const text = await res.text();
+    const v = VERSION.replace(/\W+_?/g, '_');
+    assert.match(text, new RegExp(`^spire_server_started\\{trust_domain_id="example_org",version="${v}"\\} 1$`, 'm'));
+    assert.match(text, /^spire_server_uptime_in_ms \d+$/m);
+    assert.match(text, /^# TYPE spire_server_rpc_entry_v1_entry_batch_create_entry counter$/m);
+    assert.match(text, /^spire_server_rpc_entry_v1_entry_batch_create_entry\{status="OK"\} 1$/m);
+    assert.match(text, /^spire_server_rpc_entry_v1_entry_batch_create_entry_elapsed_time_count\{status="OK"\} 1$/m);
+    assert.match(text, /^spire_server_rpc_entry_v1_entry_get_entry\{status="NotFound"\} 1$/m, 'a failed call is counted under its code name');
+    assert.match(text, /^process_cpu_seconds_total /m, "prom-client's process metrics are exported too");
+  } finally {
+    await server.stop();
+  }
+  await assert.rejects(fetch(`http://127.0.0.1:${port}/metrics`), 'the listener stops with the server');
+});
+
+test('without a telemetry sink no metrics listener runs', async () => {
+  const { server } = await startRealServer();
+  try {
+    assert.equal(server.metricsPort, undefined);
+  } finally {
+    await server.stop();
+  }
+});
