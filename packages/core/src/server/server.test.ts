@@ -153,6 +153,11 @@ describe('SpireServer', () => {
 
       const ready = await fetch(`http://127.0.0.1:${server.healthPort}/ready`);
       assert.equal(ready.status, 200);
+      // SPIRE's checks, by name: the CA signs a throw-away SVID, the admin socket answers GetBundle.
+      const body = (await ready.json()) as Record<string, unknown>;
+      assert.deepEqual(body['server.ca'], {});
+      assert.deepEqual(body.server, {});
+      assert.deepEqual(body['catalog.datastore'], {});
 
       // The server APIs answer on the socket and, with TLS from the CA's server SVID, on TCP.
       const local = await getBundle(`unix:${join(dir, 'private', 'api.sock')}`, grpc.credentials.createInsecure());

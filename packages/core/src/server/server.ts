@@ -25,6 +25,7 @@ import { reopenOnSignal } from '../log/reopen-on-signal.js';
 import { DATA_STORE, type DataStore } from '../plugins/datastore/contract.js';
 import { HealthChecker, startHealthListener } from './health-checker.js';
 import { KEY_MANAGER_CHECK, keyManagerCheck } from './keymanager-health.js';
+import { SERVER_CA_CHECK, SERVER_CHECK, serverApiCheck, serverCaCheck } from './server-health.js';
 import { CATALOG, HEALTH, LOGGER, SETTINGS } from './kernel-services.js';
 import { checkBeforeStart } from './preflight.js';
 import { AcmeIdentity } from '../federation/acme/acme-identity.js';
@@ -187,6 +188,8 @@ export class SpireServer {
       this.ca = await this.startCA(ds);
       const caService = this.ca;
       this.stops.push(() => caService.close());
+      // SPIRE's `server.ca` check: the CA can still sign.
+      this.health.add(SERVER_CA_CHECK, serverCaCheck(s.trustDomain.name, (req) => caService.ca.signWorkloadX509SVID(req)));
 
       // ---- Federation: the federated bundle refresher (federation/refresher/) --------------------
       // One polling loop per federated trust domain: server.conf's federates_with merged with the
@@ -273,6 +276,8 @@ export class SpireServer {
       );
       this.apiPort = endpoints.tcpPort;
       this.stops.push(() => endpoints.close());
+      // SPIRE's `server` check: the admin socket answers Bundle.GetBundle.
+      this.health.add(SERVER_CHECK, serverApiCheck(s.socketPath));
       // ---- end Server APIs ------------------------------------------------------------------------
 
       // ---- Federation: the bundle endpoint (federation.bundle_endpoint) ---------------------------
