@@ -70,7 +70,7 @@ describe('a real Prometheus scrapes spire-server run', { skip: prometheusSkip(),
     await server.stop();
   });
 
-  it('PromQL returns spire_server_started and the BatchCreateEntry call counter after an entry create', async () => {
+  it('PromQL returns spire_server_started, the BatchCreateEntry call counter after an entry create, and the CA rotate TTL', async () => {
     server.cli('entry', 'create', '-parentID', 'spiffe://example.org/agent', '-spiffeID', 'spiffe://example.org/w', '-selector', 'unix:uid:1');
     const started = await query('spire_server_started');
     assert.equal(started[0]!.value[1], '1');
@@ -81,5 +81,7 @@ describe('a real Prometheus scrapes spire-server run', { skip: prometheusSkip(),
     const elapsed = await query('spire_server_rpc_entry_v1_entry_batch_create_entry_elapsed_time_count{status="OK"}');
     assert.equal(elapsed[0]!.value[1], '1');
     await query('spire_server_uptime_in_ms > 0');
+    const ttl = await query('spire_server_manager_x509_ca_rotate_ttl');
+    assert.ok(Number(ttl[0]!.value[1]) > 3600, `the active CA's remaining seconds: ${ttl[0]!.value[1]}`);
   });
 });

@@ -1,4 +1,5 @@
 import { nativeEcVerifyStatus } from './x509/ec-verify-native.js';
+import type { Metrics } from '../telemetry/metrics.js';
 import type { Logger } from '../log/logger.js';
 import type { TrustDomain } from '../spiffeid/trust-domain.js';
 import type { KeyManager, KeyType } from '../plugins/keymanager/contract.js';
@@ -45,6 +46,8 @@ export interface CAServiceDeps {
   pool?: SigningPool;
   /** Signing worker threads; default every core. */
   signingThreads?: number;
+  /** Where SPIRE's CA metrics go; default: none. */
+  metrics?: Metrics;
 }
 
 /** The running CA: what the API layer and the server's run command use. */
@@ -104,6 +107,7 @@ export async function startCAService(s: CASettings, d: CAServiceDeps): Promise<C
       caSubject: s.caSubject,
       excludeSnFromCaSubject: s.excludeSnFromCaSubject,
       disableJwtSvids: s.disableJwtSvids,
+      metrics: d.metrics,
     });
     await manager.initialize();
     await manager.notifyBundleLoaded();

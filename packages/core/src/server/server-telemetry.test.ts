@@ -25,6 +25,14 @@ test('telemetry.Prometheus serves started, uptime and the rpc call counters of a
     assert.match(text, /^spire_server_rpc_entry_v1_entry_batch_create_entry_elapsed_time_count\{status="OK"\} 1$/m);
     assert.match(text, /^spire_server_rpc_entry_v1_entry_get_entry\{status="NotFound"\} 1$/m, 'a failed call is counted under its code name');
     assert.match(text, /^process_cpu_seconds_total /m, "prom-client's process metrics are exported too");
+    // The CA manager's series, from the start-up prepare and activate (SPIRE's names).
+    assert.match(text, /^spire_server_ca_manager_x509_ca_prepare\{status="OK"\} 1$/m);
+    assert.match(text, /^spire_server_ca_manager_jwt_key_prepare\{status="OK"\} 1$/m);
+    assert.match(text, /^spire_server_ca_manager_x509_ca_activate 1$/m);
+    assert.match(text, /^spire_server_manager_jwt_key_activate 1$/m);
+    const ttl = /^spire_server_manager_x509_ca_rotate_ttl\{trust_domain_id="example_org"\} (\S+)$/m.exec(text);
+    assert.ok(ttl && Number(ttl[1]) > 23 * 3600 && Number(ttl[1]) <= 24 * 3600, `rotate_ttl: the new CA's remaining seconds (ca_ttl 24h): ${ttl?.[1]}`);
+    assert.match(text, /^spire_server_manager_x509_ca_rotate_expiration\{trust_domain_id="example_org"\} \d+$/m);
   } finally {
     await server.stop();
   }

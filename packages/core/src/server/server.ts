@@ -31,7 +31,7 @@ import { checkBeforeStart } from './preflight.js';
 import { AcmeIdentity } from '../federation/acme/acme-identity.js';
 import { startBundleEndpoint } from '../federation/bundle-endpoint/index.js';
 import { VERSION } from '../version.js';
-import { startTelemetry } from '../telemetry/index.js';
+import { startTelemetry, type Metrics } from '../telemetry/index.js';
 import { AttestedNodeCache, AuthorizedEntryCache, withCacheNotifications, type EntryCacheConfig } from '../cache/index.js';
 import type { NodeAttestor } from '../plugins/nodeattestor/contract.js';
 import type { ExperimentalConfig } from '../config/types.js';
@@ -185,7 +185,7 @@ export class SpireServer {
       // server neither live nor ready: the CA cannot sign without it.
       this.health.add(KEY_MANAGER_CHECK, keyManagerCheck(this.container.resolve(KEY_MANAGER)));
 
-      this.ca = await this.startCA(ds);
+      this.ca = await this.startCA(ds, telemetry.metrics);
       const caService = this.ca;
       this.stops.push(() => caService.close());
       // SPIRE's `server.ca` check: the CA can still sign.
@@ -300,7 +300,7 @@ export class SpireServer {
     }
   }
 
-  private async startCA(ds: DataStore): Promise<CAService> {
+  private async startCA(ds: DataStore, metrics: Metrics): Promise<CAService> {
     const s = this.settings.server;
     const caSubject = { ...emptyDistinguishedName(), country: s.caSubject.country, organization: s.caSubject.organization, commonName: s.caSubject.commonName };
     const ca = await startCAService(
@@ -327,6 +327,7 @@ export class SpireServer {
         bundlePublishers: this.container.resolveOptional(BUNDLE_PUBLISHERS) ?? [],
         credentialComposers: this.container.resolveOptional(CREDENTIAL_COMPOSERS) ?? [],
         signingThreads: this.opts.signingThreads,
+        metrics,
       },
     );
     this.host.identityProvider = {

@@ -1,4 +1,6 @@
-import { errorMessage } from '../../errors.js';
+import { performance } from 'node:perf_hooks';
+import { Code, SpireError, codeName, errorMessage } from '../../errors.js';
+import { NOOP_METRICS, type CallCounter, type Metrics } from '../../telemetry/metrics.js';
 import type { Logger } from '../../log/logger.js';
 import type { Clock } from '../clock.js';
 import type { AuthorityStatus } from './journal-codec.js';
@@ -25,6 +27,10 @@ export interface AuthorityKind<S extends AuthoritySlot> {
   journalStatus(authorityId: string, status: AuthorityStatus): Promise<void>;
   /** Hands the slot's authority to the signing CA. */
   install(slot: S): void;
+  /** Its part in SPIRE's CA manager metric names: "x509_ca", "jwt_key". */
+  readonly metricName: string;
+  /** Records an activation in SPIRE's metrics (each kind has its own names). */
+  recordActivation(slot: S, now: number): void;
   /** Log fields of "<logName> prepared". */
   preparedLogFields(slot: S): Record<string, unknown>;
   /** The slot as the LocalAuthority checks see it. */
@@ -42,14 +48,19 @@ export class AuthorityLifecycle<S extends AuthoritySlot> {
   current: S;
   next: S;
 
+  /** `ca.manager.<kind>.prepare`, SPIRE's call counter of each prepare. */
+  private readonly prepareCalls: CallCounter;
+
   constructor(
     private readonly kind: AuthorityKind<S>,
     private readonly log: Logger,
     private readonly clock: Clock,
     slots: SlotPair<S>,
+    metrics: Metrics = NOOP_METRICS,
   ) {
     this.current = slots.current;
     this.next = slots.next;
+    this.prepareCalls = metrics.callCounter(['ca', 'manager', kind.metricName, 'prepare']);
   }
 
   /** Prepares an authority in the next slot (or the current one when it is empty). Throws when minting fails. */
@@ -60,7 +71,14 @@ export class AuthorityLifecycle<S extends AuthoritySlot> {
     this.log.debug({ slot: slot.id }, `Preparing ${k.logName}`);
     slot.reset();
     const now = this.clock.now();
-    await k.mint(slot, now);
+    const t0 = performance.now();
+    try {
+      await k.mint(slot, now);
+    } catch (err) {
+      this.prepareCalls.done(codeName(err instanceof SpireError ? err.code : Code.UNKNOWN), performance.now() - t0);
+      throw err;
+    }
+    this.prepareCalls.done('OK', performance.now() - t0);
     slot.status = 'PREPARED';
     try {
       await k.journalAppend(slot);
@@ -80,6 +98,7 @@ export class AuthorityLifecycle<S extends AuthoritySlot> {
       this.log.error({ error: errorMessage(err) }, `Failed to update to activated status on ${this.kind.journalName} journal entry`);
     }
     this.log.info({ slot: slot.id, local_authority_id: slot.authorityId, expiration: new Date(slot.notAfter).toISOString() }, `${this.kind.logName} activated`);
+    this.kind.recordActivation(slot, this.clock.now());
     this.kind.install(slot);
   }
 

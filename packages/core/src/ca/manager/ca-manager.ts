@@ -65,8 +65,8 @@ export class CAManager {
     this.jwtPublisher = new JWTKeyPublisher({ upstreamAuthority: c.upstreamAuthority, log: c.log, appendJWTKeys: (keys) => appendBundle({ jwtSigningKeys: keys }) });
     const x509Kind = x509AuthorityKind({ c, journal, caKeyType, caTtlMs, upstream: this.upstream, appendBundle });
     const jwtKind = jwtAuthorityKind({ c, journal, jwtKeyType: c.jwtKeyType ?? caKeyType, ttlMs: caTtlMs, publisher: this.jwtPublisher });
-    this.x509 = new AuthorityLifecycle(x509Kind, c.log, c.clock, slots.x509);
-    this.jwt = new AuthorityLifecycle(jwtKind, c.log, c.clock, slots.jwt);
+    this.x509 = new AuthorityLifecycle(x509Kind, c.log, c.clock, slots.x509, c.metrics);
+    this.jwt = new AuthorityLifecycle(jwtKind, c.log, c.clock, slots.jwt, c.metrics);
     this.x509Authority = new LocalAuthority(this.x509, x509Kind, serial, bundleChanged);
     this.jwtAuthority = new LocalAuthority(this.jwt, jwtKind, serial, bundleChanged);
     this.upstreamOps = { configured: !!c.upstreamAuthority, trustDomainId: c.trustDomain.idString(), dataStore: c.dataStore, x509View: () => this.x509.view(), serial, bundleChanged };

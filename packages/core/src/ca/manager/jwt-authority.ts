@@ -41,6 +41,9 @@ export function jwtAuthorityKind(d: JWTAuthorityDeps): AuthorityKind<JWTKeySlot>
     logName: 'JWT key',
     journalName: 'JWTKey',
     label: 'JWT',
+    metricName: 'jwt_key',
+    // SPIRE counts JWT key activations under `manager`, without the `ca.` of the X.509 CA's.
+    recordActivation: () => c.metrics?.incrCounter(['manager', 'jwt_key', 'activate']),
     enabled,
     async mint(slot, now) {
       const notAfter = now + d.ttlMs;

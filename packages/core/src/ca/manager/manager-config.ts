@@ -1,4 +1,5 @@
 import type { Logger } from '../../log/logger.js';
+import type { Metrics } from '../../telemetry/metrics.js';
 import type { TrustDomain } from '../../spiffeid/trust-domain.js';
 import type { KeyManager, KeyType } from '../../plugins/keymanager/contract.js';
 import type { UpstreamAuthority } from '../../plugins/upstreamauthority/contract.js';
@@ -41,6 +42,8 @@ export interface CAManagerConfig {
   excludeSnFromCaSubject?: boolean;
   /** Whether JWT-SVIDs are disabled (no JWT key is prepared). */
   disableJwtSvids?: boolean;
+  /** Where SPIRE's CA manager metrics go; default: none. */
+  metrics?: Metrics;
 }
 
 /** Unix ms to Unix seconds, as the journal, the bundle and the API count time. */

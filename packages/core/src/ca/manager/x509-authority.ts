@@ -55,6 +55,16 @@ export function x509AuthorityKind(d: X509AuthorityDeps): AuthorityKind<X509CASlo
     logName: 'X509 CA',
     journalName: 'X509CA',
     label: 'X.509',
+    metricName: 'x509_ca',
+    recordActivation(slot, now) {
+      // As SPIRE: a counter under `ca.manager`, and the new CA's expiry and remaining TTL (seconds).
+      const m = c.metrics;
+      if (!m?.enabled) return;
+      const labels = { trust_domain_id: c.trustDomain.name };
+      m.incrCounter(['ca', 'manager', 'x509_ca', 'activate']);
+      m.setGauge(['manager', 'x509_ca', 'rotate', 'expiration'], Math.floor(slot.notAfter / 1000), labels);
+      m.setGauge(['manager', 'x509_ca', 'rotate', 'ttl'], (slot.notAfter - now) / 1000, labels);
+    },
     enabled: () => true,
     async mint(slot, now) {
       await c.keyManager.generateKey(slot.kmKeyId, d.caKeyType);
