@@ -121,9 +121,13 @@ test('a missing bundle is a 500 and a log line; the endpoint keeps serving', asy
 test('a flood of GETs reads the store about once a second', async () => {
   await new Promise((r) => setTimeout(r, 1_050));
   const before = reads;
+  const t0 = Date.now();
   const answers = await Promise.all(Array.from({ length: 40 }, () => get()));
+  const seconds = Math.floor((Date.now() - t0) / 1000);
   assert.ok(answers.every((a) => a.status === 200));
-  assert.equal(reads - before, 1);
+  // One read for the burst, plus at most one per further second the 40 handshakes took on a slow
+  // machine; without the cache it would be 40.
+  assert.ok(reads - before >= 1 && reads - before <= 1 + seconds, `${reads - before} store reads in ${seconds} s`);
 });
 
 test('a rotated SVID is presented from the next handshake, with no restart', async () => {
