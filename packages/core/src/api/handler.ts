@@ -2,7 +2,7 @@ import * as grpc from '@grpc/grpc-js';
 import { performance } from 'node:perf_hooks';
 import { Code, SpireError, codeName, errorMessage } from '../errors.js';
 import type { Logger } from '../log/logger.js';
-import { rpcMetricKey, type CallCounter, type Metrics } from '../telemetry/index.js';
+import { countCall as timedCall, rpcMetricKey, type CallCounter, type Metrics } from '../telemetry/index.js';
 import { AuditScope } from './audit.js';
 import { authorize, type AuthorizedCaller, type AuthorizerDeps } from './authorization.js';
 import { ipFromPeer, type CallerInfo, type Transport } from './caller.js';
@@ -87,7 +87,7 @@ function identify(call: AnyServerCall, env: PipelineEnv): CallerInfo {
   return info;
 }
 
-async function prepare(call: AnyServerCall, method: string, req: unknown, env: PipelineEnv): Promise<CallContext> {
+async function prepare(call: AnyServerCall, method: string, req: unknown, env: PipelineEnv, limitCalls?: CallCounter): Promise<CallContext> {
   let caller: CallerInfo;
   try {
     caller = identify(call, env);
@@ -126,7 +126,8 @@ async function prepare(call: AnyServerCall, method: string, req: unknown, env: P
   try {
     ctx.authorized = await authorize(method, caller, env.authz, log);
     const lim = env.limits.get(method);
-    if (lim) await lim.limiter.wait(caller.ip, lim.count(req));
+    // SPIRE counts every pass through a limiter as `rateLimit.<service>.<method>`.
+    if (lim) await (limitCalls ? timedCall(limitCalls, () => lim.limiter.wait(caller.ip, lim.count(req))) : lim.limiter.wait(caller.ip, lim.count(req)));
   } catch (err) {
     audit.finish(statusOf(err), req);
     throw err;
@@ -198,6 +199,7 @@ export function buildService(def: grpc.ServiceDefinition, h: ServiceHandlers, en
     const method = md.path;
     // Resolved once per method: a call then only reads the clock twice and bumps two series.
     const calls = env.metrics?.enabled ? env.metrics.callCounter(['rpc', ...rpcMetricKey(method)]) : undefined;
+    const limitCalls = env.metrics?.enabled && env.limits.has(method) ? env.metrics.callCounter(['rateLimit', ...rpcMetricKey(method)]) : undefined;
     const unary = h.unary[name];
     const stream = h.serverStream?.[name];
     if (!md.requestStream && !md.responseStream) {
@@ -206,7 +208,7 @@ export function buildService(def: grpc.ServiceDefinition, h: ServiceHandlers, en
         void (async () => {
           let ctx: CallContext | undefined;
           try {
-            ctx = await prepare(call, method, call.request, env);
+            ctx = await prepare(call, method, call.request, env, limitCalls);
             if (!unary) throw new SpireError(Code.UNIMPLEMENTED, h.unimplemented?.[name] ?? `method ${name} not implemented`);
             const res = await unary(call.request, ctx);
             ctx.audit.finish({ code: 0, message: 'OK' }, call.request);
@@ -226,7 +228,7 @@ export function buildService(def: grpc.ServiceDefinition, h: ServiceHandlers, en
         void (async () => {
           let ctx: CallContext | undefined;
           try {
-            ctx = await prepare(call, method, call.request, env);
+            ctx = await prepare(call, method, call.request, env, limitCalls);
             if (!stream) throw new SpireError(Code.UNIMPLEMENTED, h.unimplemented?.[name] ?? `method ${name} not implemented`);
             await stream(call.request, ctx, (m) => call.write(m));
             ctx.audit.finish({ code: 0, message: 'OK' }, call.request);
@@ -250,7 +252,7 @@ export function buildService(def: grpc.ServiceDefinition, h: ServiceHandlers, en
         void (async () => {
           let ctx: CallContext | undefined;
           try {
-            ctx = await prepare(call, method, {}, env);
+            ctx = await prepare(call, method, {}, env, limitCalls);
             if (!bidi || !md.responseStream) throw new SpireError(Code.UNIMPLEMENTED, h.unimplemented?.[name] ?? `method ${name} not implemented`);
             await bidi(
               {

@@ -86,6 +86,7 @@ export async function startCAService(s: CASettings, d: CAServiceDeps): Promise<C
     jwtIssuer: s.jwtIssuer,
     caTtlMs: s.caTtlMs,
     maxPendingSvids: s.maxPendingSvids,
+    ...(d.metrics ? { metrics: d.metrics } : {}),
   });
   let manager: CAManager | undefined;
   try {
@@ -111,7 +112,7 @@ export async function startCAService(s: CASettings, d: CAServiceDeps): Promise<C
     });
     await manager.initialize();
     await manager.notifyBundleLoaded();
-    const serverSVID = new ServerSVIDRotator({ ca, clock, log: d.log, keyType: s.caKeyType });
+    const serverSVID = new ServerSVIDRotator({ ca, clock, log: d.log, keyType: s.caKeyType, ...(d.metrics ? { metrics: d.metrics } : {}) });
     await serverSVID.rotate();
     manager.start();
     serverSVID.start();

@@ -15,6 +15,7 @@ import { parseCsr } from './x509/csr.js';
 import { cloneName, isEmptyName } from './x509/name.js';
 import type { X509SvidSpec } from './x509/svid-template.js';
 import { DEFAULT_CA_TTL_MS } from './x509-ca-builder.js';
+import { NOOP_METRICS, type Metrics } from '../telemetry/metrics.js';
 
 /** SPIRE's defaults (credtemplate). */
 export const DEFAULT_X509_SVID_TTL_MS = 60 * 60 * 1000;
@@ -51,7 +52,13 @@ export interface ServerCAConfig {
   caTtlMs?: number;
   /** experimental.max_pending_svids: workload SVIDs that may wait to be signed at once. */
   maxPendingSvids?: number;
+  /** Counts what is signed as SPIRE's `server_ca.sign.*` counters; default: not counted. */
+  metrics?: Metrics;
 }
+
+const SIGNED_X509_SVID = ['server_ca', 'sign', 'x509_svid'];
+const SIGNED_JWT_SVID = ['server_ca', 'sign', 'jwt_svid'];
+const SIGNED_X509_CA = ['server_ca', 'sign', 'x509_ca_svid'];
 
 /** One workload X509-SVID request. */
 export interface WorkloadX509SVIDParams {
@@ -103,6 +110,7 @@ export class ServerCA {
   private jwtKey?: JWTSigningKey;
   private readonly composers: CredentialComposer[];
   private readonly serverId: string;
+  private readonly metrics: Metrics;
   /**
    * Workload SVIDs waiting to be signed. Agent and server SVIDs are not counted: there are few
    * of them, and a burst of workload requests must not keep an agent or the server from renewing.
@@ -115,6 +123,7 @@ export class ServerCA {
     this.composers = c.credentialComposers ?? [];
     this.backlog = new SigningBacklog(c.maxPendingSvids);
     this.serverId = `${c.trustDomain.idString()}/spire/server`;
+    this.metrics = c.metrics ?? NOOP_METRICS;
   }
 
   /** Sets the active X.509 authority (called by the manager on activation). */
@@ -245,11 +254,15 @@ export class ServerCA {
     if (specs.length > 0) {
       const issuer = { subjectDer: ca.certificate.subjectDer, subjectKeyId: ca.certificate.subjectKeyId, keyType: ca.signer.keyType };
       const results = await ca.signer.mintX509(issuer, specs);
+      let signed = 0;
       results.forEach((res, j) => {
         const i = index[j]!;
-        if ('der' in res) out[i] = { certChain: [res.der, ...ca.upstreamChain], notAfter: certificateTime(specs[j]!.notAfter) };
-        else out[i] = { error: res.kind === 'bad-csr' ? CAErrors.badCsr(res.error) : CAErrors.signFailed(res.error) };
+        if ('der' in res) {
+          out[i] = { certChain: [res.der, ...ca.upstreamChain], notAfter: certificateTime(specs[j]!.notAfter) };
+          signed++;
+        } else out[i] = { error: res.kind === 'bad-csr' ? CAErrors.badCsr(res.error) : CAErrors.signFailed(res.error) };
       });
+      if (signed > 0) this.metrics.incrCounter(SIGNED_X509_SVID, signed);
     }
     return out as Array<X509SVIDChain | { error: SpireError }>;
   }
@@ -299,6 +312,7 @@ export class ServerCA {
       sigs.forEach((s, j) => {
         out[index[j]!] = { token: `${inputs[j]}.${b64url(s)}` };
       });
+      this.metrics.incrCounter(SIGNED_JWT_SVID, sigs.length);
     }
     return out as Array<{ token: string } | { error: SpireError }>;
   }
@@ -313,7 +327,9 @@ export class ServerCA {
     const active = this.x509CA;
     const ttl = firstNonZero(req.ttlMs, this.c.caTtlMs, DEFAULT_CA_TTL_MS);
     const { notBefore, notAfter } = this.lifetime(ttl, active?.certificate.notAfter ?? 0);
-    return signDownstreamX509CA(active, { trustDomainId: this.c.trustDomain.idString(), csr: req.csr, notBefore, notAfter });
+    const chain = await signDownstreamX509CA(active, { trustDomainId: this.c.trustDomain.idString(), csr: req.csr, notBefore, notAfter });
+    this.metrics.incrCounter(SIGNED_X509_CA);
+    return chain;
   }
 
   /** One JWT-SVID; throws the item's error. */

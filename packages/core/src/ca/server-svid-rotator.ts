@@ -6,6 +6,8 @@ import type { Clock } from './clock.js';
 import { generateKeyPairOfType, spkiDer } from '../plugins/keymanager/key-types.js';
 import type { ServerCA } from './server-ca.js';
 import { readCertificate } from './x509/certificate.js';
+import { countCall } from '../telemetry/instrument.js';
+import { NOOP_METRICS, type CallCounter, type Metrics } from '../telemetry/metrics.js';
 
 /** The server's own X509-SVID and its key. */
 export interface ServerSVIDState {
@@ -27,10 +29,14 @@ export class ServerSVIDRotator {
   private readonly listeners = new Set<(s: ServerSVIDState) => void>();
   private timer?: NodeJS.Timeout;
   private inFlight?: Promise<boolean>;
+  /** SPIRE's `svid.rotate` call counter: one call per rotation attempted. */
+  private readonly rotateCalls: CallCounter;
 
   constructor(
-    private readonly c: { ca: ServerCA; clock: Clock; log: Logger; keyType?: KeyType },
-  ) {}
+    private readonly c: { ca: ServerCA; clock: Clock; log: Logger; keyType?: KeyType; metrics?: Metrics },
+  ) {
+    this.rotateCalls = (c.metrics ?? NOOP_METRICS).callCounter(['svid', 'rotate']);
+  }
 
   /** The current SVID; undefined before the first rotation. */
   state(): ServerSVIDState | undefined {
@@ -58,9 +64,11 @@ export class ServerSVIDRotator {
     if (this.inFlight) return this.inFlight;
     const run = async (): Promise<boolean> => {
       if (!this.shouldRotate()) return false;
-      const { privateKey } = await generateKeyPairOfType(this.c.keyType ?? 'ec-p256');
-      const { certChain } = await this.c.ca.signServerX509SVID({ publicKey: spkiDer(privateKey) });
-      this.current = { certChain, privateKey };
+      this.current = await countCall(this.rotateCalls, async () => {
+        const { privateKey } = await generateKeyPairOfType(this.c.keyType ?? 'ec-p256');
+        const { certChain } = await this.c.ca.signServerX509SVID({ publicKey: spkiDer(privateKey) });
+        return { certChain, privateKey };
+      });
       this.c.log.debug({ spiffe_id: 'spire/server' }, 'Server SVID rotated');
       for (const l of this.listeners) l(this.current);
       return true;

@@ -5,6 +5,8 @@ import type { EntryCacheConfig } from './config.js';
 import type { EntryIndex, EntryIndexStats } from './entry-index.js';
 import { EventFeed, pollPeriods } from './event-feed.js';
 import { loadIndex, type FullLoadTimings } from './full-load.js';
+import { countCall } from '../telemetry/instrument.js';
+import { NOOP_METRICS, type CallCounter, type Metrics } from '../telemetry/metrics.js';
 
 /** What the cache needs: the store, the trust domain, a logger and the `experimental` settings. */
 export interface AuthorizedEntryCacheOptions extends EntryCacheConfig {
@@ -13,7 +15,25 @@ export interface AuthorizedEntryCacheOptions extends EntryCacheConfig {
   log: Logger;
   /** Clock in milliseconds (tests); defaults to Date.now. */
   now?: () => number;
+  /**
+   * Where SPIRE's cache series go: `entry.cache.reload` for each full reload without events, and
+   * with events the size and skipped-event gauges (`entry.*_cache.count`, `node.*_cache.count`,
+   * `*.skipped_*_event_ids.count`), set after a step when they changed. Default: not recorded.
+   */
+  metrics?: Metrics;
 }
+
+/** SPIRE's events-mode gauge keys and how each is read from the stats. */
+const CACHE_GAUGES: ReadonlyArray<[readonly string[], (s: AuthorizedEntryCacheStats) => number]> = [
+  [['entry', 'entries_by_entryid_cache', 'count'], (s) => s.entries + s.aliases],
+  [['entry', 'nodealiases_by_entryid_cache', 'count'], (s) => s.aliases],
+  [['entry', 'nodealiases_by_selector_cache', 'count'], (s) => s.aliasSelectors],
+  [['entry', 'skipped_entry_event_ids', 'count'], (s) => s.skippedEntryEvents],
+  // One set of agents serves both of upstream's agent indexes (by ID and by expiry).
+  [['node', 'agents_by_id_cache', 'count'], (s) => s.agents],
+  [['node', 'agents_by_expiresat_cache', 'count'], (s) => s.agents],
+  [['node', 'skipped_node_event_ids', 'count'], (s) => s.skippedNodeEvents],
+];
 
 /** Counts of the cache (index counts plus event-tracking state). */
 export interface AuthorizedEntryCacheStats extends EntryIndexStats {
@@ -61,6 +81,10 @@ export class AuthorizedEntryCache {
   private running = false;
   private lastFullAt: number;
   private lastFullLoadMs = 0;
+  private readonly metrics: Metrics;
+  private readonly reloadCalls: CallCounter;
+  /** The gauge values last set, so that a gauge is set only when it changes (as upstream). */
+  private readonly gaugeValues: number[] = [];
 
   private constructor(
     private readonly opts: AuthorizedEntryCacheOptions,
@@ -74,6 +98,9 @@ export class AuthorizedEntryCache {
     this.entryFeed = entryFeed;
     this.nodeFeed = nodeFeed;
     this.lastFullAt = loadedAt;
+    this.metrics = opts.metrics ?? NOOP_METRICS;
+    this.reloadCalls = this.metrics.callCounter(['entry', 'cache', 'reload']);
+    this.setGauges();
   }
 
   /**
@@ -275,9 +302,31 @@ export class AuthorizedEntryCache {
     }
     await this.flush();
     this.index.pruneExpiredAgents(this.nowSec());
+    this.setGauges();
+  }
+
+  /** Events mode: sets each size gauge whose value changed since it was last set. */
+  private setGauges(): void {
+    if (!this.opts.eventsBasedCache || !this.metrics.enabled) return;
+    const stats = this.stats();
+    CACHE_GAUGES.forEach(([key, read], i) => {
+      const v = read(stats);
+      if (this.gaugeValues[i] === v) return;
+      this.gaugeValues[i] = v;
+      this.metrics.setGauge(key, v);
+    });
   }
 
   private async fullReload(): Promise<void> {
+    if (this.opts.eventsBasedCache) {
+      await this.load();
+      this.setGauges();
+    } else {
+      await countCall(this.reloadCalls, () => this.load());
+    }
+  }
+
+  private async load(): Promise<void> {
     const started = this.now();
     if (this.opts.eventsBasedCache) {
       // Take the event position first: whatever changes during the load has a later event and is

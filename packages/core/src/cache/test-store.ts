@@ -9,6 +9,7 @@ import type { DataStore, RegistrationEntry, Selector } from '../plugins/datastor
 import { openSqlDataStore } from '../plugins/datastore/test-support/sql-store.js';
 import { TrustDomain } from '../spiffeid/index.js';
 import { AuthorizedEntryCache } from './authorized-entry-cache.js';
+import type { Metrics } from '../telemetry/metrics.js';
 import { DEFAULT_ENTRY_CACHE_CONFIG, type EntryCacheConfig } from './config.js';
 
 export const TD = TrustDomain.parse('example.org');
@@ -90,7 +91,7 @@ export function ids(entries: readonly RegistrationEntry[]): string[] {
 }
 
 /** A cache over `ds` with SPIRE's defaults and the given overrides (timers not started). */
-export function newCache(ds: DataStore, over: Partial<EntryCacheConfig> & { now?: () => number } = {}): Promise<AuthorizedEntryCache> {
+export function newCache(ds: DataStore, over: Partial<EntryCacheConfig> & { now?: () => number; metrics?: Metrics } = {}): Promise<AuthorizedEntryCache> {
   return AuthorizedEntryCache.create({ ...DEFAULT_ENTRY_CACHE_CONFIG, ...over, dataStore: ds, trustDomain: TD, log: silentLogger() });
 }
 

@@ -1,5 +1,6 @@
 import type { Logger } from '../log/logger.js';
 import type { DataStore } from '../plugins/datastore/contract.js';
+import { countCall, NOOP_METRICS, type Metrics } from '../telemetry/index.js';
 import { PeriodicTask, type Ticker } from './periodic-task.js';
 
 /** SPIRE's node manager runs about hourly... */
@@ -31,6 +32,8 @@ export interface NodeManagerOptions {
   /** The clock, in milliseconds (tests); default Date.now. */
   now?: () => number;
   ticker?: Ticker;
+  /** Each pass is counted as SPIRE's `node.manager.prune`; default: not counted. */
+  metrics?: Metrics;
 }
 
 /**
@@ -43,6 +46,7 @@ export interface NodeManagerOptions {
 export function nodeManager(opts: NodeManagerOptions): PeriodicTask {
   const now = opts.now ?? Date.now;
   const intervalMs = opts.intervalMs ?? nodePruneInterval();
+  const calls = (opts.metrics ?? NOOP_METRICS).callCounter(['node', 'manager', 'prune']);
   opts.log.info(
     { expired_for: `${opts.expiredForMs / 1000}s`, include_tofu: opts.includeNonReattestable, retry_interval: `${intervalMs / 1000}s` },
     'Periodic prune of expired nodes started',
@@ -52,6 +56,6 @@ export function nodeManager(opts: NodeManagerOptions): PeriodicTask {
     log: opts.log,
     ticker: opts.ticker,
     failureMessage: 'Failed during periodic pruning of expired nodes',
-    run: () => opts.dataStore.pruneAttestedExpiredNodes(Math.floor((now() - opts.expiredForMs) / 1000), opts.includeNonReattestable, opts.batchSize),
+    run: () => countCall(calls, () => opts.dataStore.pruneAttestedExpiredNodes(Math.floor((now() - opts.expiredForMs) / 1000), opts.includeNonReattestable, opts.batchSize)),
   });
 }

@@ -1,5 +1,6 @@
 import type { Logger } from '../log/logger.js';
 import type { DataStore } from '../plugins/datastore/contract.js';
+import { countCall, NOOP_METRICS, type Metrics } from '../telemetry/index.js';
 import { PeriodicTask, type Ticker } from './periodic-task.js';
 
 /** How often expired registration entries are pruned: SPIRE's registration manager cadence. */
@@ -14,6 +15,8 @@ export interface RegistrationManagerOptions {
   /** The clock, in milliseconds (tests); default Date.now. */
   now?: () => number;
   ticker?: Ticker;
+  /** Each pass is counted as SPIRE's `registration_entry.manager.prune`; default: not counted. */
+  metrics?: Metrics;
 }
 
 /**
@@ -30,15 +33,17 @@ export interface RegistrationManagerOptions {
  */
 export function registrationManager(opts: RegistrationManagerOptions): PeriodicTask {
   const now = opts.now ?? Date.now;
+  const calls = (opts.metrics ?? NOOP_METRICS).callCounter(['registration_entry', 'manager', 'prune']);
   return new PeriodicTask({
     intervalMs: opts.intervalMs ?? ENTRY_PRUNE_INTERVAL_MS,
     log: opts.log,
     ticker: opts.ticker,
     failureMessage: 'Failed pruning registration entries',
-    run: async () => {
-      const nowSec = Math.floor(now() / 1000);
-      await opts.dataStore.pruneRegistrationEntries(nowSec);
-      await opts.dataStore.pruneJoinTokens(nowSec);
-    },
+    run: () =>
+      countCall(calls, async () => {
+        const nowSec = Math.floor(now() / 1000);
+        await opts.dataStore.pruneRegistrationEntries(nowSec);
+        await opts.dataStore.pruneJoinTokens(nowSec);
+      }),
   });
 }

@@ -33,6 +33,18 @@ test('telemetry.Prometheus serves started, uptime and the rpc call counters of a
     const ttl = /^spire_server_manager_x509_ca_rotate_ttl\{trust_domain_id="example_org"\} (\S+)$/m.exec(text);
     assert.ok(ttl && Number(ttl[1]) > 23 * 3600 && Number(ttl[1]) <= 24 * 3600, `rotate_ttl: the new CA's remaining seconds (ca_ttl 24h): ${ttl?.[1]}`);
     assert.match(text, /^spire_server_manager_x509_ca_rotate_expiration\{trust_domain_id="example_org"\} \d+$/m);
+    // Every DataStore call, as SPIRE's datastore wrapper names it.
+    assert.match(text, /^spire_server_datastore_registration_entry_create\{status="OK"\} [1-9]\d*$/m);
+    assert.match(text, /^spire_server_datastore_registration_entry_fetch\{status="OK"\} [1-9]\d*$/m);
+    assert.match(text, /^spire_server_datastore_bundle_append_elapsed_time_count\{status="OK"\} [1-9]\d*$/m);
+    assert.match(text, /^spire_server_datastore_ca_journal_set\{status="OK"\} [1-9]\d*$/m);
+    // The CA: the server's own SVID and the KeyManager calls behind the CA's keys.
+    assert.match(text, /^spire_server_server_ca_sign_x509_svid [1-9]\d*$/m);
+    assert.match(text, /^spire_server_svid_rotate\{status="OK"\} 1$/m);
+    assert.match(text, /^spire_server_server_key_manager_generate_key\{status="OK"\} 2$/m, 'one X.509 CA key and one JWT key');
+    // Node's figures under SPIRE's runtime names.
+    assert.match(text, /^spire_server_runtime_alloc_bytes \d+$/m);
+    assert.match(text, /^spire_server_runtime_num_goroutines \d+$/m);
   } finally {
     await server.stop();
   }

@@ -9,7 +9,7 @@ import type { ServerConfig } from '../config/types.js';
 import { ExternalPlugins } from '../catalog/external/loader.js';
 import { startCAService, type CAService } from '../ca/ca-service.js';
 import { emptyDistinguishedName, CREDENTIAL_COMPOSERS } from '../plugins/credentialcomposer/contract.js';
-import { KEY_MANAGER } from '../plugins/keymanager/contract.js';
+import { KEY_MANAGER, type KeyManager } from '../plugins/keymanager/contract.js';
 import { UPSTREAM_AUTHORITY } from '../plugins/upstreamauthority/contract.js';
 import { NOTIFIERS } from '../plugins/notifier/contract.js';
 import { BUNDLE_PUBLISHERS } from '../plugins/bundlepublisher/contract.js';
@@ -31,13 +31,14 @@ import { checkBeforeStart } from './preflight.js';
 import { AcmeIdentity } from '../federation/acme/acme-identity.js';
 import { startBundleEndpoint } from '../federation/bundle-endpoint/index.js';
 import { VERSION } from '../version.js';
-import { startTelemetry, type Metrics } from '../telemetry/index.js';
+import { startRuntimeStats, startTelemetry, type Metrics } from '../telemetry/index.js';
 import { AttestedNodeCache, AuthorizedEntryCache, withCacheNotifications, type EntryCacheConfig } from '../cache/index.js';
 import type { NodeAttestor } from '../plugins/nodeattestor/contract.js';
 import type { ExperimentalConfig } from '../config/types.js';
 import { nodeManager } from './node-manager.js';
 import type { Ticker } from './periodic-task.js';
 import { registrationManager } from './registration-manager.js';
+import { dataStoreWithMetrics, keyManagerWithMetrics } from './plugin-metrics.js';
 
 /** The entry cache settings out of server.conf's (already parsed) experimental block. */
 function entryCacheConfig(e: ExperimentalConfig): EntryCacheConfig {
@@ -137,6 +138,11 @@ export class SpireServer {
       this.metricsPort = telemetry.prometheusPort;
       this.stops.push(() => telemetry.stop());
       // ---- end Telemetry --------------------------------------------------------------------------
+      // External plugins' metrics host service records into the same sinks (a no-op without one).
+      this.host.metrics = telemetry.metrics;
+      // SPIRE's runtime.* gauges, every second, with Node's figures (docs/telemetry.md).
+      const stopRuntimeStats = startRuntimeStats(telemetry.metrics);
+      this.stops.push(async () => stopRuntimeStats());
 
       if (this.settings.healthChecks.listenerEnabled) {
         const listener = await startHealthListener(this.health, this.settings.healthChecks, this.log.child({ subsystem_name: 'health' }));
@@ -157,7 +163,10 @@ export class SpireServer {
       this.container.register(CATALOG, catalog);
       this.stops.push(() => catalog.close());
 
-      const ds = this.container.resolve(DATA_STORE);
+      // Every DataStore and KeyManager call is counted as SPIRE's datastore.* and
+      // server_key_manager.* series (the plugins themselves when telemetry is off).
+      const ds = dataStoreWithMetrics(this.container.resolve(DATA_STORE), telemetry.metrics);
+      const keyManager = keyManagerWithMetrics(this.container.resolve(KEY_MANAGER), telemetry.metrics);
       this.host.agentStore = {
         getAgentInfo: async (agentId) => ((await ds.fetchAttestedNode(agentId)) ? { agentId } : undefined),
       };
@@ -185,7 +194,7 @@ export class SpireServer {
       // server neither live nor ready: the CA cannot sign without it.
       this.health.add(KEY_MANAGER_CHECK, keyManagerCheck(this.container.resolve(KEY_MANAGER)));
 
-      this.ca = await this.startCA(ds, telemetry.metrics);
+      this.ca = await this.startCA(ds, keyManager, telemetry.metrics);
       const caService = this.ca;
       this.stops.push(() => caService.close());
       // SPIRE's `server.ca` check: the CA can still sign.
@@ -195,7 +204,7 @@ export class SpireServer {
       // One polling loop per federated trust domain: server.conf's federates_with merged with the
       // TrustDomain API's relationships (server.conf wins). The API's RefreshBundle and its
       // relationship writes go to it (bundleRefresher below). Stopped before the CA is closed.
-      const bundleRefresher = new FederationManager({ dataStore: ds, log: this.log, federatesWith: s.federation.federatesWith });
+      const bundleRefresher = new FederationManager({ dataStore: ds, log: this.log, federatesWith: s.federation.federatesWith, metrics: telemetry.metrics });
       await bundleRefresher.start();
       this.stops.push(() => bundleRefresher.stop());
       // ---- end Federation -------------------------------------------------------------------------
@@ -203,7 +212,13 @@ export class SpireServer {
       // ---- Agents: the authorized-entries cache and the NodeAttestors AttestAgent runs ---------
       // The cache loads fully before the APIs open; writes made through the API are applied to
       // it at once (withCacheNotifications), other servers' writes per experimental settings.
-      const entryCache = await AuthorizedEntryCache.create({ ...entryCacheConfig(s.experimental), dataStore: ds, trustDomain: s.trustDomain, log: this.log.child({ subsystem_name: 'entry_cache' }) });
+      const entryCache = await AuthorizedEntryCache.create({
+        ...entryCacheConfig(s.experimental),
+        dataStore: ds,
+        trustDomain: s.trustDomain,
+        log: this.log.child({ subsystem_name: 'entry_cache' }),
+        metrics: telemetry.metrics,
+      });
       entryCache.start();
       this.stops.push(() => entryCache.stop());
       // max_attested_node_info_staleness: agent calls may trust a node read this recently.
@@ -219,7 +234,12 @@ export class SpireServer {
       });
       // Pruning, as SPIRE's registration and node managers: deletes write events, which the
       // cache (and other servers' caches) follow.
-      const registrations = registrationManager({ dataStore: ds, log: this.log.child({ subsystem_name: 'registration_manager' }), ticker: this.opts.pruneTickers?.entries });
+      const registrations = registrationManager({
+        dataStore: ds,
+        log: this.log.child({ subsystem_name: 'registration_manager' }),
+        ticker: this.opts.pruneTickers?.entries,
+        metrics: telemetry.metrics,
+      });
       registrations.start();
       this.stops.push(() => registrations.stop());
       if (s.pruneAttestedNodesExpiredForMs) {
@@ -230,6 +250,7 @@ export class SpireServer {
           includeNonReattestable: s.pruneTofuNodes,
           batchSize: s.pruneAttestedNodesBatchSize,
           ticker: this.opts.pruneTickers?.nodes,
+          metrics: telemetry.metrics,
         });
         nodes.start();
         this.stops.push(() => nodes.stop());
@@ -287,7 +308,7 @@ export class SpireServer {
           config: be,
           fetchBundle: async () => (await ds.fetchBundle(s.trustDomain.idString())) ?? undefined,
           serverSvid: caService.serverSVID,
-          acmeIdentity: (acme) => new AcmeIdentity({ config: acme, keyManager: this.container.resolve(KEY_MANAGER), log: this.log.child({ subsystem_name: 'bundle_acme' }), version: VERSION }),
+          acmeIdentity: (acme) => new AcmeIdentity({ config: acme, keyManager, log: this.log.child({ subsystem_name: 'bundle_acme' }), version: VERSION }),
           log: this.log.child({ subsystem_name: 'bundle_endpoint' }),
         });
         this.bundleEndpointPort = bundleEndpoint.port;
@@ -300,7 +321,7 @@ export class SpireServer {
     }
   }
 
-  private async startCA(ds: DataStore, metrics: Metrics): Promise<CAService> {
+  private async startCA(ds: DataStore, keyManager: KeyManager, metrics: Metrics): Promise<CAService> {
     const s = this.settings.server;
     const caSubject = { ...emptyDistinguishedName(), country: s.caSubject.country, organization: s.caSubject.organization, commonName: s.caSubject.commonName };
     const ca = await startCAService(
@@ -320,7 +341,7 @@ export class SpireServer {
       {
         trustDomain: s.trustDomain,
         log: this.log.child({ subsystem_name: 'ca' }),
-        keyManager: this.container.resolve(KEY_MANAGER),
+        keyManager,
         dataStore: ds,
         upstreamAuthority: this.container.resolveOptional(UPSTREAM_AUTHORITY),
         notifiers: this.container.resolveOptional(NOTIFIERS) ?? [],

@@ -25,8 +25,11 @@ export interface Metrics {
   addSample(key: readonly string[], value: number, labels?: Labels): void;
   /** Adds the milliseconds since `startMs` (a `performance.now()` reading) as a sample. */
   measureSince(key: readonly string[], startMs: number, labels?: Labels): void;
-  /** A precomputed call counter for `key`; resolve it once and keep it (hot paths). */
-  callCounter(key: readonly string[]): CallCounter;
+  /**
+   * A precomputed call counter for `key`, its series also labelled with `labels`; resolve it
+   * once and keep it (hot paths).
+   */
+  callCounter(key: readonly string[], labels?: Labels): CallCounter;
 }
 
 const NOOP_CALL_COUNTER: CallCounter = { done: () => {} };

@@ -51,7 +51,7 @@ export class SinkMetrics implements Metrics {
     this.record('summary', key, performance.now() - startMs, labels);
   }
 
-  callCounter(key: readonly string[]): CallCounter {
+  callCounter(key: readonly string[], extra?: Labels): CallCounter {
     const name = this.name(key);
     if (name === undefined) return { done: () => {} };
     const elapsedName = this.name([...key, 'elapsed_time']);
@@ -62,7 +62,7 @@ export class SinkMetrics implements Metrics {
       done: (status, elapsedMs) => {
         let r = byStatus.get(status);
         if (!r) {
-          const labels = this.labels({ status });
+          const labels = this.labels({ ...extra, status });
           r = [this.sinks.map((s) => s.counter(name, labels)), elapsedName === undefined ? [] : this.sinks.map((s) => s.summary(elapsedName, labels))];
           byStatus.set(status, r);
         }

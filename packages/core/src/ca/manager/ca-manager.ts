@@ -1,4 +1,6 @@
 import { errorMessage } from '../../errors.js';
+import { countCall } from '../../telemetry/instrument.js';
+import { NOOP_METRICS, type CallCounter, type Metrics } from '../../telemetry/metrics.js';
 import type { JWTKey } from '../../plugins/types.js';
 import { DEFAULT_CA_TTL_MS } from '../x509-ca-builder.js';
 import { AuthorityLifecycle } from './authority-lifecycle.js';
@@ -26,6 +28,9 @@ export { toPluginBundle } from './bundle-updates.js';
 export type { AuthoritiesState, AuthorityState } from './local-authority-checks.js';
 export type { SlotId };
 
+/** Counted each time a prune removed something from the bundle. */
+const BUNDLE_PRUNED = ['ca', 'manager', 'bundle', 'pruned'];
+
 /**
  * The CA manager (SPIRE's ca/manager plus its rotator): keeps the X.509 CA and the JWT key in
  * current/next slots, prepares and activates them on SPIRE's thresholds, records each step in the
@@ -49,6 +54,8 @@ export class CAManager {
   private readonly x509Authority: LocalAuthority<X509CASlot>;
   private readonly jwtAuthority: LocalAuthority<JWTKeySlot>;
   private readonly upstreamOps: UpstreamAuthorityOpsDeps;
+  private readonly metrics: Metrics;
+  private readonly pruneCalls: CallCounter;
 
   private constructor(
     private readonly c: CAManagerConfig,
@@ -65,6 +72,8 @@ export class CAManager {
     this.jwtPublisher = new JWTKeyPublisher({ upstreamAuthority: c.upstreamAuthority, log: c.log, appendJWTKeys: (keys) => appendBundle({ jwtSigningKeys: keys }) });
     const x509Kind = x509AuthorityKind({ c, journal, caKeyType, caTtlMs, upstream: this.upstream, appendBundle });
     const jwtKind = jwtAuthorityKind({ c, journal, jwtKeyType: c.jwtKeyType ?? caKeyType, ttlMs: caTtlMs, publisher: this.jwtPublisher });
+    this.metrics = c.metrics ?? NOOP_METRICS;
+    this.pruneCalls = this.metrics.callCounter(['ca', 'manager', 'bundle', 'prune']);
     this.x509 = new AuthorityLifecycle(x509Kind, c.log, c.clock, slots.x509, c.metrics);
     this.jwt = new AuthorityLifecycle(jwtKind, c.log, c.clock, slots.jwt, c.metrics);
     this.x509Authority = new LocalAuthority(this.x509, x509Kind, serial, bundleChanged);
@@ -181,12 +190,21 @@ export class CAManager {
 
   /** Removes bundle authorities expired for more than a day; notifies when something went. */
   pruneBundle(): Promise<boolean> {
-    return this.serial(() => this.bundle.prune());
+    return this.serial(() =>
+      countCall(this.pruneCalls, async () => {
+        const pruned = await this.bundle.prune();
+        if (pruned) this.metrics.incrCounter(BUNDLE_PRUNED);
+        return pruned;
+      }),
+    );
   }
 
-  /** Removes CA journals whose every authority expired more than two weeks ago. */
+  /**
+   * Removes CA journals whose every authority expired more than two weeks ago. Counted as
+   * `ca.manager.bundle.prune` too, as upstream does.
+   */
   pruneCAJournals(): Promise<void> {
-    return this.serial(() => this.c.dataStore.pruneCAJournals(sec(this.c.clock.now() - SAFETY_THRESHOLD_CA_JOURNALS_MS)));
+    return this.serial(() => countCall(this.pruneCalls, () => this.c.dataStore.pruneCAJournals(sec(this.c.clock.now() - SAFETY_THRESHOLD_CA_JOURNALS_MS))));
   }
 
   /**

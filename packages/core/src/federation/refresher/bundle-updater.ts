@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import { toPem } from '../../ca/x509/certificate.js';
 import { errorMessage, type SpireError } from '../../errors.js';
 import type { Logger } from '../../log/logger.js';
@@ -8,6 +9,8 @@ import { sameConfig, type TrustDomainConfig } from './config-sources.js';
 import { RefresherErrors } from './errors.js';
 import { nextPollDelayMs } from './interval.js';
 import type { TimerHandle, Timers } from './timers.js';
+import { NOOP_METRICS, type CallCounter, type Metrics } from '../../telemetry/metrics.js';
+import { statusOfError } from '../../telemetry/instrument.js';
 
 /** What an updater needs besides its config. */
 export interface UpdaterDeps {
@@ -17,6 +20,8 @@ export interface UpdaterDeps {
   maxBundleBytes?: number;
   /** The manager's logger (subsystem bundle_client); the updater adds `trust_domain`. */
   log: Logger;
+  /** Where each poll is counted (SPIRE's `bundle_manager.*` series); default: not counted. */
+  metrics?: Metrics;
 }
 
 /** The outcome of one update. */
@@ -52,12 +57,17 @@ export class BundleUpdater {
   private loop: Promise<void> = Promise.resolve();
   private started = false;
   private stopped = false;
+  private readonly metrics: Metrics;
+  /** `bundle_manager.fetch.federated_bundle`, labelled with the trust domain: one call per poll. */
+  private readonly pollCalls: CallCounter;
 
   constructor(
     private config: TrustDomainConfig,
     private readonly deps: UpdaterDeps,
   ) {
     this.log = deps.log.child({ trust_domain: config.trustDomain });
+    this.metrics = deps.metrics ?? NOOP_METRICS;
+    this.pollCalls = this.metrics.callCounter(['bundle_manager', 'fetch', 'federated_bundle'], { trust_domain_id: config.trustDomain });
   }
 
   /** The current config. */
@@ -131,10 +141,15 @@ export class BundleUpdater {
     this.timer = undefined;
     if (this.stopped) return;
     this.log.debug('Polling for bundle update');
+    const t0 = performance.now();
     const r = await this.update();
+    this.pollCalls.done(r.error ? statusOfError(r.error) : 'OK', performance.now() - t0);
     if (this.stopped) return;
     if (r.error) this.log.error({ error: errorMessage(r.error), bundle_endpoint_url: this.config.bundleEndpointUrl }, 'Error updating bundle');
-    if (r.refreshed) this.log.info('Bundle refreshed');
+    if (r.refreshed) {
+      this.metrics.incrCounter(['bundle_manager', 'update', 'federated_bundle'], 1, { trust_domain_id: this.config.trustDomain });
+      this.log.info('Bundle refreshed');
+    }
     const delay = nextPollDelayMs(r.refreshed ?? r.local);
     this.log.debug({ at: rfc3339(this.deps.timers.now() + delay) }, 'Scheduling next bundle refresh');
     this.timer = this.deps.timers.setTimeout(() => {

@@ -7,6 +7,7 @@ import { BundleUpdater } from './bundle-updater.js';
 import { dataStoreConfigs, mergeConfigs, staticConfigs, type TrustDomainConfig } from './config-sources.js';
 import { RefresherErrors } from './errors.js';
 import { CONFIG_RELOAD_INTERVAL_MS } from './interval.js';
+import type { Metrics } from '../../telemetry/metrics.js';
 import { systemTimers, type TimerHandle, type Timers } from './timers.js';
 
 /** The default overall time for one fetch, redirects included (SPIRE has none). */
@@ -26,6 +27,8 @@ export interface FederationManagerOptions {
   requestTimeoutMs?: number;
   /** Largest bundle document accepted; default MAX_BUNDLE_DOCUMENT_BYTES. */
   maxBundleBytes?: number;
+  /** Where polls are counted (`bundle_manager.*`); default: not counted. */
+  metrics?: Metrics;
 }
 
 /**
@@ -145,6 +148,7 @@ export class FederationManager {
         requestTimeoutMs: this.opts.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
         maxBundleBytes: this.opts.maxBundleBytes,
         log: this.log,
+        ...(this.opts.metrics ? { metrics: this.opts.metrics } : {}),
       });
       this.updaters.set(td, updater);
       if (this.running) updater.start();
