@@ -33,6 +33,41 @@ test('a check that throws counts as not live and not ready; names are unique', a
     throw new Error('kaput');
   });
   const s = await checker.state();
-  assert.deepEqual(s, { live: false, ready: false, details: { x: { error: 'kaput' } } });
+  assert.deepEqual({ ...s, results: undefined }, { live: false, ready: false, details: { x: { error: 'kaput' } }, results: undefined });
   assert.throws(() => checker.add('x', async () => ({ live: true, ready: true })), /already registered/);
+});
+
+test("once started, checks run in the background: every initialMs until healthy, then every steadyMs; probes read the last run", async () => {
+  const records: { msg: string; check?: string; failures?: number }[] = [];
+  const log = { error: (o: object, msg: string) => records.push({ ...o, msg }), warn: (o: object, msg: string) => records.push({ ...o, msg }), info: (o: object, msg: string) => records.push({ ...o, msg }) };
+  const checker = new HealthChecker({ initialMs: 30, steadyMs: 400 });
+  let runs = 0;
+  let up = false;
+  checker.add('server.ca', async () => {
+    runs++;
+    return up ? { live: true, ready: true } : { live: false, ready: false, details: { sign_x509_svid_err: 'no CA' } };
+  });
+  await checker.start(log as unknown as Parameters<HealthChecker['start']>[0]);
+  try {
+    assert.equal(runs, 1, 'one run before start resolves');
+    await new Promise((r) => setTimeout(r, 200));
+    assert.ok(runs >= 4, `unhealthy: re-checked about every 30 ms (${runs} runs)`);
+    const before = runs;
+    await checker.state();
+    await checker.state();
+    assert.ok(runs - before <= 1, 'probes do not run the checks');
+    up = true;
+    await new Promise((r) => setTimeout(r, 100));
+    const healthyAt = runs;
+    assert.equal((await checker.state()).ready, true);
+    await new Promise((r) => setTimeout(r, 250));
+    assert.equal(runs, healthyAt, 'healthy: the next run waits for steadyMs');
+    assert.equal(records.filter((r) => r.msg === 'Health check failed').length, 1, 'the first failure is warned once');
+    assert.ok(records.filter((r) => r.msg === 'Health check has failed').length >= 4, 'each failing run is logged');
+    const recovered = records.find((r) => r.msg === 'Health check recovered');
+    assert.equal(recovered?.check, 'server.ca');
+    assert.ok((recovered?.failures ?? 0) >= 4);
+  } finally {
+    checker.stop();
+  }
 });

@@ -18,6 +18,8 @@ export interface OverallState {
   live: boolean;
   ready: boolean;
   details: Record<string, unknown>;
+  /** Each check's own result, by name. */
+  results: Record<string, SubsystemState>;
 }
 
 const CHECK_TIMEOUT_MS = 5_000;
@@ -41,13 +43,35 @@ function withTimeout(check: HealthCheck): Promise<SubsystemState> {
   });
 }
 
+/** How often the checks run: SPIRE's 1 s until everything is healthy, then 1 min. */
+export interface HealthIntervals {
+  /** While any check fails (and before the first run): default 1 s. */
+  initialMs: number;
+  /** Once every check passes: default 1 min. */
+  steadyMs: number;
+}
+
+export const DEFAULT_HEALTH_INTERVALS: HealthIntervals = { initialMs: 1000, steadyMs: 60_000 };
+
 /**
- * Runs the named subsystem checks on demand. Results are cached for a second so that a busy probe
- * cannot turn into a load on the datastore.
+ * Runs the named subsystem checks. Once `start`ed, as SPIRE: in the background every second until
+ * every check is live and ready, then every minute, and `state` answers from the last run (so a
+ * probe never loads the datastore), with each check's failures and recoveries logged. Before
+ * `start` (or after `stop`), `state` runs the checks on demand, cached for a second.
  */
 export class HealthChecker {
   private readonly checks = new Map<string, HealthCheck>();
   private cached?: { at: number; state: Promise<OverallState> };
+  private last?: OverallState;
+  private timer?: NodeJS.Timeout;
+  private running = false;
+  /** Per failing check: when it started failing and how many runs it failed. */
+  private readonly failing = new Map<string, { since: number; failures: number }>();
+
+  constructor(
+    private readonly intervals: HealthIntervals = DEFAULT_HEALTH_INTERVALS,
+    private log?: Logger,
+  ) {}
 
   /** Adds a named check. Throws when the name is taken. */
   add(name: string, check: HealthCheck): void {
@@ -56,8 +80,28 @@ export class HealthChecker {
     this.cached = undefined;
   }
 
-  /** The overall state, from a cache at most one second old. */
+  /**
+   * Starts the background runner: one run now, then on SPIRE's schedule. Resolves after the first
+   * run. Calling it again does nothing.
+   */
+  async start(log?: Logger): Promise<void> {
+    if (this.running) return;
+    if (log) this.log = log;
+    this.running = true;
+    await this.runAndSchedule();
+  }
+
+  /** Stops the runner; `state` is computed on demand again. Safe to call twice. */
+  stop(): void {
+    this.running = false;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    this.last = undefined;
+  }
+
+  /** The overall state: the runner's last result, or (not running) from a cache at most one second old. */
   state(): Promise<OverallState> {
+    if (this.running && this.last) return Promise.resolve(this.last);
     const now = Date.now();
     if (this.cached && now - this.cached.at < 1000) return this.cached.state;
     const state = this.compute();
@@ -65,19 +109,56 @@ export class HealthChecker {
     return state;
   }
 
+  private async runAndSchedule(): Promise<void> {
+    const state = await this.compute();
+    if (!this.running) return;
+    this.last = state;
+    this.report(state);
+    const healthy = state.live && state.ready;
+    this.timer = setTimeout(() => void this.runAndSchedule(), healthy ? this.intervals.steadyMs : this.intervals.initialMs);
+    this.timer.unref();
+  }
+
+  /** Logs as SPIRE's health subsystem: each failing run, the first failure and the recovery. */
+  private report(state: OverallState): void {
+    const log = this.log;
+    if (!log) return;
+    for (const [check, r] of Object.entries(state.results)) {
+      const bad = !r.live || !r.ready;
+      const f = this.failing.get(check);
+      if (bad) {
+        log.error({ check }, 'Health check has failed');
+        if (!f) {
+          this.failing.set(check, { since: Date.now(), failures: 1 });
+          log.warn({ check, details: r.details ?? {}, error: failureOf(r) }, 'Health check failed');
+        } else f.failures++;
+      } else if (f) {
+        this.failing.delete(check);
+        log.info({ check, details: r.details ?? {}, failures: f.failures, duration: (Date.now() - f.since) / 1000 }, 'Health check recovered');
+      }
+    }
+  }
+
   private async compute(): Promise<OverallState> {
     const names = [...this.checks.keys()];
     const results = await Promise.all(names.map((n) => withTimeout(this.checks.get(n)!)));
     const details: Record<string, unknown> = {};
+    const byName: Record<string, SubsystemState> = {};
     let live = true;
     let ready = true;
     results.forEach((r, i) => {
       live &&= r.live;
       ready &&= r.ready;
       details[names[i]!] = r.details ?? {};
+      byName[names[i]!] = r;
     });
-    return { live, ready, details };
+    return { live, ready, details, results: byName };
   }
+}
+
+function failureOf(r: SubsystemState): string {
+  if (!r.live) return 'subsystem is not live';
+  return 'subsystem is not ready';
 }
 
 /** The health_checks listener options. */

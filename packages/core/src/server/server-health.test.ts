@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createPublicKey } from 'node:crypto';
-import { serverApiCheck, serverCaCheck } from './server-health.js';
+import { FAILED_ROTATION_THRESHOLD, caRotatorCheck, serverApiCheck, serverCaCheck } from './server-health.js';
 
 test("server.ca signs for spiffe://<td>/for/health/check/only and reports a failure as sign_x509_svid_err", async () => {
   const seen: string[] = [];
@@ -23,4 +23,14 @@ test('server reports an admin socket that does not answer as get_bundle_err', as
   assert.equal(r.live, false);
   assert.equal(r.ready, false);
   assert.match(String((r.details as { get_bundle_err: string }).get_bundle_err), /UNAVAILABLE|No connection/);
+});
+
+test("server.ca.rotator: healthy up to SPIRE's ten failed rotations, then neither live nor ready for good", async () => {
+  let failures = 0;
+  const check = caRotatorCheck(() => failures);
+  assert.deepEqual(await check(), { live: true, ready: true });
+  failures = FAILED_ROTATION_THRESHOLD;
+  assert.deepEqual(await check(), { live: true, ready: true });
+  failures++;
+  assert.deepEqual(await check(), { live: false, ready: false, details: { rotation_err: 'rotations exceed the threshold number of failures' } });
 });

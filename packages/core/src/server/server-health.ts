@@ -6,6 +6,10 @@ import type { HealthCheck } from './health-checker.js';
 /** Upstream's check names. */
 export const SERVER_CA_CHECK = 'server.ca';
 export const SERVER_CHECK = 'server';
+export const SERVER_CA_ROTATOR_CHECK = 'server.ca.rotator';
+
+/** SPIRE's threshold: more failed rotations than this make the server neither live nor ready. */
+export const FAILED_ROTATION_THRESHOLD = 10;
 
 /**
  * The public half of a fixed P-256 key the CA check signs for, so that the check makes no key
@@ -30,6 +34,18 @@ export function serverCaCheck(trustDomain: string, sign: (req: { spiffeId: strin
     } catch (err) {
       return { live: false, ready: false, details: { sign_x509_svid_err: errorMessage(err) } };
     }
+  };
+}
+
+/**
+ * SPIRE's `server.ca.rotator` check: live and ready until more than FAILED_ROTATION_THRESHOLD
+ * rotations have failed since start. As upstream the count is never reset, so a server past the
+ * threshold stays unhealthy until it is restarted; the details then carry `rotation_err`.
+ */
+export function caRotatorCheck(failedRotations: () => number): HealthCheck {
+  return async () => {
+    if (failedRotations() <= FAILED_ROTATION_THRESHOLD) return { live: true, ready: true };
+    return { live: false, ready: false, details: { rotation_err: 'rotations exceed the threshold number of failures' } };
   };
 }
 

@@ -30,7 +30,10 @@ describe('SpireServer readiness', () => {
     await admin(url, `CREATE DATABASE ${name}`);
     const dbUrl = new URL(url);
     dbUrl.pathname = `/${name}`;
-    const { server, socketPath } = await startRealServer({ datastoreData: `database_type = "postgres"\n connection_string = "${dbUrl.toString()}"` });
+    const { server, socketPath } = await startRealServer({
+      datastoreData: `database_type = "postgres"\n connection_string = "${dbUrl.toString()}"`,
+      healthIntervals: { initialMs: 100, steadyMs: 100 },
+    });
     try {
       const health = (p: string) => fetch(`http://127.0.0.1:${server.healthPort}${p}`);
       assert.equal((await health('/ready')).status, 200);

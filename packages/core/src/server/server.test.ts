@@ -138,7 +138,7 @@ describe('SpireServer', () => {
   it('makes the data dir 0700, the socket dir 0750 and the socket 0770, and answers health', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'spire-srv-'));
     const state = dsState();
-    const server = new SpireServer(await settings(dir), { log: silentLogger(), builtins: builtins(state) });
+    const server = new SpireServer(await settings(dir), { log: silentLogger(), builtins: builtins(state), healthIntervals: { initialMs: 100, steadyMs: 100 } });
     await server.start();
     try {
       assert.equal(statSync(join(dir, 'data')).mode & 0o777, 0o700);
@@ -156,6 +156,7 @@ describe('SpireServer', () => {
       // SPIRE's checks, by name: the CA signs a throw-away SVID, the admin socket answers GetBundle.
       const body = (await ready.json()) as Record<string, unknown>;
       assert.deepEqual(body['server.ca'], {});
+      assert.deepEqual(body['server.ca.rotator'], {});
       assert.deepEqual(body.server, {});
       assert.deepEqual(body['catalog.datastore'], {});
 

@@ -23,9 +23,9 @@ import { createRootLog, type Logger } from '../log/logger.js';
 import type { ReopenableFile } from '../log/reopenable-file.js';
 import { reopenOnSignal } from '../log/reopen-on-signal.js';
 import { DATA_STORE, type DataStore } from '../plugins/datastore/contract.js';
-import { HealthChecker, startHealthListener } from './health-checker.js';
+import { DEFAULT_HEALTH_INTERVALS, HealthChecker, startHealthListener, type HealthIntervals } from './health-checker.js';
 import { KEY_MANAGER_CHECK, keyManagerCheck } from './keymanager-health.js';
-import { SERVER_CA_CHECK, SERVER_CHECK, serverApiCheck, serverCaCheck } from './server-health.js';
+import { SERVER_CA_CHECK, SERVER_CA_ROTATOR_CHECK, SERVER_CHECK, caRotatorCheck, serverApiCheck, serverCaCheck } from './server-health.js';
 import { CATALOG, HEALTH, LOGGER, SETTINGS } from './kernel-services.js';
 import { checkBeforeStart } from './preflight.js';
 import { AcmeIdentity } from '../federation/acme/acme-identity.js';
@@ -65,6 +65,8 @@ export interface ServerOptions {
   builtins?: readonly BuiltinEntry[];
   /** Drive the entry and node pruning with these instead of timers (tests). */
   pruneTickers?: { entries?: Ticker; nodes?: Ticker };
+  /** How often the health checks run; default SPIRE's 1 s until healthy, then 1 min. */
+  healthIntervals?: HealthIntervals;
 }
 
 /**
@@ -73,7 +75,7 @@ export interface ServerOptions {
  */
 export class SpireServer {
   readonly log: Logger;
-  readonly health = new HealthChecker();
+  readonly health: HealthChecker;
   private readonly container: ServiceContainer;
   private readonly stops: (() => Promise<void>)[] = [];
   private catalog?: Catalog;
@@ -101,6 +103,7 @@ export class SpireServer {
     const root = opts.log ? { log: opts.log } : createRootLog({ level: s.logLevel, format: s.logFormat, file: s.logFile, sourceLocation: s.logSourceLocation });
     this.log = root.log;
     this.logFile = root.file;
+    this.health = new HealthChecker(opts.healthIntervals ?? DEFAULT_HEALTH_INTERVALS);
     this.container = createServiceContainer();
     this.container.register(LOGGER, this.log);
     this.container.register(SETTINGS, settings);
@@ -199,6 +202,7 @@ export class SpireServer {
       this.stops.push(() => caService.close());
       // SPIRE's `server.ca` check: the CA can still sign.
       this.health.add(SERVER_CA_CHECK, serverCaCheck(s.trustDomain.name, (req) => caService.ca.signWorkloadX509SVID(req)));
+      this.health.add(SERVER_CA_ROTATOR_CHECK, caRotatorCheck(() => caService.manager.rotationFailures()));
 
       // ---- Federation: the federated bundle refresher (federation/refresher/) --------------------
       // One polling loop per federated trust domain: server.conf's federates_with merged with the
@@ -315,6 +319,11 @@ export class SpireServer {
         this.stops.push(() => bundleEndpoint.close());
       }
       // ---- end Federation -------------------------------------------------------------------------
+
+      // Every check is registered: from now on they run in the background on SPIRE's schedule and
+      // the health paths answer from the last run.
+      await this.health.start(this.log.child({ subsystem_name: 'health' }));
+      this.stops.push(async () => this.health.stop());
     } catch (err) {
       await this.stop();
       throw err;

@@ -56,6 +56,7 @@ export class CAManager {
   private readonly upstreamOps: UpstreamAuthorityOpsDeps;
   private readonly metrics: Metrics;
   private readonly pruneCalls: CallCounter;
+  private failedRotations = 0;
 
   private constructor(
     private readonly c: CAManagerConfig,
@@ -170,6 +171,7 @@ export class CAManager {
       try {
         await this.x509.step();
       } catch (err) {
+        this.failedRotations++;
         this.c.log.error({ error: errorMessage(err) }, 'Unable to rotate X509 CA');
         if (this.x509.current.isEmpty()) throw err;
         errors.push(err);
@@ -178,12 +180,21 @@ export class CAManager {
         try {
           await this.jwt.step();
         } catch (err) {
+          this.failedRotations++;
           this.c.log.error({ error: errorMessage(err) }, 'Unable to rotate JWT key');
           errors.push(err);
         }
       }
       if (errors.length > 0) throw errors[0];
     });
+  }
+
+  /**
+   * How many X.509 CA and JWT key rotations failed since start (never reset, as SPIRE's rotator
+   * counts them for its `server.ca.rotator` health check).
+   */
+  rotationFailures(): number {
+    return this.failedRotations;
   }
 
   // ---- bundle -----------------------------------------------------------------------------

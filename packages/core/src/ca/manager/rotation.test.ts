@@ -185,3 +185,22 @@ describe('a KeyManager outside this process', () => {
     await m.close();
   });
 });
+
+describe('failed rotations (the server.ca.rotator health check)', () => {
+  it('counts each failed X.509 CA and JWT key preparation, and never resets the count', async () => {
+    const w = newWorld();
+    const { m } = await startManager(w);
+    assert.equal(m.rotationFailures(), 0);
+    w.clock.add(12 * HOUR + 1000);
+    const generateKey = w.km.generateKey.bind(w.km);
+    w.km.generateKey = async () => {
+      throw new Error('key manager is gone');
+    };
+    await assert.rejects(m.rotate(), /key manager is gone/);
+    assert.equal(m.rotationFailures(), 2, 'the X.509 CA and the JWT key each failed to prepare');
+    w.km.generateKey = generateKey;
+    await m.rotate();
+    assert.equal(m.rotationFailures(), 2, 'a later success does not reset the count');
+    await m.close();
+  });
+});
