@@ -33,20 +33,17 @@ describe('the debug server', () => {
     assert.equal(res.status, 200);
     assert.match(res.headers.get('content-disposition') ?? '', /filename="profile\.cpuprofile"/);
     const profile = (await res.json()) as { nodes: { callFrame: { functionName: string } }[]; samples: number[]; startTime: number; endTime: number };
-    assert.ok(Date.now() - t0 >= 1000);
+    assert.ok(Date.now() - t0 >= 990);
     assert.ok(profile.nodes.length > 0);
     assert.ok(Array.isArray(profile.samples));
     assert.ok(profile.endTime > profile.startTime);
   });
 
   it('a second CPU profile while one runs is refused with 409', async () => {
-    const first = fetch(`${base}profile?seconds=1`);
-    await new Promise((r) => setTimeout(r, 200));
-    const second = await fetch(`${base}profile?seconds=1`);
-    assert.equal(second.status, 409);
-    assert.equal(await second.text(), 'a CPU profile is already being taken; try again when it is done\n');
-    assert.equal((await first).status, 200);
-    await (await first).arrayBuffer();
+    const answers = await Promise.all([fetch(`${base}profile?seconds=1`), fetch(`${base}profile?seconds=1`)]);
+    const bodies = await Promise.all(answers.map((r) => r.text()));
+    assert.deepEqual(answers.map((r) => r.status).sort(), [200, 409]);
+    assert.ok(bodies.includes('a CPU profile is already being taken; try again when it is done\n'));
   });
 
   it('a bad seconds is a 400 naming it', async () => {

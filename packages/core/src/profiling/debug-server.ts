@@ -123,6 +123,8 @@ export async function startDebugServer(port: number, log: Logger): Promise<Debug
   const server = createServer((req, res) => {
     handle(req, res).catch((err: unknown) => {
       if (err instanceof BadRequest) return sendText(res, 400, err.message);
+      // A client that hangs up during a heap snapshot is not the server's problem.
+      if ((err as { code?: string }).code === 'ERR_STREAM_PREMATURE_CLOSE') return;
       log.warn({ path: req.url, error: errorMessage(err) }, 'Profiling request failed');
       if (!res.headersSent) sendText(res, 500, `profiling failed: ${errorMessage(err)}`);
       else res.destroy();
