@@ -14,7 +14,7 @@
 const core = '^packages/core/src/';
 const tests = '(\\.test\\.ts$|\\.test-support\\.ts$|/test-support/|/testing/|\\.fake\\.ts$)';
 const layers = [
-  ['spiffeid', 'errors\\.ts', 'duration\\.ts', 'der\\.ts', 'version\\.ts', 'log', 'di', 'telemetry'],
+  ['spiffeid', 'errors\\.ts', 'duration\\.ts', 'der\\.ts', 'version\\.ts', 'log', 'di', 'telemetry', 'profiling'],
   ['plugins', 'testing'],
   ['config', 'authpolicy', 'catalog', 'ca'],
   ['cache', 'federation'],

@@ -32,6 +32,7 @@ import { AcmeIdentity } from '../federation/acme/acme-identity.js';
 import { startBundleEndpoint } from '../federation/bundle-endpoint/index.js';
 import { VERSION } from '../version.js';
 import { startRuntimeStats, startTelemetry, type Metrics } from '../telemetry/index.js';
+import { startProfiling } from '../profiling/index.js';
 import { AttestedNodeCache, AuthorizedEntryCache, withCacheNotifications, type EntryCacheConfig } from '../cache/index.js';
 import type { NodeAttestor } from '../plugins/nodeattestor/contract.js';
 import type { ExperimentalConfig } from '../config/types.js';
@@ -94,6 +95,8 @@ export class SpireServer {
   private readonly logFile?: ReopenableFile;
   /** The Prometheus metrics port once started, when telemetry.Prometheus is set. */
   metricsPort?: number;
+  /** The profiling debug server's port on 127.0.0.1, when profiling_enabled and profiling_port are set. */
+  profilingPort?: number;
 
   constructor(
     readonly settings: ServerSettings,
@@ -146,6 +149,18 @@ export class SpireServer {
       // SPIRE's runtime.* gauges, every second, with Node's figures (docs/telemetry.md).
       const stopRuntimeStats = startRuntimeStats(telemetry.metrics);
       this.stops.push(async () => stopRuntimeStats());
+
+      // ---- Profiling (profiling/): profiling_enabled, profiling_port, profiling_freq, profiling_names
+      // As upstream: with profiling_enabled, a debug server on 127.0.0.1:profiling_port and periodic
+      // dumps to ./.profiles every profiling_freq seconds (docs/profiling.md). Neither stops start-up
+      // when it fails; keys set without profiling_enabled are named in a warning.
+      const profiling = await startProfiling(
+        { enabled: s.profilingEnabled, port: s.profilingPort, freq: s.profilingFreq, names: s.profilingNames },
+        { log: this.log.child({ subsystem_name: 'profiling' }) },
+      );
+      this.profilingPort = profiling.port;
+      this.stops.push(() => profiling.stop());
+      // ---- end Profiling --------------------------------------------------------------------------
 
       if (this.settings.healthChecks.listenerEnabled) {
         const listener = await startHealthListener(this.health, this.settings.healthChecks, this.log.child({ subsystem_name: 'health' }));
