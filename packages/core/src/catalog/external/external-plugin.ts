@@ -188,18 +188,17 @@ export class ExternalPlugin {
    * Sends `dataText` to the plugin's Config.Configure: at start, and again when the plugin is
    * reconfigured. A plugin without the Config service takes only empty data. Throws a SpireError
    * with the plugin's status when it refuses the data (it then keeps its old configuration), and
-   * UNAVAILABLE when it is not running. Safe to call again.
+   * UNAVAILABLE when it is not running; `timeoutMs` bounds the call (none by default). Safe to
+   * call again.
    */
-  async configure(dataText: string): Promise<void> {
+  async configure(dataText: string, timeoutMs?: number): Promise<void> {
     this.checkAlive();
     if (!this.serviceNames.includes(SERVICE_NAMES.config)) {
       if (dataText.trim() !== '') throw ExternalErrors.noConfigInterface();
       return;
     }
-    await this.rawUnary('config', 'Configure', {
-      coreConfiguration: { trustDomain: this.opts.trustDomain },
-      hclConfiguration: dataText,
-    }).catch((err: unknown) => {
+    const callOpts = timeoutMs !== undefined ? { deadline: this.deadline(timeoutMs) } : {};
+    await this.rawUnary('config', 'Configure', { coreConfiguration: { trustDomain: this.opts.trustDomain }, hclConfiguration: dataText }, callOpts).catch((err: unknown) => {
       throw this.mapError(err, 'Configure');
     });
   }

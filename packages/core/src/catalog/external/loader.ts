@@ -90,10 +90,11 @@ export class ExternalPlugins {
         };
         return adapter;
       },
-      // Reconfiguration sends the new text to the running plugin's Config service.
+      // Reconfiguration sends the new text to the running plugin's Config service; a plugin that
+      // does not answer in time must not hold up the reconfiguration of the others for ever.
       reconfigure: async (next: PluginConfig) => {
         if (!started) throw ExternalErrors.unavailable('plugin is not started');
-        await started.configure(next.dataText);
+        await started.configure(next.dataText, this.options.startTimeoutMs ?? 60_000);
       },
     };
   }
