@@ -8,14 +8,17 @@ import { PLUGIN_TYPE_INFO } from '../plugins/registry.js';
 import { PLUGIN_TYPES, isPluginType, type PluginType } from '../plugins/types.js';
 import { BUILTINS, builtinNames, findBuiltin, type BuiltinEntry } from './builtins.js';
 import type { PluginConfig } from '../config/plugin-config.js';
-import { pluginPrefix, withPluginPrefix } from './plugin-prefix.js';
+import { createFailure, withPluginPrefix } from './plugin-prefix.js';
+import { pluginDataHash } from './config-hash.js';
+import { reconfigurePlugins, type PluginState, type ReconfigurableDescriptor, type ReconfigureResult } from './reconfigure.js';
+import { swappable } from './swappable.js';
 import { normalizeChecksum } from './external/checksum.js';
 
 /**
  * Starts an external plugin (plugin_cmd) and returns a descriptor that speaks to it. Supplied by
  * the external-plugin loader; without one, plugin_cmd is refused.
  */
-export type ExternalLoader = (cfg: PluginConfig & { type: PluginType }, log: Logger) => Promise<AnyPluginDescriptor>;
+export type ExternalLoader = (cfg: PluginConfig & { type: PluginType }, log: Logger) => Promise<ReconfigurableDescriptor>;
 
 /** A plugin that passed validation: its declaration and descriptor. */
 export interface ResolvedPlugin {
@@ -145,9 +148,15 @@ export async function validatePlugins(
  */
 export class Catalog {
   private readonly loaded: LoadedPlugin[] = [];
+  /** Each loaded plugin's current data, for reconfiguration; in load order. */
+  private readonly states: PluginState[] = [];
+  private reconfiguring: Promise<unknown> = Promise.resolve();
   private closed = false;
 
-  private constructor(private readonly log: Logger) {}
+  private constructor(
+    private readonly log: Logger,
+    private readonly core: CoreConfig,
+  ) {}
 
   /**
    * Validates, then creates every enabled plugin in SPIRE's type order, binding each to its DI
@@ -155,7 +164,7 @@ export class Catalog {
    * first creation error (after closing what was loaded).
    */
   static async load(configs: readonly PluginConfig[], container: ServiceContainer, opts: CatalogOptions): Promise<Catalog> {
-    const catalog = new Catalog(opts.log);
+    const catalog = new Catalog(opts.log, opts.core);
     const externals = configs.filter(
       (c) => c.enabled && c.pluginCmd !== undefined && c.pluginCmd !== '' && isPluginType(c.type),
     ) as (PluginConfig & { type: PluginType })[];
@@ -198,7 +207,7 @@ export class Catalog {
     opts: CatalogOptions,
   ): Promise<object> {
     const log = opts.log.child({ subsystem_name: 'catalog', plugin_type: cfg.type, plugin_name: cfg.name });
-    let descriptor: AnyPluginDescriptor;
+    let descriptor: ReconfigurableDescriptor;
     let config: unknown;
     const r = resolved.find((p) => p.cfg === cfg);
     if (r) {
@@ -213,8 +222,7 @@ export class Catalog {
     const slot: LoadedPlugin = { type: cfg.type, name: cfg.name, instance: {} };
     // Registered before create, so a plugin that half-starts is still closed on failure.
     this.loaded.push(slot);
-    const deps: PluginDeps<unknown> = {
-      config,
+    const deps: Omit<PluginDeps<unknown>, 'config'> = {
       log,
       trustDomain: opts.core.trustDomain,
       dataDir: opts.core.dataDir,
@@ -222,24 +230,38 @@ export class Catalog {
     };
     let instance: object;
     try {
-      instance = (await descriptor.create(deps)) as object;
+      instance = (await descriptor.create({ ...deps, config })) as object;
     } catch (err) {
-      throw err instanceof SpireError
-        ? err.withPrefix(pluginPrefix(cfg.type, cfg.name))
-        : KernelErrors.pluginLoad(cfg.type, cfg.name, err);
+      throw createFailure(cfg.type, cfg.name, err);
     }
     log.info('Plugin loaded');
+    // The DataStore is never reconfigured, so it needs no stand-in; every other plugin may get a
+    // new instance on reconfiguration, swapped in behind what was handed out.
+    const live = cfg.type === 'DataStore' ? undefined : swappable(instance);
+    this.states.push({ cfg, descriptor, config, hash: pluginDataHash(cfg.dataText), log, deps, ...(live ? { live } : {}) });
     // The one place the plugin prefix is added: `plugins()` and every DI binding hand out this
     // wrapped instance. SPIRE's datastore is not a plugin: its errors reach callers as
     // `datastore-validation: ...` or `datastore-sql: ...`, which the sql store words itself, with
     // no `datastore(sql): ` before.
-    slot.instance = cfg.type === 'DataStore' ? instance : withPluginPrefix(instance, cfg.type, cfg.name);
+    slot.instance = live ? withPluginPrefix(live.proxy, cfg.type, cfg.name) : instance;
     return slot.instance;
   }
 
   /** The loaded plugins, in load order. */
   plugins(): readonly LoadedPlugin[] {
     return this.loaded;
+  }
+
+  /**
+   * Reconfigures the plugins whose data changed (see reconfigurePlugins): every plugin_data_file is
+   * read again; `declarations`, the plugins of a re-read server.conf, supply new inline
+   * plugin_data. Calls run one after the other. Never throws; after close it does nothing.
+   */
+  reconfigure(opts: { declarations?: readonly PluginConfig[] } = {}): Promise<ReconfigureResult[]> {
+    const run = () => (this.closed ? [] : reconfigurePlugins(this.states, this.core, opts.declarations));
+    const p = this.reconfiguring.then(run, run);
+    this.reconfiguring = p.catch(() => undefined);
+    return p;
   }
 
   /** Closes every plugin in reverse load order. Safe to call twice; the second call does nothing. */

@@ -1,8 +1,16 @@
-import { Code, SpireError, errorCode, errorMessage } from '../errors.js';
+import { Code, KernelErrors, SpireError, errorCode, errorMessage } from '../errors.js';
 
 /** SPIRE's prefix for errors from a plugin, e.g. `keymanager(disk): `. */
 export function pluginPrefix(type: string, name: string): string {
   return `${type.toLowerCase()}(${name}): `;
+}
+
+/**
+ * The error for a plugin whose `create` threw: a SpireError keeps its code and gets the plugin
+ * prefix; anything else becomes INTERNAL `failed to load plugin <type> "<name>": ...`.
+ */
+export function createFailure(type: string, name: string, err: unknown): SpireError {
+  return err instanceof SpireError ? err.withPrefix(pluginPrefix(type, name)) : KernelErrors.pluginLoad(type, name, err);
 }
 
 function prefixed(err: unknown, prefix: string): SpireError {

@@ -6,6 +6,7 @@ export type { ConfigProblem } from './problem.js';
 export { formatProblem } from './problem.js';
 export type {
   ServerConfig,
+  ConfigSource,
   ServerSection,
   RunFlags,
   LogLevel,

@@ -135,6 +135,7 @@ function readConfig(text: string, opts: ParseOptions, lookupLater: (l: BindAddre
  * host name to the address the server listens on (its first IPv4 address, else its first). A name
  * that does not resolve is a problem of `server.bind_address`, reported with the others.
  * A missing or unreadable file is a problem, as SPIRE words it. Never throws for bad input.
+ * The config records where it came from (`source`), so that it can be read again the same way.
  */
 export async function loadServerConfig(opts: { path: string; flags?: RunFlags; cwd?: string; env?: NodeJS.ProcessEnv }): Promise<LoadResult> {
   const cwd = opts.cwd ?? process.cwd();
@@ -157,6 +158,9 @@ export async function loadServerConfig(opts: { path: string; flags?: RunFlags; c
     ...(opts.flags ? { flags: opts.flags } : {}),
     ...(opts.env ? { env: opts.env } : {}),
   });
+  if (result.config) {
+    result.config.source = { path, cwd, text, ...(opts.flags ? { flags: opts.flags } : {}), ...(opts.env ? { env: opts.env } : {}) };
+  }
   if (!lookup) return result;
   // Resolved here, before run writes anything, as SPIRE resolves it while building its config.
   const resolved = await resolveBindAddress(lookup.raw, lookup.port);

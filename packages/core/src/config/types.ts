@@ -232,6 +232,22 @@ export interface ServerConfig {
   plugins: DeclaredPlugin[];
   healthChecks: HealthChecksConfig;
   telemetry: TelemetryConfig;
+  /** Where this config was read from, when it came from a file (loadServerConfig sets it). */
+  source?: ConfigSource;
+}
+
+/**
+ * The file a config was read from and how, so that it can be read again the same way (SIGUSR1's
+ * plugin reconfiguration): loadServerConfig with these options reads it as the first time.
+ */
+export interface ConfigSource {
+  /** The path as given (relative to `cwd`). */
+  path: string;
+  cwd: string;
+  flags?: RunFlags;
+  env?: NodeJS.ProcessEnv;
+  /** The file's text as read then. */
+  text: string;
 }
 
 /** Flags of `spire-server run` / `validate` that override the file. */

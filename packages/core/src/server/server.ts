@@ -7,6 +7,8 @@ import { Catalog, type ExternalLoader } from '../catalog/catalog.js';
 import type { BuiltinEntry } from '../catalog/builtins.js';
 import type { ServerConfig } from '../config/types.js';
 import { ExternalPlugins } from '../catalog/external/loader.js';
+import { reconfigureFromServerConf } from '../catalog/reconfigure-server-conf.js';
+import { runOnSignal, type SignalAction } from './signal-actions.js';
 import { startCAService, type CAService } from '../ca/ca-service.js';
 import { emptyDistinguishedName, CREDENTIAL_COMPOSERS } from '../plugins/credentialcomposer/contract.js';
 import { KEY_MANAGER, type KeyManager } from '../plugins/keymanager/contract.js';
@@ -180,6 +182,16 @@ export class SpireServer {
       const catalog = this.catalog;
       this.container.register(CATALOG, catalog);
       this.stops.push(() => catalog.close());
+
+      // ---- Reconfiguration on SIGUSR1 (catalog/reconfigure*.ts, server/signal-actions.ts) -------
+      // As SPIRE, SIGUSR1 reconfigures the plugins whose plugin_data_file changed; beyond SPIRE,
+      // also those whose plugin_data in server.conf changed (other server.conf changes are logged
+      // as needing a restart). Each signal runs every action of the list in order, one run at a
+      // time; a signal during a run queues one more.
+      const onUsr1: SignalAction[] = [() => reconfigureFromServerConf(catalog, this.settings, this.log)];
+      const removeUsr1 = runOnSignal('SIGUSR1', onUsr1, this.log);
+      this.stops.push(async () => removeUsr1());
+      // ---- end Reconfiguration ------------------------------------------------------------------
 
       // Every DataStore and KeyManager call is counted as SPIRE's datastore.* and
       // server_key_manager.* series (the plugins themselves when telemetry is off).

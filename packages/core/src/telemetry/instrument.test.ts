@@ -77,3 +77,13 @@ test('countCall counts one call with the labels of its counter', async () => {
   assert.match(text, /^spire_server_bundle_manager_fetch_federated_bundle\{status="OK",trust_domain_id="example_org"\} 1$/m);
   assert.match(text, /^spire_server_bundle_manager_fetch_federated_bundle\{status="Unavailable",trust_domain_id="example_org"\} 1$/m);
 });
+
+test('a target that swaps what it forwards to (a reconfigured plugin) is followed', async () => {
+  const { metrics } = setup();
+  let current = { name: async () => 'old' };
+  const forwarding = new Proxy({} as { name(): Promise<string> }, { get: (_t, p) => Reflect.get(current, p) });
+  const counted = instrumentCalls(forwarding, { name: ['x', 'name'] }, metrics);
+  assert.equal(await counted.name(), 'old');
+  current = { name: async () => 'new' };
+  assert.equal(await counted.name(), 'new');
+});

@@ -46,8 +46,10 @@ export function instrumentCalls<T extends object>(target: T, keys: CallKeys<T>, 
       if (typeof value !== 'function' || !calls) return value;
       let fn = wrapped.get(prop);
       if (!fn) {
-        const original = value as (...args: unknown[]) => unknown;
         fn = (...args: unknown[]) => {
+          // The method is read at each call, not once: a target that swaps what it forwards to
+          // (a plugin reconfigured on SIGUSR1) is followed.
+          const original = Reflect.get(t, prop, t) as (...a: unknown[]) => unknown;
           const t0 = performance.now();
           let out: unknown;
           try {

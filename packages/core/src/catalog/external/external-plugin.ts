@@ -176,18 +176,31 @@ export class ExternalPlugin {
     }
 
     if (opts.configure === false) return;
-    const hasConfig = this.serviceNames.includes(SERVICE_NAMES.config);
-    if (!hasConfig) {
+    if (!this.serviceNames.includes(SERVICE_NAMES.config)) {
       if (opts.dataText.trim() !== '') throw ExternalErrors.noConfigInterface();
       return;
     }
-    await this.rawUnary('config', 'Configure', {
-      coreConfiguration: { trustDomain: opts.trustDomain },
-      hclConfiguration: opts.dataText,
-    }).catch((err: unknown) => {
+    await this.configure(opts.dataText);
+    opts.log.info({ reconfigurable: false }, 'Configured plugin');
+  }
+
+  /**
+   * Sends `dataText` to the plugin's Config.Configure: at start, and again when the plugin is
+   * reconfigured. A plugin without the Config service takes only empty data. Throws a SpireError
+   * with the plugin's status when it refuses the data (it then keeps its old configuration), and
+   * UNAVAILABLE when it is not running; `timeoutMs` bounds the call (none by default). Safe to
+   * call again.
+   */
+  async configure(dataText: string, timeoutMs?: number): Promise<void> {
+    this.checkAlive();
+    if (!this.serviceNames.includes(SERVICE_NAMES.config)) {
+      if (dataText.trim() !== '') throw ExternalErrors.noConfigInterface();
+      return;
+    }
+    const callOpts = timeoutMs !== undefined ? { deadline: this.deadline(timeoutMs) } : {};
+    await this.rawUnary('config', 'Configure', { coreConfiguration: { trustDomain: this.opts.trustDomain }, hclConfiguration: dataText }, callOpts).catch((err: unknown) => {
       throw this.mapError(err, 'Configure');
     });
-    opts.log.info({ reconfigurable: false }, 'Configured plugin');
   }
 
   /**

@@ -1,10 +1,12 @@
 import type { Logger } from '../../log/logger.js';
-import type { AnyPluginDescriptor, PluginDeps } from '../../plugins/descriptor.js';
+import type { PluginDeps } from '../../plugins/descriptor.js';
 import type { PluginType } from '../../plugins/types.js';
 import type { HostServices } from '../../plugins/host-services.js';
 import { SpireError } from '../../errors.js';
 import { pluginPrefix } from '../plugin-prefix.js';
 import type { ExternalLoader } from '../catalog.js';
+import type { ReconfigurableDescriptor } from '../reconfigure.js';
+import { ExternalErrors } from '../../plugins/external-errors.js';
 import type { PluginConfig } from '../../config/plugin-config.js';
 import { adapterFor } from './adapters.js';
 import { ExternalPlugin } from './external-plugin.js';
@@ -46,7 +48,8 @@ export class ExternalPlugins {
   /** The catalog's ExternalLoader. */
   readonly loader: ExternalLoader = (cfg, log) => Promise.resolve(this.descriptor(cfg, log));
 
-  private descriptor(cfg: PluginConfig & { type: PluginType }, log: Logger): AnyPluginDescriptor {
+  private descriptor(cfg: PluginConfig & { type: PluginType }, log: Logger): ReconfigurableDescriptor {
+    let started: ExternalPlugin | undefined;
     return {
       type: cfg.type,
       name: cfg.name,
@@ -66,6 +69,7 @@ export class ExternalPlugins {
           startTimeoutMs: this.options.startTimeoutMs ?? 60_000,
           stopTimeoutMs: this.options.stopTimeoutMs ?? 10_000,
         });
+        started = plugin;
         this.plugins.add(plugin);
         plugin.proc.onExit(() => {
           if (!plugin.stopping && ESSENTIAL.has(cfg.type) && this.plugins.has(plugin)) {
@@ -85,6 +89,12 @@ export class ExternalPlugins {
           this.plugins.delete(plugin);
         };
         return adapter;
+      },
+      // Reconfiguration sends the new text to the running plugin's Config service; a plugin that
+      // does not answer in time must not hold up the reconfiguration of the others for ever.
+      reconfigure: async (next: PluginConfig) => {
+        if (!started) throw ExternalErrors.unavailable('plugin is not started');
+        await started.configure(next.dataText, this.options.startTimeoutMs ?? 60_000);
       },
     };
   }
