@@ -1,3 +1,4 @@
+import { basename } from 'node:path';
 import { pino, type Logger as PinoLogger, type DestinationStream, type LevelWithSilent } from 'pino';
 import { ReopenableFile } from './reopenable-file.js';
 
@@ -10,7 +11,7 @@ export interface LogOptions {
   level?: string;
   /** `text` (SPIRE's logrus-style key=value lines) or `json`. */
   format?: string;
-  /** Append to this file (created 0640) instead of stderr. */
+  /** Append to this file (created 0640) instead of stdout. */
   file?: string;
   /** Add `file` and `func` of the call site to every record. */
   sourceLocation?: boolean;
@@ -43,31 +44,65 @@ const PINO_LEVEL_NAMES: Record<number, string> = {
   60: 'fatal',
 };
 
+/** logrus's rule: a value is written bare only when every character is one of these. */
+const BARE = /^[A-Za-z0-9\-._/@^+]+$/;
+
 function quoteIfNeeded(v: string): string {
-  return /^[A-Za-z0-9_./:@+-]+$/.test(v) ? v : JSON.stringify(v);
+  return BARE.test(v) ? v : JSON.stringify(v);
+}
+
+/** Go's time.RFC3339Nano in UTC: the fraction without trailing zeros, none when it is zero. */
+export function rfc3339Nano(ms: number): string {
+  return new Date(ms).toISOString().replace(/\.(\d*?)0*Z$/, (_m, frac: string) => (frac ? `.${frac}Z` : 'Z'));
+}
+
+/** The record's fields other than time, level and msg, as logrus holds them (pino's own keys dropped). */
+function fieldsOf(record: Record<string, unknown>): { time: number; level: string; msg: string; fields: Record<string, unknown> } {
+  const { time, level, msg, pid: _pid, hostname: _hostname, ...fields } = record;
+  return {
+    time: typeof time === 'number' ? time : Date.now(),
+    level: PINO_LEVEL_NAMES[level as number] ?? String(level),
+    msg: typeof msg === 'string' ? msg : '',
+    fields,
+  };
 }
 
 /**
  * Formats one pino JSON record as a logrus text line: `time="…" level=info msg="…" key=value`,
- * with the remaining fields sorted by key, as SPIRE prints them.
+ * the remaining fields sorted by key, values quoted only when logrus would.
  */
 export function formatTextLine(record: Record<string, unknown>): string {
-  const { time, level, msg, pid: _pid, hostname: _hostname, ...rest } = record;
-  const parts = [
-    `time=${JSON.stringify(new Date(typeof time === 'number' ? time : Date.now()).toISOString())}`,
-    `level=${PINO_LEVEL_NAMES[level as number] ?? String(level)}`,
-    `msg=${JSON.stringify(typeof msg === 'string' ? msg : '')}`,
-  ];
-  for (const key of Object.keys(rest).sort()) {
-    const v = rest[key];
+  const { time, level, msg, fields } = fieldsOf(record);
+  const parts = [`time=${quoteIfNeeded(rfc3339Nano(time))}`, `level=${level}`, `msg=${quoteIfNeeded(msg)}`];
+  for (const key of Object.keys(fields).sort()) {
+    const v = fields[key];
     const s = typeof v === 'string' ? v : JSON.stringify(v);
     parts.push(`${key}=${quoteIfNeeded(s ?? 'null')}`);
   }
   return `${parts.join(' ')}\n`;
 }
 
-class TextStream implements DestinationStream {
-  constructor(private readonly out: DestinationStream) {}
+/**
+ * Formats one pino JSON record as a logrus JSON line: every key sorted (as Go marshals a map),
+ * `level` named as logrus names it, `time` in RFC3339Nano.
+ */
+export function formatJsonLine(record: Record<string, unknown>): string {
+  const { time, level, msg, fields } = fieldsOf(record);
+  const all: Record<string, unknown> = { ...fields };
+  all.level = level;
+  all.msg = msg;
+  all.time = rfc3339Nano(time);
+  const sorted: Record<string, unknown> = {};
+  for (const k of Object.keys(all).sort()) sorted[k] = all[k];
+  return `${JSON.stringify(sorted)}\n`;
+}
+
+/** Re-writes each pino record with `format` before it reaches `out`. */
+class LogrusStream implements DestinationStream {
+  constructor(
+    private readonly out: DestinationStream,
+    private readonly format: (record: Record<string, unknown>) => string,
+  ) {}
   write(line: string): void {
     let rec: Record<string, unknown>;
     try {
@@ -76,7 +111,7 @@ class TextStream implements DestinationStream {
       this.out.write(line);
       return;
     }
-    this.out.write(formatTextLine(rec));
+    this.out.write(this.format(rec));
   }
 }
 
@@ -88,7 +123,8 @@ function callSite(): { file: string; func: string } | undefined {
   for (const line of stack.slice(2)) {
     if (line.includes('node_modules') || line.includes(THIS_FILE) || line.includes('(node:') || line.includes(' node:')) continue;
     const m = /at (?:(\S+) \()?(.+?):(\d+):\d+\)?$/.exec(line.trim());
-    if (m) return { func: m[1] ?? '<anonymous>', file: `${m[2]}:${m[3]}` };
+    // As logrus's caller hook: the file's base name and line, and the function's name.
+    if (m) return { func: m[1] ?? '<anonymous>', file: `${basename(m[2]!)}:${m[3]}` };
   }
   return undefined;
 }
@@ -110,15 +146,15 @@ export function createRootLog(opts: LogOptions = {}): RootLog {
   if (format !== 'text' && format !== 'json') throw new Error(`log_format: must be "text" or "json"; got "${opts.format}"`);
 
   const file = opts.file ? new ReopenableFile(opts.file) : undefined;
-  const out: DestinationStream = file ?? (process.stderr as unknown as DestinationStream);
-  const dest: DestinationStream = format === 'text' ? new TextStream(out) : out;
+  // As SPIRE, the log goes to stdout unless log_file is set.
+  const out: DestinationStream = file ?? (process.stdout as unknown as DestinationStream);
+  const dest = new LogrusStream(out, format === 'text' ? formatTextLine : formatJsonLine);
   const log = pino(
     {
       level,
       base: undefined,
       messageKey: 'msg',
-      timestamp: format === 'json' ? pino.stdTimeFunctions.isoTime : pino.stdTimeFunctions.epochTime,
-      formatters: format === 'json' ? { level: (label) => ({ level: label }) } : {},
+      timestamp: pino.stdTimeFunctions.epochTime,
       mixin: opts.sourceLocation ? () => callSite() ?? {} : undefined,
     },
     dest,

@@ -60,11 +60,12 @@ async function runAndStop(signal: NodeJS.Signals): Promise<{ code: number | null
   const { dir, conf, socket } = await tempConfig();
   const p = spawn(process.execPath, [BIN, 'run', '-config', conf], { stdio: ['ignore', 'pipe', 'pipe'] });
   let log = '';
-  p.stdout.on('data', (d: Buffer) => (log += d.toString()));
+  p.stderr.on('data', (d: Buffer) => (log += d.toString()));
   const exited = new Promise<number | null>((r) => p.on('exit', (code) => r(code)));
   await new Promise<void>((res, rej) => {
     const t = setTimeout(() => rej(new Error(`server did not start:\n${log}`)), 30_000);
-    p.stderr.on('data', (d: Buffer) => {
+    // The log goes to stdout, as SPIRE's.
+    p.stdout.on('data', (d: Buffer) => {
       log += d.toString();
       if (log.includes('msg="Server started"')) {
         clearTimeout(t);
