@@ -57,9 +57,13 @@ function tlsFront(handler: RequestListener, material: () => Promise<TlsMaterial>
     sockets.add(socket);
     socket.once('close', () => sockets.delete(socket));
     socket.on('error', () => socket.destroy());
+    // Bounds the wait for the material too (a datastore that does not answer).
+    socket.setTimeout(HANDSHAKE_TIMEOUT_MS, () => socket.destroy());
     material().then(
       (m) => {
-        if (!socket.destroyed) serverFor(m).emit('connection', socket);
+        if (socket.destroyed) return;
+        socket.setTimeout(0);
+        serverFor(m).emit('connection', socket);
       },
       (err: unknown) => {
         log.debug({ error: errorMessage(err), remote_addr: socket.remoteAddress }, 'Refused a Prometheus connection: no TLS material');
