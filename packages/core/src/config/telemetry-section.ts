@@ -34,9 +34,9 @@ function readPrometheusTls(r: SectionReader): PrometheusTlsConfig {
 }
 
 /**
- * Why `M3` is refused (read first, so its own mistakes are reported too): upstream reports to M3
- * through Uber's tally, and npm has no maintained tally or M3 client for Node. See
- * docs/telemetry.md.
+ * Why `M3` is refused (its entries are still read, so their own mistakes are reported too):
+ * upstream reports to M3 through Uber's tally, and npm has no maintained tally or M3 client for
+ * Node. See docs/telemetry.md.
  */
 const M3_REFUSED = 'the M3 sink is not supported: there is no maintained M3 (tally) client for Node; use Prometheus, Statsd or DogStatsd instead, and remove M3';
 
