@@ -78,7 +78,7 @@ describe('Prometheus over TLS', () => {
   let svid: ReturnType<ServerIdentitySource['x509Svid']>;
   const identity: ServerIdentitySource = {
     x509Svid: () => svid,
-    x509Authorities: async (td) => (td === 'example.org' ? [pki.der('td.pem')] : []),
+    x509Authorities: async (td) => (td === 'example.org' ? [pki.der('td.pem')] : td === 'other.org' ? [pki.der('other.pem')] : []),
   };
   const start = async (tls: Partial<PrometheusTlsOptions>) => {
     const t = await startTelemetry({ ...base, prometheus: { host: '127.0.0.1', port: 0, tls: { useSpireSvid: false, authorizedSpiffeIds: [], ...tls } } }, { trustDomain: 'example.org', log: silentLogger(), identity });
@@ -135,6 +135,13 @@ describe('Prometheus over TLS', () => {
     assert.equal(ok.peer.subjectaltname, 'IP Address:127.0.0.1');
     await assert.rejects(get(port, { pki, ca: 'td', client: 'intruder' }));
     await assert.rejects(get(port, { pki, ca: 'td' }));
+  });
+
+  it("an authorized ID must chain to its own trust domain's bundle, not another listed one's", async () => {
+    const port = await start({ certFile: pki.path('web.pem'), keyFile: pki.path('web.key'), authorizedSpiffeIds: ['spiffe://example.org/scraper', 'spiffe://other.org/x'] });
+    assert.equal((await get(port, { pki, ca: 'td', client: 'scraper' })).status, 200);
+    // Issued by other.org's CA (trusted for other.org IDs) but naming an example.org ID.
+    await assert.rejects(get(port, { pki, ca: 'td', client: 'forged' }));
   });
 
   it('a file that cannot be read rejects start-up, naming the option', async () => {
