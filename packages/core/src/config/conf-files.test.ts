@@ -108,5 +108,9 @@ ${prometheus}
   assert.equal(r.config?.server.federation.federatesWith[0]?.trustDomain.name, 'partner.test');
   assert.equal(r.config?.server.experimental.authOpaPolicyEngine?.local?.regoPath, './conf/server/policy.rego');
   assert.equal(r.config?.server.experimental.witIssuer, 'https://wit.example.org');
-  assert.deepEqual(r.config?.telemetry.prometheus, { host: 'localhost', port: 9988 });
+  assert.deepEqual(r.config?.telemetry.prometheus, {
+    host: 'localhost',
+    port: 9988,
+    tls: { certFile: '/opt/spire/conf/server/metrics.crt', keyFile: '/opt/spire/conf/server/metrics.key', useSpireSvid: false, authorizedSpiffeIds: [] },
+  });
 });

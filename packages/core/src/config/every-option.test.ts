@@ -97,11 +97,11 @@ test('every option of the reference is read with the value written', async () =>
     featureFlags: ['wit-svid'],
   });
   assert.deepEqual(config.telemetry, {
-    prometheus: { host: '0.0.0.0', port: 9988 },
-    dogStatsd: [],
-    statsd: [],
+    prometheus: { host: '0.0.0.0', port: 9988, tls: { certFile: 'metrics.crt', keyFile: 'metrics.key', useSpireSvid: false, authorizedSpiffeIds: ['spiffe://example.org/scraper'] } },
+    dogStatsd: [{ address: '127.0.0.1:8125' }],
+    statsd: [{ address: 'statsd.example.org:8125' }, { address: '[::1]:8126' }],
     m3: [],
-    inMem: false,
+    inMem: true,
     metricPrefix: 'spire_ts',
     enableTrustDomainLabel: true,
     enableHostnameLabel: false,

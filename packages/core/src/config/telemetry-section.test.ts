@@ -20,27 +20,35 @@ function readOnly(telemetry: string) {
   return { config, problems: ctx.problems.map(formatProblem) };
 }
 
-test('sinks written as repeated blocks or as lists are read, and each sink not implemented is refused by name', () => {
+const M3_REFUSED = 'the M3 sink is not supported: there is no maintained M3 (tally) client for Node; use Prometheus, Statsd or DogStatsd instead, and remove M3';
+
+test('sinks written as repeated blocks or as lists are read; only M3 is refused, by name', () => {
   const { config, problems } = readOnly('Statsd { address = "a:1" }\nStatsd { address = "b:2" }\nDogStatsd { address = "d:3" }\nM3 = [{ address = "m:4" env = "dev" }]\nInMem {}');
   assert.deepEqual(config.statsd, [{ address: 'a:1' }, { address: 'b:2' }]);
   assert.deepEqual(config.dogStatsd, [{ address: 'd:3' }]);
   assert.deepEqual(config.m3, [{ address: 'm:4', env: 'dev' }]);
   assert.equal(config.inMem, true);
-  assert.deepEqual(problems, [
-    't.conf:4: telemetry.DogStatsd: the DogStatsd sink is not implemented yet (only Prometheus without tls is); remove it',
-    't.conf:2: telemetry.Statsd: the Statsd sink is not implemented yet (only Prometheus without tls is); remove it',
-    't.conf:5: telemetry.M3: the M3 sink is not implemented yet (only Prometheus without tls is); remove it',
-    't.conf:6: telemetry.InMem: the InMem sink is not implemented yet (only Prometheus without tls is); remove it',
-  ]);
+  assert.deepEqual(problems, [`t.conf:5: telemetry.M3: ${M3_REFUSED}`]);
 });
 
-test('validate refuses a sink that is not implemented, naming its key', () => {
-  for (const sink of ['DogStatsd = [{ address = "d:1" }]', 'Statsd = [{ address = "s:1" }]', 'M3 = [{ address = "m:1" env = "e" }]', 'InMem {}']) {
-    const { config, problems } = load(sink);
-    const key = sink.split(' ')[0]!;
-    assert.equal(config, undefined);
-    assert.deepEqual(problems.map(formatProblem), [`server.conf:10: telemetry.${key}: the ${key} sink is not implemented yet (only Prometheus without tls is); remove it`]);
-  }
+test('Statsd, DogStatsd and InMem are accepted; M3 is refused at validate', () => {
+  const { config, problems } = load('Statsd = [{ address = "127.0.0.1:8125" }]\nDogStatsd = [{ address = "[::1]:8126" }, { address = "dd:8125" }]\nInMem {}');
+  assert.deepEqual(problems, []);
+  assert.deepEqual(config?.telemetry.statsd, [{ address: '127.0.0.1:8125' }]);
+  assert.deepEqual(config?.telemetry.dogStatsd, [{ address: '[::1]:8126' }, { address: 'dd:8125' }]);
+  assert.equal(config?.telemetry.inMem, true);
+  const m3 = load('M3 = [{ address = "m:1" env = "e" }]');
+  assert.equal(m3.config, undefined);
+  assert.deepEqual(m3.problems.map(formatProblem), [`server.conf:10: telemetry.M3: ${M3_REFUSED}`]);
+});
+
+test('a StatsD address must be host:port with a port from 1 to 65535', () => {
+  const { problems } = load('Statsd = [{ address = "nope" }]\nDogStatsd = [{ address = "h:0" }, { address = "h:99999" }]');
+  assert.deepEqual(problems.map(formatProblem), [
+    'server.conf:10: telemetry.Statsd[0].address: "nope" is not host:port',
+    'server.conf:11: telemetry.DogStatsd[0].address: port 0 of "h:0" is out of range',
+    'server.conf:11: telemetry.DogStatsd[1].address: port 99999 of "h:99999" is out of range',
+  ]);
 });
 
 test('Prometheus with host and port is accepted; host defaults to localhost', () => {
@@ -64,16 +72,13 @@ Statsd = [{ address = "" }, { addr = "x" }]
 InMem { enabled = false }
 MetricsPrefix = "typo"`);
   assert.deepEqual(problems.map(formatProblem), [
-    'server.conf:11: telemetry.Prometheus.tls: the Prometheus tls block is not implemented yet (only Prometheus without tls is); remove it',
     'server.conf:13: telemetry.Prometheus.tls.cert_file: cert_file and key_file cannot be configured when use_spire_svid is enabled',
     'server.conf:14: telemetry.Prometheus.tls.client_ca_file: client_ca_file cannot be configured with authorized_spiffe_ids',
     'server.conf:15: telemetry.Prometheus.tls.authorized_spiffe_ids: invalid SPIFFE ID "nope": scheme is missing or invalid',
     'server.conf:17: telemetry.Prometheus.scheme: unknown option',
-    'server.conf:19: telemetry.Statsd: the Statsd sink is not implemented yet (only Prometheus without tls is); remove it',
     'server.conf:19: telemetry.Statsd[0].address: must be configured',
     'server.conf:19: telemetry.Statsd[1].address: must be configured',
     'server.conf:19: telemetry.Statsd[1].addr: unknown option',
-    'server.conf:20: telemetry.InMem: the InMem sink is not implemented yet (only Prometheus without tls is); remove it',
     'server.conf:20: telemetry.InMem.enabled: unknown option',
     'server.conf:21: telemetry.MetricsPrefix: unknown option',
   ]);
@@ -82,7 +87,12 @@ MetricsPrefix = "typo"`);
 test('Prometheus TLS without use_spire_svid needs both files', () => {
   const { problems } = load('Prometheus {\n port = 9\n tls { cert_file = "c" }\n}');
   assert.deepEqual(problems.map(formatProblem), [
-    'server.conf:12: telemetry.Prometheus.tls: the Prometheus tls block is not implemented yet (only Prometheus without tls is); remove it',
     'server.conf:12: telemetry.Prometheus.tls: cert_file and key_file must both be configured unless use_spire_svid is enabled',
   ]);
+});
+
+test('a valid Prometheus tls block is accepted', () => {
+  const { config, problems } = load('Prometheus {\n port = 9\n tls {\n  use_spire_svid = true\n  authorized_spiffe_ids = ["spiffe://example.org/scraper"]\n }\n}');
+  assert.deepEqual(problems, []);
+  assert.deepEqual(config?.telemetry.prometheus, { host: 'localhost', port: 9, tls: { useSpireSvid: true, authorizedSpiffeIds: ['spiffe://example.org/scraper'] } });
 });

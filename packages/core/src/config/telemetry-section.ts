@@ -1,4 +1,5 @@
 import { SpiffeId } from '../spiffeid/index.js';
+import { parseUdpAddress } from '../telemetry/statsd-address.js';
 import type { SectionReader } from './section-reader.js';
 import type { PrometheusTlsConfig, TelemetryConfig } from './types.js';
 
@@ -33,10 +34,11 @@ function readPrometheusTls(r: SectionReader): PrometheusTlsConfig {
 }
 
 /**
- * The sinks and options that are read (so their own mistakes are reported too) but not served
- * yet: each is refused, by name, rather than accepted and silently ignored. See docs/telemetry.md.
+ * Why `M3` is refused (its entries are still read, so their own mistakes are reported too):
+ * upstream reports to M3 through Uber's tally, and npm has no maintained tally or M3 client for
+ * Node. See docs/telemetry.md.
  */
-const NOT_IMPLEMENTED = 'is not implemented yet (only Prometheus without tls is); remove it';
+const M3_REFUSED = 'the M3 sink is not supported: there is no maintained M3 (tally) client for Node; use Prometheus, Statsd or DogStatsd instead, and remove M3';
 
 /** Reads `telemetry { }` (SPIRE's keys here are CamelCase), with SPIRE's defaults. */
 export function readTelemetry(r: SectionReader | undefined): TelemetryConfig {
@@ -59,18 +61,16 @@ export function readTelemetry(r: SectionReader | undefined): TelemetryConfig {
     const host = prom.string('host') || 'localhost';
     const port = prom.int('port', { min: 0, max: 65535 }) ?? 0;
     const tlsR = prom.block('tls');
-    if (tlsR) prom.problem('tls', `the Prometheus tls block ${NOT_IMPLEMENTED}`);
     out.prometheus = { host, port, ...(tlsR ? { tls: readPrometheusTls(tlsR) } : {}) };
     prom.finish();
   }
   const address = (b: SectionReader): string => {
     const a = b.string('address') ?? '';
-    if (a === '') b.problem('address', 'must be configured');
+    const parsed = a === '' ? 'must be configured' : parseUdpAddress(a);
+    if (typeof parsed === 'string') b.problem('address', parsed);
     return a;
   };
-  for (const sink of ['DogStatsd', 'Statsd', 'M3', 'InMem']) {
-    if (r.has(sink)) r.problem(sink, `the ${sink} sink ${NOT_IMPLEMENTED}`);
-  }
+  if (r.has('M3')) r.problem('M3', M3_REFUSED);
   for (const b of r.blockList('DogStatsd')) {
     out.dogStatsd.push({ address: address(b) });
     b.finish();

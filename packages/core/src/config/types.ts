@@ -192,8 +192,11 @@ export interface PrometheusTlsConfig {
 
 export interface TelemetryConfig {
   prometheus?: { host: string; port: number; tls?: PrometheusTlsConfig };
+  /** DogStatsD agents, each `host:port` (UDP). */
   dogStatsd: { address: string }[];
+  /** StatsD servers, each `host:port` (UDP). */
   statsd: { address: string }[];
+  /** Read so its mistakes are reported, but the M3 sink itself is refused (no Node client). */
   m3: { address: string; env: string }[];
   /** Whether an `InMem { }` block is present: SPIRE runs that sink only then. */
   inMem: boolean;

@@ -35,12 +35,10 @@ test("the sample configuration in SPIRE's server reference reads without problem
   const section = doc.slice(doc.indexOf('## Sample configuration file'));
   const m = /```hcl\n([\s\S]*?)```/.exec(section);
   assert.ok(m, 'sample block not found in doc/spire_server.md');
-  // Its Prometheus tls block is not implemented yet: refused by name; without it, no problems.
-  const refused = parseServerConfigText(m[1]!, { filename: 'spire_server.md', cwd: '/' });
-  assert.deepEqual(refused.problems.map((p) => p.option), ['telemetry.Prometheus.tls']);
-  const noTls = m[1]!.replace(/^(\s*)tls \{\n[\s\S]*?^\1\}\n/m, '');
-  const r = parseServerConfigText(noTls, { filename: 'spire_server.md', cwd: '/' });
+  // Its Prometheus tls block (use_spire_svid) reads too.
+  const r = parseServerConfigText(m[1]!, { filename: 'spire_server.md', cwd: '/' });
   assert.deepEqual(r.problems.map(formatProblem), []);
+  assert.equal(r.config?.telemetry.prometheus?.tls?.useSpireSvid, true);
   assert.deepEqual(r.config?.server.caSubject, { country: ['US'], organization: ['SPIRE'], commonName: '' });
   assert.equal(r.config?.telemetry.prometheus?.port, 1234);
   assert.deepEqual(
@@ -61,15 +59,19 @@ test("the telemetry and federation examples in SPIRE's docs read without problem
   const health = /```hcl\n(health_checks \{[\s\S]*?)```/.exec(doc)?.[1];
   assert.ok(teleBlock && fed && health);
   const text = `${fed.replace('server {', 'server {\n  trust_domain = "example.org"\n  data_dir = "/d"')}\n${teleBlock}\n${health}\nplugins {}\n`;
-  // The sample shows every sink; those not implemented yet are refused, each by its key.
+  // The sample shows every sink; only M3 is refused, by its key (no maintained Node client).
   const refused = parseServerConfigText(text, { filename: 'docs', cwd: '/' });
   assert.deepEqual(
     refused.problems.map((p) => p.option),
-    ['telemetry.Prometheus.tls', 'telemetry.DogStatsd', 'telemetry.Statsd', 'telemetry.M3', 'telemetry.InMem'],
+    ['telemetry.M3'],
   );
-  const r = parseServerConfigText(text.replace(teleBlock, 'telemetry {\n  Prometheus { port = 9988 }\n}\n'), { filename: 'docs', cwd: '/' });
+  const r = parseServerConfigText(text.replace(/^\s*M3 = \[\n[\s\S]*?\]\n/m, '\n'), { filename: 'docs', cwd: '/' });
   assert.deepEqual(r.problems.map(formatProblem), []);
-  assert.deepEqual(r.config?.telemetry.prometheus, { host: 'localhost', port: 9988 });
+  const parsed = r.config?.telemetry;
+  assert.deepEqual(parsed?.prometheus, { host: 'localhost', port: 9988, tls: { useSpireSvid: true, authorizedSpiffeIds: ['spiffe://example.org/monitoring/prometheus'] } });
+  assert.deepEqual(parsed?.dogStatsd, [{ address: 'localhost:8125' }]);
+  assert.deepEqual(parsed?.statsd, [{ address: 'localhost:1337' }, { address: 'collector.example.org:8125' }]);
+  assert.deepEqual([parsed?.m3, parsed?.inMem, parsed?.allowedLabels], [[], true, []]);
   assert.deepEqual(r.config?.healthChecks.bindPort, 8080);
   assert.deepEqual(
     r.config?.server.federation.federatesWith.map((f) => f.profile.type),

@@ -33,7 +33,7 @@ import { checkBeforeStart } from './preflight.js';
 import { AcmeIdentity } from '../federation/acme/acme-identity.js';
 import { startBundleEndpoint } from '../federation/bundle-endpoint/index.js';
 import { VERSION } from '../version.js';
-import { startRuntimeStats, startTelemetry, type Metrics } from '../telemetry/index.js';
+import { startRuntimeStats, startTelemetry, type Metrics, type ServerIdentitySource } from '../telemetry/index.js';
 import { startProfiling } from '../profiling/index.js';
 import { AttestedNodeCache, AuthorizedEntryCache, withCacheNotifications, type EntryCacheConfig } from '../cache/index.js';
 import type { NodeAttestor } from '../plugins/nodeattestor/contract.js';
@@ -141,8 +141,16 @@ export class SpireServer {
       // ---- Telemetry (telemetry/): the sinks of `telemetry { }` ----------------------------------
       // Started first and stopped last, so that start-up and shutdown are measured too. Without a
       // sink the facade is a no-op and the API pipeline keeps no counters. Emits `started` and
-      // `uptime_in_ms`; the API counts every call as `rpc.<service>.<method>`.
-      const telemetry = await startTelemetry(this.settings.telemetry, { trustDomain: s.trustDomain.name, log: this.log.child({ subsystem_name: 'telemetry' }) });
+      // `uptime_in_ms`; the API counts every call as `rpc.<service>.<method>`. Prometheus tls reads
+      // the server SVID and bundles lazily: until the CA has started, its handshakes are refused.
+      const identity: ServerIdentitySource = {
+        x509Svid: () => this.ca?.serverSVID.state(),
+        x509Authorities: async (td) => {
+          if (!this.ca) throw new Error('the server CA has not started yet');
+          return (await this.container.resolve(DATA_STORE).fetchBundle(`spiffe://${td}`))?.rootCas.map((c) => c.derBytes) ?? [];
+        },
+      };
+      const telemetry = await startTelemetry(this.settings.telemetry, { trustDomain: s.trustDomain.name, log: this.log.child({ subsystem_name: 'telemetry' }), identity });
       this.metricsPort = telemetry.prometheusPort;
       this.stops.push(() => telemetry.stop());
       // ---- end Telemetry --------------------------------------------------------------------------
@@ -188,7 +196,8 @@ export class SpireServer {
       // also those whose plugin_data in server.conf changed (other server.conf changes are logged
       // as needing a restart). Each signal runs every action of the list in order, one run at a
       // time; a signal during a run queues one more.
-      const onUsr1: SignalAction[] = [() => reconfigureFromServerConf(catalog, this.settings, this.log)];
+      // It also writes the InMem sink's metrics to the log when `telemetry { InMem {} }` is set.
+      const onUsr1: SignalAction[] = [() => reconfigureFromServerConf(catalog, this.settings, this.log), () => telemetry.dumpInMem()];
       const removeUsr1 = runOnSignal('SIGUSR1', onUsr1, this.log);
       this.stops.push(async () => removeUsr1());
       // ---- end Reconfiguration ------------------------------------------------------------------

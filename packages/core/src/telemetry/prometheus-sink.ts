@@ -1,22 +1,17 @@
 import { Counter, Gauge, Registry, Summary, collectDefaultMetrics, type Metric } from 'prom-client';
 import type { Labels } from './metrics.js';
-
-/** Records one value into one series (one metric, one label set). */
-export type Recorder = (value: number) => void;
-
-/** Where the facade sends values; one per configured sink. */
-export interface MetricSink {
-  counter(name: string, labels: Labels): Recorder;
-  gauge(name: string, labels: Labels): Recorder;
-  summary(name: string, labels: Labels): Recorder;
-}
+import { NOOP_RECORDER as NOOP, type MetricSink, type Recorder, type Series } from './sink.js';
 
 type Kind = 'counter' | 'gauge' | 'summary';
-const NOOP: Recorder = () => {};
+
+/** The labels of a series as prom-client takes them, sorted by name (as client_golang writes them). */
+function sortedLabels(series: Series): Labels {
+  return Object.fromEntries([...series.labels].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)));
+}
 
 /**
- * The Prometheus sink on prom-client, with upstream's series shapes: counters under the name
- * given (no `_total`: the classic text format adds none), summaries with quantiles 0.5, 0.9 and
+ * The Prometheus sink on prom-client, with upstream's series shapes: counters under the series'
+ * flattened name (no `_total`: the classic text format adds none), summaries with quantiles 0.5, 0.9 and
  * 0.99 over the last 5 to 10 seconds, gauges holding the last value, HELP equal to the name. A metric's label
  * names are fixed by its first use (prom-client requires it); a later use with other label names
  * or another type is dropped rather than thrown, as metrics must never fail a call.
@@ -30,22 +25,25 @@ export class PrometheusSink implements MetricSink {
     if (opts.defaultMetrics) collectDefaultMetrics({ register: this.registry });
   }
 
-  counter(name: string, labels: Labels): Recorder {
-    const m = this.metric('counter', name, labels) as Counter<string> | undefined;
+  counter(series: Series): Recorder {
+    const labels = sortedLabels(series);
+    const m = this.metric('counter', series.name, labels) as Counter<string> | undefined;
     if (!m) return NOOP;
     const child = m.labels(labels);
     return (v) => child.inc(v);
   }
 
-  gauge(name: string, labels: Labels): Recorder {
-    const m = this.metric('gauge', name, labels) as Gauge<string> | undefined;
+  gauge(series: Series): Recorder {
+    const labels = sortedLabels(series);
+    const m = this.metric('gauge', series.name, labels) as Gauge<string> | undefined;
     if (!m) return NOOP;
     const child = m.labels(labels);
     return (v) => child.set(v);
   }
 
-  summary(name: string, labels: Labels): Recorder {
-    const m = this.metric('summary', name, labels) as Summary<string> | undefined;
+  summary(series: Series): Recorder {
+    const labels = sortedLabels(series);
+    const m = this.metric('summary', series.name, labels) as Summary<string> | undefined;
     if (!m) return NOOP;
     const child = m.labels(labels);
     return (v) => child.observe(v);

@@ -2,31 +2,39 @@ import { performance } from 'node:perf_hooks';
 import { MetricFilter, type FilterOptions } from './filters.js';
 import { flattenName, sanitizeLabel } from './metric-names.js';
 import type { CallCounter, Labels, Metrics } from './metrics.js';
-import type { MetricSink, Recorder } from './prometheus-sink.js';
+import type { Label, MetricSink, Recorder, Series } from './sink.js';
 
 /** How keys become series: SPIRE's naming options of `telemetry { }`. */
 export interface NamingOptions extends FilterOptions {
   /** MetricPrefix; SPIRE's default is `spire_server`. */
   metricPrefix: string;
-  /** Labels every series carries (`host`, `trust_domain`), before filtering. */
+  /**
+   * Labels every series carries, before filtering, in the order they follow the caller's own
+   * (upstream: `trust_domain`, then `host`).
+   */
   baseLabels: Labels;
 }
 
-/** A key resolved once: its Prometheus name, or undefined when the prefix filters drop it. */
-function resolveName(prefix: string, key: readonly string[], filter: MetricFilter): string | undefined {
+/** A key resolved once: its parts with the prefix and its Prometheus name. */
+type ResolvedKey = Pick<Series, 'key' | 'name'>;
+
+/** A key resolved once, or undefined when the prefix filters drop it. */
+function resolveKey(prefix: string, key: readonly string[], filter: MetricFilter): ResolvedKey | undefined {
   const parts = [prefix, ...key];
-  return filter.allowsMetric(parts.join('.')) ? flattenName(parts) : undefined;
+  return filter.allowsMetric(parts.join('.')) ? { key: parts, name: flattenName(parts) } : undefined;
 }
+
+type Kind = 'counter' | 'gauge' | 'summary';
 
 /**
  * The metrics facade over one or more sinks, naming series as SPIRE does: prefix and key parts
- * joined with `_`; labels sanitized (`spiffe://a.b` becomes `spiffe_a_b`) and filtered; the base
- * labels added to every series. Never throws.
+ * (each sink joins them its own way); labels sanitized (`spiffe://a.b` becomes `spiffe_a_b`) and
+ * filtered; the base labels added to every series. Never throws.
  */
 export class SinkMetrics implements Metrics {
   readonly enabled = true;
   private readonly filter: MetricFilter;
-  private readonly names = new Map<string, string | undefined>();
+  private readonly keys = new Map<string, ResolvedKey | undefined>();
 
   constructor(
     private readonly sinks: readonly MetricSink[],
@@ -52,18 +60,18 @@ export class SinkMetrics implements Metrics {
   }
 
   callCounter(key: readonly string[], extra?: Labels): CallCounter {
-    const name = this.name(key);
-    if (name === undefined) return { done: () => {} };
-    const elapsedName = this.name([...key, 'elapsed_time']);
-    // One pair of recorders per status name, made on first use: a call then costs two map-free
-    // child updates.
+    const counted = this.resolve(key);
+    if (counted === undefined) return { done: () => {} };
+    const elapsed = this.resolve([...key, 'elapsed_time']);
+    // One pair of recorder lists per status name, made on first use: a call then costs one
+    // map lookup and a recorder call per sink.
     const byStatus = new Map<string, [Recorder[], Recorder[]]>();
     return {
       done: (status, elapsedMs) => {
         let r = byStatus.get(status);
         if (!r) {
           const labels = this.labels({ ...extra, status });
-          r = [this.sinks.map((s) => s.counter(name, labels)), elapsedName === undefined ? [] : this.sinks.map((s) => s.summary(elapsedName, labels))];
+          r = [this.sinks.map((s) => s.counter({ ...counted, labels })), elapsed === undefined ? [] : this.sinks.map((s) => s.summary({ ...elapsed, labels }))];
           byStatus.set(status, r);
         }
         for (const inc of r[0]) inc(1);
@@ -72,24 +80,24 @@ export class SinkMetrics implements Metrics {
     };
   }
 
-  private record(kind: 'counter' | 'gauge' | 'summary', key: readonly string[], value: number, labels?: Labels): void {
-    const name = this.name(key);
-    if (name === undefined) return;
-    const all = this.labels(labels);
-    for (const s of this.sinks) s[kind](name, all)(value);
+  private record(kind: Kind, key: readonly string[], value: number, labels?: Labels): void {
+    const resolved = this.resolve(key);
+    if (resolved === undefined) return;
+    const series: Series = { ...resolved, labels: this.labels(labels) };
+    for (const s of this.sinks) s[kind](series)(value);
   }
 
-  private name(key: readonly string[]): string | undefined {
+  private resolve(key: readonly string[]): ResolvedKey | undefined {
     const k = key.join('\u0000');
-    if (this.names.has(k)) return this.names.get(k);
-    const name = resolveName(this.opts.metricPrefix, key, this.filter);
-    this.names.set(k, name);
-    return name;
+    if (this.keys.has(k)) return this.keys.get(k);
+    const resolved = resolveKey(this.opts.metricPrefix, key, this.filter);
+    this.keys.set(k, resolved);
+    return resolved;
   }
 
-  /** The labels of a series, sorted by name (as client_golang writes them). */
-  private labels(extra?: Labels): Labels {
-    const kept: [string, string][] = [];
+  /** The labels of a series, sanitized and filtered: the caller's, then the base labels. */
+  private labels(extra?: Labels): Label[] {
+    const kept: Label[] = [];
     for (const src of [extra, this.opts.baseLabels]) {
       if (!src) continue;
       for (const [k, v] of Object.entries(src)) {
@@ -97,6 +105,6 @@ export class SinkMetrics implements Metrics {
         if (this.filter.allowsLabel(name)) kept.push([name, sanitizeLabel(v)]);
       }
     }
-    return Object.fromEntries(kept.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)));
+    return kept;
   }
 }
