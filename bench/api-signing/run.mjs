@@ -27,7 +27,7 @@
 // Exits with 1 when any call gets an unexpected answer (the burst's clean RESOURCE_EXHAUSTED
 // excepted), and after the figures when a burst request failed otherwise or hung.
 // Build first: bash scripts/pnpm.sh exec tsc -b
-import { execFileSync, fork } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { availableParallelism, cpus, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { AuthorizedEntryCache, DEFAULT_ENTRY_CACHE_CONFIG, silentLogger, TrustDomain } from '@spire-ts/core';
@@ -37,6 +37,7 @@ import { measured, rawBaseline } from '../signing/raw-baseline.mjs';
 import { cpuSecondsOf, memoryOf, num, quantile } from './measure.mjs';
 import { makeAgents } from './setup.mjs';
 import { transportFloor, unaryFloor } from './transport-floor.mjs';
+import { startClient } from './client-process.mjs';
 
 function arg(name, dflt) {
   const i = process.argv.indexOf(`--${name}`);
@@ -82,34 +83,6 @@ const agentsNeeded = Math.max(
   chosen.includes('sync') ? SYNC_AGENTS : 0,
   chosen.includes('burst') ? BURST_AGENTS : 0,
 );
-
-/** The client process, spoken to one message at a time. */
-function startClient() {
-  const child = fork(new URL('./client.mjs', import.meta.url).pathname, [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], serialization: 'advanced' });
-  const inbox = [];
-  const waiters = [];
-  let gone;
-  const deliver = (m) => (waiters.length ? waiters.shift()(m) : inbox.push(m));
-  child.on('message', deliver);
-  child.on('exit', (code, signal) => {
-    gone = new Error(`the load client exited (${code ?? signal})`);
-    deliver({ type: 'exit' });
-  });
-  const next = () => (inbox.length ? Promise.resolve(inbox.shift()) : new Promise((r) => waiters.push(r)));
-  return {
-    child,
-    /** Sends `msg` and resolves with the answer of type `want`; rejects on the client's error. */
-    async ask(msg, want) {
-      if (gone) throw gone;
-      child.send(msg);
-      const m = await next();
-      if (m.type === 'error') throw new Error(`the load client failed: ${m.message}`);
-      if (m.type === 'exit') throw gone;
-      if (m.type !== want) throw new Error(`the load client answered ${m.type}, expected ${want}`);
-      return m;
-    },
-  };
-}
 
 /** The primitive limit now: verify+sign per second on every core, and CPU-µs per verify+sign. */
 async function primitive() {

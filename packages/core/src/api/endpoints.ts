@@ -164,6 +164,7 @@ export async function startEndpoints(deps: EndpointsDeps): Promise<Endpoints> {
           return b ? { serving: true } : { serving: false, reason: 'bundle is missing' };
         }),
       baseEnv.log,
+      deps.metrics,
     );
     await bindAdminSocket(uds, deps.socketPath);
     stops.push(() => shutdownGrpc(uds));

@@ -11,6 +11,8 @@ test('telemetry.Prometheus serves started, uptime and the rpc call counters of a
     assert.equal(server.metricsPort, port);
     const r = await runInProcess(['entry', 'create', '-socketPath', socketPath, '-parentID', 'spiffe://example.org/agent', '-spiffeID', 'spiffe://example.org/w', '-selector', 'unix:uid:1'], { cwd: dir });
     assert.equal(r.code, 0, r.stderr);
+    const health = await runInProcess(['healthcheck', '-socketPath', socketPath], { cwd: dir });
+    assert.equal(health.code, 0, health.stderr);
     const missing = await runInProcess(['entry', 'show', '-socketPath', socketPath, '-entryID', 'no-such-entry'], { cwd: dir });
     assert.notEqual(missing.code, 0);
     const res = await fetch(`http://127.0.0.1:${port}/metrics`);
@@ -45,6 +47,9 @@ test('telemetry.Prometheus serves started, uptime and the rpc call counters of a
     // Node's figures under SPIRE's runtime names.
     assert.match(text, /^spire_server_runtime_alloc_bytes \d+$/m);
     assert.match(text, /^spire_server_runtime_num_goroutines \d+$/m);
+    // grpc.health.v1 Check on the admin socket (the `server` health check's GetBundle is rpc.bundle).
+    assert.match(text, /^spire_server_rpc_health_check\{status="OK"\} 1$/m);
+    assert.match(text, /^spire_server_rpc_bundle_v1_bundle_get_bundle\{status="OK"\} [1-9]\d*$/m);
   } finally {
     await server.stop();
   }
