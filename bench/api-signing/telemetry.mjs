@@ -13,7 +13,6 @@
 import { execFileSync } from 'node:child_process';
 import { createServer } from 'node:net';
 import { cpus, loadavg } from 'node:os';
-import { performance } from 'node:perf_hooks';
 import { ServerProcess } from '@spire-ts/test/harness';
 import { startClient } from './client-process.mjs';
 import { cpuSecondsOf, num } from './measure.mjs';
@@ -85,7 +84,9 @@ try {
   let commit = '?';
   try {
     commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim();
-  } catch {}
+  } catch {
+    // not a git checkout: the commit stays '?'
+  }
   console.log('Telemetry on the signing path: two spire-server run processes (SQLite, disk KeyManager, INFO logs, rate limits off), each loaded by its own client process');
   console.log(`commit ${commit}, ${new Date().toISOString()}; ${cpus().length} cores (${cpus()[0]?.model ?? '?'}), node ${process.version}; load average ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
   const promPort = await freePort();

@@ -1,9 +1,6 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
-import { pino } from 'pino';
-import type { Logger } from '../log/logger.js';
 import { Code, spireError } from '../errors.js';
 import { ConfigReader } from '../plugins/config-reader.js';
 import type { AnyPluginDescriptor } from '../plugins/descriptor.js';
@@ -12,20 +9,7 @@ import type { BuiltinEntry } from './builtins.js';
 import type { PluginConfig } from '../config/plugin-config.js';
 import { TrustDomain } from '../spiffeid/index.js';
 
-/** One JSON log record. */
-export type LogRecord = Record<string, unknown> & { msg: string };
-
-/** A debug-level logger that keeps every record. */
-export function recordingLog(): { log: Logger; records: LogRecord[] } {
-  const records: LogRecord[] = [];
-  const sink = new Writable({
-    write(chunk: Buffer, _enc, cb) {
-      for (const l of chunk.toString('utf8').split('\n')) if (l.trim()) records.push(JSON.parse(l) as LogRecord);
-      cb();
-    },
-  });
-  return { log: pino({ level: 'debug' }, sink) as unknown as Logger, records };
-}
+export { recordingLogger as recordingLog, type LogRecord } from '../log/recording-logger.js';
 
 /** What a greeter instance offers: its configured greeting. */
 export interface Greeter {

@@ -2,33 +2,18 @@ import { X509Certificate } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { Writable } from 'node:stream';
 import tls from 'node:tls';
-import { pino } from 'pino';
-import type { Logger } from '../../../log/logger.js';
 import { InProcessKeyManager } from '../../../plugins/keymanager/in-process-key-manager.js';
 import type { BundleEndpointIdentity } from '../../bundle-endpoint/identity.js';
 import { AcmeIdentity, type AcmeIdentityOptions } from '../acme-identity.js';
 import { startPebble, type Pebble } from './pebble.js';
+import { recordingLogger, type LogRecord } from '../../../log/recording-logger.js';
 import { startTlsFront, type TlsFront } from './tls-front.js';
 
 /** The dotted test domain (autocert refuses names without a dot). */
 export const DOMAIN = 'bundle.spire.test';
 
-/** One JSON log record. */
-export type LogRecord = { level: number; msg: string } & Record<string, unknown>;
-
-/** A debug-level pino logger that keeps its records. */
-export function recordingLogger(): { log: Logger; records: LogRecord[] } {
-  const records: LogRecord[] = [];
-  const sink = new Writable({
-    write(chunk: Buffer, _enc, cb) {
-      for (const l of chunk.toString('utf8').split('\n')) if (l.trim()) records.push(JSON.parse(l) as LogRecord);
-      cb();
-    },
-  });
-  return { log: pino({ level: 'debug' }, sink) as unknown as Logger, records };
-}
+export { recordingLogger, type LogRecord } from '../../../log/recording-logger.js';
 
 /** A pebble, a TLS front on pebble's tlsPort, and an AcmeIdentity behind the front. */
 export interface Harness {
