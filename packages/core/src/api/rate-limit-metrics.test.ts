@@ -1,12 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { PrometheusSink, SinkMetrics } from '../telemetry/index.js';
+import { prometheusTestMetrics } from '../telemetry/index.js';
 import { makeCsr } from './ports.fake.js';
 import { startHarness } from './testing/harness.js';
 
 test("every pass through a rate limiter is counted as SPIRE's rateLimit.<service>.<method>", async () => {
-  const sink = new PrometheusSink();
-  const metrics = new SinkMetrics([sink], { metricPrefix: 'spire_server', baseLabels: {}, allowedPrefixes: [], blockedPrefixes: [], allowedLabels: [], blockedLabels: [] });
+  const { sink, metrics } = prometheusTestMetrics();
   const h = await startHarness({ metrics });
   try {
     const agentId = 'spiffe://example.org/spire/agent/x/rl';

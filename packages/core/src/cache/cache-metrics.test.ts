@@ -1,13 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { PrometheusSink, SinkMetrics } from '../telemetry/index.js';
+import { prometheusTestMetrics } from '../telemetry/index.js';
 import { attest, entry, newCache, sqlStoreForSuite, SERVER_ID } from './test-store.js';
 
-function setup() {
-  const sink = new PrometheusSink();
-  const metrics = new SinkMetrics([sink], { metricPrefix: 'spire_server', baseLabels: {}, allowedPrefixes: [], blockedPrefixes: [], allowedLabels: [], blockedLabels: [] });
-  return { sink, metrics };
-}
+const setup = () => prometheusTestMetrics();
 
 const sel = { type: 'k8s', value: 'cluster:m' };
 

@@ -8,6 +8,7 @@ export { countCall, instrumentCalls, statusOfError, type CallKeys } from './inst
 export { RUNTIME_STATS_INTERVAL_MS, startRuntimeStats } from './runtime-stats.js';
 export { prometheusTlsMaterial, type PrometheusTlsOptions, type ServerIdentitySource, type TlsMaterial } from './prometheus-tls.js';
 export { NOOP_RECORDER, type Label, type MetricSink, type Recorder, type Series } from './sink.js';
+export { prometheusTestMetrics, TEST_NAMING } from './prometheus-test-metrics.js';
 export { SinkMetrics, type NamingOptions } from './sink-metrics.js';
 export { parseUdpAddress, type UdpAddress } from './statsd-address.js';
 export { StatsdSink, dogstatsdTags, statsdKey, type StatsdFlavor } from './statsd-sink.js';

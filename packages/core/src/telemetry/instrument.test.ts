@@ -3,14 +3,9 @@ import assert from 'node:assert/strict';
 import { Code, SpireError } from '../errors.js';
 import { countCall, instrumentCalls } from './instrument.js';
 import { NOOP_METRICS } from './metrics.js';
-import { PrometheusSink } from './prometheus-sink.js';
-import { SinkMetrics } from './sink-metrics.js';
+import { prometheusTestMetrics } from './prometheus-test-metrics.js';
 
-function setup() {
-  const sink = new PrometheusSink();
-  const metrics = new SinkMetrics([sink], { metricPrefix: 'spire_server', baseLabels: {}, allowedPrefixes: [], blockedPrefixes: [], allowedLabels: [], blockedLabels: [] });
-  return { sink, metrics };
-}
+const setup = () => prometheusTestMetrics();
 
 class Store {
   calls = 0;

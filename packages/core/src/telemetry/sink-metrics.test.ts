@@ -1,21 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { PrometheusSink } from './prometheus-sink.js';
-import { SinkMetrics, type NamingOptions } from './sink-metrics.js';
+import { prometheusTestMetrics } from './prometheus-test-metrics.js';
+import type { NamingOptions } from './sink-metrics.js';
 
-const naming: NamingOptions = {
-  metricPrefix: 'spire_server',
-  baseLabels: { host: 'h1' },
-  allowedPrefixes: [],
-  blockedPrefixes: [],
-  allowedLabels: [],
-  blockedLabels: [],
-};
-
-function setup(opts: Partial<NamingOptions> = {}) {
-  const sink = new PrometheusSink();
-  return { sink, metrics: new SinkMetrics([sink], { ...naming, ...opts }) };
-}
+const setup = (opts: Partial<NamingOptions> = {}) => prometheusTestMetrics({ baseLabels: { host: 'h1' }, ...opts });
 
 test("a call counter gives a counter without _total and a millisecond summary with upstream's quantiles", async () => {
   const { sink, metrics } = setup();

@@ -1,6 +1,6 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { PrometheusSink, SinkMetrics } from '../../telemetry/index.js';
+import { prometheusTestMetrics } from '../../telemetry/index.js';
 import { bundleDocument } from './test-support/peer.js';
 import { refresherFixture, spiffePeer, type RefresherFixture } from './test-support/fixture.js';
 
@@ -11,8 +11,7 @@ before(async () => {
 after(() => f.close());
 
 test("each poll is counted as SPIRE's bundle_manager.fetch.federated_bundle, each stored change as bundle_manager.update.federated_bundle", async () => {
-  const sink = new PrometheusSink();
-  const metrics = new SinkMetrics([sink], { metricPrefix: 'spire_server', baseLabels: {}, allowedPrefixes: [], blockedPrefixes: [], allowedLabels: [], blockedLabels: [] });
+  const { sink, metrics } = prometheusTestMetrics();
   const p = await spiffePeer('metrics.test');
   p.endpoint.serve(bundleDocument(p.ca.bundle(120, 5)));
   await f.ds.setBundle(p.ca.bundle(300, 1));
