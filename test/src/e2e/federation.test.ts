@@ -123,7 +123,7 @@ describe('two servers federated both ways over https_spiffe', { timeout: 240_000
     const failuresBefore = failures();
     await b.stop();
     await until('a failed poll logged by a.test', () => failures() > failuresBefore, 25_000);
-    assert.match(a.log(), new RegExp(`msg="Error updating bundle"[^\\n]*bundle_endpoint_url=https://127\\.0\\.0\\.1:${bPort}`));
+    assert.match(a.log(), new RegExp(`msg="Error updating bundle"[^\\n]*bundle_endpoint_url="https://127\\.0\\.0\\.1:${bPort}"`));
     assert.deepEqual(roots(copyOfB()), kept);
     a.cli('federation', 'delete', '-id', 'b.test');
     assert.match(a.cli('federation', 'list'), /Found 0 federation relationships/);
