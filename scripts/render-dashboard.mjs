@@ -145,7 +145,7 @@ async function main() {
       await new Promise((r) => setTimeout(r, [1000, 4000, 2000, 6000][i % 4]));
       console.error(`round ${i + 1}/${rounds} done`);
     }
-    await new Promise((r) => setTimeout(r, 3000));
+    await m.prom.waitForScrapeAfter('spire_server_started', Date.now() / 1000);
     const end = Math.floor(Date.now() / 1000);
     const step = Math.max(1, Math.round((end - start) / 300));
 

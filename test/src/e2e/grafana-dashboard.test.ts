@@ -51,6 +51,8 @@ describe('the Grafana dashboard against a real server and Prometheus', { skip: p
   before(async () => {
     m = await startMonitoredServer();
     await driveLoad(m.server, 0);
+    // Every series the traffic made is in Prometheus once a scrape after it has landed.
+    await m.prom.waitForScrapeAfter('spire_server_started', Date.now() / 1000, () => m!.server.log());
   });
   after(async () => {
     await m?.stop();

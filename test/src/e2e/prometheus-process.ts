@@ -98,6 +98,14 @@ export class PrometheusProcess {
     }
   }
 
+  /**
+   * Waits until Prometheus holds a scrape of `series` taken after `unixSeconds`, so that whatever
+   * the target did before then is in the TSDB. Throws like `queryUntil`.
+   */
+  async waitForScrapeAfter(series: string, unixSeconds: number, context: () => string = () => ''): Promise<void> {
+    await this.queryUntil(`timestamp(${series}) > ${unixSeconds}`, context);
+  }
+
   /** Stops Prometheus (SIGTERM) and waits for it to exit. */
   async stop(): Promise<void> {
     const p = this.proc;
