@@ -3,70 +3,23 @@
 // upstream names (docs/telemetry.md).
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { ServerProcess, freePort } from './harness.js';
-
-const PROMETHEUS_BIN = '/usr/bin/prometheus';
-
-function prometheusSkip(): string | false {
-  if (existsSync(PROMETHEUS_BIN) || process.env.CI === 'true') return false;
-  return `prometheus is not installed (${PROMETHEUS_BIN}); apt-get install -y prometheus to run this test`;
-}
-
-interface Sample {
-  metric: Record<string, string>;
-  value: [number, string];
-}
+import { PrometheusProcess, prometheusSkip, type Sample } from './prometheus-process.js';
 
 describe('a real Prometheus scrapes spire-server run', { skip: prometheusSkip(), timeout: 120_000 }, () => {
   const server = new ServerProcess('example.org');
-  let prom: ChildProcess | undefined;
-  let promOutput = '';
-  let promPort = 0;
+  const prom = new PrometheusProcess(server.dir);
 
   /** Runs an instant PromQL query until it returns samples (Prometheus scrapes every second). */
-  async function query(promql: string): Promise<Sample[]> {
-    const deadline = Date.now() + 30_000;
-    for (;;) {
-      try {
-        const res = await fetch(`http://127.0.0.1:${promPort}/api/v1/query?query=${encodeURIComponent(promql)}`);
-        const body = (await res.json()) as { status: string; data?: { result: Sample[] } };
-        if (body.status === 'success' && body.data && body.data.result.length > 0) return body.data.result;
-      } catch {
-        // Prometheus is still starting.
-      }
-      if (Date.now() > deadline) throw new Error(`no samples for ${promql} in 30 s; prometheus said:\n${promOutput}\nserver said:\n${server.log()}`);
-      await new Promise((r) => setTimeout(r, 250));
-    }
-  }
+  const query = (promql: string): Promise<Sample[]> => prom.queryUntil(promql, () => `server said:\n${server.log()}`);
 
   before(async () => {
     const metricsPort = await freePort();
     await server.start({ logLevel: 'INFO', extraBlocks: `telemetry {\n  Prometheus {\n    host = "127.0.0.1"\n    port = ${metricsPort}\n  }\n}` });
-    promPort = await freePort();
-    const dir = join(server.dir, 'prometheus');
-    mkdirSync(dir);
-    const conf = join(dir, 'prometheus.yml');
-    writeFileSync(
-      conf,
-      `global:\n  scrape_interval: 1s\nscrape_configs:\n  - job_name: spire-server\n    static_configs:\n      - targets: ["127.0.0.1:${metricsPort}"]\n`,
-    );
-    prom = spawn(PROMETHEUS_BIN, [`--config.file=${conf}`, `--storage.tsdb.path=${join(dir, 'data')}`, `--web.listen-address=127.0.0.1:${promPort}`], {
-      cwd: dir,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    prom.stdout!.on('data', (d: Buffer) => (promOutput += d.toString()));
-    prom.stderr!.on('data', (d: Buffer) => (promOutput += d.toString()));
+    await prom.start([`127.0.0.1:${metricsPort}`]);
   });
   after(async () => {
-    const p = prom;
-    if (p && p.exitCode === null && p.signalCode === null) {
-      const gone = new Promise((r) => p.once('exit', r));
-      p.kill('SIGTERM');
-      await gone;
-    }
+    await prom.stop();
     await server.stop();
   });
 
