@@ -42,7 +42,7 @@ test('every option of the reference is read with the value written', async () =>
       profilingPort: 6060,
       profilingFreq: 30,
       profilingNames: ['heap', 'cpu'],
-      proxyProtocolTrustedCidrs: ['10.0.0.0/8', 'fd00::/8'],
+      proxyProtocolTrustedCidrs: [],
       pruneAttestedNodesExpiredForMs: 720 * 3_600_000,
       pruneAttestedNodesBatchSize: 250,
       pruneTofuNodes: true,

@@ -1,0 +1,18 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { parseServerConfigText } from './load.js';
+import { formatProblem } from './problem.js';
+import { minimalConfig } from './test-support.js';
+
+// Keys this server reads but cannot act on: each is refused by name rather than ignored.
+
+function problems(serverExtra: string): string[] {
+  return parseServerConfigText(minimalConfig(serverExtra), { filename: 'server.conf' }).problems.map(formatProblem);
+}
+
+test('proxy_protocol_trusted_cidrs is refused unless empty (PROXY headers are not read)', () => {
+  assert.deepEqual(problems('  proxy_protocol_trusted_cidrs = ["10.0.0.0/8", "fd00::/8"]'), [
+    'server.conf:4: server.proxy_protocol_trusted_cidrs: PROXY protocol is not implemented by this server (the server API does not read PROXY headers); remove it or leave it empty',
+  ]);
+  assert.deepEqual(problems('  proxy_protocol_trusted_cidrs = []'), []);
+});
