@@ -90,7 +90,7 @@ test('every option of the reference is read with the value written', async () =>
     eventsBasedCache: true,
     pruneEventsOlderThanMs: 6 * 3_600_000,
     eventTimeoutMs: 20 * 60_000,
-    requirePqKem: true,
+    requirePqKem: false,
     maxPendingSvids: 2500,
     witKeyType: 'ec-p256',
     witIssuer: 'https://wit.example.org',

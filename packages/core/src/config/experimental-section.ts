@@ -73,6 +73,9 @@ export function readExperimental(r: SectionReader | undefined, caKeyType: KeyTyp
   }
   out.eventTimeoutMs = positive('event_timeout', out.eventTimeoutMs);
   out.requirePqKem = r.bool('require_pq_kem') ?? false;
+  if (out.requirePqKem) {
+    r.problem('require_pq_kem', 'post-quantum key exchange is not implemented by this server\'s TLS listeners; remove it or set it to false');
+  }
   out.witKeyType = readKeyType(r, 'wit_key_type') ?? caKeyType;
   const witIssuer = r.string('wit_issuer');
   if (witIssuer) out.witIssuer = witIssuer;

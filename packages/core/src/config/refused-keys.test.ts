@@ -16,3 +16,10 @@ test('proxy_protocol_trusted_cidrs is refused unless empty (PROXY headers are no
   ]);
   assert.deepEqual(problems('  proxy_protocol_trusted_cidrs = []'), []);
 });
+
+test('experimental.require_pq_kem = true is refused (no post-quantum key exchange); false is accepted', () => {
+  assert.deepEqual(problems('  experimental {\n    require_pq_kem = true\n  }'), [
+    "server.conf:5: server.experimental.require_pq_kem: post-quantum key exchange is not implemented by this server's TLS listeners; remove it or set it to false",
+  ]);
+  assert.deepEqual(problems('  experimental {\n    require_pq_kem = false\n  }'), []);
+});
