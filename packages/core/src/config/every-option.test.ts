@@ -92,9 +92,8 @@ test('every option of the reference is read with the value written', async () =>
     eventTimeoutMs: 20 * 60_000,
     requirePqKem: false,
     maxPendingSvids: 2500,
-    witKeyType: 'ec-p256',
-    witIssuer: 'https://wit.example.org',
-    featureFlags: ['wit-svid'],
+    witKeyType: 'rsa-2048',
+    featureFlags: ['i_am_a_test_flag'],
   });
   assert.deepEqual(config.telemetry, {
     prometheus: { host: '0.0.0.0', port: 9988 },

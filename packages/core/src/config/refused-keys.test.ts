@@ -23,3 +23,13 @@ test('experimental.require_pq_kem = true is refused (no post-quantum key exchang
   ]);
   assert.deepEqual(problems('  experimental {\n    require_pq_kem = false\n  }'), []);
 });
+
+test('wit_key_type, wit_issuer and the "wit-svid" feature flag are refused (WIT-SVIDs are not implemented)', () => {
+  const why = 'WIT-SVIDs are not implemented by this server (the SVID API answers Unimplemented); remove it';
+  assert.deepEqual(problems('  experimental {\n    wit_key_type = "ec-p256"\n    wit_issuer = "https://wit.example.org"\n    feature_flags = ["wit-svid"]\n  }'), [
+    `server.conf:5: server.experimental.wit_key_type: ${why}`,
+    `server.conf:6: server.experimental.wit_issuer: ${why}`,
+    `server.conf:7: server.experimental.feature_flags: feature flag "wit-svid": ${why}`,
+  ]);
+  assert.deepEqual(problems('  experimental {\n    feature_flags = ["i_am_a_test_flag"]\n  }'), []);
+});
