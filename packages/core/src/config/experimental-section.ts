@@ -11,6 +11,16 @@ export const FEATURE_FLAGS: readonly string[] = ['i_am_a_test_flag', 'wit-svid']
 const WIT_NOT_IMPLEMENTED = 'WIT-SVIDs are not implemented by this server (the SVID API answers Unimplemented); remove it';
 
 /**
+ * Why `named_pipe_name` is refused: off Windows in SPIRE's words; on Windows because this server
+ * has no named pipe listener (the admin API is on socket_path everywhere).
+ */
+export function namedPipeProblem(platform: NodeJS.Platform): string {
+  return platform === 'win32'
+    ? 'named_pipe_name is not supported by this server; please use socket_path instead'
+    : 'named_pipe_name is not supported in this platform; please use socket_path instead';
+}
+
+/**
  * Reads `server.experimental`, with SPIRE's defaults. The files of `auth_opa_policy_engine`
  * are read here (relative to `cwd`), so that `validate` and `run` refuse a policy this server
  * cannot enforce before anything starts.
@@ -89,11 +99,7 @@ export function readExperimental(r: SectionReader | undefined, caKeyType: KeyTyp
   for (const f of flags) if (FEATURE_FLAGS.includes(f) && f !== 'wit-svid') r.warn('feature_flags', `Developer feature flag ${JSON.stringify(f)} has been enabled`);
   const maxPending = r.int('max_pending_svids', { min: 1 });
   if (maxPending !== undefined) out.maxPendingSvids = maxPending;
-  const pipe = r.string('named_pipe_name');
-  if (pipe) {
-    if (process.platform === 'win32') out.namedPipeName = pipe;
-    else r.problem('named_pipe_name', 'named_pipe_name is not supported in this platform; please use socket_path instead');
-  }
+  if (r.string('named_pipe_name')) r.problem('named_pipe_name', namedPipeProblem(process.platform));
   r.finish();
   return out;
 }

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseServerConfigText } from './load.js';
+import { namedPipeProblem } from './experimental-section.js';
 import { formatProblem } from './problem.js';
 import { minimalConfig } from './test-support.js';
 
@@ -32,4 +33,12 @@ test('wit_key_type, wit_issuer and the "wit-svid" feature flag are refused (WIT-
     `server.conf:7: server.experimental.feature_flags: feature flag "wit-svid": ${why}`,
   ]);
   assert.deepEqual(problems('  experimental {\n    feature_flags = ["i_am_a_test_flag"]\n  }'), []);
+});
+
+test('experimental.named_pipe_name is refused on every platform (no named pipe listener)', () => {
+  assert.deepEqual(problems('  experimental {\n    named_pipe_name = "\\\\spire-server\\\\private\\\\api"\n  }'), [
+    `server.conf:5: server.experimental.named_pipe_name: ${namedPipeProblem(process.platform)}`,
+  ]);
+  assert.equal(namedPipeProblem('linux'), 'named_pipe_name is not supported in this platform; please use socket_path instead');
+  assert.equal(namedPipeProblem('win32'), 'named_pipe_name is not supported by this server; please use socket_path instead');
 });

@@ -95,8 +95,6 @@ export interface ExperimentalConfig {
   witKeyType: KeyType;
   /** Developer feature flags (`feature_flags`): "i_am_a_test_flag" ("wit-svid" is refused). */
   featureFlags: string[];
-  /** Windows only; refused elsewhere, as SPIRE. */
-  namedPipeName?: string;
   /**
    * `max_pending_svids` (ours; SPIRE has no such bound): workload SVIDs that may wait to be
    * signed at once before more are refused with RESOURCE_EXHAUSTED. Absent: the CA's default
