@@ -9,6 +9,7 @@ import { validatePlugins } from '../catalog/catalog.js';
 import { runInProcess } from '../cli/test-support/run-in-process.js';
 import { parseServerConfigText, type LoadResult } from './load.js';
 import { formatProblem } from './problem.js';
+import type { HclValue } from './hcl/ast.js';
 import { configWith, hclValue, sampleKeys, type SampleKey } from './sample-keys.test-support.js';
 import { CLASSIFICATION, type Classification } from './server-full-table.test-support.js';
 
@@ -26,15 +27,22 @@ plugins {
 
 const fileKeys = sampleKeys(FULL, 'server_full.conf');
 
-/** A key of server_full.conf, or of the entry's own sample for a key the file leaves out. */
-function keyOf(option: string): SampleKey {
+/**
+ * A key of server_full.conf, or, for a key the file leaves out, of its entry's sample (or of
+ * `sample`, the sample of the entry that needs it `with` it).
+ */
+function keyOf(option: string, sample = CLASSIFICATION[option]?.sample): SampleKey {
   const inFile = fileKeys.find((k) => k.option === option);
   if (inFile) return inFile;
-  const sample = CLASSIFICATION[option]?.sample;
   assert.ok(sample, `${option}: not in server_full.conf, and its entry has no sample`);
   const found = sampleKeys(sample, 'sample').find((k) => k.option === option);
   assert.ok(found, `${option}: its entry's sample does not write it`);
   return found;
+}
+
+/** The keys an entry needs written with it, with their sample values. */
+function withKeys(c: Classification): { key: SampleKey; value: HclValue }[] {
+  return (c.with ?? []).map((o) => keyOf(o, c.sample)).map((key) => ({ key, value: key.value }));
 }
 
 function parse(text: string): LoadResult {
@@ -60,16 +68,15 @@ interface Probe {
 
 function probe(option: string, c: Classification): Probe {
   const key = keyOf(option);
-  const others = (c.with ?? []).map((o) => ({ key: keyOf(o), value: keyOf(o).value }));
+  const others = withKeys(c);
   const value = c.probe !== undefined ? hclValue(c.probe) : key.value;
   const text = configWith(BASE, [...others, { key, value }]);
   return { key, c, probed: parse(text), text };
 }
 
-function baselineFor(p: Probe, c: { baseline?: 'default'; with?: string[] }): LoadResult {
+function baselineFor(p: Probe, c: Classification & { baseline?: 'default' }): LoadResult {
   if (c.baseline === 'default') return parse(BASE);
-  const others = (c.with ?? []).map((o) => ({ key: keyOf(o), value: keyOf(o).value }));
-  return parse(configWith(BASE, [...others, { key: p.key }]));
+  return parse(configWith(BASE, [...withKeys(c), { key: p.key }]));
 }
 
 const problemsOf = (r: LoadResult): string[] => r.problems.map(formatProblem);
@@ -142,7 +149,7 @@ for (const [option, c] of Object.entries(CLASSIFICATION)) {
       assertRead(option, c.field, c.readBy, c.reads);
       if (c.probe === undefined) return;
       // The sample's own value is accepted too (unless it names a file that is not there).
-      const sampleOnly = configWith(BASE, [...(c.with ?? []).map((o) => ({ key: keyOf(o), value: keyOf(o).value })), { key: p.key, value: p.key.value }]);
+      const sampleOnly = configWith(BASE, [...withKeys(c), { key: p.key, value: p.key.value }]);
       if (!/_file|_path/.test(option)) assert.deepEqual(problemsOf(parse(sampleOnly)), [], `${option}: the sample's value is refused`);
     } else if (c.kind === 'refused') {
       const named = c.problem ?? option;

@@ -167,6 +167,25 @@ export const CLASSIFICATION: Readonly<Record<string, Classification>> = {
     baseline: 'default',
   },
 
+  // Not in server_full.conf (which shows the https_spiffe profile and the acme block of https_web).
+  [`${FW}.bundle_endpoint_profile.https_web`]: {
+    kind: 'effect',
+    field: 'server.federation.federatesWith.profile.type',
+    readBy: 'core/src/federation/refresher/bundle-fetch.ts',
+    reads: 'https_web',
+    with: [`${FW}.bundle_endpoint_url`],
+    baseline: 'default',
+    sample: 'server { federation { federates_with "partner.test" { bundle_endpoint_profile "https_web" {} } } }',
+  },
+  [`${BE}.acme.domain_name`]: {
+    kind: 'effect',
+    field: 'server.federation.bundleEndpoint.profile.acme.domainName',
+    readBy: acme,
+    with: [`${BE}.acme.email`],
+    baseline: 'default',
+    sample: 'server { federation { bundle_endpoint { acme {\ndomain_name = "bundle.example.org"\nemail = "admin@example.org" } } } }',
+  },
+
   [`${EXP}.cache_reload_interval`]: { kind: 'effect', field: 'server.experimental.cacheReloadIntervalMs', readBy: srv, probe: '"10s"' },
   [`${EXP}.events_based_cache`]: { kind: 'effect', field: 'server.experimental.eventsBasedCache', readBy: srv, probe: 'true' },
   [`${EXP}.full_cache_reload_interval`]: { kind: 'effect', field: 'server.experimental.fullCacheReloadIntervalMs', readBy: srv, probe: '"12h"' },
