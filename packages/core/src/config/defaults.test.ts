@@ -80,7 +80,7 @@ test('relative data_dir and socket_path resolve against the working directory', 
   assert.equal(config?.server.socketPath, '/srv/spire/run/api.sock');
 });
 
-test('jwt_key_type and wit_key_type follow ca_key_type unless set', () => {
+test('jwt_key_type (and the unused WIT key type) follow ca_key_type unless set', () => {
   const { config } = parseServerConfigText(minimalConfig('ca_key_type = "rsa-4096"'), { filename: 'server.conf' });
   assert.deepEqual([config?.server.caKeyType, config?.server.jwtKeyType, config?.server.experimental.witKeyType], ['rsa-4096', 'rsa-4096', 'rsa-4096']);
 });
@@ -107,11 +107,11 @@ test('the deprecated sql_transaction_timeout sets the event timeout, with a warn
 });
 
 test('any experimental option, and each feature flag, gives SPIRE\'s warnings', () => {
-  const r = parseServerConfigText(minimalConfig('experimental {\n feature_flags = ["wit-svid"]\n}'), { filename: 'server.conf' });
+  const r = parseServerConfigText(minimalConfig('experimental {\n feature_flags = ["i_am_a_test_flag"]\n}'), { filename: 'server.conf' });
   assert.ok(r.config);
   assert.deepEqual(r.warnings.map(formatProblem), [
     'server.conf:4: server.experimental: Experimental features have been enabled. Please see doc/upgrading.md for upgrade and compatibility considerations for experimental features.',
-    'server.conf:5: server.experimental.feature_flags: Developer feature flag "wit-svid" has been enabled',
+    'server.conf:5: server.experimental.feature_flags: Developer feature flag "i_am_a_test_flag" has been enabled',
   ]);
 });
 

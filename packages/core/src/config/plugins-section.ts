@@ -12,6 +12,9 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
+/** Why plugin_checksum and plugin_args are refused without plugin_cmd. */
+const BUILTIN_HAS_NO_BINARY = 'applies only to an external plugin (plugin_cmd); a built-in plugin has no binary to check or start, so remove it';
+
 interface Found {
   type: string;
   name: string;
@@ -132,6 +135,11 @@ export function readPlugins(blocks: readonly SectionReader[], cwd: string, dataT
     const pluginArgs = pr.stringList('plugin_args') ?? [];
     const pluginChecksum = pr.string('plugin_checksum') || undefined;
     const enabled = pr.bool('enabled') ?? true;
+    // Both describe the plugin_cmd binary; a built-in has none, so they would be ignored.
+    if (pluginCmd === undefined) {
+      if (pluginChecksum !== undefined) pr.problem('plugin_checksum', BUILTIN_HAS_NO_BINARY);
+      if (pluginArgs.length > 0) pr.problem('plugin_args', BUILTIN_HAS_NO_BINARY);
+    }
     const { data, dataText, dataFile } = readData(pr, cwd, dataTexts.get(pluginKey(f.type, f.name)));
     pr.finish();
     const plugin: DeclaredPlugin = {

@@ -126,6 +126,7 @@ plugins {}
       'server.conf:10: server.experimental.cache_reload_interval: invalid duration "5"',
       'server.conf:12: server.experimental.sql_transaction_timeout: both experimental sql_transaction_timeout and event_timeout set, only set event_timeout',
       'server.conf:13: server.experimental.feature_flags: unknown feature flag(s): [aaa zzz]',
+      'server.conf:13: server.experimental.feature_flags: feature flag "wit-svid": WIT-SVIDs are not implemented by this server (the SVID API answers Unimplemented); remove it',
       'server.conf:14: server.experimental.wit_key_type: key type "ed25519" is unknown; must be one of [rsa-2048, rsa-4096, ec-p256, ec-p384]',
       'server.conf:15: server.experimental.named_pipe_name: named_pipe_name is not supported in this platform; please use socket_path instead',
       'server.conf:16: server.experimental.not_a_thing: unknown option',

@@ -142,9 +142,15 @@ export function readServerSection(r: SectionReader, cwd: string, lookupLater?: (
   ratelimitR?.finish();
 
   const proxyProtocolTrustedCidrs = r.stringList('proxy_protocol_trusted_cidrs') ?? [];
+  let cidrsValid = true;
   for (const c of proxyProtocolTrustedCidrs) {
     const p = cidrProblem(c);
     if (p) r.problem('proxy_protocol_trusted_cidrs', `invalid proxy_protocol_trusted_cidrs value ${JSON.stringify(c)}: ${p}`);
+    cidrsValid &&= p === undefined;
+  }
+  // Accepting the list would silently leave PROXY headers unread (and rate limits per proxy IP).
+  if (proxyProtocolTrustedCidrs.length > 0 && cidrsValid) {
+    r.problem('proxy_protocol_trusted_cidrs', 'PROXY protocol is not implemented by this server (the server API does not read PROXY headers); remove it or leave it empty');
   }
 
   const pruneRaw = r.raw('prune_attested_nodes_expired_for');

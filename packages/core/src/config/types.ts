@@ -91,13 +91,10 @@ export interface ExperimentalConfig {
   /** Default 15m; the deprecated sql_transaction_timeout sets it too. */
   eventTimeoutMs: number;
   requirePqKem: boolean;
-  /** Default: the CA key type. */
+  /** The CA key type: `wit_key_type` is refused while WIT-SVIDs are not implemented (as is `wit_issuer`). */
   witKeyType: KeyType;
-  witIssuer?: string;
-  /** Developer feature flags (`feature_flags`), e.g. "wit-svid". */
+  /** Developer feature flags (`feature_flags`): "i_am_a_test_flag" ("wit-svid" is refused). */
   featureFlags: string[];
-  /** Windows only; refused elsewhere, as SPIRE. */
-  namedPipeName?: string;
   /**
    * `max_pending_svids` (ours; SPIRE has no such bound): workload SVIDs that may wait to be
    * signed at once before more are refused with RESOURCE_EXHAUSTED. Absent: the CA's default

@@ -71,3 +71,29 @@ test("once started, checks run in the background: every initialMs until healthy,
     checker.stop();
   }
 });
+
+test('recheck runs the checks now, once even when asked during a run, and keeps the schedule', async () => {
+  const checker = new HealthChecker({ initialMs: 10_000, steadyMs: 10_000 });
+  let runs = 0;
+  let up = true;
+  checker.add('catalog.keymanager', async () => {
+    runs++;
+    await new Promise((r) => setTimeout(r, 20));
+    return up ? { live: true, ready: true } : { live: false, ready: false };
+  });
+  await checker.start();
+  try {
+    assert.equal(runs, 1);
+    up = false;
+    assert.equal((await checker.state()).live, true, 'the last run is served until the next one');
+    checker.recheck();
+    checker.recheck();
+    await new Promise((r) => setTimeout(r, 150));
+    assert.equal(runs, 3, 'one run now, and one more for the recheck asked during it');
+    assert.equal((await checker.state()).live, false);
+    await new Promise((r) => setTimeout(r, 150));
+    assert.equal(runs, 3, 'then the schedule again');
+  } finally {
+    checker.stop();
+  }
+});

@@ -65,6 +65,8 @@ export class HealthChecker {
   private last?: OverallState;
   private timer?: NodeJS.Timeout;
   private running = false;
+  private runInFlight = false;
+  private runAgain = false;
   /** Per failing check: when it started failing and how many runs it failed. */
   private readonly failing = new Map<string, { since: number; failures: number }>();
 
@@ -91,6 +93,18 @@ export class HealthChecker {
     await this.runAndSchedule();
   }
 
+  /**
+   * Runs the checks now instead of at the next scheduled time (when a part is known to have
+   * failed, e.g. an essential plugin's process died), then goes on with the schedule. Does
+   * nothing unless started.
+   */
+  recheck(): void {
+    if (!this.running) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    void this.runAndSchedule();
+  }
+
   /** Stops the runner; `state` is computed on demand again. Safe to call twice. */
   stop(): void {
     this.running = false;
@@ -110,10 +124,26 @@ export class HealthChecker {
   }
 
   private async runAndSchedule(): Promise<void> {
-    const state = await this.compute();
+    // One run at a time: a recheck asked for during a run makes that run go again when done.
+    if (this.runInFlight) {
+      this.runAgain = true;
+      return;
+    }
+    this.runInFlight = true;
+    let state: OverallState;
+    try {
+      state = await this.compute();
+    } finally {
+      this.runInFlight = false;
+    }
     if (!this.running) return;
     this.last = state;
     this.report(state);
+    if (this.runAgain) {
+      this.runAgain = false;
+      void this.runAndSchedule();
+      return;
+    }
     const healthy = state.live && state.ready;
     this.timer = setTimeout(() => void this.runAndSchedule(), healthy ? this.intervals.steadyMs : this.intervals.initialMs);
     this.timer.unref();

@@ -180,6 +180,9 @@ export class SpireServer {
 
       const externals = new ExternalPlugins();
       this.stops.push(() => externals.closeAll());
+      // A KeyManager process that dies shows on the health paths at once, not at the next
+      // scheduled run (up to a minute later once healthy).
+      externals.onEssentialExit(() => this.health.recheck());
       this.catalog = await Catalog.load(this.settings.plugins, this.container, {
         core: { trustDomain: s.trustDomain, dataDir: s.dataDir },
         log: this.log,

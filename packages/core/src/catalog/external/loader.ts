@@ -41,6 +41,7 @@ const ESSENTIAL: ReadonlySet<PluginType> = new Set<PluginType>(['DataStore', 'Ke
  * shutdown; the catalog's own close already stops every plugin it loaded.
  */
 export class ExternalPlugins {
+  private readonly exitListeners: (() => void)[] = [];
   private readonly plugins = new Set<ExternalPlugin>();
 
   constructor(private readonly options: ExternalPluginsOptions = {}) {}
@@ -74,6 +75,7 @@ export class ExternalPlugins {
         plugin.proc.onExit(() => {
           if (!plugin.stopping && ESSENTIAL.has(cfg.type) && this.plugins.has(plugin)) {
             log.error({ plugin_pid: plugin.proc.pid }, 'Essential plugin is gone; the server is not ready');
+            for (const l of this.exitListeners) l();
           }
         });
         let adapter: { close: () => Promise<void> };
@@ -142,6 +144,11 @@ export class ExternalPlugins {
       ...(p.proc.exit !== undefined ? { exit: p.proc.exit } : {}),
       essential: ESSENTIAL.has(p.opts.type),
     }));
+  }
+
+  /** Calls `listener` each time an essential plugin's process dies unasked (the health checks re-run then). */
+  onEssentialExit(listener: () => void): void {
+    this.exitListeners.push(listener);
   }
 
   /** False while any essential external plugin (a KeyManager) has died. Cheap; call it per probe. */
