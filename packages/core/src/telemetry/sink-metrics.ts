@@ -35,6 +35,7 @@ export class SinkMetrics implements Metrics {
   readonly enabled = true;
   private readonly filter: MetricFilter;
   private readonly keys = new Map<string, ResolvedKey | undefined>();
+  private readonly recorders = new Map<string, Recorder[]>();
 
   constructor(
     private readonly sinks: readonly MetricSink[],
@@ -81,10 +82,18 @@ export class SinkMetrics implements Metrics {
   }
 
   private record(kind: Kind, key: readonly string[], value: number, labels?: Labels): void {
-    const resolved = this.resolve(key);
-    if (resolved === undefined) return;
-    const series: Series = { ...resolved, labels: this.labels(labels) };
-    for (const s of this.sinks) s[kind](series)(value);
+    // A series without labels of its own (most of them) keeps its recorders: later values skip
+    // naming, label sanitizing and the sinks' lookups.
+    const cacheKey = labels === undefined ? `${kind}\u0001${key.join('\u0000')}` : undefined;
+    let recorders = cacheKey === undefined ? undefined : this.recorders.get(cacheKey);
+    if (!recorders) {
+      const resolved = this.resolve(key);
+      if (resolved === undefined) return;
+      const series: Series = { ...resolved, labels: this.labels(labels) };
+      recorders = this.sinks.map((s) => s[kind](series));
+      if (cacheKey !== undefined) this.recorders.set(cacheKey, recorders);
+    }
+    for (const r of recorders) r(value);
   }
 
   private resolve(key: readonly string[]): ResolvedKey | undefined {
