@@ -12,8 +12,8 @@ import { SCHEMA_VERSION } from './schema/migrations.js';
 import { SqlStore } from './store/sql-store.js';
 import { toSpireError } from './store/sql-util.js';
 
-/** The server version recorded next to each applied migration. */
-export const CODE_VERSION = 'spire-ts-0.1.0';
+/** The SPIRE release this server stands in for, recorded in the `migrations` row (semver, as Go SPIRE parses it; keep equal to core's VERSION). */
+export const CODE_VERSION = '1.16.0';
 
 function readPem(option: string, path: string): Buffer {
   try {
