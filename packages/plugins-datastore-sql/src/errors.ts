@@ -116,7 +116,7 @@ export const SqlErrors = {
   preSpireSchema: () =>
     spireError(
       Code.FAILED_PRECONDITION,
-      "the database holds this server's pre-SPIRE schema (table spire_ts_schema); it cannot be converted in place yet: export the entries, agents and bundles with the CLI, start on an empty database and import them",
+      "the database holds this server's pre-SPIRE schema (table spire_ts_schema) and disable_migration is set; start once with migrations enabled to convert it to SPIRE's schema",
     ),
   extrasNeeded: () =>
     spireError(

@@ -140,12 +140,17 @@ describe('schema migrations', () => {
     await db.drop();
   });
 
-  it("refuses this server's pre-SPIRE schema with what to do", async () => {
+  it("with disable_migration, refuses this server's pre-SPIRE schema, saying how to convert it", async () => {
     const db = sqliteDb();
     const d = db.driver();
     await d.exec('CREATE TABLE spire_ts_schema (version INTEGER NOT NULL, code_version VARCHAR(64) NOT NULL, applied_at BIGINT NOT NULL)');
     await d.close();
-    await assert.rejects(db.open(), (err: unknown) => err instanceof SpireError && err.code === Code.FAILED_PRECONDITION && /pre-SPIRE schema/.test(err.message));
+    await assert.rejects(
+      db.open({ disable_migration: true }),
+      refusal(
+        "the database holds this server's pre-SPIRE schema (table spire_ts_schema) and disable_migration is set; start once with migrations enabled to convert it to SPIRE's schema",
+      ),
+    );
     await db.drop();
   });
 

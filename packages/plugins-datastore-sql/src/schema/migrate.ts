@@ -1,6 +1,7 @@
 import type { SqlDriver, SqlExecutor } from '../driver/sql-driver.js';
 import { SqlErrors } from '../errors.js';
 import { dbTimeMs } from '../store/sql-util.js';
+import { convertLegacySchema } from './convert-legacy.js';
 import { ensureExtras, freshSchemaDdl, MIN_SCHEMA_VERSION, SCHEMA_VERSION, stepDdl } from './migrations.js';
 
 /** The `migrations` row (upstream keeps exactly one). */
@@ -81,13 +82,22 @@ async function writeRow(tx: SqlExecutor, row: MigrationRow | undefined, version:
  * has its code version raised. `disable` keeps upstream's meaning: no schema change, and a start
  * only when the stored code version is within one minor of ours. Refuses (FAILED_PRECONDITION,
  * upstream's words): versions below MIN_SCHEMA_VERSION, newer versions written by an incompatible
- * release, our own pre-SPIRE schema. Resolves to the version the database is at. Safe to call twice.
+ * release. This server's own pre-SPIRE schema (spire_ts_schema) is converted in place
+ * (convert-legacy.ts), or refused under `disable`. Resolves to the version the database is at. Safe to call twice.
  */
 export async function migrate(db: SqlDriver, opts: { disable: boolean; codeVersion: string }): Promise<number> {
   const ours = semver(opts.codeVersion);
   if (!ours) throw SqlErrors.badCodeVersion(opts.codeVersion);
   const tables = await tableNames(db);
-  if (!tables.has('migrations') && tables.has('spire_ts_schema')) throw SqlErrors.preSpireSchema();
+  if (!tables.has('migrations') && tables.has('spire_ts_schema')) {
+    if (opts.disable) throw SqlErrors.preSpireSchema();
+    return locked(db, async (tx) => {
+      if ((await tableNames(tx)).has('migrations')) return SCHEMA_VERSION;
+      await convertLegacySchema(tx);
+      await writeRow(tx, undefined, SCHEMA_VERSION, opts.codeVersion);
+      return SCHEMA_VERSION;
+    });
+  }
   if (!tables.has('migrations')) {
     // Upstream creates a new database whatever disable_migration says.
     return locked(db, async (tx) => {
