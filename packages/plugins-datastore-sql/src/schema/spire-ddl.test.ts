@@ -48,6 +48,22 @@ function suite(name: string, target: () => Promise<{ db?: TestDb } & Availabilit
       assert.deepEqual(Object.keys(got.indexes).sort(), Object.keys(want.indexes).sort(), 'no extra indexes');
     });
 
+    it('a database this server opened holds that catalog, with only extras Go SPIRE tolerates', async (t) => {
+      const db = await fresh(t);
+      if (!db) return;
+      await (await db.open()).close?.();
+      const got = await catalogAfter(db, []);
+      const d = db.driver();
+      const dialect = d.dialect;
+      await d.close();
+      assert.deepEqual(catalogProblems(EXPECTED[dialect], got), []);
+      const extraCols = Object.entries(got.tables).flatMap(([t, x]) =>
+        x.columns.filter((c) => !EXPECTED[dialect].tables[t]?.columns.some((e) => e.name === c.name)).map((c) => `${t}.${c.name}`),
+      );
+      assert.deepEqual(extraCols.sort(), ['ca_journals.expires_at_unix', 'registered_entries.similarity_key', 'registered_entries.similarity_revision']);
+      assert.deepEqual(Object.keys(got.tables).sort(), Object.keys(EXPECTED[dialect].tables).sort(), 'no extra tables');
+    });
+
     it('reaches the same catalog from the oldest supported version by upstream steps', async (t) => {
       const db = await fresh(t);
       if (!db) return;
