@@ -80,9 +80,9 @@ async function writeRow(tx: SqlExecutor, row: MigrationRow | undefined, version:
  * extras (docs/spire-schema.md). An empty database gets every table and the `migrations` row; a
  * database at 23 or 24 is stepped forward, one transaction per version; one at SCHEMA_VERSION only
  * has its code version raised. `disable` keeps upstream's meaning: no schema change, and a start
- * only when the stored code version is within one minor of ours. Refuses (FAILED_PRECONDITION,
- * upstream's words): versions below MIN_SCHEMA_VERSION, newer versions written by an incompatible
- * release. This server's own pre-SPIRE schema (spire_ts_schema) is converted in place
+ * only when the stored code version is within one minor of ours. A newer schema written by a
+ * release within one minor is run on, as upstream does. Refuses (FAILED_PRECONDITION, upstream's
+ * words): versions below MIN_SCHEMA_VERSION, newer versions written by an incompatible release. This server's own pre-SPIRE schema (spire_ts_schema) is converted in place
  * (convert-legacy.ts), or refused under `disable`. Resolves to the version the database is at. Safe to call twice.
  */
 export async function migrate(db: SqlDriver, opts: { disable: boolean; codeVersion: string }): Promise<number> {
@@ -127,12 +127,17 @@ export async function migrate(db: SqlDriver, opts: { disable: boolean; codeVersi
   }
   if (opts.disable) {
     if (!compatible(ours, theirs)) throw SqlErrors.autoMigrationRequired();
-    // Upstream would run on it; this server reads SCHEMA_VERSION's columns only.
-    throw SqlErrors.migrationDisabled(version, SCHEMA_VERSION);
+    // Upstream runs on an older schema too; this server needs SCHEMA_VERSION's columns.
+    if (version < SCHEMA_VERSION) throw SqlErrors.migrationDisabled(version, SCHEMA_VERSION);
+    if (await ensureExtras(db, true)) throw SqlErrors.extrasNeeded();
+    return version;
   }
   if (version > SCHEMA_VERSION) {
+    // A release at most one minor away wrote it (a cluster mid-upgrade): upstream runs on it,
+    // and so does this server (open.ts warns); it reads and writes the columns it knows.
     if (!compatible(ours, theirs)) throw SqlErrors.incompatibleSchema();
-    throw SqlErrors.schemaTooNew(version, SCHEMA_VERSION);
+    await locked(db, (tx) => ensureExtras(tx));
+    return version;
   }
   if (version < MIN_SCHEMA_VERSION) throw SqlErrors.schemaTooOld(version);
   for (let v = version; v < SCHEMA_VERSION; v++) {
