@@ -184,6 +184,46 @@ function suite(name: string, target: () => Promise<{ db?: TestDb } & Availabilit
         await raw.close();
       }
     });
+
+    it('mixed access: each side sees the other\'s writes through the events tables', async (t) => {
+      if (!db) return t.skip('first test did not run');
+      const ds = await db.open();
+      const raw = db.driver();
+      try {
+        const last = Math.max(...(await ds.listRegistrationEntryEvents({})).map((e) => e.eventId));
+        // A Go server's create: the entry, its selector and its event in one transaction.
+        await raw.transaction(async (tx) => {
+          const x = tx.dialect;
+          const t0 = goTime(x, T);
+          await tx.exec(
+            'INSERT INTO registered_entries (created_at, updated_at, entry_id, spiffe_id, parent_id, ttl, admin, downstream, expiry, revision_number, store_svid, hint, jwt_svid_ttl) ' +
+              "VALUES (?, ?, 'go-2', 'spiffe://td/go2', 'spiffe://td/agent', 0, ?, ?, 0, 0, ?, '', 0)",
+            [t0, t0, goBool(x, false), goBool(x, false), goBool(x, false)],
+          );
+          const [{ id }] = (await tx.query<{ id: number }>("SELECT id FROM registered_entries WHERE entry_id = 'go-2'")) as [{ id: number }];
+          await tx.exec("INSERT INTO selectors (created_at, updated_at, registered_entry_id, type, value) VALUES (?, ?, ?, 'unix', 'uid:2')", [t0, t0, id]);
+          await tx.exec("INSERT INTO registered_entries_events (created_at, updated_at, entry_id) VALUES (?, ?, 'go-2')", [t0, t0]);
+        });
+        const events = await ds.listRegistrationEntryEvents({ greaterThanEventId: last });
+        assert.deepEqual(
+          events.map((e) => e.entryId),
+          ['go-2'],
+        );
+        const got = await ds.fetchRegistrationEntries(['go-2']);
+        assert.deepEqual(got.get('go-2')?.selectors, [{ type: 'unix', value: 'uid:2' }]);
+        await ds.deleteRegistrationEntry('go-2');
+        const after = await raw.query<{ id: number; entry_id: string }>('SELECT id, entry_id FROM registered_entries_events WHERE id > ? ORDER BY id', [events[0]!.eventId]);
+        assert.deepEqual(
+          after.map((r) => r.entry_id),
+          ['go-2'],
+          'our delete is an event a Go server follows',
+        );
+        assert.equal((await raw.query("SELECT id FROM selectors WHERE value = 'uid:2'")).length, 0, 'children deleted explicitly');
+      } finally {
+        await ds.close?.();
+        await raw.close();
+      }
+    });
   });
 }
 
