@@ -102,5 +102,26 @@ export const SqlErrors = {
       Code.FAILED_PRECONDITION,
       `the database schema is at version ${found} and this server needs version ${known}, but disable_migration is set; run a server with migrations enabled once`,
     ),
+  // --- schema versions: upstream's words where upstream refuses the same case ---
+  schemaTooOld: (found: number) =>
+    spireError(
+      Code.FAILED_PRECONDITION,
+      `datastore-sql: migrating from schema version ${found} requires a previous SPIRE release; please follow the upgrade strategy at doc/upgrading.md`,
+    ),
+  incompatibleSchema: () => spireError(Code.FAILED_PRECONDITION, 'datastore-sql: incompatible DB schema and code version'),
+  autoMigrationRequired: () => spireError(Code.FAILED_PRECONDITION, 'datastore-sql: auto-migration must be enabled for current DB'),
+  badStoredCodeVersion: (v: string) =>
+    spireError(Code.FAILED_PRECONDITION, `datastore-sql: error getting DB code version: unable to parse code version from DB: "${v}" is not a semantic version`),
+  badCodeVersion: (v: string) => spireError(Code.INTERNAL, `the server's code version "${v}" is not a semantic version`),
+  preSpireSchema: () =>
+    spireError(
+      Code.FAILED_PRECONDITION,
+      "the database holds this server's pre-SPIRE schema (table spire_ts_schema) and disable_migration is set; start once with migrations enabled to convert it to SPIRE's schema",
+    ),
+  extrasNeeded: () =>
+    spireError(
+      Code.FAILED_PRECONDITION,
+      'the database is at the current schema but lacks the extra columns this server keeps beside it (similarity_key, similarity_revision, expires_at_unix), and disable_migration is set; start once with migrations enabled',
+    ),
   closed: () => spireError(Code.UNAVAILABLE, 'the datastore is closed'),
 } as const satisfies Record<string, (...args: never[]) => SpireError>;

@@ -8,7 +8,7 @@ import { SqlStore } from './store/sql-store.js';
 // a driver that fails any call doing a second unit of work outside the first.
 runDataStoreContract('sql: every store call is one transaction', async () => {
   const inner = new SqliteDriver({ filename: ':memory:' });
-  await migrate(inner, { disable: false, codeVersion: 'test' });
+  await migrate(inner, { disable: false, codeVersion: '1.16.0' });
   const store = new SqlStore(new OneTransactionDriver(inner));
   return { ds: watchStore(store), close: () => store.close() };
 });

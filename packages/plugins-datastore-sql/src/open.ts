@@ -12,8 +12,8 @@ import { SCHEMA_VERSION } from './schema/migrations.js';
 import { SqlStore } from './store/sql-store.js';
 import { toSpireError } from './store/sql-util.js';
 
-/** The server version recorded next to each applied migration. */
-export const CODE_VERSION = 'spire-ts-0.1.0';
+/** The SPIRE release this server stands in for, recorded in the `migrations` row (semver, as Go SPIRE parses it; keep equal to core's VERSION). */
+export const CODE_VERSION = '1.16.0';
 
 function readPem(option: string, path: string): Buffer {
   try {
@@ -102,11 +102,12 @@ export async function openSqlStore(cfg: SqlConfig, log: Logger): Promise<SqlStor
     db = openDriver(cfg, cfg.connection, log);
     log.info({ database_type: cfg.databaseType }, 'Opening SQL database');
     const version = await migrate(db, { disable: cfg.disableMigration, codeVersion: CODE_VERSION });
-    log.info({ schema: version }, cfg.disableMigration ? 'Database schema is current; auto-migration disabled' : 'Database schema is current');
+    if (version > SCHEMA_VERSION) log.warn({ schema: version }, 'DB schema is ahead of code version, upgrading SPIRE Server is recommended');
+    else log.info({ schema: version }, cfg.disableMigration ? 'Database schema is current; auto-migration disabled' : 'Database schema is current');
     if (cfg.roConnection) {
       ro = openDriver(cfg, cfg.roConnection, log, true);
       const roVersion = await schemaVersion(ro);
-      if (roVersion > SCHEMA_VERSION) throw SqlErrors.schemaTooNew(roVersion, SCHEMA_VERSION);
+      if (roVersion > Math.max(version, SCHEMA_VERSION)) throw SqlErrors.schemaTooNew(roVersion, SCHEMA_VERSION);
     }
     return new SqlStore(db, ro);
   } catch (err) {

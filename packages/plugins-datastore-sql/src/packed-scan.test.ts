@@ -42,8 +42,8 @@ async function entryReads(ds: DataStore, statements: string[]): Promise<{ packed
   statements.length = 0;
   const hints: string[] = [];
   for await (const batch of ds.scanRegistrationEntries({ batchSize: 2 })) hints.push(...batch.map((e) => e.hint));
-  const reads = statements.filter((s) => s.includes('FROM registered_entries WHERE id >'));
-  return { packed: reads.filter((s) => /char\(31\)|chr\(31\)|CHAR\(31/.test(s)).length, columns: reads.filter((s) => s.startsWith('SELECT id, entry_id')).length, hints };
+  const reads = statements.filter((s) => s.includes('FROM registered_entries E WHERE E.id >'));
+  return { packed: reads.filter((s) => /char\(31\)|chr\(31\)|CHAR\(31/.test(s)).length, columns: reads.filter((s) => s.startsWith('SELECT E.id, E.entry_id')).length, hints };
 }
 
 async function check(t: { skip: (m?: string) => void }, target: { db?: TestDb } & Availability): Promise<void> {

@@ -27,9 +27,9 @@ describe('checkWritable on a database that refuses writes', () => {
     const dir = mkdtempSync(join(tmpdir(), 'spire-ro-'));
     const driver = new SqliteDriver({ filename: join(dir, 'ds.sqlite3') });
     try {
-      await migrate(driver, { disable: false, codeVersion: 'test' });
+      await migrate(driver, { disable: false, codeVersion: '1.16.0' });
       const ds = new SqlStore(driver);
-      const rows = async () => Number((await driver.query<{ n: number }>('SELECT COUNT(*) AS n FROM spire_ts_schema'))[0]!.n);
+      const rows = async () => Number((await driver.query<{ n: number }>('SELECT COUNT(*) AS n FROM migrations'))[0]!.n);
       const before = await rows();
       await ds.checkWritable();
       assert.equal(await rows(), before, 'the probe rolled its write back');
@@ -74,7 +74,7 @@ describe('checkWritable on a database that refuses writes', () => {
     try {
       await ds.ping();
       assert.equal(await ds.countBundles(), 0, 'reads still work');
-      await assert.rejects(ds.checkWritable(), refusedWrite('database does not accept writes: cannot execute INSERT in a read-only transaction'));
+      await assert.rejects(ds.checkWritable(), refusedWrite('database does not accept writes: cannot execute UPDATE in a read-only transaction'));
     } finally {
       await ds.close();
     }

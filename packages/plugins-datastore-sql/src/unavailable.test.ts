@@ -21,7 +21,7 @@ async function expectUnavailable(p: Promise<unknown>): Promise<void> {
 describe('an unreachable database (fake outage)', () => {
   it('gives UNAVAILABLE, fails ping, and recovers when it comes back', async () => {
     const inner = new SqliteDriver({ filename: ':memory:' });
-    await migrate(inner, { disable: false, codeVersion: 'test' });
+    await migrate(inner, { disable: false, codeVersion: '1.16.0' });
     const flaky = new FlakyDriver(inner);
     const ds = new SqlStore(flaky);
     await ds.createJoinToken({ token: 'before', expiry: 4_000_000_000 });

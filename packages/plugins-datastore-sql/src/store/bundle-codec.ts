@@ -3,48 +3,29 @@ import 'reflect-metadata';
 import * as x509 from '@peculiar/x509';
 import type { Bundle, BundleCertificate, BundlePublicKey } from '@spire-ts/core/plugin';
 import { SqlErrors } from '../errors.js';
+import { decodeBundleProto, encodeBundleProto, type StoredBundle } from '../proto/spire-messages.js';
 import { checkInt, checkSpiffeId, checkString, checkTime, LIMITS } from './validate.js';
 
-interface StoredBundle {
-  td: string;
-  roots: { der: string; tainted: boolean }[];
-  keys: { pkix: string; kid: string; notAfter: number; tainted: boolean }[];
-  refreshHint: number;
-  seq: number;
+/**
+ * The bundle as stored in the `data` column: upstream's spire.common.Bundle protobuf, with the
+ * raw fields our Bundle does not model (`kept`: WIT keys, newer fields) written back unchanged.
+ */
+export function encodeBundle(bundle: Bundle, kept: readonly Uint8Array[] = []): Buffer {
+  return encodeBundleProto(bundle, kept);
 }
 
-/** The bundle as stored in the `data` column. */
-export function encodeBundle(bundle: Bundle): string {
-  const s: StoredBundle = {
-    td: bundle.trustDomainId,
-    roots: bundle.rootCas.map((c) => ({ der: Buffer.from(c.derBytes).toString('base64'), tainted: c.taintedKey })),
-    keys: bundle.jwtSigningKeys.map((k) => ({
-      pkix: Buffer.from(k.pkixBytes).toString('base64'),
-      kid: k.kid,
-      notAfter: k.notAfter,
-      tainted: k.taintedKey,
-    })),
-    refreshHint: bundle.refreshHint,
-    seq: bundle.sequenceNumber,
-  };
-  return JSON.stringify(s);
+/** A `data` column's bundle and the fields it keeps raw. Throws INTERNAL when the bytes are not a bundle. */
+export function decodeStoredBundle(data: Uint8Array): StoredBundle {
+  try {
+    return decodeBundleProto(data);
+  } catch (err) {
+    throw SqlErrors.sqlFailed(`stored bundle does not decode: ${(err as Error).message}`, err);
+  }
 }
 
-/** A bundle from its stored form. */
-export function decodeBundle(data: string): Bundle {
-  const s = JSON.parse(data) as StoredBundle;
-  return {
-    trustDomainId: s.td,
-    rootCas: s.roots.map((r) => ({ derBytes: new Uint8Array(Buffer.from(r.der, 'base64')), taintedKey: r.tainted })),
-    jwtSigningKeys: s.keys.map((k) => ({
-      pkixBytes: new Uint8Array(Buffer.from(k.pkix, 'base64')),
-      kid: k.kid,
-      notAfter: k.notAfter,
-      taintedKey: k.tainted,
-    })),
-    refreshHint: s.refreshHint,
-    sequenceNumber: s.seq,
-  };
+/** A bundle from its stored form (see decodeStoredBundle). */
+export function decodeBundle(data: Uint8Array): Bundle {
+  return decodeStoredBundle(data).bundle;
 }
 
 function bytesOf(field: string, v: unknown): Uint8Array {

@@ -1,16 +1,16 @@
 import type { Bundle, BundleMask, BundlePublicKey, DeleteMode, Pagination } from '@spire-ts/core/plugin';
 import { SqlFailure, type SqlDriver, type SqlExecutor } from '../driver/sql-driver.js';
 import { SqlErrors } from '../errors.js';
-import { decodeBundle, encodeBundle, mergeInto, normalizeBundle, rootCaFacts } from './bundle-codec.js';
+import { decodeBundle, decodeStoredBundle, encodeBundle, mergeInto, normalizeBundle, rootCaFacts } from './bundle-codec.js';
 import { deleteEntryRows } from './entries.js';
 import { addEntryEvents } from './events.js';
 import { nextPage, readPage } from './pagination.js';
-import { forUpdate, nowSeconds } from './sql-util.js';
+import { dbTimeMs, forUpdate } from './sql-util.js';
 
 interface BundleRow {
   id: number;
   trust_domain: string;
-  data: string;
+  data: Uint8Array;
   [k: string]: unknown;
 }
 
@@ -20,11 +20,17 @@ async function lockBundle(tx: SqlExecutor, td: string): Promise<BundleRow | unde
 }
 
 async function insertBundle(tx: SqlExecutor, b: Bundle): Promise<void> {
-  await tx.exec('INSERT INTO bundles (trust_domain, data, created_at) VALUES (?, ?, ?)', [b.trustDomainId, encodeBundle(b), nowSeconds()]);
+  const now = dbTimeMs(tx.dialect, Date.now());
+  await tx.exec('INSERT INTO bundles (created_at, updated_at, trust_domain, data) VALUES (?, ?, ?, ?)', [now, now, b.trustDomainId, encodeBundle(b)]);
 }
 
-async function saveBundle(tx: SqlExecutor, id: number, b: Bundle): Promise<void> {
-  await tx.exec('UPDATE bundles SET data = ? WHERE id = ?', [encodeBundle(b), id]);
+/**
+ * Rewrites a stored bundle. The fields our Bundle does not model (WIT keys a Go server wrote) are
+ * carried over from the row: this API cannot express them, so no write of it drops them.
+ */
+async function saveBundle(tx: SqlExecutor, row: BundleRow, b: Bundle): Promise<void> {
+  const { kept } = decodeStoredBundle(row.data);
+  await tx.exec('UPDATE bundles SET updated_at = ?, data = ? WHERE id = ?', [dbTimeMs(tx.dialect, Date.now()), encodeBundle(b, kept), row.id]);
 }
 
 /** Runs a write that may race another creator of the same bundle; the loser retries once. */
@@ -55,7 +61,7 @@ export async function createBundle(db: SqlDriver, input: Bundle): Promise<Bundle
 /** Creates or replaces a checked bundle inside a caller's transaction. */
 export async function upsertBundleTx(tx: SqlExecutor, b: Bundle): Promise<void> {
   const row = await lockBundle(tx, b.trustDomainId);
-  if (row) await saveBundle(tx, Number(row.id), b);
+  if (row) await saveBundle(tx, row, b);
   else await insertBundle(tx, b);
 }
 
@@ -83,7 +89,7 @@ export function appendBundle(db: SqlDriver, input: Bundle): Promise<Bundle> {
       const current = decodeBundle(row.data);
       if (mergeInto(current, b)) {
         current.sequenceNumber++;
-        await saveBundle(tx, Number(row.id), current);
+        await saveBundle(tx, row, current);
       }
       return current;
     }),
@@ -102,7 +108,7 @@ export function updateBundle(db: SqlDriver, input: Bundle, mask: BundleMask | un
     if (all || mask.jwtSigningKeys) current.jwtSigningKeys = b.jwtSigningKeys;
     if (all || mask.refreshHint) current.refreshHint = b.refreshHint;
     if (all || mask.sequenceNumber) current.sequenceNumber = b.sequenceNumber;
-    await saveBundle(tx, Number(row.id), current);
+    await saveBundle(tx, row, current);
     return current;
   });
 }
@@ -172,7 +178,7 @@ async function mutate<T>(db: SqlDriver, td: string, fn: (b: Bundle) => { changed
     if (!row) throw SqlErrors.bundleNotFound(td);
     const b = decodeBundle(row.data);
     const { changed, out } = fn(b);
-    if (changed) await saveBundle(tx, Number(row.id), b);
+    if (changed) await saveBundle(tx, row, b);
     return out;
   });
 }

@@ -13,81 +13,13 @@ import { SqlErrors } from '../errors.js';
 import { addEntryEvents } from './events.js';
 import { countWhere, nextPage, readPage, selectPage } from './pagination.js';
 import { setMatchSql } from './set-match.js';
-import { b, chunks, forUpdate, nowSeconds, placeholders, toSpireError } from './sql-util.js';
+import { attributesColumn, ENTRY_INSERT_COLS, entryCols, entryInsertParams, entryOfRow, type EntryRow } from './entry-row.js';
+import { similarEntries } from './similar.js';
+import { b, chunks, dbTimeMs, forUpdate, nowSeconds, placeholders, toSpireError } from './sql-util.js';
 import { canonicalSelectors, normalizeEntry, type NormalizedEntry } from './validate.js';
-
-interface EntryRow {
-  id: number;
-  entry_id: string;
-  spiffe_id: string;
-  parent_id: string;
-  ttl: number;
-  x509_svid_ttl: number;
-  jwt_svid_ttl: number;
-  admin: number;
-  downstream: number;
-  expiry: number;
-  store_svid: number;
-  hint: string;
-  disable_x509_svid_prefetch: number;
-  jwt_svid_include_jti: number;
-  has_additional_attributes: number;
-  created_at: number;
-  revision_number: number;
-  similarity_key: string;
-  [k: string]: unknown;
-}
-
-const COLS =
-  'E.id, E.entry_id, E.spiffe_id, E.parent_id, E.ttl, E.x509_svid_ttl, E.jwt_svid_ttl, E.admin, E.downstream, E.expiry, ' +
-  'E.store_svid, E.hint, E.disable_x509_svid_prefetch, E.jwt_svid_include_jti, E.has_additional_attributes, E.created_at, ' +
-  'E.revision_number, E.similarity_key';
-
-const INSERT_COLS = [
-  'entry_id',
-  'spiffe_id',
-  'parent_id',
-  'ttl',
-  'x509_svid_ttl',
-  'jwt_svid_ttl',
-  'admin',
-  'downstream',
-  'expiry',
-  'store_svid',
-  'hint',
-  'disable_x509_svid_prefetch',
-  'jwt_svid_include_jti',
-  'has_additional_attributes',
-  'created_at',
-  'revision_number',
-  'similarity_key',
-];
 
 /** Rows per multi-row INSERT and ids per IN list: well under every dialect's parameter limit. */
 const CHUNK = 1000;
-
-function rowParams(n: NormalizedEntry): unknown[] {
-  const e = n.entry;
-  return [
-    e.entryId,
-    e.spiffeId,
-    e.parentId,
-    e.ttl ?? 0,
-    e.x509SvidTtl,
-    e.jwtSvidTtl,
-    b(e.admin),
-    b(e.downstream),
-    e.entryExpiry,
-    b(e.storeSvid),
-    e.hint,
-    b(e.additionalAttributes?.disableX509SvidPrefetch),
-    b(e.additionalAttributes?.jwtSvidIncludeJti),
-    b(e.additionalAttributes !== undefined),
-    e.createdAt,
-    e.revisionNumber,
-    n.similarityKey,
-  ];
-}
 
 type ChildRow = { eid: number; kind: string; a: string; b: string | null };
 
@@ -113,35 +45,6 @@ async function childRows(db: SqlExecutor, ids: readonly number[]): Promise<Child
   ];
 }
 
-/** The entry of a row, with no selectors, DNS names or trust domains yet. */
-function entryOfRow(r: EntryRow): RegistrationEntry {
-    const e: RegistrationEntry = {
-      entryId: r.entry_id,
-      spiffeId: r.spiffe_id,
-      parentId: r.parent_id,
-      selectors: [],
-      x509SvidTtl: Number(r.x509_svid_ttl),
-      jwtSvidTtl: Number(r.jwt_svid_ttl),
-      federatesWith: [],
-      dnsNames: [],
-      admin: Number(r.admin) === 1,
-      downstream: Number(r.downstream) === 1,
-      entryExpiry: Number(r.expiry),
-      storeSvid: Number(r.store_svid) === 1,
-      hint: r.hint,
-      createdAt: Number(r.created_at),
-      revisionNumber: Number(r.revision_number),
-    };
-    if (Number(r.ttl) !== 0) e.ttl = Number(r.ttl);
-    if (Number(r.has_additional_attributes) === 1) {
-      e.additionalAttributes = {
-        disableX509SvidPrefetch: Number(r.disable_x509_svid_prefetch) === 1,
-        jwtSvidIncludeJti: Number(r.jwt_svid_include_jti) === 1,
-      };
-    }
-    return e;
-}
-
 /** Fills selectors, DNS names and trust domains of entry rows; keeps the rows' order. */
 export async function loadEntries(db: SqlExecutor, rows: EntryRow[]): Promise<RegistrationEntry[]> {
   const byId = new Map<number, RegistrationEntry>();
@@ -162,24 +65,20 @@ export async function loadEntries(db: SqlExecutor, rows: EntryRow[]): Promise<Re
   return out;
 }
 
-async function entryRowsBy(db: SqlExecutor, column: 'entry_id' | 'similarity_key', values: readonly string[], lock = ''): Promise<EntryRow[]> {
+async function entryRowsBy(db: SqlExecutor, entryIds: readonly string[], lock = ''): Promise<EntryRow[]> {
   const out: EntryRow[] = [];
-  for (const part of chunks(values, CHUNK)) {
-    out.push(...(await db.query<EntryRow>(`SELECT ${COLS} FROM registered_entries E WHERE E.${column} IN ${placeholders(part.length)}${lock}`, part)));
+  for (const part of chunks(entryIds, CHUNK)) {
+    out.push(...(await db.query<EntryRow>(`SELECT ${entryCols(db.dialect)} FROM registered_entries E WHERE E.entry_id IN ${placeholders(part.length)}${lock}`, part)));
   }
   return out;
 }
 
-/** entry_id and similarity_key of the rows whose `column` is among `values`. */
-async function keysBy(db: SqlExecutor, column: 'entry_id' | 'similarity_key', values: readonly string[]): Promise<{ entry_id: string; similarity_key: string }[]> {
-  const out: { entry_id: string; similarity_key: string }[] = [];
-  for (const part of chunks(values, CHUNK)) {
-    out.push(
-      ...(await db.query<{ entry_id: string; similarity_key: string }>(
-        `SELECT entry_id, similarity_key FROM registered_entries WHERE ${column} IN ${placeholders(part.length)}`,
-        part,
-      )),
-    );
+/** Which of the entry IDs are taken. */
+async function takenIds(db: SqlExecutor, entryIds: readonly string[]): Promise<Set<string>> {
+  const out = new Set<string>();
+  for (const part of chunks(entryIds, CHUNK)) {
+    const rows = await db.query<{ entry_id: string }>(`SELECT entry_id FROM registered_entries WHERE entry_id IN ${placeholders(part.length)}`, part);
+    for (const r of rows) out.add(r.entry_id);
   }
   return out;
 }
@@ -201,30 +100,31 @@ async function insertChildren(tx: SqlExecutor, items: readonly { rowId: number; 
   const sels: unknown[][] = [];
   const dns: unknown[][] = [];
   const fed: unknown[][] = [];
+  const now = dbTimeMs(tx.dialect, Date.now());
   for (const { rowId, n } of items) {
-    for (const s of n.entry.selectors) sels.push([rowId, s.type, s.value]);
-    for (const d of n.entry.dnsNames) dns.push([rowId, d]);
-    for (const td of n.entry.federatesWith) fed.push([rowId, bundles.get(td)]);
+    for (const s of n.entry.selectors) sels.push([now, now, rowId, s.type, s.value]);
+    for (const d of n.entry.dnsNames) dns.push([now, now, rowId, d]);
+    for (const td of n.entry.federatesWith) fed.push([bundles.get(td), rowId]);
   }
-  if (sels.length > 0) await tx.insertMany('selectors', ['registered_entry_id', 'type', 'value'], sels);
-  if (dns.length > 0) await tx.insertMany('dns_names', ['registered_entry_id', 'value'], dns);
-  if (fed.length > 0) await tx.insertMany('federated_registration_entries', ['registered_entry_id', 'bundle_id'], fed);
+  if (sels.length > 0) await tx.insertMany('selectors', ['created_at', 'updated_at', 'registered_entry_id', 'type', 'value'], sels);
+  if (dns.length > 0) await tx.insertMany('dns_names', ['created_at', 'updated_at', 'registered_entry_id', 'value'], dns);
+  if (fed.length > 0) await tx.insertMany('federated_registration_entries', ['bundle_id', 'registered_entry_id'], fed);
 }
 
 /** Inserts checked entries with their children and events. */
 async function insertEntries(tx: SqlExecutor, items: NormalizedEntry[], bundles: Map<string, number>): Promise<void> {
   if (items.length === 0) return;
-  const rows = items.map(rowParams);
+  const rows = items.map((n) => entryInsertParams(tx.dialect, n));
   let idRows: Row[];
   if (tx.dialect === 'mysql') {
-    await tx.insertMany('registered_entries', INSERT_COLS, rows);
+    await tx.insertMany('registered_entries', ENTRY_INSERT_COLS, rows);
     idRows = [];
     for (const part of chunks(items, CHUNK)) {
       const ids = part.map((i) => i.entry.entryId);
       idRows.push(...(await tx.query(`SELECT id, entry_id FROM registered_entries WHERE entry_id IN ${placeholders(ids.length)}`, ids)));
     }
   } else {
-    idRows = await tx.insertMany('registered_entries', INSERT_COLS, rows, 'id, entry_id');
+    idRows = await tx.insertMany('registered_entries', ENTRY_INSERT_COLS, rows, 'id, entry_id');
   }
   const rowIds = new Map(idRows.map((r) => [r.entry_id as string, Number(r.id)]));
   await insertChildren(
@@ -246,9 +146,13 @@ type Pending = { i: number; n: NormalizedEntry };
  */
 async function insertPending(tx: SqlExecutor, pending: readonly Pending[]): Promise<Map<number, SpireError>> {
   const failed = new Map<number, SpireError>();
-  const byId = new Set((await keysBy(tx, 'entry_id', pending.map((p) => p.n.entry.entryId))).map((r) => r.entry_id));
-  const bySimilar = new Map(
-    (await keysBy(tx, 'similarity_key', pending.map((p) => p.n.similarityKey))).map((r) => [r.similarity_key, r.entry_id]),
+  const byId = await takenIds(
+    tx,
+    pending.map((p) => p.n.entry.entryId),
+  );
+  const bySimilar = await similarEntries(
+    tx,
+    pending.map((p) => ({ key: p.n.similarityKey, spiffeId: p.n.entry.spiffeId })),
   );
   const bundles = await bundleIds(tx, pending.flatMap((p) => p.n.entry.federatesWith));
   for (const p of pending) {
@@ -333,8 +237,8 @@ export async function createOrReturnEntry(db: SqlDriver, input: RegistrationEntr
   n.entry.createdAt = nowSeconds();
   n.entry.revisionNumber = 0;
   const findSimilar = async (tx: SqlExecutor): Promise<RegistrationEntry | undefined> => {
-    const rows = await entryRowsBy(tx, 'similarity_key', [n.similarityKey]);
-    return rows.length > 0 ? (await loadEntries(tx, rows))[0] : undefined;
+    const id = (await similarEntries(tx, [{ key: n.similarityKey, spiffeId: n.entry.spiffeId }])).get(n.similarityKey);
+    return id === undefined ? undefined : fetchEntry(tx, id);
   };
   try {
     return await db.transaction(async (tx) => {
@@ -345,7 +249,7 @@ export async function createOrReturnEntry(db: SqlDriver, input: RegistrationEntr
       return { entry: n.entry, existing: false };
     });
   } catch (err) {
-    const after = await db.readTransaction(findSimilar);
+    const after = await db.transaction(findSimilar);
     if (after) return { entry: after, existing: true };
     throw err instanceof SqlFailure && err.kind === 'unique' ? SqlErrors.similarEntryRace() : err;
   }
@@ -353,20 +257,20 @@ export async function createOrReturnEntry(db: SqlDriver, input: RegistrationEntr
 
 /** The entry, or undefined. Its row and its children are two reads: call it in one transaction. */
 export async function fetchEntry(db: SqlExecutor, entryId: string): Promise<RegistrationEntry | undefined> {
-  const rows = await entryRowsBy(db, 'entry_id', [entryId]);
+  const rows = await entryRowsBy(db, [entryId]);
   return rows.length > 0 ? (await loadEntries(db, rows))[0] : undefined;
 }
 
 /** The entries among the IDs. */
 export async function fetchEntries(db: SqlExecutor, entryIds: string[]): Promise<Map<string, RegistrationEntry>> {
-  const entries = await loadEntries(db, await entryRowsBy(db, 'entry_id', [...new Set(entryIds)]));
+  const entries = await loadEntries(db, await entryRowsBy(db, [...new Set(entryIds)]));
   return new Map(entries.map((e) => [e.entryId, e]));
 }
 
 /** Deletes the entry (children cascade) and records an event. */
 export async function deleteEntry(db: SqlDriver, entryId: string): Promise<RegistrationEntry> {
   return db.transaction(async (tx) => {
-    const rows = await entryRowsBy(tx, 'entry_id', [entryId], forUpdate(tx.dialect));
+    const rows = await entryRowsBy(tx, [entryId], forUpdate(tx.dialect));
     if (rows.length === 0) throw SqlErrors.entryNotFound(entryId);
     const [entry] = await loadEntries(tx, rows);
     await deleteEntryRows(
@@ -434,7 +338,7 @@ export async function updateEntry(db: SqlDriver, input: RegistrationEntry, mask:
   const entryId = typeof input.entryId === 'string' ? input.entryId : '';
   if (entryId === '') throw SqlErrors.missing('entry_id');
   return db.transaction(async (tx) => {
-    const rows = await entryRowsBy(tx, 'entry_id', [entryId], forUpdate(tx.dialect));
+    const rows = await entryRowsBy(tx, [entryId], forUpdate(tx.dialect));
     if (rows.length === 0) throw SqlErrors.entryNotFound(entryId);
     const row = rows[0]!;
     const [current] = await loadEntries(tx, rows);
@@ -446,21 +350,35 @@ export async function updateEntry(db: SqlDriver, input: RegistrationEntry, mask:
     const n = normalizeEntry(merged, false);
     n.entry.createdAt = Number(row.created_at);
     n.entry.revisionNumber = Number(row.revision_number) + 1;
-    if (n.similarityKey !== row.similarity_key) {
-      const clash = await entryRowsBy(tx, 'similarity_key', [n.similarityKey]);
-      if (clash.length > 0) throw SqlErrors.similarEntry(clash[0]!.entry_id);
-    }
+    const clash = (await similarEntries(tx, [{ key: n.similarityKey, spiffeId: n.entry.spiffeId }], Number(row.id))).get(n.similarityKey);
+    if (clash !== undefined) throw SqlErrors.similarEntry(clash);
     const bundles = m.federatesWith ? await bundleIds(tx, n.entry.federatesWith) : new Map<string, number>();
     if (m.federatesWith) {
       const missing = n.entry.federatesWith.find((td) => !bundles.has(td));
       if (missing !== undefined) throw SqlErrors.unknownFederatedBundle(missing);
     }
-    const p = rowParams(n);
+    const d = tx.dialect;
+    const e = n.entry;
     await tx.exec(
-      'UPDATE registered_entries SET spiffe_id = ?, parent_id = ?, ttl = ?, x509_svid_ttl = ?, jwt_svid_ttl = ?, admin = ?, ' +
-        'downstream = ?, expiry = ?, store_svid = ?, hint = ?, disable_x509_svid_prefetch = ?, jwt_svid_include_jti = ?, ' +
-        'has_additional_attributes = ?, revision_number = revision_number + 1, similarity_key = ? WHERE id = ?',
-      [...p.slice(1, 14), n.similarityKey, row.id],
+      'UPDATE registered_entries SET updated_at = ?, spiffe_id = ?, parent_id = ?, ttl = ?, admin = ?, downstream = ?, expiry = ?, ' +
+        'revision_number = ?, store_svid = ?, hint = ?, jwt_svid_ttl = ?, additional_attributes = ?, similarity_key = ?, similarity_revision = ? WHERE id = ?',
+      [
+        dbTimeMs(d, Date.now()),
+        e.spiffeId,
+        e.parentId,
+        e.x509SvidTtl,
+        b(d, e.admin),
+        b(d, e.downstream),
+        e.entryExpiry,
+        e.revisionNumber,
+        b(d, e.storeSvid),
+        e.hint,
+        e.jwtSvidTtl,
+        attributesColumn(e),
+        n.similarityKey,
+        e.revisionNumber,
+        row.id,
+      ],
     );
     const rowId = Number(row.id);
     const only: NormalizedEntry = {
@@ -494,13 +412,12 @@ function entryFilter(dialect: Dialect, req: CountRegistrationEntriesRequest): { 
     params.push(req.byParentId);
   }
   if (req.byHint) {
-    // The redundant `<> ''` lets the planner use the partial hint index.
-    where.push("E.hint = ? AND E.hint <> ''");
+    where.push('E.hint = ?');
     params.push(req.byHint);
   }
   if (req.byDownstream !== undefined && req.byDownstream !== null) {
     where.push('E.downstream = ?');
-    params.push(b(req.byDownstream));
+    params.push(b(dialect, req.byDownstream));
   }
   if (req.bySelectors) {
     const sels = canonicalSelectors('by_selectors.selectors', req.bySelectors.selectors ?? []);
@@ -542,7 +459,7 @@ function entryFilter(dialect: Dialect, req: CountRegistrationEntriesRequest): { 
 /** Entries matching the filters, in creation order, one page when asked. */
 export async function listEntries(db: SqlExecutor, req: ListRegistrationEntriesRequest): Promise<ListRegistrationEntriesResponse> {
   const page = readPage(req.pagination);
-  const rows = await selectPage<EntryRow>(db, 'registered_entries', 'E', COLS, entryFilter(db.dialect, req), page);
+  const rows = await selectPage<EntryRow>(db, 'registered_entries', 'E', entryCols(db.dialect), entryFilter(db.dialect, req), page);
   const entries = await loadEntries(db, rows);
   if (!page) return { entries };
   return {

@@ -1,45 +1,11 @@
 import { scanBatchSize, type RegistrationEntry, type ScanRegistrationEntriesOptions } from '@spire-ts/core/plugin';
 import type { SqlDriver } from '../driver/sql-driver.js';
+import { entryAt, entryScanCols } from './entry-row.js';
 import { selectRows, type FlatRows } from './packed.js';
 import { keysetScan } from './scan.js';
 
 // The bulk entry scan (the entries cache's full load): its own concern, apart from the entry
 // CRUD and filters of entries.ts, because it reads packed rows by offset rather than row objects.
-
-/** The scan's entry columns, in the order `entryAt` reads them. */
-const SCAN_COLS = [
-  'id', 'entry_id', 'spiffe_id', 'parent_id', 'ttl', 'x509_svid_ttl', 'jwt_svid_ttl', 'admin', 'downstream', 'expiry', 'store_svid', 'hint',
-  'disable_x509_svid_prefetch', 'jwt_svid_include_jti', 'has_additional_attributes', 'created_at', 'revision_number',
-];
-
-/**
- * The entry of the SCAN_COLS row at field offset `o` of `f` (values as the driver gives them, or
- * packed text), with no selectors, DNS names or trust domains yet.
- */
-function entryAt(f: readonly unknown[], o: number): RegistrationEntry {
-  const e: RegistrationEntry = {
-    entryId: f[o + 1] as string,
-    spiffeId: f[o + 2] as string,
-    parentId: f[o + 3] as string,
-    selectors: [],
-    x509SvidTtl: Number(f[o + 5]),
-    jwtSvidTtl: Number(f[o + 6]),
-    federatesWith: [],
-    dnsNames: [],
-    admin: Number(f[o + 7]) === 1,
-    downstream: Number(f[o + 8]) === 1,
-    entryExpiry: Number(f[o + 9]),
-    storeSvid: Number(f[o + 10]) === 1,
-    hint: f[o + 11] as string,
-    createdAt: Number(f[o + 15]),
-    revisionNumber: Number(f[o + 16]),
-  };
-  if (Number(f[o + 4]) !== 0) e.ttl = Number(f[o + 4]);
-  if (Number(f[o + 14]) === 1) {
-    e.additionalAttributes = { disableX509SvidPrefetch: Number(f[o + 12]) === 1, jwtSvidIncludeJti: Number(f[o + 13]) === 1 };
-  }
-  return e;
-}
 
 /**
  * Walks child rows (entry row id first) ordered by entry row id alongside `ids` (ascending) and
@@ -67,7 +33,7 @@ function mergeChildren(ids: readonly number[], entries: readonly RegistrationEnt
 export function scanEntries(db: SqlDriver, opts: ScanRegistrationEntriesOptions | undefined): AsyncGenerator<RegistrationEntry[]> {
   const size = scanBatchSize(opts);
   return keysetScan(db, async (snap, after) => {
-    const rows = await selectRows(snap, { columns: SCAN_COLS, from: 'FROM registered_entries WHERE id > ?', orderBy: ['id'], limit: size }, [after]);
+    const rows = await selectRows(snap, { columns: entryScanCols(snap.dialect), from: 'FROM registered_entries E WHERE E.id > ?', orderBy: ['E.id'], limit: size }, [after]);
     if (rows.count === 0) return undefined;
     const ids = new Array<number>(rows.count);
     const entries = new Array<RegistrationEntry>(rows.count);

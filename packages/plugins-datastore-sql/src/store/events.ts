@@ -1,14 +1,17 @@
 import type { EntryEvent, ListEventsRequest, NodeEvent } from '@spire-ts/core/plugin';
 import type { SqlExecutor } from '../driver/sql-driver.js';
 import { SqlErrors } from '../errors.js';
+import { dbTimeMs } from './sql-util.js';
 
+// As upstream writes them: one row per change with GORM's created_at/updated_at, in the
+// transaction of the change, so Go and TypeScript servers' event caches follow each other.
 async function addEvents(tx: SqlExecutor, table: string, column: string, keys: readonly string[]): Promise<void> {
   if (keys.length === 0) return;
-  const now = Date.now();
+  const now = dbTimeMs(tx.dialect, Date.now());
   await tx.insertMany(
     table,
-    [column, 'created_at'],
-    keys.map((k) => [k, now]),
+    [column, 'created_at', 'updated_at'],
+    keys.map((k) => [k, now, now]),
   );
 }
 
@@ -60,5 +63,5 @@ export async function fetchNodeEvent(db: SqlExecutor, eventId: number): Promise<
 /** Deletes events of `table` older than `olderThanMs`. */
 export async function pruneEvents(db: SqlExecutor, kind: 'entry' | 'node', olderThanMs: number): Promise<void> {
   const table = kind === 'entry' ? 'registered_entries_events' : 'attested_node_entries_events';
-  await db.exec(`DELETE FROM ${table} WHERE created_at < ?`, [Date.now() - olderThanMs]);
+  await db.exec(`DELETE FROM ${table} WHERE created_at < ?`, [dbTimeMs(db.dialect, Date.now() - olderThanMs)]);
 }

@@ -9,7 +9,7 @@ import { SqlErrors } from '../errors.js';
 import { normalizeBundle } from './bundle-codec.js';
 import { fetchBundle, upsertBundleTx } from './bundles.js';
 import { nextPage, readPage } from './pagination.js';
-import { forUpdate, nowSeconds } from './sql-util.js';
+import { b, dbTimeMs, forUpdate } from './sql-util.js';
 import { checkSpiffeId, checkString, LIMITS } from './validate.js';
 
 interface RelRow {
@@ -77,9 +77,11 @@ export async function createRelationship(db: SqlDriver, fr: FederationRelationsh
     return await db.transaction(async (tx) => {
       const exists = await tx.query('SELECT id FROM federated_trust_domains WHERE trust_domain = ?', [td]);
       if (exists.length > 0) throw SqlErrors.relationshipExists(td);
+      const now = dbTimeMs(tx.dialect, Date.now());
       await tx.exec(
-        'INSERT INTO federated_trust_domains (trust_domain, bundle_endpoint_url, bundle_endpoint_profile, endpoint_spiffe_id, created_at) VALUES (?, ?, ?, ?, ?)',
-        [td, url, profile, endpointSpiffeId, nowSeconds()],
+        'INSERT INTO federated_trust_domains (created_at, updated_at, trust_domain, bundle_endpoint_url, bundle_endpoint_profile, endpoint_spiffe_id, implicit) ' +
+          'VALUES (?, ?, ?, ?, ?, ?, ?)',
+        [now, now, td, url, profile, endpointSpiffeId, b(tx.dialect, false)],
       );
       if (bundle) await upsertBundleTx(tx, bundle);
       return (await fetchRelationship(tx, td))!;
@@ -140,9 +142,11 @@ export async function updateRelationship(
   return db.transaction(async (tx) => {
     const rows = await tx.query<RelRow>(`SELECT ${COLS} FROM federated_trust_domains WHERE trust_domain = ?${forUpdate(tx.dialect)}`, [td]);
     if (rows.length === 0) throw SqlErrors.relationshipNotFound(td);
-    if (url !== undefined) await tx.exec('UPDATE federated_trust_domains SET bundle_endpoint_url = ? WHERE id = ?', [url, rows[0]!.id]);
+    const now = dbTimeMs(tx.dialect, Date.now());
+    if (url !== undefined) await tx.exec('UPDATE federated_trust_domains SET updated_at = ?, bundle_endpoint_url = ? WHERE id = ?', [now, url, rows[0]!.id]);
     if (prof) {
-      await tx.exec('UPDATE federated_trust_domains SET bundle_endpoint_profile = ?, endpoint_spiffe_id = ? WHERE id = ?', [
+      await tx.exec('UPDATE federated_trust_domains SET updated_at = ?, bundle_endpoint_profile = ?, endpoint_spiffe_id = ? WHERE id = ?', [
+        now,
         prof.profile,
         prof.endpointSpiffeId,
         rows[0]!.id,

@@ -16,7 +16,7 @@ import { selectRows } from './packed.js';
 import { deleteJoinTokenAliasEntries } from './node-cascade.js';
 import { keysetScan } from './scan.js';
 import { setMatchSql } from './set-match.js';
-import { b, chunks, forUpdate, nowSeconds, placeholders } from './sql-util.js';
+import { b, boolSql, chunks, dbTime, dbTimeMs, epochSql, forUpdate, placeholders } from './sql-util.js';
 import { canonicalSelectors, checkSpiffeId, checkString, checkTime, LIMITS } from './validate.js';
 
 interface NodeRow {
@@ -32,9 +32,38 @@ interface NodeRow {
   [k: string]: unknown;
 }
 
-/** A node row's columns, in the order the scan reads them. */
-const SCAN_COLS = ['N.id', 'N.spiffe_id', 'N.data_type', 'N.serial_number', 'N.expires_at', 'N.new_serial_number', 'N.new_expires_at', 'N.can_reattest', 'N.agent_version'];
-const COLS = SCAN_COLS.join(', ');
+/**
+ * A node row's columns, in the order the scan reads them: times as Unix seconds, the bool as 0/1,
+ * and NULLs (a missing new cert; columns a Go server's older schema added later) as zero values.
+ */
+function scanCols(d: Dialect): string[] {
+  return [
+    'N.id',
+    'N.spiffe_id',
+    "COALESCE(N.data_type, '')",
+    "COALESCE(N.serial_number, '')",
+    `COALESCE(${epochSql(d, 'N.expires_at')}, 0)`,
+    "COALESCE(N.new_serial_number, '')",
+    `COALESCE(${epochSql(d, 'N.new_expires_at')}, 0)`,
+    `COALESCE(${boolSql(d, 'N.can_reattest')}, 0)`,
+    "COALESCE(N.agent_version, '')",
+  ];
+}
+
+const NAMES = ['id', 'spiffe_id', 'data_type', 'serial_number', 'expires_at', 'new_serial_number', 'new_expires_at', 'can_reattest', 'agent_version'];
+const COLS_BY_DIALECT = new Map<Dialect, string>();
+
+/** The SELECT list of a NodeRow (over alias N). */
+function cols(d: Dialect): string {
+  let c = COLS_BY_DIALECT.get(d);
+  if (!c) COLS_BY_DIALECT.set(d, (c = scanCols(d).map((x, i) => `${x} AS ${NAMES[i]}`).join(', ')));
+  return c;
+}
+
+/** A cert expiry as the row stores it: `new_expires_at` is NULL when there is no new cert. */
+function timeOrNull(d: Dialect, sec: number): string | null {
+  return sec === 0 ? null : dbTime(d, sec);
+}
 
 function toNode(r: NodeRow): AttestedNode {
   return {
@@ -94,10 +123,11 @@ async function withSelectors(db: SqlExecutor, nodes: AttestedNode[]): Promise<At
 async function writeSelectors(tx: SqlExecutor, spiffeId: string, sels: readonly Selector[]): Promise<void> {
   await tx.exec('DELETE FROM node_resolver_map_entries WHERE spiffe_id = ?', [spiffeId]);
   if (sels.length > 0) {
+    const now = dbTimeMs(tx.dialect, Date.now());
     await tx.insertMany(
       'node_resolver_map_entries',
-      ['spiffe_id', 'type', 'value'],
-      sels.map((s) => [spiffeId, s.type, s.value]),
+      ['created_at', 'updated_at', 'spiffe_id', 'type', 'value'],
+      sels.map((s) => [now, now, spiffeId, s.type, s.value]),
     );
   }
 }
@@ -118,10 +148,12 @@ function insertNode(db: SqlDriver, n: AttestedNode): Promise<AttestedNode> {
   return db.transaction(async (tx) => {
     const exists = await tx.query('SELECT id FROM attested_node_entries WHERE spiffe_id = ?', [n.spiffeId]);
     if (exists.length > 0) throw SqlErrors.nodeExists(n.spiffeId);
+    const d = tx.dialect;
+    const now = dbTimeMs(d, Date.now());
     await tx.exec(
-      'INSERT INTO attested_node_entries (spiffe_id, data_type, serial_number, expires_at, new_serial_number, new_expires_at, can_reattest, agent_version, created_at) ' +
-        'VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
-      [n.spiffeId, n.attestationDataType, n.certSerialNumber, n.certNotAfter, n.newCertSerialNumber, n.newCertNotAfter, b(n.canReattest), n.agentVersion, nowSeconds()],
+      'INSERT INTO attested_node_entries (created_at, updated_at, spiffe_id, data_type, serial_number, expires_at, new_serial_number, new_expires_at, can_reattest, agent_version) ' +
+        'VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      [now, now, n.spiffeId, n.attestationDataType, n.certSerialNumber, dbTime(d, n.certNotAfter), n.newCertSerialNumber, timeOrNull(d, n.newCertNotAfter), b(d, n.canReattest), n.agentVersion],
     );
     if (n.selectors.length > 0) await writeSelectors(tx, n.spiffeId, n.selectors);
     await addNodeEvents(tx, [n.spiffeId]);
@@ -131,7 +163,7 @@ function insertNode(db: SqlDriver, n: AttestedNode): Promise<AttestedNode> {
 
 /** The node with its selectors, or undefined. */
 export async function fetchNode(db: SqlExecutor, spiffeId: string): Promise<AttestedNode | undefined> {
-  const rows = await db.query<NodeRow>(`SELECT ${COLS} FROM attested_node_entries N WHERE N.spiffe_id = ?`, [spiffeId]);
+  const rows = await db.query<NodeRow>(`SELECT ${cols(db.dialect)} FROM attested_node_entries N WHERE N.spiffe_id = ?`, [spiffeId]);
   if (rows.length === 0) return undefined;
   return (await withSelectors(db, [toNode(rows[0]!)]))[0];
 }
@@ -140,7 +172,7 @@ export async function fetchNode(db: SqlExecutor, spiffeId: string): Promise<Atte
 export async function fetchNodes(db: SqlExecutor, spiffeIds: string[]): Promise<Map<string, AttestedNode>> {
   const nodes: AttestedNode[] = [];
   for (const part of chunks([...new Set(spiffeIds)], 500)) {
-    const rows = await db.query<NodeRow>(`SELECT ${COLS} FROM attested_node_entries N WHERE N.spiffe_id IN ${placeholders(part.length)}`, part);
+    const rows = await db.query<NodeRow>(`SELECT ${cols(db.dialect)} FROM attested_node_entries N WHERE N.spiffe_id IN ${placeholders(part.length)}`, part);
     nodes.push(...rows.map(toNode));
   }
   await withSelectors(db, nodes);
@@ -150,7 +182,7 @@ export async function fetchNodes(db: SqlExecutor, spiffeIds: string[]): Promise<
 /** Deletes the node and its selectors; records an event. */
 export async function deleteNode(db: SqlDriver, spiffeId: string): Promise<AttestedNode> {
   return db.transaction(async (tx) => {
-    const rows = await tx.query<NodeRow>(`SELECT ${COLS} FROM attested_node_entries N WHERE N.spiffe_id = ?${forUpdate(tx.dialect)}`, [spiffeId]);
+    const rows = await tx.query<NodeRow>(`SELECT ${cols(tx.dialect)} FROM attested_node_entries N WHERE N.spiffe_id = ?${forUpdate(tx.dialect)}`, [spiffeId]);
     if (rows.length === 0) throw SqlErrors.nodeNotFound(spiffeId);
     const [node] = await withSelectors(tx, [toNode(rows[0]!)]);
     if (node!.attestationDataType === 'join_token') await deleteJoinTokenAliasEntries(tx, [spiffeId]);
@@ -176,14 +208,21 @@ export async function updateNode(db: SqlDriver, input: AttestedNode, mask: Attes
   const n = normalizeNode({ ...input, selectors: [] });
   const fields = NODE_FIELDS.filter(([k]) => mask === undefined || mask[k]);
   return db.transaction(async (tx) => {
-    const rows = await tx.query<NodeRow>(`SELECT ${COLS} FROM attested_node_entries N WHERE N.spiffe_id = ?${forUpdate(tx.dialect)}`, [n.spiffeId]);
+    const rows = await tx.query<NodeRow>(`SELECT ${cols(tx.dialect)} FROM attested_node_entries N WHERE N.spiffe_id = ?${forUpdate(tx.dialect)}`, [n.spiffeId]);
     if (rows.length === 0) throw SqlErrors.nodeNotFound(n.spiffeId);
     if (fields.length > 0) {
-      const values = fields.map(([k]) => (k === 'canReattest' ? b(n.canReattest) : n[k]));
-      await tx.exec(`UPDATE attested_node_entries SET ${fields.map(([, c]) => `${c} = ?`).join(', ')} WHERE id = ?`, [...values, rows[0]!.id]);
+      const d = tx.dialect;
+      const values = fields.map(([k]) =>
+        k === 'canReattest' ? b(d, n.canReattest) : k === 'certNotAfter' ? dbTime(d, n.certNotAfter) : k === 'newCertNotAfter' ? timeOrNull(d, n.newCertNotAfter) : n[k],
+      );
+      await tx.exec(`UPDATE attested_node_entries SET updated_at = ?, ${fields.map(([, c]) => `${c} = ?`).join(', ')} WHERE id = ?`, [
+        dbTimeMs(d, Date.now()),
+        ...values,
+        rows[0]!.id,
+      ]);
     }
     await addNodeEvents(tx, [n.spiffeId]);
-    const after = await tx.query<NodeRow>(`SELECT ${COLS} FROM attested_node_entries N WHERE N.id = ?`, [rows[0]!.id]);
+    const after = await tx.query<NodeRow>(`SELECT ${cols(tx.dialect)} FROM attested_node_entries N WHERE N.id = ?`, [rows[0]!.id]);
     return toNode(after[0]!);
   });
 }
@@ -198,15 +237,15 @@ function nodeFilter(dialect: Dialect, req: ListAttestedNodesRequest): { where: s
   if (req.byBanned !== undefined && req.byBanned !== null) where.push(req.byBanned ? "N.serial_number = ''" : "N.serial_number <> ''");
   if (req.byExpiresBefore) {
     where.push('N.expires_at < ?');
-    params.push(req.byExpiresBefore);
+    params.push(dbTime(dialect, req.byExpiresBefore));
   }
   if (req.byCanReattest !== undefined && req.byCanReattest !== null) {
     where.push('N.can_reattest = ?');
-    params.push(b(req.byCanReattest));
+    params.push(b(dialect, req.byCanReattest));
   }
   if (req.validAt) {
     where.push('N.expires_at >= ?');
-    params.push(req.validAt);
+    params.push(dbTime(dialect, req.validAt));
   }
   if (req.bySpiffeIds && req.bySpiffeIds.length > 0) {
     const ids = [...new Set(req.bySpiffeIds)];
@@ -234,7 +273,7 @@ function nodeFilter(dialect: Dialect, req: ListAttestedNodesRequest): { where: s
 /** Nodes matching the filters, in creation order, one page when asked. */
 export async function listNodes(db: SqlExecutor, req: ListAttestedNodesRequest): Promise<ListAttestedNodesResponse> {
   const page = readPage(req.pagination);
-  const rows = await selectPage<NodeRow>(db, 'attested_node_entries', 'N', COLS, nodeFilter(db.dialect, req), page);
+  const rows = await selectPage<NodeRow>(db, 'attested_node_entries', 'N', cols(db.dialect), nodeFilter(db.dialect, req), page);
   const nodes = rows.map(toNode);
   if (req.fetchSelectors) await withSelectors(db, nodes);
   if (!page) return { nodes };
@@ -262,9 +301,9 @@ export async function pruneNodes(db: SqlDriver, expiredBefore: number, includeNo
   await db.transaction(async (tx) => {
     const rows = await tx.query<{ id: number; spiffe_id: string; data_type: string }>(
       `SELECT id, spiffe_id, data_type FROM attested_node_entries WHERE expires_at < ? AND serial_number <> ''` +
-        (includeNonReattestable ? '' : ' AND can_reattest = 1') +
+        (includeNonReattestable ? '' : ' AND can_reattest = ?') +
         ` ORDER BY id LIMIT ${limit}${forUpdate(tx.dialect)}`,
-      [expiredBefore],
+      includeNonReattestable ? [dbTime(tx.dialect, expiredBefore)] : [dbTime(tx.dialect, expiredBefore), b(tx.dialect, true)],
     );
     await deleteJoinTokenAliasEntries(
       tx,
@@ -290,7 +329,7 @@ export async function listNodeSelectors(db: SqlExecutor, validAt: number | undef
     ? await db.query<{ spiffe_id: string; type: string; value: string }>(
         'SELECT R.spiffe_id, R.type, R.value FROM node_resolver_map_entries R JOIN attested_node_entries N ON N.spiffe_id = R.spiffe_id ' +
           'WHERE N.expires_at >= ? ORDER BY R.id',
-        [validAt],
+        [dbTime(db.dialect, validAt)],
       )
     : await db.query<{ spiffe_id: string; type: string; value: string }>('SELECT spiffe_id, type, value FROM node_resolver_map_entries R ORDER BY R.id');
   const out = new Map<string, Selector[]>();
@@ -326,7 +365,8 @@ export function scanNodes(db: SqlDriver, opts: ScanAttestedNodesOptions | undefi
   const validAt = opts?.validAt ?? 0;
   const valid = validAt ? ' AND N.expires_at >= ?' : '';
   return keysetScan(db, async (snap, after) => {
-    const rows = await selectRows(snap, { columns: SCAN_COLS, from: `FROM attested_node_entries N WHERE N.id > ?${valid}`, orderBy: ['N.id'], limit: size }, validAt ? [after, validAt] : [after]);
+    const at = validAt ? [dbTime(snap.dialect, validAt)] : [];
+    const rows = await selectRows(snap, { columns: scanCols(snap.dialect), from: `FROM attested_node_entries N WHERE N.id > ?${valid}`, orderBy: ['N.id'], limit: size }, [after, ...at]);
     if (rows.count === 0) return undefined;
     const f = rows.fields;
     const nodes = new Array<AttestedNode>(rows.count);
@@ -357,7 +397,7 @@ export function scanNodes(db: SqlDriver, opts: ScanAttestedNodesOptions | undefi
           from: `FROM attested_node_entries N JOIN node_resolver_map_entries R ON R.spiffe_id = N.spiffe_id WHERE N.id > ? AND N.id <= ?${valid}`,
           orderBy: ['N.id', 'R.id'],
         },
-        validAt ? [after, last, validAt] : [after, last],
+        [after, last, ...at],
       );
       for (let i = 0, o = 0; o < s.length; o += width) {
         const nid = Number(s[o]);

@@ -40,9 +40,10 @@ function wantedRows(dialect: Dialect, width: number, ascii: boolean): string {
     case 'postgres':
       return `(SELECT ${cols.map((i) => `e->>${i} AS c${i}`).join(', ')} FROM json_array_elements(?::json) AS e)`;
     case 'mysql': {
-      // The stored columns' own collation keeps the comparison exact and their indexes usable.
-      const charset = ascii ? 'ascii COLLATE ascii_bin' : 'utf8mb4 COLLATE utf8mb4_bin';
-      return `JSON_TABLE(?, '$[*]' COLUMNS(${cols.map((i) => `c${i} VARCHAR(2048) CHARACTER SET ${charset} PATH '$[${i}]'`).join(', ')}))`;
+      // SPIRE's tables are utf8 (utf8mb3) with the server's default collation: reading the wanted
+      // values in that character set and collation keeps the columns' indexes usable.
+      void ascii;
+      return `JSON_TABLE(?, '$[*]' COLUMNS(${cols.map((i) => `c${i} VARCHAR(255) CHARACTER SET utf8 PATH '$[${i}]'`).join(', ')}))`;
     }
   }
 }
@@ -65,7 +66,11 @@ export function setMatchSql<T>(
 ): { sql: string; params: unknown[] } {
   if (match !== 'MATCH_ANY' && match !== 'SUPERSET' && match !== 'SUBSET' && match !== 'EXACT') throw SqlErrors.badMatch(field, match);
   const wanted = JSON.stringify(items.map(t.memberValues));
-  const on = t.members.map((m, i) => `${m} = W.c${i}`).join(' AND ');
+  // MySQL: SPIRE's utf8 columns compare case-insensitively; the first test uses their index, the
+  // byte comparison keeps matching exact as on the other dialects.
+  const eq = (m: string, i: number): string =>
+    dialect === 'mysql' ? `${m} = W.c${i} AND CAST(${m} AS BINARY) = CAST(W.c${i} AS BINARY)` : `${m} = W.c${i}`;
+  const on = t.members.map(eq).join(' AND ');
   const owner = `S.${t.ownerColumn}`;
   const matched = `FROM ${t.table} S${t.join ?? ''} JOIN ${wantedRows(dialect, t.members.length, t.ascii ?? false)} W ON ${on}`;
   if (match === 'MATCH_ANY') return { sql: `${outer} IN (SELECT ${owner} ${matched})`, params: [wanted] };

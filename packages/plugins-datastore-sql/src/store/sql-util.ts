@@ -14,9 +14,51 @@ export function chunks<T>(items: readonly T[], size: number): T[][] {
   return out;
 }
 
-/** A SQL boolean as the store writes it. */
-export function b(v: boolean | undefined): number {
-  return v ? 1 : 0;
+/** A value for a GORM `bool` column: PostgreSQL's are `boolean`; SQLite's and MySQL's hold 0/1. */
+export function b(d: Dialect, v: boolean | undefined): number | boolean {
+  return d === 'postgres' ? v === true : v ? 1 : 0;
+}
+
+/** A `bool` column read as 0/1 (PostgreSQL's `boolean` would otherwise read as true/false, or t/f as text). */
+export function boolSql(d: Dialect, col: string): string {
+  return d === 'postgres' ? `CAST(${col} AS INT)` : col;
+}
+
+function pad(n: number, w = 2): string {
+  return String(n).padStart(w, '0');
+}
+
+/**
+ * A value for a GORM `time.Time` column at `ms` (Unix milliseconds): `YYYY-MM-DD HH:MM:SS[.mmm]`
+ * in UTC, with `+00:00` on SQLite (as the Go SQLite driver writes it, so text comparisons agree)
+ * and PostgreSQL; MySQL DATETIME takes no offset and holds UTC, as Go SPIRE's driver writes it.
+ */
+export function dbTimeMs(d: Dialect, ms: number): string {
+  const t = new Date(ms);
+  const frac = t.getUTCMilliseconds();
+  const s =
+    `${pad(t.getUTCFullYear(), 4)}-${pad(t.getUTCMonth() + 1)}-${pad(t.getUTCDate())} ` +
+    `${pad(t.getUTCHours())}:${pad(t.getUTCMinutes())}:${pad(t.getUTCSeconds())}${frac ? `.${pad(frac, 3)}` : ''}`;
+  return d === 'mysql' ? s : `${s}+00:00`;
+}
+
+/** `dbTimeMs` for Unix seconds. */
+export function dbTime(d: Dialect, sec: number): string {
+  return dbTimeMs(d, sec * 1000);
+}
+
+/** A time column read as Unix seconds (an integer; NULL stays NULL). */
+export function epochSql(d: Dialect, col: string): string {
+  switch (d) {
+    case 'sqlite3':
+      // unixepoch (SQLite 3.38+) is a third cheaper than CAST(strftime('%s', ...)) in bulk scans.
+      return `unixepoch(${col})`;
+    case 'postgres':
+      return `CAST(EXTRACT(EPOCH FROM ${col}) AS BIGINT)`;
+    case 'mysql':
+      // Plain DATETIME arithmetic: no dependence on the session's time zone.
+      return `TIMESTAMPDIFF(SECOND, '1970-01-01 00:00:00', ${col})`;
+  }
 }
 
 /** Row locking for read-modify-write; SQLite's BEGIN IMMEDIATE already holds the write lock. */

@@ -1,6 +1,7 @@
 import type { JoinToken } from '@spire-ts/core/plugin';
 import { SqlFailure, type SqlDriver, type SqlExecutor } from '../driver/sql-driver.js';
 import { SqlErrors } from '../errors.js';
+import { dbTimeMs } from './sql-util.js';
 import { checkString, checkTime, LIMITS } from './validate.js';
 
 /** Stores a join token; INVALID_ARGUMENT without token or expiry, ALREADY_EXISTS when taken. */
@@ -9,7 +10,8 @@ export async function createJoinToken(db: SqlExecutor, t: JoinToken): Promise<vo
   const token = checkString('token', t.token, LIMITS.short, true);
   const expiry = checkTime('expiry', t.expiry);
   try {
-    await db.exec('INSERT INTO join_tokens (token, expiry) VALUES (?, ?)', [token, expiry]);
+    const now = dbTimeMs(db.dialect, Date.now());
+    await db.exec('INSERT INTO join_tokens (created_at, updated_at, token, expiry) VALUES (?, ?, ?, ?)', [now, now, token, expiry]);
   } catch (err) {
     if (err instanceof SqlFailure && err.kind === 'unique') throw SqlErrors.tokenExists();
     throw err;

@@ -145,7 +145,8 @@ export function normalizeEntry(input: RegistrationEntry, generateId: boolean): N
     spiffeId,
     parentId,
     selectors,
-    x509SvidTtl,
+    // SPIRE's schema has one X.509 TTL column (`ttl`): the deprecated `ttl` only fills an unset x509SvidTtl.
+    x509SvidTtl: x509SvidTtl || ttl,
     jwtSvidTtl,
     federatesWith,
     dnsNames,
@@ -157,7 +158,6 @@ export function normalizeEntry(input: RegistrationEntry, generateId: boolean): N
     createdAt: input.createdAt ?? 0,
     revisionNumber: input.revisionNumber ?? 0,
   };
-  if (ttl !== 0) entry.ttl = ttl;
   if (attrs) {
     entry.additionalAttributes = {
       disableX509SvidPrefetch: attrs.disableX509SvidPrefetch === true,

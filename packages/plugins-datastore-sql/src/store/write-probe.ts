@@ -7,9 +7,9 @@ import { toSpireError } from './sql-util.js';
 class ProbeRollback extends Error {}
 
 /**
- * Proves that the database takes writes: inserts a row into the schema-version table inside a
- * transaction and rolls it back, so nothing stays. That table has no auto-increment column, so no
- * sequence moves (an event table would leave a gap that entry caches then wait for). Cheap, and
+ * Proves that the database takes writes: rewrites the `migrations` row with its own values inside
+ * a transaction and rolls it back, so nothing changes. No sequence moves (an insert into an event
+ * table would leave a gap that entry caches then wait for). Cheap, and
  * honest where a `SELECT 1` is not: a read-only SQLite connection or file, a PostgreSQL standby or
  * `default_transaction_read_only`, and a MySQL `read_only` server (to a user without SUPER) all
  * answer reads and refuse this.
@@ -20,7 +20,7 @@ class ProbeRollback extends Error {}
 export async function probeWrite(db: SqlDriver): Promise<void> {
   try {
     await db.transaction(async (tx) => {
-      await tx.exec("INSERT INTO spire_ts_schema (version, code_version, applied_at) VALUES (0, 'write-probe', 0)");
+      await tx.exec('UPDATE migrations SET version = version WHERE id = id');
       throw new ProbeRollback();
     });
   } catch (err) {

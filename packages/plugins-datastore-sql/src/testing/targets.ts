@@ -8,7 +8,8 @@ import { silentLogger } from '@spire-ts/core/plugin';
 import type { DataStore } from '@spire-ts/core/plugin';
 import { parseSqlConfig, type SqlConfig } from '../config.js';
 import { parseMysqlDsn, parsePostgresConnString } from '../conn-string.js';
-import { openSqlStore } from '../open.js';
+import type { SqlDriver } from '../driver/sql-driver.js';
+import { openDriver, openSqlStore } from '../open.js';
 
 /** A database the tests may use: a config for it and how to throw it away. */
 export interface TestDb {
@@ -16,6 +17,8 @@ export interface TestDb {
   pluginData: Record<string, unknown>;
   /** Opens a store on it (migrating on first use). */
   open(extra?: Record<string, unknown>): Promise<DataStore>;
+  /** A raw driver on it, for tests that write SQL themselves; the caller closes it. */
+  driver(): SqlDriver;
   /** Drops the database (or deletes the file). */
   drop(): Promise<void>;
 }
@@ -31,6 +34,13 @@ function opener(base: Record<string, unknown>) {
   return (extra: Record<string, unknown> = {}) => openSqlStore(mustParse({ ...base, ...extra }), silentLogger());
 }
 
+function driverOf(base: Record<string, unknown>) {
+  return (): SqlDriver => {
+    const cfg = mustParse(base);
+    return openDriver(cfg, cfg.connection, silentLogger());
+  };
+}
+
 /** A fresh SQLite file in a temp directory. */
 export function sqliteDb(): TestDb {
   const dir = mkdtempSync(join(tmpdir(), 'spire-ds-'));
@@ -38,6 +48,7 @@ export function sqliteDb(): TestDb {
   return {
     pluginData,
     open: opener(pluginData),
+    driver: driverOf(pluginData),
     drop: async () => rmSync(dir, { recursive: true, force: true }),
   };
 }
@@ -86,6 +97,7 @@ export async function postgresDb(): Promise<{ db?: TestDb } & Availability> {
     db: {
       pluginData,
       open: opener(pluginData),
+      driver: driverOf(pluginData),
       drop: async () => {
         const c = new pg.Client({ host: s.host, port: s.port, user: s.user, password: s.password, database: s.database });
         await c.connect();
@@ -121,6 +133,7 @@ export async function mysqlDb(): Promise<{ db?: TestDb } & Availability> {
     db: {
       pluginData,
       open: opener(pluginData),
+      driver: driverOf(pluginData),
       drop: async () => {
         const c = await mysql.createConnection(conn);
         await c.query(`DROP DATABASE IF EXISTS ${name}`);
