@@ -7,7 +7,22 @@ import pg from 'pg';
 import { agentId, agentSelectors, forEachEntry, similarityKey } from './dataset.mjs';
 
 const FAR = 4_000_000_000;
-const ENTRY_COLS = ['id', 'entry_id', 'spiffe_id', 'parent_id', 'x509_svid_ttl', 'jwt_svid_ttl', 'created_at', 'similarity_key'];
+// SPIRE's columns (docs/spire-schema.md), filled as the store fills them, plus our nullable
+// similarity_key/similarity_revision.
+const ENTRY_COLS = ['id', 'created_at', 'updated_at', 'entry_id', 'spiffe_id', 'parent_id', 'ttl', 'admin', 'downstream', 'expiry', 'revision_number', 'store_svid', 'hint', 'jwt_svid_ttl', 'similarity_key', 'similarity_revision'];
+const ENTRY_PG_TYPES = ['bigint', 'timestamptz', 'timestamptz', 'text', 'text', 'text', 'int', 'boolean', 'boolean', 'bigint', 'bigint', 'boolean', 'text', 'int', 'text', 'bigint'];
+
+/** A GORM time column's value as the store writes it on SQLite and PostgreSQL: UTC with `+00:00`. */
+function gormTime(sec) {
+  return `${new Date(sec * 1000).toISOString().replace('T', ' ').replace(/\.000Z$|Z$/, '')}+00:00`;
+}
+
+/** One entry's row for ENTRY_COLS; `bool` maps a boolean to the dialect's value. */
+function entryRow(id, e, bool) {
+  const t = gormTime(e.createdAt);
+  return [id, t, t, e.entryId, e.spiffeId, e.parentId, e.x509SvidTtl, bool(false), bool(false), 0, 0, bool(false), '', e.jwtSvidTtl, similarityKey(e), 0];
+}
+const NOW = gormTime(1700000000);
 
 /** Checks that our similarity key matches the store's for one entry written through the store. */
 export async function checkSimilarityKey(ds, readKey) {
@@ -50,22 +65,25 @@ export function populateSqlite(file, s) {
     .all(...tables);
   for (const ix of indexes) db.exec(`DROP INDEX ${ix.name}`);
   const insE = db.prepare(`INSERT INTO registered_entries (${ENTRY_COLS.join(', ')}) VALUES (${ENTRY_COLS.map(() => '?').join(', ')})`);
-  const insS = db.prepare('INSERT INTO selectors (registered_entry_id, type, value) VALUES (?, ?, ?)');
+  const insS = db.prepare('INSERT INTO selectors (created_at, updated_at, registered_entry_id, type, value) VALUES (?, ?, ?, ?, ?)');
   const insN = db.prepare(
-    "INSERT INTO attested_node_entries (spiffe_id, data_type, serial_number, expires_at, can_reattest, created_at) VALUES (?, 'k8s_psat', ?, ?, 1, 1700000000)",
+    'INSERT INTO attested_node_entries (created_at, updated_at, spiffe_id, data_type, serial_number, expires_at, new_serial_number, new_expires_at, can_reattest, agent_version) ' +
+      "VALUES (?, ?, ?, 'k8s_psat', ?, ?, '', NULL, 1, '')",
   );
-  const insNS = db.prepare('INSERT INTO node_resolver_map_entries (spiffe_id, type, value) VALUES (?, ?, ?)');
+  const insNS = db.prepare('INSERT INTO node_resolver_map_entries (created_at, updated_at, spiffe_id, type, value) VALUES (?, ?, ?, ?, ?)');
+  const far = gormTime(FAR);
   db.transaction(() => {
     let id = 0;
     forEachEntry(s, (e) => {
       id++;
-      insE.run(id, e.entryId, e.spiffeId, e.parentId, e.x509SvidTtl, e.jwtSvidTtl, e.createdAt, similarityKey(e));
-      for (const x of e.selectors) insS.run(id, x.type, x.value);
+      const row = entryRow(id, e, (v) => (v ? 1 : 0));
+      insE.run(...row);
+      for (const x of e.selectors) insS.run(row[1], row[1], id, x.type, x.value);
     });
     for (let i = 0; i < s.agents; i++) {
       const a = agentId(i, s);
-      insN.run(a, String(i + 1), FAR);
-      for (const x of agentSelectors(i, s)) insNS.run(a, x.type, x.value);
+      insN.run(NOW, NOW, a, String(i + 1), far);
+      for (const x of agentSelectors(i, s)) insNS.run(NOW, NOW, a, x.type, x.value);
     }
   })();
   for (const ix of indexes) db.exec(ix.sql);
@@ -87,30 +105,32 @@ export async function populatePostgres(url, s) {
     await client.query('BEGIN');
     const CH = 20_000;
     let e = ENTRY_COLS.map(() => []);
-    let sl = [[], [], []];
+    let sl = [[], [], [], [], []];
     let id = 0;
     const pending = [];
     const flush = async () => {
       if (e[0].length > 0) {
-        await insertColumns(client, 'registered_entries', ENTRY_COLS, ['bigint', 'text', 'text', 'text', 'int', 'int', 'bigint', 'text'], e);
-        await insertColumns(client, 'selectors', ['registered_entry_id', 'type', 'value'], ['bigint', 'text', 'text'], sl);
+        await insertColumns(client, 'registered_entries', ENTRY_COLS, ENTRY_PG_TYPES, e);
+        await insertColumns(client, 'selectors', ['created_at', 'updated_at', 'registered_entry_id', 'type', 'value'], ['timestamptz', 'timestamptz', 'bigint', 'text', 'text'], sl);
       }
       e = ENTRY_COLS.map(() => []);
-      sl = [[], [], []];
+      sl = [[], [], [], [], []];
     };
     forEachEntry(s, (x) => {
       id++;
-      const row = [id, x.entryId, x.spiffeId, x.parentId, x.x509SvidTtl, x.jwtSvidTtl, x.createdAt, similarityKey(x)];
+      const row = entryRow(id, x, (v) => v);
       row.forEach((v, i) => e[i].push(v));
       for (const y of x.selectors) {
-        sl[0].push(id);
-        sl[1].push(y.type);
-        sl[2].push(y.value);
+        sl[0].push(row[1]);
+        sl[1].push(row[1]);
+        sl[2].push(id);
+        sl[3].push(y.type);
+        sl[4].push(y.value);
       }
       if (e[0].length >= CH) {
         pending.push({ e, sl });
         e = ENTRY_COLS.map(() => []);
-        sl = [[], [], []];
+        sl = [[], [], [], [], []];
       }
     });
     pending.push({ e, sl });
@@ -134,11 +154,15 @@ export async function populatePostgres(url, s) {
         }
       }
       await client.query(
-        `INSERT INTO attested_node_entries (spiffe_id, data_type, serial_number, expires_at, can_reattest, created_at)
-         SELECT a, 'k8s_psat', s, ${FAR}, 1, 1700000000 FROM unnest($1::text[], $2::text[]) AS t(a, s)`,
-        n,
+        `INSERT INTO attested_node_entries (created_at, updated_at, spiffe_id, data_type, serial_number, expires_at, new_serial_number, new_expires_at, can_reattest, agent_version)
+         SELECT $3::timestamptz, $3::timestamptz, a, 'k8s_psat', s, $4::timestamptz, '', NULL, true, '' FROM unnest($1::text[], $2::text[]) AS t(a, s)`,
+        [...n, NOW, gormTime(FAR)],
       );
-      await insertColumns(client, 'node_resolver_map_entries', ['spiffe_id', 'type', 'value'], ['text', 'text', 'text'], ns);
+      await client.query(
+        `INSERT INTO node_resolver_map_entries (created_at, updated_at, spiffe_id, type, value)
+         SELECT $4::timestamptz, $4::timestamptz, a, t, v FROM unnest($1::text[], $2::text[], $3::text[]) AS x(a, t, v)`,
+        [...ns, NOW],
+      );
     }
     await client.query('COMMIT');
     await client.query('ANALYZE');

@@ -69,7 +69,7 @@ async function openStore(pluginData) {
 async function prepareSqlite() {
   const dir = join(tmpdir(), 'spire-ts-bench');
   mkdirSync(dir, { recursive: true });
-  const file = join(dir, `entries-cache_${tag}.sqlite3`);
+  const file = join(dir, `entries-cache_spire25_${tag}.sqlite3`);
   if (existsSync(file)) return { file, populateMs: undefined };
   const tmp = `${file}.part`;
   rmSync(tmp, { force: true });
@@ -86,7 +86,7 @@ async function prepareSqlite() {
 }
 
 async function preparePostgres(url) {
-  const name = `spire_ts_bench_ec_${tag}`.toLowerCase();
+  const name = `spire_ts_bench_ec25_${tag}`.toLowerCase();
   const admin = new pg.Client({ connectionString: url });
   await admin.connect();
   const u = new URL(url);
