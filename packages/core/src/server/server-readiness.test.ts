@@ -50,7 +50,7 @@ describe('SpireServer readiness', () => {
         body = await r.text();
         if (/does not accept writes/.test(body)) assert.equal(r.status, 500);
       }
-      assert.match(body, /"catalog\.datastore":\{"datastore_err":"database does not accept writes: cannot execute INSERT in a read-only transaction"\}/);
+      assert.match(body, /"catalog\.datastore":\{"datastore_err":"database does not accept writes: cannot execute UPDATE in a read-only transaction"\}/);
       await new Promise((r) => setTimeout(r, 1100));
       assert.equal((await health('/live')).status, 200, 'reads work, so the server is live');
       c = io();
