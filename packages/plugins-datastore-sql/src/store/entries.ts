@@ -13,7 +13,7 @@ import { SqlErrors } from '../errors.js';
 import { addEntryEvents } from './events.js';
 import { countWhere, nextPage, readPage, selectPage } from './pagination.js';
 import { setMatchSql } from './set-match.js';
-import { attributesColumn, ENTRY_INSERT_COLS, entryCols, entryInsertParams, entryOfRow, type EntryRow } from './entry-row.js';
+import { ENTRY_INSERT_COLS, entryCols, entryInsertParams, entryOfRow, type EntryRow } from './entry-row.js';
 import { similarEntries } from './similar.js';
 import { b, chunks, dbTimeMs, forUpdate, nowSeconds, placeholders, toSpireError } from './sql-util.js';
 import { canonicalSelectors, normalizeEntry, type NormalizedEntry } from './validate.js';
@@ -357,29 +357,10 @@ export async function updateEntry(db: SqlDriver, input: RegistrationEntry, mask:
       const missing = n.entry.federatesWith.find((td) => !bundles.has(td));
       if (missing !== undefined) throw SqlErrors.unknownFederatedBundle(missing);
     }
-    const d = tx.dialect;
-    const e = n.entry;
-    await tx.exec(
-      'UPDATE registered_entries SET updated_at = ?, spiffe_id = ?, parent_id = ?, ttl = ?, admin = ?, downstream = ?, expiry = ?, ' +
-        'revision_number = ?, store_svid = ?, hint = ?, jwt_svid_ttl = ?, additional_attributes = ?, similarity_key = ?, similarity_revision = ? WHERE id = ?',
-      [
-        dbTimeMs(d, Date.now()),
-        e.spiffeId,
-        e.parentId,
-        e.x509SvidTtl,
-        b(d, e.admin),
-        b(d, e.downstream),
-        e.entryExpiry,
-        e.revisionNumber,
-        b(d, e.storeSvid),
-        e.hint,
-        e.jwtSvidTtl,
-        attributesColumn(e),
-        n.similarityKey,
-        e.revisionNumber,
-        row.id,
-      ],
-    );
+    // Every column the insert writes but created_at and entry_id, with the insert's own values.
+    const params = entryInsertParams(tx.dialect, n);
+    const kept = ENTRY_INSERT_COLS.map((c, i) => [c, params[i]] as const).filter(([c]) => c !== 'created_at' && c !== 'entry_id');
+    await tx.exec(`UPDATE registered_entries SET ${kept.map(([c]) => `${c} = ?`).join(', ')} WHERE id = ?`, [...kept.map(([, v]) => v), row.id]);
     const rowId = Number(row.id);
     const only: NormalizedEntry = {
       ...n,
