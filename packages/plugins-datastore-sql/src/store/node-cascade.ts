@@ -1,6 +1,7 @@
 import type { SqlExecutor } from '../driver/sql-driver.js';
 import { deleteEntryRows } from './entries.js';
 import { addEntryEvents } from './events.js';
+import { selectorsOfEntryRows } from './entry-selectors.js';
 import { chunks, placeholders } from './sql-util.js';
 
 /**
@@ -17,19 +18,7 @@ export async function deleteJoinTokenAliasEntries(tx: SqlExecutor, agentIds: rea
     );
     if (entries.length === 0) continue;
     const parentOf = new Map(entries.map((e) => [Number(e.id), e.parent_id]));
-    const sels = new Map<number, { type: string; value: string }[]>();
-    for (const ids of chunks([...parentOf.keys()], 500)) {
-      const rows = await tx.query<{ registered_entry_id: number; type: string; value: string }>(
-        `SELECT registered_entry_id, type, value FROM selectors WHERE registered_entry_id IN ${placeholders(ids.length)}`,
-        ids,
-      );
-      for (const r of rows) {
-        const id = Number(r.registered_entry_id);
-        let l = sels.get(id);
-        if (!l) sels.set(id, (l = []));
-        l.push({ type: r.type, value: r.value });
-      }
-    }
+    const sels = await selectorsOfEntryRows(tx, [...parentOf.keys()], 500);
     const aliases = entries.filter((e) => {
       const s = sels.get(Number(e.id)) ?? [];
       return s.length === 1 && s[0]!.type === 'spiffe_id' && s[0]!.value === e.parent_id;

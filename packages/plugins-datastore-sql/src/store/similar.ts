@@ -1,7 +1,7 @@
-import type { Selector } from '@spire-ts/core/plugin';
 import type { SqlExecutor } from '../driver/sql-driver.js';
 import { chunks, placeholders } from './sql-util.js';
 import { similarityKey } from './validate.js';
+import { selectorsOfEntryRows } from './entry-selectors.js';
 
 /** Ids per IN list. */
 const CHUNK = 1000;
@@ -50,19 +50,7 @@ export async function similarEntries(tx: SqlExecutor, probes: readonly SimilarPr
   }
   const others = untrusted.filter((r) => Number(r.id) !== exceptRowId);
   if (others.length === 0) return out;
-  const sels = new Map<number, Selector[]>();
-  for (const part of chunks(others.map((r) => Number(r.id)), CHUNK)) {
-    const rows = await tx.query<{ registered_entry_id: number; type: string; value: string }>(
-      `SELECT registered_entry_id, type, value FROM selectors WHERE registered_entry_id IN ${placeholders(part.length)}`,
-      part,
-    );
-    for (const r of rows) {
-      const id = Number(r.registered_entry_id);
-      let l = sels.get(id);
-      if (!l) sels.set(id, (l = []));
-      if (!l.some((s) => s.type === r.type && s.value === r.value)) l.push({ type: r.type, value: r.value });
-    }
-  }
+  const sels = await selectorsOfEntryRows(tx, others.map((r) => Number(r.id)), CHUNK);
   for (const r of others) {
     const k = similarityKey(r.spiffe_id, r.parent_id, sels.get(Number(r.id)) ?? []);
     if (keys.has(k) && !out.has(k)) out.set(k, r.entry_id);
