@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import type { DataStore } from '@spire-ts/core/plugin';
-import type { Dialect, SqlDriver } from './driver/sql-driver.js';
+import type { SqlDriver } from './driver/sql-driver.js';
 import { ProtoWriter, readFields } from './proto/wire.js';
+import { GoWriter } from './testing/go-rows.js';
 import { mysqlDb, postgresDb, sqliteDb, type Availability, type TestDb } from './testing/targets.js';
 
 // Rows written exactly as Go SPIRE's sqlstore writes them (GORM columns, protobuf bytes, events in
@@ -10,59 +11,39 @@ import { mysqlDb, postgresDb, sqliteDb, type Availability, type TestDb } from '.
 // must read back with upstream's encodings. The protobuf bytes are built field by field with the
 // wire writer, not with the store's codecs.
 
-/** A GORM time literal as Go SPIRE's driver writes it on each dialect. */
-function goTime(d: Dialect, iso: string): string {
-  return d === 'mysql' ? iso : `${iso}+00:00`;
-}
-
-function goBool(d: Dialect, v: boolean): boolean | number {
-  return d === 'postgres' ? v : v ? 1 : 0;
-}
-
 const T = '2026-02-18 10:42:12';
 const ROOT = new Uint8Array([0x30, 0x03, 0x02, 0x01, 0x07]);
 
-function bundleBytes(td: string): Buffer {
-  const key = new ProtoWriter().bytes(1, new Uint8Array([9, 9])).string(2, 'kid-1').varint(3, 1_900_000_000).finish();
-  const wit = new ProtoWriter().bytes(1, new Uint8Array([7])).string(2, 'wit-1').finish();
-  return new ProtoWriter().string(1, td).message(2, new ProtoWriter().bytes(1, ROOT).finish()).message(3, key).varint(4, 300).varint(5, 4).message(6, wit).finish();
-}
-
 async function insertGoRows(d: SqlDriver): Promise<void> {
-  const x = d.dialect;
-  const t = goTime(x, T);
-  const ins = (table: string, cols: string[], vals: unknown[]): Promise<number> =>
-    d.exec(`INSERT INTO ${table} (created_at, updated_at, ${cols.join(', ')}) VALUES (?, ?, ${cols.map(() => '?').join(', ')})`, [t, t, ...vals]);
-  await ins('bundles', ['trust_domain', 'data'], ['spiffe://fed.test', bundleBytes('spiffe://fed.test')]);
-  await ins(
-    'registered_entries',
-    ['entry_id', 'spiffe_id', 'parent_id', 'ttl', 'admin', 'downstream', 'expiry', 'revision_number', 'store_svid', 'hint', 'jwt_svid_ttl', 'additional_attributes'],
-    ['go-entry', 'spiffe://td/w', 'spiffe://td/agent', 3600, goBool(x, true), goBool(x, false), 0, 2, goBool(x, false), 'h', 300, new ProtoWriter().varint(2, true).finish()],
-  );
-  const [{ id }] = (await d.query<{ id: number }>("SELECT id FROM registered_entries WHERE entry_id = 'go-entry'")) as [{ id: number }];
-  await ins('selectors', ['registered_entry_id', 'type', 'value'], [id, 'unix', 'uid:1']);
-  await ins('selectors', ['registered_entry_id', 'type', 'value'], [id, 'unix', 'gid:2']);
-  await ins('dns_names', ['registered_entry_id', 'value'], [id, 'b.test']);
-  await ins('dns_names', ['registered_entry_id', 'value'], [id, 'a.test']);
-  await d.exec('INSERT INTO federated_registration_entries (bundle_id, registered_entry_id) VALUES ((SELECT id FROM bundles WHERE trust_domain = ?), ?)', ['spiffe://fed.test', id]);
-  await ins('registered_entries_events', ['entry_id'], ['go-entry']);
-  await ins(
-    'attested_node_entries',
-    ['spiffe_id', 'data_type', 'serial_number', 'expires_at', 'new_serial_number', 'new_expires_at', 'can_reattest', 'agent_version'],
-    ['spiffe://td/agent', 'join_token', '12', goTime(x, '2033-05-18 03:33:20'), '', null, goBool(x, false), 'v1.15.3'],
-  );
-  await ins('node_resolver_map_entries', ['spiffe_id', 'type', 'value'], ['spiffe://td/agent', 'k', 'v']);
-  await ins('attested_node_entries_events', ['spiffe_id'], ['spiffe://td/agent']);
-  await ins('join_tokens', ['token', 'expiry'], ['tok', 2_000_000_000]);
-  await ins('federated_trust_domains', ['trust_domain', 'bundle_endpoint_url', 'bundle_endpoint_profile', 'endpoint_spiffe_id', 'implicit'], [
-    'fed.test',
-    'https://fed.test/bundle',
-    'https_spiffe',
-    'spiffe://fed.test/server',
-    goBool(x, false),
-  ]);
-  const journal = new ProtoWriter().message(1, new ProtoWriter().string(1, 'A').varint(7, 1_000).finish()).finish();
-  await ins('ca_journals', ['data', 'active_x509_authority_id', 'active_jwt_authority_id'], [journal, 'ski-go', '']);
+  const go = new GoWriter(d, T);
+  await go.bundle('spiffe://fed.test', {
+    roots: [ROOT],
+    jwtKeys: [{ pkix: new Uint8Array([9, 9]), kid: 'kid-1', notAfter: 1_900_000_000 }],
+    refreshHint: 300,
+    sequence: 4,
+    witKeys: [{ pkix: new Uint8Array([7]), kid: 'wit-1', notAfter: 0 }],
+  });
+  await go.entry({
+    entryId: 'go-entry',
+    spiffeId: 'spiffe://td/w',
+    parentId: 'spiffe://td/agent',
+    selectors: [
+      { type: 'unix', value: 'uid:1' },
+      { type: 'unix', value: 'gid:2' },
+    ],
+    dnsNames: ['b.test', 'a.test'],
+    federatesWith: ['spiffe://fed.test'],
+    x509Ttl: 3600,
+    jwtTtl: 300,
+    admin: true,
+    revision: 2,
+    hint: 'h',
+    jti: true,
+  });
+  await go.node({ spiffeId: 'spiffe://td/agent', dataType: 'join_token', serial: '12', expiresAt: '2033-05-18 03:33:20', agentVersion: 'v1.15.3', selectors: [{ type: 'k', value: 'v' }] });
+  await go.joinToken('tok', 2_000_000_000);
+  await go.federation({ trustDomain: 'fed.test', url: 'https://fed.test/bundle', profile: 'https_spiffe', endpointSpiffeId: 'spiffe://fed.test/server' });
+  await go.journal(new ProtoWriter().message(1, new ProtoWriter().string(1, 'A').varint(7, 1_000).finish()).finish(), 'ski-go');
 }
 
 async function served(ds: DataStore): Promise<void> {
@@ -192,18 +173,7 @@ function suite(name: string, target: () => Promise<{ db?: TestDb } & Availabilit
       try {
         const last = Math.max(...(await ds.listRegistrationEntryEvents({})).map((e) => e.eventId));
         // A Go server's create: the entry, its selector and its event in one transaction.
-        await raw.transaction(async (tx) => {
-          const x = tx.dialect;
-          const t0 = goTime(x, T);
-          await tx.exec(
-            'INSERT INTO registered_entries (created_at, updated_at, entry_id, spiffe_id, parent_id, ttl, admin, downstream, expiry, revision_number, store_svid, hint, jwt_svid_ttl) ' +
-              "VALUES (?, ?, 'go-2', 'spiffe://td/go2', 'spiffe://td/agent', 0, ?, ?, 0, 0, ?, '', 0)",
-            [t0, t0, goBool(x, false), goBool(x, false), goBool(x, false)],
-          );
-          const [{ id }] = (await tx.query<{ id: number }>("SELECT id FROM registered_entries WHERE entry_id = 'go-2'")) as [{ id: number }];
-          await tx.exec("INSERT INTO selectors (created_at, updated_at, registered_entry_id, type, value) VALUES (?, ?, ?, 'unix', 'uid:2')", [t0, t0, id]);
-          await tx.exec("INSERT INTO registered_entries_events (created_at, updated_at, entry_id) VALUES (?, ?, 'go-2')", [t0, t0]);
-        });
+        await new GoWriter(raw, T).entry({ entryId: 'go-2', spiffeId: 'spiffe://td/go2', parentId: 'spiffe://td/agent', selectors: [{ type: 'unix', value: 'uid:2' }] });
         const events = await ds.listRegistrationEntryEvents({ greaterThanEventId: last });
         assert.deepEqual(
           events.map((e) => e.entryId),

@@ -62,13 +62,23 @@ export class ServerProcess {
   /**
    * `nodeArgs` go before the script (e.g. `--cpu-prof`); `logLevel` defaults to DEBUG (benchmarks
    * use INFO); `env` is added to this process's environment; `extraBlocks` are top-level blocks
-   * after `plugins` (e.g. `telemetry { }`).
+   * after `plugins` (e.g. `telemetry { }`); `datastore` replaces the SQLite file's plugin_data.
    */
   async start(
-    opts: { extraPlugins?: string; extraServer?: string; extraBlocks?: string; files?: Record<string, string>; nodeArgs?: string[]; logLevel?: string; env?: Record<string, string> } = {},
+    opts: {
+      extraPlugins?: string;
+      extraServer?: string;
+      extraBlocks?: string;
+      files?: Record<string, string>;
+      nodeArgs?: string[];
+      logLevel?: string;
+      env?: Record<string, string>;
+      datastore?: Record<string, string | boolean>;
+    } = {},
   ): Promise<void> {
     for (const [name, body] of Object.entries(opts.files ?? {})) writeFileSync(join(this.dir, name), body);
     this.port = await freePort();
+    const datastore = opts.datastore ?? { database_type: 'sqlite3', connection_string: `${this.dir}/data/datastore.sqlite3` };
     const conf = `
 server {
   bind_address = "127.0.0.1"
@@ -82,8 +92,9 @@ server {
 plugins {
   DataStore "sql" {
     plugin_data {
-      database_type = "sqlite3"
-      connection_string = "${this.dir}/data/datastore.sqlite3"
+${Object.entries(datastore)
+  .map(([k, v]) => `      ${k} = ${JSON.stringify(v)}`)
+  .join('\n')}
     }
   }
   KeyManager "disk" {
