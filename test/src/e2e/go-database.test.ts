@@ -18,6 +18,7 @@ import { ServerProcess, run } from './harness.js';
 const TD = 'example.org';
 const GO_AGENT = `spiffe://${TD}/spire/agent/join_token/go-token`;
 const GO_NODE = `spiffe://${TD}/spire/agent/x509pop/go-node`;
+const GO_EXPIRED = `spiffe://${TD}/spire/agent/x509pop/go-expired`;
 
 /** A self-signed CA certificate made by openssl, DER. */
 function opensslCa(dir: string, name: string, uri: string): Buffer {
@@ -82,6 +83,7 @@ function suite(name: string, target: () => Promise<{ db?: TestDb } & Availabilit
           revision: 3,
           hint: 'go-hint',
         });
+        await go.node({ spiffeId: GO_EXPIRED, dataType: 'x509pop', serial: '99', expiresAt: '2020-01-01 00:00:00', canReattest: true });
         await go.node({ spiffeId: GO_NODE, dataType: 'x509pop', serial: '1234', expiresAt: '2030-01-01 00:00:00', agentVersion: 'v1.15.3', selectors: [{ type: 'x509pop', value: 'subject:cn:go-node' }] });
       } finally {
         await raw.close();
@@ -136,7 +138,7 @@ function suite(name: string, target: () => Promise<{ db?: TestDb } & Availabilit
       assert.deepEqual(field(a, 'Selectors'), ['x509pop:subject:cn:go-node']);
       assert.deepEqual(field(a, 'Expiration time'), ['2030-01-01 00:00:00 +0000 UTC']);
       assert.deepEqual(field(server.cli('agent', 'list', '-selector', 'x509pop:subject:cn:go-node'), 'SPIFFE ID'), [GO_NODE]);
-      assert.equal(server.cli('agent', 'count'), '1 attested agent\n');
+      assert.equal(server.cli('agent', 'count'), '2 attested agents\n');
       const f = server.cli('federation', 'show', '-trustDomain', 'fed.test');
       assert.deepEqual(field(f, 'Bundle endpoint URL'), ['https://127.0.0.1:1/bundle']);
       assert.deepEqual(field(f, 'Endpoint SPIFFE ID'), ['spiffe://fed.test/spire/server']);
@@ -249,6 +251,49 @@ function suite(name: string, target: () => Promise<{ db?: TestDb } & Availabilit
           journals.some((j) => j.active_x509_authority_id === active),
           `journal keyed by the active authority ${active}: ${journals.map((j) => j.active_x509_authority_id).join()}`,
         );
+      } finally {
+        await raw.close();
+      }
+    });
+
+    it('the other writing commands on Go rows: agent purge, federation delete / create, bundle delete -mode dissociate, localauthority activate, and the minting ones', async (t) => {
+      if (!db) return t.skip(skip);
+      assert.match(server.cli('agent', 'purge'), new RegExp(`^Found 1 expired agent\\n\\nAgents purged:\\nSPIFFE ID {9}: ${GO_EXPIRED}\\n$`));
+      assert.equal(server.cli('agent', 'count'), '1 attested agent\n');
+      server.cli('federation', 'delete', '-id', 'fed.test');
+      assert.match(server.cli('federation', 'list'), /Found 0 federation relationships/);
+      server.cli('bundle', 'delete', '-id', 'spiffe://fed.test', '-mode', 'dissociate');
+      assert.deepEqual(field(server.cli('entry', 'show', '-entryID', 'go-entry'), 'FederatesWith'), []);
+      server.cli('federation', 'create', '-trustDomain', 'fed2.test', '-bundleEndpointURL', 'https://127.0.0.1:3/bundle', '-bundleEndpointProfile', 'https_web');
+      server.cli('localauthority', 'jwt', 'prepare');
+      const jwtPrepared = /^Prepared JWT authority:\n {2}Authority ID: (\S+)$/m.exec(server.cli('localauthority', 'jwt', 'show'))?.[1];
+      assert.ok(jwtPrepared);
+      server.cli('localauthority', 'jwt', 'activate', '-authorityID', jwtPrepared);
+      const x509Prepared = /^Prepared X\.509 authority:\n {2}Authority ID: (\S+)$/m.exec(server.cli('localauthority', 'x509', 'show'))?.[1];
+      assert.ok(x509Prepared);
+      server.cli('localauthority', 'x509', 'activate', '-authorityID', x509Prepared);
+      const jwt = server.cli('jwt', 'mint', '-spiffeID', `spiffe://${TD}/minted`, '-audience', 'a');
+      assert.match(jwt, /^ey/);
+      assert.match(server.cli('x509', 'mint', '-spiffeID', `spiffe://${TD}/minted`), /BEGIN CERTIFICATE/);
+      assert.match(server.cli('healthcheck'), /Server is healthy/);
+
+      const raw = db.driver();
+      try {
+        assert.equal((await raw.query('SELECT id FROM attested_node_entries WHERE spiffe_id = ?', [GO_EXPIRED])).length, 0);
+        assert.equal((await raw.query("SELECT id FROM bundles WHERE trust_domain = 'spiffe://fed.test'")).length, 0);
+        assert.equal((await raw.query('SELECT bundle_id FROM federated_registration_entries')).length, 0);
+        assert.equal((await raw.query("SELECT id FROM federated_trust_domains WHERE trust_domain = 'fed.test'")).length, 0);
+        const [f2] = await raw.query<{ bundle_endpoint_profile: string; implicit: unknown }>("SELECT bundle_endpoint_profile, implicit FROM federated_trust_domains WHERE trust_domain = 'fed2.test'");
+        assert.equal(f2?.bundle_endpoint_profile, 'https_web');
+        const journals = await raw.query<{ active_x509_authority_id: string; active_jwt_authority_id: string }>('SELECT active_x509_authority_id, active_jwt_authority_id FROM ca_journals');
+        assert.ok(
+          // Upstream keys a journal by its active X.509 authority only; it never fills the JWT column.
+          journals.some((j) => j.active_x509_authority_id === x509Prepared && j.active_jwt_authority_id === ''),
+          `journal row keyed by the activated X.509 authority ${x509Prepared}: ${JSON.stringify(journals)}`,
+        );
+        const [own] = await raw.query<{ data: Uint8Array }>('SELECT data FROM bundles WHERE trust_domain = ?', [`spiffe://${TD}`]);
+        const kids = decodeBundleProto(own!.data).bundle.jwtSigningKeys.map((k) => k.kid);
+        assert.ok(kids.includes('go-jwt-key') && kids.includes(jwtPrepared), `JWT keys: ${kids.join()}`);
       } finally {
         await raw.close();
       }
