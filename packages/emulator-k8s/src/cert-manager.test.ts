@@ -89,3 +89,14 @@ test('certificate requests are listed and deleted', async () => {
   await api.deleteNamespacedCustomObject({ ...crApi, namespace: 'spire', name: 'signed' });
   assert.equal((await rejection(api.getNamespacedCustomObject({ ...crApi, namespace: 'spire', name: 'signed' }))).code, 404);
 });
+
+test('an update through the main resource does not change status; /status does', async () => {
+  e.k.certManager.mode = 'never';
+  const api = e.kc.makeApiClient(CustomObjectsApi);
+  const cr = (await create('status-sub', { request: 'eA==' })) as CR & { spec: object };
+  const replaced = (await api.replaceNamespacedCustomObject({ ...crApi, namespace: 'spire', name: 'status-sub', body: { ...cr, status: { conditions: [{ type: 'Ready', status: 'True', reason: 'Forged' }] } } })) as CR;
+  assert.equal(replaced.status, undefined);
+  const latest = (await api.getNamespacedCustomObject({ ...crApi, namespace: 'spire', name: 'status-sub' })) as CR;
+  const viaStatus = (await api.replaceNamespacedCustomObjectStatus({ ...crApi, namespace: 'spire', name: 'status-sub', body: { ...latest, status: { conditions: [{ type: 'Ready', status: 'True', reason: 'Set' }] } } })) as CR;
+  assert.deepEqual(conditions(viaStatus), [['Ready', 'True', 'Set']]);
+});
