@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { AdmissionregistrationV1Api, ApiregistrationV1Api, PatchStrategy, setHeaderOptions, Watch } from '@kubernetes/client-node';
-import { useEmulator } from './client.test-support.js';
+import { AdmissionregistrationV1Api, ApiregistrationV1Api, makeInformer, PatchStrategy, setHeaderOptions, Watch, type V1MutatingWebhookConfiguration } from '@kubernetes/client-node';
+import { rejection, useEmulator } from './client.test-support.js';
 
 const e = useEmulator();
 const MWC = '/apis/admissionregistration.k8s.io/v1/mutatingwebhookconfigurations';
@@ -118,5 +118,47 @@ test('setUnavailable ends open watches', async () => {
     assert.equal(await w.done, null);
   } finally {
     e.k.setUnavailable(false);
+  }
+});
+
+test('a strategic merge patch carrying a stale resourceVersion answers 409 Conflict', async () => {
+  const stored = e.k.put(mwc('rv-patch', { x: 'y' }));
+  e.k.put(mwc('rv-patch', { x: 'y' }, 'Y2hhbmdlZA=='));
+  const r = await rejection(
+    e.kc.makeApiClient(AdmissionregistrationV1Api).patchMutatingWebhookConfiguration(
+      { name: 'rv-patch', body: { metadata: { resourceVersion: stored.metadata?.resourceVersion }, webhooks: [{ name: 'w.example.org', clientConfig: { caBundle: 'bmV3' } }] } },
+      setHeaderOptions('Content-Type', PatchStrategy.StrategicMergePatch),
+    ),
+  );
+  assert.equal(r.code, 409);
+  assert.equal(r.status.message, 'Operation cannot be fulfilled on mutatingwebhookconfigurations.admissionregistration.k8s.io "rv-patch": the object has been modified; please apply your changes to the latest version and try again');
+});
+
+test("client-node's informer lists then watches with a labelSelector", async () => {
+  const api = e.kc.makeApiClient(AdmissionregistrationV1Api);
+  e.k.put(mwc('inf-before', { informed: 'true' }));
+  const informer = makeInformer<V1MutatingWebhookConfiguration>(e.kc, MWC, () => api.listMutatingWebhookConfiguration({ labelSelector: 'informed=true' }), 'informed=true');
+  const seen: string[] = [];
+  let notify = (): void => {};
+  const record = (kind: string) => (o: V1MutatingWebhookConfiguration) => {
+    seen.push(`${kind} ${o.metadata?.name ?? ''}`);
+    notify();
+  };
+  informer.on('add', record('add'));
+  informer.on('update', record('update'));
+  const until = (n: number) => new Promise<void>((resolve) => {
+    notify = () => seen.length >= n && resolve();
+    notify();
+  });
+  await informer.start();
+  try {
+    await until(1);
+    e.k.put(mwc('inf-after', { informed: 'true' }));
+    e.k.put(mwc('inf-before', { informed: 'true' }, 'dXBk'));
+    e.k.put(mwc('inf-ignored', { informed: 'false' }));
+    await until(3);
+    assert.deepEqual(seen, ['add inf-before', 'add inf-after', 'update inf-before']);
+  } finally {
+    await informer.stop();
   }
 });
