@@ -39,13 +39,14 @@ const conditions = (cr: CR) => (cr.status?.conditions ?? []).map((c) => [c.type,
 
 test('sign mode issues an intermediate CA certificate honouring duration and isCA', async () => {
   e.k.certManager.mode = 'sign';
-  const cr = await create('signed', { request: Buffer.from(await csrPem()).toString('base64'), duration: '48h', isCA: true });
+  const cr = await create('signed', { request: Buffer.from(await csrPem()).toString('base64'), duration: '48h', isCA: true, usages: ['cert sign', 'crl sign'] });
   assert.deepEqual(conditions(cr), [['Approved', 'True', 'cert-manager.io'], ['Ready', 'True', 'Issued']]);
   const cert = new x509.X509Certificate(Buffer.from(cr.status?.certificate ?? '', 'base64').toString());
   const root = new x509.X509Certificate(Buffer.from(cr.status?.ca ?? '', 'base64').toString());
   assert.equal(Buffer.from(cr.status?.ca ?? '', 'base64').toString(), e.k.certManager.caPem);
   assert.ok(await cert.verify({ publicKey: root.publicKey }));
   assert.equal(cert.getExtension(x509.BasicConstraintsExtension)?.ca, true);
+  assert.equal(cert.getExtension(x509.KeyUsagesExtension)?.usages, x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign);
   const hours = (cert.notAfter.getTime() - Date.now()) / 3600_000;
   assert.ok(hours > 47.9 && hours <= 48, `${hours}h`);
   assert.deepEqual(cert.getExtension(x509.SubjectAlternativeNameExtension)?.names.toJSON(), [{ type: 'url', value: 'spiffe://example.org' }]);
@@ -55,6 +56,20 @@ test('a certificate request without isCA gets a leaf certificate', async () => {
   const cr = await create('leaf', { request: Buffer.from(await csrPem()).toString('base64') });
   const cert = new x509.X509Certificate(Buffer.from(cr.status?.certificate ?? '', 'base64').toString());
   assert.equal(cert.getExtension(x509.BasicConstraintsExtension)?.ca ?? false, false);
+  assert.equal(cert.getExtension(x509.KeyUsagesExtension)?.usages, x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.keyEncipherment);
+});
+
+test('a generateName request gets a generated name, and a labelSelector lists it', async () => {
+  e.k.certManager.mode = 'sign';
+  const api = e.kc.makeApiClient(CustomObjectsApi);
+  const made = (await api.createNamespacedCustomObject({
+    ...crApi,
+    namespace: 'spire',
+    body: { apiVersion: 'cert-manager.io/v1', kind: 'CertificateRequest', metadata: { generateName: 'spiffe-ca-', labels: { 'cert-manager.spiffe.io/trust-domain': 'example.org' } }, spec: { request: Buffer.from(await csrPem()).toString('base64') } },
+  })) as CR;
+  assert.match(made.metadata.name, /^spiffe-ca-[bcdfghjklmnpqrstvwxz2456789]{5}$/);
+  const list = (await api.listNamespacedCustomObject({ ...crApi, namespace: 'spire', labelSelector: 'cert-manager.spiffe.io/trust-domain=example.org' })) as { items: CR[] };
+  assert.deepEqual(list.items.map((x) => x.metadata.name), [made.metadata.name]);
 });
 
 test('deny mode sets Denied=True', async () => {
