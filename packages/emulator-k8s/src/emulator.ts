@@ -48,7 +48,7 @@ export class KubeEmulator {
   /** The fake cert-manager issuer controller. */
   readonly certManager: FakeCertManager;
 
-  private readonly faults = { unavailable: false, delayMs: 0 };
+  private readonly faults = { unavailable: false, delayMs: 0, malformed: false };
   private files = 0;
   private closed = false;
 
@@ -99,7 +99,7 @@ export class KubeEmulator {
       apiAudiences: () => ref.emulator?.apiAudiences ?? [],
       acceptedTokens: new Set([adminToken]),
       requests: [],
-      faults: { unavailable: false, delayMs: 0 },
+      faults: { unavailable: false, delayMs: 0, malformed: false },
       countTokenReview: () => {
         if (ref.emulator) ref.emulator.tokenReviews++;
       },
@@ -170,6 +170,11 @@ export class KubeEmulator {
   setUnavailable(on: boolean): void {
     this.faults.unavailable = on;
     if (on) this.watches.endAll();
+  }
+
+  /** While on, every successful answer has a truncated JSON body (same status code). Watches are not affected. */
+  setMalformed(on: boolean): void {
+    this.faults.malformed = on;
   }
 
   /** Delays every API response by `ms` (0 turns it off). */

@@ -28,7 +28,7 @@ export interface ServerContext {
   /** Bearer tokens that authenticate (with full access). */
   acceptedTokens: Set<string>;
   requests: RecordedRequest[];
-  faults: { unavailable: boolean; delayMs: number };
+  faults: { unavailable: boolean; delayMs: number; malformed: boolean };
   countTokenReview(): void;
 }
 
@@ -157,7 +157,10 @@ export function createApiServer(ctx: ServerContext, tls: TlsMaterial): Server {
         if (ctx.faults.unavailable) throw unavailable();
         if (auth === 'none') throw unauthorized();
         const a = await route(ctx, req, res, url, query);
-        if (a) send(res, a);
+        if (a && ctx.faults.malformed) {
+          res.writeHead(a.code, { 'Content-Type': 'application/json' });
+          res.end(JSON.stringify(a.body).slice(0, 12));
+        } else if (a) send(res, a);
       } catch (err) {
         const e = err instanceof StatusError ? err : new StatusError(500, 'InternalError', `Internal error occurred: ${(err as Error).message}`);
         if (!res.headersSent) send(res, { code: e.code, body: e.toStatus() });
