@@ -43,6 +43,12 @@ export class KubeEmulator {
   apiAudiences: string[] = ['https://kubernetes.default.svc'];
   /** Every request received, in order. */
   readonly requests: RecordedRequest[] = [];
+  /**
+   * Off by default. When on, TokenReview also checks, as the API server does, that the service
+   * account, pod and node a projected token names exist with the uids of its claims (a token of
+   * a deleted or replaced pod no longer authenticates). An extra beyond the shared contract.
+   */
+  checkBoundObjects = false;
   /** TokenReviews served. */
   tokenReviews = 0;
   /** The fake cert-manager issuer controller. */
@@ -97,6 +103,13 @@ export class KubeEmulator {
       registry,
       tokens,
       apiAudiences: () => ref.emulator?.apiAudiences ?? [],
+      boundObjects: () =>
+        ref.emulator?.checkBoundObjects
+          ? (kind, ns, name) => {
+              const uid = store.get(registry.byKind('v1', kind), ns, name)?.metadata?.uid;
+              return uid === undefined ? undefined : String(uid);
+            }
+          : undefined,
       acceptedTokens: new Set([adminToken]),
       requests: [],
       faults: { unavailable: false, delayMs: 0, malformed: false },
