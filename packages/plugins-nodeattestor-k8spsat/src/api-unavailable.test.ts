@@ -1,5 +1,8 @@
 import { after, afterEach, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { copyFileSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Code, silentLogger } from '@spire-ts/core/plugin';
 import { KubeEmulator } from '@spire-ts/emulator-k8s';
 import { parsePsatConfig } from './config.js';
@@ -47,7 +50,10 @@ describe('k8s_psat when the API server is unavailable', () => {
     const other = await KubeEmulator.start();
     const pod = putAgentPod(other, { name: 'agent-down', nodeName: 'n-down' });
     const token = tokenFor(other, pod);
-    const a = await makeAttestor(other);
+    // The emulator removes its kubeconfig files when it closes; keep a copy.
+    const kubeconfig = join(mkdtempSync(join(tmpdir(), 'k8spsat-')), 'kubeconfig');
+    copyFileSync(other.kubeconfigPath, kubeconfig);
+    const a = await makeAttestor(other, {}, kubeconfig);
     const port = new URL(other.url).port;
     await other.close();
     await assert.rejects(

@@ -101,7 +101,10 @@ function describeFailure(what: string, err: unknown, timedOut: boolean, timeoutM
   if (timedOut) return new KubeApiError(`${what}: no answer from the API server within ${timeoutMs}ms`, true);
   const e = err as { code?: unknown; body?: unknown; message?: unknown; cause?: { message?: unknown } };
   if (typeof e?.code === 'number' && e.code >= 100 && e.code < 600) {
-    const detail = statusMessage(e.body) ?? `the server responded with HTTP status ${e.code}`;
+    // The generated client keeps no body for the status codes its API spec declares without
+    // one (401); its own message then carries the status text ("Message: Unauthorized").
+    const fromMessage = typeof e.message === 'string' ? /^Message: (.+)$/m.exec(e.message)?.[1] : undefined;
+    const detail = statusMessage(e.body) ?? fromMessage ?? `the server responded with HTTP status ${e.code}`;
     return new KubeApiError(`${what}: ${detail}`, UNAVAILABLE_HTTP.has(e.code));
   }
   const msg = err instanceof Error ? err.message : String(err);

@@ -44,6 +44,13 @@ function refused(code: Code, message: string) {
 }
 
 describe('k8s_psat: reading the TokenReview answer', () => {
+  it('refuses a token the review does not authenticate, without an error (PERMISSION_DENIED, as SPIRE)', async () => {
+    const { api, a } = setup();
+    api.review = { authenticated: false, username: '', extra: {}, audiences: [], error: '' };
+    await assert.rejects(a.attest(payload), refused(Code.PERMISSION_DENIED, 'token not authenticated according to TokenReview API for cluster "c1"'));
+    assert.deepEqual(api.calls, ['review t spire-server']);
+  });
+
   it('refuses a username that is not system:serviceaccount:<ns>:<sa> (INTERNAL, as SPIRE)', async () => {
     const { api, a } = setup();
     api.review.username = 'system:node:n1';
