@@ -87,6 +87,18 @@ describe('k8s_psat: reading the TokenReview answer', () => {
     );
   });
 
+  it('refuses an authenticated review that grants none of the configured audiences', async () => {
+    const { api, a } = setup({ audience: ['spire-server', 'spire'] });
+    api.review.audiences = ['https://kubernetes.default.svc'];
+    await assert.rejects(
+      a.attest(payload),
+      refused(
+        Code.INTERNAL,
+        'unable to validate token with TokenReview API for cluster "c1": token review API did not validate audience: wanted one of ["spire-server" "spire"] but got ["https://kubernetes.default.svc"]',
+      ),
+    );
+  });
+
   it('sends an explicit empty audience and then does not check the granted ones', async () => {
     const { api, a } = setup({ audience: [] });
     api.review.audiences = ['https://kubernetes.default.svc'];
