@@ -80,3 +80,14 @@ export function k8sPsatAttestor(cluster: string, token: string): AgentAttestor {
     },
   };
 }
+
+/** k8s_sat (SPIRE v1.11's): the payload is `{"cluster": <name>, "token": <service account token>}`. */
+export function k8sSatAttestor(cluster: string, token: string): AgentAttestor {
+  return {
+    type: 'k8s_sat',
+    payload: () => Buffer.from(JSON.stringify({ cluster, token })),
+    respond: () => {
+      throw new Error('k8s_sat is never challenged');
+    },
+  };
+}

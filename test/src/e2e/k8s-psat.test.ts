@@ -1,12 +1,14 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { KubeEmulator } from '@spire-ts/emulator-k8s';
-import { AgentClient, RpcError, k8sPsatAttestor } from '../agent/index.js';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { AgentClient, RpcError, k8sPsatAttestor, k8sSatAttestor } from '../agent/index.js';
 import { ServerProcess } from './harness.js';
 
 const PERMISSION_DENIED = 7;
 
-describe('k8s_psat agents against a real spire-server and the Kubernetes API emulator', { timeout: 180_000 }, () => {
+describe('k8s_psat (and k8s_sat) agents against a real spire-server and the Kubernetes API emulator', { timeout: 180_000 }, () => {
   const server = new ServerProcess();
   const agents: AgentClient[] = [];
   let k: KubeEmulator;
@@ -30,6 +32,8 @@ describe('k8s_psat agents against a real spire-server and the Kubernetes API emu
 
   before(async () => {
     k = await KubeEmulator.start();
+    const saKeyFile = join(server.dir, 'sa.pub');
+    writeFileSync(saKeyFile, k.issuerPublicKeyPem);
     await server.start({
       extraPlugins: `
   NodeAttestor "k8s_psat" {
@@ -39,6 +43,16 @@ describe('k8s_psat agents against a real spire-server and the Kubernetes API emu
           service_account_allow_list = ["spire:spire-agent"]
           kube_config_file = "${k.kubeconfigPath}"
           allowed_node_label_keys = ["topology.kubernetes.io/zone"]
+        }
+      }
+    }
+  }
+  NodeAttestor "k8s_sat" {
+    plugin_data {
+      clusters = {
+        "c1" = {
+          service_account_allow_list = ["spire:spire-agent"]
+          service_account_key_file = "${saKeyFile}"
         }
       }
     }
@@ -95,5 +109,16 @@ describe('k8s_psat agents against a real spire-server and the Kubernetes API emu
     await agent.sync();
     assert.ok(agent.entries.has(entryId), [...agent.entries.keys()].join(','));
     assert.equal((await agent.newX509Svid(entryId)).spiffeId, 'spiffe://example.org/k8s/c1/web');
+  });
+
+  it('k8s_sat (SPIRE v1.11\'s): logs the deprecation warning, attests a legacy token to a new UUID ID, no re-attestation', async () => {
+    assert.match(server.log(), /The \\?"k8s_sat\\?" node attestor plugin has been deprecated in favor of the \\?"k8s_psat\\?" plugin and will be removed in a future release/);
+    const legacy = k.mintLegacyToken({ namespace: 'spire', serviceAccount: 'spire-agent' });
+    const agent = await newAgent();
+    const r = await agent.attest(k8sSatAttestor('c1', legacy));
+    assert.match(r.spiffeId, /^spiffe:\/\/example\.org\/spire\/agent\/k8s_sat\/c1\/[0-9a-f-]{36}$/);
+    assert.equal(r.reattestable, false);
+    const got = await server.admin('agent', 'GetAgent', { id: { trust_domain: 'example.org', path: new URL(r.spiffeId).pathname } });
+    assert.deepEqual(got.selectors.map((s: { type: string; value: string }) => `${s.type}:${s.value}`).sort(), ['k8s_sat:agent_ns:spire', 'k8s_sat:agent_sa:spire-agent', 'k8s_sat:cluster:c1']);
   });
 });
