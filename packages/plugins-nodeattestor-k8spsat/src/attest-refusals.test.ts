@@ -147,4 +147,23 @@ describe('k8s_psat refusals', () => {
       ),
     );
   });
+
+  it('fails without a kubeconfig outside a cluster (in-cluster configuration needs KUBERNETES_SERVICE_HOST/PORT)', async () => {
+    const pod = putAgentPod(k, { name: 'agent-incluster', nodeName: 'n-incluster' });
+    const saved = [process.env.KUBERNETES_SERVICE_HOST, process.env.KUBERNETES_SERVICE_PORT];
+    delete process.env.KUBERNETES_SERVICE_HOST;
+    delete process.env.KUBERNETES_SERVICE_PORT;
+    try {
+      await assert.rejects(
+        attest(await makeAttestor(k, {}, ''), payloadOf('c1', tokenFor(k, pod))),
+        refused(
+          Code.INTERNAL,
+          'unable to validate token with TokenReview API for cluster "c1": unable to get clientset: unable to create client config: unable to load in-cluster configuration, KUBERNETES_SERVICE_HOST and KUBERNETES_SERVICE_PORT must be defined',
+        ),
+      );
+    } finally {
+      if (saved[0] !== undefined) process.env.KUBERNETES_SERVICE_HOST = saved[0];
+      if (saved[1] !== undefined) process.env.KUBERNETES_SERVICE_PORT = saved[1];
+    }
+  });
 });
