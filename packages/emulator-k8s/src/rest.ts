@@ -5,14 +5,12 @@
 import type { ServerResponse } from 'node:http';
 import { load as loadYaml } from 'js-yaml';
 import { applyConfig, recordUpdate, type Ownership } from './apply.js';
-import { jsonPatch, mergePatch, PATCH_TYPES, strategicMerge } from './patch.js';
+import { jsonPatch, mergePatch, PATCH_TYPES, strategicMerge, type Json } from './patch.js';
 import { apiVersionOf, type ResourceType } from './resources.js';
 import { parseFieldSelector, parseLabelSelector, type KubeObject } from './selectors.js';
 import { applyConflict, badRequest, conflict, deleted, methodNotAllowed, notFound, StatusError, unsupportedMediaType } from './status.js';
 import type { ObjectStore } from './store.js';
 import { openWatch, type WatchSet } from './watch.js';
-
-type Json = Parameters<typeof mergePatch>[0];
 
 /** One request on a resource path, already parsed. */
 export interface ResourceRequest {
