@@ -66,3 +66,28 @@ export function sshpopAttestor(hostCertBlob: Buffer, hostKey: KeyObject): AgentA
     },
   };
 }
+
+/**
+ * k8s_psat: the payload is `{"cluster": <name>, "token": <projected service account token>}`, as
+ * SPIRE's agent sends the token it reads from its projected volume. It is never challenged.
+ */
+export function k8sPsatAttestor(cluster: string, token: string): AgentAttestor {
+  return {
+    type: 'k8s_psat',
+    payload: () => Buffer.from(JSON.stringify({ cluster, token })),
+    respond: () => {
+      throw new Error('k8s_psat is never challenged');
+    },
+  };
+}
+
+/** k8s_sat (SPIRE v1.11's): the payload is `{"cluster": <name>, "token": <service account token>}`. */
+export function k8sSatAttestor(cluster: string, token: string): AgentAttestor {
+  return {
+    type: 'k8s_sat',
+    payload: () => Buffer.from(JSON.stringify({ cluster, token })),
+    respond: () => {
+      throw new Error('k8s_sat is never challenged');
+    },
+  };
+}
