@@ -62,13 +62,11 @@ export class K8sBundleNotifier implements Notifier {
 
   /** Writes the bundle everywhere; failures are aggregated into one INTERNAL error. */
   async notifyBundleUpdated(bundle: PluginBundle): Promise<void> {
-    this.latest = bundle;
     await this.updateAll(bundle);
   }
 
   /** As notifyBundleUpdated; an error here stops the server from starting. */
   async notifyAndAdviseBundleLoaded(bundle: PluginBundle): Promise<void> {
-    this.latest = bundle;
     await this.updateAll(bundle);
   }
 
@@ -78,8 +76,12 @@ export class K8sBundleNotifier implements Notifier {
     await Promise.all(this.informers.map((i) => i.stop()));
   }
 
+  /**
+   * Updates every object of every target. As SPIRE, the bundle written is read after each object
+   * (see currentPem), so the event's bundle only stands in when the server cannot be asked.
+   */
   private async updateAll(bundle: PluginBundle): Promise<void> {
-    const pem = pemCertificates(bundle.x509Authorities.map((a) => a.asn1));
+    this.latest = bundle;
     const problems: string[] = [];
     for (const t of this.targets) {
       let refs: ObjectRef[];
@@ -91,7 +93,7 @@ export class K8sBundleNotifier implements Notifier {
       }
       for (const ref of refs) {
         try {
-          await this.updateOne(t, ref, async () => pem);
+          await this.updateOne(t, ref, () => this.currentPem());
         } catch (err) {
           if (errorCode(err) !== Code.ALREADY_EXISTS) problems.push(`${nameOf(ref)}: ${messageOf(err)}`);
         }
@@ -121,7 +123,11 @@ export class K8sBundleNotifier implements Notifier {
     }
   }
 
-  /** The bundle as the server has it now (IdentityProvider), else the one last notified. */
+  /**
+   * The bundle as the server has it now, from the IdentityProvider host service, read after the
+   * object so that a racing writer is corrected; the one last notified when the server has no
+   * IdentityProvider or it is not ready yet.
+   */
   private async currentPem(): Promise<string> {
     let bundle = this.latest;
     if (this.host.identityProvider) {
