@@ -5,14 +5,10 @@
  * longer applies are removed when no other manager owns them. Non-apply writes take ownership
  * of the fields they change.
  */
-import { MERGE_KEYS, strategicMerge } from './patch.js';
+import { isObject, MERGE_KEYS, strategicMerge, type Json, type JsonObject } from './patch.js';
 import type { KubeObject } from './selectors.js';
 
-type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
-type JsonObject = { [k: string]: Json };
 type Segment = string | { key: string; value: Json };
-
-const isObject = (v: unknown): v is JsonObject => v !== null && typeof v === 'object' && !Array.isArray(v);
 
 const IDENTITY = new Set(['name', 'namespace', 'uid', 'resourceVersion', 'creationTimestamp', 'generation', 'managedFields', 'generateName']);
 

@@ -3,6 +3,7 @@
  * signs them with its own CA, denies them, fails them, or leaves them pending.
  */
 import { certPem, signCsr, type Issued } from './pki.js';
+import * as x509 from './x509-lib.js';
 import type { ResourceType } from './resources.js';
 import type { KubeObject } from './selectors.js';
 import type { ObjectStore } from './store.js';
@@ -19,7 +20,7 @@ interface Condition {
 }
 
 interface CertificateRequest extends KubeObject {
-  spec?: { request?: string; duration?: string; isCA?: boolean };
+  spec?: { request?: string; duration?: string; isCA?: boolean; usages?: string[] };
   status?: { conditions?: Condition[]; certificate?: string; ca?: string; failureTime?: string };
 }
 
@@ -34,6 +35,45 @@ export function parseGoDuration(s: string): number | undefined {
   let ms = 0;
   for (const m of s.matchAll(/([0-9]+(?:\.[0-9]+)?)(h|ms|m|s|us|µs|ns)/g)) ms += Number(m[1]) * (UNITS[m[2] ?? ''] ?? 0);
   return ms;
+}
+
+const KEY_USAGES: Record<string, number> = {
+  'signing': x509.KeyUsageFlags.digitalSignature,
+  'digital signature': x509.KeyUsageFlags.digitalSignature,
+  'content commitment': x509.KeyUsageFlags.nonRepudiation,
+  'key encipherment': x509.KeyUsageFlags.keyEncipherment,
+  'key agreement': x509.KeyUsageFlags.keyAgreement,
+  'data encipherment': x509.KeyUsageFlags.dataEncipherment,
+  'cert sign': x509.KeyUsageFlags.keyCertSign,
+  'crl sign': x509.KeyUsageFlags.cRLSign,
+  'encipher only': x509.KeyUsageFlags.encipherOnly,
+  'decipher only': x509.KeyUsageFlags.decipherOnly,
+};
+
+const EXT_KEY_USAGES: Record<string, string> = {
+  'server auth': '1.3.6.1.5.5.7.3.1',
+  'client auth': '1.3.6.1.5.5.7.3.2',
+  'code signing': '1.3.6.1.5.5.7.3.3',
+  'email protection': '1.3.6.1.5.5.7.3.4',
+  'timestamping': '1.3.6.1.5.5.7.3.8',
+  'ocsp signing': '1.3.6.1.5.5.7.3.9',
+  any: '2.5.29.37.0',
+};
+
+/**
+ * The key usages of spec.usages as cert-manager builds them: digital signature and key
+ * encipherment when none are named, and cert sign added for a CA. Throws on an unknown usage.
+ */
+export function usagesOf(usages: string[] | undefined, isCA: boolean): { keyUsage: number; eku: string[] } {
+  const named = usages && usages.length > 0 ? usages : ['digital signature', 'key encipherment'];
+  let keyUsage = isCA ? x509.KeyUsageFlags.keyCertSign : 0;
+  const eku: string[] = [];
+  for (const u of named) {
+    if (KEY_USAGES[u] !== undefined) keyUsage |= KEY_USAGES[u];
+    else if (EXT_KEY_USAGES[u] !== undefined) eku.push(EXT_KEY_USAGES[u]);
+    else throw new Error(`unknown key usage ${JSON.stringify(u)}`);
+  }
+  return { keyUsage, eku };
 }
 
 const now = (): string => new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
@@ -106,7 +146,8 @@ export class FakeCertManager {
     try {
       csrPem = Buffer.from(cr.spec?.request ?? '', 'base64').toString('utf8');
       if (!csrPem.includes('-----BEGIN')) throw new Error('spec.request is not a PEM-encoded CSR');
-      const cert = await signCsr(csrPem, this.ca, { isCA: cr.spec?.isCA === true, notAfter: new Date(Date.now() + duration) });
+      const isCA = cr.spec?.isCA === true;
+      const cert = await signCsr(csrPem, this.ca, { isCA, notAfter: new Date(Date.now() + duration), ...usagesOf(cr.spec?.usages, isCA) });
       return {
         conditions: [approved, condition('Ready', 'True', 'Issued', 'Certificate fetched from issuer successfully')],
         certificate: b64(certPem(cert)),

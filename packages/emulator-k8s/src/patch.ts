@@ -4,10 +4,13 @@
  */
 import { badRequest } from './status.js';
 
-type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
-type JsonObject = { [k: string]: Json };
+/** A JSON value. */
+export type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
+/** A JSON object. */
+export type JsonObject = { [k: string]: Json };
 
-const isObject = (v: unknown): v is JsonObject => v !== null && typeof v === 'object' && !Array.isArray(v);
+/** True for a JSON object (not an array, not null). */
+export const isObject = (v: unknown): v is JsonObject => v !== null && typeof v === 'object' && !Array.isArray(v);
 
 /** The patch content types the API server accepts. */
 export const PATCH_TYPES = {

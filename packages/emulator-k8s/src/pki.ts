@@ -94,6 +94,10 @@ export async function issue(o: IssueOptions, issuer?: Issued): Promise<Issued> {
 export interface CsrSignOptions {
   isCA: boolean;
   notAfter: Date;
+  /** Key usage flags (x509.KeyUsageFlags). */
+  keyUsage: number;
+  /** Extended key usage OIDs; none when empty. */
+  eku: string[];
 }
 
 /**
@@ -110,12 +114,9 @@ export async function signCsr(csrPem: string, issuer: Issued, o: CsrSignOptions)
   }
   if (!(await csr.verify())) throw new Error('CSR signature verification failed');
   const extensions: x509.Extension[] = [];
-  if (o.isCA) {
-    extensions.push(new x509.BasicConstraintsExtension(true, undefined, true));
-    extensions.push(new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign | x509.KeyUsageFlags.digitalSignature, true));
-  } else {
-    extensions.push(new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.keyEncipherment, true));
-  }
+  if (o.isCA) extensions.push(new x509.BasicConstraintsExtension(true, undefined, true));
+  extensions.push(new x509.KeyUsagesExtension(o.keyUsage, true));
+  if (o.eku.length > 0) extensions.push(new x509.ExtendedKeyUsageExtension(o.eku, false));
   const sanRaw = csr.getExtension('2.5.29.17');
   if (sanRaw) {
     const san = new x509.SubjectAlternativeNameExtension(sanRaw.rawData);
@@ -129,7 +130,8 @@ export async function signCsr(csrPem: string, issuer: Issued, o: CsrSignOptions)
     subject: csr.subject,
     issuer: issuer.cert.subject,
     notBefore: new Date(Date.now() - 60_000),
-    notAfter: o.notAfter,
+    // An issued certificate never outlives its issuer.
+    notAfter: o.notAfter > issuer.cert.notAfter ? issuer.cert.notAfter : o.notAfter,
     publicKey,
     signingKey: issuer.keys.privateKey,
     signingAlgorithm: ecdsa,

@@ -14,6 +14,8 @@ export interface ResourceType {
   namespaced: boolean;
   /** Field selectors served beyond metadata.name and metadata.namespace (dotted paths). */
   fields?: string[];
+  /** `status` is a subresource: the main resource ignores status changes, `/status` changes only status. */
+  statusSubresource?: boolean;
   /** Deleting answers the deleted object (graceful deletion) rather than a Status. */
   deleteReturnsObject?: boolean;
 }
@@ -22,18 +24,18 @@ export interface ResourceType {
 export const apiVersionOf = (t: Pick<ResourceType, 'group' | 'version'>): string => (t.group ? `${t.group}/${t.version}` : t.version);
 
 const builtin: ResourceType[] = [
-  { group: '', version: 'v1', plural: 'pods', kind: 'Pod', namespaced: true, fields: ['spec.nodeName', 'spec.serviceAccountName', 'status.phase', 'status.podIP'], deleteReturnsObject: true },
-  { group: '', version: 'v1', plural: 'nodes', kind: 'Node', namespaced: false, fields: ['spec.unschedulable'] },
+  { group: '', version: 'v1', plural: 'pods', statusSubresource: true, kind: 'Pod', namespaced: true, fields: ['spec.nodeName', 'spec.serviceAccountName', 'status.phase', 'status.podIP'], deleteReturnsObject: true },
+  { group: '', version: 'v1', plural: 'nodes', statusSubresource: true, kind: 'Node', namespaced: false, fields: ['spec.unschedulable'] },
   { group: '', version: 'v1', plural: 'configmaps', kind: 'ConfigMap', namespaced: true },
   { group: '', version: 'v1', plural: 'secrets', kind: 'Secret', namespaced: true, fields: ['type'] },
   { group: '', version: 'v1', plural: 'serviceaccounts', kind: 'ServiceAccount', namespaced: true },
-  { group: '', version: 'v1', plural: 'namespaces', kind: 'Namespace', namespaced: false, fields: ['status.phase'] },
+  { group: '', version: 'v1', plural: 'namespaces', statusSubresource: true, kind: 'Namespace', namespaced: false, fields: ['status.phase'] },
   { group: 'admissionregistration.k8s.io', version: 'v1', plural: 'mutatingwebhookconfigurations', kind: 'MutatingWebhookConfiguration', namespaced: false },
   { group: 'admissionregistration.k8s.io', version: 'v1', plural: 'validatingwebhookconfigurations', kind: 'ValidatingWebhookConfiguration', namespaced: false },
-  { group: 'apiregistration.k8s.io', version: 'v1', plural: 'apiservices', kind: 'APIService', namespaced: false },
-  { group: 'cert-manager.io', version: 'v1', plural: 'certificaterequests', kind: 'CertificateRequest', namespaced: true },
-  { group: 'cert-manager.io', version: 'v1', plural: 'issuers', kind: 'Issuer', namespaced: true },
-  { group: 'cert-manager.io', version: 'v1', plural: 'clusterissuers', kind: 'ClusterIssuer', namespaced: false },
+  { group: 'apiregistration.k8s.io', version: 'v1', plural: 'apiservices', statusSubresource: true, kind: 'APIService', namespaced: false },
+  { group: 'cert-manager.io', version: 'v1', plural: 'certificaterequests', statusSubresource: true, kind: 'CertificateRequest', namespaced: true },
+  { group: 'cert-manager.io', version: 'v1', plural: 'issuers', statusSubresource: true, kind: 'Issuer', namespaced: true },
+  { group: 'cert-manager.io', version: 'v1', plural: 'clusterissuers', statusSubresource: true, kind: 'ClusterIssuer', namespaced: false },
 ];
 
 /** The served types, plus any kind first seen through `put` (naive plural, never served over REST). */

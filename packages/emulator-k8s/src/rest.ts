@@ -5,14 +5,12 @@
 import type { ServerResponse } from 'node:http';
 import { load as loadYaml } from 'js-yaml';
 import { applyConfig, recordUpdate, type Ownership } from './apply.js';
-import { jsonPatch, mergePatch, PATCH_TYPES, strategicMerge } from './patch.js';
+import { jsonPatch, mergePatch, PATCH_TYPES, strategicMerge, type Json } from './patch.js';
 import { apiVersionOf, type ResourceType } from './resources.js';
 import { parseFieldSelector, parseLabelSelector, type KubeObject } from './selectors.js';
 import { applyConflict, badRequest, conflict, deleted, methodNotAllowed, notFound, StatusError, unsupportedMediaType } from './status.js';
 import type { ObjectStore } from './store.js';
 import { openWatch, type WatchSet } from './watch.js';
-
-type Json = Parameters<typeof mergePatch>[0];
 
 /** One request on a resource path, already parsed. */
 export interface ResourceRequest {
@@ -95,7 +93,7 @@ function list(ctx: RestContext, r: ResourceRequest): Answer {
 function create(ctx: RestContext, r: ResourceRequest): Answer {
   const obj = parseObject(r.body);
   checkKind(r, obj);
-  const stored = ctx.store.create(r.type, obj, r.namespace);
+  const stored = ctx.store.create(r.type, fresh(r, obj), r.namespace);
   recordUpdate(undefined, stored, managerOf(r), ownersOf(ctx, stored));
   return { code: 201, body: stored };
 }
@@ -109,7 +107,16 @@ function current(ctx: RestContext, r: ResourceRequest): KubeObject {
 /** Keeps the main resource or the status apart, as the status subresource does. */
 function scoped(r: ResourceRequest, cur: KubeObject, next: KubeObject): KubeObject {
   if (r.subresource === 'status') return { ...cur, status: next.status, metadata: { ...cur.metadata, resourceVersion: next.metadata?.resourceVersion } };
-  return next;
+  if (!r.type.statusSubresource) return next;
+  const { status: _ignored, ...rest } = next;
+  return cur.status === undefined ? rest : { ...rest, status: cur.status };
+}
+
+/** A new object as the main resource accepts it: without status when status is a subresource. */
+function fresh(r: ResourceRequest, obj: KubeObject): KubeObject {
+  if (!r.type.statusSubresource) return obj;
+  const { status: _ignored, ...rest } = obj;
+  return rest;
 }
 
 function update(ctx: RestContext, r: ResourceRequest): Answer {
@@ -149,7 +156,7 @@ function apply(ctx: RestContext, r: ResourceRequest): Answer {
   const merged = result.object;
   merged.metadata = { ...merged.metadata, name: r.name };
   if (!cur) {
-    const stored = ctx.store.create(r.type, merged, r.namespace);
+    const stored = ctx.store.create(r.type, fresh(r, merged), r.namespace);
     ctx.owners.set(String(stored.metadata?.uid), owners);
     return { code: 201, body: stored };
   }
@@ -196,7 +203,7 @@ function remove(ctx: RestContext, r: ResourceRequest): Answer {
  * undefined. Throws StatusError for every refusal.
  */
 export function serveResource(ctx: RestContext, r: ResourceRequest, res: ServerResponse): Answer | undefined {
-  if (r.subresource !== undefined && r.subresource !== 'status') throw notFound(r.type, r.name ?? '');
+  if (r.subresource !== undefined && (r.subresource !== 'status' || !r.type.statusSubresource)) throw notFound(r.type, r.name ?? '');
   if (r.name === undefined) {
     if (r.method === 'GET' && (r.query.watch === 'true' || r.query.watch === '1')) {
       const labels = parseLabelSelector(r.query.labelSelector);

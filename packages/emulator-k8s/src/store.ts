@@ -2,7 +2,7 @@
  * The object store: every object by type, namespace and name; one resourceVersion counter that
  * increases on every write; the event history and the watch fan-out.
  */
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { apiVersionOf, type ResourceType } from './resources.js';
 import { alreadyExists, badRequest, conflict, notFound } from './status.js';
 import type { KubeObject, Matcher } from './selectors.js';
@@ -39,6 +39,12 @@ export interface Meta {
 const keyOf = (t: ResourceType, ns: string | undefined, name: string): string => `${apiVersionOf(t)}|${t.kind}|${t.namespaced ? (ns ?? '') : ''}|${name}`;
 
 const meta = (o: KubeObject): Meta => (o.metadata ??= {}) as Meta;
+
+/** Five characters from the alphabet the API server uses for generateName (no vowels, no look-alikes). */
+function randomSuffix(): string {
+  const alphabet = 'bcdfghjklmnpqrstvwxz2456789';
+  return Array.from(randomBytes(5), (b) => alphabet[b % alphabet.length]).join('');
+}
 
 const now = (): string => new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
 
@@ -104,7 +110,7 @@ export class ObjectStore {
   create(t: ResourceType, input: KubeObject, ns?: string): KubeObject {
     const obj = structuredClone(input);
     const m = this.normalize(t, obj, ns);
-    if (!m.name && m.generateName) m.name = `${m.generateName}${randomUUID().replace(/-/g, '').slice(0, 5)}`;
+    if (!m.name && m.generateName) m.name = `${m.generateName}${randomSuffix()}`;
     if (!m.name) throw badRequest('name or generateName is required');
     if (this.objects.has(keyOf(t, m.namespace, m.name))) throw alreadyExists(t, m.name);
     m.uid ??= randomUUID();

@@ -80,6 +80,20 @@ test('TokenReview refuses an expired token', async () => {
   assert.equal(r.status?.error, '[invalid bearer token, service account token has expired]');
 });
 
+test('TokenReview tolerates a minute of clock skew on exp, as the API server does', async () => {
+  const now = Math.floor(Date.now() / 1000);
+  const justExpired = await review(projected({ issuedAtSec: now - 630, expiresInSec: 600 }), ['spire-server']);
+  assert.equal(justExpired.status?.authenticated, true);
+  const pastLeeway = await review(projected({ issuedAtSec: now - 670, expiresInSec: 600 }), ['spire-server']);
+  assert.equal(pastLeeway.status?.error, '[invalid bearer token, service account token has expired]');
+});
+
+test('TokenReview refuses a token issued in the future', async () => {
+  const r = await review(projected({ issuedAtSec: Math.floor(Date.now() / 1000) + 600 }), ['spire-server']);
+  assert.equal(r.status?.authenticated, false);
+  assert.equal(r.status?.error, '[invalid bearer token, service account token is not valid yet]');
+});
+
 test('TokenReview refuses a token whose signature was forged', async () => {
   const [h, p] = projected().split('.');
   const claims = decodeJwt(projected());

@@ -10,6 +10,13 @@ export const ISSUER = 'https://kubernetes.default.svc.cluster.local';
 /** The `iss` of legacy (secret-based) tokens. */
 export const LEGACY_ISSUER = 'kubernetes/serviceaccount';
 
+/**
+ * The clock skew the API server tolerates on exp, nbf and iat (go-jose's default leeway, which
+ * Kubernetes' service-account validation uses): a token expired less than a minute ago still
+ * authenticates.
+ */
+export const LEEWAY_SEC = 60;
+
 /** What a projected token is bound to. */
 export interface ProjectedTokenOptions {
   namespace: string;
@@ -123,8 +130,9 @@ export class TokenIssuer {
     if (claims.iss === LEGACY_ISSUER) return this.reviewLegacy(claims, targets, apiAudiences, fail);
     if (claims.iss !== ISSUER) return fail(`token issuer "${String(claims.iss)}" is not trusted`);
     const now = Math.floor(Date.now() / 1000);
-    if (typeof claims.exp !== 'number' || claims.exp < now) return fail('service account token has expired');
-    if (typeof claims.nbf === 'number' && claims.nbf > now) return fail('service account token is not valid yet');
+    if (typeof claims.nbf === 'number' && now < claims.nbf - LEEWAY_SEC) return fail('service account token is not valid yet');
+    if (typeof claims.exp !== 'number' || now > claims.exp + LEEWAY_SEC) return fail('service account token has expired');
+    if (typeof claims.iat === 'number' && now < claims.iat - LEEWAY_SEC) return fail('service account token is issued in the future');
     const aud = Array.isArray(claims.aud) ? (claims.aud as string[]) : typeof claims.aud === 'string' ? [claims.aud] : [];
     const audiences = targets.filter((a) => aud.includes(a));
     if (audiences.length === 0) return fail(`token audiences ${JSON.stringify(aud)} is invalid for the target audiences ${JSON.stringify(targets)}`);

@@ -56,6 +56,7 @@ export function openWatch(store: ObjectStore, watches: WatchSet, r: WatchRequest
   const inScope = (o: KubeObject): boolean => !r.type.namespaced || r.namespace === undefined || o.metadata?.namespace === r.namespace;
   const matches = (o: KubeObject): boolean => inScope(o) && match(o);
   res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache, private' });
+  res.flushHeaders();
   watches.add(res);
   const send = (type: EventType, object: KubeObject): void => {
     res.write(`${JSON.stringify({ type, object })}\n`);
