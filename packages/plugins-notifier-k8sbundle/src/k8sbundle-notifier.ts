@@ -142,6 +142,7 @@ export class K8sBundleNotifier implements Notifier {
   }
 
   private async onObject(t: BundleTarget, obj: KubernetesObject): Promise<void> {
+    if (this.closed) return;
     const ref = { namespace: obj.metadata?.namespace ?? '', name: obj.metadata?.name ?? '' };
     try {
       await this.updateOne(t, ref, () => this.currentPem());
