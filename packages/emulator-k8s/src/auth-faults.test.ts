@@ -78,3 +78,15 @@ test('put, get, list and delete work on the store and fire resourceVersion chang
   assert.equal(e.k.delete('v1', 'ConfigMap', 'store', 'x1'), false);
   assert.equal(e.k.get('v1', 'ConfigMap', 'store', 'x1'), undefined);
 });
+
+test('setMalformed truncates answers so the client fails to parse them', async () => {
+  const core = e.kc.makeApiClient(CoreV1Api);
+  e.k.put({ apiVersion: 'v1', kind: 'Node', metadata: { name: 'garbled' } });
+  e.k.setMalformed(true);
+  try {
+    await assert.rejects(core.readNode({ name: 'garbled' }), SyntaxError);
+  } finally {
+    e.k.setMalformed(false);
+  }
+  assert.equal((await core.readNode({ name: 'garbled' })).metadata?.name, 'garbled');
+});

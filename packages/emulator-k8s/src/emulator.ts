@@ -43,12 +43,18 @@ export class KubeEmulator {
   apiAudiences: string[] = ['https://kubernetes.default.svc'];
   /** Every request received, in order. */
   readonly requests: RecordedRequest[] = [];
+  /**
+   * Off by default. When on, TokenReview also checks, as the API server does, that the service
+   * account, pod and node a projected token names exist with the uids of its claims (a token of
+   * a deleted or replaced pod no longer authenticates). An extra beyond the shared contract.
+   */
+  checkBoundObjects = false;
   /** TokenReviews served. */
   tokenReviews = 0;
   /** The fake cert-manager issuer controller. */
   readonly certManager: FakeCertManager;
 
-  private readonly faults = { unavailable: false, delayMs: 0 };
+  private readonly faults = { unavailable: false, delayMs: 0, malformed: false };
   private files = 0;
   private closed = false;
 
@@ -97,9 +103,16 @@ export class KubeEmulator {
       registry,
       tokens,
       apiAudiences: () => ref.emulator?.apiAudiences ?? [],
+      boundObjects: () =>
+        ref.emulator?.checkBoundObjects
+          ? (kind, ns, name) => {
+              const uid = store.get(registry.byKind('v1', kind), ns, name)?.metadata?.uid;
+              return uid === undefined ? undefined : String(uid);
+            }
+          : undefined,
       acceptedTokens: new Set([adminToken]),
       requests: [],
-      faults: { unavailable: false, delayMs: 0 },
+      faults: { unavailable: false, delayMs: 0, malformed: false },
       countTokenReview: () => {
         if (ref.emulator) ref.emulator.tokenReviews++;
       },
@@ -170,6 +183,11 @@ export class KubeEmulator {
   setUnavailable(on: boolean): void {
     this.faults.unavailable = on;
     if (on) this.watches.endAll();
+  }
+
+  /** While on, every successful answer has a truncated JSON body (same status code). Watches are not affected. */
+  setMalformed(on: boolean): void {
+    this.faults.malformed = on;
   }
 
   /** Delays every API response by `ms` (0 turns it off). */

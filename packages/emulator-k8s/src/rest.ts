@@ -150,6 +150,7 @@ function apply(ctx: RestContext, r: ResourceRequest): Answer {
   checkName(r, config);
   const force = r.query.force === 'true';
   const cur = ctx.store.get(r.type, r.namespace, r.name ?? '');
+  if (cur && config.metadata?.resourceVersion && config.metadata.resourceVersion !== cur.metadata?.resourceVersion) throw conflict(r.type, r.name ?? '');
   const owners: Ownership = cur ? ownersOf(ctx, cur) : new Map();
   const result = applyConfig(cur, config, r.query.fieldManager, force, owners);
   if (result.conflicts) throw applyConflict(r.type, r.name ?? '', result.conflicts);
@@ -160,7 +161,6 @@ function apply(ctx: RestContext, r: ResourceRequest): Answer {
     ctx.owners.set(String(stored.metadata?.uid), owners);
     return { code: 201, body: stored };
   }
-  if (config.metadata?.resourceVersion && config.metadata.resourceVersion !== cur.metadata?.resourceVersion) throw conflict(r.type, r.name ?? '');
   delete merged.metadata.resourceVersion;
   return { code: 200, body: ctx.store.replace(r.type, scoped(r, cur, merged), r.namespace, { checkResourceVersion: false }) };
 }

@@ -8,7 +8,7 @@ import type { TLSSocket } from 'node:tls';
 import { serveResource, type Answer, type RestContext } from './rest.js';
 import { apiVersionOf, type ResourceRegistry } from './resources.js';
 import { badRequest, pathNotFound, methodNotAllowed, StatusError, unauthorized, unavailable } from './status.js';
-import type { TokenIssuer } from './tokens.js';
+import type { BoundObjectLookup, TokenIssuer } from './tokens.js';
 
 /** One request as the emulator saw it. */
 export interface RecordedRequest {
@@ -25,10 +25,12 @@ export interface ServerContext {
   registry: ResourceRegistry;
   tokens: TokenIssuer;
   apiAudiences(): string[];
+  /** When set, TokenReview also checks that the objects a projected token names still exist. */
+  boundObjects(): BoundObjectLookup | undefined;
   /** Bearer tokens that authenticate (with full access). */
   acceptedTokens: Set<string>;
   requests: RecordedRequest[];
-  faults: { unavailable: boolean; delayMs: number };
+  faults: { unavailable: boolean; delayMs: number; malformed: boolean };
   countTokenReview(): void;
 }
 
@@ -104,7 +106,7 @@ async function tokenReview(ctx: ServerContext, method: string, body: string): Pr
   const token = review.spec?.token ?? '';
   if (!token) throw badRequest('token is required for TokenReview in authentication');
   ctx.countTokenReview();
-  const status = await ctx.tokens.review(token, review.spec?.audiences, ctx.apiAudiences());
+  const status = await ctx.tokens.review(token, review.spec?.audiences, ctx.apiAudiences(), ctx.boundObjects());
   return { code: 201, body: { kind: 'TokenReview', apiVersion: 'authentication.k8s.io/v1', metadata: { creationTimestamp: null }, spec: review.spec, status } };
 }
 
@@ -157,7 +159,10 @@ export function createApiServer(ctx: ServerContext, tls: TlsMaterial): Server {
         if (ctx.faults.unavailable) throw unavailable();
         if (auth === 'none') throw unauthorized();
         const a = await route(ctx, req, res, url, query);
-        if (a) send(res, a);
+        if (a && ctx.faults.malformed) {
+          res.writeHead(a.code, { 'Content-Type': 'application/json' });
+          res.end(JSON.stringify(a.body).slice(0, 12));
+        } else if (a) send(res, a);
       } catch (err) {
         const e = err instanceof StatusError ? err : new StatusError(500, 'InternalError', `Internal error occurred: ${(err as Error).message}`);
         if (!res.headersSent) send(res, { code: e.code, body: e.toStatus() });

@@ -61,10 +61,10 @@ test('TokenReview uses the stored ServiceAccount uid when there is one', async (
   assert.equal(r.status?.user?.uid, 'sa-uid-1');
 });
 
-test('TokenReview refuses a token for another audience', async () => {
-  const r = await review(projected({ audiences: ['someone-else'] }), ['spire-server']);
+test('TokenReview refuses a token for another audience, naming both lists as the API server does', async () => {
+  const r = await review(projected({ audiences: ['someone-else', 'x'] }), ['spire-server', 'y']);
   assert.equal(r.status?.authenticated, false);
-  assert.equal(r.status?.error, '[invalid bearer token, token audiences ["someone-else"] is invalid for the target audiences ["spire-server"]]');
+  assert.equal(r.status?.error, '[invalid bearer token, token audiences ["someone-else" "x"] is invalid for the target audiences ["spire-server" "y"]]');
 });
 
 test('TokenReview without audiences checks the API audiences', async () => {
@@ -116,4 +116,20 @@ test('a legacy token validates without audiences and not for a foreign audience'
   assert.equal(ok.status?.user?.username, 'system:serviceaccount:spire:agent');
   assert.equal(ok.status?.user?.extra, undefined);
   assert.equal((await review(token, ['spire-server'])).status?.authenticated, false);
+});
+
+test('with checkBoundObjects, a token of a deleted or replaced pod no longer authenticates', async () => {
+  e.k.checkBoundObjects = true;
+  try {
+    e.k.put({ apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'bound', namespace: 'spire', uid: 'sa-bound' } });
+    e.k.put({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'bp', namespace: 'spire', uid: 'pod-1' } });
+    const token = e.k.mintProjectedToken({ namespace: 'spire', serviceAccount: 'bound', podName: 'bp', podUid: 'pod-1', audiences: ['spire-server'] });
+    assert.equal((await review(token, ['spire-server'])).status?.authenticated, true);
+    e.k.put({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'bp', namespace: 'spire', uid: 'pod-2' } });
+    assert.equal((await review(token, ['spire-server'])).status?.error, '[invalid bearer token, pod UID (pod-2) does not match claim (pod-1)]');
+    e.k.delete('v1', 'Pod', 'spire', 'bp');
+    assert.equal((await review(token, ['spire-server'])).status?.error, '[invalid bearer token, service account token has been invalidated]');
+  } finally {
+    e.k.checkBoundObjects = false;
+  }
 });

@@ -40,6 +40,9 @@ export interface LegacyTokenOptions {
   secretName?: string;
 }
 
+/** Looks up the uid of a stored object (undefined when there is none), for bound-object checks. */
+export type BoundObjectLookup = (kind: 'Pod' | 'ServiceAccount' | 'Node', namespace: string | undefined, name: string) => string | undefined;
+
 /** The TokenReview status the API server answers. */
 export interface TokenReviewStatus {
   authenticated: boolean;
@@ -47,6 +50,9 @@ export interface TokenReviewStatus {
   audiences?: string[];
   error?: string;
 }
+
+/** A string list as Go's %q prints it: ["a" "b"]. */
+const goQuoted = (list: string[]): string => `[${list.map((x) => JSON.stringify(x)).join(' ')}]`;
 
 const b64url = (b: Buffer | string): string => Buffer.from(b).toString('base64url');
 
@@ -115,7 +121,7 @@ export class TokenIssuer {
    * Reviews a token as the API server's service-account authenticator: signature, issuer,
    * validity window and audiences (`requested`, or `apiAudiences` when none are named).
    */
-  async review(token: string, requested: string[] | undefined, apiAudiences: string[]): Promise<TokenReviewStatus> {
+  async review(token: string, requested: string[] | undefined, apiAudiences: string[], bound?: BoundObjectLookup): Promise<TokenReviewStatus> {
     const fail = (why: string): TokenReviewStatus => ({ authenticated: false, user: {}, error: `[invalid bearer token, ${why}]` });
     let claims: Record<string, unknown>;
     try {
@@ -135,7 +141,7 @@ export class TokenIssuer {
     if (typeof claims.iat === 'number' && now < claims.iat - LEEWAY_SEC) return fail('service account token is issued in the future');
     const aud = Array.isArray(claims.aud) ? (claims.aud as string[]) : typeof claims.aud === 'string' ? [claims.aud] : [];
     const audiences = targets.filter((a) => aud.includes(a));
-    if (audiences.length === 0) return fail(`token audiences ${JSON.stringify(aud)} is invalid for the target audiences ${JSON.stringify(targets)}`);
+    if (audiences.length === 0) return fail(`token audiences ${goQuoted(aud)} is invalid for the target audiences ${goQuoted(targets)}`);
     const k8s = (claims['kubernetes.io'] ?? {}) as {
       namespace?: string;
       pod?: { name?: string; uid?: string };
@@ -143,6 +149,8 @@ export class TokenIssuer {
       node?: { name?: string; uid?: string };
     };
     const ns = k8s.namespace ?? '';
+    const unbound = bound && boundObjectProblem(bound, ns, k8s);
+    if (unbound) return fail(unbound);
     const extra: Record<string, string[]> = {};
     if (k8s.pod) {
       extra['authentication.kubernetes.io/pod-name'] = [k8s.pod.name ?? ''];
@@ -171,7 +179,7 @@ export class TokenIssuer {
     fail: (why: string) => TokenReviewStatus,
   ): TokenReviewStatus {
     const audiences = targets.filter((a) => apiAudiences.includes(a));
-    if (audiences.length === 0) return fail(`token audiences ${JSON.stringify(apiAudiences)} is invalid for the target audiences ${JSON.stringify(targets)}`);
+    if (audiences.length === 0) return fail(`token audiences ${goQuoted(apiAudiences)} is invalid for the target audiences ${goQuoted(targets)}`);
     const ns = String(claims['kubernetes.io/serviceaccount/namespace'] ?? '');
     return {
       authenticated: true,
@@ -183,6 +191,29 @@ export class TokenIssuer {
       audiences,
     };
   }
+}
+
+/**
+ * What the API server's bound-token validation says when an object the token names is gone or
+ * was replaced (another uid); undefined when all of them are there.
+ */
+function boundObjectProblem(
+  lookup: BoundObjectLookup,
+  ns: string,
+  k8s: { pod?: { name?: string; uid?: string }; serviceaccount?: { name?: string; uid?: string }; node?: { name?: string; uid?: string } },
+): string | undefined {
+  const checks: ['Pod' | 'ServiceAccount' | 'Node', string | undefined, { name?: string; uid?: string } | undefined, string][] = [
+    ['ServiceAccount', ns, k8s.serviceaccount, 'service account'],
+    ['Pod', ns, k8s.pod, 'pod'],
+    ['Node', undefined, k8s.node, 'node'],
+  ];
+  for (const [kind, namespace, ref, label] of checks) {
+    if (!ref) continue;
+    const uid = lookup(kind, namespace, ref.name ?? '');
+    if (uid === undefined) return 'service account token has been invalidated';
+    if (uid !== ref.uid) return `${label} UID (${uid}) does not match claim (${ref.uid ?? ''})`;
+  }
+  return undefined;
 }
 
 function groupsOf(ns: string): string[] {
