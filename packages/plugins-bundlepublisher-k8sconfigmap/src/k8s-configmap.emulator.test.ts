@@ -84,6 +84,26 @@ describe('k8s_configmap against the Kubernetes emulator', () => {
     assert.ok(data('outage', 'bundle')?.b);
   });
 
+  it('a malformed API answer is INTERNAL naming the cluster; the same bundle is published again next time', async () => {
+    const p = await publisherFor({ clusters: { west: cluster({ namespace: 'garbled' }) } });
+    ctx.k.setMalformed(true);
+    try {
+      await assert.rejects(p.publishBundle(realBundle(1)), (e: unknown) => {
+        assert.ok(e instanceof SpireError);
+        assert.equal(e.code, Code.INTERNAL);
+        assert.match(e.message, /^failed to apply ConfigMap for cluster "west": /);
+        return true;
+      });
+    } finally {
+      ctx.k.setMalformed(false);
+    }
+    const before = ctx.k.requests.length;
+    const b = realBundle(2);
+    await p.publishBundle(b);
+    await p.publishBundle(b);
+    assert.equal(ctx.k.requests.slice(before).filter((r) => r.method === 'PATCH').length, 1);
+  });
+
   it('credentials the API refuses: INTERNAL Unauthorized, nothing written', async () => {
     const p = await publisherFor({ clusters: { a: cluster({ namespace: 'denied', kubeconfig_path: ctx.k.writeKubeconfig({ token: 'not-a-token' }) }) } });
     await assert.rejects(p.publishBundle(realBundle(1)), { message: 'failed to apply ConfigMap for cluster "a": Unauthorized' });

@@ -99,6 +99,24 @@ describe('k8sbundle ConfigMap against the Kubernetes emulator', () => {
     assert.deepEqual(Object.keys(dataOf('multi')).sort(), ['bundle.crt', 'second.crt']);
   });
 
+  it('a malformed API answer is an INTERNAL error, not a crash; the next event writes', async () => {
+    configMap('garbled');
+    const n = await notifierFor({ namespace: 'garbled', kube_config_file_path: ctx.k.kubeconfigPath }, {}, ctx.made);
+    ctx.k.setMalformed(true);
+    try {
+      await assert.rejects(n.notifyBundleUpdated(bundleOf(1)), (e: unknown) => {
+        assert.ok(e instanceof SpireError);
+        assert.equal(e.code, Code.INTERNAL);
+        assert.match(e.message, /^unable to update: unable to get list: /);
+        return true;
+      });
+    } finally {
+      ctx.k.setMalformed(false);
+    }
+    await n.notifyBundleUpdated(bundleOf(2));
+    assert.deepEqual(authoritiesIn(dataOf('garbled')['bundle.crt']), [2]);
+  });
+
   it('a kubeconfig that cannot be read fails creation', async () => {
     await assert.rejects(notifierFor({ kube_config_file_path: '/nonexistent/kubeconfig' }), (e: unknown) => {
       assert.ok(e instanceof SpireError);

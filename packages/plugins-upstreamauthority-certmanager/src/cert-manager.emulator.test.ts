@@ -123,6 +123,22 @@ describe('cert-manager UpstreamAuthority against the Kubernetes emulator', () =>
     assert.deepEqual([cr.spec.duration, cr.spec.isCA, cr.spec.usages], ['2h0m0s', true, ['cert sign', 'crl sign']]);
   });
 
+  it('a malformed API answer is INTERNAL, not a crash', async () => {
+    k.certManager.mode = 'sign';
+    const ua = await viaDescriptor({ namespace: 'garbled' });
+    k.setMalformed(true);
+    try {
+      await assert.rejects(mint(ua), (e: unknown) => {
+        assert.ok(e instanceof SpireError);
+        assert.equal(e.code, Code.INTERNAL);
+        assert.match(e.message, /^failed to create object: /);
+        return true;
+      });
+    } finally {
+      k.setMalformed(false);
+    }
+  });
+
   it('credentials the API refuses: INTERNAL naming the create', async () => {
     await rejectsWith(mint(await viaDescriptor({ kube_config_file: k.writeKubeconfig({ token: 'refused' }) })), Code.INTERNAL, 'failed to create object: Unauthorized');
   });
