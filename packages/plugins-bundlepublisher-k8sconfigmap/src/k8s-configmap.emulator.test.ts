@@ -1,7 +1,8 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { X509Certificate } from 'node:crypto';
-import { Code, fromPem, SpireError } from '@spire-ts/core/plugin';
+import { Code, fromPem, SpireError, type BundlePublisher } from '@spire-ts/core/plugin';
+import { startDescriptorForTest } from '@spire-ts/plugin-sdk/testing';
 import { runBundlePublisherContract } from '@spire-ts/core/plugin/testing';
 import { KubeEmulator } from '@spire-ts/emulator-k8s';
 import { FIELD_MANAGER } from './configmap-apply.js';
@@ -12,19 +13,25 @@ const ctx = useEmulator();
 const cluster = (over: Record<string, unknown> = {}) => ({ configmap_name: 'bundle', configmap_key: 'b', namespace: 'spire', format: 'pem', kubeconfig_path: ctx.k.kubeconfigPath, ...over });
 const data = (ns: string, name: string) => (ctx.k.get('v1', 'ConfigMap', ns, name) as { data?: Record<string, string> } | undefined)?.data;
 
-runBundlePublisherContract('k8s_configmap (Kubernetes emulator, pem)', async () => {
-  const k = await KubeEmulator.start();
-  const publisher = await publisherFor({ clusters: { c: { configmap_name: 'contract', configmap_key: 'pem', namespace: 'ns', format: 'pem', kubeconfig_path: k.kubeconfigPath } } });
-  return {
-    publisher,
-    published: async () => {
-      const text = (k.get('v1', 'ConfigMap', 'ns', 'contract') as { data?: Record<string, string> } | undefined)?.data?.pem;
-      if (text === undefined) return undefined;
-      return { trustDomain: 'example.org', x509Authorities: fromPem(text).map((asn1) => ({ asn1, tainted: false })), jwtAuthorities: [], refreshHint: 0, sequenceNumber: 0 };
-    },
-    close: () => k.close(),
-  };
-});
+for (const servedAs of ['in-process', 'external'] as const) {
+  runBundlePublisherContract(`k8s_configmap (Kubernetes emulator, pem, ${servedAs})`, async () => {
+    const k = await KubeEmulator.start();
+    const data = { clusters: { c: { configmap_name: 'contract', configmap_key: 'pem', namespace: 'ns', format: 'pem', kubeconfig_path: k.kubeconfigPath } } };
+    const started = await startDescriptorForTest<BundlePublisher>(servedAs, import.meta.resolve('./index.js'), 'k8sConfigMapBundlePublisher', { data });
+    return {
+      publisher: started.plugin,
+      published: async () => {
+        const text = (k.get('v1', 'ConfigMap', 'ns', 'contract') as { data?: Record<string, string> } | undefined)?.data?.pem;
+        if (text === undefined) return undefined;
+        return { trustDomain: 'example.org', x509Authorities: fromPem(text).map((asn1) => ({ asn1, tainted: false })), jwtAuthorities: [], refreshHint: 0, sequenceNumber: 0 };
+      },
+      close: async () => {
+        await started.close();
+        await k.close();
+      },
+    };
+  });
+}
 
 describe('k8s_configmap against the Kubernetes emulator', () => {
   it('creates the ConfigMap by server-side apply as SPIRE field manager, in pem', async () => {

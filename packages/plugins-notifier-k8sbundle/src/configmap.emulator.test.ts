@@ -1,6 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { Code, SpireError } from '@spire-ts/core/plugin';
+import { Code, SpireError, type Notifier } from '@spire-ts/core/plugin';
+import { startDescriptorForTest } from '@spire-ts/plugin-sdk/testing';
 import { authoritiesIn, bundleOf, notifierFor, useEmulator } from './emulator.test-support.js';
 
 const ctx = useEmulator();
@@ -31,6 +32,21 @@ describe('k8sbundle ConfigMap against the Kubernetes emulator', () => {
     assert.deepEqual(patches.map((r) => [r.path, r.contentType]), [['/api/v1/namespaces/spire/configmaps/spire-bundle', 'application/strategic-merge-patch+json']]);
     await n.notifyBundleUpdated(bundleOf(3));
     assert.deepEqual(authoritiesIn(dataOf('spire')['bundle.crt']), [3]);
+  });
+
+  it('served as an external plugin (plugin_cmd): BundleLoaded writes the ConfigMap, with the server IdentityProvider', async () => {
+    configMap('external');
+    const host = { identityProvider: { fetchX509Identity: async () => ({ certChain: [], bundle: bundleOf(6, 7) }) } };
+    const started = await startDescriptorForTest<Notifier>('external', import.meta.resolve('./index.js'), 'k8sbundleNotifier', {
+      data: { namespace: 'external', kube_config_file_path: ctx.k.kubeconfigPath },
+      host,
+    });
+    try {
+      await started.plugin.notifyAndAdviseBundleLoaded(bundleOf(1));
+      assert.deepEqual(authoritiesIn(dataOf('external')['bundle.crt']), [6, 7]);
+    } finally {
+      await started.close();
+    }
   });
 
   it('namespace, config_map and config_map_key are honoured', async () => {

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Code, silentLogger, SpireError, type UpstreamAuthority } from '@spire-ts/core/plugin';
 import { KubeEmulator } from '@spire-ts/emulator-k8s';
+import { startDescriptorForTest } from '@spire-ts/plugin-sdk/testing';
 import { CertManagerUpstreamAuthority, certificateRequestsFor, certManagerUpstreamAuthority, parseCertManagerConfig, TRUST_DOMAIN_LABEL } from './index.js';
 import { core, first, opensslMaterial, TD } from './test-support.js';
 
@@ -79,6 +80,20 @@ describe('cert-manager UpstreamAuthority against the Kubernetes emulator', () =>
     assert.equal(calls[0], 'POST /apis/cert-manager.io/v1/namespaces/sandbox/certificaterequests');
     assert.ok(calls.includes(`GET /apis/cert-manager.io/v1/namespaces/sandbox/certificaterequests?labelSelector=${TRUST_DOMAIN_LABEL}=${TD}`));
     assert.match(calls.at(-1)!, /^DELETE \/apis\/cert-manager.io\/v1\/namespaces\/sandbox\/certificaterequests\/spiffe-ca-/);
+  });
+
+  it('served as an external plugin (plugin_cmd): the same signed chain and roots', async () => {
+    k.certManager.mode = 'sign';
+    const started = await startDescriptorForTest<UpstreamAuthority>('external', import.meta.resolve('./index.js'), 'certManagerUpstreamAuthority', {
+      data: { issuer_name: 'spire-ca', namespace: 'external', kube_config_file: k.kubeconfigPath },
+    });
+    try {
+      const res = await mint(started.plugin);
+      assert.equal(opensslVerify(res.upstreamX509Roots, res.x509CaChain[0]!).endsWith(': OK'), true);
+      assert.deepEqual(requests('external'), []);
+    } finally {
+      await started.close();
+    }
   });
 
   it('denied: PERMISSION_DENIED, and the request is deleted', async () => {
