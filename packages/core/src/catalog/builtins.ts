@@ -60,17 +60,17 @@ export const BUILTINS: readonly BuiltinEntry[] = [
   builtin('UpstreamAuthority', 'gcp_cas'),
   builtin('UpstreamAuthority', 'vault'),
   builtin('UpstreamAuthority', 'spire'),
-  builtin('UpstreamAuthority', 'cert-manager'),
+  builtin('UpstreamAuthority', 'cert-manager', '@spire-ts/plugins-upstreamauthority-certmanager', 'certManagerUpstreamAuthority'),
   builtin('UpstreamAuthority', 'ejbca'),
 
   builtin('Notifier', 'gcs_bundle'),
-  builtin('Notifier', 'k8sbundle'),
+  builtin('Notifier', 'k8sbundle', '@spire-ts/plugins-notifier-k8sbundle', 'k8sbundleNotifier'),
 
   builtin('BundlePublisher', 'aws_s3'),
   builtin('BundlePublisher', 'gcp_cloudstorage'),
   builtin('BundlePublisher', 'aws_rolesanywhere_trustanchor'),
   builtin('BundlePublisher', 'azure_blob'),
-  builtin('BundlePublisher', 'k8s_configmap'),
+  builtin('BundlePublisher', 'k8s_configmap', '@spire-ts/plugins-bundlepublisher-k8sconfigmap', 'k8sConfigMapBundlePublisher'),
 
   builtin('CredentialComposer', 'uniqueid', '@spire-ts/plugins-credentialcomposer-uniqueid', 'uniqueidCredentialComposer'),
 ];

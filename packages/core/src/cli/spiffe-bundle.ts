@@ -2,16 +2,9 @@ import { createPublicKey, X509Certificate, type JsonWebKey } from 'node:crypto';
 import type { ProtoBundle } from '../api/convert/bundle.js';
 import { TrustDomain } from '../spiffeid/index.js';
 import { parseGoJson } from './go-json.js';
+import { goJoseJwk, pemCertificates } from '../plugins/bundlepublisher/bundle-format.js';
 
-/** DER certificates as PEM blocks (64-column base64, as Go's pem.Encode). */
-export function pemCertificates(ders: readonly Uint8Array[]): string {
-  return ders
-    .map((d) => {
-      const b64 = Buffer.from(d).toString('base64');
-      return `-----BEGIN CERTIFICATE-----\n${b64.match(/.{1,64}/g)!.join('\n')}\n-----END CERTIFICATE-----\n`;
-    })
-    .join('');
-}
+export { pemCertificates };
 
 /** Every certificate in PEM text, DER; throws when a block does not parse or none is found. */
 export function parsePemCertificates(text: string): Uint8Array[] {
@@ -35,17 +28,8 @@ function jwkOf(spkiDer: Uint8Array): JsonWebKey {
   return createPublicKey({ key: Buffer.from(spkiDer), format: 'der', type: 'spki' }).export({ format: 'jwk' });
 }
 
-/** Key members in the order go-jose writes them: use, kty, kid, crv, x, y, n, e, x5c. */
 function ordered(use: string, jwk: JsonWebKey, kid?: string, x5c?: string[]): Record<string, unknown> {
-  const o: Record<string, unknown> = { use, kty: jwk.kty };
-  if (kid) o.kid = kid;
-  if (jwk.crv) o.crv = jwk.crv;
-  if (jwk.x) o.x = jwk.x;
-  if (jwk.y) o.y = jwk.y;
-  if (jwk.n) o.n = jwk.n;
-  if (jwk.e) o.e = jwk.e;
-  if (x5c) o.x5c = x5c;
-  return o;
+  return goJoseJwk(jwk, { use, ...(kid ? { kid } : {}), ...(x5c ? { x5c } : {}) });
 }
 
 /**

@@ -26,7 +26,7 @@ export { type Logger, silentLogger } from '../log/logger.js';
 export { PLUGIN_TYPES, isPluginType, type PluginType, type X509Certificate, type JWTKey, type PluginBundle } from '../plugins/types.js';
 export type { CoreConfig, PluginDeps, Closable, PluginDescriptor, AnyPluginDescriptor } from '../plugins/descriptor.js';
 export { ConfigReader, type PluginData, type ParseResult } from '../plugins/config-reader.js';
-export { parseDuration } from '../duration.js';
+export { parseDuration, formatDuration } from '../duration.js';
 export { parseHcl } from '../config/parse-text.js';
 export { ConfigSyntaxError } from '../config/syntax-error.js';
 export type * from '../plugins/host-services.js';
