@@ -75,10 +75,29 @@ export class BundleUpdates {
     this.updatePending = false;
     const bundle = await this.fetch();
     for (const n of this.d.notifiers ?? []) await n.notifyAndAdviseBundleLoaded(bundle);
-    for (const p of this.d.bundlePublishers ?? []) await p.publishBundle(bundle).catch((err: unknown) => this.warn('Failed to publish bundle', err));
+    await this.publish(bundle);
     this.deliveringUpdates = true;
     // A change made while the loaded bundle was being told is delivered now.
     if (this.updatePending) this.deliver();
+  }
+
+  /**
+   * Publishes the stored bundle to every BundlePublisher again, after the notifications already
+   * scheduled. SPIRE's publishing manager does this every 30 seconds whether or not the bundle
+   * changed: a publish that failed is retried that way, and a change the manager did not make
+   * itself (through the API) is published too. Does nothing before the bundle is loaded. Never
+   * throws; failures are logged.
+   */
+  republish(): Promise<void> {
+    if (!this.deliveringUpdates || (this.d.bundlePublishers ?? []).length === 0) return this.notifyChain;
+    this.notifyChain = this.notifyChain.then(async () => {
+      try {
+        await this.publish(await this.fetch());
+      } catch (err) {
+        this.d.log.error({ error: errorMessage(err) }, 'Failed to publish bundle');
+      }
+    });
+    return this.notifyChain;
   }
 
   /** Resolves when every notification scheduled so far has been delivered. */
@@ -111,8 +130,15 @@ export class BundleUpdates {
     const bundle = await this.fetch();
     await Promise.all([
       ...(this.d.notifiers ?? []).map((n) => n.notifyBundleUpdated(bundle).catch((err: unknown) => this.warn('Notifier failed to handle event', err))),
-      ...(this.d.bundlePublishers ?? []).map((p) => p.publishBundle(bundle).catch((err: unknown) => this.warn('Failed to publish bundle', err))),
+      this.publish(bundle),
     ]);
+  }
+
+  /** Hands `bundle` to every BundlePublisher at once; each failure is logged as SPIRE logs it (error). */
+  private async publish(bundle: PluginBundle): Promise<void> {
+    await Promise.all(
+      (this.d.bundlePublishers ?? []).map((p) => p.publishBundle(bundle).catch((err: unknown) => this.d.log.error({ error: errorMessage(err) }, 'Failed to publish bundle'))),
+    );
   }
 
   private warn(msg: string, err: unknown): void {

@@ -10,7 +10,7 @@ import { jwtAuthorityKind } from './jwt-authority.js';
 import { JWTKeyPublisher } from './jwt-key-publisher.js';
 import type { AuthoritiesState, AuthorityState } from './local-authority-checks.js';
 import { LocalAuthority, upstreamAuthorityOp, type UpstreamAuthorityOpsDeps } from './local-authority.js';
-import { PRUNE_BUNDLE_INTERVAL_MS, PRUNE_CA_JOURNALS_INTERVAL_MS, ROTATE_INTERVAL_MS, SAFETY_THRESHOLD_CA_JOURNALS_MS, sec, type CAManagerConfig } from './manager-config.js';
+import { PRUNE_BUNDLE_INTERVAL_MS, PRUNE_CA_JOURNALS_INTERVAL_MS, PUBLISH_BUNDLE_INTERVAL_MS, ROTATE_INTERVAL_MS, SAFETY_THRESHOLD_CA_JOURNALS_MS, sec, type CAManagerConfig } from './manager-config.js';
 import { loadSlots } from './slot-loader.js';
 import type { JWTKeySlot, SlotId, X509CASlot } from './slots.js';
 import { UpstreamStream } from './upstream-stream.js';
@@ -19,6 +19,7 @@ import { x509AuthorityKind } from './x509-authority.js';
 export {
   PRUNE_BUNDLE_INTERVAL_MS,
   PRUNE_CA_JOURNALS_INTERVAL_MS,
+  PUBLISH_BUNDLE_INTERVAL_MS,
   ROTATE_INTERVAL_MS,
   SAFETY_THRESHOLD_BUNDLE_MS,
   SAFETY_THRESHOLD_CA_JOURNALS_MS,
@@ -303,6 +304,7 @@ export class CAManager {
     every(ROTATE_INTERVAL_MS, () => this.rotate(), 'Rotation failed');
     every(PRUNE_BUNDLE_INTERVAL_MS, () => this.pruneBundle(), 'Unable to prune bundle');
     every(PRUNE_CA_JOURNALS_INTERVAL_MS, () => this.pruneCAJournals(), 'Unable to prune CA journals');
+    every(PUBLISH_BUNDLE_INTERVAL_MS, () => this.bundle.republish(), 'Failed to publish bundle');
   }
 
   /** Stops timers and the upstream stream; waits for the operation in flight. Safe to call twice. */

@@ -18,6 +18,8 @@ export const SAFETY_THRESHOLD_CA_JOURNALS_MS = 14 * 24 * 60 * 60 * 1000;
 export const ROTATE_INTERVAL_MS = 10_000;
 export const PRUNE_BUNDLE_INTERVAL_MS = 6 * 60 * 60 * 1000;
 export const PRUNE_CA_JOURNALS_INTERVAL_MS = 8 * 60 * 60 * 1000;
+/** SPIRE's bundle publishing manager publishes again this often, which retries a failed publish. */
+export const PUBLISH_BUNDLE_INTERVAL_MS = 30_000;
 
 /** Everything the CA manager works with. */
 export interface CAManagerConfig {
