@@ -3,9 +3,9 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TrustDomain, silentLogger, type HostServices, type Logger } from '@spire-ts/core/plugin';
+import type { TokenReviewer } from '@spire-ts/plugin-kube';
 import { k8sSatNodeAttestor } from './index.js';
 import { SatAttestor, type SatAttestorOptions } from './sat-attestor.js';
-import type { TokenReviewer } from './token-review.js';
 
 // Test support for k8s_sat's tests (not shipped behaviour): keys, signed tokens, an attestor.
 

@@ -2,9 +2,9 @@ import { after, afterEach, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { Code, SpireError } from '@spire-ts/core/plugin';
 import { KubeEmulator } from '@spire-ts/emulator-k8s';
+import { tokenReviewer } from '@spire-ts/plugin-kube';
 import { k8sSatNodeAttestor } from './index.js';
 import { agentStoreHost, core, legacyClaims, makeAttestor, payloadOf, recordingLogger, saKey, signToken, tempFile, td } from './test-support.js';
-import { tokenReviewer } from './token-review.js';
 
 function refused(code: Code, message: string) {
   return (e: unknown) => {
