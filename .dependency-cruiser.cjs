@@ -22,9 +22,10 @@ const layers = [
   ['server'],
   ['cli'],
 ];
-// The packages on the plugin side of the plugin API, and how an import of core looks to
-// depcruise: the built or source file when core is built, the bare specifier when it is not.
-const pluginSide = '^packages/(plugins-[^/]+|plugin-sdk|plugin-template)/';
+// The packages on the plugin side of the plugin API (plugin-kube: what the Kubernetes plugins
+// share), and how an import of core looks to depcruise: the built or source file when core is
+// built, the bare specifier when it is not.
+const pluginSide = '^packages/(plugins-[^/]+|plugin-sdk|plugin-template|plugin-kube)/';
 const coreTarget = '^(packages/core/(dist|src)/|@spire-ts/core(/|$))';
 const pluginEntry = '^(packages/core/(dist|src)/plugin/|@spire-ts/core/plugin(/testing)?$)';
 const folder = (names) => `${core}(${names.join('|')})(/|$)`;

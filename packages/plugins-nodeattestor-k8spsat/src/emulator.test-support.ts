@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { tmpdir } from 'node:os';
 import { Code, SpireError, TrustDomain, silentLogger, type NodeAttestor } from '@spire-ts/core/plugin';
+import type { NodeAttestorHarness } from '@spire-ts/core/plugin/testing';
 import { KubeEmulator } from '@spire-ts/emulator-k8s';
 import { k8sPsatNodeAttestor } from './index.js';
 
@@ -56,6 +57,29 @@ export async function makeAttestor(k: KubeEmulator, cluster: Record<string, unkn
   const r = k8sPsatNodeAttestor.parseConfig(data, core);
   if (!r.config) throw new Error(r.problems.join('; '));
   return k8sPsatNodeAttestor.create({ config: r.config, log: silentLogger(), trustDomain: td, dataDir: tmpdir(), host: {} });
+}
+
+/**
+ * The NodeAttestor contract's harness for k8s_psat `attestor` on cluster `c1` of `k`: each valid
+ * payload is the token of a new agent pod `<prefix>-agent-<n>` on node `<prefix>-node-<n>`.
+ * `podUidMismatch` adds a token bound to another pod UID to the invalid payloads.
+ */
+export function contractHarness(k: KubeEmulator, attestor: NodeAttestor, prefix: string, o: { podUidMismatch?: boolean } = {}): NodeAttestorHarness {
+  let n = 0;
+  const agent = () => putAgentPod(k, { name: `${prefix}-agent-${++n}`, nodeName: `${prefix}-node-${n}` });
+  return {
+    attestor,
+    trustDomain: td,
+    challenges: false,
+    valid: async () => ({ payload: payloadOf('c1', tokenFor(k, agent())), respond: async () => new Uint8Array() }),
+    invalid: async () => [
+      { name: 'empty', payload: new Uint8Array() },
+      { name: 'unknown cluster', payload: payloadOf('nope', tokenFor(k, agent())) },
+      { name: 'service account not allowed', payload: payloadOf('c1', tokenFor(k, agent(), { serviceAccount: 'web' })) },
+      ...(o.podUidMismatch ? [{ name: 'pod UID mismatch', payload: payloadOf('c1', tokenFor(k, { ...agent(), uid: 'not-the-pod' })) }] : []),
+    ],
+    close: async () => {},
+  };
 }
 
 const noChallenge = async (): Promise<Uint8Array> => {

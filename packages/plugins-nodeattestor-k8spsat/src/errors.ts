@@ -1,4 +1,5 @@
 import { Code, spireError } from '@spire-ts/core/plugin';
+import { TokenAttestationErrors } from '@spire-ts/plugin-kube';
 
 const q = (s: string) => JSON.stringify(s);
 
@@ -6,22 +7,15 @@ function msg(cause: unknown): string {
   return cause instanceof Error ? cause.message : String(cause);
 }
 
-/** An API server failure: UNAVAILABLE when the server was unreachable or slow, else SPIRE's INTERNAL. */
-function apiFailure(text: string, cause: unknown) {
-  const unavailable = (cause as { unavailable?: unknown })?.unavailable === true;
-  return spireError(unavailable ? Code.UNAVAILABLE : Code.INTERNAL, `${text}: ${msg(cause)}`, cause);
-}
+const { apiFailure } = TokenAttestationErrors;
 
 /**
- * Every coded error of the k8s_psat attestor, with SPIRE's codes and messages. One deliberate
- * difference: when the API server cannot be reached or does not answer in time the code is
- * UNAVAILABLE (SPIRE says INTERNAL), with SPIRE's message. Each function returns a new error.
+ * Every coded error of the k8s_psat attestor, with SPIRE's codes and messages, besides those it
+ * shares with k8s_sat (TokenAttestationErrors of @spire-ts/plugin-kube: the payload checks, and
+ * UNAVAILABLE when the API server cannot be reached or does not answer in time). Each function
+ * returns a new error.
  */
 export const PsatErrors = {
-  missingPayload: () => spireError(Code.INVALID_ARGUMENT, 'missing attestation payload'),
-  badPayload: (cause: unknown) => spireError(Code.INVALID_ARGUMENT, `failed to unmarshal data payload: ${msg(cause)}`, cause),
-  missingCluster: () => spireError(Code.INVALID_ARGUMENT, 'missing cluster in attestation data'),
-  missingToken: () => spireError(Code.INVALID_ARGUMENT, 'missing token in attestation data'),
   unknownCluster: (c: string) => spireError(Code.INVALID_ARGUMENT, `not configured for cluster ${q(c)}`),
   tokenReview: (c: string, cause: unknown) => apiFailure(`unable to validate token with TokenReview API for cluster ${q(c)}`, cause),
   notAuthenticated: (c: string) => spireError(Code.PERMISSION_DENIED, `token not authenticated according to TokenReview API for cluster ${q(c)}`),

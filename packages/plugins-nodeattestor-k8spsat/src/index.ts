@@ -5,7 +5,8 @@ import { PsatAttestor } from './psat-attestor.js';
 
 export type { PsatConfig, PsatClusterConfig } from './config.js';
 export { PsatAttestor } from './psat-attestor.js';
-export { kubeApi, KubeApiError, DEFAULT_REQUEST_TIMEOUT_MS, type KubeApi } from './kube-api.js';
+export { kubeApi, type KubeApi } from './kube-api.js';
+export { KubeApiError, DEFAULT_REQUEST_TIMEOUT_MS } from '@spire-ts/plugin-kube';
 
 /**
  * The built-in NodeAttestor "k8s_psat": one API server client per configured cluster, each

@@ -1,4 +1,5 @@
-import { KubeApiError, type KubeApi, type NodeInfo, type PodInfo, type TokenReviewStatus } from './kube-api.js';
+import { KubeApiError, type TokenReviewStatus } from '@spire-ts/plugin-kube';
+import type { KubeApi, NodeInfo, PodInfo } from './kube-api.js';
 
 /**
  * An in-memory KubeApi for unit tests of review answers a real API server does not give (several

@@ -1,8 +1,8 @@
 import type { AgentAttributes, Logger, NodeAttestor, TrustDomain } from '@spire-ts/core/plugin';
+import { readAttestationData } from '@spire-ts/plugin-kube';
 import type { PsatConfig } from './config.js';
 import { PsatErrors as E } from './errors.js';
 import type { KubeApi } from './kube-api.js';
-import { decodePayload, type PsatAttestationData } from './payload.js';
 import { checkReview, namesFromStatus, podNameFromStatus, podUidFromStatus } from './token-status.js';
 
 /** The plugin's name, the first segment of its agent ID paths. */
@@ -31,15 +31,7 @@ export class PsatAttestor implements NodeAttestor {
    * UNAVAILABLE when the API server cannot be reached or does not answer in time. Writes nothing.
    */
   async attest(payload: Uint8Array): Promise<AgentAttributes> {
-    if (payload.length === 0) throw E.missingPayload();
-    let data: PsatAttestationData;
-    try {
-      data = decodePayload(payload);
-    } catch (e) {
-      throw E.badPayload(e);
-    }
-    if (data.cluster === '') throw E.missingCluster();
-    if (data.token === '') throw E.missingToken();
+    const data = readAttestationData(PLUGIN_NAME, payload);
     const name = data.cluster;
     const cluster = this.config.clusters.get(name);
     const api = this.apis.get(name);

@@ -3,7 +3,7 @@ import type { NodeAttestor } from '@spire-ts/core/plugin';
 import { runNodeAttestorContract, type NodeAttestorHarness } from '@spire-ts/core/plugin/testing';
 import { startDescriptorForTest, type StartedTestPlugin } from '@spire-ts/plugin-sdk/testing';
 import { KubeEmulator } from '@spire-ts/emulator-k8s';
-import { payloadOf, putAgentPod, td, tokenFor } from './emulator.test-support.js';
+import { contractHarness } from './emulator.test-support.js';
 
 // The NodeAttestor contract with k8s_psat served through the SDK as a plugin_cmd executable and
 // loaded through the server's catalog, talking to the emulator from its own process.
@@ -21,19 +21,5 @@ runNodeAttestorContract('k8s_psat (external, plugin_cmd over gRPC)', async (): P
     const p = await startDescriptorForTest<NodeAttestor>('external', import.meta.resolve('./index.js'), 'k8sPsatNodeAttestor', { data });
     return { k, p };
   })());
-  let n = 0;
-  const agent = () => putAgentPod(k, { name: `ext-agent-${++n}`, nodeName: `ext-node-${n}` });
-  return {
-    attestor: p.plugin,
-    trustDomain: td,
-    challenges: false,
-    valid: async () => ({ payload: payloadOf('c1', tokenFor(k, agent())), respond: async () => new Uint8Array() }),
-    invalid: async () => [
-      { name: 'empty', payload: new Uint8Array() },
-      { name: 'unknown cluster', payload: payloadOf('nope', tokenFor(k, agent())) },
-      { name: 'service account not allowed', payload: payloadOf('c1', tokenFor(k, agent(), { serviceAccount: 'web' })) },
-      { name: 'pod UID mismatch', payload: payloadOf('c1', tokenFor(k, { ...agent(), uid: 'not-the-pod' })) },
-    ],
-    close: async () => {},
-  };
+  return contractHarness(k, p.plugin, 'ext', { podUidMismatch: true });
 });

@@ -1,7 +1,8 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { Code, SpireError, TrustDomain, silentLogger } from '@spire-ts/core/plugin';
+import { Code, TrustDomain, silentLogger } from '@spire-ts/core/plugin';
 import type { PsatClusterConfig } from './config.js';
+import { refused } from './emulator.test-support.js';
 import { FakeKubeApi } from './kube-api.fake.js';
 import { PsatAttestor } from './psat-attestor.js';
 
@@ -33,14 +34,6 @@ function setup(over: Partial<PsatClusterConfig> = {}) {
   api.nodes.set('n1', { uid: 'node-uid-1', labels: {} });
   const a = new PsatAttestor({ clusters: new Map([['c1', cluster(over)]]) }, td, new Map([['c1', api]]), silentLogger());
   return { api, a };
-}
-
-function refused(code: Code, message: string) {
-  return (e: unknown) => {
-    assert.ok(e instanceof SpireError, String(e));
-    assert.deepEqual([e.code, e.message], [code, message]);
-    return true;
-  };
 }
 
 describe('k8s_psat: reading the TokenReview answer', () => {

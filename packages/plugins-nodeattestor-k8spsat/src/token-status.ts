@@ -1,4 +1,4 @@
-import type { TokenReviewStatus } from './kube-api.js';
+import type { TokenReviewStatus } from '@spire-ts/plugin-kube';
 
 const POD_NAME_KEY = 'authentication.kubernetes.io/pod-name';
 const POD_UID_KEY = 'authentication.kubernetes.io/pod-uid';

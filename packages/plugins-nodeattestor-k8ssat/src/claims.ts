@@ -1,5 +1,5 @@
 import { goField } from '@spire-ts/core/plugin';
-import { jsonKind } from './payload.js';
+import { jsonKind } from '@spire-ts/plugin-kube';
 
 /** What k8s_sat reads from a verified token's claims (SPIRE's k8s.SATClaims). */
 export interface SatClaims {

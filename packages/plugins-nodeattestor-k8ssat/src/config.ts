@@ -1,5 +1,6 @@
 import type { KeyObject } from 'node:crypto';
 import { ConfigReader, type CoreConfig, type ParseResult, type PluginData } from '@spire-ts/core/plugin';
+import { clusterBlocks, serviceAccountAllowList } from '@spire-ts/plugin-kube';
 import { loadServiceAccountKeys } from './keys.js';
 
 /** One entry of `clusters`, parsed. */
@@ -19,19 +20,6 @@ export interface SatConfig {
   clusters: Map<string, SatClusterConfig>;
 }
 
-function entries(r: ConfigReader, raw: PluginData): [string, ConfigReader][] {
-  const block = r.block('clusters');
-  if (!block) return [];
-  const v = raw.clusters;
-  const obj = (Array.isArray(v) && v.length === 1 ? v[0] : v) as Record<string, unknown>;
-  const out: [string, ConfigReader][] = [];
-  for (const name of Object.keys(obj)) {
-    const child = block.block(name);
-    if (child) out.push([name, child]);
-  }
-  return out;
-}
-
 /**
  * Reads k8s_sat's plugin_data as SPIRE v1.11 did, collecting every problem with its wording: at
  * least one cluster; per cluster at least one allowed service account and, unless
@@ -42,7 +30,7 @@ function entries(r: ConfigReader, raw: PluginData): [string, ConfigReader][] {
  */
 export function parseSatConfig(raw: PluginData, _core: CoreConfig): ParseResult<SatConfig> {
   const r = new ConfigReader(raw);
-  const found = entries(r, raw);
+  const found = clusterBlocks(r, raw);
   if (found.length === 0) r.problem('configuration must have at least one cluster');
   const clusters = new Map<string, SatClusterConfig>();
   for (const [name, c] of found) {
@@ -59,9 +47,8 @@ export function parseSatConfig(raw: PluginData, _core: CoreConfig): ParseResult<
       }
       if (serviceAccountKeys.length === 0) r.problem(`cluster "${name}" has no service account keys in "${keyFile}"`);
     }
-    const allow = c.strings('service_account_allow_list') ?? [];
-    if (allow.length === 0) r.problem(`cluster "${name}" configuration must have at least one service account allowed`);
-    clusters.set(name, { serviceAccounts: new Set(allow), useTokenReviewApi, serviceAccountKeys, kubeConfigFile });
+    const serviceAccounts = serviceAccountAllowList(r, c, name);
+    clusters.set(name, { serviceAccounts, useTokenReviewApi, serviceAccountKeys, kubeConfigFile });
   }
   return r.result({ clusters });
 }

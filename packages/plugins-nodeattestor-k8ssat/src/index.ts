@@ -1,7 +1,7 @@
 import { defineNodeAttestor } from '@spire-ts/core/plugin';
+import { tokenReviewer, type TokenReviewer } from '@spire-ts/plugin-kube';
 import { parseSatConfig, type SatConfig } from './config.js';
 import { SatAttestor } from './sat-attestor.js';
-import { tokenReviewer, type TokenReviewer } from './token-review.js';
 
 export type { SatConfig, SatClusterConfig } from './config.js';
 export { SatAttestor, DEPRECATION_WARNING, PROJECTED_TOKEN_WARNING } from './sat-attestor.js';

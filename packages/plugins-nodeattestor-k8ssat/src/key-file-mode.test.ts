@@ -1,16 +1,8 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { Code, SpireError } from '@spire-ts/core/plugin';
+import { Code } from '@spire-ts/core/plugin';
 import { DEPRECATION_WARNING, PROJECTED_TOKEN_WARNING } from './sat-attestor.js';
-import { agentStoreHost, legacyClaims, makeAttestor, payloadOf, recordingLogger, saKey, signToken, tempFile } from './test-support.js';
-
-function refused(code: Code, message: string) {
-  return (e: unknown) => {
-    assert.ok(e instanceof SpireError, String(e));
-    assert.deepEqual([e.code, e.message], [code, message]);
-    return true;
-  };
-}
+import { agentStoreHost, legacyClaims, makeAttestor, payloadOf, recordingLogger, refused, saKey, signToken, tempFile } from './test-support.js';
 
 describe('k8s_sat with service_account_key_file', () => {
   const rsa = saKey('rsa');

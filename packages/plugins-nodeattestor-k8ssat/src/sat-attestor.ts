@@ -1,11 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { Code, SpireError, type AgentAttributes, type HostServices, type Logger, type NodeAttestor, type TrustDomain } from '@spire-ts/core/plugin';
+import { readAttestationData, type TokenAttestationData, type TokenReviewer } from '@spire-ts/plugin-kube';
 import { decodeClaims, namesFromClaims, timeProblem, type SatClaims } from './claims.js';
 import type { SatClusterConfig, SatConfig } from './config.js';
 import { SatErrors as E } from './errors.js';
 import { parseJws, verifyJws, type ParsedJws } from './jws.js';
-import { decodePayload, type SatAttestationData } from './payload.js';
-import type { TokenReviewer } from './token-review.js';
 
 /** The plugin's name, the first segment of its agent ID paths. */
 export const PLUGIN_NAME = 'k8s_sat';
@@ -54,15 +53,7 @@ export class SatAttestor implements NodeAttestor {
    * expected, UNAVAILABLE when the API server cannot be reached in time. Writes nothing.
    */
   async attest(payload: Uint8Array): Promise<AgentAttributes> {
-    if (payload.length === 0) throw E.missingPayload();
-    let data: SatAttestationData;
-    try {
-      data = decodePayload(payload);
-    } catch (e) {
-      throw E.badPayload(e);
-    }
-    if (data.cluster === '') throw E.missingCluster();
-    if (data.token === '') throw E.missingToken();
+    const data = readAttestationData(PLUGIN_NAME, payload);
     const cluster = this.config.clusters.get(data.cluster);
     if (!cluster) throw E.unknownCluster(data.cluster);
 
@@ -95,7 +86,7 @@ export class SatAttestor implements NodeAttestor {
     }
   }
 
-  private async namesFromReview(data: SatAttestationData): Promise<{ namespace: string; serviceAccount: string }> {
+  private async namesFromReview(data: TokenAttestationData): Promise<{ namespace: string; serviceAccount: string }> {
     const reviewer = this.reviewers.get(data.cluster)!;
     let status;
     try {

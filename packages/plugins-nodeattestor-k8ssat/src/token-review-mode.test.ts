@@ -1,18 +1,10 @@
 import { after, afterEach, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { Code, SpireError } from '@spire-ts/core/plugin';
+import { Code } from '@spire-ts/core/plugin';
 import { KubeEmulator } from '@spire-ts/emulator-k8s';
+import { tokenReviewer } from '@spire-ts/plugin-kube';
 import { k8sSatNodeAttestor } from './index.js';
-import { agentStoreHost, core, legacyClaims, makeAttestor, payloadOf, recordingLogger, saKey, signToken, tempFile, td } from './test-support.js';
-import { tokenReviewer } from './token-review.js';
-
-function refused(code: Code, message: string) {
-  return (e: unknown) => {
-    assert.ok(e instanceof SpireError, String(e));
-    assert.deepEqual([e.code, e.message], [code, message]);
-    return true;
-  };
-}
+import { agentStoreHost, core, legacyClaims, makeAttestor, payloadOf, recordingLogger, refused, saKey, signToken, tempFile, td } from './test-support.js';
 
 describe('k8s_sat against the Kubernetes API emulator', () => {
   let k: KubeEmulator;
