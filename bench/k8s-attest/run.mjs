@@ -5,7 +5,9 @@
 // @kubernetes/client-node. Baseline in the same run: the same number of join_token attestations
 // against the same server (no Kubernetes API calls). Prints attestations/s, latency and the ratio.
 //
-//   node bench/k8s-attest/run.mjs [--agents 300] [--concurrency 8] [--rounds 2]
+//   node bench/k8s-attest/run.mjs [--agents 300] [--concurrency 8] [--rounds 2] [--cpu-prof DIR]
+//
+// --cpu-prof writes a V8 CPU profile of the server process into DIR.
 import { fork } from 'node:child_process';
 import { loadavg } from 'node:os';
 import { KubeEmulator } from '@spire-ts/emulator-k8s';
@@ -19,6 +21,7 @@ function arg(name, dflt) {
 const AGENTS = arg('agents', 300);
 const CONCURRENCY = arg('concurrency', 8);
 const ROUNDS = arg('rounds', 2);
+const PROF = process.argv.includes('--cpu-prof') ? process.argv[process.argv.indexOf('--cpu-prof') + 1] : undefined;
 
 function attestIn(client, msg) {
   return new Promise((res, rej) => {
@@ -31,6 +34,7 @@ const k = await KubeEmulator.start();
 const server = new ServerProcess();
 await server.start({
   logLevel: 'WARN',
+  nodeArgs: PROF ? ['--cpu-prof', '--cpu-prof-dir', PROF] : [],
   // SPIRE limits attestations to 1/s per caller address; every agent here comes from 127.0.0.1.
   extraServer: 'ratelimit {\n    attestation = false\n  }',
   extraPlugins: `
