@@ -4,9 +4,10 @@ import { copyFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Code, silentLogger } from '@spire-ts/core/plugin';
+import { isSpireError } from '@spire-ts/core/plugin/testing';
 import { KubeEmulator } from '@spire-ts/emulator-k8s';
 import { parsePsatConfig } from './config.js';
-import { attest, makeAttestor, payloadOf, putAgentPod, refused, td, tokenFor, writes } from './emulator.test-support.js';
+import { attest, makeAttestor, payloadOf, putAgentPod, td, tokenFor, writes } from './emulator.test-support.js';
 import { kubeApi } from './kube-api.js';
 import { PsatAttestor } from './psat-attestor.js';
 
@@ -28,7 +29,7 @@ describe('k8s_psat when the API server is unavailable', () => {
     k.setUnavailable(true);
     await assert.rejects(
       attest(await makeAttestor(k), payloadOf('c1', tokenFor(k, pod))),
-      refused(Code.UNAVAILABLE, 'unable to validate token with TokenReview API for cluster "c1": unable to query token review API: the server is currently unable to handle the request'),
+      isSpireError(Code.UNAVAILABLE, 'unable to validate token with TokenReview API for cluster "c1": unable to query token review API: the server is currently unable to handle the request'),
     );
     assert.deepEqual(writes(k), []);
   });
@@ -41,7 +42,7 @@ describe('k8s_psat when the API server is unavailable', () => {
     const t0 = Date.now();
     await assert.rejects(
       attest(a, payloadOf('c1', tokenFor(k, pod))),
-      refused(Code.UNAVAILABLE, 'unable to validate token with TokenReview API for cluster "c1": unable to query token review API: no answer from the API server within 300ms'),
+      isSpireError(Code.UNAVAILABLE, 'unable to validate token with TokenReview API for cluster "c1": unable to query token review API: no answer from the API server within 300ms'),
     );
     assert.ok(Date.now() - t0 < 2_000, `took ${Date.now() - t0}ms`);
   });
@@ -58,7 +59,7 @@ describe('k8s_psat when the API server is unavailable', () => {
     await other.close();
     await assert.rejects(
       attest(a, payloadOf('c1', token)),
-      refused(Code.UNAVAILABLE, `unable to validate token with TokenReview API for cluster "c1": unable to query token review API: fetch failed: connect ECONNREFUSED 127.0.0.1:${port}`),
+      isSpireError(Code.UNAVAILABLE, `unable to validate token with TokenReview API for cluster "c1": unable to query token review API: fetch failed: connect ECONNREFUSED 127.0.0.1:${port}`),
     );
   });
 });

@@ -1,8 +1,9 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { Code } from '@spire-ts/core/plugin';
+import { isSpireError } from '@spire-ts/core/plugin/testing';
 import { KubeEmulator } from '@spire-ts/emulator-k8s';
-import { attest, makeAttestor, payloadOf, putAgentPod, refused, tokenFor, writes } from './emulator.test-support.js';
+import { attest, makeAttestor, payloadOf, putAgentPod, tokenFor, writes } from './emulator.test-support.js';
 
 // Every refusal, with SPIRE's code and message, against the emulator; after each, the plugin has
 // made no write to the cluster (and, refusing, hands the server nothing to store).
@@ -18,14 +19,14 @@ describe('k8s_psat refusals', () => {
   });
 
   it('refuses an empty payload', async () => {
-    await assert.rejects(attest(await makeAttestor(k), new Uint8Array()), refused(Code.INVALID_ARGUMENT, 'missing attestation payload'));
+    await assert.rejects(attest(await makeAttestor(k), new Uint8Array()), isSpireError(Code.INVALID_ARGUMENT, 'missing attestation payload'));
   });
 
   it('refuses a payload that is not the attestation data', async () => {
     const a = await makeAttestor(k);
     await assert.rejects(
       attest(a, Buffer.from('{"cluster":["c1"],"token":"t"}')),
-      refused(Code.INVALID_ARGUMENT, 'failed to unmarshal data payload: json: cannot unmarshal array into Go struct field PSATAttestationData.cluster of type string'),
+      isSpireError(Code.INVALID_ARGUMENT, 'failed to unmarshal data payload: json: cannot unmarshal array into Go struct field PSATAttestationData.cluster of type string'),
     );
     await assert.rejects(attest(a, Buffer.from('{')), (e: unknown) => {
       assert.equal((e as { code?: unknown }).code, Code.INVALID_ARGUMENT);
@@ -36,14 +37,14 @@ describe('k8s_psat refusals', () => {
 
   it('refuses a payload without cluster or token', async () => {
     const a = await makeAttestor(k);
-    await assert.rejects(attest(a, payloadOf('', 'x')), refused(Code.INVALID_ARGUMENT, 'missing cluster in attestation data'));
-    await assert.rejects(attest(a, payloadOf('c1', '')), refused(Code.INVALID_ARGUMENT, 'missing token in attestation data'));
+    await assert.rejects(attest(a, payloadOf('', 'x')), isSpireError(Code.INVALID_ARGUMENT, 'missing cluster in attestation data'));
+    await assert.rejects(attest(a, payloadOf('c1', '')), isSpireError(Code.INVALID_ARGUMENT, 'missing token in attestation data'));
   });
 
   it('refuses a cluster that is not configured, before asking any API server', async () => {
     const pod = putAgentPod(k, { name: 'agent-unknown', nodeName: 'n-unknown' });
     const before = k.tokenReviews;
-    await assert.rejects(attest(await makeAttestor(k), payloadOf('c9', tokenFor(k, pod))), refused(Code.INVALID_ARGUMENT, 'not configured for cluster "c9"'));
+    await assert.rejects(attest(await makeAttestor(k), payloadOf('c9', tokenFor(k, pod))), isSpireError(Code.INVALID_ARGUMENT, 'not configured for cluster "c9"'));
     assert.equal(k.tokenReviews, before);
   });
 
@@ -53,7 +54,7 @@ describe('k8s_psat refusals', () => {
     const forged = `${h}.${p}.${s!.startsWith('A') ? 'B' : 'A'}${s!.slice(1)}`;
     await assert.rejects(
       attest(await makeAttestor(k), payloadOf('c1', forged)),
-      refused(
+      isSpireError(
         Code.INTERNAL,
         'unable to validate token with TokenReview API for cluster "c1": token review API response contains an error: [invalid bearer token, square/go-jose: error in cryptographic primitive]',
       ),
@@ -65,7 +66,7 @@ describe('k8s_psat refusals', () => {
     const token = tokenFor(k, pod, { issuedAtSec: Math.floor(Date.now() / 1000) - 7200, expiresInSec: 3600 });
     await assert.rejects(
       attest(await makeAttestor(k), payloadOf('c1', token)),
-      refused(Code.INTERNAL, 'unable to validate token with TokenReview API for cluster "c1": token review API response contains an error: [invalid bearer token, service account token has expired]'),
+      isSpireError(Code.INTERNAL, 'unable to validate token with TokenReview API for cluster "c1": token review API response contains an error: [invalid bearer token, service account token has expired]'),
     );
   });
 
@@ -73,7 +74,7 @@ describe('k8s_psat refusals', () => {
     const pod = putAgentPod(k, { name: 'agent-aud', nodeName: 'n-aud' });
     await assert.rejects(
       attest(await makeAttestor(k), payloadOf('c1', tokenFor(k, pod, { audiences: ['vault'] }))),
-      refused(
+      isSpireError(
         Code.INTERNAL,
         'unable to validate token with TokenReview API for cluster "c1": token review API response contains an error: [invalid bearer token, token audiences ["vault"] is invalid for the target audiences ["spire-server"]]',
       ),
@@ -84,7 +85,7 @@ describe('k8s_psat refusals', () => {
     const pod = putAgentPod(k, { name: 'intruder', nodeName: 'n-intruder' });
     await assert.rejects(
       attest(await makeAttestor(k), payloadOf('c1', tokenFor(k, pod, { serviceAccount: 'intruder' }))),
-      refused(Code.PERMISSION_DENIED, '"spire:intruder" is not an allowed service account for cluster "c1"'),
+      isSpireError(Code.PERMISSION_DENIED, '"spire:intruder" is not an allowed service account for cluster "c1"'),
     );
   });
 
@@ -92,7 +93,7 @@ describe('k8s_psat refusals', () => {
     const legacy = k.mintLegacyToken({ namespace: 'spire', serviceAccount: 'spire-agent' });
     await assert.rejects(
       attest(await makeAttestor(k, { audience: [] }), payloadOf('c1', legacy)),
-      refused(Code.INTERNAL, 'failed to get pod name from token review status for cluster "c1": missing pod name'),
+      isSpireError(Code.INTERNAL, 'failed to get pod name from token review status for cluster "c1": missing pod name'),
     );
   });
 
@@ -102,7 +103,7 @@ describe('k8s_psat refusals', () => {
     assert.ok(k.delete('v1', 'Pod', 'spire', 'agent-gone'));
     await assert.rejects(
       attest(await makeAttestor(k), payloadOf('c1', token)),
-      refused(Code.INTERNAL, 'failed to get pod from k8s API server for cluster "c1": unable to query pods API: pods "agent-gone" not found'),
+      isSpireError(Code.INTERNAL, 'failed to get pod from k8s API server for cluster "c1": unable to query pods API: pods "agent-gone" not found'),
     );
   });
 
@@ -114,7 +115,7 @@ describe('k8s_psat refusals', () => {
     assert.notEqual(fresh.uid, old.uid);
     await assert.rejects(
       attest(await makeAttestor(k), payloadOf('c1', token)),
-      refused(Code.PERMISSION_DENIED, `pod UID mismatch for pod "agent-reused" in cluster "c1": token bound to pod UID "${old.uid}"`),
+      isSpireError(Code.PERMISSION_DENIED, `pod UID mismatch for pod "agent-reused" in cluster "c1": token bound to pod UID "${old.uid}"`),
     );
   });
 
@@ -123,7 +124,7 @@ describe('k8s_psat refusals', () => {
     assert.ok(k.delete('v1', 'Node', undefined, 'n-deleted'));
     await assert.rejects(
       attest(await makeAttestor(k), payloadOf('c1', tokenFor(k, pod))),
-      refused(Code.INTERNAL, 'failed to get node from k8s API server for cluster "c1": unable to query nodes API: nodes "n-deleted" not found'),
+      isSpireError(Code.INTERNAL, 'failed to get node from k8s API server for cluster "c1": unable to query nodes API: nodes "n-deleted" not found'),
     );
   });
 
@@ -132,7 +133,7 @@ describe('k8s_psat refusals', () => {
     const a = await makeAttestor(k, {}, k.writeKubeconfig({ token: 'not-a-valid-token' }));
     await assert.rejects(
       attest(a, payloadOf('c1', tokenFor(k, pod))),
-      refused(Code.INTERNAL, 'unable to validate token with TokenReview API for cluster "c1": unable to query token review API: Unauthorized'),
+      isSpireError(Code.INTERNAL, 'unable to validate token with TokenReview API for cluster "c1": unable to query token review API: Unauthorized'),
     );
   });
 
@@ -141,7 +142,7 @@ describe('k8s_psat refusals', () => {
     const a = await makeAttestor(k, {}, '/nonexistent/kubeconfig');
     await assert.rejects(
       attest(a, payloadOf('c1', tokenFor(k, pod))),
-      refused(
+      isSpireError(
         Code.INTERNAL,
         'unable to validate token with TokenReview API for cluster "c1": unable to get clientset: unable to create client config: ENOENT: no such file or directory, open \'/nonexistent/kubeconfig\'',
       ),
@@ -156,7 +157,7 @@ describe('k8s_psat refusals', () => {
     try {
       await assert.rejects(
         attest(await makeAttestor(k, {}, ''), payloadOf('c1', tokenFor(k, pod))),
-        refused(
+        isSpireError(
           Code.INTERNAL,
           'unable to validate token with TokenReview API for cluster "c1": unable to get clientset: unable to create client config: unable to load in-cluster configuration, KUBERNETES_SERVICE_HOST and KUBERNETES_SERVICE_PORT must be defined',
         ),

@@ -1,6 +1,5 @@
-import assert from 'node:assert/strict';
 import { tmpdir } from 'node:os';
-import { Code, SpireError, TrustDomain, silentLogger, type NodeAttestor } from '@spire-ts/core/plugin';
+import { TrustDomain, silentLogger, type NodeAttestor } from '@spire-ts/core/plugin';
 import type { NodeAttestorHarness } from '@spire-ts/core/plugin/testing';
 import { KubeEmulator } from '@spire-ts/emulator-k8s';
 import { k8sPsatNodeAttestor } from './index.js';
@@ -88,15 +87,6 @@ const noChallenge = async (): Promise<Uint8Array> => {
 
 /** Attests `payload` (k8s_psat issues no challenge). */
 export const attest = (a: NodeAttestor, payload: Uint8Array) => a.attest(payload, noChallenge);
-
-/** An assert.rejects matcher for a SpireError with exactly this code and message. */
-export function refused(code: Code, message: string) {
-  return (e: unknown) => {
-    assert.ok(e instanceof SpireError, String(e));
-    assert.deepEqual([e.code, e.message], [code, message]);
-    return true;
-  };
-}
 
 /**
  * The requests that could change the cluster: anything but a GET and the TokenReview POST (which

@@ -1,8 +1,8 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { Code, TrustDomain, silentLogger } from '@spire-ts/core/plugin';
+import { isSpireError } from '@spire-ts/core/plugin/testing';
 import type { PsatClusterConfig } from './config.js';
-import { refused } from './emulator.test-support.js';
 import { FakeKubeApi } from './kube-api.fake.js';
 import { PsatAttestor } from './psat-attestor.js';
 
@@ -40,35 +40,35 @@ describe('k8s_psat: reading the TokenReview answer', () => {
   it('refuses a token the review does not authenticate, without an error (PERMISSION_DENIED, as SPIRE)', async () => {
     const { api, a } = setup();
     api.review = { authenticated: false, username: '', extra: {}, audiences: [], error: '' };
-    await assert.rejects(a.attest(payload), refused(Code.PERMISSION_DENIED, 'token not authenticated according to TokenReview API for cluster "c1"'));
+    await assert.rejects(a.attest(payload), isSpireError(Code.PERMISSION_DENIED, 'token not authenticated according to TokenReview API for cluster "c1"'));
     assert.deepEqual(api.calls, ['review t spire-server']);
   });
 
   it('refuses a username that is not system:serviceaccount:<ns>:<sa> (INTERNAL, as SPIRE)', async () => {
     const { api, a } = setup();
     api.review.username = 'system:node:n1';
-    await assert.rejects(a.attest(payload), refused(Code.INTERNAL, 'failed to parse username from token review status for cluster "c1": unexpected username format: system:node:n1'));
+    await assert.rejects(a.attest(payload), isSpireError(Code.INTERNAL, 'failed to parse username from token review status for cluster "c1": unexpected username format: system:node:n1'));
     api.review.username = 'system:serviceaccount::agent';
-    await assert.rejects(a.attest(payload), refused(Code.INTERNAL, 'failed to parse username from token review status for cluster "c1": missing namespace'));
+    await assert.rejects(a.attest(payload), isSpireError(Code.INTERNAL, 'failed to parse username from token review status for cluster "c1": missing namespace'));
   });
 
   it('refuses two pod names in extra', async () => {
     const { api, a } = setup();
     api.review.extra['authentication.kubernetes.io/pod-name'] = ['agent-1', 'agent-2'];
-    await assert.rejects(a.attest(payload), refused(Code.INTERNAL, 'failed to get pod name from token review status for cluster "c1": expected 1 name but got: 2'));
+    await assert.rejects(a.attest(payload), isSpireError(Code.INTERNAL, 'failed to get pod name from token review status for cluster "c1": expected 1 name but got: 2'));
     assert.deepEqual(api.calls, ['review t spire-server']);
   });
 
   it('refuses an empty pod UID in extra', async () => {
     const { api, a } = setup();
     api.review.extra['authentication.kubernetes.io/pod-uid'] = [''];
-    await assert.rejects(a.attest(payload), refused(Code.INTERNAL, 'failed to get pod UID from token review status for cluster "c1": pod UID is empty'));
+    await assert.rejects(a.attest(payload), isSpireError(Code.INTERNAL, 'failed to get pod UID from token review status for cluster "c1": pod UID is empty'));
   });
 
   it('refuses a node without a UID', async () => {
     const { api, a } = setup();
     api.nodes.set('n1', { uid: '', labels: {} });
-    await assert.rejects(a.attest(payload), refused(Code.INTERNAL, 'node UID is empty for cluster "c1"'));
+    await assert.rejects(a.attest(payload), isSpireError(Code.INTERNAL, 'node UID is empty for cluster "c1"'));
   });
 
   it('refuses a review with status.error even when authenticated', async () => {
@@ -76,7 +76,7 @@ describe('k8s_psat: reading the TokenReview answer', () => {
     api.review.error = 'boom';
     await assert.rejects(
       a.attest(payload),
-      refused(Code.INTERNAL, 'unable to validate token with TokenReview API for cluster "c1": token review API response contains an error: boom'),
+      isSpireError(Code.INTERNAL, 'unable to validate token with TokenReview API for cluster "c1": token review API response contains an error: boom'),
     );
   });
 
@@ -85,7 +85,7 @@ describe('k8s_psat: reading the TokenReview answer', () => {
     api.review.audiences = ['https://kubernetes.default.svc'];
     await assert.rejects(
       a.attest(payload),
-      refused(
+      isSpireError(
         Code.INTERNAL,
         'unable to validate token with TokenReview API for cluster "c1": token review API did not validate audience: wanted one of ["spire-server" "spire"] but got ["https://kubernetes.default.svc"]',
       ),

@@ -1,8 +1,9 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { Code } from '@spire-ts/core/plugin';
+import { isSpireError } from '@spire-ts/core/plugin/testing';
 import { DEPRECATION_WARNING, PROJECTED_TOKEN_WARNING } from './sat-attestor.js';
-import { agentStoreHost, legacyClaims, makeAttestor, payloadOf, recordingLogger, refused, saKey, signToken, tempFile } from './test-support.js';
+import { agentStoreHost, legacyClaims, makeAttestor, payloadOf, recordingLogger, saKey, signToken, tempFile } from './test-support.js';
 
 describe('k8s_sat with service_account_key_file', () => {
   const rsa = saKey('rsa');
@@ -50,7 +51,7 @@ describe('k8s_sat with service_account_key_file', () => {
   it('refuses a token signed by another key', async () => {
     const a = makeAttestor(data);
     const token = signToken(legacyClaims('spire', 'spire-agent'), saKey('rsa').privateKey);
-    await assert.rejects(a.attest(payloadOf('c1', token)), refused(Code.INVALID_ARGUMENT, 'unable to verify token: go-jose/go-jose: error in cryptographic primitive'));
+    await assert.rejects(a.attest(payloadOf('c1', token)), isSpireError(Code.INVALID_ARGUMENT, 'unable to verify token: go-jose/go-jose: error in cryptographic primitive'));
   });
 
   it('refuses an algorithm SPIRE does not allow', async () => {
@@ -59,12 +60,12 @@ describe('k8s_sat with service_account_key_file', () => {
     const token = `${enc({ alg: 'HS256' })}.${enc(legacyClaims('spire', 'spire-agent'))}.c2ln`;
     await assert.rejects(
       a.attest(payloadOf('c1', token)),
-      refused(Code.INVALID_ARGUMENT, 'unable to parse token: go-jose/go-jose: unexpected signature algorithm "HS256"; expected ["RS256" "RS384" "RS512" "ES256" "ES384" "ES512" "PS256" "PS384" "PS512"]'),
+      isSpireError(Code.INVALID_ARGUMENT, 'unable to parse token: go-jose/go-jose: unexpected signature algorithm "HS256"; expected ["RS256" "RS384" "RS512" "ES256" "ES384" "ES512" "PS256" "PS384" "PS512"]'),
     );
   });
 
   it('refuses a token that is not a compact JWS', async () => {
-    await assert.rejects(makeAttestor(data).attest(payloadOf('c1', 'not-a-jwt')), refused(Code.INVALID_ARGUMENT, 'unable to parse token: go-jose/go-jose: compact JWS format must have three parts'));
+    await assert.rejects(makeAttestor(data).attest(payloadOf('c1', 'not-a-jwt')), isSpireError(Code.INVALID_ARGUMENT, 'unable to parse token: go-jose/go-jose: compact JWS format must have three parts'));
   });
 
   it('refuses an expired token past the 5 minute leeway, and accepts it within', async () => {
@@ -72,7 +73,7 @@ describe('k8s_sat with service_account_key_file', () => {
     const claims = { ...legacyClaims('spire', 'spire-agent'), exp: now - 301 };
     await assert.rejects(
       makeAttestor(data).attest(payloadOf('c1', signToken(claims, rsa.privateKey))),
-      refused(Code.INVALID_ARGUMENT, 'unable to validate token claims: go-jose/go-jose/jwt: validation failed, token is expired (exp)'),
+      isSpireError(Code.INVALID_ARGUMENT, 'unable to validate token claims: go-jose/go-jose/jwt: validation failed, token is expired (exp)'),
     );
     const within = { ...claims, exp: now - 200 };
     assert.ok(await makeAttestor(data).attest(payloadOf('c1', signToken(within, rsa.privateKey))));
@@ -80,14 +81,14 @@ describe('k8s_sat with service_account_key_file', () => {
 
   it('refuses a service account outside the allow list', async () => {
     const token = signToken(legacyClaims('default', 'web'), rsa.privateKey);
-    await assert.rejects(makeAttestor(data).attest(payloadOf('c1', token)), refused(Code.PERMISSION_DENIED, '"default:web" is not an allowed service account'));
+    await assert.rejects(makeAttestor(data).attest(payloadOf('c1', token)), isSpireError(Code.PERMISSION_DENIED, '"default:web" is not an allowed service account'));
   });
 
   it('refuses a token that names its namespace in both claim forms', async () => {
     const claims = { ...legacyClaims('spire', 'spire-agent'), 'kubernetes.io': { namespace: 'other' } };
     await assert.rejects(
       makeAttestor(data).attest(payloadOf('c1', signToken(claims, rsa.privateKey))),
-      refused(Code.INVALID_ARGUMENT, 'error parsing token claims: malformed token: namespace found in two claims'),
+      isSpireError(Code.INVALID_ARGUMENT, 'error parsing token claims: malformed token: namespace found in two claims'),
     );
   });
 
@@ -95,28 +96,28 @@ describe('k8s_sat with service_account_key_file', () => {
     const claims = { sub: 'system:serviceaccount:spire:spire-agent' };
     await assert.rejects(
       makeAttestor(data).attest(payloadOf('c1', signToken(claims, rsa.privateKey))),
-      refused(Code.INVALID_ARGUMENT, 'error parsing token claims: token missing namespace claim'),
+      isSpireError(Code.INVALID_ARGUMENT, 'error parsing token claims: token missing namespace claim'),
     );
   });
 
   it('refuses bad payloads and unknown clusters as SPIRE did', async () => {
     const a = makeAttestor(data);
-    await assert.rejects(a.attest(new Uint8Array()), refused(Code.INVALID_ARGUMENT, 'missing attestation payload'));
-    await assert.rejects(a.attest(Buffer.from('{"cluster":1}')), refused(Code.INVALID_ARGUMENT, 'failed to unmarshal attestation data: json: cannot unmarshal number into Go struct field SATAttestationData.cluster of type string'));
-    await assert.rejects(a.attest(payloadOf('', 't')), refused(Code.INVALID_ARGUMENT, 'missing cluster in attestation data'));
-    await assert.rejects(a.attest(payloadOf('c1', '')), refused(Code.INVALID_ARGUMENT, 'missing token in attestation data'));
-    await assert.rejects(a.attest(payloadOf('c2', 't')), refused(Code.INVALID_ARGUMENT, 'not configured for cluster "c2"'));
+    await assert.rejects(a.attest(new Uint8Array()), isSpireError(Code.INVALID_ARGUMENT, 'missing attestation payload'));
+    await assert.rejects(a.attest(Buffer.from('{"cluster":1}')), isSpireError(Code.INVALID_ARGUMENT, 'failed to unmarshal attestation data: json: cannot unmarshal number into Go struct field SATAttestationData.cluster of type string'));
+    await assert.rejects(a.attest(payloadOf('', 't')), isSpireError(Code.INVALID_ARGUMENT, 'missing cluster in attestation data'));
+    await assert.rejects(a.attest(payloadOf('c1', '')), isSpireError(Code.INVALID_ARGUMENT, 'missing token in attestation data'));
+    await assert.rejects(a.attest(payloadOf('c2', 't')), isSpireError(Code.INVALID_ARGUMENT, 'not configured for cluster "c2"'));
   });
 
   it('refuses an agent ID that is already attested (trust on first use)', async () => {
     const a = makeAttestor(data, { newUuid: () => uuid, host: agentStoreHost(new Set([`spiffe://example.org/spire/agent/k8s_sat/c1/${uuid}`])) });
     const token = signToken(legacyClaims('spire', 'spire-agent'), rsa.privateKey);
-    await assert.rejects(a.attest(payloadOf('c1', token)), refused(Code.PERMISSION_DENIED, 'attestation data has already been used to attest an agent'));
+    await assert.rejects(a.attest(payloadOf('c1', token)), isSpireError(Code.PERMISSION_DENIED, 'attestation data has already been used to attest an agent'));
   });
 
   it('fails without the AgentStore host service', async () => {
     const a = makeAttestor(data, { host: {} });
     const token = signToken(legacyClaims('spire', 'spire-agent'), rsa.privateKey);
-    await assert.rejects(a.attest(payloadOf('c1', token)), refused(Code.INTERNAL, 'required AgentStore host service not available'));
+    await assert.rejects(a.attest(payloadOf('c1', token)), isSpireError(Code.INTERNAL, 'required AgentStore host service not available'));
   });
 });

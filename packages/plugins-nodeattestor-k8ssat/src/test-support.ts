@@ -1,9 +1,8 @@
-import assert from 'node:assert/strict';
 import { generateKeyPairSync, sign, constants, type KeyObject } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SpireError, TrustDomain, silentLogger, type Code, type HostServices, type Logger } from '@spire-ts/core/plugin';
+import { TrustDomain, silentLogger, type HostServices, type Logger } from '@spire-ts/core/plugin';
 import type { TokenReviewer } from '@spire-ts/plugin-kube';
 import { k8sSatNodeAttestor } from './index.js';
 import { SatAttestor, type SatAttestorOptions } from './sat-attestor.js';
@@ -89,11 +88,3 @@ export function recordingLogger(): { log: Logger; warnings: string[]; errors: st
   return { log, warnings, errors };
 }
 
-/** An assert.rejects matcher for a SpireError with exactly this code and message. */
-export function refused(code: Code, message: string) {
-  return (e: unknown) => {
-    assert.ok(e instanceof SpireError, String(e));
-    assert.deepEqual([e.code, e.message], [code, message]);
-    return true;
-  };
-}

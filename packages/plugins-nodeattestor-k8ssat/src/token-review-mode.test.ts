@@ -1,10 +1,11 @@
 import { after, afterEach, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { Code } from '@spire-ts/core/plugin';
+import { isSpireError } from '@spire-ts/core/plugin/testing';
 import { KubeEmulator } from '@spire-ts/emulator-k8s';
 import { tokenReviewer } from '@spire-ts/plugin-kube';
 import { k8sSatNodeAttestor } from './index.js';
-import { agentStoreHost, core, legacyClaims, makeAttestor, payloadOf, recordingLogger, refused, saKey, signToken, tempFile, td } from './test-support.js';
+import { agentStoreHost, core, legacyClaims, makeAttestor, payloadOf, recordingLogger, saKey, signToken, tempFile, td } from './test-support.js';
 
 describe('k8s_sat against the Kubernetes API emulator', () => {
   let k: KubeEmulator;
@@ -35,7 +36,7 @@ describe('k8s_sat against the Kubernetes API emulator', () => {
     const a = makeAttestor(reviewData(), { reviewers: new Map([['c1', tokenReviewer(k.kubeconfigPath)]]) });
     await assert.rejects(
       a.attest(payloadOf('c1', k.mintLegacyToken({ namespace: 'default', serviceAccount: 'web' }))),
-      refused(Code.PERMISSION_DENIED, '"default:web" is not an allowed service account'),
+      isSpireError(Code.PERMISSION_DENIED, '"default:web" is not an allowed service account'),
     );
   });
 
@@ -45,7 +46,7 @@ describe('k8s_sat against the Kubernetes API emulator', () => {
     const forged = `${token.slice(0, token.lastIndexOf('.') + 1)}${token.endsWith('A') ? 'B' : 'A'}`;
     await assert.rejects(
       a.attest(payloadOf('c1', forged)),
-      refused(Code.INTERNAL, 'unable to validate token with TokenReview API: token review API response contains an error: [invalid bearer token, square/go-jose: error in cryptographic primitive]'),
+      isSpireError(Code.INTERNAL, 'unable to validate token with TokenReview API: token review API response contains an error: [invalid bearer token, square/go-jose: error in cryptographic primitive]'),
     );
   });
 
@@ -54,7 +55,7 @@ describe('k8s_sat against the Kubernetes API emulator', () => {
     k.setUnavailable(true);
     await assert.rejects(
       a.attest(payloadOf('c1', k.mintLegacyToken({ namespace: 'spire', serviceAccount: 'spire-agent' }))),
-      refused(Code.UNAVAILABLE, 'unable to validate token with TokenReview API: unable to query token review API: the server is currently unable to handle the request'),
+      isSpireError(Code.UNAVAILABLE, 'unable to validate token with TokenReview API: unable to query token review API: the server is currently unable to handle the request'),
     );
   });
 
@@ -67,6 +68,6 @@ describe('k8s_sat against the Kubernetes API emulator', () => {
     assert.equal(k.tokenReviews, reviews);
     // A token signed by someone else is refused here, locally.
     const rogue = signToken(legacyClaims('spire', 'spire-agent'), saKey('ec').privateKey);
-    await assert.rejects(a.attest(payloadOf('c1', rogue)), refused(Code.INVALID_ARGUMENT, 'unable to verify token: go-jose/go-jose: error in cryptographic primitive'));
+    await assert.rejects(a.attest(payloadOf('c1', rogue)), isSpireError(Code.INVALID_ARGUMENT, 'unable to verify token: go-jose/go-jose: error in cryptographic primitive'));
   });
 });

@@ -1,6 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { Code, SpireError, type Notifier } from '@spire-ts/core/plugin';
+import { rejectsWith } from '@spire-ts/core/plugin/testing';
 import { startDescriptorForTest } from '@spire-ts/plugin-sdk/testing';
 import { authoritiesIn, bundleOf, notifierFor, useEmulator } from './emulator.test-support.js';
 
@@ -11,14 +12,6 @@ function configMap(namespace: string, name = 'spire-bundle', data: Record<string
 }
 const dataOf = (ns: string, name = 'spire-bundle') => (ctx.k.get('v1', 'ConfigMap', ns, name) as { data?: Record<string, string> } | undefined)?.data ?? {};
 
-async function rejectsWith(p: Promise<unknown>, code: Code, message: string): Promise<void> {
-  await assert.rejects(p, (e: unknown) => {
-    assert.ok(e instanceof SpireError, String(e));
-    assert.equal(e.code, code);
-    assert.equal(e.message, message);
-    return true;
-  });
-}
 
 describe('k8sbundle ConfigMap against the Kubernetes emulator', () => {
   it('BundleLoaded writes the PEM authorities by strategic merge; other keys stay', async () => {

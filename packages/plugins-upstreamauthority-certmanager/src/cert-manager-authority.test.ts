@@ -1,7 +1,8 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { X509Certificate } from 'node:crypto';
-import { Code, silentLogger, SpireError } from '@spire-ts/core/plugin';
+import { Code, silentLogger } from '@spire-ts/core/plugin';
+import { rejectsWith } from '@spire-ts/core/plugin/testing';
 import { CertManagerUpstreamAuthority, TRUST_DOMAIN_LABEL } from './cert-manager-authority.js';
 import type { CertificateRequest } from './certificate-requests.js';
 import { FakeCertificateRequests, type FakeIssuer } from './certificate-requests.fake.js';
@@ -19,15 +20,6 @@ function setup(issuer: FakeIssuer) {
   return { fake, ua, mint: () => first(ua.mintX509CAAndSubscribe({ csr, preferredTtlSeconds: 3600 })) };
 }
 
-async function rejectsWith(p: Promise<unknown>, code: Code, message: string | RegExp): Promise<void> {
-  await assert.rejects(p, (e: unknown) => {
-    assert.ok(e instanceof SpireError, String(e));
-    assert.equal(e.code, code);
-    if (typeof message === 'string') assert.equal(e.message, message);
-    else assert.match(e.message, message);
-    return true;
-  });
-}
 
 const signed: FakeIssuer = (_cr, reads) =>
   reads < 2 ? undefined : { conditions: [{ type: 'Ready', status: 'True', reason: 'Issued' }], certificate: b64(caPem), ca: b64(caPem) };

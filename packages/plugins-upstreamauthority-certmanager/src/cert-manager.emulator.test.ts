@@ -6,6 +6,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Code, silentLogger, SpireError, type UpstreamAuthority } from '@spire-ts/core/plugin';
+import { rejectsWith } from '@spire-ts/core/plugin/testing';
 import { KubeEmulator } from '@spire-ts/emulator-k8s';
 import { startDescriptorForTest } from '@spire-ts/plugin-sdk/testing';
 import { CertManagerUpstreamAuthority, certificateRequestsFor, certManagerUpstreamAuthority, parseCertManagerConfig, TRUST_DOMAIN_LABEL } from './index.js';
@@ -41,14 +42,6 @@ function withShortPoll(): UpstreamAuthority {
 
 const mint = (ua: UpstreamAuthority, csrDer = csr, ttl = 7200) => first(ua.mintX509CAAndSubscribe({ csr: csrDer, preferredTtlSeconds: ttl }));
 
-async function rejectsWith(p: Promise<unknown>, code: Code, message: string): Promise<void> {
-  await assert.rejects(p, (e: unknown) => {
-    assert.ok(e instanceof SpireError, String(e));
-    assert.equal(e.code, code);
-    assert.equal(e.message, message);
-    return true;
-  });
-}
 
 function opensslVerify(roots: Uint8Array[], leaf: Uint8Array): string {
   const dir = mkdtempSync(join(tmpdir(), 'cm-verify-'));

@@ -2,8 +2,8 @@ import { describe, it, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { copyFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Code, silentLogger, SpireError, TrustDomain, type UpstreamAuthority } from '@spire-ts/core/plugin';
-import { runUpstreamAuthorityContract } from '@spire-ts/core/plugin/testing';
+import { Code, silentLogger, TrustDomain, type UpstreamAuthority } from '@spire-ts/core/plugin';
+import { runUpstreamAuthorityContract, rejectsWith } from '@spire-ts/core/plugin/testing';
 import { diskUpstreamAuthority } from './index.js';
 import { makeTestPki } from './test-pki.js';
 import { diskUpstreamContractSetup } from './contract-harness.js';
@@ -31,14 +31,6 @@ runUpstreamAuthorityContract('disk (self-signed upstream)', diskUpstreamContract
 
 runUpstreamAuthorityContract('disk (intermediate with bundle, RSA)', diskUpstreamContractSetup('in-process', 'intermediate-rsa'));
 
-async function rejectsWith(p: Promise<unknown>, code: Code, message: string): Promise<void> {
-  await assert.rejects(p, (e: unknown) => {
-    assert.ok(e instanceof SpireError, String(e));
-    assert.equal(e.code, code);
-    assert.equal(e.message, message);
-    return true;
-  });
-}
 
 describe('disk UpstreamAuthority configuration', () => {
   it('requires both paths and names unknown options', () => {

@@ -23,3 +23,4 @@ export {
   type LoadedTestPlugin,
   type ExternalPluginsView,
 } from './load-plugin.js';
+export { isSpireError, rejectsWith } from '../../testing/spire-error-matcher.js';
