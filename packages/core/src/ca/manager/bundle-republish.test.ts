@@ -61,3 +61,16 @@ describe('bundle republishing', () => {
     );
   });
 });
+
+describe('bundle republishing, slow publishers', () => {
+  it('queues at most one republish while one is waiting', async () => {
+    const s = setup(0);
+    await s.updates.notifyLoaded();
+    const a = s.updates.republish();
+    s.updates.republish();
+    s.updates.republish();
+    await a;
+    await s.updates.settled();
+    assert.equal(s.published.length, 2, 'the load, then one republish');
+  });
+});

@@ -33,6 +33,8 @@ export class BundleUpdates {
   private updatePending = false;
   /** Set once Notifiers were told the bundle is loaded; changes are delivered only after that. */
   private deliveringUpdates = false;
+  /** A republish queued and not started yet. */
+  private republishPending = false;
 
   constructor(private readonly d: BundleUpdatesDeps) {}
 
@@ -85,12 +87,15 @@ export class BundleUpdates {
    * Publishes the stored bundle to every BundlePublisher again, after the notifications already
    * scheduled. SPIRE's publishing manager does this every 30 seconds whether or not the bundle
    * changed: a publish that failed is retried that way, and a change the manager did not make
-   * itself (through the API) is published too. Does nothing before the bundle is loaded. Never
+   * itself (through the API) is published too. Does nothing before the bundle is loaded, and
+   * nothing more while one is still queued (a slow publisher does not pile ticks up). Never
    * throws; failures are logged.
    */
   republish(): Promise<void> {
-    if (!this.deliveringUpdates || (this.d.bundlePublishers ?? []).length === 0) return this.notifyChain;
+    if (!this.deliveringUpdates || this.republishPending || (this.d.bundlePublishers ?? []).length === 0) return this.notifyChain;
+    this.republishPending = true;
     this.notifyChain = this.notifyChain.then(async () => {
+      this.republishPending = false;
       try {
         await this.publish(await this.fetch());
       } catch (err) {
