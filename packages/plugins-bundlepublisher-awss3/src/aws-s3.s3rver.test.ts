@@ -2,9 +2,9 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { X509Certificate } from 'node:crypto';
 import { Code, fromPem, type BundlePublisher } from '@spire-ts/core/plugin';
-import { rejectsWith, runBundlePublisherContract } from '@spire-ts/core/plugin/testing';
+import { realBundle, rejectsWith, runBundlePublisherContract } from '@spire-ts/core/plugin/testing';
 import { startDescriptorForTest } from '@spire-ts/plugin-sdk/testing';
-import { publisherFor, realBundle, S3Emulator } from './s3rver.test-support.js';
+import { publisherFor, S3Emulator } from './s3rver.test-support.js';
 
 for (const servedAs of ['in-process', 'external'] as const) {
   runBundlePublisherContract(`aws_s3 (s3rver, pem, ${servedAs})`, async () => {
