@@ -1,4 +1,4 @@
-import { bundleFormatFromString, ConfigReader, parseDuration, type BundleFormat, type ParseResult, type PluginData } from '@spire-ts/core/plugin';
+import { bundleFormatFromString, ConfigReader, parseRefreshHint, type BundleFormat, type ParseResult, type PluginData } from '@spire-ts/core/plugin';
 
 /** One cluster the bundle is published to. */
 export interface K8sConfigMapCluster {
@@ -19,14 +19,6 @@ export interface K8sConfigMapConfig {
   clusters: K8sConfigMapCluster[];
   /** Informational notes, as SPIRE's Validate returns them (logged at start). */
   notes: string[];
-}
-
-function refreshHintNotes(ms: number): string[] {
-  if (ms >= 24 * 3_600_000) {
-    return ["Bundle endpoint refresh hint set to a high value. To cover the case of unscheduled trust bundle updates, it's recommended to have a smaller value, e.g. 5m"];
-  }
-  if (ms < 60_000) return ['Bundle endpoint refresh hint set too low. SPIRE will not refresh more often than 1 minute'];
-  return [];
 }
 
 function readCluster(id: string, r: ConfigReader, notes: string[]): K8sConfigMapCluster {
@@ -52,11 +44,11 @@ function readCluster(id: string, r: ConfigReader, notes: string[]): K8sConfigMap
   let refreshHintSeconds = 0;
   if (hint) {
     try {
-      const ms = parseDuration(hint);
-      notes.push(...refreshHintNotes(ms));
-      refreshHintSeconds = Math.trunc(ms / 1000);
+      const parsed = parseRefreshHint(hint);
+      notes.push(...parsed.notes);
+      refreshHintSeconds = parsed.seconds;
     } catch (err) {
-      r.problem(`could not parse refresh_hint from cluster ${q}: could not parse refresh hint ${JSON.stringify(hint)}: ${(err as Error).message}`);
+      r.problem(`could not parse refresh_hint from cluster ${q}: ${(err as Error).message}`);
     }
   }
   return { id, format, namespace, configMapName, configMapKey, kubeConfigPath, refreshHintSeconds };

@@ -3,10 +3,10 @@ import assert from 'node:assert/strict';
 import { X509Certificate } from 'node:crypto';
 import { Code, fromPem, SpireError, type BundlePublisher } from '@spire-ts/core/plugin';
 import { startDescriptorForTest } from '@spire-ts/plugin-sdk/testing';
-import { runBundlePublisherContract } from '@spire-ts/core/plugin/testing';
+import { realBundle, runBundlePublisherContract } from '@spire-ts/core/plugin/testing';
 import { KubeEmulator } from '@spire-ts/emulator-k8s';
 import { FIELD_MANAGER } from './configmap-apply.js';
-import { publisherFor, realBundle, useEmulator } from './emulator.test-support.js';
+import { publisherFor, useEmulator } from './emulator.test-support.js';
 
 const ctx = useEmulator();
 

@@ -66,7 +66,7 @@ export const BUILTINS: readonly BuiltinEntry[] = [
   builtin('Notifier', 'gcs_bundle'),
   builtin('Notifier', 'k8sbundle', '@spire-ts/plugins-notifier-k8sbundle', 'k8sbundleNotifier'),
 
-  builtin('BundlePublisher', 'aws_s3'),
+  builtin('BundlePublisher', 'aws_s3', '@spire-ts/plugins-bundlepublisher-awss3', 'awsS3BundlePublisher'),
   builtin('BundlePublisher', 'gcp_cloudstorage'),
   builtin('BundlePublisher', 'aws_rolesanywhere_trustanchor'),
   builtin('BundlePublisher', 'azure_blob'),

@@ -12,6 +12,7 @@ export { runNotifierContract, type NotifierHarness } from '../../plugins/notifie
 export { runBundlePublisherContract, type BundlePublisherHarness } from '../../plugins/bundlepublisher/contract-suite.js';
 export { runCredentialComposerContract } from '../../plugins/credentialcomposer/contract-suite.js';
 export { sampleBundle } from '../../plugins/sample-bundle.js';
+export { realBundle } from '../../plugins/real-bundle.js';
 export { makeEntry } from '../../plugins/datastore/suite/context.js';
 export { FakeNotifier } from '../../plugins/notifier/notifier.fake.js';
 export { FakeBundlePublisher } from '../../plugins/bundlepublisher/bundle-publisher.fake.js';

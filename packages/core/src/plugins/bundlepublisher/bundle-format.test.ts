@@ -1,32 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { generateKeyPairSync, X509Certificate } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { PluginBundle } from '../types.js';
+import { X509Certificate } from 'node:crypto';
+import { realBundle } from '../real-bundle.js';
 import { bundleFormatFromString, formatPluginBundle } from './bundle-format.js';
 
-function realBundle(): PluginBundle {
-  const dir = mkdtempSync(join(tmpdir(), 'bundle-format-'));
-  try {
-    execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', join(dir, 'k'), '-outform', 'DER', '-out', join(dir, 'c'), '-subj', '/CN=ca', '-days', '1'], { stdio: 'ignore' });
-    const der = new Uint8Array(readFileSync(join(dir, 'c')));
-    const jwt = generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey.export({ type: 'spki', format: 'der' });
-    return {
-      trustDomain: 'example.org',
-      x509Authorities: [{ asn1: der, tainted: false }],
-      jwtAuthorities: [{ publicKey: new Uint8Array(jwt), keyId: 'kid-1', expiresAt: 0, tainted: false }],
-      refreshHint: 300,
-      sequenceNumber: 7,
-    };
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
-
-const bundle = realBundle();
+const bundle = { ...realBundle(1), refreshHint: 300, sequenceNumber: 7 };
 
 test('spiffe: x509-svid and jwt-svid keys in go-jose member order, then sequence and refresh hint', () => {
   const text = formatPluginBundle(bundle, 'spiffe');
@@ -54,7 +32,7 @@ test('jwks: the same keys without use or SPIFFE members', () => {
 
 test('pem: only the X.509 authorities, as certificates openssl reads', () => {
   const pem = formatPluginBundle(bundle, 'pem');
-  assert.equal(new X509Certificate(pem).subject, 'CN=ca');
+  assert.equal(new X509Certificate(pem).subject, 'CN=ca-1');
   assert.equal(pem.match(/BEGIN CERTIFICATE/g)?.length, 1);
 });
 

@@ -1,2 +1,3 @@
 export * from './contract.js';
 export * from './bundle-format.js';
+export * from './refresh-hint.js';

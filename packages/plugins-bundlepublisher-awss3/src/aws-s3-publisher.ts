@@ -1,0 +1,45 @@
+import { isDeepStrictEqual } from 'node:util';
+import { formatPluginBundle, type BundlePublisher, type Logger, type PluginBundle } from '@spire-ts/core/plugin';
+import type { AwsS3Config } from './config.js';
+import { AwsS3Errors } from './errors.js';
+import { s3ErrorMessage, type ObjectPutter } from './object-put.js';
+
+/**
+ * BundlePublisher "aws_s3": formats the bundle (configured format and refresh hint) and puts
+ * it as the configured object. A bundle equal to the last one uploaded is not sent again;
+ * after a failure nothing is remembered, so the next call (the server's 30 s tick) uploads.
+ */
+export class AwsS3Publisher implements BundlePublisher {
+  private last: PluginBundle | undefined;
+
+  constructor(
+    private readonly config: AwsS3Config,
+    private readonly s3: ObjectPutter,
+    private readonly log: Logger,
+  ) {}
+
+  /** Throws INVALID_ARGUMENT without a bundle, INTERNAL when formatting or the upload fails. */
+  async publishBundle(bundle: PluginBundle): Promise<void> {
+    if (!bundle) throw AwsS3Errors.missingBundle();
+    if (this.last && isDeepStrictEqual(this.last, bundle)) return;
+    const c = this.config;
+    let body: string;
+    try {
+      body = formatPluginBundle(c.refreshHintSeconds ? { ...bundle, refreshHint: c.refreshHintSeconds } : bundle, c.format);
+    } catch (err) {
+      throw AwsS3Errors.format((err as Error).message);
+    }
+    try {
+      await this.s3.putObject(c.bucket, c.objectKey, body);
+    } catch (err) {
+      throw AwsS3Errors.putObject(s3ErrorMessage(err));
+    }
+    this.last = structuredClone(bundle);
+    this.log.debug({ bucket: c.bucket, object_key: c.objectKey, format: c.format }, 'Bundle published');
+  }
+
+  /** Releases the S3 client. Safe to call twice. */
+  close(): void {
+    this.s3.close();
+  }
+}
