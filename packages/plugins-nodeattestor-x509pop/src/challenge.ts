@@ -1,6 +1,5 @@
 import { constants, randomBytes, verify, type KeyObject } from 'node:crypto';
-import { allowsDigitalSignature, type Cert } from './cert.js';
-import { goBytes, goField, parseJson } from '@spire-ts/core/plugin';
+import { allowsDigitalSignature, goBytes, goField, parseJson, type Cert } from '@spire-ts/core/plugin';
 
 /** Nonces are 32 bytes on both sides, as SPIRE's x509pop. */
 export const NONCE_LEN = 32;

@@ -1,6 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { ConfigReader, PathTemplate, type CoreConfig, type ParseResult, type PluginData } from '@spire-ts/core/plugin';
-import { parseCert, type Cert } from './cert.js';
+import { ConfigReader, parseCert, PathTemplate, type Cert, type CoreConfig, type ParseResult, type PluginData } from '@spire-ts/core/plugin';
 
 /** x509pop's parsed configuration. */
 export interface X509popConfig {

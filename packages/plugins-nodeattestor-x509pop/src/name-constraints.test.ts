@@ -2,8 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { AsnConvert } from '@peculiar/asn1-schema';
 import { GeneralName, GeneralSubtree, GeneralSubtrees, NameConstraints } from '@peculiar/asn1-x509';
-import { Code, SpireError } from '@spire-ts/core/plugin';
-import { checkNameConstraints, type NameConstraintSet, type Sans } from './name-constraints.js';
+import { checkNameConstraints, Code, SpireError, type NameConstraintSet, type Sans } from '@spire-ts/core/plugin';
 import { issue, makeAttestor, payloadOf, pem, responder, tempFile } from './test-pki.js';
 import * as x509 from './x509-lib.js';
 

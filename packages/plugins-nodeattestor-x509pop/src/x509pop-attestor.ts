@@ -1,7 +1,16 @@
 import { isIP } from 'node:net';
 import {
   agentIdFromTemplate,
+  ChainError,
+  fingerprint,
+  goBytes,
+  goField,
+  parseCert,
+  parseJson,
+  serialNumberHex,
+  verifyChains,
   type AgentAttributes,
+  type Cert,
   type AttestPeer,
   type ChallengeFn,
   type HostServices,
@@ -9,12 +18,9 @@ import {
   type NodeAttestor,
   type TrustDomain,
 } from '@spire-ts/core/plugin';
-import { fingerprint, parseCert, serialNumberHex, type Cert } from './cert.js';
-import { ChainError, verifyChains } from './chain.js';
 import { decodeResponse, encodeChallenge, generateChallenge, verifyResponse } from './challenge.js';
 import type { X509popConfig } from './config.js';
 import { X509popErrors as E } from './errors.js';
-import { goBytes, goField, parseJson } from '@spire-ts/core/plugin';
 
 const PLUGIN_NAME = 'x509pop';
 

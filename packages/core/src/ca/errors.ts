@@ -31,6 +31,10 @@ export const CAErrors = {
       `the server is overloaded: ${asked} SVID(s) asked while ${pending} wait to be signed (experimental.max_pending_svids = ${limit}); retry later`,
     ),
   upstreamInvalid: (detail: string) => spireError(Code.INTERNAL, `invalid upstream-signed X509 CA: ${detail}`),
+  /** An upstream-signed CA that failed the check before use; `detail` is what the check says. */
+  upstreamCAFailedValidation: (detail: string) => spireError(Code.INVALID_ARGUMENT, `X509 CA minted by upstream authority is invalid: ${detail}`),
+  /** A self-signed CA that failed the check before use (worded as SPIRE words its self-signed check). */
+  selfSignedCAFailedValidation: (detail: string) => spireError(Code.INTERNAL, detail),
   /** A SPIFFE bundle document that breaks a rule; `detail` names the key at fault (`keys[0]: missing use`). */
   badBundleDocument: (detail: string) => spireError(Code.INVALID_ARGUMENT, detail),
   bundleDocumentTooLarge: (maxBytes: number) => spireError(Code.INVALID_ARGUMENT, `bundle document is larger than ${maxBytes} bytes`),

@@ -68,6 +68,7 @@ export {
 export { OID } from '../ca/x509/oids.js';
 export { signatureAlgorithmFor, subjectKeyId } from '../ca/x509/spki.js';
 export { signatureAlgorithmDer } from '../ca/x509/svid-template.js';
+export * from '../ca/x509/chain/index.js';
 
 /**
  * The go-plugin wire form of each plugin type: service names and definitions, the handshake

@@ -8,6 +8,7 @@ import { readCertificate } from '../x509/certificate.js';
 import type { BundlePart } from './bundle-updates.js';
 import { sec, type CAManagerConfig } from './manager-config.js';
 import { sameKey } from './same-key.js';
+import { x509CAValidationProblem } from './x509-ca-validation.js';
 
 /** What the stream works with: the manager's configuration and its bundle append. */
 export interface UpstreamStreamDeps extends Pick<CAManagerConfig, 'trustDomain' | 'clock' | 'log' | 'caSubject' | 'credentialComposers'> {
@@ -33,7 +34,8 @@ export class UpstreamStream {
   /**
    * Has the UpstreamAuthority sign a CA for `signer`'s key, checks it, appends the upstream roots
    * to the bundle and keeps following root updates. Throws INTERNAL when the UpstreamAuthority
-   * fails or answers a CA that is not usable.
+   * fails or answers a CA for another key or without roots, INVALID_ARGUMENT when the CA fails
+   * the check before use (x509-ca-validation); the roots are then not appended.
    */
   async mintX509CA(signer: CASigner): Promise<X509CA> {
     const d = this.d;
@@ -57,9 +59,10 @@ export class UpstreamStream {
     const upstreamRoots = first.value.upstreamX509Roots;
     const cert = readCertificate(chain[0]!);
     if (!sameKey(cert.spki, signer.publicKey)) throw CAErrors.upstreamInvalid('public key does not match the CA key');
-    if (!cert.isCA) throw CAErrors.upstreamInvalid('certificate is not a CA');
     if (upstreamRoots.length === 0) throw CAErrors.upstreamInvalid('no upstream root');
-    if (cert.notAfter <= d.clock.now()) throw CAErrors.upstreamInvalid('certificate has expired');
+    // Before the roots reach the bundle: the CA must sign an X509-SVID that verifies against them.
+    const problem = await x509CAValidationProblem({ certificate: cert, signer, upstreamChain: chain, roots: upstreamRoots }, d.trustDomain, d.clock.now());
+    if (problem) throw CAErrors.upstreamCAFailedValidation(problem);
     await d.appendBundle(roots(upstreamRoots));
     void this.follow(it, ac.signal);
     return { signer, certificate: cert, upstreamChain: chain };

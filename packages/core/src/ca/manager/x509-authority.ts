@@ -1,4 +1,5 @@
 import type { KeyType } from '../../plugins/keymanager/contract.js';
+import { CAErrors } from '../errors.js';
 import type { X509CA } from '../server-ca.js';
 import { signerFor, type CASigner } from '../signer.js';
 import { selfSignX509CA } from '../x509-ca-builder.js';
@@ -11,6 +12,7 @@ import type { LocalAuthorityKind } from './local-authority.js';
 import { sec, type CAManagerConfig } from './manager-config.js';
 import type { X509CASlot } from './slots.js';
 import type { UpstreamStream } from './upstream-stream.js';
+import { x509CAValidationProblem } from './x509-ca-validation.js';
 
 /** What the X.509 CA kind works with. */
 export interface X509AuthorityDeps {
@@ -40,6 +42,8 @@ export function x509AuthorityKind(d: X509AuthorityDeps): AuthorityKind<X509CASlo
       now,
       d.caTtlMs,
     );
+    const problem = await x509CAValidationProblem({ certificate: cert, signer, upstreamChain: [], roots: [cert.der] }, c.trustDomain, now);
+    if (problem) throw CAErrors.selfSignedCAFailedValidation(problem);
     await d.appendBundle({ rootCas: [{ derBytes: cert.der, taintedKey: false }] });
     return { signer, certificate: cert, upstreamChain: [] };
   }

@@ -22,7 +22,7 @@ export interface GoName {
   PostalCode: string[];
 }
 
-/** A parsed certificate: the DER, a node:crypto view (signatures) and the fields attestation needs. */
+/** A parsed certificate: the DER, a node:crypto view (signatures) and the fields chain verification and attestation need. */
 export interface Cert {
   der: Buffer;
   node: NodeCert;
