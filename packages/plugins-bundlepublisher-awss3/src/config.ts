@@ -1,4 +1,4 @@
-import { bundleFormatFromString, ConfigReader, parseRefreshHint, type BundleFormat, type ParseResult, type PluginData } from '@spire-ts/core/plugin';
+import { bundleFormatFromString, ConfigReader, readRefreshHint, type BundleFormat, type ParseResult, type PluginData } from '@spire-ts/core/plugin';
 
 /** Options of BundlePublisher "aws_s3". */
 export interface AwsS3Config {
@@ -56,15 +56,6 @@ export function parseAwsS3Config(raw: PluginData): ParseResult<AwsS3Config> {
     // As SPIRE, an empty format gets this problem as well as the "missing" one.
     r.problem(`could not parse bundle format from configuration: ${(err as Error).message}`);
   }
-  let refreshHintSeconds = 0;
-  if (hint) {
-    try {
-      const parsed = parseRefreshHint(hint);
-      notes.push(...parsed.notes);
-      refreshHintSeconds = parsed.seconds;
-    } catch (err) {
-      r.problem(`could not parse refresh_hint: ${(err as Error).message}`);
-    }
-  }
+  const refreshHintSeconds = readRefreshHint(hint, notes, (m) => r.problem(m), 'could not parse refresh_hint');
   return r.result({ accessKeyId, secretAccessKey, region, bucket, objectKey, format, endpoint, refreshHintSeconds, notes });
 }

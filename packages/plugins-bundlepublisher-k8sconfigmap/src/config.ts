@@ -1,4 +1,4 @@
-import { bundleFormatFromString, ConfigReader, parseRefreshHint, type BundleFormat, type ParseResult, type PluginData } from '@spire-ts/core/plugin';
+import { bundleFormatFromString, ConfigReader, readRefreshHint, type BundleFormat, type ParseResult, type PluginData } from '@spire-ts/core/plugin';
 
 /** One cluster the bundle is published to. */
 export interface K8sConfigMapCluster {
@@ -41,16 +41,7 @@ function readCluster(id: string, r: ConfigReader, notes: string[]): K8sConfigMap
   if (!namespace) r.problem(`missing namespace in cluster ${q}`);
   if (!configMapName) r.problem(`missing configmap name in cluster ${q}`);
   if (!configMapKey) r.problem(`missing configmap key in cluster ${q}`);
-  let refreshHintSeconds = 0;
-  if (hint) {
-    try {
-      const parsed = parseRefreshHint(hint);
-      notes.push(...parsed.notes);
-      refreshHintSeconds = parsed.seconds;
-    } catch (err) {
-      r.problem(`could not parse refresh_hint from cluster ${q}: ${(err as Error).message}`);
-    }
-  }
+  const refreshHintSeconds = readRefreshHint(hint, notes, (m) => r.problem(m), `could not parse refresh_hint from cluster ${q}`);
   return { id, format, namespace, configMapName, configMapKey, kubeConfigPath, refreshHintSeconds };
 }
 

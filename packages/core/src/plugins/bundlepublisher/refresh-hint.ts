@@ -27,3 +27,20 @@ export function parseRefreshHint(text: string): RefreshHint {
   if (ms < 60_000) notes.push('Bundle endpoint refresh hint set too low. SPIRE will not refresh more often than 1 minute');
   return { seconds: Math.trunc(ms / 1000), notes };
 }
+
+/**
+ * Reads an optional `refresh_hint` option: its seconds (0 when `text` is empty), with its notes
+ * added to `notes`; a value that does not parse is reported through `problem` as
+ * `<context>: <reason>` and reads as 0.
+ */
+export function readRefreshHint(text: string, notes: string[], problem: (message: string) => void, context: string): number {
+  if (!text) return 0;
+  try {
+    const parsed = parseRefreshHint(text);
+    notes.push(...parsed.notes);
+    return parsed.seconds;
+  } catch (err) {
+    problem(`${context}: ${(err as Error).message}`);
+    return 0;
+  }
+}
