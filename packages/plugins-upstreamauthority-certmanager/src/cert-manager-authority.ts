@@ -81,7 +81,7 @@ export class CertManagerUpstreamAuthority implements UpstreamAuthority {
     try {
       cr = await this.client.create(this.build(req));
     } catch (err) {
-      throw CertManagerErrors.create(kubeErrorMessage(err));
+      throw CertManagerErrors.create(kubeErrorMessage(err), err);
     }
     const name = cr.metadata.name ?? '';
     const log = this.log.child({ namespace: this.config.namespace, name });
@@ -99,7 +99,7 @@ export class CertManagerUpstreamAuthority implements UpstreamAuthority {
       try {
         cr = await this.client.get(this.config.namespace, name);
       } catch (err) {
-        throw CertManagerErrors.get(kubeErrorMessage(err));
+        throw CertManagerErrors.get(kubeErrorMessage(err), err);
       }
       const denied = findCondition(cr, 'Denied', 'True');
       if (denied) {
@@ -116,7 +116,7 @@ export class CertManagerUpstreamAuthority implements UpstreamAuthority {
     try {
       chain = certificatesOf(cr.status.certificate);
     } catch (err) {
-      throw CertManagerErrors.parseCertificate((err as Error).message);
+      throw CertManagerErrors.parseCertificate((err as Error).message, err);
     }
     if (!cr.status.ca) {
       log.error('No CA certificate was populated in CertificateRequest so cannot build upstream roots');
@@ -126,7 +126,7 @@ export class CertManagerUpstreamAuthority implements UpstreamAuthority {
     try {
       roots = certificatesOf(cr.status.ca);
     } catch (err) {
-      throw CertManagerErrors.parseCA((err as Error).message);
+      throw CertManagerErrors.parseCA((err as Error).message, err);
     }
     return { x509CaChain: chain, upstreamX509Roots: roots };
   }

@@ -15,7 +15,7 @@ export function certificateRequestsFor(config: CertManagerConfig): CertificateRe
   try {
     return kubeCertificateRequests(loadKubeConfig(config.kubeConfigFile));
   } catch (err) {
-    throw CertManagerErrors.newClient((err as Error).message);
+    throw CertManagerErrors.newClient((err as Error).message, err);
   }
 }
 
