@@ -1,5 +1,4 @@
-import { isDeepStrictEqual } from 'node:util';
-import { formatPluginBundle, type BundlePublisher, type Logger, type PluginBundle } from '@spire-ts/core/plugin';
+import { formatPluginBundle, LastPublished, type BundlePublisher, type Logger, type PluginBundle } from '@spire-ts/core/plugin';
 import type { AwsS3Config } from './config.js';
 import { AwsS3Errors } from './errors.js';
 import { s3ErrorMessage, type ObjectPutter } from './object-put.js';
@@ -10,7 +9,7 @@ import { s3ErrorMessage, type ObjectPutter } from './object-put.js';
  * after a failure nothing is remembered, so the next call (the server's 30 s tick) uploads.
  */
 export class AwsS3Publisher implements BundlePublisher {
-  private last: PluginBundle | undefined;
+  private readonly last = new LastPublished();
 
   constructor(
     private readonly config: AwsS3Config,
@@ -21,20 +20,20 @@ export class AwsS3Publisher implements BundlePublisher {
   /** Throws INVALID_ARGUMENT without a bundle, INTERNAL when formatting or the upload fails. */
   async publishBundle(bundle: PluginBundle): Promise<void> {
     if (!bundle) throw AwsS3Errors.missingBundle();
-    if (this.last && isDeepStrictEqual(this.last, bundle)) return;
+    if (this.last.same(bundle)) return;
     const c = this.config;
     let body: string;
     try {
       body = formatPluginBundle(c.refreshHintSeconds ? { ...bundle, refreshHint: c.refreshHintSeconds } : bundle, c.format);
     } catch (err) {
-      throw AwsS3Errors.format((err as Error).message);
+      throw AwsS3Errors.format(err);
     }
     try {
       await this.s3.putObject(c.bucket, c.objectKey, body);
     } catch (err) {
-      throw AwsS3Errors.putObject(s3ErrorMessage(err));
+      throw AwsS3Errors.putObject(s3ErrorMessage(err), err);
     }
-    this.last = structuredClone(bundle);
+    this.last.remember(bundle);
     this.log.debug({ bucket: c.bucket, object_key: c.objectKey, format: c.format }, 'Bundle published');
   }
 

@@ -1,6 +1,5 @@
-import { isDeepStrictEqual } from 'node:util';
 import { kubeErrorMessage } from '@spire-ts/plugin-kube';
-import { formatPluginBundle, type BundlePublisher, type Logger, type PluginBundle } from '@spire-ts/core/plugin';
+import { formatPluginBundle, LastPublished, type BundlePublisher, type Logger, type PluginBundle } from '@spire-ts/core/plugin';
 import type { ConfigMapWriter } from './configmap-apply.js';
 import type { K8sConfigMapCluster } from './config.js';
 import { K8sConfigMapErrors } from './errors.js';
@@ -17,7 +16,7 @@ export interface PublishTarget {
  * published everywhere is not sent again; after any failure the next call publishes again.
  */
 export class K8sConfigMapPublisher implements BundlePublisher {
-  private last: PluginBundle | undefined;
+  private readonly last = new LastPublished();
 
   constructor(
     private readonly targets: PublishTarget[],
@@ -27,7 +26,7 @@ export class K8sConfigMapPublisher implements BundlePublisher {
   /** Throws INTERNAL naming every cluster that failed; the others are written. */
   async publishBundle(bundle: PluginBundle): Promise<void> {
     if (!bundle) throw K8sConfigMapErrors.missingBundle();
-    if (this.last && isDeepStrictEqual(this.last, bundle)) return;
+    if (this.last.same(bundle)) return;
     const problems: string[] = [];
     for (const { cluster: c, write } of this.targets) {
       const id = JSON.stringify(c.id);
@@ -50,6 +49,6 @@ export class K8sConfigMapPublisher implements BundlePublisher {
       );
     }
     if (problems.length > 0) throw K8sConfigMapErrors.publish(problems);
-    this.last = structuredClone(bundle);
+    this.last.remember(bundle);
   }
 }
