@@ -1,0 +1,20 @@
+/**
+ * A protocol-level AWS emulator for tests. Start one with {@link AwsEmulator.start}, point the
+ * AWS SDK at it with {@link AwsEmulator.env}, and inspect or change each service's state through
+ * the emulator's service fields.
+ */
+export { AwsEmulator, type AwsEmulatorOptions } from './emulator.js';
+export { AwsError, type ServiceModule } from './protocol.js';
+export type { RecordedRequest } from './server.js';
+export type { EmulatorEnv } from './env.js';
+export { StsService, type AssumedRole } from './sts.js';
+export { KmsService } from './kms.js';
+export { TaggingService } from './tagging.js';
+export { SecretsManagerService } from './secrets-manager.js';
+export { AcmPcaService } from './acm-pca.js';
+export { OrganizationsService } from './organizations.js';
+export { Ec2Service } from './ec2.js';
+export { IamService } from './iam.js';
+export { AutoScalingService } from './auto-scaling.js';
+export { EksService } from './eks.js';
+export { RolesAnywhereService } from './roles-anywhere.js';
