@@ -26,6 +26,8 @@ export interface AwsEmulatorOptions {
   accountId?: string;
   /** The region in ARNs (default `us-east-1`). */
   region?: string;
+  /** The TCP port on 127.0.0.1 (default: any free port). */
+  port?: number;
 }
 
 /** The running emulator. */
@@ -120,6 +122,7 @@ export class AwsEmulator implements EmulatorEnv {
     const server = await startServer(
       Object.values(services).map((s) => s.module()),
       controls,
+      opts.port ?? 0,
     );
     holder.self = new AwsEmulator(server, controls, services, accountId, region);
     return holder.self;

@@ -207,8 +207,8 @@ async function handle(services: readonly ServiceModule[], controls: ServerContro
   }
 }
 
-/** Starts the HTTP server on 127.0.0.1 with an ephemeral port. */
-export async function startServer(services: readonly ServiceModule[], controls: ServerControls): Promise<Server> {
+/** Starts the HTTP server on 127.0.0.1 (`port` 0: an ephemeral port). */
+export async function startServer(services: readonly ServiceModule[], controls: ServerControls, port: number): Promise<Server> {
   const server = createServer((req, res) => {
     handle(services, controls, req, res).catch((e: unknown) => {
       if (!res.headersSent) send(res, 500, 'text/plain', String(e));
@@ -217,7 +217,7 @@ export async function startServer(services: readonly ServiceModule[], controls: 
   server.keepAliveTimeout = 60_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
+    server.listen(port, '127.0.0.1', () => resolve());
   });
   return server;
 }

@@ -62,7 +62,8 @@ export class ServerProcess {
   /**
    * `nodeArgs` go before the script (e.g. `--cpu-prof`); `logLevel` defaults to DEBUG (benchmarks
    * use INFO); `env` is added to this process's environment; `extraBlocks` are top-level blocks
-   * after `plugins` (e.g. `telemetry { }`); `datastore` replaces the SQLite file's plugin_data.
+   * after `plugins` (e.g. `telemetry { }`); `datastore` replaces the SQLite file's plugin_data;
+   * `keyManager` replaces the disk KeyManager's whole block (e.g. `KeyManager "aws_kms" { … }`).
    */
   async start(
     opts: {
@@ -74,6 +75,7 @@ export class ServerProcess {
       logLevel?: string;
       env?: Record<string, string>;
       datastore?: Record<string, string | boolean>;
+      keyManager?: string;
     } = {},
   ): Promise<void> {
     for (const [name, body] of Object.entries(opts.files ?? {})) writeFileSync(join(this.dir, name), body);
@@ -97,10 +99,13 @@ ${Object.entries(datastore)
   .join('\n')}
     }
   }
-  KeyManager "disk" {
+  ${
+    opts.keyManager ??
+    `KeyManager "disk" {
     plugin_data {
       keys_path = "${this.dir}/data/keys.json"
     }
+  }`
   }
   NodeAttestor "join_token" {
     plugin_data {}
@@ -183,8 +188,11 @@ ${opts.extraBlocks ?? ''}
     return new AgentClient({ address: `127.0.0.1:${this.port}`, trustDomain: this.td, bundlePem: await this.bundlePem() });
   }
 
-  /** Stops the process (SIGTERM, then SIGKILL after 10 s) and removes the temp dir. */
-  async stop(): Promise<void> {
+  /**
+   * Stops the process (SIGTERM, then SIGKILL after 10 s) and removes the temp dir, unless
+   * `keepDir` (then `start` may run the server again on the same data).
+   */
+  async stop(opts: { keepDir?: boolean } = {}): Promise<void> {
     for (const c of this.clients.splice(0)) c.close();
     const p = this.proc;
     if (p && p.exitCode === null && p.signalCode === null) {
@@ -194,6 +202,7 @@ ${opts.extraBlocks ?? ''}
       await gone;
       clearTimeout(t);
     }
-    rmSync(this.dir, { recursive: true, force: true });
+    this.proc = undefined;
+    if (!opts.keepDir) rmSync(this.dir, { recursive: true, force: true });
   }
 }
