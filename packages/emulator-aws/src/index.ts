@@ -18,3 +18,4 @@ export { IamService } from './iam.js';
 export { AutoScalingService } from './auto-scaling.js';
 export { EksService } from './eks.js';
 export { RolesAnywhereService } from './roles-anywhere.js';
+export { S3Emulator } from './s3.js';

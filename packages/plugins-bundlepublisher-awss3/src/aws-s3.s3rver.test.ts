@@ -4,7 +4,8 @@ import { X509Certificate } from 'node:crypto';
 import { Code, fromPem, type BundlePublisher } from '@spire-ts/core/plugin';
 import { realBundle, rejectsWith, runBundlePublisherContract } from '@spire-ts/core/plugin/testing';
 import { startDescriptorForTest } from '@spire-ts/plugin-sdk/testing';
-import { publisherFor, S3Emulator } from './s3rver.test-support.js';
+import { S3Emulator } from '@spire-ts/emulator-aws';
+import { publisherFor } from './publisher.test-support.js';
 
 for (const servedAs of ['in-process', 'external'] as const) {
   runBundlePublisherContract(`aws_s3 (s3rver, pem, ${servedAs})`, async () => {

@@ -1,10 +1,12 @@
+/**
+ * S3 for tests: s3rver (a real S3 emulator from npm) on 127.0.0.1, started and read back through
+ * the real S3 client. Path-style only, as s3rver serves it.
+ */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import S3rver from 's3rver';
-import { silentLogger, TrustDomain, type BundlePublisher } from '@spire-ts/core/plugin';
-import { awsS3BundlePublisher } from './index.js';
 
 /** A running s3rver on 127.0.0.1 (ephemeral port, temp dir) with bucket `spire-trust-bundle`. */
 export class S3Emulator {
@@ -82,13 +84,4 @@ export class S3Emulator {
     await this.stop();
     rmSync(this.dir, { recursive: true, force: true });
   }
-}
-
-const core = { trustDomain: TrustDomain.parse('example.org'), dataDir: '/tmp' };
-
-/** The publisher made through its descriptor, as the server makes it; throws on config problems. */
-export async function publisherFor(raw: Record<string, unknown>): Promise<BundlePublisher> {
-  const parsed = awsS3BundlePublisher.parseConfig(raw, core);
-  if (!parsed.config) throw new Error(parsed.problems.join('; '));
-  return awsS3BundlePublisher.create({ config: parsed.config, log: silentLogger(), ...core, host: {} });
 }
