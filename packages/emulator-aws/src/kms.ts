@@ -301,11 +301,8 @@ export class KmsService {
     const alias = this.aliasMap.get(name);
     if (!alias) throw new AwsError('NotFoundException', `Alias ${this.aliasArn(this.env.region, name)} is not found.`);
     const target = this.resolveTarget(input.TargetKeyId);
-    const current = this.keys.get(alias.targetKeyId)!;
-    if (current.keySpec !== target.keySpec) {
-      // KMS only lets an alias move between keys of the same type and usage.
-      throw new AwsError('ValidationException', `${target.arn} has a different key spec (${target.keySpec}) than the alias's current key (${current.keySpec})`);
-    }
+    // Every emulated key is an asymmetric SIGN_VERIFY key, so any of them may take over an alias
+    // (KMS asks only for the same key type class and usage).
     alias.targetKeyId = target.keyId;
     alias.lastUpdatedDate = this.env.now();
     return {};
