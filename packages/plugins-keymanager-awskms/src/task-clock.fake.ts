@@ -36,7 +36,14 @@ export class FakeTaskClock implements TaskClock {
   sleep(ms: number, signal: AbortSignal): Promise<void> {
     return new Promise((resolve) => {
       if (signal.aborted) return resolve();
-      const timer: Timer = { due: this.t + ms, fire: () => resolve() };
+      // Firing lets the sleeper run on to its next real wait before advance goes on.
+      const timer: Timer = {
+        due: this.t + ms,
+        fire: () => {
+          resolve();
+          return new Promise<void>((r) => setImmediate(r));
+        },
+      };
       this.timers.add(timer);
       signal.addEventListener(
         'abort',
