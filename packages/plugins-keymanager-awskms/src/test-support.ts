@@ -1,0 +1,100 @@
+/**
+ * Test support for aws_kms (not shipped behaviour): the KMS emulator wired into the environment,
+ * a configuration builder, a recording logger, and the KeyManager contract harness.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { silentLogger, type KeyManager, type Logger } from '@spire-ts/core/plugin';
+import { AwsEmulator } from '@spire-ts/emulator-aws';
+import { startDescriptorForTest, type ServedAs } from '@spire-ts/plugin-sdk/testing';
+import { AwsKmsKeyManager } from './aws-kms-key-manager.js';
+import type { AwsKmsConfig } from './config.js';
+import type { TaskClock } from './task-clock.js';
+
+/** Starts the emulator and points this process's AWS SDK clients at it (AWS_ENDPOINT_URL, region, keys). */
+export async function startKmsEmulator(): Promise<AwsEmulator> {
+  const aws = await AwsEmulator.start({ accountId: '123456789012', region: 'us-east-1' });
+  Object.assign(process.env, aws.env());
+  return aws;
+}
+
+/** A full configuration with a fixed server ID, overridable. */
+export function kmsConfig(over: Partial<AwsKmsConfig> = {}): AwsKmsConfig {
+  return {
+    accessKeyId: '',
+    secretAccessKey: '',
+    region: 'us-east-1',
+    keyIdentifierFile: '',
+    keyIdentifierValue: 'server-a',
+    keyPolicyFile: '',
+    keyTags: [],
+    enableTagBasedKeyDiscovery: false,
+    ...over,
+  };
+}
+
+/** One log record a {@link recordingLogger} kept. */
+export interface LogRecord {
+  level: string;
+  msg: string;
+  fields: Record<string, unknown>;
+}
+
+/** A Logger that keeps every record (pino's call shapes: `(msg)` or `(fields, msg)`). */
+export function recordingLogger(records: LogRecord[] = [], bound: Record<string, unknown> = {}): Logger & { records: LogRecord[] } {
+  const at =
+    (level: string) =>
+    (a: unknown, b?: unknown): void => {
+      if (typeof a === 'string') records.push({ level, msg: a, fields: { ...bound } });
+      else records.push({ level, msg: String(b ?? ''), fields: { ...bound, ...(a as object) } });
+    };
+  const log = {
+    records,
+    trace: at('trace'),
+    debug: at('debug'),
+    info: at('info'),
+    warn: at('warn'),
+    error: at('error'),
+    fatal: at('fatal'),
+    child: (fields: Record<string, unknown>) => recordingLogger(records, { ...bound, ...fields }),
+  };
+  return log as unknown as Logger & { records: LogRecord[] };
+}
+
+/** A configured AwsKmsKeyManager over the emulator the environment names. */
+export async function startKeyManager(
+  over: Partial<AwsKmsConfig> = {},
+  opts: { clock?: TaskClock; trustDomain?: string; log?: Logger } = {},
+): Promise<AwsKmsKeyManager> {
+  const km = new AwsKmsKeyManager({ log: opts.log ?? silentLogger(), trustDomain: opts.trustDomain ?? 'example.org', ...(opts.clock ? { clock: opts.clock } : {}) });
+  try {
+    await km.configure(kmsConfig(over));
+  } catch (e) {
+    await km.close();
+    throw e;
+  }
+  return km;
+}
+
+/**
+ * The KeyManager contract harness of aws_kms: a fresh emulator, the plugin made in process or
+ * served externally through plugin_cmd with a key identifier file in a temporary directory.
+ */
+export function awsKmsContractSetup(servedAs: ServedAs): () => Promise<{ km: KeyManager; close(): Promise<void> }> {
+  return async () => {
+    const aws = await startKmsEmulator();
+    const dir = await mkdtemp(join(tmpdir(), 'km-awskms-contract-'));
+    const started = await startDescriptorForTest<KeyManager>(servedAs, import.meta.resolve('./index.js'), 'awsKmsKeyManager', {
+      data: { region: 'us-east-1', key_identifier_file: join(dir, 'server-id') },
+    });
+    return {
+      km: started.plugin,
+      close: async () => {
+        await started.close();
+        await aws.close();
+        await rm(dir, { recursive: true, force: true });
+      },
+    };
+  };
+}
