@@ -1,4 +1,4 @@
-import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
+import { spawn, execFile, execFileSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -181,6 +181,18 @@ ${opts.extraBlocks ?? ''}
   /** Runs `spire-server <args> -socketPath <this server's socket>`; returns stdout, throws on a non-zero exit. */
   cli(...args: string[]): string {
     return run(process.execPath, [join(ROOT, 'bin', 'spire-server'), ...args, '-socketPath', this.socketPath]);
+  }
+
+  /**
+   * {@link cli} without blocking this process: for a server that calls back into something this
+   * process serves (an emulator) while the command runs.
+   */
+  cliAsync(...args: string[]): Promise<string> {
+    return new Promise((res, rej) =>
+      execFile(process.execPath, [join(ROOT, 'bin', 'spire-server'), ...args, '-socketPath', this.socketPath], { encoding: 'utf8' }, (err, stdout, stderr) =>
+        err ? rej(new Error(`${err.message}\n${stderr}`)) : res(stdout),
+      ),
+    );
   }
 
   /** An agent client bootstrapped from the server's bundle. */
