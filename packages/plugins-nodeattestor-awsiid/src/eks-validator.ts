@@ -1,13 +1,9 @@
-import { awsErrorText } from '@spire-ts/plugin-aws';
 import type { AwsIidApi } from './aws-api.js';
+import { wrapAwsError } from './errors.js';
 import { MembershipCache } from './membership-cache.js';
 
 /** How long the EKS node list is trusted (SPIRE's 30 s). */
 export const EKS_NODE_LIST_TTL_MS = 30_000;
-
-function wrapped(text: string, cause: unknown): Error {
-  return new Error(`${text}: ${awsErrorText(cause)}`, { cause });
-}
 
 /**
  * `validate_eks_cluster_membership`: is the instance a node of one of the clusters? The node list
@@ -36,7 +32,7 @@ export class EksValidator {
       try {
         page = await api.listNodegroups(cluster, undefined, signal);
       } catch (e) {
-        throw wrapped('issue while getting list of EKS Nodegroups', e);
+        throw wrapAwsError('issue while getting list of EKS Nodegroups', e);
       }
       for (;;) {
         for (const ng of page.items) for (const id of await this.nodegroupInstances(api, cluster, ng, signal)) nodes.add(id);
@@ -44,7 +40,7 @@ export class EksValidator {
         try {
           page = await api.listNodegroups(cluster, page.nextToken, signal);
         } catch (e) {
-          throw wrapped('issue while getting list of EKS Nodegroups in pagination', e);
+          throw wrapAwsError('issue while getting list of EKS Nodegroups in pagination', e);
         }
       }
     }
@@ -56,7 +52,7 @@ export class EksValidator {
     try {
       groups = await api.nodegroupAutoScalingGroups(cluster, nodegroup, signal);
     } catch (e) {
-      throw wrapped('issue while getting list of EKS Node Groups', e);
+      throw wrapAwsError('issue while getting list of EKS Node Groups', e);
     }
     const out: string[] = [];
     for (const g of groups) {
@@ -64,7 +60,7 @@ export class EksValidator {
       try {
         page = await api.autoScalingGroupInstances(g, undefined, signal);
       } catch (e) {
-        throw wrapped('issue while getting list of instances in AutoScalingGroup', e);
+        throw wrapAwsError('issue while getting list of instances in AutoScalingGroup', e);
       }
       for (;;) {
         out.push(...page.items);
@@ -72,7 +68,7 @@ export class EksValidator {
         try {
           page = await api.autoScalingGroupInstances(g, page.nextToken, signal);
         } catch (e) {
-          throw wrapped('issue while getting list of instances in AutoScalingGroup in pagination', e);
+          throw wrapAwsError('issue while getting list of instances in AutoScalingGroup in pagination', e);
         }
       }
     }

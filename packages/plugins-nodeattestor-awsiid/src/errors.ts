@@ -13,12 +13,28 @@ function rootCause(e: unknown): unknown {
 }
 
 /**
+ * What an operator reads of an AWS failure: the SDK's `<code>: <message>`, except that a reply
+ * the SDK could not read (a proxy's or an overloaded endpoint's page) is named by its HTTP status.
+ */
+export function awsCauseText(e: unknown): string {
+  const status = (e as { $metadata?: { httpStatusCode?: number } } | null)?.$metadata?.httpStatusCode;
+  const text = awsErrorText(e);
+  if (status !== undefined && /Deserialization error|parse error/i.test(text)) return `HTTP ${status} from AWS with a reply that is not AWS's`;
+  return text;
+}
+
+/** An Error `<text>: <AWS failure>` keeping the AWS error as its cause (for the list loaders). */
+export function wrapAwsError(text: string, cause: unknown): Error {
+  return new Error(`${text}: ${awsCauseText(cause)}`, { cause });
+}
+
+/**
  * A failed AWS call, `<text>: <AWS error code>: <message>`: UNAVAILABLE when AWS could not be reached or
  * did not answer in time (the agent may retry), else INTERNAL as in SPIRE.
  */
 function awsFailure(text: string, cause: unknown) {
   const code = isAwsUnavailable(cause) || isAwsUnavailable(rootCause(cause)) ? Code.UNAVAILABLE : Code.INTERNAL;
-  return spireError(code, `${text}: ${awsErrorText(cause)}`, cause);
+  return spireError(code, `${text}: ${awsCauseText(cause)}`, cause);
 }
 
 /**

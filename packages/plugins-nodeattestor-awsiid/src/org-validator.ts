@@ -1,13 +1,9 @@
 import type { Logger } from '@spire-ts/core/plugin';
-import { awsErrorText } from '@spire-ts/plugin-aws';
 import { readAccountListFile } from './account-list-file.js';
 import type { AwsIidApi } from './aws-api.js';
 import type { OrgValidationConfig } from './config.js';
+import { wrapAwsError } from './errors.js';
 import { MembershipCache } from './membership-cache.js';
-
-function wrapped(text: string, cause: unknown): Error {
-  return new Error(`${text}: ${awsErrorText(cause)}`, { cause });
-}
 
 /**
  * `verify_organization`: is an instance's account an ACTIVE member of the organization? The list
@@ -59,7 +55,7 @@ export class OrgValidator {
     try {
       page = await api.listAccounts(undefined, signal);
     } catch (e) {
-      throw wrapped('issue while getting list of accounts', e);
+      throw wrapAwsError('issue while getting list of accounts', e);
     }
     for (;;) {
       for (const a of page.items) if (a.status === 'ACTIVE') out.add(a.id);
@@ -67,7 +63,7 @@ export class OrgValidator {
       try {
         page = await api.listAccounts(page.nextToken, signal);
       } catch (e) {
-        throw wrapped('issue while getting list of accounts in pagination', e);
+        throw wrapAwsError('issue while getting list of accounts in pagination', e);
       }
     }
   }
