@@ -1,4 +1,4 @@
-import type { Ec2Instance } from './ec2.js';
+import type { Ec2Instance } from './ec2-model.js';
 import { el, wrap } from './protocol.js';
 
 const STATE_CODES: Record<string, number> = { pending: 0, running: 16, 'shutting-down': 32, terminated: 48, stopping: 64, stopped: 80 };
