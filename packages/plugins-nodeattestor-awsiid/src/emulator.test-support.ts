@@ -1,6 +1,7 @@
 import { tmpdir } from 'node:os';
+import type { NodeAttestorHarness } from '@spire-ts/core/plugin/testing';
 import { TrustDomain, silentLogger, type HostServices, type NodeAttestor, type PluginData } from '@spire-ts/core/plugin';
-import { AwsEmulator, iidPayload, type Ec2Instance, type Ec2InstanceSeed, type IidSigner } from '@spire-ts/emulator-aws';
+import { AwsEmulator, buildIidDocument, iidPayload, type Ec2Instance, type Ec2InstanceSeed, type IidSigner } from '@spire-ts/emulator-aws';
 import { makeAwsIidNodeAttestor, type AwsIidInternalOptions } from './index.js';
 
 // Test support for aws_iid's tests against the AWS emulator (not shipped behaviour).
@@ -92,4 +93,30 @@ export function seedInstance(env: AwsTestEnv, seed: Partial<Ec2InstanceSeed> = {
 /** The agent payload of an instance, signed by the emulator's test signer. */
 export async function payloadOf(env: AwsTestEnv, instanceId: string): Promise<Uint8Array> {
   return iidPayload(await env.aws.ec2.attestationData(instanceId));
+}
+
+/**
+ * The NodeAttestor contract's harness for `attestor` over `env`: each valid payload is a new
+ * seeded instance's; the invalid ones are malformed or forged (another document under a valid
+ * PKCS#7 or RSA signature).
+ */
+export function contractHarness(env: AwsTestEnv, attestor: NodeAttestor): NodeAttestorHarness {
+  return {
+    attestor,
+    trustDomain: td,
+    challenges: false,
+    valid: async () => ({ payload: await payloadOf(env, seedInstance(env).instanceId), respond: async () => new Uint8Array() }),
+    invalid: async () => {
+      const mine = await env.aws.ec2.attestationData(seedInstance(env).instanceId);
+      const other = buildIidDocument({ accountId: '999988887777', region: REGION, instanceId: 'i-0ffffffffffffffff' });
+      return [
+        { name: 'empty', payload: new Uint8Array() },
+        { name: 'not JSON', payload: new TextEncoder().encode('nope') },
+        { name: 'no signature', payload: iidPayload({ document: mine.document, signature: '', rsa2048: '' }) },
+        { name: 'PKCS#7 of another document', payload: iidPayload({ ...mine, document: other }) },
+        { name: 'RSA signature of another document', payload: iidPayload({ document: other, signature: mine.signature, rsa2048: '' }) },
+      ];
+    },
+    close: async () => {},
+  };
 }
