@@ -58,7 +58,7 @@ function decodeBase64(s: string): { bytes?: Buffer; badAt?: number } {
   const bad = clean.search(/[^A-Za-z0-9+/=]/);
   if (bad >= 0) return { badAt: bad };
   const pad = clean.indexOf('=');
-  if (pad >= 0 && !/^=={0,1}$/.test(clean.slice(pad)) ) return { badAt: pad };
+  if (pad >= 0 && !/^=={0,1}$/.test(clean.slice(pad))) return { badAt: pad };
   if (clean.length % 4 !== 0) return { badAt: clean.length - (clean.length % 4) };
   return { bytes: Buffer.from(clean, 'base64') };
 }
