@@ -13,10 +13,19 @@ export type { KmsKeySpec } from './kms-crypto.js';
 export { TaggingService } from './tagging.js';
 export { SecretsManagerService } from './secrets-manager.js';
 export { AcmPcaService } from './acm-pca.js';
-export { OrganizationsService } from './organizations.js';
-export { Ec2Service } from './ec2.js';
-export { IamService } from './iam.js';
-export { AutoScalingService } from './auto-scaling.js';
-export { EksService } from './eks.js';
+export { OrganizationsService, type OrgAccount, type OrgAccountStatus } from './organizations.js';
+export {
+  Ec2Service,
+  type Ec2Instance,
+  type Ec2InstanceSeed,
+  type Ec2InstanceState,
+  type Ec2SecurityGroup,
+  type Ec2BlockDevice,
+  type Ec2NetworkInterface,
+} from './ec2.js';
+export { IidSigner, buildIidDocument, iidPayload, type IidAttestationData, type IidDocumentFields, type IidSignerOptions, type Pkcs7Options } from './ec2-iid.js';
+export { IamService, type IamInstanceProfile } from './iam.js';
+export { AutoScalingService, type AutoScalingGroup } from './auto-scaling.js';
+export { EksService, type EksNodegroup } from './eks.js';
 export { RolesAnywhereService } from './roles-anywhere.js';
 export { S3Emulator } from './s3.js';

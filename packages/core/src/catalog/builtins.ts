@@ -44,7 +44,7 @@ export const BUILTINS: readonly BuiltinEntry[] = [
   builtin('NodeAttestor', 'join_token', '@spire-ts/plugins-nodeattestor-jointoken', 'joinTokenNodeAttestor'),
   builtin('NodeAttestor', 'x509pop', '@spire-ts/plugins-nodeattestor-x509pop', 'x509popNodeAttestor'),
   builtin('NodeAttestor', 'sshpop', '@spire-ts/plugins-nodeattestor-sshpop', 'sshpopNodeAttestor'),
-  builtin('NodeAttestor', 'aws_iid'),
+  builtin('NodeAttestor', 'aws_iid', '@spire-ts/plugins-nodeattestor-awsiid', 'awsIidNodeAttestor'),
   builtin('NodeAttestor', 'azure_imds'),
   builtin('NodeAttestor', 'azure_msi'),
   builtin('NodeAttestor', 'gcp_iit'),

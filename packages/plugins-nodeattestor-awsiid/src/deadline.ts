@@ -1,0 +1,26 @@
+/**
+ * Runs `fn` with an abort signal that fires after `ms` (SPIRE bounds each stage of an
+ * attestation's AWS calls by 20 s). The signal's reason is a `TimeoutError` saying so; the AWS
+ * calls rethrow it when they are aborted ({@link abortedCallError}).
+ */
+export async function withDeadline<T>(ms: number, fn: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  const ac = new AbortController();
+  const timer = setTimeout(() => {
+    const reason = new Error(`AWS did not answer within ${ms} ms`);
+    reason.name = 'TimeoutError';
+    ac.abort(reason);
+  }, ms);
+  try {
+    return await fn(ac.signal);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** The error an AWS call reports: the deadline's reason when its signal aborted, else its own. */
+export function abortedCallError(e: unknown, signal: AbortSignal): unknown {
+  if (!signal.aborted || !(signal.reason instanceof Error)) return e;
+  const err = new Error(signal.reason.message, { cause: e });
+  err.name = signal.reason.name;
+  return err;
+}
