@@ -69,6 +69,16 @@ export { OID } from '../ca/x509/oids.js';
 export { signatureAlgorithmFor, subjectKeyId } from '../ca/x509/spki.js';
 export { signatureAlgorithmDer } from '../ca/x509/svid-template.js';
 export * from '../ca/x509/chain/index.js';
+export {
+  checkUpstreamCredentials,
+  parseCertificatesPem,
+  parseUpstreamKey,
+  signCaCsr,
+  DEFAULT_UPSTREAM_CA_TTL_MS,
+  UPSTREAM_CA_BACKDATE_MS,
+  type UpstreamCredentialErrors,
+  type UpstreamCredentials,
+} from '../ca/x509/upstream-ca.js';
 
 /**
  * The go-plugin wire form of each plugin type: service names and definitions, the handshake
