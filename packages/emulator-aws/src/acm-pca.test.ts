@@ -2,22 +2,13 @@ import assert from 'node:assert/strict';
 import { X509Certificate } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { ACMPCAClient, DescribeCertificateAuthorityCommand, GetCertificateCommand, IssueCertificateCommand, waitUntilCertificateIssued } from '@aws-sdk/client-acm-pca';
+import { makeCaCsr } from './acm-pca-csr.js';
 import * as x509 from './acm-pca-x509.js';
 import { AwsEmulator } from './emulator.js';
 
 const PATHLEN0 = 'arn:aws:acm-pca:::template/SubordinateCACertificate_PathLen0/V1';
 
-async function csrPem(uri: string): Promise<string> {
-  const alg = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' };
-  const keys = await crypto.subtle.generateKey(alg, true, ['sign', 'verify']);
-  const req = await x509.Pkcs10CertificateRequestGenerator.create({
-    name: 'C=US, O=SPIFFE',
-    keys,
-    signingAlgorithm: alg,
-    extensions: [new x509.SubjectAlternativeNameExtension([{ type: 'url', value: uri }])],
-  });
-  return req.toString('pem');
-}
+const csrPem = async (uri: string) => (await makeCaCsr([uri])).pem;
 
 describe('AwsEmulator: ACM PCA', () => {
   let aws: AwsEmulator;

@@ -8,11 +8,10 @@ import { startDescriptorForTest, type ServedAs } from '@spire-ts/plugin-sdk/test
 import { csrWithUris, makeUA, startAws } from './harness.test-support.js';
 
 let aws: AwsEmulator;
-let stop: () => Promise<void>;
 before(async () => {
-  ({ aws, stop } = await startAws());
+  aws = await startAws();
 });
-after(async () => stop());
+after(async () => aws.close());
 
 const data = (s: SeededUpstreamCa) => ({
   region: 'us-east-1',
@@ -43,7 +42,7 @@ describe('awssecret minting', () => {
     const seeded = await aws.secretsManager.seedUpstreamCa({ prefix: 'mint', intermediate: true });
     const ua = await makeUA(data(seeded));
     const reads = aws.calls('secretsmanager', 'GetSecretValue').length;
-    const res = await first(ua.mintX509CAAndSubscribe({ csr: csrWithUris(['spiffe://example.org']), preferredTtlSeconds: 600 }));
+    const res = await first(ua.mintX509CAAndSubscribe({ csr: await csrWithUris(['spiffe://example.org']), preferredTtlSeconds: 600 }));
     assert.equal(res.x509CaChain.length, 2);
     assert.deepEqual(Buffer.from(res.x509CaChain[1]!), Buffer.from(seeded.ca.cert.rawData));
     assert.deepEqual(res.upstreamX509Roots.map((r) => Buffer.from(r)), [Buffer.from(seeded.root.cert.rawData)]);
@@ -63,7 +62,7 @@ describe('awssecret minting', () => {
   ] as const) {
     it(`refuses a CSR with ${what}`, async () => {
       const ua = await makeUA(data(await aws.secretsManager.seedUpstreamCa({ prefix: 'csr' })));
-      await rejectsWith(first(ua.mintX509CAAndSubscribe({ csr: csrWithUris([...uris]), preferredTtlSeconds: 600 })), Code.INTERNAL, message);
+      await rejectsWith(first(ua.mintX509CAAndSubscribe({ csr: await csrWithUris([...uris]), preferredTtlSeconds: 600 })), Code.INTERNAL, message);
     });
   }
 
@@ -105,7 +104,7 @@ describe('awssecret configuration against Secrets Manager', () => {
     const seeded = await aws.secretsManager.seedUpstreamCa({ prefix: 'withchain', intermediate: true });
     const both = aws.secretsManager.put('withchain/both', seeded.ca.certPem + seeded.root.certPem);
     const ua = await makeUA({ ...data(seeded), cert_file_arn: both.arn });
-    const res = await first(ua.mintX509CAAndSubscribe({ csr: csrWithUris(['spiffe://example.org']), preferredTtlSeconds: 600 }));
+    const res = await first(ua.mintX509CAAndSubscribe({ csr: await csrWithUris(['spiffe://example.org']), preferredTtlSeconds: 600 }));
     assert.equal(res.x509CaChain.length, 3);
     assert.ok(opensslVerify(res.upstreamX509Roots, res.x509CaChain[0]!, res.x509CaChain.slice(1)).ok);
   });

@@ -7,11 +7,10 @@ import type { AwsEmulator } from '@spire-ts/emulator-aws';
 import { makeUA, startAws, td } from './harness.test-support.js';
 
 let aws: AwsEmulator;
-let stop: () => Promise<void>;
 before(async () => {
-  ({ aws, stop } = await startAws());
+  aws = await startAws();
 });
-after(async () => stop());
+after(async () => aws.close());
 
 describe('server CA under UpstreamAuthority "awssecret"', () => {
   it('becomes an intermediate of the upstream CA, validated by the CA manager; SVID chains verify with openssl', async () => {

@@ -8,7 +8,7 @@ import { createPrivateKey, createPublicKey, randomBytes, sign, X509Certificate, 
 import type { KeyType } from '../../plugins/keymanager/contract.js';
 import { keyTypeOf } from '../../plugins/keymanager/key-types.js';
 import { assembleCertificate, encodeTbs, fromPem, randomSerial, readCertificate } from './certificate.js';
-import { parseCsr, verifyCsr } from './csr.js';
+import { parseCsr, verifyCsr, type ParsedCsr } from './csr.js';
 import { authorityKeyIdExt, basicConstraintsExt, KeyUsage, keyUsageExt, subjectAltNameExt, subjectKeyIdExt } from './extensions.js';
 import { signatureAlgorithmFor, subjectKeyId } from './spki.js';
 import { signatureAlgorithmDer } from './svid-template.js';
@@ -116,12 +116,11 @@ export const DEFAULT_UPSTREAM_CA_TTL_MS = 60 * 60 * 1000;
 export const UPSTREAM_CA_BACKDATE_MS = 10_000;
 
 /**
- * Signs the server CA's CSR: the CSR must verify and carry exactly one URI SAN, the trust domain
- * ID. The CA certificate keeps the CSR subject, is valid for the preferred TTL (default 1 h) capped
- * at the upstream CA's expiry, and has CA=true, keyCertSign/cRLSign, subject and authority key IDs.
- * Throws an Error describing the problem (the plugin wraps it as "unable to sign CSR: …").
+ * Checks a server CA's CSR as SPIRE's upstream CAs do: it must parse, its signature must verify,
+ * and it must carry exactly one URI SAN, the trust domain ID. Returns the parsed CSR; throws an
+ * Error describing the problem.
  */
-export async function signCaCsr(cred: UpstreamCredentials, csrDer: Uint8Array, trustDomainId: string, preferredTtlSeconds: number, now: number): Promise<Uint8Array> {
+export function checkCaCsr(csrDer: Uint8Array, trustDomainId: string): ParsedCsr {
   let csr;
   try {
     csr = parseCsr(csrDer);
@@ -138,6 +137,17 @@ export async function signCaCsr(cred: UpstreamCredentials, csrDer: Uint8Array, t
   if (csr.uris[0] !== trustDomainId) {
     throw new Error(`CSR with SPIFFE ID "${csr.uris[0]}" is invalid: must use the trust domain ID for trust domain "${trustDomainId.replace('spiffe://', '')}"`);
   }
+  return csr;
+}
+
+/**
+ * Signs the server CA's CSR, once {@link checkCaCsr} accepts it. The CA certificate keeps the CSR
+ * subject, is valid for the preferred TTL (default 1 h) capped at the upstream CA's expiry, and
+ * has CA=true, keyCertSign/cRLSign, the trust domain URI SAN, subject and authority key IDs.
+ * Throws an Error describing the problem (the plugin wraps it as "unable to sign CSR: …").
+ */
+export async function signCaCsr(cred: UpstreamCredentials, csrDer: Uint8Array, trustDomainId: string, preferredTtlSeconds: number, now: number): Promise<Uint8Array> {
+  const csr = checkCaCsr(csrDer, trustDomainId);
   const upstream = readCertificate(cred.caCert);
   const ttl = preferredTtlSeconds > 0 ? preferredTtlSeconds * 1000 : DEFAULT_UPSTREAM_CA_TTL_MS;
   const notAfter = Math.min(now + ttl, upstream.notAfter);
