@@ -103,9 +103,10 @@ export class AcmPcaService {
     const createdAt = this.env.now();
     const notAfter = o.notAfter ?? new Date(createdAt.getTime() + 365 * 86400_000);
     const id = randomUUID();
-    const root = await makeCa({ subject: `CN=Emulator PCA Root ${id.slice(0, 8)},O=Emulator`, keyAlgorithm, notAfter });
+    const notBefore = new Date(createdAt.getTime() - BACKDATE_MS);
+    const root = await makeCa({ subject: `CN=Emulator PCA Root ${id.slice(0, 8)},O=Emulator`, keyAlgorithm, notBefore, notAfter });
     const signer = o.subordinate
-      ? await makeCa({ subject: `CN=Emulator PCA Subordinate ${id.slice(0, 8)},O=Emulator`, keyAlgorithm, issuer: root, pathLength: 1, notAfter })
+      ? await makeCa({ subject: `CN=Emulator PCA Subordinate ${id.slice(0, 8)},O=Emulator`, keyAlgorithm, issuer: root, pathLength: 1, notBefore, notAfter })
       : root;
     const ca: PrivateCa = {
       arn: `arn:aws:acm-pca:${this.env.region}:${this.env.accountId}:certificate-authority/${id}`,
