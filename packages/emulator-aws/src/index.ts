@@ -11,8 +11,11 @@ export { StsService, type AssumedRole } from './sts.js';
 export { KmsService, type KmsKey, type KmsAlias, type KmsKeyState } from './kms.js';
 export type { KmsKeySpec } from './kms-crypto.js';
 export { TaggingService } from './tagging.js';
-export { SecretsManagerService } from './secrets-manager.js';
-export { AcmPcaService } from './acm-pca.js';
+export { SecretsManagerService, type Secret } from './secrets-manager.js';
+export type { SeedUpstreamCaOptions, SeededUpstreamCa } from './secrets-manager-seed.js';
+export { AcmPcaService, type CreateCaOptions, type IssuedCertificate, type PrivateCa } from './acm-pca.js';
+export { makeCaCsr } from './acm-pca-csr.js';
+export { makeCa, type CaCredentials, type MakeCaOptions, type PcaKeyAlgorithm, type PcaSigningAlgorithm } from './acm-pca-ca.js';
 export { OrganizationsService, type OrgAccount, type OrgAccountStatus } from './organizations.js';
 export {
   Ec2Service,
@@ -27,5 +30,5 @@ export { IidSigner, buildIidDocument, iidPayload, type IidAttestationData, type 
 export { IamService, type IamInstanceProfile } from './iam.js';
 export { AutoScalingService, type AutoScalingGroup } from './auto-scaling.js';
 export { EksService, type EksNodegroup } from './eks.js';
-export { RolesAnywhereService } from './roles-anywhere.js';
+export { RolesAnywhereService, type TrustAnchor, type TrustAnchorSource } from './roles-anywhere.js';
 export { S3Emulator } from './s3.js';

@@ -1,6 +1,6 @@
-import { ConfigReader, defineUpstreamAuthority, type MintX509CAResponse, type UpstreamAuthority } from '@spire-ts/core/plugin';
+import { ConfigReader, defineUpstreamAuthority, signCaCsr, type MintX509CAResponse, type UpstreamAuthority, type UpstreamCredentials } from '@spire-ts/core/plugin';
 import { DiskUpstreamErrors } from './errors.js';
-import { loadUpstreamCredentials, signCaCsr, type DiskUpstreamPaths, type UpstreamCredentials } from './upstream-ca.js';
+import { loadUpstreamCredentials, type DiskUpstreamPaths } from './upstream-ca.js';
 
 /** Options of UpstreamAuthority "disk". */
 export type DiskUpstreamAuthorityConfig = DiskUpstreamPaths;

@@ -55,8 +55,8 @@ export const BUILTINS: readonly BuiltinEntry[] = [
   builtin('NodeAttestor', 'http_challenge'),
 
   builtin('UpstreamAuthority', 'disk', '@spire-ts/plugins-upstreamauthority-disk', 'diskUpstreamAuthority'),
-  builtin('UpstreamAuthority', 'aws_pca'),
-  builtin('UpstreamAuthority', 'awssecret'),
+  builtin('UpstreamAuthority', 'aws_pca', '@spire-ts/plugins-upstreamauthority-awspca', 'awsPcaUpstreamAuthority'),
+  builtin('UpstreamAuthority', 'awssecret', '@spire-ts/plugins-upstreamauthority-awssecret', 'awsSecretUpstreamAuthority'),
   builtin('UpstreamAuthority', 'gcp_cas'),
   builtin('UpstreamAuthority', 'vault'),
   builtin('UpstreamAuthority', 'spire'),
@@ -68,7 +68,7 @@ export const BUILTINS: readonly BuiltinEntry[] = [
 
   builtin('BundlePublisher', 'aws_s3', '@spire-ts/plugins-bundlepublisher-awss3', 'awsS3BundlePublisher'),
   builtin('BundlePublisher', 'gcp_cloudstorage'),
-  builtin('BundlePublisher', 'aws_rolesanywhere_trustanchor'),
+  builtin('BundlePublisher', 'aws_rolesanywhere_trustanchor', '@spire-ts/plugins-bundlepublisher-awsrolesanywhere', 'awsRolesAnywhereBundlePublisher'),
   builtin('BundlePublisher', 'azure_blob'),
   builtin('BundlePublisher', 'k8s_configmap', '@spire-ts/plugins-bundlepublisher-k8sconfigmap', 'k8sConfigMapBundlePublisher'),
 

@@ -55,7 +55,7 @@ export { keyTypeOf } from '../plugins/keymanager/key-types.js';
 export { signDigest } from '../plugins/keymanager/digest-signer.js';
 
 // X.509 building blocks for an UpstreamAuthority that signs downstream CAs itself.
-export { assembleCertificate, encodeTbs, fromPem, hex, randomSerial, readCertificate } from '../ca/x509/certificate.js';
+export { assembleCertificate, encodeTbs, fromPem, hex, randomSerial, readCertificate, toPem } from '../ca/x509/certificate.js';
 export { parseCsr, verifyCsr } from '../ca/x509/csr.js';
 export {
   KeyUsage,
@@ -69,6 +69,17 @@ export { OID } from '../ca/x509/oids.js';
 export { signatureAlgorithmFor, subjectKeyId } from '../ca/x509/spki.js';
 export { signatureAlgorithmDer } from '../ca/x509/svid-template.js';
 export * from '../ca/x509/chain/index.js';
+export {
+  checkCaCsr,
+  checkUpstreamCredentials,
+  parseCertificatesPem,
+  parseUpstreamKey,
+  signCaCsr,
+  DEFAULT_UPSTREAM_CA_TTL_MS,
+  UPSTREAM_CA_BACKDATE_MS,
+  type UpstreamCredentialErrors,
+  type UpstreamCredentials,
+} from '../ca/x509/upstream-ca.js';
 
 /**
  * The go-plugin wire form of each plugin type: service names and definitions, the handshake
