@@ -91,3 +91,17 @@ export function k8sSatAttestor(cluster: string, token: string): AgentAttestor {
     },
   };
 }
+
+/**
+ * aws_iid: the payload is `{"document", "signature", "rsa2048"}` as SPIRE's agent reads them from
+ * the instance metadata service (here, bytes made by the test's "AWS" signer). Never challenged.
+ */
+export function awsIidAttestor(payload: Uint8Array): AgentAttestor {
+  return {
+    type: 'aws_iid',
+    payload: () => Buffer.from(payload),
+    respond: () => {
+      throw new Error('aws_iid is never challenged');
+    },
+  };
+}
