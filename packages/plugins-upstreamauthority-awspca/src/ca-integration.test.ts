@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { InProcessKeyManager, silentLogger, TrustDomain } from '@spire-ts/core/plugin';
-import { CAManager, FakeCADataStore, FakeClock, InlineSigningPool, ServerCA, workloadCsr } from '@spire-ts/core/ca-testing';
+import { TrustDomain } from '@spire-ts/core/plugin';
+import { newWorld, startManager, workloadCsr } from '@spire-ts/core/ca-testing';
 import { opensslVerify } from '@spire-ts/core/testing';
 import type { AwsEmulator } from '@spire-ts/emulator-aws';
 import { makeUA, startAws } from './harness.test-support.js';
@@ -17,21 +17,9 @@ describe('server CA under UpstreamAuthority "aws_pca"', () => {
   it('is issued by the private CA, validated by the CA manager; SVID chains verify with openssl', async () => {
     const pca = await aws.acmPca.createCertificateAuthority({ subordinate: true });
     const ua = await makeUA({ region: 'us-east-1', certificate_authority_arn: pca.arn });
-    const clock = new FakeClock(Date.now());
-    const ds = new FakeCADataStore();
-    const ca = new ServerCA({ trustDomain: td, clock });
-    const m = await CAManager.create({
-      trustDomain: td,
-      clock,
-      log: silentLogger(),
-      keyManager: new InProcessKeyManager(),
-      dataStore: ds,
-      pool: new InlineSigningPool(),
-      ca,
-      upstreamAuthority: ua,
-      caTtlMs: 6 * 3600_000,
-    });
-    await m.initialize();
+    const w = newWorld();
+    const { clock, ds } = w;
+    const { m, ca } = await startManager(w, { upstreamAuthority: ua, caTtlMs: 6 * 3600_000 });
     const root = new Uint8Array(pca.root.cert.rawData);
     const bundle = (await ds.fetchBundle(td.idString()))!;
     assert.deepEqual(bundle.rootCas.map((r) => Buffer.from(r.derBytes)), [Buffer.from(root)], 'only the PCA root is trusted');

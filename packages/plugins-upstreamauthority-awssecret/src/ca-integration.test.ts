@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { InProcessKeyManager, silentLogger } from '@spire-ts/core/plugin';
-import { CAManager, FakeCADataStore, FakeClock, InlineSigningPool, ServerCA, workloadCsr } from '@spire-ts/core/ca-testing';
+import { newWorld, startManager, workloadCsr } from '@spire-ts/core/ca-testing';
 import { opensslVerify } from '@spire-ts/core/testing';
 import type { AwsEmulator } from '@spire-ts/emulator-aws';
 import { makeUA, startAws, td } from './harness.test-support.js';
@@ -16,21 +15,9 @@ describe('server CA under UpstreamAuthority "awssecret"', () => {
   it('becomes an intermediate of the upstream CA, validated by the CA manager; SVID chains verify with openssl', async () => {
     const seeded = await aws.secretsManager.seedUpstreamCa({ intermediate: true });
     const ua = await makeUA({ region: 'us-east-1', cert_file_arn: seeded.certArn, key_file_arn: seeded.keyArn, bundle_file_arn: seeded.bundleArn });
-    const clock = new FakeClock(Date.now());
-    const ds = new FakeCADataStore();
-    const ca = new ServerCA({ trustDomain: td, clock });
-    const m = await CAManager.create({
-      trustDomain: td,
-      clock,
-      log: silentLogger(),
-      keyManager: new InProcessKeyManager(),
-      dataStore: ds,
-      pool: new InlineSigningPool(),
-      ca,
-      upstreamAuthority: ua,
-      caTtlMs: 6 * 3600_000,
-    });
-    await m.initialize();
+    const w = newWorld();
+    const { clock, ds } = w;
+    const { m, ca } = await startManager(w, { upstreamAuthority: ua, caTtlMs: 6 * 3600_000 });
     const bundle = (await ds.fetchBundle(td.idString()))!;
     const root = new Uint8Array(seeded.root.cert.rawData);
     assert.deepEqual(bundle.rootCas.map((r) => Buffer.from(r.derBytes)), [Buffer.from(root)], 'only the upstream root is trusted');

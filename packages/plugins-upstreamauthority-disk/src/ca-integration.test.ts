@@ -1,8 +1,8 @@
 import { describe, it, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { hex, InProcessKeyManager, readCertificate, silentLogger, TrustDomain, fromPem } from '@spire-ts/core/plugin';
-import { CAManager, ServerCA, FakeCADataStore, FakeClock, InlineSigningPool, workloadCsr } from '@spire-ts/core/ca-testing';
+import { hex, readCertificate, silentLogger, TrustDomain, fromPem } from '@spire-ts/core/plugin';
+import { newWorld, startManager, workloadCsr } from '@spire-ts/core/ca-testing';
 import { opensslText, opensslVerify } from '@spire-ts/core/testing';
 import { diskUpstreamAuthority } from './index.js';
 import { makeTestPki } from './test-pki.js';
@@ -19,21 +19,9 @@ async function setup() {
   dirs.push(p.dir);
   const raw = { cert_file_path: p.intCrt, key_file_path: p.intKey, bundle_file_path: p.rootCrt };
   const ua = await diskUpstreamAuthority.create({ config: diskUpstreamAuthority.parseConfig(raw, core).config!, log: silentLogger(), ...core, host: {} });
-  const clock = new FakeClock(Date.now());
-  const ds = new FakeCADataStore();
-  const ca = new ServerCA({ trustDomain: td, clock });
-  const m = await CAManager.create({
-    trustDomain: td,
-    clock,
-    log: silentLogger(),
-    keyManager: new InProcessKeyManager(),
-    dataStore: ds,
-    pool: new InlineSigningPool(),
-    ca,
-    upstreamAuthority: ua,
-    caTtlMs: 6 * 3600_000,
-  });
-  await m.initialize();
+  const w = newWorld();
+  const { clock, ds } = w;
+  const { m, ca } = await startManager(w, { upstreamAuthority: ua, caTtlMs: 6 * 3600_000 });
   return { p, m, ca, ds, clock };
 }
 

@@ -20,3 +20,4 @@ export { ServerCA } from '../server-ca.js';
 export { startCAService } from '../ca-service.js';
 export { selfSignX509CA } from '../x509-ca-builder.js';
 export { signerFor } from '../signer.js';
+export { newWorld, startManager, type World } from './manager-fixture.js';
