@@ -3,3 +3,4 @@
  */
 export { awsClientConfig, endpointFromEnv, staticCredentials, type AwsClientConfig, type AwsConnection, type Credentials } from './client-config.js';
 export { awsErrorCode, awsErrorText, isAwsUnavailable } from './errors.js';
+export { isAbsoluteUrl } from './endpoint-option.js';

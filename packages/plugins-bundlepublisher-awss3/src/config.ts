@@ -1,4 +1,5 @@
 import { bundleFormatFromString, ConfigReader, readRefreshHint, type BundleFormat, type ParseResult, type PluginData } from '@spire-ts/core/plugin';
+import { isAbsoluteUrl } from '@spire-ts/plugin-aws';
 
 /** Options of BundlePublisher "aws_s3". */
 export interface AwsS3Config {
@@ -15,15 +16,6 @@ export interface AwsS3Config {
   refreshHintSeconds: number;
   /** Informational notes, as SPIRE's Validate returns them (logged at start). */
   notes: string[];
-}
-
-function isAbsoluteUrl(s: string): boolean {
-  try {
-    new URL(s);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /**

@@ -1,4 +1,5 @@
 import { ConfigReader, type ParseResult, type PluginData } from '@spire-ts/core/plugin';
+import { isAbsoluteUrl } from '@spire-ts/plugin-aws';
 
 /** SPIRE's default CA template: a subordinate CA that may sign only end entities (path length 0). */
 export const DEFAULT_CA_SIGNING_TEMPLATE_ARN = 'arn:aws:acm-pca:::template/SubordinateCACertificate_PathLen0/V1';
@@ -17,15 +18,6 @@ export interface AwsPcaConfig {
   endpoint: string;
   /** A PEM file of extra roots added to the upstream roots; empty: none. */
   supplementalBundlePath: string;
-}
-
-function isAbsoluteUrl(s: string): boolean {
-  try {
-    new URL(s);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /**
