@@ -69,9 +69,6 @@ export const AwsIidErrors = {
   noInstances: () => spireError(Code.INTERNAL, 'failed to query AWS via describe-instances: returned no instances'),
   blockDevice: (detail: string) => spireError(Code.INTERNAL, `failed aws ec2 attestation: ${detail}`),
   agentId: (cause: unknown) => spireError(Code.INTERNAL, `failed to create spiffe ID: ${msg(cause)}`, cause),
-  noAgentStore: () => spireError(Code.INTERNAL, 'required AgentStore host service not available'),
-  agentInfo: (code: Code, cause: unknown) => spireError(code, `unable to get agent info: ${msg(cause)}`, cause),
-  alreadyAttested: () => spireError(Code.PERMISSION_DENIED, 'attestation data has already been used to attest an agent'),
   profileArn: (detail: string) => spireError(Code.INTERNAL, detail),
   // SPIRE's message carries this spelling.
   instanceProfile: (cause: unknown) => awsFailure('failed to get intance profile', cause),

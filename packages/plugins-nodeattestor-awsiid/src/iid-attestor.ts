@@ -1,7 +1,6 @@
 import {
   agentIdFromTemplate,
-  Code,
-  SpireError,
+  assessTofu,
   type AgentAttributes,
   type HostServices,
   type Logger,
@@ -95,7 +94,7 @@ export class AwsIidAttestor implements NodeAttestor {
         if (problem) throw E.blockDevice(problem);
       }
       const spiffeId = this.agentId(doc, instanceTags(instance));
-      await this.assessTofu(spiffeId);
+      await assessTofu(this.deps.host, this.deps.log, spiffeId);
       const selectorValues = await this.selectors(doc, reservations, api, signal);
       return { spiffeId, selectorValues, canReattest: false };
     });
@@ -141,21 +140,6 @@ export class AwsIidAttestor implements NodeAttestor {
       }).toString();
     } catch (e) {
       throw E.agentId(e);
-    }
-  }
-
-  private async assessTofu(spiffeId: string): Promise<void> {
-    const store = this.deps.host.agentStore;
-    if (!store) throw E.noAgentStore();
-    let info;
-    try {
-      info = await store.getAgentInfo(spiffeId);
-    } catch (e) {
-      throw E.agentInfo(e instanceof SpireError ? e.code : Code.INTERNAL, e);
-    }
-    if (info) {
-      this.deps.log.error({ spiffe_id: spiffeId }, 'Attestation data has already been used to attest an agent');
-      throw E.alreadyAttested();
     }
   }
 

@@ -13,9 +13,6 @@ function msg(cause: unknown): string {
  */
 export const SatErrors = {
   unknownCluster: (c: string) => spireError(Code.INVALID_ARGUMENT, `not configured for cluster ${JSON.stringify(c)}`),
-  noAgentStore: () => spireError(Code.INTERNAL, 'required AgentStore host service not available'),
-  agentInfo: (code: Code, cause: unknown) => spireError(code, `unable to get agent info: ${msg(cause)}`, cause),
-  alreadyAttested: () => spireError(Code.PERMISSION_DENIED, 'attestation data has already been used to attest an agent'),
   tokenReview: (cause: unknown) => TokenAttestationErrors.apiFailure('unable to validate token with TokenReview API', cause),
   notAuthenticated: () => spireError(Code.PERMISSION_DENIED, 'token not authenticated according to TokenReview API'),
   username: (cause: unknown) => spireError(Code.INTERNAL, `fail to parse username from token review status: ${msg(cause)}`, cause),

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Code, SpireError, type AgentAttributes, type HostServices, type Logger, type NodeAttestor, type TrustDomain } from '@spire-ts/core/plugin';
+import { assessTofu, type AgentAttributes, type HostServices, type Logger, type NodeAttestor, type TrustDomain } from '@spire-ts/core/plugin';
 import { readAttestationData, type TokenAttestationData, type TokenReviewer } from '@spire-ts/plugin-kube';
 import { decodeClaims, namesFromClaims, timeProblem, type SatClaims } from './claims.js';
 import type { SatClusterConfig, SatConfig } from './config.js';
@@ -59,7 +59,7 @@ export class SatAttestor implements NodeAttestor {
 
     // A fresh UUID should never collide; SPIRE checks it all the same (trust on first use).
     const spiffeId = `spiffe://${this.td.name}/spire/agent/${PLUGIN_NAME}/${data.cluster}/${this.newUuid()}`;
-    await this.assessTofu(spiffeId);
+    await assessTofu(this.host, this.log, spiffeId);
 
     const names = cluster.useTokenReviewApi ? await this.namesFromReview(data) : this.namesFromKeys(cluster, data.token);
     const fullName = `${names.namespace}:${names.serviceAccount}`;
@@ -69,21 +69,6 @@ export class SatAttestor implements NodeAttestor {
       selectorValues: [`cluster:${data.cluster}`, `agent_ns:${names.namespace}`, `agent_sa:${names.serviceAccount}`],
       canReattest: false,
     };
-  }
-
-  private async assessTofu(spiffeId: string): Promise<void> {
-    const store = this.host.agentStore;
-    if (!store) throw E.noAgentStore();
-    let info;
-    try {
-      info = await store.getAgentInfo(spiffeId);
-    } catch (e) {
-      throw E.agentInfo(e instanceof SpireError ? e.code : Code.INTERNAL, e);
-    }
-    if (info) {
-      this.log.error({ spiffe_id: spiffeId }, 'Attestation data has already been used to attest an agent');
-      throw E.alreadyAttested();
-    }
   }
 
   private async namesFromReview(data: TokenAttestationData): Promise<{ namespace: string; serviceAccount: string }> {

@@ -1,3 +1,4 @@
 export * from './contract.js';
 export { PathTemplate, agentIdFromTemplate, PathTemplateSyntaxError, PathTemplateExecError, type TemplateData } from './path-template.js';
 export { goBytes, goField, parseJson } from './go-json.js';
+export { assessTofu } from './tofu.js';
