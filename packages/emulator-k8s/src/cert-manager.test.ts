@@ -3,7 +3,7 @@ import { webcrypto } from 'node:crypto';
 import { test } from 'node:test';
 import { CustomObjectsApi } from '@kubernetes/client-node';
 import { rejection, useEmulator } from './client.test-support.js';
-import * as x509 from './x509-lib.js';
+import { x509 } from '@spire-ts/emulator-kit';
 
 const e = useEmulator();
 const crApi = { group: 'cert-manager.io', version: 'v1', plural: 'certificaterequests' };

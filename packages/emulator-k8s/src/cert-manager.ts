@@ -2,8 +2,7 @@
  * A fake cert-manager issuer controller: it watches CertificateRequests and, as the mode says,
  * signs them with its own CA, denies them, fails them, or leaves them pending.
  */
-import { certPem, signCsr, type Issued } from './pki.js';
-import * as x509 from './x509-lib.js';
+import { certPem, signCsr, x509, type Issued } from '@spire-ts/emulator-kit';
 import type { ResourceType } from './resources.js';
 import type { KubeObject } from './selectors.js';
 import type { ObjectStore } from './store.js';

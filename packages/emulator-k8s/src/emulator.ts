@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FakeCertManager } from './cert-manager.js';
 import { writeKubeconfigFile } from './kubeconfig.js';
-import { issue } from './pki.js';
+import { issue } from '@spire-ts/emulator-kit';
 import { ResourceRegistry } from './resources.js';
 import type { KubeObject } from './selectors.js';
 import { createApiServer, type RecordedRequest, type ServerContext } from './server.js';
