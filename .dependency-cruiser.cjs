@@ -22,10 +22,10 @@ const layers = [
   ['server'],
   ['cli'],
 ];
-// The packages on the plugin side of the plugin API (plugin-kube and plugin-aws: what the Kubernetes and AWS plugins
-// share), and how an import of core looks to depcruise: the built or source file when core is
+// The packages on the plugin side of the plugin API (plugin-kube, plugin-aws, plugin-gcp and plugin-azure: what the
+// Kubernetes and cloud plugins share), and how an import of core looks to depcruise: the built or source file when core is
 // built, the bare specifier when it is not.
-const pluginSide = '^packages/(plugins-[^/]+|plugin-sdk|plugin-template|plugin-kube|plugin-aws)/';
+const pluginSide = '^packages/(plugins-[^/]+|plugin-sdk|plugin-template|plugin-kube|plugin-aws|plugin-gcp|plugin-azure)/';
 const coreTarget = '^(packages/core/(dist|src)/|@spire-ts/core(/|$))';
 const pluginEntry = '^(packages/core/(dist|src)/plugin/|@spire-ts/core/plugin(/testing)?$)';
 const folder = (names) => `${core}(${names.join('|')})(/|$)`;

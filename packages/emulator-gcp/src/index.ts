@@ -1,0 +1,12 @@
+/**
+ * A protocol-level Google Cloud emulator for tests: start one with {@link GcpEmulator.start}, and
+ * read or change each service's state through its fields.
+ */
+export { GcpEmulator } from './emulator.js';
+export type { GcpEnv } from './env.js';
+export { MetadataService, requireFlavor } from './metadata.js';
+export { IitService } from './iit.js';
+export { ComputeService } from './compute.js';
+export { KmsService } from './kms.js';
+export { PrivateCaService } from './privateca.js';
+export { StorageService } from './storage.js';

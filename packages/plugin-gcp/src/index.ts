@@ -1,0 +1,2 @@
+/** Helpers the GCP plugins share. */
+export { TEST_ENDPOINT_VAR, testEndpoint, clientEndpointOptions } from './endpoints.js';
