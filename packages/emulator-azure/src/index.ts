@@ -1,0 +1,7 @@
+/**
+ * A protocol-level Azure emulator for tests, over HTTPS: start one with {@link AzureEmulator.start}
+ * in a process that trusts the test CA (`NODE_EXTRA_CA_CERTS`, see @spire-ts/emulator-kit).
+ */
+export { AzureEmulator } from './emulator.js';
+export type { AzureEnv } from './env.js';
+export { EntraService, type AppRegistration, type IssuedToken } from './entra.js';
