@@ -5,22 +5,34 @@
  */
 import { HttpEmulator, HttpError, testServingIdentity, type RecordedRequest, type Route } from '@spire-ts/emulator-kit';
 import type { AzureEnv } from './env.js';
+import { ArmService } from './arm.js';
+import { BlobService } from './blob.js';
 import { EntraService } from './entra.js';
+import { ImdsService } from './imds.js';
+import { KeyVaultService } from './keyvault.js';
 
 export class AzureEmulator implements AzureEnv {
   readonly entra: EntraService;
+  readonly arm: ArmService;
+  readonly imds: ImdsService;
+  readonly keyVault: KeyVaultService;
+  readonly blob: BlobService;
   /** The emulator's clock; replace it to move time. */
   clock: () => Date = () => new Date();
   private http?: HttpEmulator;
 
   private constructor() {
     this.entra = new EntraService(this);
+    this.arm = new ArmService(this);
+    this.imds = new ImdsService(this);
+    this.keyVault = new KeyVaultService(this);
+    this.blob = new BlobService(this);
   }
 
   /** Starts the emulator on an ephemeral port (or `port`). */
   static async start(opts: { port?: number } = {}): Promise<AzureEmulator> {
     const e = new AzureEmulator();
-    const routes: Route[] = [...e.entra.routes()];
+    const routes: Route[] = [e.entra, e.arm, e.imds, e.keyVault, e.blob].flatMap((s) => s.routes());
     e.http = await HttpEmulator.start({
       routes,
       port: opts.port,

@@ -5,3 +5,7 @@
 export { AzureEmulator } from './emulator.js';
 export type { AzureEnv } from './env.js';
 export { EntraService, type AppRegistration, type IssuedToken } from './entra.js';
+export { ArmService } from './arm.js';
+export { ImdsService } from './imds.js';
+export { KeyVaultService } from './keyvault.js';
+export { BlobService } from './blob.js';
