@@ -55,7 +55,8 @@ export async function startKeyManager(
   over: Record<string, unknown> = {},
   opts: { clock?: TaskClock; trustDomain?: string; log?: Logger; callTimeoutMs?: number } = {},
 ): Promise<AzureKeyVaultKeyManager> {
-  const parsed = parseAzureKeyVaultConfig(vaultPluginData(az, over));
+  const data = Object.fromEntries(Object.entries(vaultPluginData(az, over)).filter(([, v]) => v !== undefined));
+  const parsed = parseAzureKeyVaultConfig(data);
   if (!parsed.config) throw new Error(parsed.problems.join('; '));
   const km = new AzureKeyVaultKeyManager({
     log: opts.log ?? silentLogger(),
@@ -81,7 +82,7 @@ export function azureKeyVaultContractSetup(servedAs: ServedAs): () => Promise<{ 
   return async () => {
     const az = await startVaultEmulator();
     const dir = await mkdtemp(join(tmpdir(), 'km-azurekv-contract-'));
-    const data = vaultPluginData(az, { key_identifier_value: undefined, key_identifier_file: join(dir, 'server-id') });
+    const data = { ...vaultPluginData(az, { key_identifier_file: join(dir, 'server-id') }) };
     delete data.key_identifier_value;
     const started = await startDescriptorForTest<KeyManager>(servedAs, import.meta.resolve('./index.js'), 'azureKeyVaultKeyManager', { data });
     return {
