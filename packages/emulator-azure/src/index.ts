@@ -7,5 +7,6 @@ export type { AzureEnv } from './env.js';
 export { EntraService, type AppRegistration, type IssuedToken } from './entra.js';
 export { ArmService } from './arm.js';
 export { ImdsService } from './imds.js';
-export { KeyVaultService } from './keyvault.js';
-export { BlobService } from './blob.js';
+export { KeyVaultService, KEY_VAULT_RESOURCE, type VaultKey, type VaultKeyVersion, type DeletedVaultKey } from './keyvault.js';
+export { derToRawEcdsa } from './keyvault-crypto.js';
+export { BlobService, LOOPBACK_ACCOUNT, type StoredBlob, type StorageAccount } from './blob.js';

@@ -38,7 +38,7 @@ export const BUILTINS: readonly BuiltinEntry[] = [
   builtin('KeyManager', 'memory', '@spire-ts/plugins-keymanager-memory', 'memoryKeyManager'),
   builtin('KeyManager', 'aws_kms', '@spire-ts/plugins-keymanager-awskms', 'awsKmsKeyManager'),
   builtin('KeyManager', 'gcp_kms'),
-  builtin('KeyManager', 'azure_key_vault'),
+  builtin('KeyManager', 'azure_key_vault', '@spire-ts/plugins-keymanager-azurekeyvault', 'azureKeyVaultKeyManager'),
   builtin('KeyManager', 'hashicorp_vault'),
 
   builtin('NodeAttestor', 'join_token', '@spire-ts/plugins-nodeattestor-jointoken', 'joinTokenNodeAttestor'),
@@ -69,7 +69,7 @@ export const BUILTINS: readonly BuiltinEntry[] = [
   builtin('BundlePublisher', 'aws_s3', '@spire-ts/plugins-bundlepublisher-awss3', 'awsS3BundlePublisher'),
   builtin('BundlePublisher', 'gcp_cloudstorage'),
   builtin('BundlePublisher', 'aws_rolesanywhere_trustanchor', '@spire-ts/plugins-bundlepublisher-awsrolesanywhere', 'awsRolesAnywhereBundlePublisher'),
-  builtin('BundlePublisher', 'azure_blob'),
+  builtin('BundlePublisher', 'azure_blob', '@spire-ts/plugins-bundlepublisher-azureblob', 'azureBlobBundlePublisher'),
   builtin('BundlePublisher', 'k8s_configmap', '@spire-ts/plugins-bundlepublisher-k8sconfigmap', 'k8sConfigMapBundlePublisher'),
 
   builtin('CredentialComposer', 'uniqueid', '@spire-ts/plugins-credentialcomposer-uniqueid', 'uniqueidCredentialComposer'),
