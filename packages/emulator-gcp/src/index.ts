@@ -10,3 +10,4 @@ export { ComputeService } from './compute.js';
 export { KmsService } from './kms.js';
 export { PrivateCaService, CA_STATES, type CaState, type EmulatedCa, type EmulatedCertificate, type CreateCaOptions } from './privateca.js';
 export { StorageService, type StoredObject } from './storage.js';
+export { makeCaCsr } from './privateca-csr.js';

@@ -242,7 +242,8 @@ export class PrivateCaService {
       serialNumber: newSerial(),
       subject: name,
       issuer: ca.signer.cert.subject,
-      notBefore: now,
+      // Backdated a minute, as the emulator kit's certificates, for clocks a little behind.
+      notBefore: new Date(now.getTime() - 60_000),
       notAfter: notAfter > ca.signer.cert.notAfter ? ca.signer.cert.notAfter : notAfter,
       publicKey,
       signingKey: ca.signer.keys.privateKey,
