@@ -59,7 +59,7 @@ const NOT_BUILT = `server {
 plugins {
   KeyManager "azure_key_vault" { plugin_data { key_identifier_value = "x" } }
   NodeAttestor "tpm_devid" {}
-  Notifier "gcs_bundle" {}
+  UpstreamAuthority "ejbca" {}
 }
 `;
 
@@ -73,7 +73,7 @@ test('a valid config whose plugins are not built yet: every plugin named, exit 1
   for (const [type, name] of [
     ['KeyManager', 'azure_key_vault'],
     ['NodeAttestor', 'tpm_devid'],
-    ['Notifier', 'gcs_bundle'],
+    ['UpstreamAuthority', 'ejbca'],
   ]) {
     assert.ok(
       lines.includes(`Could not validate configuration file: plugin ${type} "${name}" is not built yet in this server; remove it from the config or use an external plugin_cmd`),
