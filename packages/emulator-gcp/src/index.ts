@@ -8,5 +8,6 @@ export { MetadataService, requireFlavor } from './metadata.js';
 export { IitService } from './iit.js';
 export { ComputeService } from './compute.js';
 export { KmsService } from './kms.js';
-export { PrivateCaService } from './privateca.js';
-export { StorageService } from './storage.js';
+export { PrivateCaService, CA_STATES, type CaState, type EmulatedCa, type EmulatedCertificate, type CreateCaOptions } from './privateca.js';
+export { StorageService, type StoredObject } from './storage.js';
+export { makeCaCsr } from './privateca-csr.js';

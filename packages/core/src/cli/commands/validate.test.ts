@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { PassThrough, Writable } from 'node:stream';
 import type { CliIO } from '../command.js';
 import { runInProcess } from '../test-support/run-in-process.js';
+import { BUILTINS } from '../../catalog/builtins.js';
 import { createValidateCommand, validateCommand } from './validate.js';
 
 function fakeIo(cwd: string, env: NodeJS.ProcessEnv = {}): { io: CliIO; out: () => string; err: () => string } {
@@ -50,38 +51,33 @@ plugins {
 }
 `;
 
-// SPIRE built-ins this server does not have (and no open issue asks for), so the test keeps
-// meaning the same thing as plugins land.
+// SPIRE built-ins this server does not have yet, one per type, read from the builtins list so
+// that the test keeps meaning the same thing as plugins land (skipped once every one is built).
+const notBuilt = BUILTINS.filter((b) => !b.load).filter((b, i, all) => all.findIndex((o) => o.type === b.type) === i).slice(0, 3);
 const NOT_BUILT = `server {
   trust_domain = "example.org"
   data_dir = "./.data"
 }
 plugins {
-  KeyManager "azure_key_vault" { plugin_data { key_identifier_value = "x" } }
-  NodeAttestor "tpm_devid" {}
-  Notifier "gcs_bundle" {}
+${notBuilt.map((b) => `  ${b.type} "${b.name}" {}`).join('\n')}
 }
 `;
 
-test('a valid config whose plugins are not built yet: every plugin named, exit 1', async () => {
+test('a valid config whose plugins are not built yet: every plugin named, exit 1', { skip: notBuilt.length === 0 && 'every SPIRE built-in is built' }, async () => {
   const dir = tempConfig(NOT_BUILT);
   const { io, out, err } = fakeIo(dir);
   const code = await validateCommand.run(['-config', 'server.conf'], io);
   assert.equal(code, 1);
   assert.equal(out(), '');
   const lines = err().split('\n');
-  for (const [type, name] of [
-    ['KeyManager', 'azure_key_vault'],
-    ['NodeAttestor', 'tpm_devid'],
-    ['Notifier', 'gcs_bundle'],
-  ]) {
+  for (const { type, name } of notBuilt) {
     assert.ok(
       lines.includes(`Could not validate configuration file: plugin ${type} "${name}" is not built yet in this server; remove it from the config or use an external plugin_cmd`),
       `${type} "${name}" missing from:\n${err()}`,
     );
   }
   // SPIRE stops at a plugin it cannot load: no count notes, and no newline at the end.
-  assert.equal(lines.length, 3);
+  assert.equal(lines.length, notBuilt.length);
   assert.ok(!err().endsWith('\n'));
 });
 

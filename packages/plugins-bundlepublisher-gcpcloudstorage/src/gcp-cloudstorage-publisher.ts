@@ -1,0 +1,46 @@
+import { Code, formatPluginBundle, LastPublished, type BundlePublisher, type Logger, type PluginBundle } from '@spire-ts/core/plugin';
+import { googleApiError } from '@spire-ts/plugin-gcp';
+import type { GcpCloudStorageConfig } from './config.js';
+import { GcpCloudStorageErrors } from './errors.js';
+import type { ObjectWriter } from './object-writer.js';
+
+/**
+ * BundlePublisher "gcp_cloudstorage": formats the bundle (configured format and refresh hint)
+ * and writes it as the configured Cloud Storage object. A bundle equal to the last one written
+ * is not sent again; after a failure nothing is remembered, so the next call (the server's 30 s
+ * tick) writes.
+ */
+export class GcpCloudStoragePublisher implements BundlePublisher {
+  private readonly last = new LastPublished();
+
+  constructor(
+    private readonly config: GcpCloudStorageConfig,
+    private readonly writer: ObjectWriter,
+    private readonly log: Logger,
+  ) {}
+
+  /**
+   * Throws INVALID_ARGUMENT without a bundle, INTERNAL when formatting or the upload fails
+   * (UNAVAILABLE when Cloud Storage is out of reach or too slow).
+   */
+  async publishBundle(bundle: PluginBundle): Promise<void> {
+    if (!bundle) throw GcpCloudStorageErrors.missingBundle();
+    if (this.last.same(bundle)) return;
+    const c = this.config;
+    let body: string;
+    try {
+      body = formatPluginBundle(c.refreshHintSeconds ? { ...bundle, refreshHint: c.refreshHintSeconds } : bundle, c.format);
+    } catch (err) {
+      throw GcpCloudStorageErrors.format(err);
+    }
+    try {
+      await this.writer.write(c.bucketName, c.objectName, body);
+    } catch (err) {
+      const g = googleApiError(err);
+      const code = g.status === 'UNAVAILABLE' || g.status === 'DEADLINE_EXCEEDED' ? Code.UNAVAILABLE : Code.INTERNAL;
+      throw GcpCloudStorageErrors.write(code, g.message, err);
+    }
+    this.last.remember(bundle);
+    this.log.debug({ bucket_name: c.bucketName, object_name: c.objectName }, 'Bundle published');
+  }
+}
