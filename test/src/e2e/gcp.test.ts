@@ -1,0 +1,91 @@
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { X509Certificate } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { GcpEmulator } from '@spire-ts/emulator-gcp';
+import { ServerProcess } from './harness.js';
+
+const fingerprints = (pem: string) => [...pem.matchAll(/-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g)].map((m) => new X509Certificate(m[0]).fingerprint256);
+
+const until = async (what: string, cond: () => boolean, ms: number): Promise<void> => {
+  const end = Date.now() + ms;
+  while (!cond()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+};
+
+describe('UpstreamAuthority gcp_cas, Notifier gcs_bundle and BundlePublisher gcp_cloudstorage in a real spire-server run, on the GCP emulator', { timeout: 240_000 }, () => {
+  let gcp: GcpEmulator;
+  let rootPem = '';
+  const server = new ServerProcess();
+  const out = mkdtempSync(join(tmpdir(), 'gcp-e2e-'));
+
+  const plugins = (format: string, object: string) => `UpstreamAuthority "gcp_cas" {
+    plugin_data {
+      root_cert_spec {
+        project_name = "test-project"
+        region_name = "us-central1"
+        ca_pool = "spire"
+        label_key = "spire-upstream"
+        label_value = "e2e"
+      }
+    }
+  }
+  Notifier "gcs_bundle" {
+    plugin_data {
+      bucket = "spire-bundle"
+      object_path = "notifier/bundle.pem"
+    }
+  }
+  BundlePublisher "gcp_cloudstorage" {
+    plugin_data {
+      bucket_name = "spire-bundle"
+      object_name = "${object}"
+      format = "${format}"
+    }
+  }`;
+
+  before(async () => {
+    gcp = await GcpEmulator.start();
+    const root = await gcp.privateca.createCertificateAuthority({ pool: 'spire', id: 'root' });
+    await gcp.privateca.createCertificateAuthority({ pool: 'spire', id: 'sub', issuer: root.name, labels: { 'spire-upstream': 'e2e' } });
+    rootPem = root.signer.certPem;
+    gcp.storage.createBucket('spire-bundle');
+  });
+  after(async () => {
+    await server.stop();
+    await gcp.close();
+    rmSync(out, { recursive: true, force: true });
+  });
+
+  async function run(format: string, object: string): Promise<string> {
+    await server.start({ env: { ...gcp.env(), SPIRE_TEST_GCP_ENDPOINT: gcp.url, STORAGE_EMULATOR_HOST: gcp.url }, extraPlugins: plugins(format, object) });
+    await until(`the ${format} object`, () => gcp.storage.read('spire-bundle', object) !== undefined, 40_000);
+    return gcp.storage.read('spire-bundle', object)!;
+  }
+
+  it('gcp_cas: the server CA is issued by the labelled CA; minted SVIDs chain to the CA Service root under openssl; gcs_bundle writes the PEM bundle', async () => {
+    const doc = JSON.parse(await run('spiffe', 'bundle.spiffe')) as { keys: { use: string; x5c?: string[] }[] };
+    assert.deepEqual(fingerprints(await server.bundlePem()), fingerprints(rootPem), 'the trust bundle is the CA Service root');
+    assert.equal(gcp.calls('privateca.certificates.create').length >= 1, true);
+    await server.cliAsync('x509', 'mint', '-spiffeID', 'spiffe://example.org/workload', '-write', out);
+    execFileSync('openssl', ['verify', '-CAfile', join(out, 'bundle.pem'), '-untrusted', join(out, 'svid.pem'), join(out, 'svid.pem')]);
+    assert.equal(fingerprints(readFileSync(join(out, 'svid.pem'), 'utf8')).length, 3, 'leaf, server CA, CA Service subordinate');
+    assert.deepEqual(fingerprints(gcp.storage.read('spire-bundle', 'notifier/bundle.pem') ?? ''), fingerprints(rootPem));
+    const x509 = doc.keys.filter((k) => k.use === 'x509-svid');
+    assert.deepEqual(x509.map((k) => new X509Certificate(Buffer.from(k.x5c![0]!, 'base64')).fingerprint256), fingerprints(rootPem));
+  });
+
+  it('gcp_cloudstorage: the jwks and pem formats reach their objects', async () => {
+    await server.stop({ keepDir: true });
+    const jwks = JSON.parse(await run('jwks', 'bundle.jwks')) as { keys: { use?: string; x5c?: string[] }[] };
+    assert.ok(jwks.keys.every((k) => k.use === undefined));
+    assert.ok(jwks.keys.some((k) => k.x5c));
+    await server.stop({ keepDir: true });
+    assert.deepEqual(fingerprints(await run('pem', 'bundle.pem')), fingerprints(rootPem));
+  });
+});
