@@ -7,6 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import { HttpError, type Route } from '@spire-ts/emulator-kit';
 import type { AzureEnv } from './env.js';
+import { commonOpenIdConfiguration, MsiTokenSigner } from './entra-msi.js';
 
 /** A registered application (service principal) of a tenant. */
 export interface AppRegistration {
@@ -28,8 +29,12 @@ export class EntraService {
   readonly apps: AppRegistration[] = [];
   /** Access tokens handed out, in order. */
   readonly issued: IssuedToken[] = [];
+  /** Signer and JWKS of managed-identity tokens (`GET /common/.well-known/openid-configuration` → `jwks_uri`). */
+  readonly msi: MsiTokenSigner;
 
-  constructor(private readonly env: AzureEnv) {}
+  constructor(private readonly env: AzureEnv) {
+    this.msi = new MsiTokenSigner(() => env.now());
+  }
 
   /** Registers an application whose client-credentials grant succeeds. */
   registerApp(tenantId: string, clientId: string, clientSecret: string): AppRegistration {
@@ -78,6 +83,13 @@ export class EntraService {
         name: 'entra.openid-configuration',
         handler: (r) => ({ json: this.openIdConfiguration(r.params.tenant!) }),
       },
+      {
+        method: 'GET',
+        path: '/common/.well-known/openid-configuration',
+        name: 'entra.common-openid-configuration',
+        handler: () => ({ json: commonOpenIdConfiguration(this.env.url) }),
+      },
+      { method: 'GET', path: '/common/discovery/keys', name: 'entra.jwks', handler: async () => ({ json: await this.msi.jwks() }) },
       { method: 'POST', path: '/{tenant}/oauth2/v2.0/token', name: 'entra.token', handler: (r) => ({ json: this.token(r.params.tenant!, r.body) }) },
     ];
   }

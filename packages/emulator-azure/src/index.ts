@@ -5,7 +5,9 @@
 export { AzureEmulator } from './emulator.js';
 export type { AzureEnv } from './env.js';
 export { EntraService, type AppRegistration, type IssuedToken } from './entra.js';
-export { ArmService } from './arm.js';
+export { ArmService, armId, type ArmVm, type NicSeed, type VmSeed } from './arm.js';
+export { MsiTokenSigner, msiIssuer, msiPayload, commonOpenIdConfiguration, type MsiTokenOptions } from './entra-msi.js';
+export { azureServerEnv } from './arm-env.js';
 export { ImdsService } from './imds.js';
 export { KeyVaultService } from './keyvault.js';
 export { BlobService } from './blob.js';
