@@ -8,6 +8,7 @@ export { EntraService, type AppRegistration, type IssuedToken } from './entra.js
 export { ArmService, armId, type ArmVm, type NicSeed, type VmSeed } from './arm.js';
 export { MsiTokenSigner, msiIssuer, msiPayload, commonOpenIdConfiguration, type MsiTokenOptions } from './entra-msi.js';
 export { azureServerEnv } from './arm-env.js';
-export { ImdsService } from './imds.js';
+export { ImdsService, IMDS_INTERMEDIATE_PATH, imdsPayload, type AttestedDocument, type AttestedVm } from './imds.js';
+export { makeImdsPki, makeAttackerIdentity, signPkcs7, type ImdsPki, type SigningIdentity } from './imds-signer.js';
 export { KeyVaultService } from './keyvault.js';
 export { BlobService } from './blob.js';
