@@ -136,6 +136,15 @@ export class ArmService {
     return [
       {
         method: 'GET',
+        path: '/subscriptions/{sub}/providers/Microsoft.Compute/virtualMachines',
+        name: 'arm.virtualMachines.listAll',
+        handler: (r) => {
+          this.env.checkBearer(r.headers.authorization);
+          return { json: { value: [...this.vms.values()].filter((v) => v.seed.subscriptionId === r.params.sub).map((v) => this.vmJson(v)) } };
+        },
+      },
+      {
+        method: 'GET',
         path: '/subscriptions/{sub}/resources',
         name: 'arm.resources.list',
         handler: (r) => {

@@ -43,6 +43,23 @@ export class EntraService {
     return app;
   }
 
+  /** Tenant domains (`contoso.onmicrosoft.com`) → tenant IDs, for discovery by domain. */
+  readonly domains = new Map<string, string>();
+
+  /** Registers a tenant domain, whose v1 OpenID configuration then names the tenant's issuer. */
+  registerDomain(domain: string, tenantId: string): void {
+    this.domains.set(domain, tenantId);
+  }
+
+  /** `GET /{tenant}/.well-known/openid-configuration`: "common", a tenant ID, or a registered domain. */
+  private v1OpenIdConfiguration(tenant: string): unknown {
+    if (tenant === 'common') return commonOpenIdConfiguration(this.env.url);
+    const tid = this.domains.get(tenant) ?? (/^[0-9a-f-]{36}$/.test(tenant) ? tenant : undefined);
+    if (!tid) throw new HttpError(400, { error: 'invalid_tenant', error_description: `AADSTS90002: Tenant '${tenant}' not found.` });
+    const c = commonOpenIdConfiguration(this.env.url) as Record<string, unknown>;
+    return { ...c, issuer: `https://sts.windows.net/${tid}/`, token_endpoint: `${this.env.url}/${tid}/oauth2/token` };
+  }
+
   /** True when the bearer is a token this emulator issued. */
   isIssued(token: string): boolean {
     return this.issued.some((t) => t.token === token);
@@ -85,9 +102,9 @@ export class EntraService {
       },
       {
         method: 'GET',
-        path: '/common/.well-known/openid-configuration',
+        path: '/{tenant}/.well-known/openid-configuration',
         name: 'entra.common-openid-configuration',
-        handler: () => ({ json: commonOpenIdConfiguration(this.env.url) }),
+        handler: (r) => ({ json: this.v1OpenIdConfiguration(r.params.tenant!) }),
       },
       { method: 'GET', path: '/common/discovery/keys', name: 'entra.jwks', handler: async () => ({ json: await this.msi.jwks() }) },
       { method: 'POST', path: '/{tenant}/oauth2/v2.0/token', name: 'entra.token', handler: (r) => ({ json: this.token(r.params.tenant!, r.body) }) },

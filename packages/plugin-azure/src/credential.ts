@@ -1,4 +1,5 @@
-import { AzureAuthorityHosts, ClientSecretCredential, DefaultAzureCredential, type TokenCredential } from '@azure/identity';
+import { readFile } from 'node:fs/promises';
+import { AzureAuthorityHosts, ClientAssertionCredential, ClientSecretCredential, DefaultAzureCredential, type TokenCredential } from '@azure/identity';
 
 /** Microsoft's own cloud authority hosts, whose instance discovery MSAL may run. */
 export const MICROSOFT_AUTHORITY_HOSTS: readonly string[] = Object.values(AzureAuthorityHosts).map((h) => normalizeHost(h));
@@ -13,6 +14,8 @@ export interface AzureCredentialSettings {
   /** Application (client) ID and secret; both or neither. */
   clientId?: string;
   clientSecret?: string;
+  /** A file holding a JWT client assertion (federated token), read at each token request; with `clientId` instead of a secret. */
+  assertionFile?: string;
   /** Environment to read `AZURE_AUTHORITY_HOST` from (default process.env). */
   env?: NodeJS.ProcessEnv;
 }
@@ -29,13 +32,25 @@ export function authoritySettings(env: NodeJS.ProcessEnv = process.env): { autho
 }
 
 /**
- * The credential SPIRE's Azure plugins use: a client-secret credential when an application ID and
- * secret are given, else the default credential chain (environment, workload identity, managed
+ * The credential SPIRE's Azure plugins use: a client-assertion credential when a token file is
+ * given, a client-secret credential when an application ID and secret are given, else the default credential chain (environment, workload identity, managed
  * identity, Azure CLI…) scoped to the tenant. Construction makes no network call; a bad secret
  * shows at the first token request. Throws only when exactly one of client ID and secret is given.
  */
 export function azureCredential(s: AzureCredentialSettings): TokenCredential {
   const auth = authoritySettings(s.env);
+  if (s.assertionFile) {
+    if (!s.clientId) throw new Error('the application ID is required with a token file');
+    const file = s.assertionFile;
+    const read = async () => {
+      try {
+        return (await readFile(file, 'utf8')).trim();
+      } catch (e) {
+        throw new Error(`unable to read token file ${JSON.stringify(file)}: ${(e as Error).message}`, { cause: e });
+      }
+    };
+    return new ClientAssertionCredential(s.tenantId, s.clientId, read, auth);
+  }
   if ((s.clientId ?? '') !== '' || (s.clientSecret ?? '') !== '') {
     if (!s.clientId || !s.clientSecret) throw new Error('both the application ID and the application secret are required');
     return new ClientSecretCredential(s.tenantId, s.clientId, s.clientSecret, auth);

@@ -33,3 +33,17 @@ export function oidcIssuer(env: NodeJS.ProcessEnv = process.env): string {
 export function openIdConfigurationUrl(issuer: string): string {
   return `${issuer.replace(/\/+$/, '')}/.well-known/openid-configuration`;
 }
+
+/** The only host SPIRE fetches the IMDS signing certificate's issuer (AIA) from. */
+export const MICROSOFT_PKI_HOST = 'www.microsoft.com';
+
+/** The host an AIA issuer URL must name: {@link MICROSOFT_PKI_HOST}, or the test override's host. */
+export function pkiHost(env: NodeJS.ProcessEnv = process.env): string {
+  const t = testEndpoint(env);
+  return t ? new URL(t).host : MICROSOFT_PKI_HOST;
+}
+
+/** The OpenID configuration of a tenant domain (`https://login.microsoftonline.com/<domain>/.well-known/openid-configuration`, or under the override). */
+export function tenantOpenIdConfigurationUrl(domain: string, env: NodeJS.ProcessEnv = process.env): string {
+  return `${testEndpoint(env) ?? 'https://login.microsoftonline.com'}/${encodeURIComponent(domain)}/.well-known/openid-configuration`;
+}

@@ -4,6 +4,17 @@
  * endpoints with the test-only `SPIRE_TEST_AZURE_ENDPOINT` override, deadlines and error text.
  */
 export { azureCredential, authoritySettings, MICROSOFT_AUTHORITY_HOSTS, type AzureCredentialSettings } from './credential.js';
-export { ARM_ENDPOINT, MICROSOFT_OIDC_ISSUER, TEST_ENDPOINT_ENV, armEndpoint, oidcIssuer, openIdConfigurationUrl, testEndpoint } from './endpoints.js';
+export {
+  ARM_ENDPOINT,
+  MICROSOFT_OIDC_ISSUER,
+  MICROSOFT_PKI_HOST,
+  TEST_ENDPOINT_ENV,
+  armEndpoint,
+  oidcIssuer,
+  openIdConfigurationUrl,
+  pkiHost,
+  tenantOpenIdConfigurationUrl,
+  testEndpoint,
+} from './endpoints.js';
 export { azureErrorText, isAzureUnavailable, untilAborted, withAzureDeadline } from './errors.js';
 export { tenantBlocks } from './tenant-blocks.js';
