@@ -44,7 +44,9 @@ async function fetchIntermediate(signer: X509Certificate, signal: AbortSignal): 
   } catch (e) {
     throw new Error(`failed to fetch intermediate certificate: ${(e as Error).message}`, { cause: e });
   }
-  if (res.status !== 200) throw new Error(`failed to fetch intermediate certificate, status: ${res.status}`);
+  if (res.status !== 200) {
+    throw Object.assign(new Error(`failed to fetch intermediate certificate, status: ${res.status}`), { statusCode: res.status });
+  }
   const body = Buffer.from(await untilAborted(res.arrayBuffer(), signal));
   try {
     return new X509Certificate(body);
