@@ -33,6 +33,15 @@ export interface VmSeed {
   nics?: NicSeed[];
 }
 
+/** A scale set and its instances (each a {@link VmSeed} without subscription/resource group). */
+export interface VmssSeed {
+  subscriptionId: string;
+  resourceGroup: string;
+  name: string;
+  location?: string;
+  instances: { vmId: string; tags?: Record<string, string>; nsg?: { resourceGroup: string; name: string }; subnets?: { resourceGroup: string; vnet: string; subnet: string }[] }[];
+}
+
 /** A seeded VM as ARM serves it. */
 export interface ArmVm {
   id: string;
@@ -56,6 +65,8 @@ export class ArmService {
   readonly vms = new Map<string, ArmVm>();
   /** Network interfaces by resource ID (ARM JSON). */
   readonly nics = new Map<string, unknown>();
+  /** Seeded scale sets by resource ID. */
+  readonly scaleSets = new Map<string, VmssSeed>();
   /** Results per page of the resources list (smaller values exercise `nextLink`). */
   pageSize = 100;
 
@@ -89,6 +100,43 @@ export class ArmService {
       });
     }
     return vm;
+  }
+
+  /** Seeds a virtual machine scale set with its instances. */
+  addVmss(seed: VmssSeed): string {
+    const id = armId(seed.subscriptionId, seed.resourceGroup, 'Microsoft.Compute', 'virtualMachineScaleSets', seed.name);
+    this.scaleSets.set(id, seed);
+    return id;
+  }
+
+  private vmssVmsJson(ss: VmssSeed): unknown {
+    const ssId = armId(ss.subscriptionId, ss.resourceGroup, 'Microsoft.Compute', 'virtualMachineScaleSets', ss.name);
+    return {
+      value: ss.instances.map((inst, i) => ({
+        id: `${ssId}/virtualMachines/${i}`,
+        name: `${ss.name}_${i}`,
+        instanceId: String(i),
+        location: ss.location ?? 'westus',
+        tags: inst.tags ?? {},
+        properties: {
+          vmId: inst.vmId,
+          networkProfileConfiguration: {
+            networkInterfaceConfigurations: [
+              {
+                name: `${ss.name}-nic`,
+                properties: {
+                  ...(inst.nsg ? { networkSecurityGroup: { id: armId(ss.subscriptionId, inst.nsg.resourceGroup, 'Microsoft.Network', 'networkSecurityGroups', inst.nsg.name) } } : {}),
+                  ipConfigurations: (inst.subnets ?? []).map((s, j) => ({
+                    name: `ipconfig${j + 1}`,
+                    properties: { subnet: { id: `${armId(ss.subscriptionId, s.resourceGroup, 'Microsoft.Network', 'virtualNetworks', s.vnet)}/subnets/${s.subnet}` } },
+                  })),
+                },
+              },
+            ],
+          },
+        },
+      })),
+    };
   }
 
   private vmJson(vm: ArmVm): unknown {
@@ -150,6 +198,29 @@ export class ArmService {
         handler: (r) => {
           this.env.checkBearer(r.headers.authorization);
           return { json: this.list(r.params.sub!, r.query.get('$filter') ?? '', Number(r.query.get('$skiptoken') ?? 0)) };
+        },
+      },
+      {
+        method: 'GET',
+        path: '/subscriptions/{sub}/providers/Microsoft.Compute/virtualMachineScaleSets',
+        name: 'arm.virtualMachineScaleSets.listAll',
+        handler: (r) => {
+          this.env.checkBearer(r.headers.authorization);
+          const value = [...this.scaleSets.entries()]
+            .filter(([, s]) => s.subscriptionId === r.params.sub)
+            .map(([id, s]) => ({ id, name: s.name, type: 'Microsoft.Compute/virtualMachineScaleSets', location: s.location ?? 'westus', properties: {} }));
+          return { json: { value } };
+        },
+      },
+      {
+        method: 'GET',
+        path: `${base}/Microsoft.Compute/virtualMachineScaleSets/{name}/virtualMachines`,
+        name: 'arm.virtualMachineScaleSetVMs.list',
+        handler: (r) => {
+          this.env.checkBearer(r.headers.authorization);
+          const ss = this.scaleSets.get(armId(r.params.sub!, r.params.rg!, 'Microsoft.Compute', 'virtualMachineScaleSets', r.params.name!));
+          if (!ss) throw notFound('Microsoft.Compute/virtualMachineScaleSets', r.params.name!, r.params.rg!);
+          return { json: this.vmssVmsJson(ss) };
         },
       },
       {

@@ -5,7 +5,7 @@
 export { AzureEmulator } from './emulator.js';
 export type { AzureEnv } from './env.js';
 export { EntraService, type AppRegistration, type IssuedToken } from './entra.js';
-export { ArmService, armId, type ArmVm, type NicSeed, type VmSeed } from './arm.js';
+export { ArmService, armId, type ArmVm, type NicSeed, type VmSeed, type VmssSeed } from './arm.js';
 export { MsiTokenSigner, msiIssuer, msiPayload, commonOpenIdConfiguration, type MsiTokenOptions } from './entra-msi.js';
 export { azureServerEnv } from './arm-env.js';
 export { ImdsService, IMDS_INTERMEDIATE_PATH, imdsPayload, type AttestedDocument, type AttestedVm } from './imds.js';

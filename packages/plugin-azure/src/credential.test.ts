@@ -34,6 +34,11 @@ describe('plugin-azure: credentials and endpoints', () => {
     assert.throws(() => azureCredential({ tenantId: TENANT, clientId: 'app', env: {} }), /both the application ID and the application secret are required/);
   });
 
+  it('reads a token file for the client assertion at each token request', async () => {
+    const c = azureCredential({ tenantId: TENANT, clientId: 'app', assertionFile: '/nonexistent/token', env: { AZURE_AUTHORITY_HOST: az.url } });
+    await assert.rejects(c.getToken('https://management.azure.com/.default'), /unable to read token file "\/nonexistent\/token"/);
+  });
+
   it('points ARM and the OIDC issuer at the test endpoint only when it is set', () => {
     assert.equal(armEndpoint({}), 'https://management.azure.com');
     assert.equal(oidcIssuer({}), 'https://login.microsoftonline.com/common/');
