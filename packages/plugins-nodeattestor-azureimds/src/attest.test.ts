@@ -100,4 +100,21 @@ describe('azure_imds: attestation against the Azure emulator', () => {
     env.az.fail('arm.virtualMachines.listAll', 503, { error: { code: 'ServiceUnavailable', message: 'later' } });
     await rejectsWith(a.attest(new Uint8Array(), agent(env, seedVm(env))), Code.UNAVAILABLE, /^unable to get virtual machine: /);
   });
+
+  it('says UNAVAILABLE at the timeout when Azure is slow', async () => {
+    const a = await makeAttestor(env, tenantData(), { opts: { timeoutMs: 200 } });
+    const vm = seedVm(env);
+    env.az.setLatencyMs(2000);
+    try {
+      const started = Date.now();
+      await rejectsWith(
+        a.attest(new Uint8Array(), agent(env, vm)),
+        Code.UNAVAILABLE,
+        'failed to validate attested document: failed to get intermediate certificate: failed to fetch intermediate certificate: Azure did not answer within 200 ms',
+      );
+      assert.ok(Date.now() - started < 1500, 'gave up at the timeout');
+    } finally {
+      env.az.setLatencyMs(0);
+    }
+  });
 });
