@@ -7,6 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import { HttpError, type Route } from '@spire-ts/emulator-kit';
 import type { AzureEnv } from './env.js';
+import { commonOpenIdConfiguration, MsiTokenSigner } from './entra-msi.js';
 
 /** A registered application (service principal) of a tenant. */
 export interface AppRegistration {
@@ -28,14 +29,35 @@ export class EntraService {
   readonly apps: AppRegistration[] = [];
   /** Access tokens handed out, in order. */
   readonly issued: IssuedToken[] = [];
+  /** Signer and JWKS of managed-identity tokens (`GET /common/.well-known/openid-configuration` → `jwks_uri`). */
+  readonly msi: MsiTokenSigner;
 
-  constructor(private readonly env: AzureEnv) {}
+  constructor(private readonly env: AzureEnv) {
+    this.msi = new MsiTokenSigner(() => env.now());
+  }
 
   /** Registers an application whose client-credentials grant succeeds. */
   registerApp(tenantId: string, clientId: string, clientSecret: string): AppRegistration {
     const app = { tenantId, clientId, clientSecret };
     this.apps.push(app);
     return app;
+  }
+
+  /** Tenant domains (`contoso.onmicrosoft.com`) → tenant IDs, for discovery by domain. */
+  readonly domains = new Map<string, string>();
+
+  /** Registers a tenant domain, whose v1 OpenID configuration then names the tenant's issuer. */
+  registerDomain(domain: string, tenantId: string): void {
+    this.domains.set(domain, tenantId);
+  }
+
+  /** `GET /{tenant}/.well-known/openid-configuration`: "common", a tenant ID, or a registered domain. */
+  private v1OpenIdConfiguration(tenant: string): unknown {
+    if (tenant === 'common') return commonOpenIdConfiguration(this.env.url);
+    const tid = this.domains.get(tenant) ?? (/^[0-9a-f-]{36}$/.test(tenant) ? tenant : undefined);
+    if (!tid) throw new HttpError(400, { error: 'invalid_tenant', error_description: `AADSTS90002: Tenant '${tenant}' not found.` });
+    const c = commonOpenIdConfiguration(this.env.url) as Record<string, unknown>;
+    return { ...c, issuer: `https://sts.windows.net/${tid}/`, token_endpoint: `${this.env.url}/${tid}/oauth2/token` };
   }
 
   /** True when the bearer is a token this emulator issued. */
@@ -78,6 +100,13 @@ export class EntraService {
         name: 'entra.openid-configuration',
         handler: (r) => ({ json: this.openIdConfiguration(r.params.tenant!) }),
       },
+      {
+        method: 'GET',
+        path: '/{tenant}/.well-known/openid-configuration',
+        name: 'entra.common-openid-configuration',
+        handler: (r) => ({ json: this.v1OpenIdConfiguration(r.params.tenant!) }),
+      },
+      { method: 'GET', path: '/common/discovery/keys', name: 'entra.jwks', handler: async () => ({ json: await this.msi.jwks() }) },
       { method: 'POST', path: '/{tenant}/oauth2/v2.0/token', name: 'entra.token', handler: (r) => ({ json: this.token(r.params.tenant!, r.body) }) },
     ];
   }

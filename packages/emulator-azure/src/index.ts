@@ -5,8 +5,11 @@
 export { AzureEmulator } from './emulator.js';
 export type { AzureEnv } from './env.js';
 export { EntraService, type AppRegistration, type IssuedToken } from './entra.js';
-export { ArmService } from './arm.js';
-export { ImdsService } from './imds.js';
+export { ArmService, armId, type ArmVm, type NicSeed, type VmSeed, type VmssSeed } from './arm.js';
+export { MsiTokenSigner, msiIssuer, msiPayload, commonOpenIdConfiguration, type MsiTokenOptions } from './entra-msi.js';
+export { azureServerEnv } from './arm-env.js';
+export { ImdsService, IMDS_INTERMEDIATE_PATH, imdsPayload, type AttestedDocument, type AttestedVm } from './imds.js';
+export { makeImdsPki, makeAttackerIdentity, signPkcs7, type ImdsPki, type SigningIdentity } from './imds-signer.js';
 export { KeyVaultService, KEY_VAULT_RESOURCE, type VaultKey, type VaultKeyVersion, type DeletedVaultKey } from './keyvault.js';
 export { derToRawEcdsa } from './keyvault-crypto.js';
 export { BlobService, LOOPBACK_ACCOUNT, type StoredBlob, type StorageAccount } from './blob.js';

@@ -45,8 +45,8 @@ export const BUILTINS: readonly BuiltinEntry[] = [
   builtin('NodeAttestor', 'x509pop', '@spire-ts/plugins-nodeattestor-x509pop', 'x509popNodeAttestor'),
   builtin('NodeAttestor', 'sshpop', '@spire-ts/plugins-nodeattestor-sshpop', 'sshpopNodeAttestor'),
   builtin('NodeAttestor', 'aws_iid', '@spire-ts/plugins-nodeattestor-awsiid', 'awsIidNodeAttestor'),
-  builtin('NodeAttestor', 'azure_imds'),
-  builtin('NodeAttestor', 'azure_msi'),
+  builtin('NodeAttestor', 'azure_imds', '@spire-ts/plugins-nodeattestor-azureimds', 'azureImdsNodeAttestor'),
+  builtin('NodeAttestor', 'azure_msi', '@spire-ts/plugins-nodeattestor-azuremsi', 'azureMsiNodeAttestor'),
   builtin('NodeAttestor', 'gcp_iit'),
   builtin('NodeAttestor', 'k8s_psat', '@spire-ts/plugins-nodeattestor-k8spsat', 'k8sPsatNodeAttestor'),
   // SPIRE removed k8s_sat in v1.12; this is v1.11's, kept for configurations that still name it.
