@@ -2,7 +2,7 @@
 import type { TokenCredential } from '@azure/identity';
 import { BlobServiceClient, StorageSharedKeyCredential } from '@azure/storage-blob';
 import type { AzureBlobConfig } from './config.js';
-import { makeCredential } from './credential.js';
+import { azureCredential } from '@spire-ts/plugin-azure';
 import { AzureBlobErrors } from './errors.js';
 
 /** Uploads a blob (a block blob, replacing any blob of that name). */
@@ -26,7 +26,7 @@ export function makeBlobUploader(c: AzureBlobConfig, timeoutMs: number): BlobUpl
   } else {
     let credential: TokenCredential;
     try {
-      credential = makeCredential(c.clientSecret);
+      credential = azureCredential(c.clientSecret ? { tenantId: c.clientSecret.tenantId, clientId: c.clientSecret.appId, clientSecret: c.clientSecret.appSecret } : { tenantId: '' });
     } catch (e) {
       throw c.clientSecret ? AzureBlobErrors.credential(e) : AzureBlobErrors.defaultCredential(e);
     }

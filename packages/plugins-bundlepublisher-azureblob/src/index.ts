@@ -7,7 +7,6 @@ export { AzureBlobPublisher } from './azure-blob-publisher.js';
 export { parseAzureBlobConfig, DEFAULT_SERVICE_ENDPOINT, type AzureBlobConfig } from './config.js';
 export { makeBlobUploader, type BlobUploader } from './blob-upload.js';
 export { AzureBlobErrors } from './errors.js';
-export { instanceDiscoveryOff } from './credential.js';
 
 /** The bound of one upload. */
 export const UPLOAD_TIMEOUT_MS = 30_000;

@@ -1,7 +1,7 @@
 import type { TokenCredential } from '@azure/identity';
 import { KEY_TYPES, type KeyManager, type KeyType, type Logger, type PublicKey, type SignerOpts } from '@spire-ts/core/plugin';
 import type { AzureKeyVaultConfig } from './config.js';
-import { makeCredential } from './credential.js';
+import { azureCredential } from '@spire-ts/plugin-azure';
 import { DeleteQueue } from './delete-queue.js';
 import { AzureKeyVaultErrors } from './errors.js';
 import { describeJwk, keyTypeOfJwk, makeEntry, type KeyEntry } from './key-entry.js';
@@ -84,7 +84,7 @@ export class AzureKeyVaultKeyManager implements KeyManager {
     log.debug({ server_id: serverId }, 'Loaded server id');
     let credential: TokenCredential;
     try {
-      credential = (this.deps.makeCredential ?? ((c) => makeCredential(c.clientSecret)))(config);
+      credential = (this.deps.makeCredential ?? ((c) => azureCredential(c.clientSecret ? { tenantId: c.clientSecret.tenantId, clientId: c.clientSecret.appId, clientSecret: c.clientSecret.appSecret } : { tenantId: '' })))(config);
     } catch (e) {
       throw config.clientSecret ? AzureKeyVaultErrors.credential(e) : AzureKeyVaultErrors.defaultCredential(e);
     }

@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { AzureEmulator } from '@spire-ts/emulator-azure';
-import { instanceDiscoveryOff } from './credential.js';
 import { TEST_APP, startKeyManager, startVaultEmulator } from './test-support.js';
 
 describe('azure_key_vault with the default Azure credential', () => {
@@ -24,10 +23,4 @@ describe('azure_key_vault with the default Azure credential', () => {
     await km.close();
   });
 
-  it('instance discovery is off exactly for authority hosts that are not Microsoft\'s', () => {
-    assert.equal(instanceDiscoveryOff(az.url), true);
-    assert.equal(instanceDiscoveryOff('https://login.microsoftonline.com'), false);
-    assert.equal(instanceDiscoveryOff('https://login.microsoftonline.us/'), false);
-    assert.equal(instanceDiscoveryOff(''), false);
-  });
 });

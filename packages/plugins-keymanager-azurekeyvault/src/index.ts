@@ -6,7 +6,6 @@ export { AzureKeyVaultKeyManager, DEFAULT_CALL_TIMEOUT_MS, type AzureKeyVaultKey
 export { parseAzureKeyVaultConfig, type AzureKeyVaultConfig } from './config.js';
 export { AzureKeyVaultErrors } from './errors.js';
 export { TAG, KEY_NAME_PREFIX, newKeyName, spireKeyIdFromKeyName } from './naming.js';
-export { instanceDiscoveryOff, makeCredential } from './credential.js';
 export { isLoopbackVault, makeVaultClient, type VaultClient } from './vault-client.js';
 export { systemClock, type TaskClock } from './task-clock.js';
 
