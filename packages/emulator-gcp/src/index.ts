@@ -5,8 +5,8 @@
 export { GcpEmulator } from './emulator.js';
 export type { GcpEnv } from './env.js';
 export { MetadataService, requireFlavor } from './metadata.js';
-export { IitService } from './iit.js';
-export { ComputeService } from './compute.js';
+export { IitService, newIitSigner, IIT_AUDIENCE, IIT_ISSUER, type IitInstance, type IitSigner, type MintOptions } from './iit.js';
+export { ComputeService, type ComputeInstance } from './compute.js';
 export { KmsService } from './kms.js';
 export { PrivateCaService } from './privateca.js';
 export { StorageService } from './storage.js';
