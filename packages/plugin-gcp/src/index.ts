@@ -1,2 +1,3 @@
 /** Helpers the GCP plugins share. */
 export { TEST_ENDPOINT_VAR, testEndpoint, clientEndpointOptions } from './endpoints.js';
+export { isGoogleUnavailable, googleErrorText, withTimeout } from './errors.js';
