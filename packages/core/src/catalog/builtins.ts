@@ -47,7 +47,7 @@ export const BUILTINS: readonly BuiltinEntry[] = [
   builtin('NodeAttestor', 'aws_iid', '@spire-ts/plugins-nodeattestor-awsiid', 'awsIidNodeAttestor'),
   builtin('NodeAttestor', 'azure_imds'),
   builtin('NodeAttestor', 'azure_msi'),
-  builtin('NodeAttestor', 'gcp_iit'),
+  builtin('NodeAttestor', 'gcp_iit', '@spire-ts/plugins-nodeattestor-gcpiit', 'gcpIitNodeAttestor'),
   builtin('NodeAttestor', 'k8s_psat', '@spire-ts/plugins-nodeattestor-k8spsat', 'k8sPsatNodeAttestor'),
   // SPIRE removed k8s_sat in v1.12; this is v1.11's, kept for configurations that still name it.
   builtin('NodeAttestor', 'k8s_sat', '@spire-ts/plugins-nodeattestor-k8ssat', 'k8sSatNodeAttestor'),
