@@ -7,6 +7,7 @@ export type { GcpEnv } from './env.js';
 export { MetadataService, requireFlavor } from './metadata.js';
 export { IitService, newIitSigner, IIT_AUDIENCE, IIT_ISSUER, type IitInstance, type IitSigner, type MintOptions } from './iit.js';
 export { ComputeService, type ComputeInstance } from './compute.js';
-export { KmsService } from './kms.js';
+export { KmsService, KMS_ALGORITHMS, type KmsCryptoKey, type KmsVersion, type KmsIamPolicy } from './kms.js';
+export { matchesFilter } from './kms-filter.js';
 export { PrivateCaService } from './privateca.js';
 export { StorageService } from './storage.js';

@@ -31,3 +31,11 @@ describe('plugin-gcp', () => {
     assert.equal(await withTimeout(1000, 'Google', async () => 7), 7);
   });
 });
+
+describe('crc32c', () => {
+  it('matches the Castagnoli check value', async () => {
+    const { crc32c } = await import('./crc32c.js');
+    assert.equal(crc32c('123456789'), 0xe3069283);
+    assert.equal(crc32c(new Uint8Array()), 0);
+  });
+});

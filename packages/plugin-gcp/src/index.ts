@@ -1,3 +1,4 @@
 /** Helpers the GCP plugins share. */
 export { TEST_ENDPOINT_VAR, testEndpoint, clientEndpointOptions } from './endpoints.js';
 export { isGoogleUnavailable, googleErrorText, withTimeout } from './errors.js';
+export { crc32c } from './crc32c.js';
