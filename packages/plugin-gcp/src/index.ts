@@ -2,3 +2,4 @@
 export { TEST_ENDPOINT_VAR, testEndpoint, clientEndpointOptions } from './endpoints.js';
 export { isGoogleUnavailable, googleErrorText, withTimeout } from './errors.js';
 export { crc32c } from './crc32c.js';
+export { serviceAccountFileProblem } from './service-account-file.js';

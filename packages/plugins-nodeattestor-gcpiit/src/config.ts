@@ -1,5 +1,5 @@
-import { readFileSync } from 'node:fs';
 import { ConfigReader, PathTemplate, type CoreConfig, type ParseResult, type PluginData } from '@spire-ts/core/plugin';
+import { serviceAccountFileProblem } from '@spire-ts/plugin-gcp';
 
 /** gcp_iit's parsed configuration. */
 export interface GcpIitConfig {
@@ -20,25 +20,6 @@ export interface GcpIitConfig {
 export const DEFAULT_AGENT_PATH_TEMPLATE = '/{{ .PluginName }}/{{ .ProjectID }}/{{ .InstanceID }}';
 /** SPIRE's `max_metadata_value_size` when unset (or 0). */
 export const DEFAULT_MAX_METADATA_VALUE_SIZE = 128;
-
-/** Why a service account key file cannot be used, or undefined when it looks like one. */
-function serviceAccountFileProblem(path: string): string | undefined {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (e) {
-    return `unable to read service_account_file ${JSON.stringify(path)}: ${(e as Error).message}`;
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (e) {
-    return `unable to parse service_account_file ${JSON.stringify(path)}: ${(e as Error).message}`;
-  }
-  const type = (json as { type?: unknown } | null)?.type;
-  if (type !== 'service_account') return `service_account_file ${JSON.stringify(path)} is not a service account key file (type ${JSON.stringify(type ?? '')})`;
-  return undefined;
-}
 
 /**
  * Reads gcp_iit's plugin_data, collecting every problem with SPIRE's wording where SPIRE has one.
