@@ -37,7 +37,7 @@ export const BUILTINS: readonly BuiltinEntry[] = [
   builtin('KeyManager', 'disk', '@spire-ts/plugins-keymanager-disk', 'diskKeyManager'),
   builtin('KeyManager', 'memory', '@spire-ts/plugins-keymanager-memory', 'memoryKeyManager'),
   builtin('KeyManager', 'aws_kms', '@spire-ts/plugins-keymanager-awskms', 'awsKmsKeyManager'),
-  builtin('KeyManager', 'gcp_kms'),
+  builtin('KeyManager', 'gcp_kms', '@spire-ts/plugins-keymanager-gcpkms', 'gcpKmsKeyManager'),
   builtin('KeyManager', 'azure_key_vault'),
   builtin('KeyManager', 'hashicorp_vault'),
 
