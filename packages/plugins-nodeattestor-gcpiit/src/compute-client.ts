@@ -21,16 +21,17 @@ export interface ComputeApi {
 
 /**
  * instances.get through @google-cloud/compute (REST): Application Default Credentials, or the
- * service account key file when given, as SPIRE. The test-only `SPIRE_TEST_GCP_ENDPOINT` moves
+ * service account key file when given, as SPIRE. `close` is safe to call twice. The test-only `SPIRE_TEST_GCP_ENDPOINT` moves
  * the endpoint (see @spire-ts/plugin-gcp).
  */
 export function sdkComputeApi(serviceAccountFile: string): ComputeApi {
-  let client: InstancesClient | undefined;
-  const get = () => (client ??= new InstancesClient({ ...clientEndpointOptions(), ...(serviceAccountFile ? { keyFilename: serviceAccountFile } : {}) }));
+  // Made now, at configuration: building the client loads Compute's API description (a second
+  // or more), which must not count against an attestation's deadline.
+  const client = new InstancesClient({ ...clientEndpointOptions(), ...(serviceAccountFile ? { keyFilename: serviceAccountFile } : {}) });
   return {
     async getInstance(project, zone, name, signal) {
       signal.throwIfAborted();
-      const [i] = await get().get({ project, zone, instance: name });
+      const [i] = await client.get({ project, zone, instance: name });
       return {
         tags: i.tags?.items ?? [],
         labels: { ...(i.labels ?? {}) },
@@ -38,8 +39,7 @@ export function sdkComputeApi(serviceAccountFile: string): ComputeApi {
       };
     },
     async close() {
-      await client?.close();
-      client = undefined;
+      await client.close();
     },
   };
 }

@@ -25,7 +25,8 @@ export interface GcpIitAttestorDeps {
   host: HostServices;
   log: Logger;
   certs: GoogleCertKeys;
-  compute: ComputeApi;
+  /** The Compute client; required when `use_instance_metadata` is set, unused otherwise. */
+  compute?: ComputeApi;
   timeoutMs?: number;
   /** Clock of token validation, epoch ms. */
   now?: () => number;
@@ -105,8 +106,10 @@ export class GcpIitAttestor implements NodeAttestor {
 
   private async fetchInstance(t: IdentityToken): Promise<InstanceView> {
     const ce = t.computeEngine;
+    const compute = this.deps.compute;
+    if (!compute) throw E.instanceMetadata(new Error('no Compute Engine client'));
     try {
-      return await withTimeout(this.timeoutMs, 'Compute Engine', (signal) => this.deps.compute.getInstance(ce.projectId, ce.zone, ce.instanceName, signal));
+      return await withTimeout(this.timeoutMs, 'Compute Engine', (signal) => compute.getInstance(ce.projectId, ce.zone, ce.instanceName, signal));
     } catch (e) {
       // SPIRE's message names the fetch twice (its client wraps, then the attestor).
       throw E.instanceMetadata(new Error(`failed to fetch instance metadata: ${(e as Error).message}`, { cause: e }));
@@ -132,6 +135,6 @@ export class GcpIitAttestor implements NodeAttestor {
 
   /** Closes the Compute client; safe to call twice. */
   async close(): Promise<void> {
-    await this.deps.compute.close();
+    await this.deps.compute?.close();
   }
 }

@@ -35,8 +35,8 @@ export function makeGcpIitNodeAttestor(opts: GcpIitInternalOptions = {}): Plugin
       const url = certUrl();
       if (url !== GOOGLE_CERT_URL) log.warn({ url }, "Google's identity-token certificates are read from a test endpoint; never do this in production");
       const certs = new GoogleCertKeys(url, opts.now, opts.certFetch);
-      const compute = opts.compute ?? sdkComputeApi(config.serviceAccountFile);
-      return new GcpIitAttestor(config, { trustDomain, host, log, certs, compute, timeoutMs: opts.timeoutMs ?? GCP_TIMEOUT_MS, ...(opts.now ? { now: opts.now } : {}) });
+      const compute = opts.compute ?? (config.useInstanceMetadata ? sdkComputeApi(config.serviceAccountFile) : undefined);
+      return new GcpIitAttestor(config, { trustDomain, host, log, certs, ...(compute ? { compute } : {}), timeoutMs: opts.timeoutMs ?? GCP_TIMEOUT_MS, ...(opts.now ? { now: opts.now } : {}) });
     },
   });
 }
