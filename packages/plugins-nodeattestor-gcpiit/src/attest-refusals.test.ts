@@ -123,6 +123,14 @@ describe('gcp_iit: refusals', () => {
     }
   });
 
+  it("fails with INTERNAL when Google's certificate answer is not a map of certificates", async () => {
+    const token = await tokenFor(env);
+    env.gcp.fail('iit.certs', 200, ['not', 'a map']);
+    await rejectsWith((await makeAttestor()).attest(token, none), Code.INTERNAL, 'failed to retrieve the Google public keys: unable to unmarshal certificate response: not a JSON object');
+    env.gcp.fail('iit.certs', 200, { k: 'garbage' });
+    await rejectsWith((await makeAttestor()).attest(token, none), Code.INTERNAL, 'failed to retrieve the Google public keys: unable to unmarshal certificate response: malformed PEM block');
+  });
+
   it('gives UNAVAILABLE, not a hang, when the certificate endpoint is slow', async () => {
     const token = await tokenFor(env);
     env.gcp.setLatencyMs(1000);
