@@ -35,6 +35,8 @@ export interface KmsVersion {
   destroyTime?: Date;
   privateKey: KeyObject;
   publicKeyPem: string;
+  /** GetPublicKey calls still to refuse while the version reports PENDING_GENERATION. */
+  pendingReads: number;
 }
 
 /** An IAM policy as the API carries it. */
@@ -109,6 +111,11 @@ export class KmsService {
   readonly cryptoKeys = new Map<string, KmsCryptoKey>();
   /** How long a destroyed version stays DESTROY_SCHEDULED (KMS's default: 30 days). */
   destroyScheduledMs = 30 * 24 * 3600_000;
+  /**
+   * New versions report PENDING_GENERATION, and refuse GetPublicKey (FAILED_PRECONDITION), for
+   * this many GetPublicKey calls, as real asymmetric keys do for a moment after creation.
+   */
+  pendingGenerationReads = 0;
 
   constructor(readonly env: GcpEnv) {}
 
@@ -152,7 +159,9 @@ export class KmsService {
       algorithm: key.algorithm,
       createTime: this.env.now(),
       ...newKey(key.algorithm),
+      pendingReads: this.pendingGenerationReads,
     };
+    if (v.pendingReads > 0) v.state = 'PENDING_GENERATION';
     key.versions.push(v);
     return v;
   }
@@ -195,6 +204,10 @@ export class KmsService {
       }),
       route('GET', `${CKV}/publicKey`, 'getPublicKey', (r) => {
         const { version } = this.versionOf(r);
+        if (version.pendingReads > 0 && --version.pendingReads === 0) {
+          version.state = 'ENABLED';
+          throw err(400, `The request cannot be fulfilled. Resource ${version.name} has value PENDING_GENERATION in field crypto_key_version.state.`, 'FAILED_PRECONDITION');
+        }
         if (version.state !== 'ENABLED' && version.state !== 'DISABLED') {
           throw err(400, `The request cannot be fulfilled. Resource ${version.name} has value ${version.state} in field crypto_key_version.state.`, 'FAILED_PRECONDITION');
         }

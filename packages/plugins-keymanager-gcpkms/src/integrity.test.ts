@@ -1,3 +1,4 @@
+import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { Code } from '@spire-ts/core/plugin';
@@ -26,6 +27,20 @@ describe('gcp_kms: answers corrupted in transit, and Cloud KMS out of reach at s
     gcp.fail('kms.getPublicKey', 200, { pem: '-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----\n', pemCrc32c: '7' });
     await rejectsWith(km.generateKey('k', 'ec-p256'), Code.INTERNAL, 'failed to generate key: response corrupted in-transit');
     await km.close();
+  });
+
+  it('waits for a version still being generated before reading its public key', async () => {
+    gcp.kms.pendingGenerationReads = 2;
+    try {
+      const km = await startKeyManager({ keyIdentifierValue: 'pending' });
+      const before = gcp.calls('kms.getPublicKey').length;
+      const pk = await km.generateKey('k', 'ec-p256');
+      assert.equal(pk.type, 'ec-p256');
+      assert.equal(gcp.calls('kms.getPublicKey').length - before, 3);
+      await km.close();
+    } finally {
+      gcp.kms.pendingGenerationReads = 0;
+    }
   });
 
   it('fails to configure with UNAVAILABLE when Cloud KMS cannot be reached', async () => {
