@@ -55,6 +55,8 @@ export class GcpKmsKeyManager implements KeyManager {
   private writeLock: Promise<unknown> = Promise.resolve();
   private tasks: AbortController | undefined;
   private stopTickers: (() => void)[] = [];
+  /** Sign calls in flight, by version name (a replaced version is queued for destruction once they finish). */
+  private readonly signing = new Map<string, Set<Promise<unknown>>>();
   /** Versions waiting for destruction; kept across configure, as SPIRE's channel. */
   readonly destroyQueue: DestroyQueue;
   private readonly clock: TaskClock;
@@ -216,7 +218,11 @@ export class GcpKmsKeyManager implements KeyManager {
     }
     const publicKey = makePublicKey(keyId, keyType, await fetchPublicKeyDer(s.kms, versionName));
     this.entries.set(keyId, { cryptoKey, versionName, publicKey });
-    if (old) this.enqueueDestruction(old.versionName);
+    if (old) {
+      // Signatures already on their way with the old version finish before it is destroyed.
+      await Promise.allSettled([...(this.signing.get(old.versionName) ?? [])]);
+      this.enqueueDestruction(old.versionName);
+    }
     return publicKey;
   }
 
@@ -253,11 +259,18 @@ export class GcpKmsKeyManager implements KeyManager {
     const entry = this.entries.get(keyId);
     if (!entry) throw E.keyNotFound(keyId);
     const { field, digest } = signDigestFor(entry.publicKey.type, data, opts);
+    const call = this.current().kms.asymmetricSign(entry.versionName, field, digest);
+    let inflight = this.signing.get(entry.versionName);
+    if (!inflight) this.signing.set(entry.versionName, (inflight = new Set()));
+    inflight.add(call);
     let out;
     try {
-      out = await this.current().kms.asymmetricSign(entry.versionName, field, digest);
+      out = await call;
     } catch (e) {
       throw E.sign(e);
+    } finally {
+      inflight.delete(call);
+      if (inflight.size === 0) this.signing.delete(entry.versionName);
     }
     if (crc32c(out.signature) !== out.signatureCrc32c) throw E.signCorrupted();
     return { signature: out.signature, keyFingerprint: entry.publicKey.fingerprint };

@@ -56,6 +56,19 @@ describe('gcp_kms: keys, labels, IAM and signing against the emulator', () => {
     await km.close();
   });
 
+  it('lets signatures in flight with the old version finish before destroying it', async () => {
+    const km = await startKeyManager({ keyIdentifierValue: 'srv-6' });
+    await km.generateKey('k', 'ec-p256');
+    const d = createHash('sha256').update(msg).digest();
+    gcp.setLatencyMs(200);
+    const signing = km.signData('k', d, { hashAlgorithm: 'SHA256' });
+    await new Promise((r) => setTimeout(r, 50));
+    gcp.setLatencyMs(0);
+    await km.generateKey('k', 'ec-p256');
+    assert.ok((await signing).signature.length > 0);
+    await km.close();
+  });
+
   it("refuses what Cloud KMS cannot sign with SPIRE's messages", async () => {
     const km = await startKeyManager({ keyIdentifierValue: 'srv-4' });
     await km.generateKey('r', 'rsa-2048');
