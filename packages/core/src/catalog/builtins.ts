@@ -37,7 +37,7 @@ export const BUILTINS: readonly BuiltinEntry[] = [
   builtin('KeyManager', 'disk', '@spire-ts/plugins-keymanager-disk', 'diskKeyManager'),
   builtin('KeyManager', 'memory', '@spire-ts/plugins-keymanager-memory', 'memoryKeyManager'),
   builtin('KeyManager', 'aws_kms', '@spire-ts/plugins-keymanager-awskms', 'awsKmsKeyManager'),
-  builtin('KeyManager', 'gcp_kms'),
+  builtin('KeyManager', 'gcp_kms', '@spire-ts/plugins-keymanager-gcpkms', 'gcpKmsKeyManager'),
   builtin('KeyManager', 'azure_key_vault', '@spire-ts/plugins-keymanager-azurekeyvault', 'azureKeyVaultKeyManager'),
   builtin('KeyManager', 'hashicorp_vault'),
 
@@ -47,7 +47,7 @@ export const BUILTINS: readonly BuiltinEntry[] = [
   builtin('NodeAttestor', 'aws_iid', '@spire-ts/plugins-nodeattestor-awsiid', 'awsIidNodeAttestor'),
   builtin('NodeAttestor', 'azure_imds', '@spire-ts/plugins-nodeattestor-azureimds', 'azureImdsNodeAttestor'),
   builtin('NodeAttestor', 'azure_msi', '@spire-ts/plugins-nodeattestor-azuremsi', 'azureMsiNodeAttestor'),
-  builtin('NodeAttestor', 'gcp_iit'),
+  builtin('NodeAttestor', 'gcp_iit', '@spire-ts/plugins-nodeattestor-gcpiit', 'gcpIitNodeAttestor'),
   builtin('NodeAttestor', 'k8s_psat', '@spire-ts/plugins-nodeattestor-k8spsat', 'k8sPsatNodeAttestor'),
   // SPIRE removed k8s_sat in v1.12; this is v1.11's, kept for configurations that still name it.
   builtin('NodeAttestor', 'k8s_sat', '@spire-ts/plugins-nodeattestor-k8ssat', 'k8sSatNodeAttestor'),
