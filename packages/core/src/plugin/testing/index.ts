@@ -5,7 +5,7 @@
  * registers node:test blocks; call it at the top level of a test file.
  */
 export { runDataStoreContract, type DataStoreSetup } from '../../plugins/datastore/contract-suite.js';
-export { runKeyManagerContract } from '../../plugins/keymanager/contract-suite.js';
+export { runKeyManagerContract, type KeyManagerCapabilities } from '../../plugins/keymanager/contract-suite.js';
 export { runNodeAttestorContract, type NodeAttestorHarness } from '../../plugins/nodeattestor/contract-suite.js';
 export { runUpstreamAuthorityContract } from '../../plugins/upstreamauthority/contract-suite.js';
 export { runNotifierContract, type NotifierHarness } from '../../plugins/notifier/contract-suite.js';
