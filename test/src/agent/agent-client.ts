@@ -107,12 +107,14 @@ export class AgentClient {
       let done = false;
       call.on('data', (m: { step: string; challenge?: Buffer; result?: { svid: { id: { trust_domain: string; path: string }; cert_chain: Buffer[]; expires_at: number }; reattestable: boolean } }) => {
         if (m.step === 'challenge' && m.challenge) {
-          try {
-            call.write({ challenge_response: attestor.respond(m.challenge) });
-          } catch (err) {
-            call.cancel();
-            reject(err);
-          }
+          const challenge = m.challenge;
+          Promise.resolve()
+            .then(() => attestor.respond(challenge))
+            .then((answer) => call.write({ challenge_response: answer }))
+            .catch((err: unknown) => {
+              call.cancel();
+              reject(err);
+            });
           return;
         }
         if (m.step === 'result' && m.result) {

@@ -7,8 +7,8 @@ import { createHash, randomBytes, sign, type KeyObject } from 'node:crypto';
 export interface AgentAttestor {
   type: string;
   payload(): Buffer;
-  /** Answers one challenge; join_token never gets one. */
-  respond(challenge: Buffer): Buffer;
+  /** Answers one challenge (at once or later); join_token never gets one. */
+  respond(challenge: Buffer): Buffer | Promise<Buffer>;
 }
 
 /** join_token: the payload is the token. */
@@ -93,15 +93,23 @@ export function k8sSatAttestor(cluster: string, token: string): AgentAttestor {
 }
 
 /**
- * aws_iid: the payload is `{"document", "signature", "rsa2048"}` as SPIRE's agent reads them from
- * the instance metadata service (here, bytes made by the test's "AWS" signer). Never challenged.
+ * An attestor whose agent sends one payload and is never challenged (aws_iid: the identity
+ * document, signature and PKCS#7; gcp_iit: the identity token; azure_msi: `{"token"}`).
  */
-export function awsIidAttestor(payload: Uint8Array): AgentAttestor {
+export function payloadAttestor(type: string, payload: Uint8Array): AgentAttestor {
   return {
-    type: 'aws_iid',
+    type,
     payload: () => Buffer.from(payload),
     respond: () => {
-      throw new Error('aws_iid is never challenged');
+      throw new Error(`${type} is never challenged`);
     },
   };
+}
+
+/**
+ * An attestor that opens with a fixed payload and answers the server's challenge (azure_imds:
+ * SPIRE's agent opens with the bytes `non_empty_payload`, then answers the nonce).
+ */
+export function challengedAttestor(type: string, opening: Uint8Array, answer: (challenge: Buffer) => Promise<Uint8Array>): AgentAttestor {
+  return { type, payload: () => Buffer.from(opening), respond: async (c) => Buffer.from(await answer(c)) };
 }

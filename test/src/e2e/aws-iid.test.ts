@@ -4,7 +4,7 @@ import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { AwsEmulator, iidPayload } from '@spire-ts/emulator-aws';
-import { AgentClient, RpcError, awsIidAttestor } from '../agent/index.js';
+import { AgentClient, RpcError, payloadAttestor } from '../agent/index.js';
 import { certsPem } from '../agent/keys.js';
 import { ServerProcess } from './harness.js';
 
@@ -49,7 +49,7 @@ describe('NodeAttestor aws_iid in a real spire-server run, on the AWS emulator',
 
   it('attests with a signed identity document, stores SPIRE\'s selectors, and the agent SVID verifies with openssl', async () => {
     const agent = await newAgent();
-    const r = await agent.attest(awsIidAttestor(iidPayload(await aws.ec2.attestationData(INSTANCE))));
+    const r = await agent.attest(payloadAttestor('aws_iid', iidPayload(await aws.ec2.attestationData(INSTANCE))));
     assert.equal(r.spiffeId, `spiffe://example.org/spire/agent/aws_iid/${aws.accountId}/${aws.region}/${INSTANCE}`);
     assert.equal(r.reattestable, false);
     const got = await server.admin('agent', 'GetAgent', { id: { trust_domain: 'example.org', path: new URL(r.spiffeId).pathname } });
@@ -74,13 +74,13 @@ describe('NodeAttestor aws_iid in a real spire-server run, on the AWS emulator',
 
   it('a second attestation of the same instance is refused until the agent is evicted (TOFU)', async () => {
     const payload = iidPayload(await aws.ec2.attestationData(INSTANCE));
-    await assert.rejects((await newAgent()).attest(awsIidAttestor(payload)), (e: unknown) => {
+    await assert.rejects((await newAgent()).attest(payloadAttestor('aws_iid', payload)), (e: unknown) => {
       assert.ok(e instanceof RpcError);
       assert.deepEqual([e.code, e.details], [PERMISSION_DENIED, 'nodeattestor(aws_iid): attestation data has already been used to attest an agent']);
       return true;
     });
     await server.admin('agent', 'DeleteAgent', { id: { trust_domain: 'example.org', path: `/spire/agent/aws_iid/${aws.accountId}/${aws.region}/${INSTANCE}` } });
-    const r = await (await newAgent()).attest(awsIidAttestor(payload));
+    const r = await (await newAgent()).attest(payloadAttestor('aws_iid', payload));
     assert.equal(r.spiffeId, `spiffe://example.org/spire/agent/aws_iid/${aws.accountId}/${aws.region}/${INSTANCE}`);
   });
 
@@ -89,7 +89,7 @@ describe('NodeAttestor aws_iid in a real spire-server run, on the AWS emulator',
     const signed = await aws.ec2.attestationData('i-0eeeeffff00001111');
     const forged = { ...signed, document: signed.document.replace('i-0eeeeffff00001111', 'i-0999988887777aaaa') };
     const before = (await server.admin('agent', 'ListAgents', {})).agents.length;
-    await assert.rejects((await newAgent()).attest(awsIidAttestor(iidPayload(forged))), (e: unknown) => {
+    await assert.rejects((await newAgent()).attest(payloadAttestor('aws_iid', iidPayload(forged))), (e: unknown) => {
       assert.ok(e instanceof RpcError);
       assert.deepEqual([e.code, e.details], [3, 'nodeattestor(aws_iid): instance identity document does not match the verified PKCS7 content']);
       return true;

@@ -18,7 +18,7 @@ const until = async (what: string, cond: () => boolean, ms: number): Promise<voi
   }
 };
 
-describe('UpstreamAuthority gcp_cas, Notifier gcs_bundle and BundlePublisher gcp_cloudstorage in a real spire-server run, on the GCP emulator', { timeout: 240_000 }, () => {
+describe('KeyManager gcp_kms, UpstreamAuthority gcp_cas, Notifier gcs_bundle and BundlePublisher gcp_cloudstorage in a real spire-server run, on the GCP emulator', { timeout: 240_000 }, () => {
   let gcp: GcpEmulator;
   let rootPem = '';
   const server = new ServerProcess();
@@ -55,6 +55,7 @@ describe('UpstreamAuthority gcp_cas, Notifier gcs_bundle and BundlePublisher gcp
     await gcp.privateca.createCertificateAuthority({ pool: 'spire', id: 'sub', issuer: root.name, labels: { 'spire-upstream': 'e2e' } });
     rootPem = root.signer.certPem;
     gcp.storage.createBucket('spire-bundle');
+    gcp.kms.createKeyRing('test-project', 'global', 'spire');
   });
   after(async () => {
     await server.stop();
@@ -63,7 +64,16 @@ describe('UpstreamAuthority gcp_cas, Notifier gcs_bundle and BundlePublisher gcp
   });
 
   async function run(format: string, object: string): Promise<string> {
-    await server.start({ env: { ...gcp.env(), SPIRE_TEST_GCP_ENDPOINT: gcp.url, STORAGE_EMULATOR_HOST: gcp.url }, extraPlugins: plugins(format, object) });
+    await server.start({
+      env: { ...gcp.env(), SPIRE_TEST_GCP_ENDPOINT: gcp.url, STORAGE_EMULATOR_HOST: gcp.url },
+      keyManager: `KeyManager "gcp_kms" {
+    plugin_data {
+      key_ring = "projects/test-project/locations/global/keyRings/spire"
+      key_identifier_file = "./gcp_kms_server_id"
+    }
+  }`,
+      extraPlugins: plugins(format, object),
+    });
     await until(`the ${format} object`, () => gcp.storage.read('spire-bundle', object) !== undefined, 40_000);
     return gcp.storage.read('spire-bundle', object)!;
   }
@@ -72,7 +82,9 @@ describe('UpstreamAuthority gcp_cas, Notifier gcs_bundle and BundlePublisher gcp
     const doc = JSON.parse(await run('spiffe', 'bundle.spiffe')) as { keys: { use: string; x5c?: string[] }[] };
     assert.deepEqual(fingerprints(await server.bundlePem()), fingerprints(rootPem), 'the trust bundle is the CA Service root');
     assert.equal(gcp.calls('privateca.certificates.create').length >= 1, true);
+    const signs = gcp.calls('kms.asymmetricSign').length;
     await server.cliAsync('x509', 'mint', '-spiffeID', 'spiffe://example.org/workload', '-write', out);
+    assert.equal(gcp.calls('kms.asymmetricSign').length - signs, 1, 'the server CA key is in Cloud KMS: one sign per SVID');
     execFileSync('openssl', ['verify', '-CAfile', join(out, 'bundle.pem'), '-untrusted', join(out, 'svid.pem'), join(out, 'svid.pem')]);
     assert.equal(fingerprints(readFileSync(join(out, 'svid.pem'), 'utf8')).length, 3, 'leaf, server CA, CA Service subordinate');
     assert.deepEqual(fingerprints(gcp.storage.read('spire-bundle', 'notifier/bundle.pem') ?? ''), fingerprints(rootPem));
@@ -80,12 +92,14 @@ describe('UpstreamAuthority gcp_cas, Notifier gcs_bundle and BundlePublisher gcp
     assert.deepEqual(x509.map((k) => new X509Certificate(Buffer.from(k.x5c![0]!, 'base64')).fingerprint256), fingerprints(rootPem));
   });
 
-  it('gcp_cloudstorage: the jwks and pem formats reach their objects', async () => {
+  it('gcp_cloudstorage: the jwks and pem formats reach their objects; after restarts gcp_kms finds its keys again', async () => {
     await server.stop({ keepDir: true });
+    const created = gcp.calls('kms.createCryptoKey').length;
     const jwks = JSON.parse(await run('jwks', 'bundle.jwks')) as { keys: { use?: string; x5c?: string[] }[] };
     assert.ok(jwks.keys.every((k) => k.use === undefined));
     assert.ok(jwks.keys.some((k) => k.x5c));
     await server.stop({ keepDir: true });
     assert.deepEqual(fingerprints(await run('pem', 'bundle.pem')), fingerprints(rootPem));
+    assert.equal(gcp.calls('kms.createCryptoKey').length, created, 'no CryptoKey created on restart');
   });
 });
