@@ -14,7 +14,7 @@ import * as upkeep from './maintenance.js';
 import { KeyNaming, TAG } from './naming.js';
 import { readOrCreateServerId } from './server-id.js';
 import { kmsSignRequest } from './signing-algorithm.js';
-import { systemClock, type TaskClock } from './task-clock.js';
+import { systemClock, type TaskClock } from '@spire-ts/core/plugin';
 
 /** What the plugin needs besides its configuration. */
 export interface AwsKmsKeyManagerDeps {

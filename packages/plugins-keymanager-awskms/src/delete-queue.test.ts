@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { silentLogger } from '@spire-ts/core/plugin';
 import type { AwsEmulator } from '@spire-ts/emulator-aws';
 import { DELETE_QUEUE_CAPACITY, DeleteQueue } from './delete-queue.js';
-import { FakeTaskClock } from './task-clock.fake.js';
+import { FakeTaskClock } from '@spire-ts/core/plugin/testing';
 import { startKeyManager, startKmsEmulator } from './test-support.js';
 
 const awsError = (name: string) => Object.assign(new Error(`${name} happened`), { name });

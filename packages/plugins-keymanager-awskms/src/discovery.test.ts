@@ -7,7 +7,7 @@ import { after, before, describe, it } from 'node:test';
 import { Code } from '@spire-ts/core/plugin';
 import { rejectsWith } from '@spire-ts/core/plugin/testing';
 import type { AwsEmulator } from '@spire-ts/emulator-aws';
-import { FakeTaskClock } from './task-clock.fake.js';
+import { FakeTaskClock } from '@spire-ts/core/plugin/testing';
 import { kmsConfig, startKeyManager, startKmsEmulator } from './test-support.js';
 
 const digest = createHash('sha256').update('x').digest();

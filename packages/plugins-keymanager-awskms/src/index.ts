@@ -6,7 +6,6 @@ export { AwsKmsKeyManager, type AwsKmsKeyManagerDeps } from './aws-kms-key-manag
 export { parseAwsKmsConfig, keyTagsProblem, type AwsKmsConfig } from './config.js';
 export { AwsKmsErrors } from './errors.js';
 export { KeyNaming, TAG, encodeKeyId, decodeKeyId, sanitizeTrustDomain } from './naming.js';
-export { systemClock, type TaskClock } from './task-clock.js';
 
 /** The descriptor of KeyManager "aws_kms". */
 export const awsKmsKeyManager = defineKeyManager<AwsKmsConfig>({

@@ -3,7 +3,7 @@ import { after, before, beforeEach, describe, it } from 'node:test';
 import { CreateAliasCommand, CreateKeyCommand, KMSClient } from '@aws-sdk/client-kms';
 import type { AwsEmulator } from '@spire-ts/emulator-aws';
 import { HOUR_MS } from './maintenance.js';
-import { FakeTaskClock } from './task-clock.fake.js';
+import { FakeTaskClock } from '@spire-ts/core/plugin/testing';
 import { kmsConfig, recordingLogger, startKeyManager, startKmsEmulator } from './test-support.js';
 
 const DAY = 24 * HOUR_MS;

@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { CreateKeyCommand, KMSClient, ScheduleKeyDeletionCommand } from '@aws-sdk/client-kms';
 import type { AwsEmulator } from '@spire-ts/emulator-aws';
 import { HOUR_MS } from './maintenance.js';
-import { FakeTaskClock } from './task-clock.fake.js';
+import { FakeTaskClock } from '@spire-ts/core/plugin/testing';
 import { startKeyManager, startKmsEmulator } from './test-support.js';
 
 const DAY = 24 * HOUR_MS;

@@ -10,7 +10,7 @@ import { AwsEmulator } from '@spire-ts/emulator-aws';
 import { startDescriptorForTest, type ServedAs } from '@spire-ts/plugin-sdk/testing';
 import { AwsKmsKeyManager } from './aws-kms-key-manager.js';
 import type { AwsKmsConfig } from './config.js';
-import type { TaskClock } from './task-clock.js';
+import type { TaskClock } from '@spire-ts/core/plugin';
 
 /** Starts the emulator and points this process's AWS SDK clients at it (AWS_ENDPOINT_URL, region, keys). */
 export async function startKmsEmulator(): Promise<AwsEmulator> {

@@ -10,7 +10,7 @@ import * as upkeep from './maintenance.js';
 import { newKeyName, serverTags } from './naming.js';
 import { readOrCreateServerId } from './server-id.js';
 import { vaultSignatureToDer, vaultSignRequest } from './signing.js';
-import { systemClock, type TaskClock } from './task-clock.js';
+import { systemClock, type TaskClock } from '@spire-ts/core/plugin';
 import { makeVaultClient, type VaultClient } from './vault-client.js';
 
 /** The default bound of one Key Vault call. */

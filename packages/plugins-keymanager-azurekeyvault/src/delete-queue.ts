@@ -1,6 +1,6 @@
 import type { Logger } from '@spire-ts/core/plugin';
 import { azureErrorText } from './errors.js';
-import type { TaskClock } from './task-clock.js';
+import type { TaskClock } from '@spire-ts/core/plugin';
 
 /** How many keys may wait for deletion (SPIRE's channel size). */
 export const DELETE_QUEUE_CAPACITY = 120;

@@ -7,7 +7,6 @@ export { parseAzureKeyVaultConfig, type AzureKeyVaultConfig } from './config.js'
 export { AzureKeyVaultErrors } from './errors.js';
 export { TAG, KEY_NAME_PREFIX, newKeyName, spireKeyIdFromKeyName } from './naming.js';
 export { isLoopbackVault, makeVaultClient, type VaultClient } from './vault-client.js';
-export { systemClock, type TaskClock } from './task-clock.js';
 
 /** The descriptor of KeyManager "azure_key_vault". */
 export const azureKeyVaultKeyManager = defineKeyManager<AzureKeyVaultConfig>({

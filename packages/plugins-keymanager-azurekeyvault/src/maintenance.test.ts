@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { AzureEmulator } from '@spire-ts/emulator-azure';
 import { PERIODS } from './maintenance.js';
-import { FakeTaskClock } from './task-clock.fake.js';
+import { FakeTaskClock } from '@spire-ts/core/plugin/testing';
 import { startKeyManager, startVaultEmulator } from './test-support.js';
 
 const DAY = 86_400_000;

@@ -14,7 +14,7 @@ import { AzureEmulator } from '@spire-ts/emulator-azure';
 import { startDescriptorForTest, type ServedAs } from '@spire-ts/plugin-sdk/testing';
 import { AzureKeyVaultKeyManager } from './azure-key-vault-key-manager.js';
 import { parseAzureKeyVaultConfig } from './config.js';
-import type { TaskClock } from './task-clock.js';
+import type { TaskClock } from '@spire-ts/core/plugin';
 
 /** The application the emulator knows (tenant, subscription, client ID and secret). */
 export const TEST_APP = {

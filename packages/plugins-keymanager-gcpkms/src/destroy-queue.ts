@@ -1,6 +1,6 @@
 import type { Logger } from '@spire-ts/core/plugin';
 import type { KmsApi } from './kms-api.js';
-import type { TaskClock } from './task-clock.js';
+import type { TaskClock } from '@spire-ts/core/plugin';
 
 /** How many versions may wait for destruction (SPIRE's channel size). */
 export const DESTROY_QUEUE_CAPACITY = 120;

@@ -7,7 +7,7 @@ import { Code } from '@spire-ts/core/plugin';
 import { rejectsWith } from '@spire-ts/core/plugin/testing';
 import type { GcpEmulator } from '@spire-ts/emulator-gcp';
 import { PERIODS } from './gcp-kms-key-manager.js';
-import { FakeTaskClock } from './task-clock.fake.js';
+import { FakeTaskClock } from '@spire-ts/core/plugin/testing';
 import { KEY_RING, startKeyManager, startKmsEmulator } from './test-support.js';
 
 

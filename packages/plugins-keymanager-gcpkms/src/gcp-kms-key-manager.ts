@@ -10,7 +10,7 @@ import { ALGORITHM_OF, KeyNaming, LABEL } from './naming.js';
 import { fetchPublicKeyDer, makePublicKey } from './public-key.js';
 import { readOrCreateServerId } from './server-id.js';
 import { signDigestFor } from './sign-request.js';
-import { systemClock, type TaskClock } from './task-clock.js';
+import { systemClock, type TaskClock } from '@spire-ts/core/plugin';
 
 /** SPIRE's periods of the background tasks and how long a key may go unrefreshed. */
 export const PERIODS = { keepActive: 6 * 3600_000, dispose: 48 * 3600_000, maxStale: 14 * 24 * 3600_000 } as const;

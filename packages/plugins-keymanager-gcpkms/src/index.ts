@@ -7,7 +7,6 @@ export { parseGcpKmsConfig, MAX_KEY_IDENTIFIER_LENGTH, type GcpKmsConfig } from 
 export { GcpKmsErrors } from './errors.js';
 export { KeyNaming, LABEL, ALGORITHM_OF, CRYPTO_KEY_PREFIX } from './naming.js';
 export { sdkKmsApi, type KmsApi, type CryptoKeyView, type VersionView, type IamPolicy } from './kms-api.js';
-export { systemClock, type TaskClock } from './task-clock.js';
 
 /** The descriptor of KeyManager "gcp_kms". */
 export const gcpKmsKeyManager = defineKeyManager<GcpKmsConfig>({

@@ -10,7 +10,7 @@ import { GcpEmulator } from '@spire-ts/emulator-gcp';
 import { startDescriptorForTest, type ServedAs } from '@spire-ts/plugin-sdk/testing';
 import type { GcpKmsConfig } from './config.js';
 import { GcpKmsKeyManager } from './gcp-kms-key-manager.js';
-import type { TaskClock } from './task-clock.js';
+import type { TaskClock } from '@spire-ts/core/plugin';
 
 /** The key ring the tests use. */
 export const KEY_RING = 'projects/test-project/locations/global/keyRings/spire';

@@ -27,6 +27,7 @@ export { PLUGIN_TYPES, isPluginType, type PluginType, type X509Certificate, type
 export type { CoreConfig, PluginDeps, Closable, PluginDescriptor, AnyPluginDescriptor } from '../plugins/descriptor.js';
 export { ConfigReader, type PluginData, type ParseResult } from '../plugins/config-reader.js';
 export { parseDuration, formatDuration } from '../duration.js';
+export { systemClock, type TaskClock } from '../plugins/task-clock.js';
 export { parseHcl } from '../config/parse-text.js';
 export { ConfigSyntaxError } from '../config/syntax-error.js';
 export type * from '../plugins/host-services.js';

@@ -13,6 +13,7 @@ export { runBundlePublisherContract, type BundlePublisherHarness } from '../../p
 export { runCredentialComposerContract } from '../../plugins/credentialcomposer/contract-suite.js';
 export { sampleBundle } from '../../plugins/sample-bundle.js';
 export { realBundle } from '../../plugins/real-bundle.js';
+export { FakeTaskClock } from '../../plugins/task-clock.fake.js';
 export { makeEntry } from '../../plugins/datastore/suite/context.js';
 export { FakeNotifier } from '../../plugins/notifier/notifier.fake.js';
 export { FakeBundlePublisher } from '../../plugins/bundlepublisher/bundle-publisher.fake.js';

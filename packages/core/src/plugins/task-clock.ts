@@ -1,12 +1,13 @@
 /**
- * The time source of the background tasks: the wall clock in production, a fake one
- * (task-clock.fake.ts) in tests, so that a test moves six hours or two weeks at once.
+ * The time source of a plugin's background tasks (the cloud KeyManagers' key upkeep): the wall
+ * clock in production, `FakeTaskClock` (plugin testing entry) in tests, so that a test moves six
+ * hours or fourteen days at once.
  */
 export interface TaskClock {
   now(): Date;
   /**
-   * Runs `fn` every `periodMs`, the first time one period from now; a tick that comes while the
-   * previous run is still going is skipped. Returns the function that stops it.
+   * Runs `fn` every `periodMs`, the first time one period from now (as a Go ticker). A tick that
+   * comes while the previous run is still going is skipped. Returns the function that stops it.
    */
   every(periodMs: number, fn: () => Promise<void>): () => void;
   /** Resolves after `ms`, or as soon as `signal` aborts. */
@@ -21,7 +22,9 @@ export const systemClock: TaskClock = {
     const t = setInterval(() => {
       if (running) return;
       running = true;
-      void fn().finally(() => (running = false));
+      void fn().finally(() => {
+        running = false;
+      });
     }, periodMs);
     t.unref();
     return () => clearInterval(t);
@@ -29,14 +32,14 @@ export const systemClock: TaskClock = {
   sleep(ms, signal) {
     return new Promise((resolve) => {
       if (signal.aborted) return resolve();
-      const done = () => {
-        clearTimeout(t);
-        signal.removeEventListener('abort', done);
-        resolve();
-      };
       const t = setTimeout(done, ms);
       t.unref();
       signal.addEventListener('abort', done, { once: true });
+      function done() {
+        clearTimeout(t);
+        signal.removeEventListener('abort', done);
+        resolve();
+      }
     });
   },
 };
