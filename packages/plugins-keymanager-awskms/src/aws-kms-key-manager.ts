@@ -12,9 +12,8 @@ import { fetchViaAliases, fetchWithMigration } from './key-fetcher.js';
 import { defaultKeyPolicy, roleNameFromArn } from './key-policy.js';
 import * as upkeep from './maintenance.js';
 import { KeyNaming, TAG } from './naming.js';
-import { readOrCreateServerId } from './server-id.js';
 import { kmsSignRequest } from './signing-algorithm.js';
-import { systemClock, type TaskClock } from '@spire-ts/core/plugin';
+import { systemClock, type TaskClock, readOrCreateServerId } from '@spire-ts/core/plugin';
 
 /** What the plugin needs besides its configuration. */
 export interface AwsKmsKeyManagerDeps {
@@ -91,7 +90,7 @@ export class AwsKmsKeyManager implements KeyManager {
         throw AwsKmsErrors.readPolicyFile(e);
       }
     }
-    const serverId = config.keyIdentifierValue || (await readOrCreateServerId(config.keyIdentifierFile));
+    const serverId = config.keyIdentifierValue || (await readOrCreateServerId(config.keyIdentifierFile, AwsKmsErrors));
     const log = this.deps.log;
     log.debug({ server_id: serverId }, 'Loaded server id');
     const clients = (this.deps.makeClients ?? makeAwsKmsClients)(config);

@@ -1,5 +1,5 @@
 import type { TokenCredential } from '@azure/identity';
-import { KEY_TYPES, type KeyManager, type KeyType, type Logger, type PublicKey, type SignerOpts } from '@spire-ts/core/plugin';
+import { KEY_TYPES, type KeyManager, type KeyType, type Logger, type PublicKey, type SignerOpts, readOrCreateServerId } from '@spire-ts/core/plugin';
 import type { AzureKeyVaultConfig } from './config.js';
 import { azureCredential } from '@spire-ts/plugin-azure';
 import { DeleteQueue } from './delete-queue.js';
@@ -8,7 +8,6 @@ import { describeJwk, keyTypeOfJwk, makeEntry, type KeyEntry } from './key-entry
 import { fetchKeyEntries } from './key-fetcher.js';
 import * as upkeep from './maintenance.js';
 import { newKeyName, serverTags } from './naming.js';
-import { readOrCreateServerId } from './server-id.js';
 import { vaultSignatureToDer, vaultSignRequest } from './signing.js';
 import { systemClock, type TaskClock } from '@spire-ts/core/plugin';
 import { makeVaultClient, type VaultClient } from './vault-client.js';
@@ -79,7 +78,7 @@ export class AzureKeyVaultKeyManager implements KeyManager {
    * with SPIRE's codes and messages.
    */
   async configure(config: AzureKeyVaultConfig): Promise<void> {
-    const serverId = config.keyIdentifierValue || (await readOrCreateServerId(config.keyIdentifierFile));
+    const serverId = config.keyIdentifierValue || (await readOrCreateServerId(config.keyIdentifierFile, AzureKeyVaultErrors));
     const log = this.deps.log;
     log.debug({ server_id: serverId }, 'Loaded server id');
     let credential: TokenCredential;

@@ -8,9 +8,8 @@ import { fetchKeyEntries, type KeyEntry } from './key-fetcher.js';
 import { sdkKmsApi, type IamPolicy, type KmsApi } from './kms-api.js';
 import { ALGORITHM_OF, KeyNaming, LABEL } from './naming.js';
 import { fetchPublicKeyDer, makePublicKey } from './public-key.js';
-import { readOrCreateServerId } from './server-id.js';
 import { signDigestFor } from './sign-request.js';
-import { systemClock, type TaskClock } from '@spire-ts/core/plugin';
+import { systemClock, type TaskClock, readOrCreateServerId } from '@spire-ts/core/plugin';
 
 /** SPIRE's periods of the background tasks and how long a key may go unrefreshed. */
 export const PERIODS = { keepActive: 6 * 3600_000, dispose: 48 * 3600_000, maxStale: 14 * 24 * 3600_000 } as const;
@@ -91,7 +90,7 @@ export class GcpKmsKeyManager implements KeyManager {
         throw E.readPolicyFile(e);
       }
     }
-    const serverId = config.keyIdentifierValue || (await readOrCreateServerId(config.keyIdentifierFile));
+    const serverId = config.keyIdentifierValue || (await readOrCreateServerId(config.keyIdentifierFile, E));
     const log = this.deps.log;
     log.debug({ server_id: serverId }, 'Loaded server id');
     const kms = (this.deps.makeKms ?? ((c) => sdkKmsApi({ serviceAccountFile: c.serviceAccountFile, timeoutMs: this.deps.timeoutMs ?? KMS_TIMEOUT_MS })))(config);

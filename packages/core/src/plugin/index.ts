@@ -54,6 +54,7 @@ export {
 export { hasWorkerKeys } from '../plugins/keymanager/worker-keys.js';
 export { keyTypeOf } from '../plugins/keymanager/key-types.js';
 export { signDigest } from '../plugins/keymanager/digest-signer.js';
+export { readOrCreateServerId, type ServerIdErrors } from '../plugins/keymanager/server-id.js';
 
 // X.509 building blocks for an UpstreamAuthority that signs downstream CAs itself.
 export { assembleCertificate, encodeTbs, fromPem, hex, randomSerial, readCertificate, toPem } from '../ca/x509/certificate.js';
