@@ -55,6 +55,7 @@ export { hasWorkerKeys } from '../plugins/keymanager/worker-keys.js';
 export { keyTypeOf } from '../plugins/keymanager/key-types.js';
 export { signDigest } from '../plugins/keymanager/digest-signer.js';
 export { readOrCreateServerId, type ServerIdErrors } from '../plugins/keymanager/server-id.js';
+export { DisposalQueue, type DisposalOutcome, type DisposalQueueOptions } from '../plugins/keymanager/disposal-queue.js';
 
 // X.509 building blocks for an UpstreamAuthority that signs downstream CAs itself.
 export { assembleCertificate, encodeTbs, fromPem, hex, randomSerial, readCertificate, toPem } from '../ca/x509/certificate.js';
