@@ -1,4 +1,4 @@
-import { formatPluginBundle, LastPublished, type BundlePublisher, type Logger, type PluginBundle } from '@spire-ts/core/plugin';
+import { LastPublished, type BundlePublisher, type Logger, type PluginBundle } from '@spire-ts/core/plugin';
 import type { AwsS3Config } from './config.js';
 import { AwsS3Errors } from './errors.js';
 import { s3ErrorMessage, type ObjectPutter } from './object-put.js';
@@ -19,22 +19,14 @@ export class AwsS3Publisher implements BundlePublisher {
 
   /** Throws INVALID_ARGUMENT without a bundle, INTERNAL when formatting or the upload fails. */
   async publishBundle(bundle: PluginBundle): Promise<void> {
-    if (!bundle) throw AwsS3Errors.missingBundle();
-    if (this.last.same(bundle)) return;
     const c = this.config;
-    let body: string;
-    try {
-      body = formatPluginBundle(c.refreshHintSeconds ? { ...bundle, refreshHint: c.refreshHintSeconds } : bundle, c.format);
-    } catch (err) {
-      throw AwsS3Errors.format(err);
-    }
-    try {
-      await this.s3.putObject(c.bucket, c.objectKey, body);
-    } catch (err) {
-      throw AwsS3Errors.putObject(s3ErrorMessage(err), err);
-    }
-    this.last.remember(bundle);
-    this.log.debug({ bucket: c.bucket, object_key: c.objectKey, format: c.format }, 'Bundle published');
+    const published = await this.last.publishFormatted(bundle, {
+      format: c.format,
+      refreshHintSeconds: c.refreshHintSeconds,
+      put: (body) => this.s3.putObject(c.bucket, c.objectKey, body),
+      errors: { missingBundle: () => AwsS3Errors.missingBundle(), format: (e) => AwsS3Errors.format(e), put: (e) => AwsS3Errors.putObject(s3ErrorMessage(e), e) },
+    });
+    if (published) this.log.debug({ bucket: c.bucket, object_key: c.objectKey, format: c.format }, 'Bundle published');
   }
 
   /** Releases the S3 client. Safe to call twice. */

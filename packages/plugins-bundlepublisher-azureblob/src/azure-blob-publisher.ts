@@ -1,4 +1,4 @@
-import { formatPluginBundle, LastPublished, type BundlePublisher, type Logger, type PluginBundle } from '@spire-ts/core/plugin';
+import { LastPublished, type BundlePublisher, type Logger, type PluginBundle } from '@spire-ts/core/plugin';
 import type { BlobUploader } from './blob-upload.js';
 import type { AzureBlobConfig } from './config.js';
 import { AzureBlobErrors } from './errors.js';
@@ -19,21 +19,13 @@ export class AzureBlobPublisher implements BundlePublisher {
 
   /** Throws INVALID_ARGUMENT without a bundle; INTERNAL when formatting or the upload fails (UNAVAILABLE when the service is unreachable). */
   async publishBundle(bundle: PluginBundle): Promise<void> {
-    if (!bundle) throw AzureBlobErrors.missingBundle();
-    if (this.last.same(bundle)) return;
     const c = this.config;
-    let body: string;
-    try {
-      body = formatPluginBundle(c.refreshHintSeconds ? { ...bundle, refreshHint: c.refreshHintSeconds } : bundle, c.format);
-    } catch (err) {
-      throw AzureBlobErrors.format(err);
-    }
-    try {
-      await this.blobs.upload(c.containerName, c.blobName, body);
-    } catch (err) {
-      throw AzureBlobErrors.upload(err);
-    }
-    this.last.remember(bundle);
-    this.log.debug({ container_name: c.containerName, blob_name: c.blobName, format: c.format }, 'Bundle published');
+    const published = await this.last.publishFormatted(bundle, {
+      format: c.format,
+      refreshHintSeconds: c.refreshHintSeconds,
+      put: (body) => this.blobs.upload(c.containerName, c.blobName, body),
+      errors: { missingBundle: () => AzureBlobErrors.missingBundle(), format: (e) => AzureBlobErrors.format(e), put: (e) => AzureBlobErrors.upload(e) },
+    });
+    if (published) this.log.debug({ container_name: c.containerName, blob_name: c.blobName, format: c.format }, 'Bundle published');
   }
 }

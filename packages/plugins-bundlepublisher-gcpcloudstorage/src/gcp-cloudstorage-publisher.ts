@@ -1,8 +1,15 @@
-import { Code, formatPluginBundle, LastPublished, type BundlePublisher, type Logger, type PluginBundle } from '@spire-ts/core/plugin';
+import { Code, LastPublished, type BundlePublisher, type Logger, type PluginBundle } from '@spire-ts/core/plugin';
 import { googleApiError } from '@spire-ts/plugin-gcp';
 import type { GcpCloudStorageConfig } from './config.js';
 import { GcpCloudStorageErrors } from './errors.js';
 import type { ObjectWriter } from './object-writer.js';
+
+/** A failed write: UNAVAILABLE when Cloud Storage is out of reach or too slow, else INTERNAL. */
+function writeError(err: unknown): Error {
+  const g = googleApiError(err);
+  const code = g.status === 'UNAVAILABLE' || g.status === 'DEADLINE_EXCEEDED' ? Code.UNAVAILABLE : Code.INTERNAL;
+  return GcpCloudStorageErrors.write(code, g.message, err);
+}
 
 /**
  * BundlePublisher "gcp_cloudstorage": formats the bundle (configured format and refresh hint)
@@ -24,23 +31,13 @@ export class GcpCloudStoragePublisher implements BundlePublisher {
    * (UNAVAILABLE when Cloud Storage is out of reach or too slow).
    */
   async publishBundle(bundle: PluginBundle): Promise<void> {
-    if (!bundle) throw GcpCloudStorageErrors.missingBundle();
-    if (this.last.same(bundle)) return;
     const c = this.config;
-    let body: string;
-    try {
-      body = formatPluginBundle(c.refreshHintSeconds ? { ...bundle, refreshHint: c.refreshHintSeconds } : bundle, c.format);
-    } catch (err) {
-      throw GcpCloudStorageErrors.format(err);
-    }
-    try {
-      await this.writer.write(c.bucketName, c.objectName, body);
-    } catch (err) {
-      const g = googleApiError(err);
-      const code = g.status === 'UNAVAILABLE' || g.status === 'DEADLINE_EXCEEDED' ? Code.UNAVAILABLE : Code.INTERNAL;
-      throw GcpCloudStorageErrors.write(code, g.message, err);
-    }
-    this.last.remember(bundle);
-    this.log.debug({ bucket_name: c.bucketName, object_name: c.objectName }, 'Bundle published');
+    const published = await this.last.publishFormatted(bundle, {
+      format: c.format,
+      refreshHintSeconds: c.refreshHintSeconds,
+      put: (body) => this.writer.write(c.bucketName, c.objectName, body),
+      errors: { missingBundle: () => GcpCloudStorageErrors.missingBundle(), format: (e) => GcpCloudStorageErrors.format(e), put: writeError },
+    });
+    if (published) this.log.debug({ bucket_name: c.bucketName, object_name: c.objectName }, 'Bundle published');
   }
 }
