@@ -5,6 +5,8 @@ import { X509Certificate } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { AzureEmulator, LOOPBACK_ACCOUNT } from '@spire-ts/emulator-azure';
+import { TEST_CA_CERT_PATH } from '@spire-ts/emulator-kit';
 import { GcpEmulator } from '@spire-ts/emulator-gcp';
 import { ServerProcess } from './harness.js';
 
@@ -18,8 +20,9 @@ const until = async (what: string, cond: () => boolean, ms: number): Promise<voi
   }
 };
 
-describe('KeyManager gcp_kms, UpstreamAuthority gcp_cas, Notifier gcs_bundle and BundlePublisher gcp_cloudstorage in a real spire-server run, on the GCP emulator', { timeout: 240_000 }, () => {
+describe('KeyManager gcp_kms, UpstreamAuthority gcp_cas, Notifier gcs_bundle and BundlePublishers gcp_cloudstorage and azure_blob in a real spire-server run, on the GCP and Azure emulators', { timeout: 240_000 }, () => {
   let gcp: GcpEmulator;
+  let az: AzureEmulator;
   let rootPem = '';
   const server = new ServerProcess();
   const out = mkdtempSync(join(tmpdir(), 'gcp-e2e-'));
@@ -47,6 +50,16 @@ describe('KeyManager gcp_kms, UpstreamAuthority gcp_cas, Notifier gcs_bundle and
       object_name = "${object}"
       format = "${format}"
     }
+  }
+  BundlePublisher "azure_blob" {
+    plugin_data {
+      storage_account_name = "${LOOPBACK_ACCOUNT}"
+      storage_account_key = "${az.blob.accounts.get(LOOPBACK_ACCOUNT)!.key}"
+      service_endpoint = "${az.blob.serviceEndpoint(LOOPBACK_ACCOUNT)}"
+      container_name = "spire-bundle"
+      blob_name = "${object}"
+      format = "${format}"
+    }
   }`;
 
   before(async () => {
@@ -56,16 +69,19 @@ describe('KeyManager gcp_kms, UpstreamAuthority gcp_cas, Notifier gcs_bundle and
     rootPem = root.signer.certPem;
     gcp.storage.createBucket('spire-bundle');
     gcp.kms.createKeyRing('test-project', 'global', 'spire');
+    az = await AzureEmulator.start();
+    az.blob.addAccount(LOOPBACK_ACCOUNT, ['spire-bundle']);
   });
   after(async () => {
     await server.stop();
     await gcp.close();
+    await az.close();
     rmSync(out, { recursive: true, force: true });
   });
 
   async function run(format: string, object: string): Promise<string> {
     await server.start({
-      env: { ...gcp.env(), SPIRE_TEST_GCP_ENDPOINT: gcp.url, STORAGE_EMULATOR_HOST: gcp.url },
+      env: { ...gcp.env(), SPIRE_TEST_GCP_ENDPOINT: gcp.url, STORAGE_EMULATOR_HOST: gcp.url, NODE_EXTRA_CA_CERTS: TEST_CA_CERT_PATH },
       keyManager: `KeyManager "gcp_kms" {
     plugin_data {
       key_ring = "projects/test-project/locations/global/keyRings/spire"
@@ -74,8 +90,10 @@ describe('KeyManager gcp_kms, UpstreamAuthority gcp_cas, Notifier gcs_bundle and
   }`,
       extraPlugins: plugins(format, object),
     });
-    await until(`the ${format} object`, () => gcp.storage.read('spire-bundle', object) !== undefined, 40_000);
-    return gcp.storage.read('spire-bundle', object)!;
+    await until(`the ${format} object and blob`, () => gcp.storage.read('spire-bundle', object) !== undefined && az.blob.read(LOOPBACK_ACCOUNT, 'spire-bundle', object) !== undefined, 40_000);
+    const text = gcp.storage.read('spire-bundle', object)!;
+    assert.equal(az.blob.read(LOOPBACK_ACCOUNT, 'spire-bundle', object), text, 'the Blob holds the same bundle as the GCS object');
+    return text;
   }
 
   it('gcp_cas: the server CA is issued by the labelled CA; minted SVIDs chain to the CA Service root under openssl; gcs_bundle writes the PEM bundle', async () => {
@@ -92,7 +110,7 @@ describe('KeyManager gcp_kms, UpstreamAuthority gcp_cas, Notifier gcs_bundle and
     assert.deepEqual(x509.map((k) => new X509Certificate(Buffer.from(k.x5c![0]!, 'base64')).fingerprint256), fingerprints(rootPem));
   });
 
-  it('gcp_cloudstorage: the jwks and pem formats reach their objects; after restarts gcp_kms finds its keys again', async () => {
+  it('gcp_cloudstorage and azure_blob: the jwks and pem formats reach the object and the blob; after restarts gcp_kms finds its keys again', async () => {
     await server.stop({ keepDir: true });
     const created = gcp.calls('kms.createCryptoKey').length;
     const jwks = JSON.parse(await run('jwks', 'bundle.jwks')) as { keys: { use?: string; x5c?: string[] }[] };
