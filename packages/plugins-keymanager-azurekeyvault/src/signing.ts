@@ -1,4 +1,4 @@
-import type { KeyType, SignerOpts } from '@spire-ts/core/plugin';
+import { fitEcdsaDigest, type HashAlgorithm, type KeyType, type SignerOpts } from '@spire-ts/core/plugin';
 import { AzureKeyVaultErrors } from './errors.js';
 
 /** What one Key Vault sign call gets: the algorithm and the digest to send. */
@@ -12,7 +12,6 @@ const RSA: Record<string, [string, string]> = {
   SHA384: ['RS384', 'PS384'],
   SHA512: ['RS512', 'PS512'],
 };
-const SHA2_SIZE: Record<string, number> = { SHA256: 32, SHA384: 48, SHA512: 64 };
 
 /**
  * The Key Vault signature algorithm for a key type and signer options, as SPIRE maps them: RSA
@@ -20,16 +19,14 @@ const SHA2_SIZE: Record<string, number> = { SHA256: 32, SHA384: 48, SHA512: 64 }
  * (Key Vault sets the salt to the hash length); a P-256 key signs SHA-256 digests (ES256) and a
  * P-384 key SHA-384 digests (ES384).
  *
- * Beyond SPIRE (which refuses them), an ECDSA key also signs a SHA-2 digest of another length
- * as ECDSA defines it: cut to the curve order's size when longer, left-padded with zeros (the
- * same integer) when shorter, sent with the key's own algorithm; the signature verifies as ECDSA
- * with the requested hash. SPIRE's CA never asks for such a pair; the KeyManager contract does.
+ * Beyond SPIRE (which refuses them), an ECDSA key also signs a SHA-512 digest, or the other
+ * curve's, fitted by `fitEcdsaDigest` and sent with the key's own algorithm.
  *
  * Throws INVALID_ARGUMENT for any other combination, with SPIRE's message.
  */
 export function vaultSignRequest(keyType: KeyType, digest: Uint8Array, opts: SignerOpts): VaultSignRequest {
   const pss = 'pss' in opts;
-  const hash = pss ? opts.pss?.hashAlgorithm : (opts as { hashAlgorithm?: string }).hashAlgorithm;
+  const hash = pss ? opts.pss?.hashAlgorithm : (opts as { hashAlgorithm?: HashAlgorithm }).hashAlgorithm;
   if (pss && !opts.pss) throw AzureKeyVaultErrors.badSignerOpts('invalid signerOpts. PSS options are required');
   if (!hash) throw AzureKeyVaultErrors.badSignerOpts('hash algorithm is required');
   const unsupported = () => AzureKeyVaultErrors.badSignerOpts(`unsupported combination of key type: ${keyType} and hashing algorithm: ${hash}`);
@@ -38,16 +35,10 @@ export function vaultSignRequest(keyType: KeyType, digest: Uint8Array, opts: Sig
     if (!algs) throw unsupported();
     return { algorithm: pss ? algs[1] : algs[0], digest };
   }
-  const size = SHA2_SIZE[hash];
-  const orderBytes = keyType === 'ec-p256' ? 32 : 48;
   const algorithm = keyType === 'ec-p256' ? 'ES256' : 'ES384';
-  if (pss || size === undefined) throw unsupported();
-  if (size === orderBytes) return { algorithm, digest };
-  if (digest.length !== size) throw unsupported();
-  if (size > orderBytes) return { algorithm, digest: digest.subarray(0, orderBytes) };
-  const padded = new Uint8Array(orderBytes);
-  padded.set(digest, orderBytes - size);
-  return { algorithm, digest: padded };
+  const fitted = pss ? undefined : fitEcdsaDigest(keyType, hash, digest);
+  if (!fitted) throw unsupported();
+  return { algorithm, digest: fitted };
 }
 
 function derInteger(bytes: Uint8Array): Uint8Array {

@@ -1,1 +1,2 @@
 export * from './contract.js';
+export { fitEcdsaDigest } from './ecdsa-digest.js';
