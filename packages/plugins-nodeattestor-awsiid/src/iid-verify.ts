@@ -1,7 +1,6 @@
 import { verify } from 'node:crypto';
-import { goField } from '@spire-ts/core/plugin';
+import { goField, isSignerOf, parsePkcs7, verifyPkcs7Signers } from '@spire-ts/core/plugin';
 import { AwsIidErrors as E } from './errors.js';
-import { parsePkcs7, verifyPkcs7 } from './pkcs7.js';
 import type { RegionCerts, SignatureKind } from './region-certs.js';
 
 /** The identity document's fields aws_iid uses, taken from the signed bytes. */
@@ -74,18 +73,19 @@ function verifyRsa2048(certs: RegionCerts, region: string, document: string, rsa
   const cert = regionCert(certs, region, 'rsa2048');
   const d = decodeBase64(rsa2048);
   if (!d.bytes || d.bytes.length === 0) throw E.decodePkcs7();
-  let sd;
+  let message;
   try {
-    sd = parsePkcs7(d.bytes);
+    message = parsePkcs7(d.bytes);
   } catch (e) {
     throw E.parsePkcs7((e as Error).message);
   }
-  let content: Buffer;
+  // Only the region certificate is trusted; any certificate inside the message is ignored.
   try {
-    content = verifyPkcs7(sd, cert);
+    verifyPkcs7Signers(message, (si) => (isSignerOf(si, cert) ? cert.x509 : undefined));
   } catch (e) {
     throw E.verifyPkcs7((e as Error).message);
   }
+  const content = message.content;
   // A valid PKCS#7 of one instance sent with another instance's document must not pass.
   if (!content.equals(Buffer.from(document, 'utf8'))) throw E.contentMismatch();
   return content;

@@ -1,10 +1,18 @@
 import { X509Certificate } from 'node:crypto';
+import { bagCertificates, isSignerOf, parsePkcs7, verifyPkcs7Signers, type Pkcs7Certificate, type Pkcs7Message } from '@spire-ts/core/plugin';
 import { pkiHost, untilAborted } from '@spire-ts/plugin-azure';
 import { caIssuersUrl, dnsNames, verifyChain } from './chain.js';
-import { onlySigner, parsePkcs7, verifySignerInfo } from './pkcs7.js';
 
 /** SPIRE's default allowed metadata domain of the signing certificate. */
 export const DEFAULT_METADATA_DOMAIN = 'metadata.azure.com';
+
+/** The certificate of the bag that signed: exactly one SignerInfo, naming a bag certificate. */
+function onlySigner(p: Pkcs7Message, bag: Pkcs7Certificate[]): { cert: X509Certificate } | undefined {
+  const infos = p.signedData.signerInfos;
+  if (infos.length !== 1) return undefined;
+  const match = bag.find((c) => isSignerOf(infos[0]!, c));
+  return match ? { cert: match.x509 } : undefined;
+}
 
 /** The attested document as the agent forwards it from IMDS. */
 export interface AttestedDocument {
@@ -69,14 +77,16 @@ export async function validateAttestedDocument(doc: AttestedDocument, s: DocVali
   if (der.toString('base64').replace(/=+$/, '') !== doc.signature.replace(/\s/g, '').replace(/=+$/, '')) {
     throw new Error('failed to decode signature: illegal base64 data');
   }
-  let p;
+  let p: Pkcs7Message;
+  let bag: Pkcs7Certificate[];
   try {
     p = parsePkcs7(der);
+    bag = bagCertificates(p);
   } catch (e) {
     throw new Error(`failed to parse PKCS7 signature: ${(e as Error).message}`);
   }
-  if (p.certificates.length === 0) throw new Error('no certificates found in PKCS7 signature');
-  const signer = onlySigner(p);
+  if (bag.length === 0) throw new Error('no certificates found in PKCS7 signature');
+  const signer = onlySigner(p, bag);
   if (!signer) throw new Error('expected exactly one signer certificate in PKCS7 signature');
   let intermediate: X509Certificate;
   try {
@@ -85,7 +95,7 @@ export async function validateAttestedDocument(doc: AttestedDocument, s: DocVali
     throw new Error(`failed to get intermediate certificate: ${(e as Error).message}`, { cause: e });
   }
   try {
-    verifySignerInfo(signer.si, p.content, signer.cert);
+    verifyPkcs7Signers(p, () => signer.cert);
   } catch (e) {
     throw new Error(`signature verification failed: ${(e as Error).message}`);
   }
