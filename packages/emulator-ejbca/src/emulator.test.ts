@@ -56,6 +56,18 @@ describe('EJBCA emulator: pkcs10enroll over mutual TLS', () => {
     assert.match(a.json.error_message as string, /^Client certificate not trusted: /);
   });
 
+  it('trusts the client CA it is configured with instead of its own', async () => {
+    const otherCa = await issue({ subject: 'CN=Other Admin CA', ca: true });
+    const other = await issue({ subject: 'CN=Operator', eku: ['1.3.6.1.5.5.7.3.2'] }, otherCa);
+    const strict = await EjbcaEmulator.start({ trustedClientCaPem: otherCa.certPem });
+    try {
+      assert.equal((await post(strict, await enrollBody(), other)).status, 200);
+      assert.equal((await post(strict, await enrollBody(), await strict.adminCredentials())).status, 403);
+    } finally {
+      await strict.close();
+    }
+  });
+
   it("refuses unknown names and bad CSRs with EJBCA's error body", async () => {
     assert.deepEqual(await post(e, await enrollBody({ certificate_authority_name: 'Nope' }), admin), { status: 404, json: { error_code: 404, error_message: "CA with name Nope doesn't exist." } });
     assert.deepEqual(await post(e, await enrollBody({ certificate_profile_name: 'x' }), admin), { status: 404, json: { error_code: 404, error_message: "Certificate profile with name x doesn't exist." } });

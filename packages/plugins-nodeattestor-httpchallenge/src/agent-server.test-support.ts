@@ -26,16 +26,19 @@ export const serveNonce: Behaviour = (_req, res, nonce) => {
   res.end(`${nonce}\n`);
 };
 
-export async function startAgentServer(): Promise<AgentServer> {
+/** Starts the agent's server on 127.0.0.1, on `port` (default: an ephemeral one). Rejects when it cannot listen. */
+export async function startAgentServer(port = 0): Promise<AgentServer> {
   const state = { nonce: '', behave: serveNonce, requests: [] as { path: string; host: string }[] };
   const server: Server = createServer((req, res) => {
     state.requests.push({ path: req.url ?? '', host: req.headers.host ?? '' });
     state.behave(req, res, state.nonce);
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as AddressInfo).port;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', resolve);
+  });
   return Object.assign(state, {
-    port,
+    port: (server.address() as AddressInfo).port,
     close: async () => {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
@@ -58,6 +61,18 @@ export function respond(server: AgentServer): ChallengeFn & { challenges: string
     return new TextEncoder().encode('{}');
   };
   return Object.assign(fn, { challenges });
+}
+
+/** An agent server on a free port below 1024, or undefined when this process may not open one (not root). */
+export async function startRootPortServer(): Promise<AgentServer | undefined> {
+  for (let port = 1023; port > 900; port--) {
+    try {
+      return await startAgentServer(port);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EADDRINUSE') return undefined;
+    }
+  }
+  return undefined;
 }
 
 export function agentStore(ids: Set<string> = new Set()): HostServices & { ids: Set<string> } {
