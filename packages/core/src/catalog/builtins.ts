@@ -52,7 +52,7 @@ export const BUILTINS: readonly BuiltinEntry[] = [
   // SPIRE removed k8s_sat in v1.12; this is v1.11's, kept for configurations that still name it.
   builtin('NodeAttestor', 'k8s_sat', '@spire-ts/plugins-nodeattestor-k8ssat', 'k8sSatNodeAttestor'),
   builtin('NodeAttestor', 'tpm_devid'),
-  builtin('NodeAttestor', 'http_challenge'),
+  builtin('NodeAttestor', 'http_challenge', '@spire-ts/plugins-nodeattestor-httpchallenge', 'httpChallengeNodeAttestor'),
 
   builtin('UpstreamAuthority', 'disk', '@spire-ts/plugins-upstreamauthority-disk', 'diskUpstreamAuthority'),
   builtin('UpstreamAuthority', 'aws_pca', '@spire-ts/plugins-upstreamauthority-awspca', 'awsPcaUpstreamAuthority'),
@@ -61,7 +61,7 @@ export const BUILTINS: readonly BuiltinEntry[] = [
   builtin('UpstreamAuthority', 'vault'),
   builtin('UpstreamAuthority', 'spire'),
   builtin('UpstreamAuthority', 'cert-manager', '@spire-ts/plugins-upstreamauthority-certmanager', 'certManagerUpstreamAuthority'),
-  builtin('UpstreamAuthority', 'ejbca'),
+  builtin('UpstreamAuthority', 'ejbca', '@spire-ts/plugins-upstreamauthority-ejbca', 'ejbcaUpstreamAuthority'),
 
   builtin('Notifier', 'gcs_bundle', '@spire-ts/plugins-notifier-gcsbundle', 'gcsBundleNotifier'),
   builtin('Notifier', 'k8sbundle', '@spire-ts/plugins-notifier-k8sbundle', 'k8sbundleNotifier'),
