@@ -22,8 +22,9 @@ export function loadBundle(path: string): Cert[] {
 export function parseTpmDevidConfig(raw: PluginData, _core: CoreConfig): ParseResult<TpmDevidConfig> {
   const r = new ConfigReader(raw);
   const load = (key: string, what: string): Cert[] => {
-    const path = r.string(key) ?? '';
-    if (path === '') {
+    const path = r.string(key);
+    if (path === undefined && r.has(key)) return []; // the reader named the wrong type
+    if (path === undefined || path === '') {
       r.problem(`${key} is required`);
       return [];
     }
