@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -36,6 +37,26 @@ for (const kind of ['rsa', 'ecc'] as const) {
 }
 
 describe('tpm_devid on a swtpm: what the TPM and the server agree on', { skip: swtpmSkip }, () => {
+  it('accepts a DevID certificate issued with the openssl commands of docs/tpm.md', async () => {
+    const f = await startFixture('rsa');
+    try {
+      const sh = (cmd: string) => execFileSync('sh', ['-c', cmd], { cwd: f.tpm.dir, stdio: 'pipe' });
+      sh(
+        'openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout devid-ca.key -out devid-ca.pem -days 365 ' +
+          '-subj "/CN=DevID Root CA" -addext basicConstraints=critical,CA:true -addext keyUsage=critical,keyCertSign,cRLSign',
+      );
+      sh("echo 'keyUsage=critical,digitalSignature' > devid-ext.cnf");
+      sh('openssl x509 -new -force_pubkey devid.pem -subj "/CN=node-1" -CA devid-ca.pem -CAkey devid-ca.key -days 30 -extfile devid-ext.cnf -outform der -out devid-cert.der');
+      const leaf = readFileSync(join(f.tpm.dir, 'devid-cert.der'));
+      const attestor = f.attestor({ devid_ca_path: join(f.tpm.dir, 'devid-ca.pem'), endorsement_ca_path: f.endorsementCaPath });
+      const attrs = await attestor.attest(await f.agent.payload([leaf]), f.agent.respond());
+      assert.equal(attrs.spiffeId, `spiffe://example.org/spire/agent/tpm_devid/${sha1(leaf)}`);
+      assert.deepEqual(attrs.selectorValues.slice(0, 2), ['subject:cn:node-1', 'issuer:cn:DevID Root CA']);
+    } finally {
+      f.close();
+    }
+  });
+
   it('computes the AK Name as tpm2_load does, and challenges with a 32-byte nonce and a 68/256-byte credential', async () => {
     const f = await startFixture('rsa');
     try {
