@@ -2,6 +2,7 @@ import { createPublicKey, type KeyObject } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ChallengeFn } from '@spire-ts/core/plugin';
+import { tpm2b } from '../tpm/tpm2b.js';
 import { decodeChallenge, encodeAttestationRequest, encodeChallengeResponse, type AttestationRequest } from '../wire.js';
 import type { Swtpm } from './swtpm.js';
 
@@ -93,8 +94,7 @@ export class TpmDevidAgent {
     const head = Buffer.alloc(8);
     head.writeUInt32BE(0xbadcc0de, 0);
     head.writeUInt32BE(1, 4);
-    const sized = (b: Buffer) => Buffer.concat([Buffer.from([b.length >> 8, b.length & 0xff]), b]);
-    writeFileSync(join(this.tpm.dir, 'cred.blob'), Buffer.concat([head, sized(credential), sized(secret)]));
+    writeFileSync(join(this.tpm.dir, 'cred.blob'), Buffer.concat([head, tpm2b(credential), tpm2b(secret)]));
     await this.tpm.tool('tpm2_startauthsession', '--policy-session', '-S', 's.ctx');
     await this.tpm.tool('tpm2_policysecret', '-S', 's.ctx', '-c', 'e');
     await this.tpm.tool('tpm2_activatecredential', '-c', `${key.name}.ctx`, '-C', 'ek.ctx', '-i', 'cred.blob', '-o', 'cred.out', '-P', 'session:s.ctx');

@@ -5,6 +5,7 @@
 import { generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { TpmAlg, TpmaObject } from './tpm-alg.js';
 import { TPM_GENERATED_VALUE, TPM_ST_ATTEST_CERTIFY } from './tpm-attest.js';
+import { tpm2b } from './tpm2b.js';
 
 export const u16 = (v: number) => Buffer.from([v >> 8, v & 0xff]);
 export const u32 = (v: number) => {
@@ -12,7 +13,7 @@ export const u32 = (v: number) => {
   b.writeUInt32BE(v >>> 0);
   return b;
 };
-export const tpm2b = (b: Buffer) => Buffer.concat([u16(b.length), b]);
+export { tpm2b };
 
 /** The TCG default EK template's attributes (fixedTPM, fixedParent, sensitiveDataOrigin, adminWithPolicy, restricted, decrypt). */
 export const EK_ATTRIBUTES =
