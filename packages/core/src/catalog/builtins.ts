@@ -51,7 +51,7 @@ export const BUILTINS: readonly BuiltinEntry[] = [
   builtin('NodeAttestor', 'k8s_psat', '@spire-ts/plugins-nodeattestor-k8spsat', 'k8sPsatNodeAttestor'),
   // SPIRE removed k8s_sat in v1.12; this is v1.11's, kept for configurations that still name it.
   builtin('NodeAttestor', 'k8s_sat', '@spire-ts/plugins-nodeattestor-k8ssat', 'k8sSatNodeAttestor'),
-  builtin('NodeAttestor', 'tpm_devid'),
+  builtin('NodeAttestor', 'tpm_devid', '@spire-ts/plugins-nodeattestor-tpmdevid', 'tpmDevidNodeAttestor'),
   builtin('NodeAttestor', 'http_challenge', '@spire-ts/plugins-nodeattestor-httpchallenge', 'httpChallengeNodeAttestor'),
 
   builtin('UpstreamAuthority', 'disk', '@spire-ts/plugins-upstreamauthority-disk', 'diskUpstreamAuthority'),
