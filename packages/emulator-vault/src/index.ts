@@ -11,3 +11,4 @@ export { TokenStore, type Lease, type Token } from './tokens.js';
 export { CLIENT_CERT_HEADER } from './tls-front.js';
 export { startVaultFixture, type AuthBlock, type VaultFixture } from './fixture.js';
 export { recordingLogger, type LogRecord } from './log-recorder.js';
+export { makeCaCsr } from './csr.js';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
-import { X509Certificate, webcrypto } from 'node:crypto';
+import { X509Certificate } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import { x509 } from '@spire-ts/emulator-kit';
+import { makeCaCsr } from './csr.js';
 import { VaultEmulator } from './emulator.js';
 import { call } from './test-support.js';
 
@@ -13,11 +13,7 @@ before(async () => {
 });
 after(() => emu.close());
 
-async function csrPem(): Promise<string> {
-  const keys = (await webcrypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, true, ['sign', 'verify'])) as webcrypto.CryptoKeyPair;
-  const csr = await x509.Pkcs10CertificateRequestGenerator.create({ name: 'C=US, O=SPIFFE', keys, signingAlgorithm: { name: 'ECDSA', hash: 'SHA-256' } });
-  return csr.toString('pem');
-}
+const csrPem = async () => (await makeCaCsr(['spiffe://example.org'])).pem;
 
 describe('Vault emulator PKI sign-intermediate', () => {
   it('signs a CA certificate with the TTL, URI SANs and subject asked for; the chain verifies', async () => {

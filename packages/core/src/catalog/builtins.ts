@@ -58,7 +58,7 @@ export const BUILTINS: readonly BuiltinEntry[] = [
   builtin('UpstreamAuthority', 'aws_pca', '@spire-ts/plugins-upstreamauthority-awspca', 'awsPcaUpstreamAuthority'),
   builtin('UpstreamAuthority', 'awssecret', '@spire-ts/plugins-upstreamauthority-awssecret', 'awsSecretUpstreamAuthority'),
   builtin('UpstreamAuthority', 'gcp_cas', '@spire-ts/plugins-upstreamauthority-gcpcas', 'gcpCasUpstreamAuthority'),
-  builtin('UpstreamAuthority', 'vault'),
+  builtin('UpstreamAuthority', 'vault', '@spire-ts/plugins-upstreamauthority-vault', 'vaultUpstreamAuthority'),
   builtin('UpstreamAuthority', 'spire'),
   builtin('UpstreamAuthority', 'cert-manager', '@spire-ts/plugins-upstreamauthority-certmanager', 'certManagerUpstreamAuthority'),
   builtin('UpstreamAuthority', 'ejbca'),

@@ -1,0 +1,58 @@
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { X509Certificate } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startVaultFixture, type VaultFixture } from '@spire-ts/emulator-vault';
+import { ServerProcess } from './harness.js';
+
+const certs = (pem: string) => [...pem.matchAll(/-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g)].map((m) => m[0]);
+const fingerprints = (pem: string) => certs(pem).map((c) => new X509Certificate(c).fingerprint256);
+
+/** plugin_data as HCL: nested objects become blocks. */
+function hcl(data: Record<string, unknown>, indent = '      '): string {
+  return Object.entries(data)
+    .map(([k, v]) => (v && typeof v === 'object' ? `${indent}${k} {\n${hcl(v as Record<string, unknown>, indent + '  ')}\n${indent}}` : `${indent}${k} = ${JSON.stringify(v)}`))
+    .join('\n');
+}
+
+/** Mints an SVID through the CLI (async: the server calls back into this process's emulator) and checks it with openssl. */
+async function mintAndVerify(server: ServerProcess, out: string): Promise<string> {
+  await server.cliAsync('x509', 'mint', '-spiffeID', 'spiffe://example.org/workload', '-write', out);
+  execFileSync('openssl', ['verify', '-CAfile', join(out, 'bundle.pem'), '-untrusted', join(out, 'svid.pem'), join(out, 'svid.pem')]);
+  return readFileSync(join(out, 'svid.pem'), 'utf8');
+}
+
+describe('Vault plugins in real spire-server runs, on the Vault emulator (ca_cert_path trusts it)', { timeout: 240_000 }, () => {
+  let fx: VaultFixture;
+  const out = mkdtempSync(join(tmpdir(), 'vault-e2e-'));
+  const servers: ServerProcess[] = [];
+  before(async () => {
+    fx = await startVaultFixture({ namespace: 'spire' });
+  });
+  after(async () => {
+    for (const s of servers) await s.stop();
+    await fx.close();
+    rmSync(out, { recursive: true, force: true });
+  });
+
+  it('UpstreamAuthority "vault": the server CA is signed by Vault PKI and chains to the emulator root (openssl verify)', async () => {
+    const server = new ServerProcess();
+    servers.push(server);
+    await server.start({ extraPlugins: `UpstreamAuthority "vault" {\n    plugin_data {\n${hcl(fx.pluginData('approle_auth'))}\n    }\n  }` });
+    const root = fx.emu.pki.root.certPem;
+    assert.deepEqual(fingerprints(await server.bundlePem()), fingerprints(root), 'the trust bundle is the Vault root');
+    assert.ok(fx.emu.pki.signed.length >= 1, 'Vault signed the server CA');
+    assert.ok(fx.emu.calls.every((c) => c.namespace === 'spire'), 'every call carried the namespace');
+    const svid = await mintAndVerify(server, out);
+    const chain = certs(svid);
+    assert.equal(chain.length, 3, 'leaf, server CA, Vault issuing CA');
+    assert.equal(new X509Certificate(chain[2]!).fingerprint256, new X509Certificate(fx.emu.pki.issuer.certPem).fingerprint256);
+    writeFileSync(join(out, 'root.pem'), root);
+    writeFileSync(join(out, 'server-ca.pem'), chain[1]! + '\n' + chain[2]! + '\n');
+    execFileSync('openssl', ['verify', '-CAfile', join(out, 'root.pem'), '-untrusted', join(out, 'server-ca.pem'), join(out, 'server-ca.pem')]);
+    for (const s of fx.secrets()) assert.ok(!server.log().includes(s), 'no token or secret in the server log');
+  });
+});
