@@ -2,7 +2,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { X509Certificate } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startVaultFixture, type VaultFixture } from '@spire-ts/emulator-vault';
@@ -54,5 +54,27 @@ describe('Vault plugins in real spire-server runs, on the Vault emulator (ca_cer
     writeFileSync(join(out, 'server-ca.pem'), chain[1]! + '\n' + chain[2]! + '\n');
     execFileSync('openssl', ['verify', '-CAfile', join(out, 'root.pem'), '-untrusted', join(out, 'server-ca.pem'), join(out, 'server-ca.pem')]);
     for (const s of fx.secrets()) assert.ok(!server.log().includes(s), 'no token or secret in the server log');
+  });
+
+  it('KeyManager "hashicorp_vault": the CA keys are Transit keys; minted SVIDs verify with openssl; a restart finds the keys again', async () => {
+    const server = new ServerProcess();
+    servers.push(server);
+    const keyManager = `KeyManager "hashicorp_vault" {\n    plugin_data {\n${hcl(fx.pluginData('cert_auth', { key_identifier_file: './vault_server_id' }))}\n    }\n  }`;
+    await server.start({ keyManager });
+    const serverId = readFileSync(join(server.dir, 'vault_server_id'), 'utf8');
+    const keys = [...fx.emu.transit.keys.values()].filter((k) => k.name.startsWith(`${serverId}-`));
+    assert.ok(keys.length >= 2, 'the X.509 CA and JWT keys are in Transit');
+    assert.ok(keys.every((k) => !k.exportable), 'none can be exported');
+    const signedBefore = keys.reduce((n, k) => n + k.signatures, 0);
+    const svidOut = join(out, 'km');
+    mkdirSync(svidOut);
+    await mintAndVerify(server, svidOut);
+    assert.ok(keys.reduce((n, k) => n + k.signatures, 0) > signedBefore, 'the SVID was signed in Vault');
+    const bundle = fingerprints(await server.bundlePem());
+    for (const s of fx.secrets()) assert.ok(!server.log().includes(s), 'no token or secret in the server log');
+    await server.stop({ keepDir: true });
+    await server.start({ keyManager });
+    assert.deepEqual(fingerprints(await server.bundlePem()), bundle, 'the same CA after a restart');
+    await mintAndVerify(server, svidOut);
   });
 });

@@ -39,7 +39,7 @@ export const BUILTINS: readonly BuiltinEntry[] = [
   builtin('KeyManager', 'aws_kms', '@spire-ts/plugins-keymanager-awskms', 'awsKmsKeyManager'),
   builtin('KeyManager', 'gcp_kms', '@spire-ts/plugins-keymanager-gcpkms', 'gcpKmsKeyManager'),
   builtin('KeyManager', 'azure_key_vault', '@spire-ts/plugins-keymanager-azurekeyvault', 'azureKeyVaultKeyManager'),
-  builtin('KeyManager', 'hashicorp_vault'),
+  builtin('KeyManager', 'hashicorp_vault', '@spire-ts/plugins-keymanager-hashicorpvault', 'hashicorpVaultKeyManager'),
 
   builtin('NodeAttestor', 'join_token', '@spire-ts/plugins-nodeattestor-jointoken', 'joinTokenNodeAttestor'),
   builtin('NodeAttestor', 'x509pop', '@spire-ts/plugins-nodeattestor-x509pop', 'x509popNodeAttestor'),
