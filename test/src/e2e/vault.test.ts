@@ -53,6 +53,7 @@ describe('Vault plugins in real spire-server runs, on the Vault emulator (ca_cer
     writeFileSync(join(out, 'root.pem'), root);
     writeFileSync(join(out, 'server-ca.pem'), chain[1]! + '\n' + chain[2]! + '\n');
     execFileSync('openssl', ['verify', '-CAfile', join(out, 'root.pem'), '-untrusted', join(out, 'server-ca.pem'), join(out, 'server-ca.pem')]);
+    assert.match(server.log(), /Logged in to Vault/, 'the plugin logs at DEBUG into the checked log');
     for (const s of fx.secrets()) assert.ok(!server.log().includes(s), 'no token or secret in the server log');
   });
 
