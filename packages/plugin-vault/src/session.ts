@@ -68,8 +68,16 @@ export class VaultSession {
     }
   }
 
+  /**
+   * Logs in now unless a live login exists. Throws as {@link call} does when logging in fails.
+   * Safe to call at any time; concurrent callers share one login.
+   */
+  async ensureLogin(): Promise<void> {
+    await this.active();
+  }
+
   /** The live login, made now when there is none (or it stopped, or is about to expire). */
-  async active(): Promise<Active> {
+  private async active(): Promise<Active> {
     for (;;) {
       if (this.closed) throw new Error('vault session is closed');
       const p = this.current;

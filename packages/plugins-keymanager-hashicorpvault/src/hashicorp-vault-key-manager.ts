@@ -62,7 +62,7 @@ export class HashicorpVaultKeyManager implements KeyManager {
     const session = new VaultSession(config, { ...sessionDeps, log });
     const transit = new TransitClient(session, config.transitEnginePath);
     try {
-      await session.active();
+      await session.ensureLogin();
       log.debug('Fetching keys from Vault');
       const found = await this.loadKeys(transit, serverId);
       await this.locked(async () => {
