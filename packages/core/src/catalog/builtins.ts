@@ -39,7 +39,7 @@ export const BUILTINS: readonly BuiltinEntry[] = [
   builtin('KeyManager', 'aws_kms', '@spire-ts/plugins-keymanager-awskms', 'awsKmsKeyManager'),
   builtin('KeyManager', 'gcp_kms', '@spire-ts/plugins-keymanager-gcpkms', 'gcpKmsKeyManager'),
   builtin('KeyManager', 'azure_key_vault', '@spire-ts/plugins-keymanager-azurekeyvault', 'azureKeyVaultKeyManager'),
-  builtin('KeyManager', 'hashicorp_vault'),
+  builtin('KeyManager', 'hashicorp_vault', '@spire-ts/plugins-keymanager-hashicorpvault', 'hashicorpVaultKeyManager'),
 
   builtin('NodeAttestor', 'join_token', '@spire-ts/plugins-nodeattestor-jointoken', 'joinTokenNodeAttestor'),
   builtin('NodeAttestor', 'x509pop', '@spire-ts/plugins-nodeattestor-x509pop', 'x509popNodeAttestor'),
@@ -58,7 +58,7 @@ export const BUILTINS: readonly BuiltinEntry[] = [
   builtin('UpstreamAuthority', 'aws_pca', '@spire-ts/plugins-upstreamauthority-awspca', 'awsPcaUpstreamAuthority'),
   builtin('UpstreamAuthority', 'awssecret', '@spire-ts/plugins-upstreamauthority-awssecret', 'awsSecretUpstreamAuthority'),
   builtin('UpstreamAuthority', 'gcp_cas', '@spire-ts/plugins-upstreamauthority-gcpcas', 'gcpCasUpstreamAuthority'),
-  builtin('UpstreamAuthority', 'vault'),
+  builtin('UpstreamAuthority', 'vault', '@spire-ts/plugins-upstreamauthority-vault', 'vaultUpstreamAuthority'),
   builtin('UpstreamAuthority', 'spire'),
   builtin('UpstreamAuthority', 'cert-manager', '@spire-ts/plugins-upstreamauthority-certmanager', 'certManagerUpstreamAuthority'),
   builtin('UpstreamAuthority', 'ejbca', '@spire-ts/plugins-upstreamauthority-ejbca', 'ejbcaUpstreamAuthority'),

@@ -1,0 +1,82 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { Code } from '@spire-ts/core/plugin';
+import { recordingLogger, startVaultFixture, type AuthBlock, type VaultFixture } from '@spire-ts/emulator-vault';
+import { VaultApiError } from './api-error.js';
+import { sessionFor } from './test-support.js';
+
+let fx: VaultFixture;
+before(async () => {
+  fx = await startVaultFixture();
+});
+after(() => fx.close());
+
+const methods: AuthBlock[] = ['token_auth', 'cert_auth', 'approle_auth', 'k8s_auth'];
+
+describe('Vault session', () => {
+  for (const m of methods) {
+    it(`logs in lazily with ${m} and calls Vault with the token`, async () => {
+      const log = recordingLogger();
+      const s = sessionFor(fx.pluginData(m), { log });
+      const before = fx.emu.calls.length;
+      await new Promise((r) => setTimeout(r, 20));
+      assert.equal(fx.emu.calls.length, before, 'nothing happens before the first call');
+      const res = await s.call('GET', 'auth/token/lookup-self');
+      assert.equal(typeof (res.data as { id: string }).id, 'string');
+      assert.equal(s.logins, 1);
+      await s.call('GET', 'auth/token/lookup-self');
+      assert.equal(s.logins, 1, 'the login is kept');
+      for (const secret of fx.secrets()) assert.ok(!log.text().includes(secret), 'no secret in the logs');
+      s.close();
+    });
+  }
+
+  it('refuses wrong credentials with the code and message SPIRE gives', async () => {
+    const s = sessionFor(fx.pluginData('approle_auth', { approle_auth: { approle_id: fx.roleId, approle_secret_id: 'wrong' } }));
+    await assert.rejects(s.call('GET', 'auth/token/lookup-self'), (e: Error & { code?: number }) => {
+      assert.equal(e.code, Code.INTERNAL);
+      assert.equal(
+        e.message,
+        `failed to prepare authenticated client: rpc error: code = Unauthenticated desc = authentication failed auth/approle/login: Error making API request.\n\nURL: PUT ${fx.emu.url}/v1/auth/approle/login\nCode: 400. Errors:\n\n* invalid role or secret ID`,
+      );
+      assert.ok(!e.message.includes('wrong'));
+      return true;
+    });
+  });
+
+  it('sends the namespace header on every call', async () => {
+    const nsFx = await startVaultFixture({ namespace: 'team-a' });
+    try {
+      const s = sessionFor(nsFx.pluginData('approle_auth'));
+      await s.call('GET', 'auth/token/lookup-self');
+      assert.deepEqual(nsFx.emu.calls.map((c) => c.namespace), ['team-a', 'team-a']);
+      const noNs = sessionFor(nsFx.pluginData('approle_auth', { namespace: '' }));
+      await assert.rejects(noNs.call('GET', 'auth/token/lookup-self'), /invalid role or secret ID/);
+      s.close();
+    } finally {
+      await nsFx.close();
+    }
+  });
+
+  it('verifies Vault with ca_cert_path, refuses it without, and skips the check only with insecure_skip_verify', async () => {
+    const data = fx.pluginData('token_auth');
+    delete data.ca_cert_path;
+    await assert.rejects(sessionFor(data).call('GET', 'auth/token/lookup-self'), /token lookup failed: Get ".*": (self-signed certificate|unable to (get local issuer|verify the first) certificate)/);
+    const s = sessionFor({ ...data, insecure_skip_verify: true });
+    await s.call('GET', 'auth/token/lookup-self');
+    s.close();
+    await assert.rejects(sessionFor(fx.pluginData('token_auth', { ca_cert_path: '/nonexistent/ca.pem' })).call('GET', 'x'), /failed to load CA certificate: ENOENT/);
+  });
+
+  it('bounds every call with its timeout', async () => {
+    const s = sessionFor(fx.pluginData('token_auth'), { timeoutMs: 150 });
+    await s.call('GET', 'auth/token/lookup-self');
+    fx.emu.http.setLatencyMs(1000);
+    try {
+      await assert.rejects(s.call('GET', 'auth/token/lookup-self'), (e: unknown) => e instanceof VaultApiError && /timeout of 150ms exceeded/.test(e.message));
+    } finally {
+      fx.emu.http.setLatencyMs(0);
+    }
+    s.close();
+  });
+});

@@ -1,0 +1,69 @@
+/**
+ * The one place the Vault plugins call Vault: node-vault's request function, with the TLS
+ * settings SPIRE's client has (a CA file, insecure_skip_verify, a client certificate for cert
+ * auth), the namespace header, `X-Vault-Request`, a token when one is given, and a time bound on
+ * every call. node-vault's own environment defaults (VAULT_TOKEN, VAULT_SKIP_VERIFY …) are not
+ * used: the plugins settle every value in their configuration, and its debug output (which would
+ * print request bodies, secrets included) is switched off.
+ */
+import vault from 'node-vault';
+import { VaultApiError } from './api-error.js';
+
+/** The default bound of one Vault call. */
+export const DEFAULT_CALL_TIMEOUT_MS = 30_000;
+
+/** How to reach Vault. */
+export interface TransportOptions {
+  vaultAddr: string;
+  namespace: string;
+  /** PEM CA certificates to verify Vault with; undefined: the system roots. */
+  ca?: string;
+  insecureSkipVerify: boolean;
+  /** A client certificate and key (PEM), for cert auth. */
+  clientCert?: { cert: string; key: string };
+  timeoutMs: number;
+}
+
+/** A JSON object Vault answered. */
+export type VaultBody = Record<string, unknown>;
+
+/** Vault over HTTP(S), with or without a token. */
+export interface VaultTransport {
+  /** Calls `/v1/<path>`; resolves the JSON body ({} when empty); throws {@link VaultApiError}. */
+  call(method: 'GET' | 'PUT' | 'DELETE', path: string, body?: VaultBody): Promise<VaultBody>;
+  /** The same transport presenting `token`. */
+  withToken(token: string): VaultTransport;
+}
+
+/** Builds a transport with node-vault. */
+export function nodeVaultTransport(o: TransportOptions, token = ''): VaultTransport {
+  const client = vault({
+    endpoint: o.vaultAddr,
+    apiVersion: 'v1',
+    noCustomHTTPVerbs: true,
+    debug: () => undefined,
+    requestOptions: { ...(o.ca ? { ca: o.ca } : {}), ...(o.clientCert ? { cert: o.clientCert.cert, key: o.clientCert.key } : {}), strictSSL: !o.insecureSkipVerify },
+    ...({ rpDefaults: { strictSSL: !o.insecureSkipVerify } } as object),
+  });
+  // node-vault falls back to VAULT_TOKEN and VAULT_NAMESPACE; the configuration has decided both.
+  client.token = token;
+  (client as unknown as { namespace: string }).namespace = o.namespace;
+  const base = o.vaultAddr.replace(/\/$/, '');
+  return {
+    async call(method, path, body) {
+      const url = `${base}/v1/${path}`;
+      try {
+        const res: unknown = await client.request({ path: `/${path}`, method, headers: { 'X-Vault-Request': 'true' }, timeout: o.timeoutMs, ...(body ? { json: body } : {}) });
+        return res && typeof res === 'object' ? (res as VaultBody) : {};
+      } catch (e) {
+        const r = (e as { response?: { statusCode?: number; body?: { errors?: unknown } } }).response;
+        if (r && typeof r.statusCode === 'number') {
+          const errs = Array.isArray(r.body?.errors) ? r.body.errors.map(String) : [];
+          throw new VaultApiError(method, url, r.statusCode, errs);
+        }
+        throw new VaultApiError(method, url, 0, [], (e as Error).message);
+      }
+    },
+    withToken: (t) => nodeVaultTransport(o, t),
+  };
+}
