@@ -33,6 +33,23 @@ export function run(cmd: string, args: string[], opts: { cwd?: string } = {}): s
  * socket there too and its TCP API on a free loopback port. `extraPlugins` is HCL added to the
  * plugins block (x509pop, sshpop …); `files` are written into the dir first (relative names).
  */
+/**
+ * A plugin block for server.conf, `<type> "<name>" { plugin_data { ... } }`, with `data` as HCL:
+ * nested objects become blocks, every other value is written as JSON (strings, numbers,
+ * booleans and lists read the same in HCL).
+ */
+export function pluginBlock(type: string, name: string, data: Record<string, unknown>): string {
+  const body = (d: Record<string, unknown>, indent: string): string =>
+    Object.entries(d)
+      .map(([k, v]) =>
+        v && typeof v === 'object' && !Array.isArray(v)
+          ? `${indent}${k} {\n${body(v as Record<string, unknown>, indent + '  ')}\n${indent}}`
+          : `${indent}${k} = ${JSON.stringify(v)}`,
+      )
+      .join('\n');
+  return `${type} "${name}" {\n    plugin_data {\n${body(data, '      ')}\n    }\n  }`;
+}
+
 export class ServerProcess {
   readonly dir: string;
   port = 0;

@@ -6,17 +6,10 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startVaultFixture, type VaultFixture } from '@spire-ts/emulator-vault';
-import { ServerProcess } from './harness.js';
+import { pluginBlock, ServerProcess } from './harness.js';
 
 const certs = (pem: string) => [...pem.matchAll(/-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g)].map((m) => m[0]);
 const fingerprints = (pem: string) => certs(pem).map((c) => new X509Certificate(c).fingerprint256);
-
-/** plugin_data as HCL: nested objects become blocks. */
-function hcl(data: Record<string, unknown>, indent = '      '): string {
-  return Object.entries(data)
-    .map(([k, v]) => (v && typeof v === 'object' ? `${indent}${k} {\n${hcl(v as Record<string, unknown>, indent + '  ')}\n${indent}}` : `${indent}${k} = ${JSON.stringify(v)}`))
-    .join('\n');
-}
 
 /** Mints an SVID through the CLI (async: the server calls back into this process's emulator) and checks it with openssl. */
 async function mintAndVerify(server: ServerProcess, out: string): Promise<string> {
@@ -41,7 +34,7 @@ describe('Vault plugins in real spire-server runs, on the Vault emulator (ca_cer
   it('UpstreamAuthority "vault": the server CA is signed by Vault PKI and chains to the emulator root (openssl verify)', async () => {
     const server = new ServerProcess();
     servers.push(server);
-    await server.start({ extraPlugins: `UpstreamAuthority "vault" {\n    plugin_data {\n${hcl(fx.pluginData('approle_auth'))}\n    }\n  }` });
+    await server.start({ extraPlugins: pluginBlock('UpstreamAuthority', 'vault', fx.pluginData('approle_auth')) });
     const root = fx.emu.pki.root.certPem;
     assert.deepEqual(fingerprints(await server.bundlePem()), fingerprints(root), 'the trust bundle is the Vault root');
     assert.ok(fx.emu.pki.signed.length >= 1, 'Vault signed the server CA');
@@ -60,7 +53,7 @@ describe('Vault plugins in real spire-server runs, on the Vault emulator (ca_cer
   it('KeyManager "hashicorp_vault": the CA keys are Transit keys; minted SVIDs verify with openssl; a restart finds the keys again', async () => {
     const server = new ServerProcess();
     servers.push(server);
-    const keyManager = `KeyManager "hashicorp_vault" {\n    plugin_data {\n${hcl(fx.pluginData('cert_auth', { key_identifier_file: './vault_server_id' }))}\n    }\n  }`;
+    const keyManager = pluginBlock('KeyManager', 'hashicorp_vault', fx.pluginData('cert_auth', { key_identifier_file: './vault_server_id' }));
     await server.start({ keyManager });
     const serverId = readFileSync(join(server.dir, 'vault_server_id'), 'utf8');
     const keys = [...fx.emu.transit.keys.values()].filter((k) => k.name.startsWith(`${serverId}-`));
