@@ -34,7 +34,7 @@ export class FakeWorkloadApi {
       FetchX509SVID: (call: grpc.ServerWritableStream<unknown, unknown>) => {
         f.calls++;
         if (call.metadata.get(nestedSpireWire.workloadHeader)[0] !== 'true') {
-          call.destroy(Object.assign(new Error('security header missing from request'), { code: grpc.status.INVALID_ARGUMENT }));
+          call.emit('error', { code: grpc.status.INVALID_ARGUMENT, details: 'security header missing from request' });
           return;
         }
         f.open.add(call);
