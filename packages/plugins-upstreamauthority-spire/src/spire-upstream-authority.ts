@@ -69,7 +69,6 @@ function waitFor(ms: number, signal?: AbortSignal, wake?: Promise<void>): Promis
 export class SpireUpstreamAuthority implements UpstreamAuthority {
   private readonly cache = new BundleCache();
   private readonly serverId: string;
-  private readonly address: string;
   private subscribers = 0;
   private conn?: Connection;
   private queue: Promise<unknown> = Promise.resolve();
@@ -82,7 +81,6 @@ export class SpireUpstreamAuthority implements UpstreamAuthority {
     private readonly t: SpireUpstreamTimings = DEFAULT_TIMINGS,
   ) {
     this.serverId = `${trustDomainId}/spire/server`;
-    this.address = `${config.serverAddress}:${config.serverPort}`;
   }
 
   /** Runs `fn` after every earlier subscribe/unsubscribe has finished. */
@@ -122,7 +120,7 @@ export class SpireUpstreamAuthority implements UpstreamAuthority {
     }
     let client: UpstreamClient;
     try {
-      client = new UpstreamClient(this.address, this.serverId, source, this.t.callTimeoutMs);
+      client = new UpstreamClient(this.config.serverAddress, this.config.serverPort, this.serverId, source, this.t.callTimeoutMs);
     } catch (err) {
       source.close();
       throw SpireUpstreamErrors.dial(err);

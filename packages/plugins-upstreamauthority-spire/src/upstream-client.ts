@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import type { PeerCertificate } from 'node:tls';
 import * as grpc from '@grpc/grpc-js';
 import { nestedSpireWire } from '@spire-ts/core/plugin';
@@ -51,13 +52,17 @@ export class UpstreamClient {
   private readonly bundle: grpc.Client;
   private readonly svid: grpc.Client;
 
-  constructor(address: string, serverId: string, source: WorkloadX509Source, private readonly callTimeoutMs: number) {
+  constructor(host: string, port: string, serverId: string, source: WorkloadX509Source, private readonly callTimeoutMs: number) {
+    const address = `${host}:${port}`;
+    // The server is authenticated by its SPIFFE ID, not a host name; with an IP address the SNI
+    // name is the trust domain's (Node refuses an IP address as SNI).
+    const options: grpc.ChannelOptions = isIP(host) ? { 'grpc.ssl_target_name_override': new URL(serverId).host } : {};
     const creds = grpc.experimental.createCertificateProviderChannelCredentials(source, source, {
       checkServerIdentity: (_host, cert) => checkServerId(serverId, cert),
     });
-    this.bundle = new (nestedSpireWire.bundleClient())(address, creds);
+    this.bundle = new (nestedSpireWire.bundleClient())(address, creds, options);
     // One channel for both services: the same credentials object and target share a subchannel.
-    this.svid = new (nestedSpireWire.svidClient())(address, creds, { channelOverride: this.bundle.getChannel() });
+    this.svid = new (nestedSpireWire.svidClient())(address, creds, { ...options, channelOverride: this.bundle.getChannel() });
   }
 
   private call<T>(client: grpc.Client, method: string, req: unknown, signal?: AbortSignal): Promise<T> {
