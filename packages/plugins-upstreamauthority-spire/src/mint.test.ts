@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { Code, type UpstreamAuthority } from '@spire-ts/core/plugin';
 import { rejectsWith, runUpstreamAuthorityContract } from '@spire-ts/core/plugin/testing';
 import { opensslVerify } from '@spire-ts/core/testing';
-import { startDescriptorForTest } from '@spire-ts/plugin-sdk/testing';
+import { startDescriptorForTest, type ServedAs } from '@spire-ts/plugin-sdk/testing';
 import { caCsr } from './csr.test-support.js';
 import { DOWNSTREAM_ID, first, startNested, type Nested } from './harness.test-support.js';
 
@@ -15,10 +15,15 @@ after(async () => {
   await nested?.close();
 });
 
-runUpstreamAuthorityContract('spire (in-process, against an upstream server over mTLS)', async () => {
-  const started = await startDescriptorForTest<UpstreamAuthority>('in-process', import.meta.resolve('./index.js'), 'spireUpstreamAuthority', { data: nested.data });
-  return { ua: started.plugin, trustDomain: 'example.org', close: () => started.close() };
-});
+function contract(servedAs: ServedAs) {
+  return async () => {
+    const started = await startDescriptorForTest<UpstreamAuthority>(servedAs, import.meta.resolve('./index.js'), 'spireUpstreamAuthority', { data: nested.data });
+    return { ua: started.plugin, trustDomain: 'example.org', close: () => started.close() };
+  };
+}
+
+runUpstreamAuthorityContract('spire (in-process, against an upstream server over mTLS)', contract('in-process'));
+runUpstreamAuthorityContract('spire (external, plugin_cmd over gRPC)', contract('external'));
 
 describe('spire minting', () => {
   it('mints through NewDownstreamX509CA; the CA chains to the upstream roots from GetBundle', async () => {
