@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import * as grpc from '@grpc/grpc-js';
-import { Code, silentLogger } from '@spire-ts/core/plugin';
+import { Code, nestedSpireWire, silentLogger } from '@spire-ts/core/plugin';
 import { rejectsWith } from '@spire-ts/core/plugin/testing';
 import { DEFAULT_TIMINGS, SpireUpstreamAuthority } from '@spire-ts/plugins-upstreamauthority-spire';
 import { csrFor, joinTokenAttestor, newKey, WorkloadApiServer, type AgentClient } from '../agent/index.js';
@@ -128,6 +128,38 @@ describe('nested SPIRE: a downstream spire-server with UpstreamAuthority "spire"
       (await roots(downstream)).map((r) => new X509Certificate(r).fingerprint256).sort(),
       (await roots(upstream)).map((r) => new X509Certificate(r).fingerprint256).sort(),
     );
+  });
+
+  it("the test agent's Workload API requires the security header and sends again on rotation", async () => {
+    const w = workloadApis[0]!;
+    const Ctor = nestedSpireWire.workloadClient();
+    const c = new Ctor(`unix://${socket}`, grpc.credentials.createInsecure()) as unknown as grpc.Client & {
+      FetchX509SVID(req: unknown, md?: grpc.Metadata): grpc.ClientReadableStream<{ svids: { spiffe_id: string; x509_svid: Buffer }[] }>;
+    };
+    try {
+      const refused = c.FetchX509SVID({});
+      const err = await new Promise<grpc.ServiceError>((res) => refused.on('error', res));
+      assert.equal(err.code, grpc.status.INVALID_ARGUMENT);
+      assert.equal(err.details, 'security header missing from request');
+
+      const md = new grpc.Metadata();
+      md.set(nestedSpireWire.workloadHeader, 'true');
+      const call = c.FetchX509SVID({}, md);
+      const got: string[] = [];
+      call.on('data', (m: { svids: { spiffe_id: string; x509_svid: Buffer }[] }) => {
+        assert.equal(m.svids[0]!.spiffe_id, DOWNSTREAM_ID);
+        got.push(new X509Certificate(m.svids[0]!.x509_svid).serialNumber);
+      });
+      call.on('error', () => undefined);
+      await within(5000, 'the first message', async () => got.length === 1);
+      await w.rotate();
+      await within(5000, 'the rotated SVID', async () => got.length === 2);
+      assert.notEqual(got[1], got[0]);
+      assert.equal(got[1], w.current.serial);
+      call.cancel();
+    } finally {
+      c.close();
+    }
   });
 
   /** The plugin in this process, as a downstream server would run it, on `socketPath` and `port`. */
