@@ -66,6 +66,12 @@ export class FakeWorkloadApi {
     for (const c of this.open) c.write(this.message());
   }
 
+  /** Ends every open stream (as an agent restart would). */
+  endStreams(): void {
+    for (const c of this.open) c.end();
+    this.open.clear();
+  }
+
   /** Streams open now. */
   get openStreams(): number {
     return this.open.size;

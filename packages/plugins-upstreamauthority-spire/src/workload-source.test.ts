@@ -57,3 +57,21 @@ describe('Workload API X509 source', () => {
     assert.throws(() => readWorkloadSvid({ ...good, bundle: Buffer.from([0x30, 5, 0]) }), /^Error: truncated DER$/);
   });
 });
+
+describe('Workload API X509 source, restarts', () => {
+  it('opens the stream again after the Workload API ends it, and takes what it sends then', async () => {
+    const source = await open();
+    try {
+      const before = api.calls;
+      api.endStreams();
+      await eventually(() => api.calls === before + 1 && api.openStreams === 1, 2000, 'a new stream');
+      const rotated = await makeSvid(root, ID);
+      api.serve({ id: ID, svid: rotated, bundle: [root.der] });
+      await eventually(() => Buffer.from(source.current().chain[0]!).equals(Buffer.from(rotated.der)), 2000, 'the SVID on the new stream');
+      await new Promise((r) => setTimeout(r, 200));
+      assert.equal(api.calls, before + 1, 'exactly one new stream');
+    } finally {
+      source.close();
+    }
+  });
+});

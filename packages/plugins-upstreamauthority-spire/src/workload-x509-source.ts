@@ -108,8 +108,9 @@ export class WorkloadX509Source implements CertificateProvider {
     const call = c.FetchX509SVID({}, md);
     this.call = call;
     call.on('data', (m: { svids: WireSvid[] }) => this.take(m));
-    call.on('error', (e: grpc.ServiceError) => this.failed(nestedSpireWire.rpcErrorText(e)));
-    call.on('end', () => this.failed('the Workload API closed the stream'));
+    // Only the current stream may schedule a new one (a stream ends with both 'error' and 'end').
+    call.on('error', (e: grpc.ServiceError) => this.call === call && this.failed(nestedSpireWire.rpcErrorText(e)));
+    call.on('end', () => this.call === call && this.failed('the Workload API closed the stream'));
   }
 
   private take(m: { svids: WireSvid[] }): void {
