@@ -6,6 +6,7 @@
 //   gen/api/     the server APIs (src/api/proto.ts)
 //   gen/plugin/  the plugin, host-service and go-plugin protocols (src/catalog/external/protos.ts)
 //   gen/journal/ the CA journal (src/ca/manager/journal-codec.ts)
+//   gen/workload/ the Workload API's FetchX509SVID (src/plugin/nested-spire-wire.ts)
 // The sets, their files and options are defined once, in proto/sets.json, which the run-time
 // loaders read too (src/proto/sets.ts).
 //

@@ -47,7 +47,7 @@ const ID = (p: { trust_domain: string; path: string }) => `spiffe://${p.trust_do
  * A small SPIRE agent for tests. It speaks the agent's side of the server API as SPIRE's agent
  * does: TLS to the server trusting only the bootstrap bundle and accepting only the ID
  * `spiffe://<td>/spire/server`; AttestAgent with challenge rounds; RenewAgent; SyncAuthorizedEntries
- * with revision paging; BatchNewX509SVID and NewJWTSVID for entries. It has no workload API.
+ * with revision paging; BatchNewX509SVID and NewJWTSVID for entries. It can serve a minimal Workload API (see WorkloadApiServer).
  * Methods reject with RpcError carrying the server's status. Not safe for concurrent attest/renew.
  */
 export class AgentClient {

@@ -59,7 +59,7 @@ export const BUILTINS: readonly BuiltinEntry[] = [
   builtin('UpstreamAuthority', 'awssecret', '@spire-ts/plugins-upstreamauthority-awssecret', 'awsSecretUpstreamAuthority'),
   builtin('UpstreamAuthority', 'gcp_cas', '@spire-ts/plugins-upstreamauthority-gcpcas', 'gcpCasUpstreamAuthority'),
   builtin('UpstreamAuthority', 'vault', '@spire-ts/plugins-upstreamauthority-vault', 'vaultUpstreamAuthority'),
-  builtin('UpstreamAuthority', 'spire'),
+  builtin('UpstreamAuthority', 'spire', '@spire-ts/plugins-upstreamauthority-spire', 'spireUpstreamAuthority'),
   builtin('UpstreamAuthority', 'cert-manager', '@spire-ts/plugins-upstreamauthority-certmanager', 'certManagerUpstreamAuthority'),
   builtin('UpstreamAuthority', 'ejbca', '@spire-ts/plugins-upstreamauthority-ejbca', 'ejbcaUpstreamAuthority'),
 

@@ -91,3 +91,6 @@ export {
  * a plugin written against a contract never does.
  */
 export * as wire from './wire.js';
+
+/** The wire of nested SPIRE: the upstream server's Bundle and SVID APIs and the Workload API's FetchX509SVID. */
+export { nestedSpireWire } from './nested-spire-wire.js';

@@ -11,6 +11,7 @@ test('a set gives its files and its options with real constructors', () => {
   assert.equal(api.options.bytes, Buffer);
   assert.equal(protoSet('plugin').options.keepCase, false);
   assert.deepEqual(protoSet('journal').files, ['spirets/ca/journal/journal.proto']);
+  assert.deepEqual(protoSet('workload').files, ['spiffe/workload/workload.proto']);
 });
 
 test('an unknown set is refused by name', () => {

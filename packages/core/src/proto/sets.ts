@@ -4,7 +4,7 @@ import type { Options } from '@grpc/proto-loader';
 import { protoDir } from './loader.js';
 
 /** The name of a set of .proto files in proto/sets.json. */
-export type ProtoSetName = 'api' | 'plugin' | 'journal';
+export type ProtoSetName = 'api' | 'plugin' | 'journal' | 'workload';
 
 /** One set as the run-time loaders use it. */
 export interface ProtoSet {

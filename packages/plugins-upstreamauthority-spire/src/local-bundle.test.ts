@@ -1,0 +1,89 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { caCsr } from './csr.test-support.js';
+import { eventually, first, startNested, type Nested } from './harness.test-support.js';
+import { makeRoot } from './pki.test-support.js';
+import type { LocalBundleUpdate } from './spire-upstream-authority.js';
+
+let nested: Nested;
+before(async () => {
+  nested = await startNested();
+});
+after(async () => {
+  await nested?.close();
+});
+
+/** Collects what a stream yields until aborted. */
+function collect<T>(it: AsyncIterable<T>): { got: T[]; done: Promise<void> } {
+  const got: T[] = [];
+  const done = (async () => {
+    for await (const m of it) got.push(m);
+  })();
+  return { got, done };
+}
+
+const jwtKey = (kid: string) => ({ public_key: Buffer.from(nested.root.cert.publicKey.rawData), key_id: kid, expires_at: 2_000_000_000, tainted: false });
+
+describe('spire SubscribeToLocalBundle', () => {
+  it('sends the bundle, then again when a poll sees the upstream roots or keys change', async () => {
+    const ua = nested.ua();
+    const ac = new AbortController();
+    const s = collect<LocalBundleUpdate>(ua.subscribeToLocalBundle(ac.signal));
+    await eventually(() => s.got.length === 1, 2000, 'first message');
+    assert.deepEqual(s.got[0]!.upstreamX509Roots.map((r) => Buffer.from(r.asn1)), [Buffer.from(nested.root.der)]);
+    assert.deepEqual(s.got[0]!.upstreamJwtKeys, []);
+
+    const next = await makeRoot();
+    nested.upstream.roots = [nested.root.der, next.der];
+    await eventually(() => s.got.length === 2, 2000, 'roots change');
+    assert.equal(s.got[1]!.upstreamX509Roots.length, 2);
+    nested.upstream.jwtKeys = [jwtKey('kid-up')];
+    await eventually(() => s.got.length === 3, 2000, 'keys change');
+    assert.deepEqual(s.got[2]!.upstreamJwtKeys.map((k) => k.keyId), ['kid-up']);
+
+    // Nothing changes: nothing more is sent across several polls.
+    await new Promise((r) => setTimeout(r, 600));
+    assert.equal(s.got.length, 3);
+    ac.abort();
+    await s.done;
+    nested.upstream.roots = [nested.root.der];
+    nested.upstream.jwtKeys = [];
+  });
+
+  it('a mint stream follows upstream root changes with root-only messages', async () => {
+    const ua = nested.ua();
+    const ac = new AbortController();
+    const s = collect(ua.mintX509CAAndSubscribe({ csr: await caCsr('spiffe://example.org'), preferredTtlSeconds: 600 }, ac.signal));
+    await eventually(() => s.got.length === 1, 3000, 'minted');
+    const next = await makeRoot();
+    nested.upstream.roots = [nested.root.der, next.der];
+    await eventually(() => s.got.length === 2, 2000, 'root update');
+    assert.deepEqual(s.got[1]!.x509CaChain, []);
+    assert.deepEqual(s.got[1]!.upstreamX509Roots.map((r) => Buffer.from(r)), [Buffer.from(nested.root.der), Buffer.from(next.der)]);
+    ac.abort();
+    await s.done;
+    nested.upstream.roots = [nested.root.der];
+  });
+
+  it('connects at the first subscriber and closes at the last', async () => {
+    const ua = nested.ua();
+    assert.equal(ua.connected, false);
+    const a = new AbortController();
+    const b = new AbortController();
+    const sa = collect(ua.subscribeToLocalBundle(a.signal));
+    const sb = collect(ua.subscribeToLocalBundle(b.signal));
+    await eventually(() => sa.got.length === 1 && sb.got.length === 1, 2000, 'both subscribed');
+    assert.equal(ua.connected, true);
+    assert.equal(nested.workload.openStreams, 1, 'one Workload API stream for both');
+    a.abort();
+    await sa.done;
+    assert.equal(ua.connected, true);
+    b.abort();
+    await sb.done;
+    assert.equal(ua.connected, false);
+    await eventually(() => nested.workload.openStreams === 0, 2000, 'the Workload API stream closed');
+    // A one-shot call connects and closes again.
+    await first(ua.publishJWTKeyAndSubscribe({ publicKey: new Uint8Array(nested.root.cert.publicKey.rawData), keyId: 'k1', expiresAt: 2_000_000_000, tainted: false }));
+    assert.equal(ua.connected, false);
+  });
+});
