@@ -3,7 +3,7 @@ import { parseSpireUpstreamConfig, type SpireUpstreamConfig } from './config.js'
 import { SpireUpstreamAuthority } from './spire-upstream-authority.js';
 
 export { parseSpireUpstreamConfig, type SpireUpstreamConfig } from './config.js';
-export { SpireUpstreamAuthority, DEFAULT_TIMINGS, type SpireUpstreamTimings, type LocalBundleUpdate } from './spire-upstream-authority.js';
+export { SpireUpstreamAuthority, DEFAULT_TIMINGS, type SpireUpstreamTimings } from './spire-upstream-authority.js';
 export { SpireUpstreamErrors } from './errors.js';
 export { checkServerId } from './upstream-client.js';
 export { WorkloadX509Source, readWorkloadSvid, type WorkloadSvid, type WorkloadSourceOptions } from './workload-x509-source.js';

@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { caCsr } from './csr.test-support.js';
 import { eventually, first, startNested, type Nested } from './harness.test-support.js';
 import { makeRoot } from './pki.test-support.js';
-import type { LocalBundleUpdate } from './spire-upstream-authority.js';
+import type { LocalBundleUpdate } from '@spire-ts/core/plugin';
 
 let nested: Nested;
 before(async () => {

@@ -1,5 +1,5 @@
 import { X509Certificate as NodeX509 } from 'node:crypto';
-import type { JWTKey, Logger, MintX509CAResponse, PublishJWTKeyResponse, UpstreamAuthority, X509Certificate } from '@spire-ts/core/plugin';
+import type { JWTKey, LocalBundleUpdate, Logger, MintX509CAResponse, PublishJWTKeyResponse, UpstreamAuthority, X509Certificate } from '@spire-ts/core/plugin';
 import { BundleCache, sameJwtKeys, sameRoots, type CachedBundle } from './bundle-cache.js';
 import type { SpireUpstreamConfig } from './config.js';
 import { jwtKeysFromWire, jwtKeyToWire, rootsFromWire } from './convert.js';
@@ -29,12 +29,6 @@ export const DEFAULT_TIMINGS: SpireUpstreamTimings = {
   firstSvidTimeoutMs: 30_000,
   workloadRetryMs: 1000,
 };
-
-/** One local-bundle message: the upstream roots and JWT keys. */
-export interface LocalBundleUpdate {
-  upstreamX509Roots: X509Certificate[];
-  upstreamJwtKeys: JWTKey[];
-}
 
 interface Connection {
   source: WorkloadX509Source;

@@ -109,6 +109,17 @@ describe('nested SPIRE: a downstream spire-server with UpstreamAuthority "spire"
     for (const kid of downstreamKids) assert.ok(upstreamKids.includes(kid), `${kid} not in the upstream bundle ${JSON.stringify(upstreamKids)}`);
   });
 
+  it("a new upstream JWT key reaches the downstream's bundle through the local bundle subscription", async (t) => {
+    const kids = async (s: ServerProcess) => (await s.admin<{ jwt_authorities: { key_id: string }[] }>('bundle', 'GetBundle', {})).jwt_authorities.map((k) => k.key_id);
+    const before = await kids(upstream);
+    upstream.cli('localauthority', 'jwt', 'prepare');
+    const added = (await kids(upstream)).find((k) => !before.includes(k));
+    assert.ok(added, 'prepare adds a JWT key to the upstream bundle');
+    // Only SubscribeToLocalBundle carries upstream JWT keys down (the mint stream has roots only).
+    const took = await within(8000, 'the new upstream JWT key in the downstream bundle', async () => (await kids(downstream)).includes(added));
+    t.diagnostic(`the new upstream JWT key reached the downstream bundle in ${took} ms`);
+  });
+
   it("a new upstream CA reaches the downstream's bundle within about 5 s", async (t) => {
     const before = await roots(upstream);
     const prepared = upstream.cli('localauthority', 'x509', 'prepare');

@@ -38,7 +38,16 @@ export function upstreamAuthorityService(ua: () => UpstreamAuthority): wire.msg.
       );
     },
     SubscribeToLocalBundle: (call: ServerWritableStream<wire.msg.SubscribeToLocalBundleRequest__Output, wire.msg.SubscribeToLocalBundleResponse>) => {
-      call.emit('error', toGrpcStatus(new SpireError(Code.UNIMPLEMENTED, 'SubscribeToLocalBundle is not implemented by this SDK')));
+      const plugin = ua();
+      if (!plugin.subscribeToLocalBundle) {
+        call.emit('error', toGrpcStatus(new SpireError(Code.UNIMPLEMENTED, 'SubscribeToLocalBundle is not implemented by this plugin')));
+        return;
+      }
+      void pump(
+        call,
+        (signal) => plugin.subscribeToLocalBundle!(signal),
+        (m) => ({ upstreamX509Roots: m.upstreamX509Roots.map(x509ToMsg), upstreamJwtKeys: m.upstreamJwtKeys.map(jwtKeyToMsg) }),
+      );
     },
   };
 }

@@ -10,10 +10,11 @@ import { jwtAuthorityKind } from './jwt-authority.js';
 import { JWTKeyPublisher } from './jwt-key-publisher.js';
 import type { AuthoritiesState, AuthorityState } from './local-authority-checks.js';
 import { LocalAuthority, upstreamAuthorityOp, type UpstreamAuthorityOpsDeps } from './local-authority.js';
-import { PRUNE_BUNDLE_INTERVAL_MS, PRUNE_CA_JOURNALS_INTERVAL_MS, PUBLISH_BUNDLE_INTERVAL_MS, ROTATE_INTERVAL_MS, SAFETY_THRESHOLD_CA_JOURNALS_MS, sec, type CAManagerConfig } from './manager-config.js';
+import { PRUNE_BUNDLE_INTERVAL_MS, PRUNE_CA_JOURNALS_INTERVAL_MS, PUBLISH_BUNDLE_INTERVAL_MS, ROTATE_INTERVAL_MS, SAFETY_THRESHOLD_CA_JOURNALS_MS, SUBSCRIBE_LOCAL_BUNDLE_DELAY_MS, sec, type CAManagerConfig } from './manager-config.js';
 import { loadSlots } from './slot-loader.js';
 import type { JWTKeySlot, SlotId, X509CASlot } from './slots.js';
 import { UpstreamStream } from './upstream-stream.js';
+import { LocalBundleSubscription } from './local-bundle-subscription.js';
 import { x509AuthorityKind } from './x509-authority.js';
 
 export {
@@ -49,6 +50,7 @@ export class CAManager {
   private closed = false;
   private readonly bundle: BundleUpdates;
   private readonly upstream?: UpstreamStream;
+  private readonly localBundle?: LocalBundleSubscription;
   private readonly jwtPublisher: JWTKeyPublisher;
   private readonly x509: AuthorityLifecycle<X509CASlot>;
   private readonly jwt: AuthorityLifecycle<JWTKeySlot>;
@@ -70,7 +72,10 @@ export class CAManager {
     this.bundle = new BundleUpdates(c);
     const appendBundle = (part: Parameters<BundleUpdates['append']>[0]) => this.bundle.append(part);
     const bundleChanged = () => this.bundle.changed();
-    if (c.upstreamAuthority) this.upstream = new UpstreamStream({ ...c, upstreamAuthority: c.upstreamAuthority, caTtlMs, appendBundle });
+    if (c.upstreamAuthority) {
+      this.upstream = new UpstreamStream({ ...c, upstreamAuthority: c.upstreamAuthority, caTtlMs, appendBundle });
+      this.localBundle = new LocalBundleSubscription({ upstreamAuthority: c.upstreamAuthority, log: c.log, appendBundle, delayMs: SUBSCRIBE_LOCAL_BUNDLE_DELAY_MS });
+    }
     this.jwtPublisher = new JWTKeyPublisher({ upstreamAuthority: c.upstreamAuthority, log: c.log, appendJWTKeys: (keys) => appendBundle({ jwtSigningKeys: keys }) });
     const x509Kind = x509AuthorityKind({ c, journal, caKeyType, caTtlMs, upstream: this.upstream, appendBundle });
     const jwtKind = jwtAuthorityKind({ c, journal, jwtKeyType: c.jwtKeyType ?? caKeyType, ttlMs: caTtlMs, publisher: this.jwtPublisher });
@@ -291,7 +296,8 @@ export class CAManager {
 
   /**
    * Starts the periodic tasks on real timers: rotation every 10 s, bundle pruning every 6 h,
-   * journal pruning every 8 h. Errors are logged. Stopped by `close()`.
+   * journal pruning every 8 h, and, with an UpstreamAuthority, the upstream bundle subscription
+   * (local-bundle-subscription.ts). Errors are logged. Stopped by `close()`.
    */
   start(): void {
     const every = (ms: number, fn: () => Promise<unknown>, what: string) => {
@@ -305,6 +311,7 @@ export class CAManager {
     every(PRUNE_BUNDLE_INTERVAL_MS, () => this.pruneBundle(), 'Unable to prune bundle');
     every(PRUNE_CA_JOURNALS_INTERVAL_MS, () => this.pruneCAJournals(), 'Unable to prune CA journals');
     every(PUBLISH_BUNDLE_INTERVAL_MS, () => this.bundle.republish(), 'Failed to publish bundle');
+    this.localBundle?.start();
   }
 
   /** Stops timers and the upstream stream; waits for the operation in flight. Safe to call twice. */
@@ -314,6 +321,7 @@ export class CAManager {
     for (const t of this.timers) clearInterval(t);
     this.timers = [];
     this.upstream?.close();
+    await this.localBundle?.close();
     await this.settled();
   }
 }

@@ -17,7 +17,8 @@ export interface JWTKeyPublisherDeps {
   appendJWTKeys(keys: StoredJWTKey[]): Promise<Bundle>;
 }
 
-const toStored = (k: JWTKey): StoredJWTKey => ({ pkixBytes: k.publicKey, kid: k.keyId, notAfter: k.expiresAt, taintedKey: k.tainted });
+/** A JWT key as the bundle stores it. */
+export const toStored = (k: JWTKey): StoredJWTKey => ({ pkixBytes: k.publicKey, kid: k.keyId, notAfter: k.expiresAt, taintedKey: k.tainted });
 const toPlugin = (k: StoredJWTKey): JWTKey => ({ publicKey: k.pkixBytes, keyId: k.kid, expiresAt: k.notAfter, tainted: k.taintedKey });
 
 /**

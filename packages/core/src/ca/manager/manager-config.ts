@@ -16,6 +16,8 @@ export const SAFETY_THRESHOLD_BUNDLE_MS = 24 * 60 * 60 * 1000;
 export const SAFETY_THRESHOLD_CA_JOURNALS_MS = 14 * 24 * 60 * 60 * 1000;
 /** SPIRE's rotator intervals. */
 export const ROTATE_INTERVAL_MS = 10_000;
+/** SPIRE's wait before subscribing to the upstream bundle, and between attempts. */
+export const SUBSCRIBE_LOCAL_BUNDLE_DELAY_MS = 5_000;
 export const PRUNE_BUNDLE_INTERVAL_MS = 6 * 60 * 60 * 1000;
 export const PRUNE_CA_JOURNALS_INTERVAL_MS = 8 * 60 * 60 * 1000;
 /** SPIRE's bundle publishing manager publishes again this often, which retries a failed publish. */

@@ -57,13 +57,20 @@ export class UpstreamStream {
     }
     const chain = first.value.x509CaChain;
     const upstreamRoots = first.value.upstreamX509Roots;
-    const cert = readCertificate(chain[0]!);
-    if (!sameKey(cert.spki, signer.publicKey)) throw CAErrors.upstreamInvalid('public key does not match the CA key');
-    if (upstreamRoots.length === 0) throw CAErrors.upstreamInvalid('no upstream root');
-    // Before the roots reach the bundle: the CA must sign an X509-SVID that verifies against them.
-    const problem = await x509CAValidationProblem({ certificate: cert, signer, upstreamChain: chain, roots: upstreamRoots }, d.trustDomain, d.clock.now());
-    if (problem) throw CAErrors.upstreamCAFailedValidation(problem);
-    await d.appendBundle(roots(upstreamRoots));
+    let cert;
+    try {
+      cert = readCertificate(chain[0]!);
+      if (!sameKey(cert.spki, signer.publicKey)) throw CAErrors.upstreamInvalid('public key does not match the CA key');
+      if (upstreamRoots.length === 0) throw CAErrors.upstreamInvalid('no upstream root');
+      // Before the roots reach the bundle: the CA must sign an X509-SVID that verifies against them.
+      const problem = await x509CAValidationProblem({ certificate: cert, signer, upstreamChain: chain, roots: upstreamRoots }, d.trustDomain, d.clock.now());
+      if (problem) throw CAErrors.upstreamCAFailedValidation(problem);
+      await d.appendBundle(roots(upstreamRoots));
+    } catch (err) {
+      // A refused CA ends its subscription: the authority stops following it.
+      ac.abort();
+      throw err;
+    }
     void this.follow(it, ac.signal);
     return { signer, certificate: cert, upstreamChain: chain };
   }

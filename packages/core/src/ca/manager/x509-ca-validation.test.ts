@@ -96,6 +96,16 @@ test('an upstream answer whose chain does not lead to the returned roots is refu
   assert.equal(t.appended.length, 0);
 });
 
+test('a refused upstream CA ends its subscription (the authority\'s stream is aborted)', async () => {
+  const other = pki('other');
+  const bad = tampered(await diskUA(pki('good')), (m) => (m.upstreamX509Roots = certs(other.root)));
+  const signals: (AbortSignal | undefined)[] = [];
+  const t = await mintThrough({ ...bad, mintX509CAAndSubscribe: (req, signal) => (signals.push(signal), bad.mintX509CAAndSubscribe(req, signal)) });
+  await assert.rejects(t.mint(), { code: Code.INVALID_ARGUMENT });
+  assert.equal(signals.length, 1);
+  assert.equal(signals[0]?.aborted, true);
+});
+
 test('an upstream chain with the wrong intermediate is refused', async () => {
   const other = pki('other');
   const t = await mintThrough(tampered(await diskUA(pki('good')), (m) => (m.x509CaChain = [m.x509CaChain[0]!, ...certs(other.int)])));

@@ -29,7 +29,7 @@ async function caCsr(uri: string, tamper = false): Promise<{ csr: Uint8Array; sp
   return { csr, spki: new Uint8Array(await webcrypto.subtle.exportKey('spki', keys.publicKey)) };
 }
 
-async function first(it: AsyncIterable<MintX509CAResponse>): Promise<MintX509CAResponse> {
+async function first<T = MintX509CAResponse>(it: AsyncIterable<T>): Promise<T> {
   for await (const r of it) return r;
   throw new Error('stream ended without a response');
 }
@@ -42,7 +42,9 @@ async function first(it: AsyncIterable<MintX509CAResponse>): Promise<MintX509CAR
  * `openssl verify` chains to the returned upstream roots (through the returned intermediates) and
  * whose lifetime honours the preferred TTL; a CSR with a bad signature or without the trust domain
  * URI is refused with a coded error; publishing a JWT key either is UNIMPLEMENTED or returns a
- * key set that holds the key.
+ * key set that holds the key; the local bundle stream, when there is one (an external plugin
+ * always has the method, and answers UNIMPLEMENTED without it), first sends the upstream roots
+ * that a minted CA chains to.
  */
 export function runUpstreamAuthorityContract(
   name: string,
@@ -105,6 +107,21 @@ export function runUpstreamAuthorityContract(
         }
       } catch (e) {
         assert.equal((e as { code?: number }).code, Code.UNIMPLEMENTED);
+      }
+    });
+
+    it('streams the local bundle, starting with the upstream roots, or says UNIMPLEMENTED', async () => {
+      if (!ua.subscribeToLocalBundle) return;
+      const minted = await first(ua.mintX509CAAndSubscribe({ csr: (await caCsr(`spiffe://${td}`)).csr, preferredTtlSeconds: 600 }));
+      const ac = new AbortController();
+      try {
+        const update = await first(ua.subscribeToLocalBundle(ac.signal));
+        const roots = update.upstreamX509Roots.map((r) => Buffer.from(r.asn1));
+        for (const r of minted.upstreamX509Roots) assert.ok(roots.some((x) => x.equals(Buffer.from(r))), 'the minted CA\'s roots are in the stream');
+      } catch (e) {
+        assert.equal((e as { code?: number }).code, Code.UNIMPLEMENTED);
+      } finally {
+        ac.abort();
       }
     });
   });

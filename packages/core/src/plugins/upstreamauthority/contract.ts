@@ -1,6 +1,6 @@
 import type { Closable, PluginDescriptor } from '../descriptor.js';
 import { maybeOne, type CountRule } from '../count-rule.js';
-import type { JWTKey } from '../types.js';
+import type { JWTKey, X509Certificate } from '../types.js';
 import { createServiceRef } from '../../di/service-ref.js';
 
 /** One message of the MintX509CAAndSubscribe stream. */
@@ -13,6 +13,12 @@ export interface MintX509CAResponse {
 
 /** One message of the PublishJWTKeyAndSubscribe stream. */
 export interface PublishJWTKeyResponse {
+  upstreamJwtKeys: JWTKey[];
+}
+
+/** One message of the SubscribeToLocalBundle stream: the upstream roots and JWT keys, whole. */
+export interface LocalBundleUpdate {
+  upstreamX509Roots: X509Certificate[];
   upstreamJwtKeys: JWTKey[];
 }
 
@@ -31,6 +37,13 @@ export interface UpstreamAuthority extends Closable {
    * as SPIRE's plugins do.
    */
   publishJWTKeyAndSubscribe(jwtKey: JWTKey, signal?: AbortSignal): AsyncIterable<PublishJWTKeyResponse>;
+  /**
+   * Streams the upstream trust bundle: the first item now, then one whenever it changes, until
+   * `signal` aborts (SPIRE's SubscribeToLocalBundle; nested SPIRE implements it). Optional: an
+   * authority without it, or one that throws UNIMPLEMENTED, has no bundle stream, and the server
+   * learns upstream roots from the mint stream only.
+   */
+  subscribeToLocalBundle?(signal?: AbortSignal): AsyncIterable<LocalBundleUpdate>;
 }
 
 /** DI token of the optional UpstreamAuthority. */

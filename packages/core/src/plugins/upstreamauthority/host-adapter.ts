@@ -1,4 +1,5 @@
 import type {
+  LocalBundleUpdate,
   MintX509CAResponse,
   PublishJWTKeyResponse,
   UpstreamAuthority,
@@ -24,6 +25,12 @@ export function upstreamAuthorityAdapter(p: PluginConnection): UpstreamAuthority
       const req: msg.PublishJWTKeyRequest = { jwtKey: jwtKeyToMsg(jwtKey) };
       const stream = p.serverStream<msg.PublishJWTKeyResponse__Output>('PublishJWTKeyAndSubscribe', req, signal);
       for await (const m of stream) yield { upstreamJwtKeys: (m.upstreamJwtKeys ?? []).map(jwtKeyFromMsg) };
+    },
+    async *subscribeToLocalBundle(signal): AsyncIterable<LocalBundleUpdate> {
+      const stream = p.serverStream<msg.SubscribeToLocalBundleResponse__Output>('SubscribeToLocalBundle', {}, signal);
+      for await (const m of stream) {
+        yield { upstreamX509Roots: (m.upstreamX509Roots ?? []).map(x509FromMsg), upstreamJwtKeys: (m.upstreamJwtKeys ?? []).map(jwtKeyFromMsg) };
+      }
     },
     close: () => p.close(),
   };
