@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { Code } from '@spire-ts/core/plugin';
-import { recordingLogger, startVaultFixture, type AuthBlock, type VaultFixture } from '@spire-ts/emulator-vault';
+import { startVaultFixture, type AuthBlock, type VaultFixture } from '@spire-ts/emulator-vault';
+import { recordingLogger } from '@spire-ts/core/plugin/testing';
 import { VaultApiError } from './api-error.js';
 import { sessionFor } from './test-support.js';
 

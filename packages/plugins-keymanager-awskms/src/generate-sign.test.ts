@@ -7,7 +7,8 @@ import { after, before, describe, it } from 'node:test';
 import { Code, type PublicKey } from '@spire-ts/core/plugin';
 import { rejectsWith } from '@spire-ts/core/plugin/testing';
 import type { AwsEmulator } from '@spire-ts/emulator-aws';
-import { recordingLogger, startKeyManager, startKmsEmulator } from './test-support.js';
+import { recordingLogger } from '@spire-ts/core/plugin/testing';
+import { startKeyManager, startKmsEmulator } from './test-support.js';
 
 const msg = Buffer.from('a CA signs this');
 const digestOf = (hash: string) => createHash(hash).update(msg).digest();

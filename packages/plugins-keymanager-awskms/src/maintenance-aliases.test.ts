@@ -4,7 +4,8 @@ import { CreateAliasCommand, CreateKeyCommand, KMSClient } from '@aws-sdk/client
 import type { AwsEmulator } from '@spire-ts/emulator-aws';
 import { HOUR_MS } from './maintenance.js';
 import { FakeTaskClock } from '@spire-ts/core/plugin/testing';
-import { kmsConfig, recordingLogger, startKeyManager, startKmsEmulator } from './test-support.js';
+import { recordingLogger } from '@spire-ts/core/plugin/testing';
+import { kmsConfig, startKeyManager, startKmsEmulator } from './test-support.js';
 
 const DAY = 24 * HOUR_MS;
 const alias = (server: string, key: string, td = 'example_org') => `alias/SPIRE_SERVER/${td}/${server}/${key}`;

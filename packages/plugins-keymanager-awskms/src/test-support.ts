@@ -34,34 +34,6 @@ export function kmsConfig(over: Partial<AwsKmsConfig> = {}): AwsKmsConfig {
   };
 }
 
-/** One log record a {@link recordingLogger} kept. */
-export interface LogRecord {
-  level: string;
-  msg: string;
-  fields: Record<string, unknown>;
-}
-
-/** A Logger that keeps every record (pino's call shapes: `(msg)` or `(fields, msg)`). */
-export function recordingLogger(records: LogRecord[] = [], bound: Record<string, unknown> = {}): Logger & { records: LogRecord[] } {
-  const at =
-    (level: string) =>
-    (a: unknown, b?: unknown): void => {
-      if (typeof a === 'string') records.push({ level, msg: a, fields: { ...bound } });
-      else records.push({ level, msg: String(b ?? ''), fields: { ...bound, ...(a as object) } });
-    };
-  const log = {
-    records,
-    trace: at('trace'),
-    debug: at('debug'),
-    info: at('info'),
-    warn: at('warn'),
-    error: at('error'),
-    fatal: at('fatal'),
-    child: (fields: Record<string, unknown>) => recordingLogger(records, { ...bound, ...fields }),
-  };
-  return log as unknown as Logger & { records: LogRecord[] };
-}
-
 /** A configured AwsKmsKeyManager over the emulator the environment names. */
 export async function startKeyManager(
   over: Partial<AwsKmsConfig> = {},

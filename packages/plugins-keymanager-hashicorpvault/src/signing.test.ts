@@ -3,7 +3,8 @@ import { createHash } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { Code } from '@spire-ts/core/plugin';
 import { rejectsWith } from '@spire-ts/core/plugin/testing';
-import { recordingLogger, startVaultFixture, type VaultFixture } from '@spire-ts/emulator-vault';
+import { startVaultFixture, type VaultFixture } from '@spire-ts/emulator-vault';
+import { recordingLogger } from '@spire-ts/core/plugin/testing';
 import { startKeyManager } from './test-support.js';
 
 let fx: VaultFixture;

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { recordingLogger, startVaultFixture, type VaultFixture } from '@spire-ts/emulator-vault';
+import { startVaultFixture, type VaultFixture } from '@spire-ts/emulator-vault';
+import { recordingLogger } from '@spire-ts/core/plugin/testing';
 import { makeUA, mint } from './test-support.js';
 
 let fx: VaultFixture;

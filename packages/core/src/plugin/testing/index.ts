@@ -26,3 +26,4 @@ export {
   type ExternalPluginsView,
 } from './load-plugin.js';
 export { isSpireError, rejectsWith } from '../../testing/spire-error-matcher.js';
+export { recordingLogger, type LogRecord } from '../../plugins/recording-logger.js';

@@ -1,5 +1,5 @@
-/** A logger for the Vault plugins' tests that keeps every record, to check what was logged. */
-import type { Logger } from '@spire-ts/core/plugin';
+/** A logger for plugin tests that keeps every record, to check what was (or was not) logged. */
+import type { Logger } from '../log/logger.js';
 
 /** One record. */
 export interface LogRecord {
