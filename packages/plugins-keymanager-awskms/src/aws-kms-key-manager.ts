@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { CreateAliasCommand, CreateKeyCommand, GetPublicKeyCommand, ScheduleKeyDeletionCommand, SignCommand, UpdateAliasCommand, type Tag } from '@aws-sdk/client-kms';
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
-import type { KeyManager, KeyType, Logger, PublicKey, SignerOpts } from '@spire-ts/core/plugin';
+import { KeyEntries, type KeyManager, type KeyType, type Logger, type PublicKey, type SignerOpts } from '@spire-ts/core/plugin';
 import { awsErrorText } from '@spire-ts/plugin-aws';
 import { makeAwsKmsClients, type AwsKmsClients } from './clients.js';
 import type { AwsKmsConfig } from './config.js';
@@ -52,7 +52,7 @@ interface Configured {
  * and is safe to call twice.
  */
 export class AwsKmsKeyManager implements KeyManager {
-  private entries = new Map<string, KeyEntry>();
+  private entries = new KeyEntries<KeyEntry>();
   private state: Configured | undefined;
   private writeLock: Promise<unknown> = Promise.resolve();
   private tasks: AbortController | undefined;
@@ -124,7 +124,7 @@ export class AwsKmsKeyManager implements KeyManager {
       retired: false,
     };
     await this.locked(async () => {
-      this.entries = new Map(found.map((e) => [e.publicKey.id, e]));
+      this.entries = new KeyEntries(found.map((e) => [e.publicKey.id, e]));
       for (const e of found) log.debug({ key_arn: e.arn, alias_name: e.aliasName }, 'Key loaded');
       const previous = this.state;
       this.state = next;
@@ -294,21 +294,15 @@ export class AwsKmsKeyManager implements KeyManager {
   }
 
   async getPublicKey(keyId: string): Promise<PublicKey> {
-    if (!keyId) throw AwsKmsErrors.keyIdRequired();
-    const e = this.entries.get(keyId);
-    if (!e) throw AwsKmsErrors.keyNotFound(keyId);
-    return e.publicKey;
+    return this.entries.publicKey(keyId);
   }
 
   async getPublicKeys(): Promise<PublicKey[]> {
-    return [...this.entries.values()].map((e) => e.publicKey);
+    return this.entries.publicKeys();
   }
 
   async signData(keyId: string, data: Uint8Array, opts: SignerOpts): Promise<{ signature: Uint8Array; keyFingerprint: string }> {
-    if (!keyId) throw AwsKmsErrors.keyIdRequired();
-    if (!opts) throw AwsKmsErrors.signerOptsRequired();
-    const entry = this.entries.get(keyId);
-    if (!entry) throw AwsKmsErrors.keyNotFound(keyId);
+    const entry = this.entries.forSigning(keyId, opts);
     const req = kmsSignRequest(entry.publicKey.type, data, opts);
     const call = this.use((s) =>
       s.clients.kms.send(new SignCommand({ KeyId: entry.arn, Message: req.digest, MessageType: 'DIGEST', SigningAlgorithm: req.algorithm as 'ECDSA_SHA_256' })),

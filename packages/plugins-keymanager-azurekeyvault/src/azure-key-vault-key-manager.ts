@@ -1,5 +1,5 @@
 import type { TokenCredential } from '@azure/identity';
-import { KEY_TYPES, type KeyManager, type KeyType, type Logger, type PublicKey, type SignerOpts, readOrCreateServerId } from '@spire-ts/core/plugin';
+import { KeyEntries, KEY_TYPES, type KeyManager, type KeyType, type Logger, type PublicKey, type SignerOpts, readOrCreateServerId } from '@spire-ts/core/plugin';
 import type { AzureKeyVaultConfig } from './config.js';
 import { azureCredential } from '@spire-ts/plugin-azure';
 import { DeleteQueue } from './delete-queue.js';
@@ -49,7 +49,7 @@ interface Configured {
  * {@link configure} first; `close` stops the tasks and is safe to call twice.
  */
 export class AzureKeyVaultKeyManager implements KeyManager {
-  private entries = new Map<string, KeyEntry>();
+  private entries = new KeyEntries<KeyEntry>();
   private state: Configured | undefined;
   private writeLock: Promise<unknown> = Promise.resolve();
   private tasks: AbortController | undefined;
@@ -91,7 +91,7 @@ export class AzureKeyVaultKeyManager implements KeyManager {
     log.debug({ key_vault_uri: config.keyVaultUri }, 'Fetching keys from Azure Key Vault');
     const found = await fetchKeyEntries({ vault, log, trustDomain: this.deps.trustDomain, serverId });
     await this.locked(async () => {
-      this.entries = new Map(found.map((e) => [e.publicKey.id, e]));
+      this.entries = new KeyEntries(found.map((e) => [e.publicKey.id, e]));
       for (const e of found) log.debug({ key_id: e.kid, key_name: e.keyName }, 'Key loaded');
       this.state = { vault, serverId, tags: serverTags(this.deps.trustDomain, serverId) };
       this.startTasks();
@@ -170,21 +170,15 @@ export class AzureKeyVaultKeyManager implements KeyManager {
   }
 
   async getPublicKey(keyId: string): Promise<PublicKey> {
-    if (!keyId) throw AzureKeyVaultErrors.keyIdRequired();
-    const e = this.entries.get(keyId);
-    if (!e) throw AzureKeyVaultErrors.keyNotFound(keyId);
-    return e.publicKey;
+    return this.entries.publicKey(keyId);
   }
 
   async getPublicKeys(): Promise<PublicKey[]> {
-    return [...this.entries.values()].map((e) => e.publicKey);
+    return this.entries.publicKeys();
   }
 
   async signData(keyId: string, data: Uint8Array, opts: SignerOpts): Promise<{ signature: Uint8Array; keyFingerprint: string }> {
-    if (!keyId) throw AzureKeyVaultErrors.keyIdRequired();
-    if (!opts) throw AzureKeyVaultErrors.signerOptsRequired();
-    const entry = this.entries.get(keyId);
-    if (!entry) throw AzureKeyVaultErrors.keyNotFound(keyId);
+    const entry = this.entries.forSigning(keyId, opts);
     const req = vaultSignRequest(entry.publicKey.type, data, opts);
     const call = this.configured().vault.sign(entry.kid, req.algorithm, req.digest);
     let inflight = this.signing.get(entry.keyName);

@@ -15,8 +15,6 @@ function kmsFailure(message: string, cause: unknown) {
 export const GcpKmsErrors = {
   keyIdRequired: () => spireError(Code.INVALID_ARGUMENT, 'key id is required'),
   keyTypeRequired: () => spireError(Code.INVALID_ARGUMENT, 'key type is required'),
-  keyNotFound: (id: string) => spireError(Code.NOT_FOUND, `key ${JSON.stringify(id)} not found`),
-  signerOptsRequired: () => spireError(Code.INVALID_ARGUMENT, 'signer opts is required'),
   pssUnsupported: () => spireError(Code.INVALID_ARGUMENT, 'the only RSA signature scheme supported is RSASSA-PKCS1-v1_5'),
   hashRequired: () => spireError(Code.INVALID_ARGUMENT, 'hash algorithm is required'),
   hashUnsupported: () => spireError(Code.INVALID_ARGUMENT, 'hash algorithm not supported'),

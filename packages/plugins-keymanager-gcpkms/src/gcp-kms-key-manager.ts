@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import type { KeyManager, KeyType, Logger, PublicKey, SignerOpts } from '@spire-ts/core/plugin';
+import { KeyEntries, type KeyManager, type KeyType, type Logger, type PublicKey, type SignerOpts } from '@spire-ts/core/plugin';
 import { crc32c } from '@spire-ts/plugin-gcp';
 import type { GcpKmsConfig } from './config.js';
 import { DestroyQueue } from './destroy-queue.js';
@@ -49,7 +49,7 @@ interface Configured {
  * serialised. `close` stops the tasks and is safe to call twice.
  */
 export class GcpKmsKeyManager implements KeyManager {
-  private entries = new Map<string, KeyEntry>();
+  private entries = new KeyEntries<KeyEntry>();
   private state: Configured | undefined;
   private writeLock: Promise<unknown> = Promise.resolve();
   private tasks: AbortController | undefined;
@@ -104,7 +104,7 @@ export class GcpKmsKeyManager implements KeyManager {
       throw e;
     }
     await this.locked(async () => {
-      this.entries = new Map(found.map((e) => [e.publicKey.id, e]));
+      this.entries = new KeyEntries(found.map((e) => [e.publicKey.id, e]));
       const previous = this.state;
       this.state = { config, kms, naming, policyFromFile };
       this.startTasks();
@@ -242,21 +242,15 @@ export class GcpKmsKeyManager implements KeyManager {
   }
 
   async getPublicKey(keyId: string): Promise<PublicKey> {
-    if (!keyId) throw E.keyIdRequired();
-    const e = this.entries.get(keyId);
-    if (!e) throw E.keyNotFound(keyId);
-    return e.publicKey;
+    return this.entries.publicKey(keyId);
   }
 
   async getPublicKeys(): Promise<PublicKey[]> {
-    return [...this.entries.values()].map((e) => e.publicKey);
+    return this.entries.publicKeys();
   }
 
   async signData(keyId: string, data: Uint8Array, opts: SignerOpts): Promise<{ signature: Uint8Array; keyFingerprint: string }> {
-    if (!keyId) throw E.keyIdRequired();
-    if (!opts) throw E.signerOptsRequired();
-    const entry = this.entries.get(keyId);
-    if (!entry) throw E.keyNotFound(keyId);
+    const entry = this.entries.forSigning(keyId, opts);
     const { field, digest } = signDigestFor(entry.publicKey.type, data, opts);
     const call = this.current().kms.asymmetricSign(entry.versionName, field, digest);
     let inflight = this.signing.get(entry.versionName);

@@ -6,8 +6,6 @@ const msg = (e: unknown) => (e instanceof Error ? e.message : String(e));
 export const HashicorpVaultErrors = {
   keyIdRequired: () => spireError(Code.INVALID_ARGUMENT, 'key id is required'),
   keyTypeRequired: () => spireError(Code.INVALID_ARGUMENT, 'key type is required'),
-  signerOptsRequired: () => spireError(Code.INVALID_ARGUMENT, 'signer opts is required'),
-  keyNotFound: (keyId: string) => spireError(Code.NOT_FOUND, `key ${JSON.stringify(keyId)} not found`),
   /** A key type the contract does not know, asked of generateKey. */
   unknownKeyType: (t: string) => spireError(Code.INVALID_ARGUMENT, `unsupported key type: ${t}`),
   /** A Transit key whose type SPIRE does not use. */

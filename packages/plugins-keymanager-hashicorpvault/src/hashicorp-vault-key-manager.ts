@@ -1,4 +1,4 @@
-import { DisposalQueue, KEY_TYPES, readOrCreateServerId, systemClock, type KeyManager, type KeyType, type Logger, type PublicKey, type SignerOpts, type TaskClock } from '@spire-ts/core/plugin';
+import { KeyEntries, DisposalQueue, KEY_TYPES, readOrCreateServerId, systemClock, type KeyManager, type KeyType, type Logger, type PublicKey, type SignerOpts, type TaskClock } from '@spire-ts/core/plugin';
 import { VaultSession, type VaultSessionDeps } from '@spire-ts/plugin-vault';
 import type { HashicorpVaultConfig } from './config.js';
 import { HashicorpVaultErrors as E } from './errors.js';
@@ -31,7 +31,7 @@ interface Configured {
  * stops the background work and the renewal; safe to call twice.
  */
 export class HashicorpVaultKeyManager implements KeyManager {
-  private entries = new Map<string, KeyEntry>();
+  private entries = new KeyEntries<KeyEntry>();
   private state: Configured | undefined;
   private writeLock: Promise<unknown> = Promise.resolve();
   private tasks: AbortController | undefined;
@@ -66,7 +66,7 @@ export class HashicorpVaultKeyManager implements KeyManager {
       log.debug('Fetching keys from Vault');
       const found = await this.loadKeys(transit, serverId);
       await this.locked(async () => {
-        this.entries = found;
+        this.entries = new KeyEntries(found);
         this.state?.session.close();
         this.state = { session, transit, serverId };
         this.startTasks();
@@ -143,21 +143,15 @@ export class HashicorpVaultKeyManager implements KeyManager {
   }
 
   async getPublicKey(keyId: string): Promise<PublicKey> {
-    if (!keyId) throw E.keyIdRequired();
-    const e = this.entries.get(keyId);
-    if (!e) throw E.keyNotFound(keyId);
-    return e.publicKey;
+    return this.entries.publicKey(keyId);
   }
 
   async getPublicKeys(): Promise<PublicKey[]> {
-    return [...this.entries.values()].map((e) => e.publicKey);
+    return this.entries.publicKeys();
   }
 
   async signData(keyId: string, data: Uint8Array, opts: SignerOpts): Promise<{ signature: Uint8Array; keyFingerprint: string }> {
-    if (!keyId) throw E.keyIdRequired();
-    if (!opts) throw E.signerOptsRequired();
-    const entry = this.entries.get(keyId);
-    if (!entry) throw E.keyNotFound(keyId);
+    const entry = this.entries.forSigning(keyId, opts);
     let req;
     try {
       req = transitSignRequest(entry.publicKey.type, opts);

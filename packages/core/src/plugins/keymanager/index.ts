@@ -1,2 +1,3 @@
 export * from './contract.js';
 export { fitEcdsaDigest } from './ecdsa-digest.js';
+export { KeyEntries } from './key-entries.js';
