@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { X509Certificate } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { ACMPCAClient, DescribeCertificateAuthorityCommand, GetCertificateCommand, IssueCertificateCommand, waitUntilCertificateIssued } from '@aws-sdk/client-acm-pca';
-import { makeCaCsr } from './acm-pca-csr.js';
+import { makeCaCsr } from '@spire-ts/core/plugin/testing';
 import * as x509 from './acm-pca-x509.js';
 import { AwsEmulator } from './emulator.js';
 

@@ -14,7 +14,6 @@ export { TaggingService } from './tagging.js';
 export { SecretsManagerService, type Secret } from './secrets-manager.js';
 export type { SeedUpstreamCaOptions, SeededUpstreamCa } from './secrets-manager-seed.js';
 export { AcmPcaService, type CreateCaOptions, type IssuedCertificate, type PrivateCa } from './acm-pca.js';
-export { makeCaCsr } from './acm-pca-csr.js';
 export { makeCa, type CaCredentials, type MakeCaOptions, type PcaKeyAlgorithm, type PcaSigningAlgorithm } from './acm-pca-ca.js';
 export { OrganizationsService, type OrgAccount, type OrgAccountStatus } from './organizations.js';
 export {

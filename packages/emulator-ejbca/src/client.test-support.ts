@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { request } from 'node:https';
-import { webcrypto } from 'node:crypto';
-import { TEST_CA_CERT_PATH, x509 } from '@spire-ts/emulator-kit';
+import { makeCaCsr } from '@spire-ts/core/plugin/testing';
+import { TEST_CA_CERT_PATH } from '@spire-ts/emulator-kit';
 import { PKCS10_ENROLL_PATH, type EjbcaEmulator } from './index.js';
 
 // Test support: a bare HTTPS client of the emulator and a CSR maker (not shipped behaviour).
@@ -37,23 +37,10 @@ export function post(e: EjbcaEmulator, body: unknown, client?: { certPem: string
   });
 }
 
-/** A PEM CSR with subject C=US, O=SPIFFE and the URI SAN, as SPIRE's server CA asks. */
-export async function caCsrPem(uri = 'spiffe://example.org'): Promise<string> {
-  const alg = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' };
-  const keys = (await webcrypto.subtle.generateKey(alg, true, ['sign', 'verify'])) as webcrypto.CryptoKeyPair;
-  const csr = await x509.Pkcs10CertificateRequestGenerator.create({
-    name: 'C=US, O=SPIFFE',
-    keys,
-    signingAlgorithm: alg,
-    extensions: [new x509.SubjectAlternativeNameExtension([{ type: 'url', value: uri }])],
-  });
-  return csr.toString('pem');
-}
-
 /** An enrollment request with the emulator's default names. */
 export async function enrollBody(over: Record<string, unknown> = {}): Promise<Record<string, unknown>> {
   return {
-    certificate_request: await caCsrPem(),
+    certificate_request: (await makeCaCsr(['spiffe://example.org'])).pem,
     certificate_authority_name: 'Fake-Sub-CA',
     end_entity_profile_name: 'fakeSpireIntermediateCAEEP',
     certificate_profile_name: 'fakeSubCACP',

@@ -11,4 +11,3 @@ export { KmsService, KMS_ALGORITHMS, type KmsCryptoKey, type KmsVersion, type Km
 export { matchesFilter } from './kms-filter.js';
 export { PrivateCaService, CA_STATES, type CaState, type EmulatedCa, type EmulatedCertificate, type CreateCaOptions } from './privateca.js';
 export { StorageService, type StoredObject } from './storage.js';
-export { makeCaCsr } from './privateca-csr.js';

@@ -10,4 +10,3 @@ export { TransitEngine, TRANSIT_KEY_TYPES, type TransitKey } from './transit.js'
 export { TokenStore, type Lease, type Token } from './tokens.js';
 export { CLIENT_CERT_HEADER } from './tls-front.js';
 export { startVaultFixture, type AuthBlock, type VaultFixture } from './fixture.js';
-export { makeCaCsr } from './csr.js';

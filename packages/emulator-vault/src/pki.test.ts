@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { X509Certificate } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import { makeCaCsr } from './csr.js';
+import { makeCaCsr } from '@spire-ts/core/plugin/testing';
 import { VaultEmulator } from './emulator.js';
 import { call } from './test-support.js';
 

@@ -1,5 +1,6 @@
 import { silentLogger, type Logger } from '@spire-ts/core/plugin';
-import { AwsEmulator, makeCaCsr } from '@spire-ts/emulator-aws';
+import { AwsEmulator } from '@spire-ts/emulator-aws';
+import { makeCaCsr } from '@spire-ts/core/plugin/testing';
 import { configureAwsPca, parseAwsPcaConfig, type AwsPcaUpstreamAuthority, type PcaWaitOptions } from './index.js';
 
 /**

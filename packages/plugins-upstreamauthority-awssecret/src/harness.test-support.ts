@@ -1,5 +1,6 @@
 import { silentLogger, TrustDomain, type UpstreamAuthority } from '@spire-ts/core/plugin';
-import { AwsEmulator, makeCaCsr } from '@spire-ts/emulator-aws';
+import { AwsEmulator } from '@spire-ts/emulator-aws';
+import { makeCaCsr } from '@spire-ts/core/plugin/testing';
 import { awsSecretUpstreamAuthority } from './index.js';
 
 /** The trust domain every test uses. */

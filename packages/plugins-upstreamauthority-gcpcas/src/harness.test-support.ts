@@ -1,5 +1,6 @@
 import { silentLogger, type Logger } from '@spire-ts/core/plugin';
-import { GcpEmulator, makeCaCsr } from '@spire-ts/emulator-gcp';
+import { GcpEmulator } from '@spire-ts/emulator-gcp';
+import { makeCaCsr } from '@spire-ts/core/plugin/testing';
 import { TEST_ENDPOINT_VAR } from '@spire-ts/plugin-gcp';
 import { configureGcpCas, parseGcpCasConfig, type CasClientOptions, type GcpCasUpstreamAuthority } from './index.js';
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { caCsr } from './csr.test-support.js';
+import { makeCaCsr } from '@spire-ts/core/plugin/testing';
 import { eventually, first, startNested, type Nested } from './harness.test-support.js';
 import { makeRoot } from './pki.test-support.js';
 import type { LocalBundleUpdate } from '@spire-ts/core/plugin';
@@ -53,7 +53,7 @@ describe('spire SubscribeToLocalBundle', () => {
   it('a mint stream follows upstream root changes with root-only messages', async () => {
     const ua = nested.ua();
     const ac = new AbortController();
-    const s = collect(ua.mintX509CAAndSubscribe({ csr: await caCsr('spiffe://example.org'), preferredTtlSeconds: 600 }, ac.signal));
+    const s = collect(ua.mintX509CAAndSubscribe({ csr: (await makeCaCsr(['spiffe://example.org'])).der, preferredTtlSeconds: 600 }, ac.signal));
     await eventually(() => s.got.length === 1, 3000, 'minted');
     const next = await makeRoot();
     nested.upstream.roots = [nested.root.der, next.der];

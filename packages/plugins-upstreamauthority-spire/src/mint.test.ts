@@ -1,10 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { Code, type UpstreamAuthority } from '@spire-ts/core/plugin';
-import { rejectsWith, runUpstreamAuthorityContract } from '@spire-ts/core/plugin/testing';
+import { makeCaCsr, rejectsWith, runUpstreamAuthorityContract } from '@spire-ts/core/plugin/testing';
 import { opensslVerify } from '@spire-ts/core/testing';
 import { startDescriptorForTest, type ServedAs } from '@spire-ts/plugin-sdk/testing';
-import { caCsr } from './csr.test-support.js';
 import { DOWNSTREAM_ID, first, startNested, type Nested } from './harness.test-support.js';
 
 let nested: Nested;
@@ -29,7 +28,7 @@ describe('spire minting', () => {
   it('mints through NewDownstreamX509CA; the CA chains to the upstream roots from GetBundle', async () => {
     const ua = nested.ua();
     const before = nested.upstream.calls.get('GetBundle') ?? 0;
-    const res = await first(ua.mintX509CAAndSubscribe({ csr: await caCsr('spiffe://example.org'), preferredTtlSeconds: 600 }));
+    const res = await first(ua.mintX509CAAndSubscribe({ csr: (await makeCaCsr(['spiffe://example.org'])).der, preferredTtlSeconds: 600 }));
     assert.equal(res.x509CaChain.length, 1);
     assert.deepEqual(res.upstreamX509Roots.map((r) => Buffer.from(r)), [Buffer.from(nested.root.der)]);
     const v = opensslVerify(res.upstreamX509Roots, res.x509CaChain[0]!, []);
@@ -51,7 +50,7 @@ describe('spire refusals', () => {
     const other = await startNested({ callerId: 'spiffe://example.org/not-downstream' });
     try {
       await rejectsWith(
-        first(other.ua().mintX509CAAndSubscribe({ csr: await caCsr('spiffe://example.org'), preferredTtlSeconds: 600 })),
+        first(other.ua().mintX509CAAndSubscribe({ csr: (await makeCaCsr(['spiffe://example.org'])).der, preferredTtlSeconds: 600 })),
         Code.INTERNAL,
         'unable to request a new Downstream X509CA: rpc error: code = PermissionDenied desc = authorization denied for method /spire.api.server.svid.v1.SVID/NewDownstreamX509CA',
       );
@@ -70,7 +69,7 @@ describe('spire refusals', () => {
     const other = await startNested({ serverId: 'spiffe://example.org/not-the-server' });
     try {
       await rejectsWith(
-        first(other.ua().mintX509CAAndSubscribe({ csr: await caCsr('spiffe://example.org'), preferredTtlSeconds: 600 })),
+        first(other.ua().mintX509CAAndSubscribe({ csr: (await makeCaCsr(['spiffe://example.org'])).der, preferredTtlSeconds: 600 })),
         Code.INTERNAL,
         'unable to request a new Downstream X509CA: rpc error: code = Unavailable desc = No connection established. Last error: Error: unexpected ID "spiffe://example.org/not-the-server". Resolution note: ',
       );
@@ -87,7 +86,7 @@ describe('spire refusals', () => {
     other.workload.serve({ id: DOWNSTREAM_ID, svid: await (await import('./pki.test-support.js')).makeSvid(foreign, DOWNSTREAM_ID), bundle: [foreign.der] });
     try {
       await rejectsWith(
-        first(other.ua().mintX509CAAndSubscribe({ csr: await caCsr('spiffe://example.org'), preferredTtlSeconds: 600 })),
+        first(other.ua().mintX509CAAndSubscribe({ csr: (await makeCaCsr(['spiffe://example.org'])).der, preferredTtlSeconds: 600 })),
         Code.INTERNAL,
         /^unable to request a new Downstream X509CA: rpc error: code = Unavailable desc = No connection established\. Last error: .*(unable to verify the first certificate|self.signed certificate|unable to get local issuer certificate)/,
       );
@@ -102,7 +101,7 @@ describe('spire refusals', () => {
     await other.workload.close();
     try {
       await rejectsWith(
-        first(other.ua().mintX509CAAndSubscribe({ csr: await caCsr('spiffe://example.org'), preferredTtlSeconds: 600 })),
+        first(other.ua().mintX509CAAndSubscribe({ csr: (await makeCaCsr(['spiffe://example.org'])).der, preferredTtlSeconds: 600 })),
         Code.INTERNAL,
         new RegExp(`^unable to create X509Source: no X509-SVID from the Workload API at ${socket} within 2s: rpc error: code = Unavailable desc = `),
       );

@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { X509Certificate } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { opensslText, opensslVerify } from '@spire-ts/core/testing';
-import { makeCaCsr, startVaultFixture, type AuthBlock, type VaultFixture } from '@spire-ts/emulator-vault';
+import { startVaultFixture, type AuthBlock, type VaultFixture } from '@spire-ts/emulator-vault';
+import { makeCaCsr } from '@spire-ts/core/plugin/testing';
 import { recordingLogger } from '@spire-ts/core/plugin/testing';
 import { makeUA, mint, TD_ID } from './test-support.js';
 

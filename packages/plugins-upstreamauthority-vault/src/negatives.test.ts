@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { Code } from '@spire-ts/core/plugin';
 import { rejectsWith } from '@spire-ts/core/plugin/testing';
-import { makeCaCsr, startVaultFixture, type VaultFixture } from '@spire-ts/emulator-vault';
+import { startVaultFixture, type VaultFixture } from '@spire-ts/emulator-vault';
+import { makeCaCsr } from '@spire-ts/core/plugin/testing';
 import { makeUA, mint, TD_ID } from './test-support.js';
 
 let fx: VaultFixture;

@@ -1,6 +1,7 @@
 /** Test support (not shipped behaviour): the UA over the Vault fixture, and a mint helper. */
 import { silentLogger, type Logger, type MintX509CAResponse } from '@spire-ts/core/plugin';
-import { makeCaCsr, type AuthBlock, type VaultFixture } from '@spire-ts/emulator-vault';
+import { type AuthBlock, type VaultFixture } from '@spire-ts/emulator-vault';
+import { makeCaCsr } from '@spire-ts/core/plugin/testing';
 import { parseVaultUaConfig } from './config.js';
 import { VaultUpstreamAuthority } from './vault-upstream-authority.js';
 

@@ -8,6 +8,7 @@ export { runDataStoreContract, type DataStoreSetup } from '../../plugins/datasto
 export { runKeyManagerContract, type KeyManagerCapabilities } from '../../plugins/keymanager/contract-suite.js';
 export { runNodeAttestorContract, type NodeAttestorHarness } from '../../plugins/nodeattestor/contract-suite.js';
 export { runUpstreamAuthorityContract } from '../../plugins/upstreamauthority/contract-suite.js';
+export { makeCaCsr, type TestCaCsr } from '../../plugins/upstreamauthority/ca-csr.js';
 export { runNotifierContract, type NotifierHarness } from '../../plugins/notifier/contract-suite.js';
 export { runBundlePublisherContract, type BundlePublisherHarness } from '../../plugins/bundlepublisher/contract-suite.js';
 export { runCredentialComposerContract } from '../../plugins/credentialcomposer/contract-suite.js';

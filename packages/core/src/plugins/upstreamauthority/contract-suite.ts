@@ -1,32 +1,16 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { webcrypto, X509Certificate } from 'node:crypto';
+import { X509Certificate } from 'node:crypto';
 import { Code } from '../../errors.js';
 import { opensslText, opensslVerify } from '../../testing/openssl.js';
+import { makeCaCsr } from './ca-csr.js';
 import type { MintX509CAResponse, UpstreamAuthority } from './contract.js';
 
-/**
- * A server CA CSR as SPIRE's carries it (subject C=US, O=SPIFFE; the trust domain URI SAN), built
- * with @peculiar/x509 so that the suite does not lean on the CA under test. `tamper` flips a byte
- * of the signature, which is the last field of the DER.
- */
+/** A server CA CSR for `uri`; `tamper` flips a byte of the signature, the last field of the DER. */
 async function caCsr(uri: string, tamper = false): Promise<{ csr: Uint8Array; spki: Uint8Array }> {
-  // Loaded here, not at the top, so only the suites that build a CSR pay for it. @peculiar/x509
-  // resolves its services through tsyringe, which needs the reflect polyfill first.
-  await import('reflect-metadata');
-  const x509 = await import('@peculiar/x509');
-  x509.cryptoProvider.set(webcrypto as unknown as Parameters<typeof x509.cryptoProvider.set>[0]);
-  const alg = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' };
-  const keys = await webcrypto.subtle.generateKey(alg, true, ['sign', 'verify']);
-  const req = await x509.Pkcs10CertificateRequestGenerator.create({
-    name: 'C=US, O=SPIFFE',
-    keys,
-    signingAlgorithm: alg,
-    extensions: [new x509.SubjectAlternativeNameExtension([{ type: 'url', value: uri }])],
-  });
-  const csr = new Uint8Array(req.rawData);
-  if (tamper) csr[csr.length - 3]! ^= 1;
-  return { csr, spki: new Uint8Array(await webcrypto.subtle.exportKey('spki', keys.publicKey)) };
+  const { der, spki } = await makeCaCsr([uri]);
+  if (tamper) der[der.length - 3]! ^= 1;
+  return { csr: der, spki };
 }
 
 async function first<T = MintX509CAResponse>(it: AsyncIterable<T>): Promise<T> {
