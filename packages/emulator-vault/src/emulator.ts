@@ -96,6 +96,11 @@ export class VaultEmulator {
     this.http.fail(route, 200, json);
   }
 
+  /** TLS connections clients have opened to the emulator so far. */
+  tlsConnections(): number {
+    return this.front.connections();
+  }
+
   /** The calls of one route. */
   callsOf(route: string): VaultCall[] {
     return this.calls.filter((c) => c.route === route);

@@ -16,6 +16,8 @@ export const CLIENT_CERT_HEADER = 'x-emulator-client-cert';
 /** A running front. */
 export interface TlsFront {
   url: string;
+  /** TLS connections accepted so far (a client that keeps connections alive opens few). */
+  connections(): number;
   close(): Promise<void>;
 }
 
@@ -38,12 +40,15 @@ export async function startTlsFront(tls: { certPem: string; keyPem: string }, ba
     req.pipe(fwd);
   };
   const server: Server = createServer({ cert: tls.certPem, key: tls.keyPem, requestCert: true, rejectUnauthorized: false }, onRequest);
+  let connections = 0;
+  server.on('secureConnection', () => connections++);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => resolve());
   });
   return {
     url: `https://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    connections: () => connections,
     close: async () => {
       server.closeAllConnections();
       await new Promise<void>((r) => server.close(() => r()));

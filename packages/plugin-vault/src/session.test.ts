@@ -32,6 +32,15 @@ describe('Vault session', () => {
     });
   }
 
+  it('keeps its TLS connection to Vault alive across calls (one Transit sign per SVID must not cost a handshake)', async () => {
+    const s = sessionFor(fx.pluginData('token_auth'));
+    await s.call('GET', 'auth/token/lookup-self');
+    const opened = fx.emu.tlsConnections();
+    for (let i = 0; i < 10; i++) await s.call('GET', 'auth/token/lookup-self');
+    assert.equal(fx.emu.tlsConnections(), opened, 'ten calls in a row open no new connection');
+    s.close();
+  });
+
   it('refuses wrong credentials with the code and message SPIRE gives', async () => {
     const s = sessionFor(fx.pluginData('approle_auth', { approle_auth: { approle_id: fx.roleId, approle_secret_id: 'wrong' } }));
     await assert.rejects(s.call('GET', 'auth/token/lookup-self'), (e: Error & { code?: number }) => {
