@@ -34,14 +34,20 @@ export interface SyncStats {
 }
 
 export interface AgentClientOptions {
-  /** host:port of the server's TCP API. */
-  address: string;
+  /**
+   * host:port of the server's TCP API, or of several servers of one trust domain (HA): a call that
+   * fails with UNAVAILABLE is tried on the next address, each address at most once per call.
+   */
+  address: string | readonly string[];
   trustDomain: string;
   /** PEM of the trust bundle's X.509 authorities the agent bootstraps from. */
   bundlePem: string;
 }
 
 const ID = (p: { trust_domain: string; path: string }) => `spiffe://${p.trust_domain}${p.path}`;
+
+/** gRPC status UNAVAILABLE: the server is down or unreachable, so another server may answer. */
+const UNAVAILABLE = 14;
 
 /**
  * A small SPIRE agent for tests. It speaks the agent's side of the server API as SPIRE's agent
@@ -56,8 +62,33 @@ export class AgentClient {
   /** Entries known from the last sync, by entry ID. */
   readonly entries = new Map<string, WireEntry>();
   private readonly clients: grpc.Client[] = [];
+  private readonly addresses: readonly string[];
+  private current = 0;
 
-  constructor(private readonly opts: AgentClientOptions) {}
+  constructor(private readonly opts: AgentClientOptions) {
+    this.addresses = typeof opts.address === 'string' ? [opts.address] : opts.address;
+    if (this.addresses.length === 0) throw new Error('the agent needs at least one server address');
+  }
+
+  /** The server address calls go to now (the one that last answered). */
+  get address(): string {
+    return this.addresses[this.current]!;
+  }
+
+  /**
+   * Runs `call` against the current server; when it fails with UNAVAILABLE, moves to the next
+   * address and runs it again, until every address was tried once. Rejects with the last error.
+   */
+  private async failover<T>(call: () => Promise<T>): Promise<T> {
+    for (let tried = 1; ; tried++) {
+      try {
+        return await call();
+      } catch (err) {
+        if ((err as { code?: number }).code !== UNAVAILABLE || tried >= this.addresses.length) throw err;
+        this.current = (this.current + 1) % this.addresses.length;
+      }
+    }
+  }
 
   /** The server ID the agent insists on. */
   get serverId(): string {
@@ -82,14 +113,16 @@ export class AgentClient {
   private client(service: string, withSvid = true): grpc.Client {
     const Ctor = api.clientConstructor(service);
     // No message size limit on what the agent receives, so no number of entries stops it.
-    const c = new Ctor(this.opts.address, this.credentials(withSvid), { 'grpc.max_receive_message_length': -1 });
+    const c = new Ctor(this.address, this.credentials(withSvid), { 'grpc.max_receive_message_length': -1 });
     this.clients.push(c);
     return c;
   }
 
   private unary<T>(service: string, method: string, req: unknown, withSvid = true): Promise<T> {
-    const c = this.client(service, withSvid) as unknown as Record<string, (r: unknown, cb: (e: grpc.ServiceError | null, v: T) => void) => void>;
-    return new Promise<T>((resolve, reject) => c[method]!.call(c, req, (e, v) => (e ? reject(rpcError(e)) : resolve(v))));
+    return this.failover(() => {
+      const c = this.client(service, withSvid) as unknown as Record<string, (r: unknown, cb: (e: grpc.ServiceError | null, v: T) => void) => void>;
+      return new Promise<T>((resolve, reject) => c[method]!.call(c, req, (e, v) => (e ? reject(rpcError(e)) : resolve(v))));
+    });
   }
 
   /**
@@ -97,7 +130,11 @@ export class AgentClient {
    * challenge, and keeps the SVID it gets. Resolves with the agent ID and whether it may re-attest.
    * `csrUri` puts a URI SAN in the CSR (the server must ignore it).
    */
-  async attest(attestor: AgentAttestor, opts: { csrUri?: string } = {}): Promise<{ spiffeId: string; reattestable: boolean }> {
+  attest(attestor: AgentAttestor, opts: { csrUri?: string } = {}): Promise<{ spiffeId: string; reattestable: boolean }> {
+    return this.failover(() => this.attestOnce(attestor, opts));
+  }
+
+  private async attestOnce(attestor: AgentAttestor, opts: { csrUri?: string }): Promise<{ spiffeId: string; reattestable: boolean }> {
     const key = await newKey();
     const csr = await csrFor(key, opts.csrUri);
     // Re-attestation presents the current SVID, as SPIRE's agent does.
@@ -153,7 +190,11 @@ export class AgentClient {
    * revisions followed by requests (one page size at a time) for the entries that are new or stale.
    * Entries no longer authorized are dropped from `entries`.
    */
-  async sync(): Promise<SyncStats> {
+  sync(): Promise<SyncStats> {
+    return this.failover(() => this.syncOnce());
+  }
+
+  private async syncOnce(): Promise<SyncStats> {
     const c = this.client(api.Services.entry) as unknown as { SyncAuthorizedEntries(): grpc.ClientDuplexStream<unknown, unknown> };
     const call = c.SyncAuthorizedEntries();
     const inbox: unknown[] = [];
