@@ -108,10 +108,10 @@ export class HaCluster {
   }
 }
 
-/** True when `spire-server healthcheck` on `server`'s admin socket says it is healthy. */
-export function healthy(server: ServerProcess): boolean {
+/** True when `spire-server healthcheck` on `server`'s admin socket says it is healthy (SERVING). */
+export async function healthy(server: ServerProcess): Promise<boolean> {
   try {
-    return /Server is healthy/.test(server.cli('healthcheck'));
+    return /Server is healthy/.test(await server.cliAsync('healthcheck'));
   } catch {
     return false;
   }

@@ -15,7 +15,7 @@ describe('HA servers on one PostgreSQL database: start-up and restarts', { timeo
   it('case 1: three servers started at the same moment on an empty database all become healthy, and the schema is migrated once', async (t) => {
     if (ha.skipped(t)) return;
     const servers = await ha.open(3);
-    for (const [i, s] of servers.entries()) assert.ok(healthy(s), `server ${i} is not healthy:\n${s.log()}`);
+    for (const [i, s] of servers.entries()) assert.ok(await healthy(s), `server ${i} is not healthy:\n${s.log()}`);
     // One migrations row, written once: a server that found the schema current did not rewrite it.
     const rows = await ha.query<{ version: number; created_at: Date; updated_at: Date }>('SELECT version, created_at, updated_at FROM migrations');
     assert.equal(rows.length, 1);
