@@ -60,7 +60,7 @@ export class HaCluster {
     return String(this.datastore.connection_string);
   }
 
-  /** Adds `n` servers (not started). Resolves to the new ones. */
+  /** Adds `n` servers (not started) and returns them. */
   add(n: number): ServerProcess[] {
     const added = Array.from({ length: n }, () => new ServerProcess(HA_TD));
     this.servers.push(...added);
