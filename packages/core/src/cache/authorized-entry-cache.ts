@@ -115,10 +115,7 @@ export class AuthorizedEntryCache {
     const entryFeed = new EventFeed(
       {
         list: async (req) => (await ds.listRegistrationEntryEvents(req)).map((e) => ({ eventId: e.eventId, key: e.entryId })),
-        fetch: async (id) => {
-          const e = await ds.fetchRegistrationEntryEvent(id);
-          return e && { eventId: e.eventId, key: e.entryId };
-        },
+        fetchMany: async (ids) => (await ds.fetchRegistrationEntryEvents(ids)).map((e) => ({ eventId: e.eventId, key: e.entryId })),
       },
       polls,
       opts.eventTimeoutMs,
@@ -127,10 +124,7 @@ export class AuthorizedEntryCache {
     const nodeFeed = new EventFeed(
       {
         list: async (req) => (await ds.listAttestedNodeEvents(req)).map((e) => ({ eventId: e.eventId, key: e.spiffeId })),
-        fetch: async (id) => {
-          const e = await ds.fetchAttestedNodeEvent(id);
-          return e && { eventId: e.eventId, key: e.spiffeId };
-        },
+        fetchMany: async (ids) => (await ds.fetchAttestedNodeEvents(ids)).map((e) => ({ eventId: e.eventId, key: e.spiffeId })),
       },
       polls,
       opts.eventTimeoutMs,
@@ -141,6 +135,7 @@ export class AuthorizedEntryCache {
     const scratchE = new Set<string>();
     const scratchN = new Set<string>();
     if (opts.eventsBasedCache) {
+      await setSpacing(ds, entryFeed, nodeFeed);
       await entryFeed.collect(scratchE);
       await nodeFeed.collect(scratchN);
     }
@@ -330,7 +325,9 @@ export class AuthorizedEntryCache {
     const started = this.now();
     if (this.opts.eventsBasedCache) {
       // Take the event position first: whatever changes during the load has a later event and is
-      // fetched again by the next poll.
+      // fetched again by the next poll. The position and the skipped IDs carry over: a reload
+      // neither rescans from event zero nor forgets a gap (SPIRE #6876).
+      await setSpacing(this.opts.dataStore, this.entryFeed, this.nodeFeed);
       await this.entryFeed.collect(this.pendingEntries);
       await this.nodeFeed.collect(this.pendingNodes);
     }
@@ -368,6 +365,12 @@ export class AuthorizedEntryCache {
       }
     });
   }
+}
+
+/** Reads the store's event ID spacing (both event tables share it) into both feeds. */
+async function setSpacing(ds: DataStore, ...feeds: EventFeed[]): Promise<void> {
+  const spacing = await ds.eventIdSpacing();
+  for (const f of feeds) f.setSpacing(spacing);
 }
 
 /** Takes every key out of `pending` and handles them a page at a time; on failure puts the rest back. */

@@ -11,6 +11,7 @@ import type {
   DataStore,
   DeleteMode,
   EntryEvent,
+  EventIdSpacing,
   FederationRelationship,
   FederationRelationshipMask,
   JoinToken,
@@ -166,6 +167,12 @@ export class SqlStore implements DataStore {
   fetchRegistrationEntryEvent(eventId: number): Promise<EntryEvent | undefined> {
     return this.run(() => events.fetchEntryEvent(this.db, eventId));
   }
+  fetchRegistrationEntryEvents(eventIds: number[]): Promise<EntryEvent[]> {
+    return this.run(() => events.fetchEntryEvents(this.db, Array.isArray(eventIds) ? eventIds : []));
+  }
+  eventIdSpacing(): Promise<EventIdSpacing> {
+    return this.run(() => events.eventIdSpacing(this.db));
+  }
 
   // Nodes
   countAttestedNodes(req: CountAttestedNodesRequest): Promise<number> {
@@ -202,6 +209,9 @@ export class SqlStore implements DataStore {
   }
   fetchAttestedNodeEvent(eventId: number): Promise<NodeEvent | undefined> {
     return this.run(() => events.fetchNodeEvent(this.db, eventId));
+  }
+  fetchAttestedNodeEvents(eventIds: number[]): Promise<NodeEvent[]> {
+    return this.run(() => events.fetchNodeEvents(this.db, Array.isArray(eventIds) ? eventIds : []));
   }
 
   // Node selectors
