@@ -5,6 +5,7 @@ import type { EntryCacheConfig } from './config.js';
 import type { EntryIndex, EntryIndexStats } from './entry-index.js';
 import { EventFeed, pollPeriods } from './event-feed.js';
 import { loadIndex, type FullLoadTimings } from './full-load.js';
+import { acceptReplicaRebuild } from './stale-rebuild.js';
 import { countCall } from '../telemetry/instrument.js';
 import { NOOP_METRICS, type CallCounter, type Metrics } from '../telemetry/metrics.js';
 
@@ -333,7 +334,18 @@ export class AuthorizedEntryCache {
     }
     const t0 = performance.now();
     const timings: FullLoadTimings = { entriesMs: 0, nodesMs: 0 };
-    const index = await loadIndex(this.opts.dataStore, this.opts.trustDomain, Math.floor(started / 1000), timings);
+    const nowSec = Math.floor(started / 1000);
+    const ds = this.opts.dataStore;
+    let index: EntryIndex | undefined;
+    if (this.opts.eventsBasedCache) {
+      // As SPIRE: the events cache loads from the primary (PR #4868).
+      index = await loadIndex(ds, this.opts.trustDomain, nowSec, timings);
+    } else {
+      // As SPIRE's full cache: entries read through the replica (TolerateStale), but a rebuild
+      // that drops entries the primary still has is patched or refused (#7210).
+      const fresh = await loadIndex(ds, this.opts.trustDomain, nowSec, timings, true);
+      index = (await acceptReplicaRebuild(ds, this.index, fresh, this.opts.log)) ?? (await loadIndex(ds, this.opts.trustDomain, nowSec, timings));
+    }
     this.index = index;
     this.lastFullAt = started;
     this.lastFullLoadMs = performance.now() - t0;

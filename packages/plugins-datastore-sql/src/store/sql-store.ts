@@ -144,11 +144,11 @@ export class SqlStore implements DataStore {
   }
   async *scanAttestedNodes(opts?: ScanAttestedNodesOptions): AsyncGenerator<AttestedNode[]> {
     if (this.closed) throw SqlErrors.closed();
-    yield* nodes.scanNodes(this.db, opts);
+    yield* nodes.scanNodes(this.reader(opts?.tolerateStale), opts);
   }
   async *scanRegistrationEntries(opts?: ScanRegistrationEntriesOptions): AsyncGenerator<RegistrationEntry[]> {
     if (this.closed) throw SqlErrors.closed();
-    yield* scanEntries(this.db, opts);
+    yield* scanEntries(this.reader(opts?.tolerateStale), opts);
   }
   pruneRegistrationEntries(expiresBefore: number): Promise<void> {
     return this.run(() => entries.pruneEntries(this.db, expiresBefore));

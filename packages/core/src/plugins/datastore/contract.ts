@@ -282,6 +282,8 @@ export const DATASTORE_MAX_SCAN_BATCH_SIZE = 50_000;
 export interface ScanRegistrationEntriesOptions {
   /** Most entries per yielded batch; default DATASTORE_SCAN_BATCH_SIZE. */
   batchSize?: number;
+  /** Read from a replica when one is configured (SQL: `ro_connection_string`). */
+  tolerateStale?: boolean;
 }
 
 /** Options of `DataStore.scanAttestedNodes`. */
