@@ -1,19 +1,28 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { DATASTORE_MAX_PAGE_SIZE } from '@spire-ts/core/plugin';
-import type { Row, SqlDriver } from './driver/sql-driver.js';
+import type { Row, SqlDriver, SqlExecutor } from './driver/sql-driver.js';
 import { SqliteDriver } from './driver/sqlite-driver.js';
 import { migrate } from './schema/migrate.js';
 import { SqlStore } from './store/sql-store.js';
 
-/** The SELECTs a driver ran against the event tables. */
+/** The SELECTs on the event tables a driver ran, directly or in its read transactions. */
 function countEventSelects(driver: SqlDriver): string[] {
   const seen: string[] = [];
-  const query = driver.query.bind(driver);
-  driver.query = <R extends Row = Row>(sql: string, params?: readonly unknown[]) => {
-    if (/FROM (registered_entries_events|attested_node_entries_events)/.test(sql)) seen.push(sql);
-    return query<R>(sql, params);
-  };
+  const counted = (x: SqlExecutor): SqlExecutor => ({
+    dialect: x.dialect,
+    query: <R extends Row = Row>(sql: string, params?: readonly unknown[]) => {
+      if (/FROM (registered_entries_events|attested_node_entries_events)/.test(sql)) seen.push(sql);
+      return x.query<R>(sql, params);
+    },
+    exec: (sql, params) => x.exec(sql, params),
+    insert: (sql, params) => x.insert(sql, params),
+    insertMany: (t, c, r, ret) => x.insertMany(t, c, r, ret),
+  });
+  const direct = counted({ dialect: driver.dialect, query: driver.query.bind(driver), exec: driver.exec.bind(driver), insert: driver.insert.bind(driver), insertMany: driver.insertMany.bind(driver) });
+  driver.query = direct.query;
+  const read = driver.readTransaction.bind(driver);
+  driver.readTransaction = <T>(fn: (tx: SqlExecutor) => Promise<T>) => read((tx) => fn(counted(tx)));
   return seen;
 }
 

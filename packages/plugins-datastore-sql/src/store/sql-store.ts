@@ -168,7 +168,7 @@ export class SqlStore implements DataStore {
     return this.run(() => events.fetchEntryEvent(this.db, eventId));
   }
   fetchRegistrationEntryEvents(eventIds: number[]): Promise<EntryEvent[]> {
-    return this.run(() => events.fetchEntryEvents(this.db, Array.isArray(eventIds) ? eventIds : []));
+    return this.read(this.db, (tx) => events.fetchEntryEvents(tx, Array.isArray(eventIds) ? eventIds : []));
   }
   eventIdSpacing(): Promise<EventIdSpacing> {
     return this.run(() => events.eventIdSpacing(this.db));
@@ -211,7 +211,7 @@ export class SqlStore implements DataStore {
     return this.run(() => events.fetchNodeEvent(this.db, eventId));
   }
   fetchAttestedNodeEvents(eventIds: number[]): Promise<NodeEvent[]> {
-    return this.run(() => events.fetchNodeEvents(this.db, Array.isArray(eventIds) ? eventIds : []));
+    return this.read(this.db, (tx) => events.fetchNodeEvents(tx, Array.isArray(eventIds) ? eventIds : []));
   }
 
   // Node selectors
