@@ -64,6 +64,12 @@ describe('MySQL DSNs (Go driver format)', () => {
     });
   });
 
+  it('takes parameters that are not driver options as session system variables, as the Go driver', () => {
+    const r = parseMysqlDsn("u@tcp(db)/d?parseTime=true&auto_increment_increment=2&auto_increment_offset=1&sql_mode=%27ANSI%27");
+    assert.deepEqual(r.spec?.systemVariables, { auto_increment_increment: '2', auto_increment_offset: '1', sql_mode: "'ANSI'" });
+    assert.deepEqual(parseMysqlDsn('u@tcp(db)/d?x=1;DROP').problems, ['connection_string: parameter x=1;DROP is not a driver option nor a plain system variable setting']);
+  });
+
   it('takes the last @ and / as the Go driver does, so passwords may hold them', () => {
     const r = parseMysqlDsn('user:p@ss/w@rd@tcp(db:3307)/spire');
     assert.equal(r.spec?.password, 'p@ss/w@rd');

@@ -136,7 +136,23 @@ export interface MysqlConnSpec {
   /** The DSN's `tls` parameter: false, true, skip-verify, preferred, or a custom name. */
   tls: string;
   connectTimeoutMs?: number;
+  /**
+   * Session system variables, set on every new connection as the Go driver does for each DSN
+   * parameter that is not one of its own (e.g. `auto_increment_increment=2`).
+   */
+  systemVariables?: Record<string, string>;
 }
+
+/** The Go MySQL driver's own DSN parameters; every other parameter is a session system variable. */
+const GO_MYSQL_PARAMS = new Set([
+  'allowAllFiles', 'allowCleartextPasswords', 'allowFallbackToPlaintext', 'allowNativePasswords', 'allowOldPasswords',
+  'charset', 'checkConnLiveness', 'collation', 'clientFoundRows', 'columnsWithAlias', 'connectionAttributes',
+  'interpolateParams', 'loc', 'maxAllowedPacket', 'multiStatements', 'parseTime', 'readTimeout', 'rejectReadOnly',
+  'serverPubKey', 'timeTruncate', 'timeout', 'tls', 'writeTimeout',
+]);
+
+/** System variable values taken from a DSN: numbers, words and quoted plain strings (no statement can be smuggled in). */
+const SYSTEM_VARIABLE_VALUE = /^(?:[\w.+-]+|'[\w.,+ -]*')$/;
 
 /**
  * Reads a Go MySQL DSN: `[user[:password]@][net[(addr)]]/dbname[?param=value&...]`. As the Go
@@ -175,6 +191,14 @@ export function parseMysqlDsn(s: string): { spec?: MysqlConnSpec; problems: stri
     }
   } else {
     problems.push(`connection_string: network "${net}" is not supported; use tcp or unix`);
+  }
+  for (const [name, value] of params) {
+    if (GO_MYSQL_PARAMS.has(name)) continue;
+    if (!/^[a-z_][a-z0-9_]*$/i.test(name) || !SYSTEM_VARIABLE_VALUE.test(value)) {
+      problems.push(`connection_string: parameter ${name}=${value} is not a driver option nor a plain system variable setting`);
+      continue;
+    }
+    (spec.systemVariables ??= {})[name] = value;
   }
   const timeout = params.get('timeout');
   if (timeout !== null) {

@@ -85,7 +85,7 @@ export function openDriver(cfg: SqlConfig, spec: ConnSpec, log: Logger, readonly
       if (m.connectTimeoutMs) pool.connectTimeout = m.connectTimeoutMs;
       const ssl = mysqlSsl(cfg, spec);
       if (ssl) pool.ssl = ssl as import('mysql2/promise').SslOptions;
-      return new MysqlDriver(withLog({ pool }));
+      return new MysqlDriver(withLog({ pool, ...(m.systemVariables ? { systemVariables: m.systemVariables } : {}) }));
     }
   }
 }

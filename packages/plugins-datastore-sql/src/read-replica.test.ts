@@ -47,6 +47,13 @@ describe('ro_connection_string (PostgreSQL)', () => {
         ['replica-entry'],
       );
       await proxy.stop();
+      const scanStale = async () => {
+        for await (const batch of ds.scanRegistrationEntries({ tolerateStale: true })) void batch;
+      };
+      await assert.rejects(scanStale(), (err: unknown) => err instanceof SpireError && err.code === Code.UNAVAILABLE, 'a stale-tolerant scan reads the replica');
+      let scanned = 0;
+      for await (const batch of ds.scanRegistrationEntries()) scanned += batch.length;
+      assert.equal(scanned, 1, 'a current scan reads the primary');
       await assert.rejects(ds.listRegistrationEntries({ bySpiffeId: e.spiffeId, tolerateStale: true }), (err: unknown) => {
         assert.ok(err instanceof SpireError);
         assert.equal(err.code, Code.UNAVAILABLE);

@@ -5,6 +5,7 @@ import type { EntryCacheConfig } from './config.js';
 import type { EntryIndex, EntryIndexStats } from './entry-index.js';
 import { EventFeed, pollPeriods } from './event-feed.js';
 import { loadIndex, type FullLoadTimings } from './full-load.js';
+import { acceptReplicaRebuild } from './stale-rebuild.js';
 import { countCall } from '../telemetry/instrument.js';
 import { NOOP_METRICS, type CallCounter, type Metrics } from '../telemetry/metrics.js';
 
@@ -115,10 +116,7 @@ export class AuthorizedEntryCache {
     const entryFeed = new EventFeed(
       {
         list: async (req) => (await ds.listRegistrationEntryEvents(req)).map((e) => ({ eventId: e.eventId, key: e.entryId })),
-        fetch: async (id) => {
-          const e = await ds.fetchRegistrationEntryEvent(id);
-          return e && { eventId: e.eventId, key: e.entryId };
-        },
+        fetchMany: async (ids) => (await ds.fetchRegistrationEntryEvents(ids)).map((e) => ({ eventId: e.eventId, key: e.entryId })),
       },
       polls,
       opts.eventTimeoutMs,
@@ -127,10 +125,7 @@ export class AuthorizedEntryCache {
     const nodeFeed = new EventFeed(
       {
         list: async (req) => (await ds.listAttestedNodeEvents(req)).map((e) => ({ eventId: e.eventId, key: e.spiffeId })),
-        fetch: async (id) => {
-          const e = await ds.fetchAttestedNodeEvent(id);
-          return e && { eventId: e.eventId, key: e.spiffeId };
-        },
+        fetchMany: async (ids) => (await ds.fetchAttestedNodeEvents(ids)).map((e) => ({ eventId: e.eventId, key: e.spiffeId })),
       },
       polls,
       opts.eventTimeoutMs,
@@ -141,6 +136,7 @@ export class AuthorizedEntryCache {
     const scratchE = new Set<string>();
     const scratchN = new Set<string>();
     if (opts.eventsBasedCache) {
+      await setSpacing(ds, entryFeed, nodeFeed);
       await entryFeed.collect(scratchE);
       await nodeFeed.collect(scratchN);
     }
@@ -330,13 +326,26 @@ export class AuthorizedEntryCache {
     const started = this.now();
     if (this.opts.eventsBasedCache) {
       // Take the event position first: whatever changes during the load has a later event and is
-      // fetched again by the next poll.
+      // fetched again by the next poll. The position and the skipped IDs carry over: a reload
+      // neither rescans from event zero nor forgets a gap (SPIRE #6876).
+      await setSpacing(this.opts.dataStore, this.entryFeed, this.nodeFeed);
       await this.entryFeed.collect(this.pendingEntries);
       await this.nodeFeed.collect(this.pendingNodes);
     }
     const t0 = performance.now();
     const timings: FullLoadTimings = { entriesMs: 0, nodesMs: 0 };
-    const index = await loadIndex(this.opts.dataStore, this.opts.trustDomain, Math.floor(started / 1000), timings);
+    const nowSec = Math.floor(started / 1000);
+    const ds = this.opts.dataStore;
+    let index: EntryIndex | undefined;
+    if (this.opts.eventsBasedCache) {
+      // As SPIRE: the events cache loads from the primary (PR #4868).
+      index = await loadIndex(ds, this.opts.trustDomain, nowSec, timings);
+    } else {
+      // As SPIRE's full cache: entries read through the replica (TolerateStale), but a rebuild
+      // that drops entries the primary still has is patched or refused (#7210).
+      const fresh = await loadIndex(ds, this.opts.trustDomain, nowSec, timings, true);
+      index = (await acceptReplicaRebuild(ds, this.index, fresh, this.opts.log)) ?? (await loadIndex(ds, this.opts.trustDomain, nowSec, timings));
+    }
     this.index = index;
     this.lastFullAt = started;
     this.lastFullLoadMs = performance.now() - t0;
@@ -368,6 +377,12 @@ export class AuthorizedEntryCache {
       }
     });
   }
+}
+
+/** Reads the store's event ID spacing (both event tables share it) into both feeds. */
+async function setSpacing(ds: DataStore, ...feeds: EventFeed[]): Promise<void> {
+  const spacing = await ds.eventIdSpacing();
+  for (const f of feeds) f.setSpacing(spacing);
 }
 
 /** Takes every key out of `pending` and handles them a page at a time; on failure puts the rest back. */

@@ -375,6 +375,11 @@ export class EntryIndex {
     return true;
   }
 
+  /** The IDs of the stored entries, node aliases included. Do not change the index while iterating. */
+  *entryIds(): IterableIterator<string> {
+    for (const e of this.objs) if (e) yield e.entryId;
+  }
+
   /** The stored (frozen) entry, or undefined. Node aliases are included. */
   getEntry(entryId: string): RegistrationEntry | undefined {
     const slot = this.slotOf.get(entryId);

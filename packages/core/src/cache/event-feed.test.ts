@@ -6,7 +6,7 @@ function source(events: FeedEvent[]) {
   return {
     list: async (req: { greaterThanEventId?: number; lessThanEventId?: number }) =>
       events.filter((e) => (req.greaterThanEventId === undefined || e.eventId > req.greaterThanEventId) && (req.lessThanEventId === undefined || e.eventId < req.lessThanEventId)),
-    fetch: async (id: number) => events.find((e) => e.eventId === id),
+    fetchMany: async (ids: number[]) => events.filter((e) => ids.includes(e.eventId)),
   };
 }
 
@@ -54,7 +54,7 @@ describe('EventFeed', () => {
       { eventId: 3, key: 'c' },
     ];
     const src = source(events);
-    const feed = new EventFeed({ list: src.list, fetch: async () => Promise.reject(new Error('down')) }, 3, 60_000, () => 0);
+    const feed = new EventFeed({ list: src.list, fetchMany: async () => Promise.reject(new Error('down')) }, 3, 60_000, () => 0);
     await feed.collect(new Set());
     assert.deepEqual(await feed.collect(new Set()), { overflow: false, fetchErrors: 1 });
     assert.equal(feed.skippedCount, 1);

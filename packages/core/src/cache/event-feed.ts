@@ -1,4 +1,4 @@
-import type { ListEventsRequest } from '../plugins/datastore/contract.js';
+import { DATASTORE_MAX_PAGE_SIZE, type EventIdSpacing, type ListEventsRequest } from '../plugins/datastore/contract.js';
 
 /** One change event: its ID and the key (entry ID or node SPIFFE ID) of the changed record. */
 export interface FeedEvent {
@@ -9,9 +9,18 @@ export interface FeedEvent {
 /** Reads one event table (entries or nodes) of the DataStore. */
 export interface EventFeedSource {
   list(req: ListEventsRequest): Promise<FeedEvent[]>;
-  /** Undefined when the event does not exist (yet). */
-  fetch(eventId: number): Promise<FeedEvent | undefined>;
+  /**
+   * The events that exist among `eventIds` (at most {@link SKIPPED_POLL_BATCH}), in any order: one
+   * query of the store.
+   */
+  fetchMany(eventIds: number[]): Promise<FeedEvent[]>;
 }
+
+/**
+ * Skipped event IDs polled per store query (`WHERE id IN (...)`): the DataStore's page size, so
+ * each poll is one statement and its parameter list stays far below every dialect's limit.
+ */
+export const SKIPPED_POLL_BATCH = DATASTORE_MAX_PAGE_SIZE;
 
 /**
  * How many polls a skipped event ID gets: enough polls at `pollMs` to cover `timeoutMs` (each
@@ -38,6 +47,14 @@ export interface CollectResult {
  *   next `polls` calls, until it shows up or the timeout has passed;
  * - for `timeoutMs` after the first event seen, events with smaller IDs are looked for too.
  *
+ * Skipped IDs are polled in batches of {@link SKIPPED_POLL_BATCH} per query, not one query per ID
+ * (upstream's per-ID polls storm the database after a gap, SPIRE #6876). Only IDs that the
+ * database can hand out are tracked (`setSpacing`): with MySQL's `auto_increment_increment` of 2
+ * every other ID never exists, and upstream tracks each as a gap (SPIRE #5341). An ID is taken as
+ * possible when it is the session's offset modulo the increment, or shares its remainder with an
+ * event already seen (servers writing through other Galera or group-replication members use other
+ * offsets).
+ *
  * `collect` adds the keys of changed records to a set; the caller fetches those records. Not safe
  * to run two `collect` calls at once (the cache serialises them).
  */
@@ -48,6 +65,9 @@ export class EventFeed {
   private readonly beforeFirst = new Set<number>();
   /** Skipped event ID -> polls it has had. */
   private readonly skipped = new Map<number, number>();
+  private increment = 1;
+  /** Remainders modulo `increment` that event IDs are known to take. */
+  private readonly residues = new Set<number>([0]);
 
   constructor(
     private readonly source: EventFeedSource,
@@ -61,6 +81,19 @@ export class EventFeed {
   /** Skipped event IDs being tracked now. */
   get skippedCount(): number {
     return this.skipped.size;
+  }
+
+  /**
+   * Sets how the store assigns event IDs. Changing the increment forgets the remainders seen; the
+   * IDs already tracked stay tracked.
+   */
+  setSpacing(spacing: EventIdSpacing): void {
+    const inc = Math.max(1, Math.floor(spacing.increment));
+    if (inc !== this.increment) {
+      this.increment = inc;
+      this.residues.clear();
+    }
+    this.residues.add(spacing.offset % inc);
   }
 
   /** The highest event ID seen. */
@@ -83,13 +116,9 @@ export class EventFeed {
         this.firstEvent = ev.eventId;
         this.firstSeenAt = this.now();
       } else {
-        const gap = ev.eventId - this.lastEvent - 1;
-        if (gap > 0 && this.skipped.size + gap > this.maxSkipped) {
-          result.overflow = true;
-        } else {
-          for (let id = this.lastEvent + 1; id < ev.eventId; id++) this.skipped.set(id, 0);
-        }
+        this.trackGap(ev.eventId, result);
       }
+      this.residues.add(ev.eventId % this.increment);
       into.add(ev.key);
       this.lastEvent = ev.eventId;
     }
@@ -108,23 +137,49 @@ export class EventFeed {
     }
   }
 
+  /** Tracks the possible IDs between the last event seen and `next` (or reports overflow). */
+  private trackGap(next: number, result: CollectResult): void {
+    const inc = this.increment;
+    const starts: number[] = [];
+    let count = 0;
+    for (const r of this.residues) {
+      // The first ID above lastEvent with remainder r.
+      const first = this.lastEvent + 1 + ((r - ((this.lastEvent + 1) % inc) + inc) % inc);
+      if (first >= next) continue;
+      starts.push(first);
+      count += Math.floor((next - 1 - first) / inc) + 1;
+    }
+    if (count === 0) return;
+    if (this.skipped.size + count > this.maxSkipped) {
+      result.overflow = true;
+      return;
+    }
+    for (const first of starts) for (let id = first; id < next; id += inc) this.skipped.set(id, 0);
+  }
+
   private async pollSkipped(into: Set<string>, result: CollectResult): Promise<void> {
-    for (const [id, n] of [...this.skipped]) {
+    const due: number[] = [];
+    for (const [id, n] of this.skipped) {
       if (n >= this.polls) {
         this.skipped.delete(id);
         continue;
       }
       this.skipped.set(id, n + 1);
-      let ev: FeedEvent | undefined;
+      due.push(id);
+    }
+    for (let i = 0; i < due.length; i += SKIPPED_POLL_BATCH) {
+      const batch = due.slice(i, i + SKIPPED_POLL_BATCH);
+      let found: FeedEvent[];
       try {
-        ev = await this.source.fetch(id);
+        found = await this.source.fetchMany(batch);
       } catch {
-        result.fetchErrors++;
+        result.fetchErrors += batch.length;
         continue;
       }
-      if (ev === undefined) continue;
-      into.add(ev.key);
-      this.skipped.delete(id);
+      for (const ev of found) {
+        if (!this.skipped.delete(ev.eventId)) continue;
+        into.add(ev.key);
+      }
     }
   }
 }

@@ -39,11 +39,13 @@ export async function loadIndex(
   td: TrustDomain,
   nowSec: number,
   timings?: FullLoadTimings,
+  /** Read the entries from the store's read replica, when it has one (nodes always come from the primary). */
+  entriesTolerateStale = false,
 ): Promise<EntryIndex> {
   const index = new EntryIndex(td);
   const entries = async (): Promise<number> => {
     const t0 = performance.now();
-    for await (const batch of ds.scanRegistrationEntries({ batchSize: DATASTORE_SCAN_BATCH_SIZE })) {
+    for await (const batch of ds.scanRegistrationEntries({ batchSize: DATASTORE_SCAN_BATCH_SIZE, tolerateStale: entriesTolerateStale })) {
       for (let i = 0; i < batch.length; i++) {
         index.loadEntry(batch[i]!);
         if (i % YIELD_EVERY === YIELD_EVERY - 1) await turn();

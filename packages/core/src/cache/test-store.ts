@@ -127,6 +127,9 @@ export class StoreControl {
             return (out as { eventId: number }[]).filter((e) => !this.hiddenEntryEvents.has(e.eventId));
           }
           if (name === 'fetchRegistrationEntryEvent' && this.hiddenEntryEvents.has(args[0] as number)) return undefined;
+          if (name === 'fetchRegistrationEntryEvents') {
+            return (out as { eventId: number }[]).filter((e) => !this.hiddenEntryEvents.has(e.eventId));
+          }
           if (name === 'listRegistrationEntries') {
             const r = out as { entries: { entryId: string }[] };
             return { ...r, entries: r.entries.filter((e) => !this.hiddenEntries.has(e.entryId)) };

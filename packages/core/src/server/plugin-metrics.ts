@@ -9,10 +9,11 @@ const ds = (...parts: string[]): readonly string[] => ['datastore', ...parts];
  * interface lacks are counted under the nearest upstream key: the batch create and the paged
  * scans under `create` and `list`, the one-step consume of a join token under `join_token.delete`
  * (upstream fetches, then deletes); the counts upstream has no key for get `count` keys of their
- * own. `ping` and `checkWritable` (health checks) are not counted. The type makes a DataStore
+ * own. `ping` and `checkWritable` (health checks) and `eventIdSpacing` (a session setting, read once per
+ * cache build) are not counted. The type makes a DataStore
  * method without a key a compile error.
  */
-export const DATASTORE_CALL_KEYS: Record<Exclude<keyof DataStore, 'ping' | 'checkWritable' | 'close'>, readonly string[]> = {
+export const DATASTORE_CALL_KEYS: Record<Exclude<keyof DataStore, 'ping' | 'checkWritable' | 'eventIdSpacing' | 'close'>, readonly string[]> = {
   appendBundle: ds('bundle', 'append'),
   countBundles: ds('bundle', 'count'),
   createBundle: ds('bundle', 'create'),
@@ -40,6 +41,7 @@ export const DATASTORE_CALL_KEYS: Record<Exclude<keyof DataStore, 'ping' | 'chec
   listRegistrationEntryEvents: ds('registration_entry_event', 'list'),
   pruneRegistrationEntryEvents: ds('registration_entry_event', 'prune'),
   fetchRegistrationEntryEvent: ds('registration_entry_event', 'fetch'),
+  fetchRegistrationEntryEvents: ds('registration_entry_event', 'fetch'),
   countAttestedNodes: ds('node', 'count'),
   createAttestedNode: ds('node', 'create'),
   deleteAttestedNode: ds('node', 'delete'),
@@ -52,6 +54,7 @@ export const DATASTORE_CALL_KEYS: Record<Exclude<keyof DataStore, 'ping' | 'chec
   listAttestedNodeEvents: ds('node_event', 'list'),
   pruneAttestedNodeEvents: ds('node_event', 'prune'),
   fetchAttestedNodeEvent: ds('node_event', 'fetch'),
+  fetchAttestedNodeEvents: ds('node_event', 'fetch'),
   getNodeSelectors: ds('node', 'selectors', 'fetch'),
   listNodeSelectors: ds('node', 'selectors', 'list'),
   setNodeSelectors: ds('node', 'selectors', 'set'),

@@ -5,6 +5,8 @@ import { multiRowInserts, PooledStatements, SqlFailure, withRetries, type Row, t
 export interface MysqlOptions {
   pool: mysql.PoolOptions;
   logSql?: (sql: string) => void;
+  /** Session system variables set on each new connection before its first statement (DSN parameters). */
+  systemVariables?: Record<string, string>;
 }
 
 const UNAVAILABLE_CODES = new Set([
@@ -84,6 +86,19 @@ export class MysqlDriver extends PooledStatements implements SqlDriver {
       ...opts.pool,
     });
     this.direct = executor(() => this.pool, opts.logSql);
+    const vars = Object.entries(opts.systemVariables ?? {});
+    if (vars.length > 0) {
+      const set = `SET ${vars.map(([k, v]) => `${k}=${v}`).join(', ')}`;
+      // Queued on the new connection ahead of whatever asked for it; a connection that refuses the
+      // setting is dropped, so no statement runs without it.
+      // mysql2 hands this event its callback-style connection, whatever the pool's typings say.
+      this.pool.on('connection', (conn) => {
+        const raw = conn as unknown as { query(sql: string, cb: (err: unknown) => void): void; destroy(): void };
+        raw.query(set, (err) => {
+          if (err) raw.destroy();
+        });
+      });
+    }
   }
 
   transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T> {

@@ -11,6 +11,7 @@ import type {
   DataStore,
   DeleteMode,
   EntryEvent,
+  EventIdSpacing,
   FederationRelationship,
   FederationRelationshipMask,
   JoinToken,
@@ -143,11 +144,11 @@ export class SqlStore implements DataStore {
   }
   async *scanAttestedNodes(opts?: ScanAttestedNodesOptions): AsyncGenerator<AttestedNode[]> {
     if (this.closed) throw SqlErrors.closed();
-    yield* nodes.scanNodes(this.db, opts);
+    yield* nodes.scanNodes(this.reader(opts?.tolerateStale), opts);
   }
   async *scanRegistrationEntries(opts?: ScanRegistrationEntriesOptions): AsyncGenerator<RegistrationEntry[]> {
     if (this.closed) throw SqlErrors.closed();
-    yield* scanEntries(this.db, opts);
+    yield* scanEntries(this.reader(opts?.tolerateStale), opts);
   }
   pruneRegistrationEntries(expiresBefore: number): Promise<void> {
     return this.run(() => entries.pruneEntries(this.db, expiresBefore));
@@ -165,6 +166,12 @@ export class SqlStore implements DataStore {
   }
   fetchRegistrationEntryEvent(eventId: number): Promise<EntryEvent | undefined> {
     return this.run(() => events.fetchEntryEvent(this.db, eventId));
+  }
+  fetchRegistrationEntryEvents(eventIds: number[]): Promise<EntryEvent[]> {
+    return this.read(this.db, (tx) => events.fetchEntryEvents(tx, Array.isArray(eventIds) ? eventIds : []));
+  }
+  eventIdSpacing(): Promise<EventIdSpacing> {
+    return this.run(() => events.eventIdSpacing(this.db));
   }
 
   // Nodes
@@ -202,6 +209,9 @@ export class SqlStore implements DataStore {
   }
   fetchAttestedNodeEvent(eventId: number): Promise<NodeEvent | undefined> {
     return this.run(() => events.fetchNodeEvent(this.db, eventId));
+  }
+  fetchAttestedNodeEvents(eventIds: number[]): Promise<NodeEvent[]> {
+    return this.read(this.db, (tx) => events.fetchNodeEvents(tx, Array.isArray(eventIds) ? eventIds : []));
   }
 
   // Node selectors

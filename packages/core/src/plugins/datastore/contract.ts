@@ -241,6 +241,17 @@ export interface ListEventsRequest {
   lessThanEventId?: number;
 }
 
+/**
+ * How the database hands out event IDs: every new ID is `offset` plus a multiple of `increment`.
+ * Dense sequences (PostgreSQL, SQLite, MySQL by default) are `{ increment: 1, offset: 1 }`; MySQL
+ * and MariaDB with `auto_increment_increment` above 1 (Galera, group replication) leave the IDs
+ * between unused, and an event-following cache must not wait for them.
+ */
+export interface EventIdSpacing {
+  increment: number;
+  offset: number;
+}
+
 /** The CA journal: an opaque blob, keyed by the active X.509 authority's ID. */
 export interface CAJournal {
   /** 0 when creating; the store assigns it. */
@@ -271,6 +282,8 @@ export const DATASTORE_MAX_SCAN_BATCH_SIZE = 50_000;
 export interface ScanRegistrationEntriesOptions {
   /** Most entries per yielded batch; default DATASTORE_SCAN_BATCH_SIZE. */
   batchSize?: number;
+  /** Read from a replica when one is configured (SQL: `ro_connection_string`). */
+  tolerateStale?: boolean;
 }
 
 /** Options of `DataStore.scanAttestedNodes`. */
@@ -416,6 +429,13 @@ export interface DataStore extends Closable {
   pruneRegistrationEntryEvents(olderThanMs: number): Promise<void>;
   /** Undefined when absent. */
   fetchRegistrationEntryEvent(eventId: number): Promise<EntryEvent | undefined>;
+  /**
+   * The events that exist among `eventIds`, in ID order (IDs that do not exist are left out). One
+   * read for up to {@link DATASTORE_MAX_PAGE_SIZE} IDs (SQL: one `WHERE id IN (...)` statement);
+   * a longer list is read in parts of that size. Used by event-following caches to poll skipped
+   * IDs in batches.
+   */
+  fetchRegistrationEntryEvents(eventIds: number[]): Promise<EntryEvent[]>;
 
   // ---- Nodes ---------------------------------------------------------------------------------
 
@@ -453,6 +473,14 @@ export interface DataStore extends Closable {
   pruneAttestedNodeEvents(olderThanMs: number): Promise<void>;
   /** Undefined when absent. */
   fetchAttestedNodeEvent(eventId: number): Promise<NodeEvent | undefined>;
+  /** The node events that exist among `eventIds`, in ID order, read as `fetchRegistrationEntryEvents`. */
+  fetchAttestedNodeEvents(eventIds: number[]): Promise<NodeEvent[]>;
+  /**
+   * How this store's connection assigns event IDs (both event tables share it). SQL store:
+   * `@@auto_increment_increment` and `@@auto_increment_offset` of its MySQL session;
+   * `{ increment: 1, offset: 1 }` on PostgreSQL and SQLite. Read once per call; cheap.
+   */
+  eventIdSpacing(): Promise<EventIdSpacing>;
 
   // ---- Node selectors ------------------------------------------------------------------------
 

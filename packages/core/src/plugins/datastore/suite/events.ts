@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { Code } from '../../../errors.js';
+import { DATASTORE_MAX_PAGE_SIZE } from '../contract.js';
 import { makeEntry, makeNode, rejectsWith, type SuiteContext } from './context.js';
 
 async function lastEntryEvent(ctx: SuiteContext): Promise<number> {
@@ -31,6 +32,38 @@ export function eventTests(ctx: SuiteContext): void {
       assert.deepEqual(one, evs[1]);
       const before = await ctx.ds.listRegistrationEntryEvents({ lessThanEventId: evs[0]!.eventId + 1 });
       assert.equal(before[before.length - 1]!.eventId, evs[0]!.eventId);
+    });
+
+    it('fetches the events that exist among many IDs, in ID order, across more than one page', async () => {
+      const from = await lastEntryEvent(ctx);
+      const a = await ctx.ds.createRegistrationEntry(makeEntry());
+      const b = await ctx.ds.createRegistrationEntry(makeEntry());
+      const evs = await ctx.ds.listRegistrationEntryEvents({ greaterThanEventId: from });
+      const wanted = [evs[1]!.eventId, evs[0]!.eventId, evs[1]!.eventId + 1_000_000];
+      // Fillers push the real IDs past the first page of IDs.
+      const fillers = Array.from({ length: DATASTORE_MAX_PAGE_SIZE + 5 }, (_, i) => -1 - i);
+      assert.deepEqual(await ctx.ds.fetchRegistrationEntryEvents([...fillers, ...wanted]), [
+        { eventId: evs[0]!.eventId, entryId: a.entryId },
+        { eventId: evs[1]!.eventId, entryId: b.entryId },
+      ]);
+      assert.deepEqual(await ctx.ds.fetchRegistrationEntryEvents([]), []);
+
+      const fromNodes = await lastNodeEvent(ctx);
+      const n = makeNode();
+      await ctx.ds.createAttestedNode(n);
+      const nodeEvs = await ctx.ds.listAttestedNodeEvents({ greaterThanEventId: fromNodes });
+      assert.deepEqual(await ctx.ds.fetchAttestedNodeEvents([nodeEvs[0]!.eventId + 1_000_000, nodeEvs[0]!.eventId]), [nodeEvs[0]]);
+    });
+
+    it('reports an event ID spacing that the IDs it hands out follow', async () => {
+      const { increment, offset } = await ctx.ds.eventIdSpacing();
+      assert.ok(Number.isInteger(increment) && increment >= 1, String(increment));
+      assert.ok(Number.isInteger(offset) && offset >= 1 && offset <= increment, String(offset));
+      const from = await lastEntryEvent(ctx);
+      await ctx.ds.createRegistrationEntry(makeEntry());
+      await ctx.ds.createRegistrationEntry(makeEntry());
+      const evs = await ctx.ds.listRegistrationEntryEvents({ greaterThanEventId: from });
+      for (const e of evs) assert.equal(((e.eventId - offset) % increment + increment) % increment, 0, `event ${e.eventId}`);
     });
 
     it('records no event for a refused change', async () => {
