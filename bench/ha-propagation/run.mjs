@@ -50,7 +50,7 @@ async function dbStats() {
 }
 
 const servers = [];
-const stopWriting = new AbortController();
+const stopWriting = { stopped: false };
 try {
   const extraServer = `experimental {\n    events_based_cache = true\n    cache_reload_interval = "${POLL}"\n  }\n  ratelimit {\n    attestation = false\n    signing = false\n  }`;
   for (let i = 0; i < SERVERS; i++) {
@@ -77,14 +77,14 @@ try {
   const syncErrors = { n: 0 };
   const backgroundSyncs = agents.map(async (agent, i) => {
     await sleep((i * 5000) / Math.max(1, AGENTS));
-    while (!stopWriting.signal.aborted) {
+    while (!stopWriting.stopped) {
       await agent.sync().catch(() => syncErrors.n++);
       await sleep(5000);
     }
   });
   let written = 0;
   const writer = (async () => {
-    while (!stopWriting.signal.aborted) {
+    while (!stopWriting.stopped) {
       const t = performance.now();
       await a.createEntry({ spiffeId: `spiffe://example.org/w/e${written}`, parentId: 'spiffe://example.org/spire/agent/join_token/nobody', selectors: [{ type: 'unix', value: `uid:w${written}` }] });
       written++;
@@ -128,7 +128,7 @@ try {
   }
   const seconds = (performance.now() - w0) / 1000;
   const stats1 = await dbStats();
-  stopWriting.abort();
+  stopWriting.stopped = true;
   await writer;
   await Promise.all(backgroundSyncs);
 
@@ -140,7 +140,7 @@ try {
     `PostgreSQL over ${seconds.toFixed(0)} s: ${((stats1.commits - stats0.commits) / seconds).toFixed(0)} commits/s, ${((stats1.fetched - stats0.fetched) / seconds).toFixed(0)} rows fetched/s; ${written} background writes, ${syncErrors.n} failed background syncs`,
   );
 } finally {
-  stopWriting.abort();
+  stopWriting.stopped = true;
   for (const s of servers) await s.stop().catch(() => undefined);
   await admin.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`).catch(() => undefined);
   await admin.end();
