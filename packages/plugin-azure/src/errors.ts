@@ -1,3 +1,5 @@
+import { withDeadline } from '@spire-ts/core/plugin';
+
 /** What an Azure SDK error (RestError, AuthenticationError, AbortError…) looks like to a plugin. */
 interface AzureSdkError {
   name?: string;
@@ -39,18 +41,8 @@ export function isAzureUnavailable(e: unknown): boolean {
  * (`Azure did not answer within <ms> ms`). Bounds every call a plugin makes to Azure: each call
  * takes the signal and is cut by {@link untilAborted} even when the SDK inside ignores it.
  */
-export async function withAzureDeadline<T>(ms: number, fn: (signal: AbortSignal) => Promise<T>): Promise<T> {
-  const ac = new AbortController();
-  const timer = setTimeout(() => {
-    const reason = new Error(`Azure did not answer within ${ms} ms`);
-    reason.name = 'TimeoutError';
-    ac.abort(reason);
-  }, ms);
-  try {
-    return await fn(ac.signal);
-  } finally {
-    clearTimeout(timer);
-  }
+export function withAzureDeadline<T>(ms: number, fn: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  return withDeadline(ms, 'Azure', fn);
 }
 
 /** `work`, or a rejection with the signal's reason as soon as the signal aborts (whichever is first). */

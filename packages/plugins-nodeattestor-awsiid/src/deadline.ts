@@ -1,20 +1,12 @@
+import { withDeadline } from '@spire-ts/core/plugin';
+
 /**
  * Runs `fn` with an abort signal that fires after `ms` (SPIRE bounds each stage of an
  * attestation's AWS calls by 20 s). The signal's reason is a `TimeoutError` saying so; the AWS
  * calls rethrow it when they are aborted ({@link abortedCallError}).
  */
-export async function withDeadline<T>(ms: number, fn: (signal: AbortSignal) => Promise<T>): Promise<T> {
-  const ac = new AbortController();
-  const timer = setTimeout(() => {
-    const reason = new Error(`AWS did not answer within ${ms} ms`);
-    reason.name = 'TimeoutError';
-    ac.abort(reason);
-  }, ms);
-  try {
-    return await fn(ac.signal);
-  } finally {
-    clearTimeout(timer);
-  }
+export function withAwsDeadline<T>(ms: number, fn: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  return withDeadline(ms, 'AWS', fn);
 }
 
 /** The error an AWS call reports: the deadline's reason when its signal aborted, else its own. */

@@ -10,7 +10,7 @@ import {
 import type { AwsIidApi, Ec2InstanceView } from './aws-api.js';
 import { AwsClients, type ApiFactory } from './aws-clients.js';
 import type { AwsIidConfig } from './config.js';
-import { withDeadline } from './deadline.js';
+import { withAwsDeadline } from './deadline.js';
 import { EksValidator } from './eks-validator.js';
 import { AwsIidErrors as E } from './errors.js';
 import { verifyIdentityPayload, type InstanceIdentity } from './iid-verify.js';
@@ -75,7 +75,7 @@ export class AwsIidAttestor implements NodeAttestor {
     await this.checkEks(doc);
 
     const api = this.clients.get(doc.region, doc.accountId);
-    return withDeadline(this.timeoutMs, async (signal) => {
+    return withAwsDeadline(this.timeoutMs, async (signal) => {
       let reservations: Ec2InstanceView[][];
       try {
         reservations = await api.describeInstance(doc.instanceId, signal);
@@ -106,7 +106,7 @@ export class AwsIidAttestor implements NodeAttestor {
     const cfg = this.config.verifyOrganization!;
     let member: boolean;
     try {
-      member = await withDeadline(this.timeoutMs, (signal) =>
+      member = await withAwsDeadline(this.timeoutMs, (signal) =>
         org.isMember(doc.accountId, org.fileMode ? undefined : this.clients.get(cfg.managementAccountRegion, cfg.managementAccountId), signal),
       );
     } catch (e) {
@@ -120,7 +120,7 @@ export class AwsIidAttestor implements NodeAttestor {
     if (!eks) return;
     let node: boolean;
     try {
-      node = await withDeadline(this.timeoutMs, (signal) => eks.isNode(doc.instanceId, this.clients.get(doc.region, doc.accountId), signal));
+      node = await withAwsDeadline(this.timeoutMs, (signal) => eks.isNode(doc.instanceId, this.clients.get(doc.region, doc.accountId), signal));
     } catch (e) {
       throw E.eksLookup(doc.instanceId, e);
     }

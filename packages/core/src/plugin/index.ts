@@ -28,6 +28,7 @@ export type { CoreConfig, PluginDeps, Closable, PluginDescriptor, AnyPluginDescr
 export { ConfigReader, type PluginData, type ParseResult } from '../plugins/config-reader.js';
 export { parseDuration, formatDuration } from '../duration.js';
 export { systemClock, type TaskClock } from '../plugins/task-clock.js';
+export { withDeadline } from '../plugins/deadline.js';
 export { parseHcl } from '../config/parse-text.js';
 export { ConfigSyntaxError } from '../config/syntax-error.js';
 export type * from '../plugins/host-services.js';
