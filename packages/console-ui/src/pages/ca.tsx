@@ -82,7 +82,7 @@ function Authorities({ kind, states, onAct, busy }: { kind: Kind; states: Author
       </table>
       {states && rows.length === 0 && <p class="muted">No authorities.</p>}
       <div class="actions">
-        <button type="button" data-testid="authority-prepare" disabled={busy} onClick={() => onAct({ kind, verb: 'prepare', id: '' })}>
+        <button type="button" data-testid="authority-prepare" disabled={busy} onClick={() => onAct({ kind, verb: 'prepare', id: states?.active?.authority_id ?? '' })}>
           Prepare a new {KIND_NAME[kind]} authority
         </button>
       </div>
@@ -131,7 +131,13 @@ export function CaPage() {
           onConfirm={() => perform(pending)}
           onClose={() => setPending(null)}
         >
-          {pending.verb !== 'prepare' && (
+          {pending.verb === 'prepare' ? (
+            pending.id && (
+              <p>
+                The active authority <span class="mono" data-testid="confirm-authority">{pending.id}</span> stays active until the new one is activated.
+              </p>
+            )
+          ) : (
             <p>
               Authority ID: <span class="mono" data-testid="confirm-authority">{pending.id}</span>
             </p>
