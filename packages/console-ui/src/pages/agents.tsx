@@ -28,12 +28,12 @@ function FilterForm({ onApply }: { onApply: (f: AgentFilterForm) => void }) {
       }}
     >
       <div class="grid">
-        <TextField label="Attestation type" value={f.attestationType} onValue={set('attestationType')} placeholder="join_token" />
-        <TextField label="Selectors" value={f.selectors} onValue={set('selectors')} multiline help="One type:value per line." />
+        <TextField label="Filter by attestation type" value={f.attestationType} onValue={set('attestationType')} placeholder="join_token" />
+        <TextField label="Filter by selectors" value={f.selectors} onValue={set('selectors')} multiline help="One type:value per line." />
         <SelectField label="Selector match" value={f.selectorMatch} onValue={set('selectorMatch')} options={MATCH_OPTIONS} />
-        <SelectField<Tri> label="Banned" value={f.banned} onValue={set('banned')} options={TRI_OPTIONS} />
-        <SelectField<Tri> label="Can re-attest" value={f.canReattest} onValue={set('canReattest')} options={TRI_OPTIONS} />
-        <TextField label="Expires before" type="datetime-local" value={f.expiresBefore} onValue={set('expiresBefore')} help="Local time." />
+        <SelectField<Tri> label="Filter by banned" value={f.banned} onValue={set('banned')} options={TRI_OPTIONS} />
+        <SelectField<Tri> label="Filter by can re-attest" value={f.canReattest} onValue={set('canReattest')} options={TRI_OPTIONS} />
+        <TextField label="Filter by expires before" type="datetime-local" value={f.expiresBefore} onValue={set('expiresBefore')} help="Local time." />
         <CheckField label="Expired only" checked={f.expired} onValue={set('expired')} />
       </div>
       <div class="actions">
@@ -57,7 +57,7 @@ function Purge({ onDone }: { onDone: () => void }) {
       if (!dryRun) onDone();
     });
   return (
-    <section class="card" aria-labelledby="purge-h">
+    <section class="card">
       <h2 id="purge-h">Purge expired agents</h2>
       <form
         class="actions"
@@ -200,7 +200,7 @@ export function AgentsPage() {
   return (
     <div data-testid="page-agents">
       <h1>Agents</h1>
-      <section class="card" aria-labelledby="aflt-h">
+      <section class="card">
         <h2 id="aflt-h">Filters</h2>
         <FilterForm
           onApply={(f) => {

@@ -27,7 +27,7 @@ function LocalBundle() {
     void act.run(async () => setText(await getLocalBundle(format)));
   }, [format]);
   return (
-    <section class="card" aria-labelledby="local-h">
+    <section class="card">
       <h2 id="local-h">Local bundle</h2>
       <div class="actions">
         <SelectField label="Format" value={format} onValue={setFormat} options={FORMATS} />
@@ -121,7 +121,7 @@ export function BundlesPage() {
     <div data-testid="page-bundles">
       <h1>Bundles</h1>
       <LocalBundle />
-      <section class="card" aria-labelledby="fed-h">
+      <section class="card">
         <h2 id="fed-h">Federated bundles</h2>
         <Notice>{notice}</Notice>
         <ErrorAlert message={act.error} />

@@ -40,7 +40,7 @@ function Authorities({ kind, states, onAct, busy }: { kind: Kind; states: Author
     .map((slot) => [slot, states?.[slot]] as const)
     .filter((r): r is readonly [Slot, AuthorityState] => !!r[1] && r[1].authority_id !== '');
   return (
-    <section class="card" aria-labelledby={`ca-${kind}`}>
+    <section class="card">
       <h2 id={`ca-${kind}`}>{KIND_NAME[kind]} authorities</h2>
       <table>
         <thead>

@@ -35,14 +35,14 @@ function FilterForm({ initial, onApply }: { initial: EntryFilterForm; onApply: (
       }}
     >
       <div class="grid">
-        <TextField label="SPIFFE ID" value={f.spiffeId} onValue={set('spiffeId')} />
-        <TextField label="Parent ID" value={f.parentId} onValue={set('parentId')} />
-        <TextField label="Selectors" value={f.selectors} onValue={set('selectors')} multiline help="One type:value per line." />
+        <TextField label="Filter by SPIFFE ID" value={f.spiffeId} onValue={set('spiffeId')} />
+        <TextField label="Filter by parent ID" value={f.parentId} onValue={set('parentId')} />
+        <TextField label="Filter by selectors" value={f.selectors} onValue={set('selectors')} multiline help="One type:value per line." />
         <SelectField label="Selector match" value={f.selectorMatch} onValue={set('selectorMatch')} options={MATCH_OPTIONS} />
-        <TextField label="Federates with" value={f.federatesWith} onValue={set('federatesWith')} multiline help="Trust domains, one per line." />
+        <TextField label="Filter by federates with" value={f.federatesWith} onValue={set('federatesWith')} multiline help="Trust domains, one per line." />
         <SelectField label="Federates-with match" value={f.federatesWithMatch} onValue={set('federatesWithMatch')} options={MATCH_OPTIONS} />
-        <TextField label="Hint" value={f.hint} onValue={set('hint')} />
-        <SelectField<Tri> label="Downstream" value={f.downstream} onValue={set('downstream')} options={TRI_OPTIONS} />
+        <TextField label="Filter by hint" value={f.hint} onValue={set('hint')} />
+        <SelectField<Tri> label="Filter by downstream" value={f.downstream} onValue={set('downstream')} options={TRI_OPTIONS} />
       </div>
       <div class="actions">
         <button type="submit" class="primary" data-testid="filter-apply">
@@ -127,7 +127,7 @@ export function EntriesPage() {
   return (
     <div data-testid="page-entries">
       <h1>Entries</h1>
-      <section class="card" aria-labelledby="flt-h">
+      <section class="card">
         <h2 id="flt-h">Filters</h2>
         <FilterForm initial={state.form} onApply={apply} />
         <ErrorAlert message={filterAct.error} />
@@ -139,7 +139,7 @@ export function EntriesPage() {
         <span aria-live="polite">{count === null ? '' : `${count} matching entries`}</span>
       </div>
       {creating && (
-        <section class="card" aria-labelledby="new-h">
+        <section class="card">
           <h2 id="new-h">New entry</h2>
           <EntryFormView
             initial={emptyEntryForm()}

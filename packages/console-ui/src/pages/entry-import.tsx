@@ -31,7 +31,7 @@ export function EntryImport({ onDone }: { onDone: () => void }) {
   };
   const failedFirst = progress ? [...progress.results].sort((a, b) => Number(a.ok) - Number(b.ok)) : [];
   return (
-    <section class="card" aria-labelledby="imp-h">
+    <section class="card">
       <h2 id="imp-h">Bulk import</h2>
       <p class="muted">A JSON file in the format of <code>spire-server entry create -data</code>.</p>
       <form class="actions" onSubmit={start}>

@@ -91,7 +91,7 @@ export function EntryPage({ id }: { id: string }) {
         </section>
       )}
       {entry && editing && (
-        <section class="card" aria-labelledby="edit-h">
+        <section class="card">
           <h2 id="edit-h">Edit entry</h2>
           <EntryFormView
             initial={formFromEntry(entry)}

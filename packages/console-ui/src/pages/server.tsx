@@ -34,7 +34,7 @@ function LogLevelCard() {
       setDone(`${what}: ${l.current_level.toLowerCase()}`);
     });
   return (
-    <section class="card" aria-labelledby="log-h">
+    <section class="card">
       <h2 id="log-h">Log level</h2>
       {logger && (
         <p>
@@ -84,7 +84,7 @@ export function ServerPage() {
       <h1>Server</h1>
       <ErrorAlert message={act.error} />
       {info && (
-        <section class="card" aria-labelledby="srv-h">
+        <section class="card">
           <h2 id="srv-h">Status</h2>
           <dl class="facts">
             <Fact term="Trust domain">{info.trustDomain}</Fact>
@@ -100,7 +100,7 @@ export function ServerPage() {
           </dl>
         </section>
       )}
-      <section class="card" aria-labelledby="met-h">
+      <section class="card">
         <h2 id="met-h">Activity</h2>
         <p class="muted">
           {samples.length} samples of {metrics?.intervalSeconds ?? 10} s; refreshed every {REFRESH_MS / 1000} s.

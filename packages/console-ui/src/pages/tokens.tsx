@@ -45,7 +45,7 @@ export function TokensPage() {
         <ErrorAlert message={act.error} />
       </form>
       {token && (
-        <section class="card" aria-labelledby="tok-h" aria-live="polite">
+        <section class="card" aria-live="polite">
           <h2 id="tok-h">New join token</h2>
           <p>It is shown only now: copy it before leaving this page.</p>
           <p>

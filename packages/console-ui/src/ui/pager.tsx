@@ -8,7 +8,7 @@ export function Pager(p: { state: PageState; busy: boolean; label: string; onPre
       <button type="button" data-testid="prev-page" disabled={p.busy || !hasPrev(p.state)} onClick={p.onPrev}>
         Previous page
       </button>
-      <span aria-live="polite">Page {p.state.index + 1}</span>
+      <span aria-live="polite" data-testid="page-number">Page {p.state.index + 1}</span>
       <button type="button" data-testid="next-page" disabled={p.busy || !hasNext(p.state)} onClick={p.onNext}>
         Next page
       </button>
