@@ -65,6 +65,15 @@ await step('entry show, update, delete', async () => {
   await page.getByTestId('confirm-ok').click();
   await page.getByText('Deleted entry e-0003.').waitFor();
 });
+await step('bulk import', async () => {
+  await page.goto(`${base}/#/entries`);
+  const list = Array.from({ length: 120 }, (_, i) => ({ spiffe_id: `spiffe://example.org/imp/${i}`, parent_id: 'spiffe://example.org/spire/agent/a1', selectors: i === 7 ? [] : [{ type: 'unix', value: 'uid:7' }] }));
+  await page.getByLabel('Entries file').setInputFiles({ name: 'entries.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify({ entries: list })) });
+  await page.getByTestId('entry-import').click();
+  await page.getByText('Done: 119 created, 1 failed.').waitFor();
+  await page.getByTestId('import-result').first().getByText('selector list is empty').waitFor();
+  await shot('import');
+});
 await step('tokens', async () => {
   await page.goto(`${base}/#/tokens`);
   await page.getByLabel('SPIFFE ID').fill('spiffe://example.org/host');

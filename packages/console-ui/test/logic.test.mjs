@@ -157,7 +157,7 @@ test('import chunking: 50 per call, with a result per entry', async () => {
 });
 
 test('import stops before the next chunk when aborted', async () => {
-  const ac = new AbortController();
+  const ac = new globalThis.AbortController();
   const entries = Array.from({ length: 75 }, () => ({}));
   const end = await L.runImport(entries, async (b) => { ac.abort(); return { results: b.map(() => ({ status: { code: 0, message: '' } })) }; }, () => {}, ac.signal);
   assert.equal(end.done, 50);

@@ -4,6 +4,9 @@ import { runImport, type ImportProgress } from '../lib/import';
 import { ErrorAlert } from '../ui/alert';
 import { useAction } from '../ui/use-action';
 
+/** Result rows rendered (failures first); a large import would otherwise make a huge table. */
+const RESULT_ROWS = 500;
+
 /** Bulk import of an `entry create -data` file: parsed by the server, created in chunks of 50. */
 export function EntryImport({ onDone }: { onDone: () => void }) {
   const fileRef = useRef<HTMLInputElement>(null);
@@ -29,7 +32,8 @@ export function EntryImport({ onDone }: { onDone: () => void }) {
       onDone();
     }).then(() => undefined, () => undefined);
   };
-  const failedFirst = progress ? [...progress.results].sort((a, b) => Number(a.ok) - Number(b.ok)) : [];
+  const all = progress ? [...progress.results].sort((a, b) => Number(a.ok) - Number(b.ok) || a.index - b.index) : [];
+  const failedFirst = all.slice(0, RESULT_ROWS);
   return (
     <section class="card">
       <h2 id="imp-h">Bulk import</h2>
@@ -50,6 +54,7 @@ export function EntryImport({ onDone }: { onDone: () => void }) {
           </p>
         )}
       </div>
+      {all.length > RESULT_ROWS && <p class="muted">Showing the first {RESULT_ROWS} of {all.length} results, failures first.</p>}
       {failedFirst.length > 0 && (
         <table>
           <caption class="sr-only">Result per entry</caption>
