@@ -22,6 +22,7 @@ const rels = [];
 const fedBundles = [];
 const auth = { X509: { active: { authority_id: 'x509-a', expires_at: String(now() + 86400), upstream_authority_subject_key_id: '' } }, JWT: { active: { authority_id: 'jwt-a', expires_at: String(now() + 86400), upstream_authority_subject_key_id: '' } } };
 let level = 'INFO';
+let expired = false;
 
 class Err extends Error { constructor(code, status, msg) { super(msg); this.code = code; this.status = status; } }
 const badId = (p) => {
@@ -102,6 +103,9 @@ createServer(async (req, res) => {
   res.setHeader('Content-Security-Policy', CSP);
   res.setHeader('X-Content-Type-Options', 'nosniff');
   try {
+    if (url.pathname === '/login') { res.setHeader('Content-Type', 'text/html'); res.end('<!doctype html><title>login</title><link rel="icon" href="data:,"><p>Run spire-server console login.</p>'); return; }
+    if (url.pathname === '/dev/expire') { expired = true; res.end('expired'); return; }
+    if (url.pathname.startsWith('/api/v1/') && expired) throw new Err('UNAUTHENTICATED', 401, 'no session');
     if (url.pathname.startsWith('/api/v1/')) {
       const chunks = [];
       for await (const c of req) chunks.push(c);

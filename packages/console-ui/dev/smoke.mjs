@@ -7,7 +7,7 @@ const out = process.argv[3] ?? '/tmp/console-shots';
 const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-dev-shm-usage'] });
 const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
 const problems = [];
-page.on('console', (m) => { if (m.type() === 'error') problems.push(m.text()); });
+page.on('console', (m) => { if (m.type() === 'error' && !/status of 401/.test(m.text())) problems.push(m.text()); });
 page.on('pageerror', (e) => problems.push(e.message));
 page.on('dialog', (d) => { problems.push(`unexpected dialog: ${d.message()}`); void d.dismiss(); });
 const shot = (name) => page.screenshot({ path: `${out}/${name}.png`, fullPage: true });
@@ -60,7 +60,10 @@ await step('entry show, update, delete', async () => {
   await shot('entry');
   await page.getByTestId('entry-delete').click();
   await page.getByTestId('confirm-cancel').waitFor();
+  if (!(await page.getByTestId('confirm-cancel').evaluate((el) => el === document.activeElement))) throw new Error('focus not in the dialog');
   await page.keyboard.press('Escape');
+  await page.getByTestId('confirm-cancel').waitFor({ state: 'detached' });
+  if (!(await page.getByTestId('entry-delete').evaluate((el) => el === document.activeElement))) throw new Error('focus not back on the opener');
   await page.getByTestId('entry-delete').click();
   await page.getByTestId('confirm-ok').click();
   await page.getByText('Deleted entry e-0003.').waitFor();
@@ -114,7 +117,7 @@ await step('federation', async () => {
 });
 await step('ca', async () => {
   await page.goto(`${base}/#/ca`);
-  await page.getByTestId('authority-prepare').first().click();
+  await page.getByTestId('ca-x509').getByTestId('authority-prepare').click();
   await page.getByTestId('confirm-ok').click();
   await page.getByTestId('authority-activate').waitFor();
   await page.getByTestId('authority-activate').click();
@@ -123,6 +126,11 @@ await step('ca', async () => {
   await page.getByTestId('confirm-ok').click();
   await page.getByText(/^Activated X.509 authority x509-/).waitFor();
   await shot('ca');
+});
+await step('expired session goes back to login', async () => {
+  await page.request.get(`${base}/dev/expire`);
+  await page.goto(`${base}/#/entries`);
+  await page.waitForURL(/\/login\?expired=1$/);
 });
 await browser.close();
 if (problems.length) {

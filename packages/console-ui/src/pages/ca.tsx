@@ -40,7 +40,7 @@ function Authorities({ kind, states, onAct, busy }: { kind: Kind; states: Author
     .map((slot) => [slot, states?.[slot]] as const)
     .filter((r): r is readonly [Slot, AuthorityState] => !!r[1] && r[1].authority_id !== '');
   return (
-    <section class="card">
+    <section class="card" data-testid={`ca-${kind.toLowerCase()}`}>
       <h2 id={`ca-${kind}`}>{KIND_NAME[kind]} authorities</h2>
       <table>
         <thead>
@@ -82,7 +82,7 @@ function Authorities({ kind, states, onAct, busy }: { kind: Kind; states: Author
       </table>
       {states && rows.length === 0 && <p class="muted">No authorities.</p>}
       <div class="actions">
-        <button type="button" data-testid="authority-prepare" disabled={busy} onClick={() => onAct({ kind, verb: 'prepare', id: states?.active?.authority_id ?? '' })}>
+        <button type="button" data-testid="authority-prepare" data-kind={kind} disabled={busy} onClick={() => onAct({ kind, verb: 'prepare', id: states?.active?.authority_id ?? '' })}>
           Prepare a new {KIND_NAME[kind]} authority
         </button>
       </div>
