@@ -60,10 +60,10 @@ await step('entry show, update, delete', async () => {
   await shot('entry');
   await page.getByTestId('entry-delete').click();
   await page.getByTestId('confirm-cancel').waitFor();
-  if (!(await page.getByTestId('confirm-cancel').evaluate((el) => el === document.activeElement))) throw new Error('focus not in the dialog');
+  if (!(await page.getByTestId('confirm-cancel').evaluate((el) => el === el.ownerDocument.activeElement))) throw new Error('focus not in the dialog');
   await page.keyboard.press('Escape');
   await page.getByTestId('confirm-cancel').waitFor({ state: 'detached' });
-  if (!(await page.getByTestId('entry-delete').evaluate((el) => el === document.activeElement))) throw new Error('focus not back on the opener');
+  if (!(await page.getByTestId('entry-delete').evaluate((el) => el === el.ownerDocument.activeElement))) throw new Error('focus not back on the opener');
   await page.getByTestId('entry-delete').click();
   await page.getByTestId('confirm-ok').click();
   await page.getByText('Deleted entry e-0003.').waitFor();
