@@ -94,6 +94,8 @@ test('TTL and duration parsing', () => {
   assert.equal(L.formatSeconds(90061), '1d 1h 1m');
   assert.equal(L.formatUnix('0'), '');
   assert.equal(L.formatUnix('1767323045'), '2026-01-02 03:04:05 UTC');
+  assert.equal(L.formatIso('2026-01-02T03:04:05.678Z'), '2026-01-02 03:04:05 UTC');
+  assert.equal(L.formatIso('soon'), 'soon');
 });
 
 test('entry form → Entry and back', () => {

@@ -79,3 +79,10 @@ export function formatUnix(sec: string | number | undefined): string {
   if (!n) return '';
   return new Date(n * 1000).toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' UTC');
 }
+
+/** A readable UTC time for an RFC 3339 text; text that is not a time is shown as given. */
+export function formatIso(s: string | undefined): string {
+  if (!s) return '';
+  const ms = Date.parse(s);
+  return Number.isNaN(ms) ? s : formatUnix(Math.floor(ms / 1000));
+}

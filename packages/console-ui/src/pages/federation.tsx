@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { getFederationStatus, rpc } from '../api';
 import type { FederationRelationship, FederationStatus } from '../api-types';
+import { formatIso } from '../lib/duration';
 import { currentToken, firstPage, nextPage, prevPage, withNextToken, type PageState } from '../lib/paging';
 import { ErrorAlert, Notice } from '../ui/alert';
 import { ConfirmDialog } from '../ui/dialog';
@@ -89,10 +90,10 @@ function StatusCell({ s }: { s: FederationStatus | undefined }) {
   if (!s) return <span class="muted">not refreshed yet</span>;
   return (
     <dl class="facts" data-testid="federation-status">
-      {s.lastAttempt && (<><dt>Last attempt</dt><dd>{s.lastAttempt}</dd></>)}
-      {s.lastSuccess && (<><dt>Last success</dt><dd class="ok">{s.lastSuccess}</dd></>)}
+      {s.lastAttempt && (<><dt>Last attempt</dt><dd>{formatIso(s.lastAttempt)}</dd></>)}
+      {s.lastSuccess && (<><dt>Last success</dt><dd class="ok">{formatIso(s.lastSuccess)}</dd></>)}
       {s.lastError && (<><dt>Last error</dt><dd class="bad">{s.lastError}</dd></>)}
-      {s.nextRefresh && (<><dt>Next refresh</dt><dd>{s.nextRefresh}</dd></>)}
+      {s.nextRefresh && (<><dt>Next refresh</dt><dd>{formatIso(s.nextRefresh)}</dd></>)}
     </dl>
   );
 }
@@ -126,9 +127,13 @@ export function FederationPage() {
   }, [page.index, page.tokens, reload]);
   const refresh = (td: string) =>
     void act.run(async () => {
-      await rpc('trustdomain/RefreshBundle', { trust_domain: td });
-      setNotice(`Refreshed the bundle of ${td}.`);
-      setReload((n) => n + 1);
+      try {
+        await rpc('trustdomain/RefreshBundle', { trust_domain: td });
+        setNotice(`Refreshed the bundle of ${td}.`);
+      } finally {
+        // The refresher records failures too: show its status either way.
+        setReload((n) => n + 1);
+      }
     });
   const remove = (td: string) =>
     void act.run(async () => {

@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { getMetrics, getServer, rpc } from '../api';
 import type { LogLevel, Logger, Metrics, ServerInfo } from '../api-types';
-import { formatSeconds } from '../lib/duration';
+import { formatIso, formatSeconds } from '../lib/duration';
 import { ErrorAlert, Notice } from '../ui/alert';
 import { LineChart } from '../ui/chart';
 import { Fact, SelectField } from '../ui/field';
@@ -89,7 +89,7 @@ export function ServerPage() {
           <dl class="facts">
             <Fact term="Trust domain">{info.trustDomain}</Fact>
             <Fact term="Version">{info.version}</Fact>
-            <Fact term="Started">{info.startedAt}</Fact>
+            <Fact term="Started">{formatIso(info.startedAt)}</Fact>
             <Fact term="Uptime">{formatSeconds(info.uptimeSeconds)}</Fact>
             <Fact term="Health">
               <Health name="live" ok={info.health.live} /> · <Health name="ready" ok={info.health.ready} />
