@@ -12,3 +12,6 @@ fi
 # packages/core/scripts/gen-proto-types.mjs.
 node packages/core/scripts/gen-proto-types.mjs
 bash scripts/pnpm.sh exec tsc -b
+# The console's browser app (packages/console-ui, Preact bundled by esbuild into its dist/), which
+# `spire-server run` serves when server.conf has a console block (docs/console.md).
+bash scripts/pnpm.sh --filter @spire-ts/console-ui run build

@@ -126,7 +126,7 @@ describe('console: entries in a real browser', { skip: browserSkip(), timeout: 3
 
     // The filter: k8s:ns:ns-7 matches 100 entries (w…07, w…17, …: n % 100 = 7).
     const filter = page.getByRole('form', { name: 'Filter entries' });
-    await filter.getByLabel('Selectors', { exact: true }).fill('k8s:ns:ns-7');
+    await filter.getByLabel('Filter by selectors', { exact: true }).fill('k8s:ns:ns-7');
     await filter.getByTestId('filter-apply').click();
     await until('the filtered first page', async () => {
       const ids = await rowIds(page);
