@@ -7,6 +7,8 @@ export interface MysqlOptions {
   logSql?: (sql: string) => void;
   /** Session system variables set on each new connection before its first statement (DSN parameters). */
   systemVariables?: Record<string, string>;
+  /** conn_max_lifetime in milliseconds: older connections are closed, not reused (unlimited when unset). */
+  maxLifetimeMs?: number;
 }
 
 const UNAVAILABLE_CODES = new Set([
@@ -86,6 +88,7 @@ export class MysqlDriver extends PooledStatements implements SqlDriver {
       ...opts.pool,
     });
     this.direct = executor(() => this.pool, opts.logSql);
+    if (opts.maxLifetimeMs) this.expireConnections(opts.maxLifetimeMs);
     const vars = Object.entries(opts.systemVariables ?? {});
     if (vars.length > 0) {
       const set = `SET ${vars.map(([k, v]) => `${k}=${v}`).join(', ')}`;
@@ -99,6 +102,28 @@ export class MysqlDriver extends PooledStatements implements SqlDriver {
         });
       });
     }
+  }
+
+  /**
+   * conn_max_lifetime, which mysql2's pool lacks: once a connection is `ms` old it is closed at
+   * once when idle, else when it is next given back to the pool (as Go's database/sql does).
+   */
+  private expireConnections(ms: number): void {
+    // The events hand over mysql2's callback-style connections, whatever the pool's typings say.
+    type Conn = { destroy(): void };
+    const idle = new WeakSet<object>();
+    const expired = new WeakSet<object>();
+    this.pool.on('acquire', (conn) => idle.delete(conn));
+    this.pool.on('release', (conn) => {
+      if (expired.has(conn)) (conn as unknown as Conn).destroy();
+      else idle.add(conn);
+    });
+    this.pool.on('connection', (conn) => {
+      setTimeout(() => {
+        expired.add(conn);
+        if (idle.has(conn)) (conn as unknown as Conn).destroy();
+      }, ms).unref();
+    });
   }
 
   transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T> {
