@@ -102,10 +102,15 @@ export class HaCluster {
     return added;
   }
 
+  /** A raw driver on the cluster's database (placeholders are `?` on both dialects); the caller closes it. */
+  driver(): ReturnType<TestDb['driver']> {
+    if (!this.db) throw new Error('the cluster has no database: call prepare() first');
+    return this.db.driver();
+  }
+
   /** Runs `sql` on the cluster's database (placeholders are `?` on both dialects) and returns the rows. */
   async query<T extends Record<string, unknown>>(sql: string, params: unknown[] = []): Promise<T[]> {
-    if (!this.db) throw new Error('the cluster has no database: call prepare() first');
-    const d = this.db.driver();
+    const d = this.driver();
     try {
       return await d.query<T>(sql, params);
     } finally {
