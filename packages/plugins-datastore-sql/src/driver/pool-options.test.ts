@@ -3,6 +3,8 @@ import { after, describe, it } from 'node:test';
 import { silentLogger } from '@spire-ts/core/plugin';
 import { openDriver } from '../open.js';
 import { mustParse, mysqlDb, postgresDb, type TestDb } from '../testing/targets.js';
+import { parseMysqlDsn } from '../conn-string.js';
+import { MysqlDriver } from './mysql-driver.js';
 import type { SqlDriver } from './sql-driver.js';
 
 // max_idle_conns and conn_max_lifetime as Go's database/sql (and so upstream) apply them:
@@ -60,3 +62,25 @@ for (const target of targets) {
     });
   });
 }
+
+// The idle time (upstream's fixed ConnMaxIdleTime, 30 s) applies however many connections
+// max_idle_conns allows: mysql2's pool only applies its idleTimeout to connections beyond maxIdle.
+const maria = await mysqlDb();
+describe('idle time on MariaDB', { skip: maria.skip }, () => {
+  after(() => maria.db?.drop());
+  it('a connection idle longer than the idle time is closed, even within max_idle_conns', async () => {
+    if (maria.fail) assert.fail(maria.fail);
+    const db = maria.db!;
+    const spec = parseMysqlDsn(String(db.pluginData.connection_string)).spec!;
+    const d = new MysqlDriver({ pool: { host: spec.host, port: spec.port, user: spec.user, password: spec.password, database: spec.database, connectionLimit: 2, maxIdle: 2, idleTimeout: 300 } });
+    const watcher = db.driver();
+    try {
+      const first = Number((await d.query<{ id: number }>('SELECT CONNECTION_ID() AS id'))[0]!.id);
+      const alive = async () => (await watcher.query('SELECT ID FROM information_schema.PROCESSLIST WHERE ID = ?', [first])).length > 0;
+      await until('the idle connection to be closed', async () => !(await alive()), 5000);
+    } finally {
+      await d.close();
+      await watcher.close();
+    }
+  });
+});
