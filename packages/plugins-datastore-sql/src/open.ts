@@ -66,7 +66,7 @@ export function openDriver(cfg: SqlConfig, spec: ConnSpec, log: Logger, readonly
       if (p.applicationName !== undefined) pool.application_name = p.applicationName;
       if (p.connectTimeoutSec) pool.connectionTimeoutMillis = p.connectTimeoutSec * 1000;
       if (cfg.connMaxLifetimeMs) pool.maxLifetimeSeconds = Math.max(1, Math.round(cfg.connMaxLifetimeMs / 1000));
-      return new PgDriver(withLog({ pool }));
+      return new PgDriver(withLog({ pool, maxIdle: cfg.maxIdleConns }));
     }
     case 'mysql': {
       const m = spec.mysql;
@@ -85,7 +85,9 @@ export function openDriver(cfg: SqlConfig, spec: ConnSpec, log: Logger, readonly
       if (m.connectTimeoutMs) pool.connectTimeout = m.connectTimeoutMs;
       const ssl = mysqlSsl(cfg, spec);
       if (ssl) pool.ssl = ssl as import('mysql2/promise').SslOptions;
-      return new MysqlDriver(withLog({ pool, ...(m.systemVariables ? { systemVariables: m.systemVariables } : {}) }));
+      return new MysqlDriver(
+        withLog({ pool, ...(m.systemVariables ? { systemVariables: m.systemVariables } : {}), ...(cfg.connMaxLifetimeMs ? { maxLifetimeMs: cfg.connMaxLifetimeMs } : {}) }),
+      );
     }
   }
 }

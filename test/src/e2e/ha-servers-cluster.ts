@@ -1,11 +1,11 @@
 import { execFileSync } from 'node:child_process';
 import type { TestContext } from 'node:test';
-import { postgresDb, type TestDb } from '@spire-ts/plugins-datastore-sql/testing';
+import { mysqlDb, postgresDb, type TestDb } from '@spire-ts/plugins-datastore-sql/testing';
 import { AgentClient } from '../agent/index.js';
 import { ServerProcess, run } from './harness.js';
 
-// The shared setup of the multi-server suites (ha-servers-*.test.ts): one fresh PostgreSQL
-// database per suite, created here and dropped by close(), and real `spire-server run` processes
+// The shared setup of the multi-server suites (ha-servers-*.test.ts): one fresh PostgreSQL or
+// MariaDB database per suite, created here and dropped by close(), and real `spire-server run` processes
 // of one trust domain pointed at it, each with its own data_dir and disk KeyManager. The
 // propagation benchmark can drive the same cluster: open(3), servers[0].createEntry, and an
 // agent from agent([2]) that syncs until it sees the entry.
@@ -13,12 +13,29 @@ import { ServerProcess, run } from './harness.js';
 /** The trust domain every server of the cluster serves. */
 export const HA_TD = 'example.org';
 
+/** The databases a cluster runs on: `postgres` (SPIRE_TEST_POSTGRES_URL) or `mysql` (SPIRE_TEST_MYSQL_URL, MariaDB here). */
+export type HaDialect = 'postgres' | 'mysql';
+
+/** Every dialect the multi-server cases run on, in the order the suites run them. */
+export const HA_DIALECTS: readonly HaDialect[] = ['postgres', 'mysql'];
+
+/** How suite names call each dialect's database. */
+export const HA_DB_LABEL: Record<HaDialect, string> = { postgres: 'PostgreSQL', mysql: 'MariaDB' };
+
+/**
+ * What a case's name ends with on `dialect`: nothing on PostgreSQL (the names the suite had
+ * first), ` (MariaDB)` on MySQL, so each case is a separately named test per database.
+ */
+export function haCaseSuffix(dialect: HaDialect): string {
+  return dialect === 'postgres' ? '' : ` (${HA_DB_LABEL[dialect]})`;
+}
+
 /** Options for each server's `start` (the datastore block is the cluster's). */
 export type HaStartOptions = Omit<NonNullable<Parameters<ServerProcess['start']>[0]>, 'datastore'>;
 
 /**
- * A cluster of servers on one PostgreSQL database. Call {@link HaCluster.prepare} in `before`
- * and {@link HaCluster.close} in `after`; each test first calls {@link HaCluster.skipped}.
+ * A cluster of servers on one PostgreSQL or MariaDB database. Call {@link HaCluster.prepare} in
+ * `before` and {@link HaCluster.close} in `after`; each test first calls {@link HaCluster.skipped}.
  */
 export class HaCluster {
   /** The servers, in the order they were added. */
@@ -26,18 +43,21 @@ export class HaCluster {
   private db?: TestDb;
   private skip?: string;
 
+  /** A cluster on a database of `dialect` (PostgreSQL unless told). */
+  constructor(readonly dialect: HaDialect = 'postgres') {}
+
   /**
-   * Creates the suite's database. Without SPIRE_TEST_POSTGRES_URL it records a reason to skip;
-   * with SPIRE_TEST_REQUIRE_DBS=1 it throws instead.
+   * Creates the suite's database. Without the dialect's URL (SPIRE_TEST_POSTGRES_URL or
+   * SPIRE_TEST_MYSQL_URL) it records a reason to skip; with SPIRE_TEST_REQUIRE_DBS=1 it throws instead.
    */
   async prepare(): Promise<void> {
-    const r = await postgresDb();
+    const r = await (this.dialect === 'mysql' ? mysqlDb() : postgresDb());
     if (r.fail) throw new Error(r.fail);
     this.db = r.db;
     this.skip = r.skip;
   }
 
-  /** Whether the suite has its database (prepare() found PostgreSQL). */
+  /** Whether the suite has its database (prepare() found the server). */
   get available(): boolean {
     return this.db !== undefined;
   }
@@ -45,14 +65,14 @@ export class HaCluster {
   /** True (and marks `t` skipped) when the suite has no database. */
   skipped(t: TestContext): boolean {
     if (this.db) return false;
-    t.skip(this.skip ?? 'no PostgreSQL');
+    t.skip(this.skip ?? `no ${HA_DB_LABEL[this.dialect]}`);
     return true;
   }
 
   /** plugin_data of the sql DataStore for this cluster's database. */
-  get datastore(): Record<string, string | boolean> {
+  get datastore(): Record<string, string | number | boolean> {
     if (!this.db) throw new Error('the cluster has no database: call prepare() first');
-    return this.db.pluginData as Record<string, string | boolean>;
+    return this.db.pluginData as Record<string, string | number | boolean>;
   }
 
   /** The connection string of the cluster's database (what each server's DataStore uses). */
@@ -67,9 +87,12 @@ export class HaCluster {
     return added;
   }
 
-  /** Starts `server` on the cluster's database (again, after stop({ keepDir: true })). */
-  start(server: ServerProcess, opts: HaStartOptions = {}): Promise<void> {
-    return server.start({ ...opts, datastore: this.datastore });
+  /**
+   * Starts `server` on the cluster's database (again, after stop({ keepDir: true })), with
+   * `datastore` added to the cluster's plugin_data (e.g. pool options).
+   */
+  start(server: ServerProcess, opts: HaStartOptions = {}, datastore: Record<string, string | number | boolean> = {}): Promise<void> {
+    return server.start({ ...opts, datastore: { ...this.datastore, ...datastore } });
   }
 
   /** Adds `n` servers and starts them all at the same moment. */
@@ -79,10 +102,15 @@ export class HaCluster {
     return added;
   }
 
-  /** Runs `sql` on the cluster's database (PostgreSQL placeholders are `?`) and returns the rows. */
-  async query<T extends Record<string, unknown>>(sql: string, params: unknown[] = []): Promise<T[]> {
+  /** A raw driver on the cluster's database (placeholders are `?` on both dialects); the caller closes it. */
+  driver(): ReturnType<TestDb['driver']> {
     if (!this.db) throw new Error('the cluster has no database: call prepare() first');
-    const d = this.db.driver();
+    return this.db.driver();
+  }
+
+  /** Runs `sql` on the cluster's database (placeholders are `?` on both dialects) and returns the rows. */
+  async query<T extends Record<string, unknown>>(sql: string, params: unknown[] = []): Promise<T[]> {
+    const d = this.driver();
     try {
       return await d.query<T>(sql, params);
     } finally {

@@ -4,9 +4,9 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { joinTokenAttestor } from '../agent/index.js';
 import type { ServerProcess } from './harness.js';
-import { HA_TD, HaCluster, waitFor } from './ha-servers-cluster.js';
+import { HA_DB_LABEL, HA_DIALECTS, HA_TD, HaCluster, haCaseSuffix, waitFor } from './ha-servers-cluster.js';
 
-// Issue 22, case 4: a server dies. (a) kill -9 in the middle of a 10,000-entry batch create
+// Issue 22, case 4, on PostgreSQL and on MariaDB: a server dies. (a) kill -9 in the middle of a 10,000-entry batch create
 // leaves every entry whole or absent; (b) an agent attached to the dead server moves to another
 // one (the agent client tries the next address on UNAVAILABLE) and keeps getting SVIDs.
 
@@ -41,8 +41,9 @@ async function listEntries(server: ServerProcess): Promise<ListedEntry[]> {
   return out;
 }
 
-describe('HA servers on one PostgreSQL database: a server dies', { timeout: 180_000 }, () => {
-  const ha = new HaCluster();
+for (const dialect of HA_DIALECTS) describe(`HA servers on one ${HA_DB_LABEL[dialect]} database: a server dies`, { timeout: 180_000 }, () => {
+  const ha = new HaCluster(dialect);
+  const suffix = haCaseSuffix(dialect);
   let a: ServerProcess;
   let b: ServerProcess;
   before(async () => {
@@ -51,7 +52,7 @@ describe('HA servers on one PostgreSQL database: a server dies', { timeout: 180_
   });
   after(() => ha.close());
 
-  it('case 4a: kill -9 of the server in the middle of a 10,000-entry `entry create -data` leaves every entry whole or absent', async (t) => {
+  it(`case 4a: kill -9 of the server in the middle of a 10,000-entry \`entry create -data\` leaves every entry whole or absent${suffix}`, async (t) => {
     if (ha.skipped(t)) return;
     writeFileSync(join(a.dir, 'batch.json'), JSON.stringify({ entries: Array.from({ length: N }, (_, i) => batchEntry(i)) }));
     const cli = a.cliAsync('entry', 'create', '-data', join(a.dir, 'batch.json')).then(
@@ -95,7 +96,7 @@ describe('HA servers on one PostgreSQL database: a server dies', { timeout: 180_
     }
   });
 
-  it('case 4b: an agent attached to a server that dies moves to the next server and keeps getting SVIDs', async (t) => {
+  it(`case 4b: an agent attached to a server that dies moves to the next server and keeps getting SVIDs${suffix}`, async (t) => {
     if (ha.skipped(t)) return;
     await a.stop({ keepDir: true });
     await ha.start(a);

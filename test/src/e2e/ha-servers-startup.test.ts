@@ -1,18 +1,19 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { HaCluster, healthy } from './ha-servers-cluster.js';
+import { HA_DB_LABEL, HA_DIALECTS, HaCluster, haCaseSuffix, healthy } from './ha-servers-cluster.js';
 
-// Issue 22, cases 1 and 10: servers that start together on an empty PostgreSQL database, and a
-// server restarted many times with a persistent (disk) KeyManager.
+// Issue 22, cases 1 and 10: servers that start together on an empty database (PostgreSQL, then
+// MariaDB), and a server restarted many times with a persistent (disk) KeyManager (PostgreSQL).
 
 type Bundle = { x509_authorities: { asn1: Buffer }[]; jwt_authorities: { key_id: string }[]; sequence_number: string | number };
 
-describe('HA servers on one PostgreSQL database: start-up and restarts', { timeout: 180_000 }, () => {
-  const ha = new HaCluster();
+for (const dialect of HA_DIALECTS) describe(`HA servers on one ${HA_DB_LABEL[dialect]} database: start-up and restarts`, { timeout: 180_000 }, () => {
+  const ha = new HaCluster(dialect);
+  const suffix = haCaseSuffix(dialect);
   before(() => ha.prepare());
   after(() => ha.close());
 
-  it('case 1: three servers started at the same moment on an empty database all become healthy, and the schema is migrated once', async (t) => {
+  it(`case 1: three servers started at the same moment on an empty database all become healthy, and the schema is migrated once${suffix}`, async (t) => {
     if (ha.skipped(t)) return;
     const servers = await ha.open(3);
     for (const [i, s] of servers.entries()) assert.ok(await healthy(s), `server ${i} is not healthy:\n${s.log()}`);
@@ -28,7 +29,8 @@ describe('HA servers on one PostgreSQL database: start-up and restarts', { timeo
     assert.equal(bundle.x509_authorities.length, 3, 'one X.509 root per server');
   });
 
-  it('case 10: 20 restarts of a server with a disk KeyManager add no JWT key nor X.509 root to the bundle', async (t) => {
+  // Key reuse does not depend on the database: this case runs on PostgreSQL only.
+  if (dialect === 'postgres') it('case 10: 20 restarts of a server with a disk KeyManager add no JWT key nor X.509 root to the bundle', async (t) => {
     if (ha.skipped(t)) return;
     const [a, b] = ha.servers;
     assert.ok(a && b, 'case 1 started the servers');

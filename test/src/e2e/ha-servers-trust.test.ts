@@ -6,10 +6,10 @@ import { join } from 'node:path';
 import * as x509 from '@peculiar/x509';
 import { certsPem, csrFor, newKey } from '../agent/keys.js';
 import { run, type ServerProcess } from './harness.js';
-import { HA_TD, HaCluster } from './ha-servers-cluster.js';
+import { HA_DB_LABEL, HA_DIALECTS, HA_TD, HaCluster, haCaseSuffix } from './ha-servers-cluster.js';
 
-// Issue 22, cases 3 and 5: every server's CA is trusted through the one shared bundle, and CA
-// rotations prepared on several servers at the same moment all reach the bundle.
+// Issue 22, cases 3 and 5, on PostgreSQL and on MariaDB: every server's CA is trusted through the
+// one shared bundle, and CA rotations prepared on several servers at the same moment all reach the bundle.
 
 type Bundle = { x509_authorities: { asn1: Buffer }[]; jwt_authorities: { key_id: string }[] };
 type Prepared = { prepared_authority: { authority_id: string } };
@@ -23,8 +23,9 @@ function rootIds(b: Bundle): string[] {
   });
 }
 
-describe('HA servers on one PostgreSQL database: shared trust', { timeout: 120_000 }, () => {
-  const ha = new HaCluster();
+for (const dialect of HA_DIALECTS) describe(`HA servers on one ${HA_DB_LABEL[dialect]} database: shared trust`, { timeout: 120_000 }, () => {
+  const ha = new HaCluster(dialect);
+  const suffix = haCaseSuffix(dialect);
   let servers: ServerProcess[] = [];
   before(async () => {
     await ha.prepare();
@@ -32,7 +33,7 @@ describe('HA servers on one PostgreSQL database: shared trust', { timeout: 120_0
   });
   after(() => ha.close());
 
-  it("case 3: each server's CA root is in the shared bundle, and an SVID minted by one verifies (openssl) against the bundle fetched from another", async (t) => {
+  it(`case 3: each server's CA root is in the shared bundle, and an SVID minted by one verifies (openssl) against the bundle fetched from another${suffix}`, async (t) => {
     if (ha.skipped(t)) return;
     const bundle = await servers[1]!.admin<Bundle>('bundle', 'GetBundle', {});
     const ids = rootIds(bundle);
@@ -55,7 +56,7 @@ describe('HA servers on one PostgreSQL database: shared trust', { timeout: 120_0
     }
   });
 
-  it('case 5: X.509 and JWT authorities prepared on every server at the same moment all reach the bundle, and none is lost', async (t) => {
+  it(`case 5: X.509 and JWT authorities prepared on every server at the same moment all reach the bundle, and none is lost${suffix}`, async (t) => {
     if (ha.skipped(t)) return;
     const before = await servers[0]!.admin<Bundle>('bundle', 'GetBundle', {});
     const rounds = 3;

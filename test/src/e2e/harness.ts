@@ -91,7 +91,7 @@ export class ServerProcess {
       nodeArgs?: string[];
       logLevel?: string;
       env?: Record<string, string>;
-      datastore?: Record<string, string | boolean>;
+      datastore?: Record<string, string | number | boolean>;
       keyManager?: string;
     } = {},
   ): Promise<void> {

@@ -7,7 +7,12 @@ export interface MysqlOptions {
   logSql?: (sql: string) => void;
   /** Session system variables set on each new connection before its first statement (DSN parameters). */
   systemVariables?: Record<string, string>;
+  /** conn_max_lifetime in milliseconds: older connections are closed, not reused (unlimited when unset). */
+  maxLifetimeMs?: number;
 }
+
+/** How long a connection may stay idle: upstream's fixed ConnMaxIdleTime. */
+const IDLE_TIME_MS = 30_000;
 
 const UNAVAILABLE_CODES = new Set([
   'ECONNREFUSED',
@@ -80,12 +85,13 @@ export class MysqlDriver extends PooledStatements implements SqlDriver {
     super();
     this.pool = mysql.createPool({
       connectTimeout: 5000,
-      idleTimeout: 30_000,
+      idleTimeout: IDLE_TIME_MS,
       charset: 'utf8mb4_bin',
       supportBigNumbers: false,
       ...opts.pool,
     });
     this.direct = executor(() => this.pool, opts.logSql);
+    this.trackConnections(opts.maxLifetimeMs, opts.pool.idleTimeout ?? IDLE_TIME_MS);
     const vars = Object.entries(opts.systemVariables ?? {});
     if (vars.length > 0) {
       const set = `SET ${vars.map(([k, v]) => `${k}=${v}`).join(', ')}`;
@@ -99,6 +105,35 @@ export class MysqlDriver extends PooledStatements implements SqlDriver {
         });
       });
     }
+  }
+
+  /**
+   * What mysql2's pool lacks of Go's database/sql (so of upstream): conn_max_lifetime (`lifetimeMs`:
+   * a connection that old is closed at once when idle, else when it is next given back) and the
+   * idle time for every idle connection (`idleMs`; mysql2 applies its idleTimeout only to those
+   * beyond maxIdle).
+   */
+  private trackConnections(lifetimeMs: number | undefined, idleMs: number): void {
+    // The events hand over mysql2's callback-style connections, whatever the pool's typings say.
+    const close = (conn: object) => (conn as { destroy(): void }).destroy();
+    /** The idle connections, each with its idle-time timer. */
+    const idle = new WeakMap<object, NodeJS.Timeout>();
+    const expired = new WeakSet<object>();
+    this.pool.on('acquire', (conn) => {
+      clearTimeout(idle.get(conn));
+      idle.delete(conn);
+    });
+    this.pool.on('release', (conn) => {
+      if (expired.has(conn)) close(conn);
+      else idle.set(conn, setTimeout(() => close(conn), idleMs).unref());
+    });
+    if (!lifetimeMs) return;
+    this.pool.on('connection', (conn) => {
+      setTimeout(() => {
+        expired.add(conn);
+        if (idle.has(conn)) close(conn);
+      }, lifetimeMs).unref();
+    });
   }
 
   transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T> {

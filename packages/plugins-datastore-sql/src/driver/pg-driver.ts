@@ -16,6 +16,8 @@ import {
 export interface PgOptions {
   pool: pg.PoolConfig;
   logSql?: (sql: string) => void;
+  /** max_idle_conns: a released connection is closed when this many are idle already (unlimited when unset). */
+  maxIdle?: number;
 }
 
 const UNAVAILABLE_NET = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
@@ -92,7 +94,29 @@ export class PgDriver extends PooledStatements implements SqlDriver {
     this.pool = new pg.Pool({ connectionTimeoutMillis: 5000, idleTimeoutMillis: 30_000, keepAlive: true, ...opts.pool, types });
     // An idle client whose server went away emits an error; the pool drops it and reconnects later.
     this.pool.on('error', () => undefined);
-    this.direct = executor((text, params) => this.pool.query(text, params), opts.logSql);
+    this.direct = executor(async (text, params) => {
+      const client = await this.pool.connect();
+      client.on('error', ignoreClientError);
+      try {
+        const res = await client.query(text, params);
+        this.release(client);
+        return res;
+      } catch (err) {
+        // As pg's pool.query: a client whose statement failed is not reused.
+        this.release(client, err as Error);
+        throw err;
+      }
+    }, opts.logSql);
+  }
+
+  /**
+   * Gives `client` back to the pool: closed when it failed, or when keeping it would make more
+   * idle connections than max_idle_conns (Go's database/sql rule; a waiting caller takes it instead).
+   */
+  private release(client: pg.PoolClient, err?: Error): void {
+    client.off('error', ignoreClientError);
+    const surplus = this.pool.waitingCount === 0 && this.pool.idleCount >= (this.opts.maxIdle ?? Infinity);
+    client.release(err ?? surplus);
   }
 
   transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T> {
@@ -138,8 +162,7 @@ export class PgDriver extends PooledStatements implements SqlDriver {
         }
         throw err;
       } finally {
-        client.off('error', ignoreClientError);
-        client.release(broken);
+        this.release(client, broken);
       }
     });
   }
@@ -152,10 +175,7 @@ export class PgDriver extends PooledStatements implements SqlDriver {
       throw classify(err);
     }
     client.on('error', ignoreClientError);
-    const release = (err?: Error) => {
-      client.off('error', ignoreClientError);
-      client.release(err);
-    };
+    const release = (err?: Error) => this.release(client, err);
     try {
       await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
       // A snapshot serves bulk scans made of many small index range reads: parallel workers cost

@@ -49,10 +49,13 @@ export async function schemaVersion(db: SqlExecutor): Promise<number> {
 async function locked<T>(db: SqlDriver, fn: (tx: SqlExecutor) => Promise<T>): Promise<T> {
   if (db.dialect === 'mysql') {
     // MySQL commits DDL implicitly, so a named lock (not the transaction) keeps two servers apart.
+    // The rows written under it are committed before it goes, so the next holder sees them.
     return db.transaction(async (tx) => {
       await tx.query("SELECT GET_LOCK('spire_ts_migrate', 120) AS l");
       try {
-        return await fn(tx);
+        const out = await fn(tx);
+        await tx.exec('COMMIT');
+        return out;
       } finally {
         await tx.query("SELECT RELEASE_LOCK('spire_ts_migrate') AS l");
       }
@@ -107,7 +110,9 @@ export async function migrate(db: SqlDriver, opts: { disable: boolean; codeVersi
       return SCHEMA_VERSION;
     });
   }
-  let row = await readRow(db);
+  // On MySQL the table can be seen before its row: another server is creating the schema under
+  // the lock (upstream #3948). Its row is there once the lock is ours.
+  let row = (await readRow(db)) ?? (await locked(db, readRow));
   const version = row?.version ?? 0;
   const stored = row?.code_version ? semver(row.code_version) : [0, 0, 0];
   if (!stored) throw SqlErrors.badStoredCodeVersion(row!.code_version!);
