@@ -40,6 +40,15 @@ describe('sql plugin_data', () => {
     assert.equal(r.config?.disableMigration, false);
   });
 
+  it('reads max_open_conns <= 0 as no limit and max_idle_conns <= 0 as none kept, as database/sql does', () => {
+    for (const n of [0, -1]) {
+      const r = sqlDataStore.parseConfig({ database_type: 'postgres', connection_string: 'host=db', max_open_conns: n, max_idle_conns: n }, core);
+      assert.deepEqual(r.problems, []);
+      assert.equal(r.config?.maxOpenConns, Number.MAX_SAFE_INTEGER);
+      assert.equal(r.config?.maxIdleConns, 0);
+    }
+  });
+
   it('collects every problem, each naming its option', () => {
     const r = sqlDataStore.parseConfig(
       {

@@ -73,8 +73,11 @@ export function parseSqlConfig(raw: PluginData): ParseResult<SqlConfig> {
   const rootCaPath = r.string('root_ca_path');
   const clientCertPath = r.string('client_cert_path');
   const clientKeyPath = r.string('client_key_path');
-  const maxOpenConns = r.int('max_open_conns', { default: 100, min: 1 }) ?? 100;
-  const maxIdleConns = r.int('max_idle_conns', { default: 100, min: 0 }) ?? 100;
+  // Go's database/sql, which SPIRE hands these to: a limit <= 0 on open connections means none,
+  // and <= 0 idle connections means none are kept.
+  const maxOpenRaw = r.int('max_open_conns', { default: 100 }) ?? 100;
+  const maxOpenConns = maxOpenRaw <= 0 ? Number.MAX_SAFE_INTEGER : maxOpenRaw;
+  const maxIdleConns = Math.max(0, r.int('max_idle_conns', { default: 100 }) ?? 100);
   const connMaxLifetimeMs = r.duration('conn_max_lifetime', { min: 0 });
   const disableMigration = r.bool('disable_migration', { default: false }) ?? false;
   const logSql = r.bool('log_sql', { default: false }) ?? false;
