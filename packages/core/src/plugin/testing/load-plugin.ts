@@ -33,7 +33,7 @@ export interface LoadPluginForTestOptions {
   host?: HostServices;
   /** Where the server-side log goes (plugin stderr included); default silent. */
   log?: Logger;
-  /** Handshake timeout; default 10s. */
+  /** Handshake timeout; default 60 s, the server's and go-plugin's (a loaded CI machine can take over 10 s to start a plugin process). */
   startTimeoutMs?: number;
 }
 
@@ -112,7 +112,7 @@ export async function loadPluginForTest<T = unknown>(opts: LoadPluginForTestOpti
   configs.push(decl(opts.type, name, { pluginCmd: opts.path, pluginChecksum: checksum === '' ? undefined : checksum, dataText: data }));
 
   const container = createServiceContainer();
-  const externals = new ExternalPlugins({ startTimeoutMs: opts.startTimeoutMs ?? 10_000, stopTimeoutMs: 5_000 });
+  const externals = new ExternalPlugins({ startTimeoutMs: opts.startTimeoutMs ?? 60_000, stopTimeoutMs: 5_000 });
   const catalog = await Catalog.load(configs, container, {
     core: { trustDomain: TrustDomain.parse(opts.trustDomain ?? 'example.org'), dataDir: process.cwd() },
     log: opts.log ?? silentLogger(),
