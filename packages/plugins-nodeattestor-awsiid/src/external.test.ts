@@ -28,8 +28,15 @@ const start = () =>
     writeFileSync(file, JSON.stringify(env.signer.certsByRegion([REGION])));
     process.env[TEST_CERTS_ENV] = file;
     const host = agentStore();
-    const p = await startDescriptorForTest<NodeAttestor>('external', import.meta.resolve('./index.js'), 'awsIidNodeAttestor', { host });
-    return { env, p, ids: host.ids, dir };
+    try {
+      const p = await startDescriptorForTest<NodeAttestor>('external', import.meta.resolve('./index.js'), 'awsIidNodeAttestor', { host });
+      return { env, p, ids: host.ids, dir };
+    } catch (err) {
+      // A plugin that never starts must not leave the emulator listening (the file would hang).
+      await env.close();
+      rmSync(dir, { recursive: true, force: true });
+      throw err;
+    }
   })());
 after(async () => {
   const s = await started;

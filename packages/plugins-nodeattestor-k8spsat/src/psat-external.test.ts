@@ -18,8 +18,14 @@ runNodeAttestorContract('k8s_psat (external, plugin_cmd over gRPC)', async (): P
   const { k, p } = await (started ??= (async () => {
     const k = await KubeEmulator.start();
     const data = { clusters: { c1: { service_account_allow_list: ['spire:spire-agent'], kube_config_file: k.kubeconfigPath } } };
-    const p = await startDescriptorForTest<NodeAttestor>('external', import.meta.resolve('./index.js'), 'k8sPsatNodeAttestor', { data });
-    return { k, p };
+    try {
+      const p = await startDescriptorForTest<NodeAttestor>('external', import.meta.resolve('./index.js'), 'k8sPsatNodeAttestor', { data });
+      return { k, p };
+    } catch (err) {
+      // A plugin that never starts must not leave the emulator listening (the file would hang).
+      await k.close();
+      throw err;
+    }
   })());
   return contractHarness(k, p.plugin, 'ext', { podUidMismatch: true });
 });
