@@ -21,7 +21,9 @@
 import { fork } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { performance } from 'node:perf_hooks';
-import { cpus, loadavg } from 'node:os';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import pg from 'pg';
 import { api } from '@spire-ts/core';
 import { joinTokenAttestor } from '@spire-ts/test';
@@ -71,6 +73,20 @@ async function dbStats() {
   return { commits: Number(r.rows[0].xact_commit), fetched: Number(r.rows[0].tup_fetched), scans: Number(t.rows[0].scans), statements: st };
 }
 
+/** BatchCreateEntry on `server`'s admin socket; throws unless every entry was created. */
+async function createEntries(server, entries) {
+  const res = await adminCall(server, 'entry', 'BatchCreateEntry', { entries });
+  const bad = res.results.find((r) => r.status.code !== 0);
+  if (bad) throw new Error(`entry not created: ${bad.status.message}`);
+  return res.results.map((r) => r.entry.id);
+}
+
+/** Creates one entry in example.org (paths given) through `server`; returns its ID. */
+async function createEntry(server, path, parentPath, selector) {
+  const e = { spiffe_id: { trust_domain: 'example.org', path }, parent_id: { trust_domain: 'example.org', path: parentPath }, selectors: [{ type: 'unix', value: selector }] };
+  return (await createEntries(server, [{ ...e, dns_names: [], federates_with: [], x509_svid_ttl: 0, jwt_svid_ttl: 0 }]))[0];
+}
+
 /** One reused admin-socket client per server and service (the harness opens one per call). */
 const adminClients = new Map();
 function adminCall(server, service, method, req) {
@@ -85,14 +101,19 @@ function adminCall(server, service, method, req) {
 
 const servers = [];
 const workers = [];
+const logFiles = [];
+const logDir = mkdtempSync(join(tmpdir(), 'ha-propagation-logs-'));
 const stopWriting = { stopped: false };
 try {
   const extraServer = `experimental {\n    events_based_cache = true\n    cache_reload_interval = "${POLL}"\n  }\n  ratelimit {\n    attestation = false\n    signing = false\n  }`;
   for (let i = 0; i < SERVERS; i++) {
     const s = new ServerProcess();
     servers.push(s);
-    // The first server migrates the empty database; the others start against it.
-    await s.start({ logLevel: 'WARN', extraServer, datastore: { database_type: 'postgres', connection_string: dbUrl.toString() } });
+    // The first server migrates the empty database; the others start against it. Each logs to a
+    // file kept after the run (printed when the bench fails).
+    const logFile = join(logDir, `server-${i}.log`);
+    logFiles.push(logFile);
+    await s.start({ logLevel: 'WARN', extraServer: `${extraServer}\n  log_file = "${logFile}"`, datastore: { database_type: 'postgres', connection_string: dbUrl.toString() } });
   }
   const a = servers[0];
   const c = servers[SERVERS - 1];
@@ -119,9 +140,7 @@ try {
       x509_svid_ttl: 0,
       jwt_svid_ttl: 0,
     }));
-    const res = await adminCall(a, 'entry', 'BatchCreateEntry', { entries });
-    const bad = res.results.find((r) => r.status.code !== 0);
-    if (bad) throw new Error(`entry not created: ${bad.status.message}`);
+    await createEntries(a, entries);
   }
   // The bundle now holds every server's CA.
   const bundlePem = await a.bundlePem();
@@ -155,11 +174,16 @@ try {
   for (const w of workers) w.child.send('measure');
   const syncErrors = { n: 0 };
   let written = 0;
+  const writeErrors = [];
   const writer = (async () => {
     while (!stopWriting.stopped) {
       const t = performance.now();
-      await a.createEntry({ spiffeId: `spiffe://example.org/w/e${written}`, parentId: 'spiffe://example.org/spire/agent/join_token/nobody', selectors: [{ type: 'unix', value: `uid:w${written}` }] });
-      written++;
+      try {
+        await createEntry(a, `/w/e${written}`, '/spire/agent/join_token/nobody', `uid:w${written}`);
+        written++;
+      } catch (err) {
+        writeErrors.push(String(err?.message ?? err));
+      }
       await sleep(Math.max(0, 1000 / WRITES - (performance.now() - t)));
     }
   })();
@@ -171,7 +195,7 @@ try {
   const syncTimes = [];
   async function propagate(via, name) {
     const t0 = performance.now();
-    const id = await via.createEntry({ spiffeId: `spiffe://example.org/probe/${name}`, parentId: probeId, selectors: [{ type: 'unix', value: `uid:${name}` }] });
+    const id = await createEntry(via, `/probe/${name}`, new URL(probeId).pathname, `uid:${name}`);
     for (;;) {
       const s0 = performance.now();
       await probe.sync();
@@ -223,9 +247,21 @@ try {
   );
   const per = (k) => ((stats1[k] - stats0[k]) / seconds).toFixed(0);
   console.log(
-    `PostgreSQL over ${seconds.toFixed(0)} s: ${per('commits')} commits/s, ${per('fetched')} rows fetched/s, ${per('scans')} table scans/s, ${statements ? `${per('statements')} statements/s` : 'statements/s not measured (pg_stat_statements is not in shared_preload_libraries)'}; ${written} background writes`,
+    `PostgreSQL over ${seconds.toFixed(0)} s: ${per('commits')} commits/s, ${per('fetched')} rows fetched/s, ${per('scans')} table scans/s, ${statements ? `${per('statements')} statements/s` : 'statements/s not measured (pg_stat_statements is not in shared_preload_libraries)'}; ${written} background writes${writeErrors.length ? `, ${writeErrors.length} failed (first: ${writeErrors[0]})` : ''}`,
   );
+  const alive = servers.filter((x) => {
+    try {
+      process.kill(x.pid, 0);
+      return true;
+    } catch {
+      return false;
+    }
+  }).length;
+  console.log(`servers still running at the end: ${alive} of ${SERVERS} (logs in ${logDir})`);
   console.log(`load average at the start ${load0.map((x) => x.toFixed(2)).join(' ')}, at the end ${load1.map((x) => x.toFixed(2)).join(' ')}`);
+} catch (err) {
+  for (const [i, f] of logFiles.entries()) console.log(`--- server ${i} (${f}) log, tail ---\n${existsSync(f) ? readFileSync(f, 'utf8').slice(-3000) : ''}\n${servers[i].log().slice(-2000)}`);
+  throw err;
 } finally {
   stopWriting.stopped = true;
   for (const w of workers) w.child.kill();
