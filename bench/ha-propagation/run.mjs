@@ -14,7 +14,7 @@
 // The background agents run in `--workers` child processes (default one per 1,000 agents), each
 // keeping one connection per agent as SPIRE's agent does; the servers are separate processes.
 //
-//   node bench/ha-propagation/run.mjs [--servers 3] [--agents 200] [--workers n] [--writes 5] [--rounds 20] [--poll 5s]
+//   node bench/ha-propagation/run.mjs [--servers 3] [--agents 200] [--workers n] [--writes 5] [--rounds 20] [--poll 5s] [--max-open-conns 20]
 //
 // Needs SPIRE_TEST_POSTGRES_URL (bash scripts/test-dbs.sh start; eval "$(bash scripts/test-dbs.sh env)").
 // The bench creates and drops its own database. Build first: bash scripts/pnpm.sh exec tsc -b
@@ -42,6 +42,9 @@ const WORKERS = Number(arg('workers', String(Math.max(1, Math.ceil(AGENTS / 1000
 const WRITES = Number(arg('writes', '5'));
 const ROUNDS = Number(arg('rounds', '20'));
 const POLL = arg('poll', '5s');
+// Per server: PostgreSQL's max_connections (100 here, shared with other users) must exceed the
+// servers' pools together, and SPIRE's default pool (100 per server) does not fit three servers.
+const MAX_CONNS = Number(arg('max-open-conns', '20'));
 const q = (xs, p) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(p * xs.length))];
 const ms = (x) => `${x.toFixed(0)} ms`;
 const sleep = (t) => new Promise((r) => setTimeout(r, t));
@@ -113,12 +116,12 @@ try {
     // file kept after the run (printed when the bench fails).
     const logFile = join(logDir, `server-${i}.log`);
     logFiles.push(logFile);
-    await s.start({ logLevel: 'WARN', extraServer: `${extraServer}\n  log_file = "${logFile}"`, datastore: { database_type: 'postgres', connection_string: dbUrl.toString() } });
+    await s.start({ logLevel: 'WARN', extraServer: `${extraServer}\n  log_file = "${logFile}"`, datastore: { database_type: 'postgres', connection_string: dbUrl.toString(), max_open_conns: MAX_CONNS } });
   }
   const a = servers[0];
   const c = servers[SERVERS - 1];
   console.log(
-    `HA propagation: ${SERVERS} servers on one PostgreSQL database, events-based cache every ${POLL}, ${AGENTS} background agents syncing every 5 s (${WORKERS} worker processes), ${WRITES} entry writes/s through server A; node ${process.version}, ${cpus().length} CPUs, load ${loadavg()[0].toFixed(2)}`,
+    `HA propagation: ${SERVERS} servers on one PostgreSQL database, events-based cache every ${POLL}, ${AGENTS} background agents syncing every 5 s (${WORKERS} worker processes), ${WRITES} entry writes/s through server A, max_open_conns ${MAX_CONNS} per server; node ${process.version}, ${cpus().length} CPUs, load ${loadavg()[0].toFixed(2)}`,
   );
 
   // Background agents, round-robin over the servers, each with one entry: join tokens and entries
