@@ -205,13 +205,13 @@ try {
       }
     }
   }
-  const med = (xs, k) => xs.reduce((t, x) => t + x[k], 0) / xs.length;
+  const mean = (xs, k) => xs.reduce((t, x) => t + x[k], 0) / xs.length;
   const max = (xs, k) => Math.max(...xs.map((x) => x[k]));
   console.log(
-    `mean cache build: ${secs(med(loaded, 'buildMs'))} with events (max ${secs(max(loaded, 'buildMs'))}), ${secs(med(empty, 'buildMs'))} without (max ${secs(max(empty, 'buildMs'))}); ratio ${(med(loaded, 'buildMs') / med(empty, 'buildMs')).toFixed(2)}`,
+    `mean cache build: ${secs(mean(loaded, 'buildMs'))} with events (max ${secs(max(loaded, 'buildMs'))}), ${secs(mean(empty, 'buildMs'))} without (max ${secs(max(empty, 'buildMs'))}); ratio ${(mean(loaded, 'buildMs') / mean(empty, 'buildMs')).toFixed(2)}`,
   );
-  console.log(`mean events scan: ${secs(med(loaded, 'scanMs'))} with events, ${secs(med(empty, 'scanMs'))} without`);
-  console.log(`mean spawn to API up: ${secs(med(loaded, 'upMs'))} with events, ${secs(med(empty, 'upMs'))} without; ratio ${(med(loaded, 'upMs') / med(empty, 'upMs')).toFixed(2)}`);
+  console.log(`mean events scan: ${secs(mean(loaded, 'scanMs'))} with events, ${secs(mean(empty, 'scanMs'))} without`);
+  console.log(`mean spawn to API up: ${secs(mean(loaded, 'upMs'))} with events, ${secs(mean(empty, 'upMs'))} without; ratio ${(mean(loaded, 'upMs') / mean(empty, 'upMs')).toFixed(2)}`);
 } finally {
   rmSync(dir, { recursive: true, force: true });
   // The database is left with its events tables filled (the next run refills them anyway).
