@@ -19,12 +19,11 @@ import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { tmpdir, cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import pg from 'pg';
 import Database from 'better-sqlite3';
 import { AuthorizedEntryCache, DEFAULT_ENTRY_CACHE_CONFIG, DATASTORE_MAX_PAGE_SIZE, parseDuration, silentLogger, TrustDomain, withCacheNotifications } from '@spire-ts/core';
-import { sqlDataStore } from '@spire-ts/plugins-datastore-sql';
 import { agentId, sizes, SERVER_ID } from './dataset.mjs';
-import { checkSimilarityKey, populatePostgres, populateSqlite } from './populate.mjs';
+import { checkSimilarityKey, populateSqlite } from './populate.mjs';
+import { datasetTag, openStore, preparePostgres } from './prepare-postgres.mjs';
 
 if (typeof globalThis.gc !== 'function') {
   // Heap figures need explicit collections: run again with --expose-gc, and otherwise the V8
@@ -44,7 +43,7 @@ const SAMPLES = Number(arg('samples', '20000'));
 const POLL_MS = parseDuration(arg('poll', '1s'));
 const TD = TrustDomain.parse('example.org');
 const log = silentLogger();
-const tag = `${S.agents}a_${S.entries}e_${S.aliases}x_v1`;
+const tag = datasetTag(S);
 
 const fmt = (n, d = 0) => n.toLocaleString('en-US', { minimumFractionDigits: d, maximumFractionDigits: d });
 const ms = (x) => (x >= 1000 ? `${(x / 1000).toFixed(2)} s` : `${x.toFixed(1)} ms`);
@@ -57,13 +56,6 @@ function heap() {
   globalThis.gc();
   globalThis.gc();
   return process.memoryUsage().heapUsed;
-}
-
-async function openStore(pluginData) {
-  const core = { trustDomain: TD, dataDir: tmpdir() };
-  const parsed = sqlDataStore.parseConfig(pluginData, core);
-  if (!parsed.config) throw new Error(parsed.problems.join('; '));
-  return sqlDataStore.create({ config: parsed.config, log, trustDomain: TD, dataDir: tmpdir(), host: {} });
 }
 
 async function prepareSqlite() {
@@ -83,46 +75,6 @@ async function prepareSqlite() {
   for (const ext of ['-wal', '-shm']) rmSync(tmp + ext, { force: true });
   renameSync(tmp, file);
   return { file, populateMs: performance.now() - t0 };
-}
-
-async function preparePostgres(url) {
-  const name = `spire_ts_bench_ec25_${tag}`.toLowerCase();
-  const admin = new pg.Client({ connectionString: url });
-  await admin.connect();
-  const u = new URL(url);
-  u.pathname = `/${name}`;
-  let populateMs;
-  try {
-    const exists = (await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [name])).rowCount > 0;
-    let ready = false;
-    if (exists) {
-      const c = new pg.Client({ connectionString: u.toString() });
-      await c.connect();
-      try {
-        ready = Number((await c.query("SELECT COUNT(*) AS n FROM attested_node_entries")).rows[0].n) === S.agents;
-      } catch {
-        ready = false;
-      } finally {
-        await c.end();
-      }
-    }
-    if (!ready) {
-      const t0 = performance.now();
-      await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await admin.query(`CREATE DATABASE ${name}`);
-      const ds = await openStore({ database_type: 'postgres', connection_string: u.toString() });
-      const c = new pg.Client({ connectionString: u.toString() });
-      await c.connect();
-      await checkSimilarityKey(ds, async (id) => (await c.query('SELECT similarity_key FROM registered_entries WHERE entry_id = $1', [id])).rows[0]?.similarity_key);
-      await c.end();
-      await ds.close();
-      await populatePostgres(u.toString(), S);
-      populateMs = performance.now() - t0;
-    }
-  } finally {
-    await admin.end();
-  }
-  return { url: u.toString(), populateMs };
 }
 
 /** Baseline build: the same store pages, kept as store objects in a Map of parent ID -> entries. */
@@ -296,7 +248,7 @@ if (which === 'postgres' || which === 'all') {
   if (!url) {
     console.log('[postgres] skipped: SPIRE_TEST_POSTGRES_URL is not set (bash scripts/test-dbs.sh start; eval "$(bash scripts/test-dbs.sh env)")');
   } else {
-    const p = await preparePostgres(url);
+    const p = await preparePostgres(url, S);
     console.log(`[postgres] dataset ${p.populateMs === undefined ? 'reused' : `populated in ${ms(p.populateMs)}`}`);
     await runOne('postgres', { database_type: 'postgres', connection_string: p.url });
   }
