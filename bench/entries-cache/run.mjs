@@ -15,15 +15,12 @@
 // The populated SQLite file is kept in $TMPDIR/spire-ts-bench/ and reused by later runs of the
 // same sizes (delete it to rebuild); the PostgreSQL database spire_ts_bench_ec_<sizes> likewise.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
-import { tmpdir, cpus, loadavg } from 'node:os';
-import { join } from 'node:path';
+import { cpus, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
-import Database from 'better-sqlite3';
 import { AuthorizedEntryCache, DEFAULT_ENTRY_CACHE_CONFIG, DATASTORE_MAX_PAGE_SIZE, parseDuration, silentLogger, TrustDomain, withCacheNotifications } from '@spire-ts/core';
 import { agentId, sizes, SERVER_ID } from './dataset.mjs';
-import { checkSimilarityKey, populateSqlite } from './populate.mjs';
-import { datasetTag, openStore, preparePostgres } from './prepare-postgres.mjs';
+import { openStore, preparePostgres } from './prepare-postgres.mjs';
+import { prepareSqlite } from './prepare-sqlite.mjs';
 
 if (typeof globalThis.gc !== 'function') {
   // Heap figures need explicit collections: run again with --expose-gc, and otherwise the V8
@@ -43,7 +40,6 @@ const SAMPLES = Number(arg('samples', '20000'));
 const POLL_MS = parseDuration(arg('poll', '1s'));
 const TD = TrustDomain.parse('example.org');
 const log = silentLogger();
-const tag = datasetTag(S);
 
 const fmt = (n, d = 0) => n.toLocaleString('en-US', { minimumFractionDigits: d, maximumFractionDigits: d });
 const ms = (x) => (x >= 1000 ? `${(x / 1000).toFixed(2)} s` : `${x.toFixed(1)} ms`);
@@ -56,25 +52,6 @@ function heap() {
   globalThis.gc();
   globalThis.gc();
   return process.memoryUsage().heapUsed;
-}
-
-async function prepareSqlite() {
-  const dir = join(tmpdir(), 'spire-ts-bench');
-  mkdirSync(dir, { recursive: true });
-  const file = join(dir, `entries-cache_spire25_${tag}.sqlite3`);
-  if (existsSync(file)) return { file, populateMs: undefined };
-  const tmp = `${file}.part`;
-  rmSync(tmp, { force: true });
-  const t0 = performance.now();
-  const ds = await openStore({ database_type: 'sqlite3', connection_string: tmp });
-  const raw = new Database(tmp, { readonly: true });
-  await checkSimilarityKey(ds, async (id) => raw.prepare('SELECT similarity_key FROM registered_entries WHERE entry_id = ?').get(id)?.similarity_key);
-  raw.close();
-  await ds.close();
-  populateSqlite(tmp, S);
-  for (const ext of ['-wal', '-shm']) rmSync(tmp + ext, { force: true });
-  renameSync(tmp, file);
-  return { file, populateMs: performance.now() - t0 };
 }
 
 /** Baseline build: the same store pages, kept as store objects in a Map of parent ID -> entries. */
@@ -239,7 +216,7 @@ console.log(
   `entries-cache bench: ${fmt(S.agents)} agents, ${fmt(S.entries)} entries (${fmt(S.aliases)} node aliases, ${fmt(S.viaAlias)} entries under them, ${fmt(S.direct)} under agents or nested), node ${process.version} ${process.execArgv.join(' ')}, ${cpus().length} CPUs, load ${loadavg()[0].toFixed(2)}`,
 );
 if (which === 'sqlite3' || which === 'all') {
-  const { file, populateMs } = await prepareSqlite();
+  const { file, populateMs } = await prepareSqlite(S);
   console.log(`[sqlite3] dataset ${populateMs === undefined ? `reused from ${file}` : `populated in ${ms(populateMs)} (${file})`}`);
   await runOne('sqlite3', { database_type: 'sqlite3', connection_string: file });
 }
