@@ -24,4 +24,20 @@ describe('audit log', () => {
     new AuditScope(log, { transport: 'uds', addr: '/x.sock', ip: '' }, 'm').finish({ code: 42 as Code, message: 'odd' }, {});
     assert.equal(records[0]!.status_code, 'Code(42)');
   });
+
+  it('records the console user and the browser\'s address of a call made from the web console', () => {
+    const { log, records } = recorder();
+    const caller = { transport: 'uds' as const, addr: 'console', ip: '', console: { user: 'link:0123abcd', remote: '127.0.0.1' } };
+    new AuditScope(log, caller, 'm').finish({ code: 0, message: 'OK' }, {});
+    assert.equal(records[0]!.console_user, 'link:0123abcd');
+    assert.equal(records[0]!.console_remote, '127.0.0.1');
+    assert.equal(records[0]!.caller_local, true);
+  });
+
+  it('adds no console fields to other calls', () => {
+    const { log, records } = recorder();
+    new AuditScope(log, { transport: 'uds', addr: '/x.sock', ip: '' }, 'm').finish({ code: 0, message: 'OK' }, {});
+    assert.equal('console_user' in records[0]!, false);
+    assert.equal('console_remote' in records[0]!, false);
+  });
 });

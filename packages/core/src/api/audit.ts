@@ -69,6 +69,10 @@ export class AuditScope {
       // SPIRE adds caller_uid/gid/path from the socket's peer credentials, which Node cannot read.
       rec.caller_local = true;
     }
+    if (this.caller.console) {
+      rec.console_user = this.caller.console.user;
+      rec.console_remote = this.caller.console.remote;
+    }
     this.log.info(rec, 'API accessed');
   }
 

@@ -17,6 +17,12 @@ export interface CallerInfo {
   ip: string;
   /** The presented X509-SVID, when there is one. */
   svid?: CallerSvid;
+  /**
+   * Set when the call came from the built-in web console: the console user (`link:<8 hex>` for a
+   * login-link session, the SPIFFE ID for a client-certificate one) and the browser's IP. The
+   * audit log records both.
+   */
+  console?: { user: string; remote: string };
 }
 
 /** A presented X509-SVID: its ID, decimal serial number (as SPIRE stores it) and validity. */

@@ -1,4 +1,3 @@
-import { X509Certificate } from 'node:crypto';
 import * as grpc from '@grpc/grpc-js';
 import { service as healthServiceDefinition } from 'grpc-health-check';
 import { errorMessage } from '../errors.js';
@@ -30,6 +29,7 @@ import { svidService } from './services/svid.js';
 import { trustDomainService } from './services/trustdomain.js';
 import { passEncodedResponses } from './sliced-encoding.js';
 import { SvidServerCredentials, type TlsMaterial } from './tls.js';
+import { readTrustedRoots } from './trusted-roots.js';
 import type { Metrics } from '../telemetry/index.js';
 
 /** Everything the server API endpoints are started from (server.conf values and ports). */
@@ -75,12 +75,22 @@ export interface EndpointsDeps {
   largeAnswers?: LargeAnswerGate;
   /** Where each call's `rpc.<service>.<method>` counter goes; default: none kept. */
   metrics?: Metrics;
+  /**
+   * Services served on the admin socket only, through the same pipeline as the API services
+   * (the web console's spirets.console.v1.Console). Their .proto is in the `api` proto set.
+   */
+  adminOnlyServices?: ServiceHandlers[];
 }
 
 /** Running endpoints. */
 export interface Endpoints {
   /** The TCP port actually bound (useful when bind_port is 0). */
   tcpPort?: number;
+  /**
+   * The API services and the admin socket's pipeline environment (authorization, rate limits,
+   * audit), for callers that must run calls exactly as the admin socket does (the web console).
+   */
+  readonly adminPipeline: { readonly services: readonly ServiceHandlers[]; readonly env: PipelineEnv };
   /** Re-reads the server SVID and trusted roots now (also done on a timer). */
   refreshTls(): Promise<void>;
   /** Stops both listeners, waiting briefly for calls in flight. Safe to call twice. */
@@ -155,7 +165,7 @@ export async function startEndpoints(deps: EndpointsDeps): Promise<Endpoints> {
   try {
     const uds = new grpc.Server(serverOptions);
     const udsEnv: PipelineEnv = { ...baseEnv, transport: 'uds' };
-    for (const s of services) uds.addService(serverDefinition(s.service), buildService(serverDefinition(s.service), s, udsEnv));
+    for (const s of [...services, ...(deps.adminOnlyServices ?? [])]) uds.addService(serverDefinition(s.service), buildService(serverDefinition(s.service), s, udsEnv));
     addHealthService(
       uds,
       deps.servingCheck ??
@@ -175,21 +185,9 @@ export async function startEndpoints(deps: EndpointsDeps): Promise<Endpoints> {
     if (deps.tcp) {
       const material = async (): Promise<TlsMaterial> => {
         const creds = await deps.ca.serverTlsCredentials();
-        const tds = new Set<string>([td.name]);
-        for (const id of adminIds) tds.add(SpiffeId.parse(id).trustDomain.name);
-        const next = new Map<string, Set<string>>();
-        const roots: Uint8Array[] = [];
-        for (const name of tds) {
-          const b = await deps.dataStore.fetchBundle(`spiffe://${name}`);
-          const set = new Set<string>();
-          for (const c of b?.rootCas ?? []) {
-            roots.push(c.derBytes);
-            set.add(new X509Certificate(c.derBytes).fingerprint256);
-          }
-          next.set(name, set);
-        }
-        rootsByTd = next;
-        return { certChainPem: creds.certChainPem, privateKeyPem: creds.privateKeyPem, trustedRoots: roots };
+        const trusted = await readTrustedRoots(deps.dataStore, td, adminIds);
+        rootsByTd = trusted.byTrustDomain;
+        return { certChainPem: creds.certChainPem, privateKeyPem: creds.privateKeyPem, trustedRoots: trusted.roots };
       };
       const credentials = new SvidServerCredentials(await material());
       let lastKey = '';
@@ -226,6 +224,7 @@ export async function startEndpoints(deps: EndpointsDeps): Promise<Endpoints> {
     let closed = false;
     return {
       tcpPort,
+      adminPipeline: { services, env: udsEnv },
       refreshTls,
       async close() {
         if (closed) return;

@@ -6,7 +6,7 @@ import { countCall as timedCall, rpcMetricKey, type CallCounter, type Metrics } 
 import { AuditScope } from './audit.js';
 import { authorize, type AuthorizedCaller, type AuthorizerDeps } from './authorization.js';
 import { ipFromPeer, type CallerInfo, type Transport } from './caller.js';
-import { verifiedPeer } from './peer-cache.js';
+import { trustedPeerSvid } from './peer-cache.js';
 import type { PerIpLimiter, CountFn } from './rate-limit.js';
 import { toServiceError } from './status.js';
 import { tlsSocketOf, type AnyServerCall } from './tls.js';
@@ -76,14 +76,8 @@ function identify(call: AnyServerCall, env: PipelineEnv): CallerInfo {
   const peer = call.getPeer();
   const info: CallerInfo = { transport: 'tcp', addr: peer, ip: ipFromPeer(peer) };
   const sock = tlsSocketOf(call);
-  const verified = sock ? verifiedPeer(sock) : undefined;
-  if (verified) {
-    const { svid } = verified;
-    if (!env.rootsFor?.(svid.id.trustDomain.name).has(verified.anchorFingerprint256)) {
-      throw new SpireError(Code.UNAUTHENTICATED, `client certificate does not chain to a root of trust domain "${svid.id.trustDomain.name}"`);
-    }
-    info.svid = svid;
-  }
+  const svid = sock ? trustedPeerSvid(sock, env.rootsFor) : undefined;
+  if (svid) info.svid = svid;
   return info;
 }
 

@@ -1,4 +1,5 @@
 import type { TLSSocket } from 'node:tls';
+import { Code, SpireError } from '../errors.js';
 import { svidFromDer, type CallerSvid } from './caller.js';
 import { verifiedPeerChain } from './tls.js';
 
@@ -39,4 +40,20 @@ export function verifiedPeer(sock: TLSSocket): VerifiedPeer | undefined {
   }
   byConnection.set(sock, { leaf: chain[0]!.raw, peer, pinned });
   return peer;
+}
+
+/**
+ * The X509-SVID of a verified TLS client whose chain reached a root of its own trust domain
+ * (`rootsFor(td)`: fingerprints as Node's `fingerprint256`), so that one trust domain's CA cannot
+ * vouch for another's IDs. Undefined when the client presented no verified certificate. Throws
+ * UNAUTHENTICATED when it chains to another trust domain's root, and what `svidFromDer` throws.
+ */
+export function trustedPeerSvid(sock: TLSSocket, rootsFor: ((td: string) => ReadonlySet<string>) | undefined): CallerSvid | undefined {
+  const verified = verifiedPeer(sock);
+  if (!verified) return undefined;
+  const { svid } = verified;
+  if (!rootsFor?.(svid.id.trustDomain.name).has(verified.anchorFingerprint256)) {
+    throw new SpireError(Code.UNAUTHENTICATED, `client certificate does not chain to a root of trust domain "${svid.id.trustDomain.name}"`);
+  }
+  return svid;
 }

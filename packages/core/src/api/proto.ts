@@ -42,4 +42,6 @@ export const Services = {
   svid: 'spire.api.server.svid.v1.SVID',
   trustDomain: 'spire.api.server.trustdomain.v1.TrustDomain',
   registration: 'spire.api.registration.Registration',
+  /** This project's own: the web console's login links (admin socket only). */
+  console: 'spirets.console.v1.Console',
 } as const;

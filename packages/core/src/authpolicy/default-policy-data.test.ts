@@ -33,6 +33,7 @@ const TABLE: [string, string][] = [
   ["/spire.api.server.bundle.v1.Bundle/BatchSetFederatedBundle", "LA"],
   ["/spire.api.server.bundle.v1.Bundle/BatchDeleteFederatedBundle", "LA"],
   ["/spire.api.server.debug.v1.Debug/GetInfo", "L"],
+  ["/spirets.console.v1.Console/CreateLoginLink", "L"],
   ["/spire.api.server.entry.v1.Entry/CountEntries", "LA"],
   ["/spire.api.server.entry.v1.Entry/ListEntries", "LA"],
   ["/spire.api.server.entry.v1.Entry/GetEntry", "LA"],

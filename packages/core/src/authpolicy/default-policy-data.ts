@@ -114,6 +114,8 @@ export function defaultPolicyData(): { apis: ApiItemJson[] } {
         BatchDeleteFederatedBundle: 'LA',
       }),
       ...items('spire.api.server.debug.v1.Debug', { GetInfo: 'L' }),
+      // This project's own (SPIRE has no console): login links, on the admin socket only.
+      ...items('spirets.console.v1.Console', { CreateLoginLink: 'L' }),
       ...items('spire.api.server.entry.v1.Entry', {
         CountEntries: 'LA',
         ListEntries: 'LA',

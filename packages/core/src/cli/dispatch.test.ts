@@ -6,12 +6,14 @@ import { VERSION } from './version.js';
 
 // What mitchellh/cli v1.1.5 (upstream's CLI library) prints for spire-server: its BasicHelpFunc
 // lists the top-level keys padded to the longest, with the synopsis (empty for the groups it
-// fills in itself), and Run adds a newline.
+// fills in itself), and Run adds a newline. `console` is this project's own (the web console's
+// login links); the other 14 groups are upstream's.
 const TOP_HELP = `Usage: spire-server [--version] [--help] <command> [<args>]
 
 Available commands are:
     agent                
     bundle               
+    console              
     debug                
     entry                
     federation           
@@ -28,7 +30,7 @@ Available commands are:
 `;
 const ACCESSED = 'This command is accessed by using one of the subcommands below.';
 
-test('no arguments: the top-level help with the 14 groups on stderr, exit 127', async () => {
+test('no arguments: the top-level help with the 15 groups (14 of upstream, and console) on stderr, exit 127', async () => {
   assert.deepEqual(await runCli([]), { code: 127, stdout: '', stderr: TOP_HELP });
   assert.deepEqual(await runInProcess(['nosuchcommand', '-x']), { code: 127, stdout: '', stderr: TOP_HELP });
   assert.deepEqual(await runInProcess(['-h']), { code: 0, stdout: '', stderr: TOP_HELP });

@@ -4,6 +4,7 @@ import { resolveBindAddress, type BindAddressLookup } from './bind-address.js';
 import { decodeHcl } from './hcl/decode.js';
 import { optionName, type ConfigProblem } from './problem.js';
 import { expandEnv } from './expand-env.js';
+import { readConsole } from './console-section.js';
 import { readHealthChecks } from './health-checks-section.js';
 import { parseConfigAst } from './parse-text.js';
 import { pluginDataTexts } from './plugin-data-text.js';
@@ -121,12 +122,13 @@ function readConfig(text: string, opts: ParseOptions, lookupLater: (l: BindAddre
   const plugins = readPlugins(pluginBlocks, cwd, dataTexts);
   const telemetry = readTelemetry(top.block('telemetry'));
   const healthChecks = readHealthChecks(top.block('health_checks'));
+  const consoleCfg = readConsole(top.block('console'), cwd);
   top.finish();
 
   const problems = inFileOrder(ctx.problems);
   const warnings = inFileOrder(ctx.warnings);
   if (problems.length > 0 || !server) return { problems, warnings };
-  return { config: { server, plugins, telemetry, healthChecks }, problems: [], warnings };
+  return { config: { server, plugins, telemetry, healthChecks, ...(consoleCfg ? { console: consoleCfg } : {}) }, problems: [], warnings };
 }
 
 /**

@@ -220,6 +220,26 @@ export interface HealthChecksConfig {
   readyPath: string;
 }
 
+/**
+ * `console { }`: the built-in web console (this project's own block; SPIRE has none). Durations
+ * in milliseconds; paths absolute.
+ */
+export interface ConsoleConfig {
+  /** Default 127.0.0.1 (loopback). */
+  bindAddress: string;
+  /** Default 8444; 0 picks a free port. */
+  bindPort: number;
+  /** With keyFile: serve this certificate chain (PEM) instead of the server's X509-SVID. */
+  certFile?: string;
+  keyFile?: string;
+  /** Default 15m. */
+  sessionIdleTimeoutMs: number;
+  /** Default 5m; a link works once. */
+  loginLinkTtlMs: number;
+  /** Base of login links, no trailing slash; default https://<bind_address>:<bind_port>. */
+  publicUrl?: string;
+}
+
 /** One plugin declaration; `pluginArgs` is SPIRE's `plugin_args` for external plugins. */
 export interface DeclaredPlugin extends PluginConfig {
   pluginArgs: string[];
@@ -232,6 +252,8 @@ export interface ServerConfig {
   plugins: DeclaredPlugin[];
   healthChecks: HealthChecksConfig;
   telemetry: TelemetryConfig;
+  /** `console { }`; absent: the console is off. */
+  console?: ConsoleConfig;
   /** Where this config was read from, when it came from a file (loadServerConfig sets it). */
   source?: ConfigSource;
 }

@@ -39,6 +39,9 @@ import { AttestedNodeCache, AuthorizedEntryCache, withCacheNotifications, type E
 import type { NodeAttestor } from '../plugins/nodeattestor/contract.js';
 import type { ExperimentalConfig } from '../config/types.js';
 import { nodeManager } from './node-manager.js';
+import { startConsole } from './server-console.js';
+import { LoginLinks } from '../console/login-links.js';
+import { consoleLoginService } from '../console/login-link-service.js';
 import type { Ticker } from './periodic-task.js';
 import { registrationManager } from './registration-manager.js';
 import { dataStoreWithMetrics, keyManagerWithMetrics } from './plugin-metrics.js';
@@ -70,6 +73,8 @@ export interface ServerOptions {
   pruneTickers?: { entries?: Ticker; nodes?: Ticker };
   /** How often the health checks run; default SPIRE's 1 s until healthy, then 1 min. */
   healthIntervals?: HealthIntervals;
+  /** Serve the console UI from here instead of @spire-ts/console-ui's assetsDir (tests). */
+  consoleAssetsDir?: string;
 }
 
 /**
@@ -99,6 +104,8 @@ export class SpireServer {
   metricsPort?: number;
   /** The profiling debug server's port on 127.0.0.1, when profiling_enabled and profiling_port are set. */
   profilingPort?: number;
+  /** The web console's port, when server.conf has a console block. */
+  consolePort?: number;
 
   constructor(
     readonly settings: ServerSettings,
@@ -307,6 +314,9 @@ export class SpireServer {
       // startEndpoints binds socket_path (0750 dir, 0770 socket) and bind_address:bind_port, and
       // serves grpc.health.v1 on the socket with the check below.
       const startedAt = Date.now();
+      // The console's login links are issued over the admin socket (spirets.console.v1.Console),
+      // which answers FAILED_PRECONDITION without a console block.
+      const consoleLinks = this.settings.console ? new LoginLinks(this.settings.console.loginLinkTtlMs, '') : undefined;
       const endpoints = await startEndpoints(
         endpointsDepsFromConfig(s, {
           dataStore: apiStore,
@@ -336,6 +346,7 @@ export class SpireServer {
             uptimeSeconds: () => Math.floor((Date.now() - startedAt) / 1000),
             svidChain: async () => caService.serverSVID.state()?.certChain ?? [],
           },
+          adminOnlyServices: [consoleLoginService(consoleLinks)],
         }),
       );
       this.apiPort = endpoints.tcpPort;
@@ -343,6 +354,27 @@ export class SpireServer {
       // SPIRE's `server` check: the admin socket answers Bundle.GetBundle.
       this.health.add(SERVER_CHECK, serverApiCheck(s.socketPath));
       // ---- end Server APIs ------------------------------------------------------------------------
+
+      // ---- Web console (console/): `console { }`, off when absent (docs/console.md) ---------------
+      if (this.settings.console && consoleLinks) {
+        const webConsole = await startConsole({
+          config: this.settings.console,
+          links: consoleLinks,
+          settings: this.settings,
+          log: this.log.child({ subsystem_name: 'console' }),
+          serverSvid: caService.serverSVID,
+          dataStore: ds,
+          adminPipeline: endpoints.adminPipeline,
+          metrics: telemetry.metrics,
+          bundleRefresher,
+          health: this.health,
+          startedAt: new Date(startedAt),
+          assetsDir: this.opts.consoleAssetsDir,
+        });
+        this.consolePort = webConsole.port;
+        this.stops.push(() => webConsole.close());
+      }
+      // ---- end Web console ------------------------------------------------------------------------
 
       // ---- Federation: the bundle endpoint (federation.bundle_endpoint) ---------------------------
       const be = s.federation.bundleEndpoint;

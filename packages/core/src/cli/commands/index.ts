@@ -10,6 +10,7 @@ import { bundleDeleteCommand } from './bundle/delete.js';
 import { bundleListCommand } from './bundle/list.js';
 import { bundleSetCommand } from './bundle/set.js';
 import { bundleShowCommand } from './bundle/show.js';
+import { consoleLoginCommand } from './console/login.js';
 import { debugGetInfoCommand } from './debug/getinfo.js';
 import { entryCountCommand } from './entry/count.js';
 import { entryCreateCommand } from './entry/create.js';
@@ -62,6 +63,7 @@ export const COMMANDS: readonly Command[] = [
   bundleListCommand,
   bundleSetCommand,
   bundleShowCommand,
+  consoleLoginCommand,
   debugGetInfoCommand,
   entryCountCommand,
   entryCreateCommand,
