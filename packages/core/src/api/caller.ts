@@ -17,6 +17,8 @@ export interface CallerInfo {
   ip: string;
   /** The presented X509-SVID, when there is one. */
   svid?: CallerSvid;
+  /** Set when the call came through the built-in web console: the console user and the browser's address. */
+  console?: { user: string; remote: string };
 }
 
 /** A presented X509-SVID: its ID, decimal serial number (as SPIRE stores it) and validity. */

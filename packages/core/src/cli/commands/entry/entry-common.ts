@@ -138,8 +138,3 @@ export function buildFilter(get: { str(n: string): string; bool(n: string): bool
   filter.by_downstream = { value: get.bool('downstream') };
   return filter;
 }
-
-/** Checks a trust domain as the entries JSON loader does. */
-export function trustDomainName(s: string): string {
-  return TrustDomain.parse(s).name;
-}
