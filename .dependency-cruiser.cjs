@@ -6,7 +6,7 @@
 //   2 config, authpolicy, catalog, ca
 //   3 cache, federation (bundle endpoint server, federated bundle refresher)
 //   4 api
-//   5 server
+//   5 server, console (the built-in web console)
 //   6 cli
 // A module may import its own layer and the layers below it, never one above. Test files
 // (*.test.ts) and test support (*.test-support.ts, test-support/, testing/ below a layer folder,
@@ -19,7 +19,7 @@ const layers = [
   ['config', 'authpolicy', 'catalog', 'ca'],
   ['cache', 'federation'],
   ['api'],
-  ['server'],
+  ['server', 'console'],
   ['cli'],
 ];
 // The packages on the plugin side of the plugin API (plugin-kube, plugin-aws, plugin-gcp and plugin-azure: what the

@@ -1,6 +1,6 @@
 import type { ProtoEntry } from '../../../api/convert/entry.js';
 import type { Status__Output } from '../../../proto/gen/api/spire/api/types/Status.js';
-import { SpiffeId, TrustDomain } from '../../../spiffeid/index.js';
+import { SpiffeId } from '../../../spiffeid/index.js';
 import { codeName } from '../../../errors.js';
 import { goQuote, goTimeUtc } from '../../go-format.js';
 import { cmp, compareSelectors, matchBehavior, parseSelector } from '../../selectors.js';
