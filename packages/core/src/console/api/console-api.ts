@@ -30,7 +30,8 @@ export function createConsoleApi(deps: ConsoleApiDeps): ConsoleApi {
   async function route(req: ConsoleApiRequest): Promise<ConsoleApiResponse> {
     const as: As = { caller: req.caller, signal: req.signal };
     const rpcPath = RPC_PATH.exec(req.path);
-    if (rpcPath) return rpc(decodeURIComponent(rpcPath[1]!), decodeURIComponent(rpcPath[2]!), req);
+    // Method and service names are plain words: anything percent-encoded names no method.
+    if (rpcPath) return rpc(rpcPath[1]!, rpcPath[2]!, req);
     const key = `${req.method} ${req.path}`;
     switch (key) {
       case 'GET /server':
