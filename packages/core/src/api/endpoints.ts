@@ -93,6 +93,11 @@ export interface Endpoints {
   readonly adminPipeline: { readonly services: readonly ServiceHandlers[]; readonly env: PipelineEnv };
   /** Re-reads the server SVID and trusted roots now (also done on a timer). */
   refreshTls(): Promise<void>;
+  /**
+   * The admin socket's services and call pipeline, for in-process callers that bring their own
+   * CallerInfo (the web console): the same handlers, authorizer, rate limits, audit log and metrics.
+   */
+  pipeline: { services: readonly ServiceHandlers[]; env: PipelineEnv };
   /** Stops both listeners, waiting briefly for calls in flight. Safe to call twice. */
   close(): Promise<void>;
 }
@@ -226,6 +231,7 @@ export async function startEndpoints(deps: EndpointsDeps): Promise<Endpoints> {
       tcpPort,
       adminPipeline: { services, env: udsEnv },
       refreshTls,
+      pipeline: { services, env: udsEnv },
       async close() {
         if (closed) return;
         closed = true;

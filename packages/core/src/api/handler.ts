@@ -81,28 +81,21 @@ function identify(call: AnyServerCall, env: PipelineEnv): CallerInfo {
   return info;
 }
 
-async function prepare(call: AnyServerCall, method: string, req: unknown, env: PipelineEnv, limitCalls?: CallCounter): Promise<CallContext> {
-  let caller: CallerInfo;
-  try {
-    caller = identify(call, env);
-  } catch (err) {
-    env.log.warn({ method, caller_addr: call.getPeer(), error: errorMessage(err) }, 'Rejected a caller certificate');
-    throw err;
-  }
+/**
+ * The steps every call takes once its caller is known, whatever carried it (gRPC, the console):
+ * a logger with the method and caller fields, an audit scope, authorization and the method's
+ * rate limit. A refused call is recorded in the audit log before the error is thrown, so the
+ * caller only finishes the audit of admitted calls. `signal` is read when a handler first asks
+ * for the context's signal. Throws the authorization or rate-limit error (a SpireError).
+ */
+export async function admitCall(method: string, caller: CallerInfo, req: unknown, env: PipelineEnv, signal: () => AbortSignal, limitCalls?: CallCounter): Promise<CallContext> {
   const log = env.log.child({
     method,
     ...(caller.transport === 'tcp' ? { caller_addr: caller.ip } : {}),
     ...(caller.svid ? { caller_id: caller.svid.id.toString() } : {}),
+    ...(caller.console ? { console_user: caller.console.user, console_remote: caller.console.remote } : {}),
   });
   const audit = new AuditScope(env.auditLog, caller, method);
-  // Most handlers never look at the signal: it is made on first use (an AbortController, and the
-  // DOMException of its abort, cost more than the rest of a small call's context).
-  let ac: AbortController | undefined;
-  let cancelled = false;
-  (call as grpc.ServerUnaryCall<unknown, unknown>).on('cancelled', () => {
-    cancelled = true;
-    ac?.abort();
-  });
   const ctx: CallContext = {
     method,
     caller,
@@ -110,11 +103,7 @@ async function prepare(call: AnyServerCall, method: string, req: unknown, env: P
     log,
     audit,
     get signal() {
-      if (!ac) {
-        ac = new AbortController();
-        if (cancelled) ac.abort();
-      }
-      return ac.signal;
+      return signal();
     },
   };
   try {
@@ -127,6 +116,71 @@ async function prepare(call: AnyServerCall, method: string, req: unknown, env: P
     throw err;
   }
   return ctx;
+}
+
+async function prepare(call: AnyServerCall, method: string, req: unknown, env: PipelineEnv, limitCalls?: CallCounter): Promise<CallContext> {
+  let caller: CallerInfo;
+  try {
+    caller = identify(call, env);
+  } catch (err) {
+    env.log.warn({ method, caller_addr: call.getPeer(), error: errorMessage(err) }, 'Rejected a caller certificate');
+    throw err;
+  }
+  // Most handlers never look at the signal: it is made on first use (an AbortController, and the
+  // DOMException of its abort, cost more than the rest of a small call's context).
+  let ac: AbortController | undefined;
+  let cancelled = false;
+  (call as grpc.ServerUnaryCall<unknown, unknown>).on('cancelled', () => {
+    cancelled = true;
+    ac?.abort();
+  });
+  const signal = () => {
+    if (!ac) {
+      ac = new AbortController();
+      if (cancelled) ac.abort();
+    }
+    return ac.signal;
+  };
+  return admitCall(method, caller, req, env, signal, limitCalls);
+}
+
+/** The `rpc.*` and `rateLimit.*` call counters of one method, resolved once; none when metrics are off. */
+export interface MethodCounters {
+  calls?: CallCounter;
+  limitCalls?: CallCounter;
+}
+
+/** Resolves a method's call counters (`method` is `/package.Service/Method`). Cheap enough per method, not per call. */
+export function methodCounters(method: string, env: PipelineEnv): MethodCounters {
+  return {
+    calls: env.metrics?.enabled ? env.metrics.callCounter(['rpc', ...rpcMetricKey(method)]) : undefined,
+    limitCalls: env.metrics?.enabled && env.limits.has(method) ? env.metrics.callCounter(['rateLimit', ...rpcMetricKey(method)]) : undefined,
+  };
+}
+
+/**
+ * Runs one unary call through the pipeline after `admit` (which identifies, authorizes and rate
+ * limits it): the handler (UNIMPLEMENTED when `h` has none for `name`), then the audit record and
+ * the `rpc.*` counter, for success and failure alike. Resolves with the handler's response;
+ * rejects with what was thrown (an unexpected error is logged first).
+ */
+export async function runUnary(h: ServiceHandlers, name: string, req: unknown, admit: () => Promise<CallContext>, calls: CallCounter | undefined, log: Logger): Promise<unknown> {
+  const t0 = calls ? performance.now() : 0;
+  let ctx: CallContext | undefined;
+  try {
+    ctx = await admit();
+    const unary = h.unary[name];
+    if (!unary) throw new SpireError(Code.UNIMPLEMENTED, h.unimplemented?.[name] ?? `method ${name} not implemented`);
+    const res: unknown = await unary(req, ctx);
+    ctx.audit.finish({ code: 0, message: 'OK' }, req);
+    countCall(calls, t0);
+    return res;
+  } catch (err) {
+    logUnexpected(ctx?.log ?? log, err);
+    ctx?.audit.finish(statusOf(err), req);
+    countCall(calls, t0, err);
+    throw err;
+  }
 }
 
 function statusOf(err: unknown): { code: number; message: string } {
@@ -192,29 +246,14 @@ export function buildService(def: grpc.ServiceDefinition, h: ServiceHandlers, en
   for (const [name, md] of Object.entries(def)) {
     const method = md.path;
     // Resolved once per method: a call then only reads the clock twice and bumps two series.
-    const calls = env.metrics?.enabled ? env.metrics.callCounter(['rpc', ...rpcMetricKey(method)]) : undefined;
-    const limitCalls = env.metrics?.enabled && env.limits.has(method) ? env.metrics.callCounter(['rateLimit', ...rpcMetricKey(method)]) : undefined;
-    const unary = h.unary[name];
+    const { calls, limitCalls } = methodCounters(method, env);
     const stream = h.serverStream?.[name];
     if (!md.requestStream && !md.responseStream) {
       impl[name] = ((call: grpc.ServerUnaryCall<unknown, unknown>, cb: grpc.sendUnaryData<unknown>) => {
-        const t0 = calls ? performance.now() : 0;
-        void (async () => {
-          let ctx: CallContext | undefined;
-          try {
-            ctx = await prepare(call, method, call.request, env, limitCalls);
-            if (!unary) throw new SpireError(Code.UNIMPLEMENTED, h.unimplemented?.[name] ?? `method ${name} not implemented`);
-            const res = await unary(call.request, ctx);
-            ctx.audit.finish({ code: 0, message: 'OK' }, call.request);
-            countCall(calls, t0);
-            cb(null, res);
-          } catch (err) {
-            logUnexpected(ctx?.log ?? env.log, err);
-            ctx?.audit.finish(statusOf(err), call.request);
-            countCall(calls, t0, err);
-            cb(toServiceError(err));
-          }
-        })().catch((err: unknown) => env.log.error({ error: errorMessage(err) }, 'Failed to answer a call'));
+        runUnary(h, name, call.request, () => prepare(call, method, call.request, env, limitCalls), calls, env.log).then(
+          (res) => cb(null, res),
+          (err: unknown) => cb(toServiceError(err)),
+        ).catch((err: unknown) => env.log.error({ error: errorMessage(err) }, 'Failed to answer a call'));
       }) as grpc.handleUnaryCall<unknown, unknown>;
     } else if (!md.requestStream && md.responseStream) {
       impl[name] = ((call: grpc.ServerWritableStream<unknown, unknown>) => {

@@ -39,6 +39,17 @@ export function apiMessageType(fullName: string): protobuf.Type {
 }
 
 /**
+ * The full names of a method's request and response messages (`spire.api.server.entry.v1.Entry`,
+ * `ListEntries`), or undefined when the service has no such method. Throws when the service is unknown.
+ */
+export function apiMethodTypes(service: string, method: string): { request: string; response: string } | undefined {
+  const m = apiRoot().lookupService(service).methods[method];
+  if (!m) return undefined;
+  m.resolve();
+  return { request: m.resolvedRequestType!.fullName.replace(/^\./, ''), response: m.resolvedResponseType!.fullName.replace(/^\./, '') };
+}
+
+/**
  * A response whose wire bytes are already made. A handler returns one (or a stream writes one)
  * and the service's response serializer (see `passEncodedResponses`) hands the bytes to grpc-js
  * untouched, so a large answer is never encoded in one synchronous call.

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { codeName } from '../errors.js';
 import { goQuote, goTimeUtc, pluralize } from './go-format.js';
 import { protoJsonText } from './protojson.js';
-import { parseEntriesJson } from './commands/entry/entries-json.js';
+import { parseEntriesJson } from '../api/convert/entries-json.js';
 import type { ProtoEntry } from '../api/convert/entry.js';
 import { formatEntry, sortEntries } from './commands/entry/entry-common.js';
 

@@ -39,6 +39,7 @@ import { AttestedNodeCache, AuthorizedEntryCache, withCacheNotifications, type E
 import type { NodeAttestor } from '../plugins/nodeattestor/contract.js';
 import type { ExperimentalConfig } from '../config/types.js';
 import { nodeManager } from './node-manager.js';
+import { ConsoleCounterSink } from '../console/api/index.js';
 import { startConsole } from './server-console.js';
 import { LoginLinks } from '../console/login-links.js';
 import { consoleLoginService } from '../console/login-link-service.js';
@@ -157,7 +158,14 @@ export class SpireServer {
           return (await this.container.resolve(DATA_STORE).fetchBundle(`spiffe://${td}`))?.rootCas.map((c) => c.derBytes) ?? [];
         },
       };
-      const telemetry = await startTelemetry(this.settings.telemetry, { trustDomain: s.trustDomain.name, log: this.log.child({ subsystem_name: 'telemetry' }), identity });
+      // The web console charts the API's own call counters: with a console block its sink is added.
+      const consoleCounters = this.settings.console ? new ConsoleCounterSink() : undefined;
+      const telemetry = await startTelemetry(this.settings.telemetry, {
+        trustDomain: s.trustDomain.name,
+        log: this.log.child({ subsystem_name: 'telemetry' }),
+        identity,
+        ...(consoleCounters ? { extraSinks: [consoleCounters] } : {}),
+      });
       this.metricsPort = telemetry.prometheusPort;
       this.stops.push(() => telemetry.stop());
       // ---- end Telemetry --------------------------------------------------------------------------
@@ -356,7 +364,7 @@ export class SpireServer {
       // ---- end Server APIs ------------------------------------------------------------------------
 
       // ---- Web console (console/): `console { }`, off when absent (docs/console.md) ---------------
-      if (this.settings.console && consoleLinks) {
+      if (this.settings.console && consoleLinks && consoleCounters) {
         const webConsole = await startConsole({
           config: this.settings.console,
           links: consoleLinks,
@@ -365,8 +373,8 @@ export class SpireServer {
           serverSvid: caService.serverSVID,
           dataStore: ds,
           adminPipeline: endpoints.adminPipeline,
-          metrics: telemetry.metrics,
-          bundleRefresher,
+          counters: consoleCounters,
+          federation: bundleRefresher,
           health: this.health,
           startedAt: new Date(startedAt),
           assetsDir: this.opts.consoleAssetsDir,

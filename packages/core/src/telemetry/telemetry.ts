@@ -38,6 +38,11 @@ export interface TelemetryDeps {
   identity?: ServerIdentitySource;
   /** The InMem sink's clock (tests); default Date.now. */
   now?: () => number;
+  /**
+   * Sinks the server reads itself (the web console's counters), kept after the configured ones;
+   * with any of them the facade records even when `telemetry { }` configures no sink.
+   */
+  extraSinks?: readonly MetricSink[];
 }
 
 /** Running telemetry: the facade to record into, and its sinks. */
@@ -88,6 +93,7 @@ export async function startTelemetry(opts: TelemetryOptions, deps: TelemetryDeps
     for (const c of closers.reverse()) await c();
     throw err;
   }
+  sinks.push(...(deps.extraSinks ?? []));
   if (sinks.length === 0) return { metrics: NOOP_METRICS, dumpInMem: () => '', stop: async () => {} };
 
   // go-metrics' order after the caller's labels: SPIRE appends trust_domain, go-metrics host.

@@ -33,6 +33,19 @@ export interface UpdateResult {
   error?: SpireError;
 }
 
+/** What the refresher last did for one trust domain (epoch milliseconds of its clock). */
+export interface RefreshStatus {
+  trustDomain: string;
+  /** When the last update (poll or RefreshBundle) ended. */
+  lastAttempt?: number;
+  /** When an update last succeeded (the bundle was current or was stored). */
+  lastSuccess?: number;
+  /** The last update's error message, when it failed. */
+  lastError?: string;
+  /** When the next poll is due, while polling. */
+  nextRefresh?: number;
+}
+
 /** Same trust domain, hint, sequence, X.509 authorities and JWT keys (taint flags and key expiry, which a document does not carry, are not compared). */
 export function sameBundle(a: Bundle, b: Bundle): boolean {
   const roots = (x: Bundle) => x.rootCas.map((c) => Buffer.from(c.derBytes).toString('base64')).sort();
@@ -60,6 +73,10 @@ export class BundleUpdater {
   private readonly metrics: Metrics;
   /** `bundle_manager.fetch.federated_bundle`, labelled with the trust domain: one call per poll. */
   private readonly pollCalls: CallCounter;
+  private lastAttempt: number | undefined;
+  private lastSuccess: number | undefined;
+  private lastError: string | undefined;
+  private nextRefresh: number | undefined;
 
   constructor(
     private config: TrustDomainConfig,
@@ -75,6 +92,17 @@ export class BundleUpdater {
     return this.config;
   }
 
+  /** What this updater last did (for the web console's federation page). Pure. */
+  status(): RefreshStatus {
+    return {
+      trustDomain: this.config.trustDomain,
+      ...(this.lastAttempt !== undefined ? { lastAttempt: this.lastAttempt } : {}),
+      ...(this.lastSuccess !== undefined ? { lastSuccess: this.lastSuccess } : {}),
+      ...(this.lastError !== undefined ? { lastError: this.lastError } : {}),
+      ...(this.nextRefresh !== undefined ? { nextRefresh: this.nextRefresh } : {}),
+    };
+  }
+
   /** Replaces the config (used from the next poll on); returns whether it changed. */
   setConfig(config: TrustDomainConfig): boolean {
     if (sameConfig(this.config, config)) return false;
@@ -88,6 +116,17 @@ export class BundleUpdater {
    * when it differs. Never rejects; a failure is in `error` and leaves the stored bundle as it was.
    */
   async update(): Promise<UpdateResult> {
+    const r = await this.updateOnce();
+    this.lastAttempt = this.deps.timers.now();
+    if (r.error) this.lastError = errorMessage(r.error);
+    else {
+      this.lastSuccess = this.lastAttempt;
+      this.lastError = undefined;
+    }
+    return r;
+  }
+
+  private async updateOnce(): Promise<UpdateResult> {
     const cfg = this.config;
     const ds = this.deps.dataStore;
     let auth: EndpointAuth = { profile: 'https_web' };
@@ -139,6 +178,7 @@ export class BundleUpdater {
 
   private async poll(): Promise<void> {
     this.timer = undefined;
+    this.nextRefresh = undefined;
     if (this.stopped) return;
     this.log.debug('Polling for bundle update');
     const t0 = performance.now();
@@ -152,6 +192,7 @@ export class BundleUpdater {
     }
     const delay = nextPollDelayMs(r.refreshed ?? r.local);
     this.log.debug({ at: rfc3339(this.deps.timers.now() + delay) }, 'Scheduling next bundle refresh');
+    this.nextRefresh = this.deps.timers.now() + delay;
     this.timer = this.deps.timers.setTimeout(() => {
       this.loop = this.poll();
     }, delay);

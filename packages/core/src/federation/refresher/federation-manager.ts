@@ -3,7 +3,7 @@ import { errorMessage } from '../../errors.js';
 import type { Logger } from '../../log/logger.js';
 import type { DataStore } from '../../plugins/datastore/contract.js';
 import { TrustDomain } from '../../spiffeid/index.js';
-import { BundleUpdater } from './bundle-updater.js';
+import { BundleUpdater, type RefreshStatus } from './bundle-updater.js';
 import { dataStoreConfigs, mergeConfigs, staticConfigs, type TrustDomainConfig } from './config-sources.js';
 import { RefresherErrors } from './errors.js';
 import { CONFIG_RELOAD_INTERVAL_MS } from './interval.js';
@@ -55,6 +55,11 @@ export class FederationManager {
   /** The trust domains being managed now, sorted. */
   managedTrustDomains(): string[] {
     return [...this.updaters.keys()].sort();
+  }
+
+  /** Each managed trust domain's last refresh result and next poll, sorted by trust domain. Pure. */
+  refreshStatus(): RefreshStatus[] {
+    return this.managedTrustDomains().map((td) => this.updaters.get(td)!.status());
   }
 
   /**

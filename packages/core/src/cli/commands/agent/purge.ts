@@ -2,12 +2,7 @@ import { parseDuration } from '../../../duration.js';
 import { apiCommand } from '../../api-command.js';
 import { goJson, pluralize } from '../../go-format.js';
 import type { ProtoAgent } from '../../../api/convert/agent.js';
-
-interface Expired {
-  agent_id: string;
-  deleted: boolean;
-  error?: string;
-}
+import { purgeExpiredAgents } from '../../../api/agent-purge.js';
 
 /**
  * `spire-server agent purge`: deletes agents that can re-attest and whose SVID expired longer
@@ -28,28 +23,15 @@ export const agentPurgeCommand = apiCommand({
     } catch {
       throw new Error(`invalid value ${JSON.stringify(ctx.str('expiredFor'))} for flag -expiredFor: parse error`);
     }
-    let agents: ProtoAgent[];
-    try {
-      const res = await ctx.client.call<{ agents: ProtoAgent[] }>('agent', 'ListAgents', { filter: { by_can_reattest: { value: true } }, output_mask: { x509svid_expires_at: true } });
-      agents = res.agents;
-    } catch (err) {
-      throw new Error(`failed to list agents: ${(err as Error).message}`);
-    }
-    const now = Date.now();
-    const expired: Expired[] = [];
-    for (const a of agents) {
-      if (now - Number(a.x509svid_expires_at) * 1000 <= expiredForMs) continue;
-      const r: Expired = { agent_id: `spiffe://${a.id!.trust_domain}${a.id!.path}`, deleted: false };
-      if (!ctx.bool('dryRun')) {
-        try {
-          await ctx.client.call('agent', 'DeleteAgent', { id: a.id });
-          r.deleted = true;
-        } catch (err) {
-          r.error = (err as Error).message;
-        }
-      }
-      expired.push(r);
-    }
+    const expired = await purgeExpiredAgents(
+      {
+        listAgents: (req) => ctx.client.call<{ agents: ProtoAgent[] }>('agent', 'ListAgents', req),
+        deleteAgent: async (id) => {
+          await ctx.client.call('agent', 'DeleteAgent', { id });
+        },
+      },
+      { expiredForMs, dryRun: ctx.bool('dryRun'), nowMs: Date.now() },
+    );
     if (ctx.json) return ctx.out(goJson({ expired_agents: expired }));
     if (expired.length === 0) return ctx.out('No agents to purge.\n');
     ctx.out(`${pluralize(`Found ${expired.length} expired `, 'agent', 'agents', expired.length)}\n\n`);

@@ -1,7 +1,7 @@
 import { apiCommand } from '../../api-command.js';
 import type { ListFederatedBundlesResponse__Output } from '../../../proto/gen/api/spire/api/server/bundle/v1/ListFederatedBundlesResponse.js';
 import type { ProtoBundle } from '../../../api/convert/bundle.js';
-import { formatBundle } from '../../spiffe-bundle.js';
+import { formatBundle } from '../../../api/convert/spiffe-bundle.js';
 
 /** `spire-server bundle list`: federated bundles (all, or one with -id), each under a header. */
 export const bundleListCommand = apiCommand({

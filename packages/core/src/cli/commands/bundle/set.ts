@@ -2,8 +2,7 @@ import { readFile } from 'node:fs/promises';
 import type { BatchSetFederatedBundleResponse__Output } from '../../../proto/gen/api/spire/api/server/bundle/v1/BatchSetFederatedBundleResponse.js';
 import { resolve } from 'node:path';
 import { apiCommand, osErrorText } from '../../api-command.js';
-import type { ProtoBundle } from '../../../api/convert/bundle.js';
-import { parsePemCertificates, parseSpiffeBundle, validateBundleFormat } from '../../spiffe-bundle.js';
+import { federatedBundleFromText, validateBundleFormat } from '../../../api/convert/spiffe-bundle.js';
 
 /** `spire-server bundle set`: creates or replaces a federated bundle from -path (or stdin). */
 export const bundleSetCommand = apiCommand({
@@ -32,22 +31,7 @@ export const bundleSetCommand = apiCommand({
     } catch (err) {
       throw new Error(`unable to load bundle data: open ${path}: ${osErrorText(err)}`);
     }
-    let bundle: ProtoBundle;
-    if (format === 'pem') {
-      let certs: Uint8Array[];
-      try {
-        certs = parsePemCertificates(data.toString('utf8'));
-      } catch (err) {
-        throw new Error(`unable to parse bundle data: ${(err as Error).message}`);
-      }
-      bundle = { trust_domain: id, x509_authorities: certs.map((der) => ({ asn1: Buffer.from(der), tainted: false })), jwt_authorities: [], refresh_hint: 0, sequence_number: 0, wit_authorities: [] };
-    } else {
-      try {
-        bundle = parseSpiffeBundle(id, data.toString('utf8'));
-      } catch (err) {
-        throw new Error(`unable to parse to spiffe bundle: ${(err as Error).message}`);
-      }
-    }
+    const bundle = federatedBundleFromText(id, format, data.toString('utf8'));
     let res: BatchSetFederatedBundleResponse__Output;
     try {
       res = await ctx.client.call<BatchSetFederatedBundleResponse__Output>('bundle', 'BatchSetFederatedBundle', { bundle: [bundle] });

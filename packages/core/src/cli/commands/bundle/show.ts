@@ -1,6 +1,6 @@
 import { apiCommand } from '../../api-command.js';
 import type { ProtoBundle } from '../../../api/convert/bundle.js';
-import { formatBundle } from '../../spiffe-bundle.js';
+import { formatBundle } from '../../../api/convert/spiffe-bundle.js';
 
 /** `spire-server bundle show`: the server's own trust bundle as PEM or a SPIFFE bundle. */
 export const bundleShowCommand = apiCommand({

@@ -3,7 +3,7 @@ import { apiCommand, readInput, type ApiCommandContext } from '../../api-command
 import type { FlagSpec } from '../../flags.js';
 import { parseSelector } from '../../selectors.js';
 import { sendEntryBatches } from './batches.js';
-import { parseEntriesJson } from './entries-json.js';
+import { parseEntriesJson } from '../../../api/convert/entries-json.js';
 import type { ProtoEntry } from '../../../api/convert/entry.js';
 import { idToProto } from './entry-common.js';
 

@@ -1,6 +1,6 @@
 import { apiCommand, readInput } from '../../api-command.js';
 import type { BatchDeleteEntryResponse__Output } from '../../../proto/gen/api/spire/api/server/entry/v1/BatchDeleteEntryResponse.js';
-import { GoStructReader, goJsonKind, parseGoJson } from '../../go-json.js';
+import { GoStructReader, goJsonKind, parseGoJson } from '../../../api/convert/go-json.js';
 import { EntryTypes, statusSuffix } from './entry-common.js';
 
 /** IDs per BatchDeleteEntry request (the server caps a batch). */

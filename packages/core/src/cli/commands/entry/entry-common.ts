@@ -1,6 +1,6 @@
 import type { ProtoEntry } from '../../../api/convert/entry.js';
 import type { Status__Output } from '../../../proto/gen/api/spire/api/types/Status.js';
-import { SpiffeId, TrustDomain } from '../../../spiffeid/index.js';
+import { SpiffeId } from '../../../spiffeid/index.js';
 import { codeName } from '../../../errors.js';
 import { goQuote, goTimeUtc } from '../../go-format.js';
 import { cmp, compareSelectors, matchBehavior, parseSelector } from '../../selectors.js';
@@ -137,9 +137,4 @@ export function buildFilter(get: { str(n: string): string; bool(n: string): bool
   if (hint) filter.by_hint = { value: hint };
   filter.by_downstream = { value: get.bool('downstream') };
   return filter;
-}
-
-/** Checks a trust domain as the entries JSON loader does. */
-export function trustDomainName(s: string): string {
-  return TrustDomain.parse(s).name;
 }

@@ -5,10 +5,10 @@ import { SpiffeId } from '../../../spiffeid/index.js';
 import { readInput, type ApiCommandContext } from '../../api-command.js';
 import type { FlagSpec } from '../../flags.js';
 import { goField } from '../../../plugins/nodeattestor/go-json.js';
-import { goJsonKind, parseGoJson } from '../../go-json.js';
+import { goJsonKind, parseGoJson } from '../../../api/convert/go-json.js';
 import { goQuote } from '../../go-format.js';
 import type { ProtoBundle } from '../../../api/convert/bundle.js';
-import { parsePemCertificates, parseSpiffeBundle } from '../../spiffe-bundle.js';
+import { parsePemCertificates, parseSpiffeBundle } from '../../../api/convert/spiffe-bundle.js';
 
 /** A federation relationship as the API carries it (generated). */
 export type ProtoRelationship = FederationRelationship__Output;

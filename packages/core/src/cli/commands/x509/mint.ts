@@ -5,7 +5,7 @@ import { SpiffeId } from '../../../spiffeid/index.js';
 import { apiCommand } from '../../api-command.js';
 import { durationFlag, rfc3339, ttlSeconds } from '../../duration-flag.js';
 import { goJson, goQuote } from '../../go-format.js';
-import { pemCertificates } from '../../spiffe-bundle.js';
+import { pemCertificates } from '../../../api/convert/spiffe-bundle.js';
 import type { ProtoBundle } from '../../../api/convert/bundle.js';
 
 function pemKey(pkcs8: Uint8Array): string {

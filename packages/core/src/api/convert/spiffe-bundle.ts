@@ -1,8 +1,8 @@
 import { createPublicKey, X509Certificate, type JsonWebKey } from 'node:crypto';
-import type { ProtoBundle } from '../api/convert/bundle.js';
-import { TrustDomain } from '../spiffeid/index.js';
+import type { ProtoBundle } from './bundle.js';
+import { TrustDomain } from '../../spiffeid/index.js';
 import { parseGoJson } from './go-json.js';
-import { goJoseJwk, pemCertificates } from '../plugins/bundlepublisher/bundle-format.js';
+import { goJoseJwk, pemCertificates } from '../../plugins/bundlepublisher/bundle-format.js';
 
 export { pemCertificates };
 
@@ -112,4 +112,27 @@ export function validateBundleFormat(format: string): 'pem' | 'spiffe' {
   const f = (format || 'pem').toLowerCase();
   if (f !== 'pem' && f !== 'spiffe') throw new Error(`invalid format: ${JSON.stringify(f)}`);
   return f;
+}
+
+/**
+ * The federated bundle `spire-server bundle set` sends for `id` from bundle text in `format`
+ * (`pem`: every certificate becomes an X.509 authority; `spiffe`: a SPIFFE bundle document).
+ * Throws with the CLI's messages: `invalid format: "x"`, `unable to parse bundle data: ...`,
+ * `unable to parse to spiffe bundle: ...`.
+ */
+export function federatedBundleFromText(id: string, format: string, text: string): ProtoBundle {
+  if (validateBundleFormat(format) === 'pem') {
+    let certs: Uint8Array[];
+    try {
+      certs = parsePemCertificates(text);
+    } catch (err) {
+      throw new Error(`unable to parse bundle data: ${(err as Error).message}`);
+    }
+    return { trust_domain: id, x509_authorities: certs.map((der) => ({ asn1: Buffer.from(der), tainted: false })), jwt_authorities: [], refresh_hint: 0, sequence_number: 0, wit_authorities: [] };
+  }
+  try {
+    return parseSpiffeBundle(id, text);
+  } catch (err) {
+    throw new Error(`unable to parse to spiffe bundle: ${(err as Error).message}`);
+  }
 }

@@ -3,7 +3,7 @@
  * (`-data`, `-file`): syntax errors and type mismatches read as the Go CLI prints them.
  */
 
-import { goField } from '../plugins/nodeattestor/go-json.js';
+import { goField } from '../../plugins/nodeattestor/go-json.js';
 
 /** Parses JSON text; throws `invalid character ...` / `unexpected end of JSON input` as Go does. */
 export function parseGoJson(text: string): unknown {

@@ -1,7 +1,6 @@
-import { SpiffeId } from '../../../spiffeid/index.js';
-import { GoStructReader, goJsonKind, parseGoJson } from '../../go-json.js';
-import type { ProtoEntry } from '../../../api/convert/entry.js';
-import { trustDomainName } from './entry-common.js';
+import { SpiffeId, TrustDomain } from '../../spiffeid/index.js';
+import { GoStructReader, goJsonKind, parseGoJson } from './go-json.js';
+import type { ProtoEntry } from './entry.js';
 
 /**
  * Reads SPIRE's entries file (`{"entries":[...]}`, the JSON form of spire.common
@@ -64,7 +63,7 @@ function toEntry(r: GoStructReader): ProtoEntry {
   }
   entry.federates_with = entry.federates_with.map((td) => {
     try {
-      return trustDomainName(td);
+      return TrustDomain.parse(td).name;
     } catch (err) {
       throw new Error(`invalid federated trust domain: ${(err as Error).message}`);
     }
