@@ -42,6 +42,8 @@ export function useRoute(): Route {
   useEffect(() => {
     const on = () => setRoute(parseRoute(location.hash));
     window.addEventListener('hashchange', on);
+    // A hash that changed between the first render and this subscription fired no event we saw.
+    on();
     return () => window.removeEventListener('hashchange', on);
   }, []);
   return route;
