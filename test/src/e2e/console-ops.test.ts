@@ -3,7 +3,7 @@
 // second server, and a new X.509 authority prepared and activated; a screenshot of each page.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { AgentClient, joinTokenAttestor } from '../agent/index.js';
+import { AgentClient, RpcError, joinTokenAttestor } from '../agent/index.js';
 import { ConsoleRig, browserSkip } from './console-setup.js';
 import { ServerProcess, freePort } from './harness.js';
 
@@ -61,7 +61,13 @@ describe('console: agents, federation and the CA in a real browser', { skip: bro
       await row.getByTestId('agent-ban').click();
       await page.getByTestId('confirm-ok').click();
       await until('the ban to be stored', () => /Banned\s+: true/.test(rig.server.cli('agent', 'show', '-spiffeID', spiffeId)));
-      await assert.rejects(agent.sync(), /PERMISSION_DENIED|banned/i);
+      // Refused as SPIRE refuses a banned agent: PermissionDenied with the AGENT_BANNED reason.
+      await assert.rejects(agent.sync(), (err: unknown) => {
+        assert.ok(err instanceof RpcError, String(err));
+        assert.equal(err.code, 7);
+        assert.equal(err.deniedReason, 'AGENT_BANNED');
+        return true;
+      });
     } finally {
       agent.close();
     }
