@@ -136,6 +136,7 @@ describe('console: entries in a real browser', { skip: browserSkip(), timeout: 3
     const page = await rig.loggedIn('#/entries');
     await firstRows(page);
     assert.equal((await rowIds(page)).length, 50, 'a page holds 50 entries');
+    await rig.screenshot(page, 'entries');
     const all = await walkPages(page);
     // 200 full pages; the server may hand a token after the last full one, which then is empty.
     assert.ok(all.pages === total / 50 || all.pages === total / 50 + 1, `pages: ${all.pages}`);
@@ -154,7 +155,6 @@ describe('console: entries in a real browser', { skip: browserSkip(), timeout: 3
     assert.equal(filtered.ids.length, 100);
     assert.equal(new Set(filtered.ids).size, 100);
     assert.ok(filtered.ids.every((id) => /\/bulk\/w\d{3}07$/.test(id)), filtered.ids.join(' '));
-    await rig.screenshot(page, 'entries');
     await page.close();
   });
 });
