@@ -157,4 +157,34 @@ describe('console: entries in a real browser', { skip: browserSkip(), timeout: 3
     assert.ok(filtered.ids.every((id) => /\/bulk\/w\d{3}07$/.test(id)), filtered.ids.join(' '));
     await page.close();
   });
+
+  it('imports an entry create -data file with progress and a result per entry', async () => {
+    // Runs last: the paging case counts every entry. 120 entries in the CLI's -data format, under
+    // a parent of their own; #7 has no selector, which the API refuses for that entry alone.
+    const importParent = `spiffe://${TD}/spire/agent/importer`;
+    const doc = {
+      entries: Array.from({ length: 120 }, (_, n) => ({
+        spiffe_id: `spiffe://${TD}/import/w${n}`,
+        parent_id: importParent,
+        selectors: n === 7 ? [] : [{ type: 'unix', value: `uid:${5000 + n}` }],
+        x509_svid_ttl: 600,
+      })),
+    };
+    const page = await rig.loggedIn('#/entries');
+    await page.getByLabel('Entries file', { exact: true }).setInputFiles({ name: 'entries.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(doc)) });
+    await page.getByTestId('entry-import').click();
+    await page.getByTestId('import-status').getByText('Done: 119 created, 1 failed.').waitFor({ timeout: 60_000 });
+    assert.equal(await page.getByRole('progressbar', { name: 'Import progress' }).getAttribute('value'), '120');
+    const results = page.getByTestId('import-result');
+    assert.equal(await results.count(), 120);
+    // Failures first, with the API's own message for that entry.
+    const first = ((await results.first().textContent()) ?? '').trim();
+    assert.match(first, new RegExp(`^8spiffe://${TD}/import/w7`));
+    assert.match(first, /selector/i);
+    assert.equal(cliEntries(`spiffe://${TD}/import/w7`).length, 0);
+    assert.equal(cliEntries(`spiffe://${TD}/import/w119`).length, 1);
+    const count = await rig.server.admin<{ count: number }>('entry', 'CountEntries', { filter: { by_parent_id: idOf(importParent) } });
+    assert.equal(count.count, 119);
+    await page.close();
+  });
 });
