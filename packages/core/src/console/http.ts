@@ -1,4 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { Code } from '../errors.js';
+import { httpStatusOf } from './api/http-status.js';
 
 /** The console's Content-Security-Policy: nothing inline, nothing from elsewhere. */
 export const CONSOLE_CSP =
@@ -39,21 +41,10 @@ export function sessionIdOf(req: IncomingMessage): string | undefined {
   return undefined;
 }
 
-const STATUS_BY_CODE: Record<string, number> = {
-  INVALID_ARGUMENT: 400,
-  UNAUTHENTICATED: 401,
-  PERMISSION_DENIED: 403,
-  NOT_FOUND: 404,
-  ALREADY_EXISTS: 409,
-  FAILED_PRECONDITION: 412,
-  RESOURCE_EXHAUSTED: 429,
-  UNIMPLEMENTED: 501,
-  UNAVAILABLE: 503,
-};
-
 /** The HTTP status of an API error by its gRPC code name (docs/console.md); others 500. */
 export function httpStatusForCode(code: string): number {
-  return STATUS_BY_CODE[code] ?? 500;
+  const c: unknown = (Code as unknown as Record<string, unknown>)[code];
+  return typeof c === 'number' ? httpStatusOf(c as Code) : 500;
 }
 
 /** Sends `json` with `status`, as every API answer: no caching. */
