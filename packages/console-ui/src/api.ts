@@ -20,6 +20,12 @@ let csrfToken = '';
 /** Where a 401 sends the browser (the session expired or was never there). */
 export const LOGIN_EXPIRED = '/login?expired=1';
 
+/**
+ * Set by the first 401: a page often has several calls in flight, and a second navigation would
+ * abort the first one mid-flight, so only the first sends the browser away.
+ */
+let leaving = false;
+
 async function call(method: 'GET' | 'POST', path: string, body?: unknown, asText = false): Promise<unknown> {
   const headers: Record<string, string> = { Accept: asText ? 'text/plain, application/json' : 'application/json' };
   if (method !== 'GET') {
@@ -39,7 +45,10 @@ async function call(method: 'GET' | 'POST', path: string, body?: unknown, asText
     throw new ApiError('UNAVAILABLE', `the server did not answer: ${(err as Error).message}`, 0);
   }
   if (res.status === 401) {
-    location.assign(LOGIN_EXPIRED);
+    if (!leaving) {
+      leaving = true;
+      location.assign(LOGIN_EXPIRED);
+    }
     throw new ApiError('UNAUTHENTICATED', 'the session has expired; going back to the login page', 401);
   }
   if (!res.ok) {
