@@ -17,7 +17,7 @@ after(() => {
 });
 
 test('several calls refused with 401 at once send the browser to the login page once', async () => {
-  globalThis.fetch = async () => new Response('{"error":{"code":"UNAUTHENTICATED","message":"no session"}}', { status: 401 });
+  globalThis.fetch = async () => new globalThis.Response('{"error":{"code":"UNAUTHENTICATED","message":"no session"}}', { status: 401 });
   const results = await Promise.allSettled([
     A.rpc('entry/ListEntries', {}),
     A.rpc('entry/CountEntries', {}),
