@@ -118,12 +118,12 @@ describe('external UpstreamAuthority', () => {
       const ac = new AbortController();
       const seen: { chain: string[]; roots: string[] }[] = [];
       for await (const m of loaded.plugin.mintX509CAAndSubscribe({ csr: Buffer.from('csr-bytes'), preferredTtlSeconds: 3600 }, ac.signal)) {
-        seen.push({ chain: m.x509CaChain.map((c) => Buffer.from(c).toString()), roots: m.upstreamX509Roots.map((c) => Buffer.from(c).toString()) });
+        seen.push({ chain: m.x509CaChain.map((c) => Buffer.from(c).toString()), roots: m.upstreamX509Roots.map((c) => `${Buffer.from(c.asn1).toString()}${c.tainted ? ' (tainted)' : ''}`) });
         if (seen.length === 2) ac.abort();
       }
       assert.deepEqual(seen, [
         { chain: ['csr-bytes'], roots: ['root-3600'] },
-        { chain: [], roots: ['root-3600', 'root-2'] },
+        { chain: [], roots: ['root-3600 (tainted)', 'root-2'] },
       ]);
       const keys = [];
       for await (const m of loaded.plugin.publishJWTKeyAndSubscribe({ publicKey: Buffer.from('k'), keyId: 'kid', expiresAt: 5, tainted: false })) keys.push(...m.upstreamJwtKeys);

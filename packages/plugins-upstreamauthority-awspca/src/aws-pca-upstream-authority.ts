@@ -1,4 +1,4 @@
-import { checkCaCsr, DEFAULT_UPSTREAM_CA_TTL_MS, parseCertificatesPem, toPem, type Logger, type MintX509CAResponse, type UpstreamAuthority } from '@spire-ts/core/plugin';
+import { checkCaCsr, untaintedRoots, DEFAULT_UPSTREAM_CA_TTL_MS, parseCertificatesPem, toPem, type Logger, type MintX509CAResponse, type UpstreamAuthority } from '@spire-ts/core/plugin';
 import { awsErrorText } from '@spire-ts/plugin-aws';
 import { AwsPcaErrors } from './errors.js';
 import type { PcaClient } from './pca-client.js';
@@ -92,7 +92,7 @@ export class AwsPcaUpstreamAuthority implements UpstreamAuthority {
     // ACM PCA lists the chain issuer first and the root last.
     yield {
       x509CaChain: [cert, ...chain.slice(0, -1)],
-      upstreamX509Roots: dedupe([chain.at(-1)!, ...s.supplementalBundle]),
+      upstreamX509Roots: untaintedRoots(dedupe([chain.at(-1)!, ...s.supplementalBundle])),
     };
   }
 

@@ -58,8 +58,8 @@ describe('aws_pca minting', () => {
 
     assert.equal(res.x509CaChain.length, 2);
     assert.deepEqual(Buffer.from(res.x509CaChain[1]!), Buffer.from(ca.signer.cert.rawData));
-    assert.deepEqual(res.upstreamX509Roots.map((r) => Buffer.from(r)), [Buffer.from(ca.root.cert.rawData)]);
-    const v = opensslVerify(res.upstreamX509Roots, res.x509CaChain[0]!, res.x509CaChain.slice(1));
+    assert.deepEqual(res.upstreamX509Roots.map((r) => Buffer.from(r.asn1)), [Buffer.from(ca.root.cert.rawData)]);
+    const v = opensslVerify(res.upstreamX509Roots.map((r) => r.asn1), res.x509CaChain[0]!, res.x509CaChain.slice(1));
     assert.ok(v.ok, v.out);
     assert.match(opensslText(res.x509CaChain[0]!), /CA:TRUE, pathlen:0/);
     ua.close();
@@ -93,7 +93,7 @@ describe('aws_pca minting', () => {
     writeFileSync(path, extra.certPem + ca.root.certPem);
     const ua = await makeUA(data(ca.arn, { supplemental_bundle_path: path }));
     const res = await mint(ua);
-    assert.deepEqual(res.upstreamX509Roots.map((r) => Buffer.from(r)), [Buffer.from(ca.root.cert.rawData), Buffer.from(extra.cert.rawData)]);
+    assert.deepEqual(res.upstreamX509Roots.map((r) => Buffer.from(r.asn1)), [Buffer.from(ca.root.cert.rawData), Buffer.from(extra.cert.rawData)]);
     assert.equal(res.x509CaChain.length, 1);
     ua.close();
   });

@@ -1,4 +1,4 @@
-import { signCaCsr, type MintX509CAResponse, type UpstreamAuthority, type UpstreamCredentials } from '@spire-ts/core/plugin';
+import { signCaCsr, untaintedRoots, type MintX509CAResponse, type UpstreamAuthority, type UpstreamCredentials } from '@spire-ts/core/plugin';
 import { AwsSecretErrors } from './errors.js';
 
 /**
@@ -22,7 +22,7 @@ export class AwsSecretUpstreamAuthority implements UpstreamAuthority {
     } catch (err) {
       throw AwsSecretErrors.signCsr((err as Error).message);
     }
-    yield { x509CaChain: [cert, ...this.cred.chain], upstreamX509Roots: this.cred.roots };
+    yield { x509CaChain: [cert, ...this.cred.chain], upstreamX509Roots: untaintedRoots(this.cred.roots) };
   }
 
   /** Always throws UNIMPLEMENTED, as SPIRE's awssecret. */

@@ -45,10 +45,10 @@ describe('awssecret minting', () => {
     const res = await first(ua.mintX509CAAndSubscribe({ csr: await csrWithUris(['spiffe://example.org']), preferredTtlSeconds: 600 }));
     assert.equal(res.x509CaChain.length, 2);
     assert.deepEqual(Buffer.from(res.x509CaChain[1]!), Buffer.from(seeded.ca.cert.rawData));
-    assert.deepEqual(res.upstreamX509Roots.map((r) => Buffer.from(r)), [Buffer.from(seeded.root.cert.rawData)]);
-    const v = opensslVerify(res.upstreamX509Roots, res.x509CaChain[0]!, res.x509CaChain.slice(1));
+    assert.deepEqual(res.upstreamX509Roots.map((r) => Buffer.from(r.asn1)), [Buffer.from(seeded.root.cert.rawData)]);
+    const v = opensslVerify(res.upstreamX509Roots.map((r) => r.asn1), res.x509CaChain[0]!, res.x509CaChain.slice(1));
     assert.ok(v.ok, v.out);
-    assert.equal(opensslVerify(res.upstreamX509Roots, res.x509CaChain[0]!, []).ok, false, 'the intermediate is needed');
+    assert.equal(opensslVerify(res.upstreamX509Roots.map((r) => r.asn1), res.x509CaChain[0]!, []).ok, false, 'the intermediate is needed');
     assert.match(opensslText(res.x509CaChain[0]!), /CA:TRUE/);
     assert.equal(aws.calls('secretsmanager', 'GetSecretValue').length, reads, 'secrets are read only at configuration');
     assert.equal(aws.calls('secretsmanager', 'GetSecretValue').at(-1)?.region, 'us-east-1');
@@ -106,7 +106,7 @@ describe('awssecret configuration against Secrets Manager', () => {
     const ua = await makeUA({ ...data(seeded), cert_file_arn: both.arn });
     const res = await first(ua.mintX509CAAndSubscribe({ csr: await csrWithUris(['spiffe://example.org']), preferredTtlSeconds: 600 }));
     assert.equal(res.x509CaChain.length, 3);
-    assert.ok(opensslVerify(res.upstreamX509Roots, res.x509CaChain[0]!, res.x509CaChain.slice(1)).ok);
+    assert.ok(opensslVerify(res.upstreamX509Roots.map((r) => r.asn1), res.x509CaChain[0]!, res.x509CaChain.slice(1)).ok);
   });
 
   it('names a secret that does not exist', async () => {

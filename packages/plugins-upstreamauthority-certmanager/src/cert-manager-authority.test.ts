@@ -51,7 +51,7 @@ describe('cert-manager UpstreamAuthority (fake API)', () => {
     const { fake, mint } = setup(signed);
     const res = await mint();
     assert.equal(res.x509CaChain.length, 1);
-    assert.equal(new X509Certificate(res.upstreamX509Roots[0]!).subject, 'CN=upstream');
+    assert.equal(new X509Certificate(res.upstreamX509Roots[0]!.asn1).subject, 'CN=upstream');
     assert.deepEqual(fake.calls, ['create', 'get', 'get', 'list', 'delete']);
   });
 

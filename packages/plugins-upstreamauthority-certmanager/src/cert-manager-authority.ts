@@ -1,7 +1,7 @@
 import { X509Certificate } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { kubeErrorMessage } from '@spire-ts/plugin-kube';
-import { formatDuration, fromPem, type Logger, type MintX509CAResponse, type UpstreamAuthority } from '@spire-ts/core/plugin';
+import { formatDuration, fromPem, untaintedRoots, type Logger, type MintX509CAResponse, type UpstreamAuthority } from '@spire-ts/core/plugin';
 import { findCondition, isFinished, type CertificateRequest, type CertificateRequestClient } from './certificate-requests.js';
 import type { CertManagerConfig } from './config.js';
 import { CertManagerErrors } from './errors.js';
@@ -128,7 +128,7 @@ export class CertManagerUpstreamAuthority implements UpstreamAuthority {
     } catch (err) {
       throw CertManagerErrors.parseCA((err as Error).message, err);
     }
-    return { x509CaChain: chain, upstreamX509Roots: roots };
+    return { x509CaChain: chain, upstreamX509Roots: untaintedRoots(roots) };
   }
 
   /** Deletes this trust domain's finished requests; failures are only logged, as SPIRE. */

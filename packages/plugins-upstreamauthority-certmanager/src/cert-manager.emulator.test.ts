@@ -61,13 +61,13 @@ describe('cert-manager UpstreamAuthority against the Kubernetes emulator', () =>
     const before = k.requests.length;
     const start = Date.now();
     const res = await mint(await viaDescriptor());
-    assert.equal(opensslVerify(res.upstreamX509Roots, res.x509CaChain[0]!).endsWith(': OK'), true);
+    assert.equal(opensslVerify(res.upstreamX509Roots.map((r) => r.asn1), res.x509CaChain[0]!).endsWith(': OK'), true);
     const ca = new X509Certificate(res.x509CaChain[0]!);
     assert.equal(ca.ca, true);
     assert.equal(ca.subjectAltName, `URI:spiffe://${TD}`);
     const ttl = new Date(ca.validTo).getTime() - start;
     assert.ok(ttl > 7100_000 && ttl <= 7202_000, `lifetime follows the preferred TTL (${ttl} ms)`);
-    assert.equal(new X509Certificate(res.upstreamX509Roots[0]!).toString(), new X509Certificate(k.certManager.caPem).toString());
+    assert.equal(new X509Certificate(res.upstreamX509Roots[0]!.asn1).toString(), new X509Certificate(k.certManager.caPem).toString());
     assert.deepEqual(requests(), [], 'the finished request was cleaned up');
     const calls = k.requests.slice(before).map((r) => `${r.method} ${r.path}${r.query.labelSelector ? `?labelSelector=${r.query.labelSelector}` : ''}`);
     assert.equal(calls[0], 'POST /apis/cert-manager.io/v1/namespaces/sandbox/certificaterequests');
@@ -82,7 +82,7 @@ describe('cert-manager UpstreamAuthority against the Kubernetes emulator', () =>
     });
     try {
       const res = await mint(started.plugin);
-      assert.equal(opensslVerify(res.upstreamX509Roots, res.x509CaChain[0]!).endsWith(': OK'), true);
+      assert.equal(opensslVerify(res.upstreamX509Roots.map((r) => r.asn1), res.x509CaChain[0]!).endsWith(': OK'), true);
       assert.deepEqual(requests('external'), []);
     } finally {
       await started.close();

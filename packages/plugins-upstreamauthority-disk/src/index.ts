@@ -1,4 +1,4 @@
-import { ConfigReader, defineUpstreamAuthority, signCaCsr, type MintX509CAResponse, type UpstreamAuthority, type UpstreamCredentials } from '@spire-ts/core/plugin';
+import { ConfigReader, defineUpstreamAuthority, signCaCsr, untaintedRoots, type MintX509CAResponse, type UpstreamAuthority, type UpstreamCredentials } from '@spire-ts/core/plugin';
 import { DiskUpstreamErrors } from './errors.js';
 import { loadUpstreamCredentials, type DiskUpstreamPaths } from './upstream-ca.js';
 
@@ -35,7 +35,7 @@ export class DiskUpstreamAuthority implements UpstreamAuthority {
     } catch (err) {
       throw DiskUpstreamErrors.signCsr((err as Error).message);
     }
-    yield { x509CaChain: [cert, ...cred.chain], upstreamX509Roots: cred.roots };
+    yield { x509CaChain: [cert, ...cred.chain], upstreamX509Roots: untaintedRoots(cred.roots) };
   }
 
   // eslint-disable-next-line require-yield

@@ -1,5 +1,5 @@
 import { randomInt, X509Certificate } from 'node:crypto';
-import { checkCaCsr, parseCertificatesPem, toPem, type Logger, type MintX509CAResponse, type UpstreamAuthority } from '@spire-ts/core/plugin';
+import { checkCaCsr, untaintedRoots, parseCertificatesPem, toPem, type Logger, type MintX509CAResponse, type UpstreamAuthority } from '@spire-ts/core/plugin';
 import type { EjbcaConfig } from './config.js';
 import type { EjbcaClient } from './ejbca-client.js';
 import { csrNames, endEntityName } from './end-entity-name.js';
@@ -112,7 +112,7 @@ export class EjbcaUpstreamAuthority implements UpstreamAuthority {
       throw E.caChain(e);
     }
     if (chain.length === 0) throw E.noCaChain();
-    yield { x509CaChain: [cert, ...chain.slice(0, -1)], upstreamX509Roots: [chain.at(-1)!] };
+    yield { x509CaChain: [cert, ...chain.slice(0, -1)], upstreamX509Roots: untaintedRoots([chain.at(-1)!]) };
   }
 
   /** Always throws UNIMPLEMENTED, as SPIRE's ejbca. */

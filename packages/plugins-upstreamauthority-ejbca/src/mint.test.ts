@@ -16,7 +16,7 @@ describe('ejbca: enrollment against the EJBCA emulator', () => {
     const r = await mint(await makeUA({ ...env.data, account_binding_id: 'foo123' }));
     assert.equal(r.x509CaChain.length, 2);
     assert.deepEqual(r.x509CaChain[1], der(env.ejbca.pki.issuing.certPem));
-    assert.deepEqual(r.upstreamX509Roots, [der(env.ejbca.rootPem)]);
+    assert.deepEqual(r.upstreamX509Roots, [{ asn1: der(env.ejbca.rootPem), tainted: false }]);
     const sent = env.ejbca.enrollments().at(-1)!;
     assert.equal(sent.username, 'spiffe://example.org', 'SPIRE picks the URI SAN when there is no CN or DNS name');
     assert.match(sent.password, /^[a-zA-Z]{16}$/);
@@ -32,7 +32,7 @@ describe('ejbca: enrollment against the EJBCA emulator', () => {
     const pem = await startEjbca({ responseFormat: 'PEM' });
     try {
       const r = await mint(await makeUA(pem.data));
-      assert.deepEqual(r.upstreamX509Roots, [der(pem.ejbca.rootPem)]);
+      assert.deepEqual(r.upstreamX509Roots, [{ asn1: der(pem.ejbca.rootPem), tainted: false }]);
       assert.equal(new X509Certificate(r.x509CaChain[0]!).ca, true);
     } finally {
       await pem.close();

@@ -6,6 +6,7 @@ import {
   parseCertificatesPem,
   parseCsr,
   toPem,
+  untaintedRoots,
   type Logger,
   type MintX509CAResponse,
   type UpstreamAuthority,
@@ -130,7 +131,7 @@ export class GcpCasUpstreamAuthority implements UpstreamAuthority {
     this.log.info({}, 'Successfully minted new X509');
     yield {
       x509CaChain: [cert, ...chain.slice(0, -1)],
-      upstreamX509Roots: dedupe([chain.at(-1)!, ...otherRoots]),
+      upstreamX509Roots: untaintedRoots(dedupe([chain.at(-1)!, ...otherRoots])),
     };
   }
 

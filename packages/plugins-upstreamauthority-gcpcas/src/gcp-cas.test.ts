@@ -61,8 +61,8 @@ describe('gcp_cas minting', () => {
     assert.deepEqual(body.config.x509Config, { caOptions: { isCa: true, maxIssuerPathLength: 0 }, keyUsage: { baseKeyUsage: { certSign: true, crlSign: true } } });
 
     assert.deepEqual(bufs(res.x509CaChain.slice(1)), [der(sub.signer.certPem)]);
-    assert.deepEqual(bufs(res.upstreamX509Roots), [der(root.signer.certPem)]);
-    const v = opensslVerify(res.upstreamX509Roots, res.x509CaChain[0]!, res.x509CaChain.slice(1));
+    assert.deepEqual(bufs(res.upstreamX509Roots.map((r) => r.asn1)), [der(root.signer.certPem)]);
+    const v = opensslVerify(res.upstreamX509Roots.map((r) => r.asn1), res.x509CaChain[0]!, res.x509CaChain.slice(1));
     assert.ok(v.ok, v.out);
     assert.match(opensslText(res.x509CaChain[0]!), /CA:TRUE, pathlen:0/);
     await ua.close();
@@ -76,8 +76,8 @@ describe('gcp_cas minting', () => {
     const ua = makeUA(data({ ca_pool: 'rot', label_value: 'rot' }));
     const res = await mint(ua);
     assert.equal(gcp.calls('privateca.certificates.create').at(-1)!.query.issuingCertificateAuthorityId, 'early');
-    assert.deepEqual(bufs(res.upstreamX509Roots), [der(early.signer.certPem), der(late.signer.certPem)]);
-    assert.ok(!bufs(res.upstreamX509Roots).some((r) => r.equals(der(off.signer.certPem))));
+    assert.deepEqual(bufs(res.upstreamX509Roots.map((r) => r.asn1)), [der(early.signer.certPem), der(late.signer.certPem)]);
+    assert.ok(!bufs(res.upstreamX509Roots.map((r) => r.asn1)).some((r) => r.equals(der(off.signer.certPem))));
     await ua.close();
   });
 
@@ -86,7 +86,7 @@ describe('gcp_cas minting', () => {
     const ca = await gcp.privateca.createCertificateAuthority({ pool: 'found', id: 'ca', labels: { spire: 'region' } });
     const ua = makeUA(data({ label_value: 'region' }));
     const res = await mint(ua);
-    assert.deepEqual(bufs(res.upstreamX509Roots), [der(ca.signer.certPem)]);
+    assert.deepEqual(bufs(res.upstreamX509Roots.map((r) => r.asn1)), [der(ca.signer.certPem)]);
     assert.ok(gcp.calls('privateca.caPools.list').length >= 2, 'pools listed by pages of 20');
     await ua.close();
   });

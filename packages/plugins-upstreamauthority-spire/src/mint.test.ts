@@ -30,8 +30,8 @@ describe('spire minting', () => {
     const before = nested.upstream.calls.get('GetBundle') ?? 0;
     const res = await first(ua.mintX509CAAndSubscribe({ csr: (await makeCaCsr(['spiffe://example.org'])).der, preferredTtlSeconds: 600 }));
     assert.equal(res.x509CaChain.length, 1);
-    assert.deepEqual(res.upstreamX509Roots.map((r) => Buffer.from(r)), [Buffer.from(nested.root.der)]);
-    const v = opensslVerify(res.upstreamX509Roots, res.x509CaChain[0]!, []);
+    assert.deepEqual(res.upstreamX509Roots.map((r) => Buffer.from(r.asn1)), [Buffer.from(nested.root.der)]);
+    const v = opensslVerify(res.upstreamX509Roots.map((r) => r.asn1), res.x509CaChain[0]!, []);
     assert.ok(v.ok, v.out);
     assert.ok((nested.upstream.calls.get('GetBundle') ?? 0) > before);
   });

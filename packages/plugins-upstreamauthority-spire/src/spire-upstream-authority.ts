@@ -206,10 +206,10 @@ export class SpireUpstreamAuthority implements UpstreamAuthority {
         throw SpireUpstreamErrors.parseAuthorities(err);
       }
       this.cache.setX509Authorities(roots);
-      yield { x509CaChain: chain.map((c) => new Uint8Array(c)), upstreamX509Roots: roots.map((r) => r.asn1) };
+      yield { x509CaChain: chain.map((c) => new Uint8Array(c)), upstreamX509Roots: roots };
       const rootsDiffer = (a: CachedBundle, b: CachedBundle) => !sameRoots(a.x509Authorities, b.x509Authorities);
       for await (const b of this.changes({ x509Authorities: roots, jwtAuthorities: [] }, rootsDiffer, signal)) {
-        yield { x509CaChain: [], upstreamX509Roots: b.x509Authorities.map((r) => r.asn1) };
+        yield { x509CaChain: [], upstreamX509Roots: b.x509Authorities };
       }
     } finally {
       await this.unsubscribe();

@@ -26,8 +26,8 @@ describe('vault minting', () => {
     assert.equal(body.csr, csr.pem.replace(/\r\n/g, '\n').trimEnd() + '\n');
     assert.equal(res.x509CaChain.length, 2, 'the CA, then the Vault issuer');
     assert.deepEqual(Buffer.from(res.x509CaChain[1]!), Buffer.from(der(fx.emu.pki.issuer.certPem)));
-    assert.deepEqual(res.upstreamX509Roots.map((r) => Buffer.from(r)), [Buffer.from(der(fx.emu.pki.root.certPem))]);
-    const v = opensslVerify(res.upstreamX509Roots, res.x509CaChain[0]!, res.x509CaChain.slice(1));
+    assert.deepEqual(res.upstreamX509Roots.map((r) => Buffer.from(r.asn1)), [Buffer.from(der(fx.emu.pki.root.certPem))]);
+    const v = opensslVerify(res.upstreamX509Roots.map((r) => r.asn1), res.x509CaChain[0]!, res.x509CaChain.slice(1));
     assert.ok(v.ok, v.out);
     assert.match(opensslText(res.x509CaChain[0]!), /CA:TRUE/);
     const ca = new X509Certificate(res.x509CaChain[0]!);
@@ -53,7 +53,7 @@ describe('vault minting', () => {
     const signed = await mint(ua, 600, csr.der);
     fx.emu.answerNext('pki.sign-intermediate', { data: { certificate: new X509Certificate(signed.x509CaChain[0]!).toString(), issuing_ca: issued } });
     const res = await mint(ua, 600, csr.der);
-    assert.deepEqual(res.upstreamX509Roots.map((r) => Buffer.from(r)), [Buffer.from(der(issued))]);
+    assert.deepEqual(res.upstreamX509Roots.map((r) => Buffer.from(r.asn1)), [Buffer.from(der(issued))]);
     assert.equal(res.x509CaChain.length, 1);
     ua.close();
   });

@@ -1,4 +1,4 @@
-import { checkCaCsr, parseCertificatesPem, type Logger, type MintX509CAResponse, type UpstreamAuthority } from '@spire-ts/core/plugin';
+import { checkCaCsr, untaintedRoots, parseCertificatesPem, type Logger, type MintX509CAResponse, type UpstreamAuthority } from '@spire-ts/core/plugin';
 import { VaultSession, type VaultSessionDeps } from '@spire-ts/plugin-vault';
 import type { VaultUaConfig } from './config.js';
 import { subjectFields } from './csr-subject.js';
@@ -77,7 +77,7 @@ export class VaultUpstreamAuthority implements UpstreamAuthority {
       }
       if (!same(der, root) && !same(der, cert)) chain.push(der);
     }
-    yield { x509CaChain: chain, upstreamX509Roots: [root] };
+    yield { x509CaChain: chain, upstreamX509Roots: untaintedRoots([root]) };
   }
 
   /** Always throws UNIMPLEMENTED, as SPIRE's vault. */

@@ -12,7 +12,7 @@ import { InlineSigningPool } from '../ca/pool/signing-pool.fake.js';
 import { ServerCA } from '../ca/server-ca.js';
 import { ServerSVIDRotator } from '../ca/server-svid-rotator.js';
 import { newWorld, RecordingNotifier, startManager } from '../ca/test-support/manager-fixture.js';
-import type { UpstreamAuthority } from '../plugins/upstreamauthority/contract.js';
+import type { MintX509CAResponse, UpstreamAuthority } from '../plugins/upstreamauthority/contract.js';
 import type { JWTKey } from '../plugins/types.js';
 import { TrustDomain } from '../spiffeid/index.js';
 import { caPort } from './ca-port.js';
@@ -36,8 +36,8 @@ class RecordingUpstreamAuthority implements UpstreamAuthority {
     private readonly upstream: { root: Uint8Array; mint(csr: Uint8Array): Promise<Uint8Array[]> },
     private readonly upstreamJwtKeys: JWTKey[],
   ) {}
-  async *mintX509CAAndSubscribe(req: { csr: Uint8Array }): AsyncIterable<{ x509CaChain: Uint8Array[]; upstreamX509Roots: Uint8Array[] }> {
-    yield { x509CaChain: await this.upstream.mint(req.csr), upstreamX509Roots: [this.upstream.root] };
+  async *mintX509CAAndSubscribe(req: { csr: Uint8Array }): AsyncIterable<MintX509CAResponse> {
+    yield { x509CaChain: await this.upstream.mint(req.csr), upstreamX509Roots: [{ asn1: this.upstream.root, tainted: false }] };
   }
   async *publishJWTKeyAndSubscribe(jwtKey: JWTKey): AsyncIterable<{ upstreamJwtKeys: JWTKey[] }> {
     this.published.push(jwtKey);

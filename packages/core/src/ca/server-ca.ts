@@ -116,6 +116,7 @@ export class ServerCA {
    * of them, and a burst of workload requests must not keep an agent or the server from renewing.
    */
   readonly backlog: SigningBacklog;
+  private readonly taintListeners = new Set<(authorities: Uint8Array[]) => void>();
   /** Serial number bytes, drawn 256 serials at a time across calls (one-SVID calls are many). */
   private readonly random = batchedRandom(256, randomBytes);
 
@@ -133,6 +134,18 @@ export class ServerCA {
   /** The active X.509 authority, if any. */
   getX509CA(): X509CA | undefined {
     return this.x509CA;
+  }
+  /**
+   * Tells listeners (the server SVID rotator) that these X.509 authorities (DER) were tainted, as
+   * SPIRE's CA.NotifyTaintedX509Authorities: whatever they signed must be replaced.
+   */
+  notifyTaintedX509Authorities(authorities: Uint8Array[]): void {
+    for (const l of this.taintListeners) l(authorities);
+  }
+  /** Calls `fn` with every list of tainted authorities; returns the unsubscribe function. */
+  onTaintedX509Authorities(fn: (authorities: Uint8Array[]) => void): () => void {
+    this.taintListeners.add(fn);
+    return () => this.taintListeners.delete(fn);
   }
   /** Sets the active JWT key (called by the manager on activation). */
   setJWTKey(k: JWTSigningKey | undefined): void {

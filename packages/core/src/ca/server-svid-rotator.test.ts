@@ -28,4 +28,27 @@ describe('server SVID rotation', () => {
     assert.equal(seen.length, 2);
     assert.notEqual(seen[0], seen[1]);
   });
+
+  it('is replaced at once when its chain leads to a tainted authority, and only then', async () => {
+    const { ca, clock, cert } = await makeCA(new InlineSigningPool());
+    const other = await makeCA(new InlineSigningPool());
+    const r = new ServerSVIDRotator({ ca, clock, log: silentLogger() });
+    const rotated: Uint8Array[] = [];
+    r.subscribe((s) => rotated.push(s.certChain[0]!));
+    await r.rotate();
+    const first = r.state()!.certChain[0]!;
+    ca.notifyTaintedX509Authorities([other.cert.der]);
+    await new Promise((res) => setTimeout(res, 50));
+    assert.equal(rotated.length, 1, 'an authority it does not chain to changes nothing');
+    ca.notifyTaintedX509Authorities([cert.der]);
+    const start = Date.now();
+    while (rotated.length < 2 && Date.now() - start < 5000) await new Promise((res) => setTimeout(res, 10));
+    assert.equal(rotated.length, 2, 'rotated without waiting for half its lifetime');
+    assert.notDeepEqual(r.state()!.certChain[0], first);
+    assert.equal(await r.rotate(), false, 'the flag is cleared by the rotation');
+    r.stop();
+    ca.notifyTaintedX509Authorities([cert.der]);
+    await new Promise((res) => setTimeout(res, 50));
+    assert.equal(rotated.length, 2, 'a stopped rotator no longer listens');
+  });
 });

@@ -23,7 +23,7 @@ export { SpiffeIdError } from '../spiffeid/errors.js';
 export { type Logger, silentLogger } from '../log/logger.js';
 
 // Plugin types, descriptors, config reading, host services.
-export { PLUGIN_TYPES, isPluginType, type PluginType, type X509Certificate, type JWTKey, type PluginBundle } from '../plugins/types.js';
+export { PLUGIN_TYPES, isPluginType, untaintedRoots, type PluginType, type X509Certificate, type JWTKey, type PluginBundle } from '../plugins/types.js';
 export type { CoreConfig, PluginDeps, Closable, PluginDescriptor, AnyPluginDescriptor } from '../plugins/descriptor.js';
 export { ConfigReader, type PluginData, type ParseResult } from '../plugins/config-reader.js';
 export { parseDuration, formatDuration } from '../duration.js';

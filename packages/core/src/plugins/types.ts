@@ -29,6 +29,11 @@ export interface X509Certificate {
   tainted: boolean;
 }
 
+/** Roots as an authority that never taints one reports them: each untainted. */
+export function untaintedRoots(ders: readonly Uint8Array[]): X509Certificate[] {
+  return ders.map((asn1) => ({ asn1, tainted: false }));
+}
+
 /** A JWT signing key as a bundle carries it: PKIX public key, key ID, expiry (Unix seconds). */
 export interface JWTKey {
   publicKey: Uint8Array;

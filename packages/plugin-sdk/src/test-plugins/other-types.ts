@@ -97,10 +97,11 @@ export const echoUpstreamAuthority = defineUpstreamAuthority({
     async *mintX509CAAndSubscribe(req, signal) {
       if (req.csr.length === 0) throw new SpireError(Code.INVALID_ARGUMENT, 'csr is required');
       const root = Buffer.from(`root-${req.preferredTtlSeconds}`);
-      yield { x509CaChain: [req.csr], upstreamX509Roots: [root] };
+      yield { x509CaChain: [req.csr], upstreamX509Roots: [{ asn1: root, tainted: false }] };
       await new Promise((r) => setTimeout(r, 50));
       if (signal?.aborted) return;
-      yield { x509CaChain: [], upstreamX509Roots: [root, Buffer.from('root-2')] };
+      // The first root is now tainted: the flag must cross the wire.
+      yield { x509CaChain: [], upstreamX509Roots: [{ asn1: root, tainted: true }, { asn1: Buffer.from('root-2'), tainted: false }] };
       // Keep the subscription open until the host cancels it.
       await new Promise<void>((resolve) => signal?.addEventListener('abort', () => resolve()));
     },

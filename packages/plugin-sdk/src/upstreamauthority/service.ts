@@ -26,7 +26,7 @@ export function upstreamAuthorityService(ua: () => UpstreamAuthority): wire.msg.
         (signal) => ua().mintX509CAAndSubscribe({ csr: bytes(call.request.csr), preferredTtlSeconds: call.request.preferredTtl }, signal),
         (m) => ({
           x509CaChain: m.x509CaChain.map((asn1) => x509ToMsg({ asn1, tainted: false })),
-          upstreamX509Roots: m.upstreamX509Roots.map((asn1) => x509ToMsg({ asn1, tainted: false })),
+          upstreamX509Roots: m.upstreamX509Roots.map(x509ToMsg),
         }),
       );
     },

@@ -14,6 +14,9 @@ import { PRUNE_BUNDLE_INTERVAL_MS, PRUNE_CA_JOURNALS_INTERVAL_MS, PUBLISH_BUNDLE
 import { loadSlots } from './slot-loader.js';
 import type { JWTKeySlot, SlotId, X509CASlot } from './slots.js';
 import { UpstreamStream } from './upstream-stream.js';
+import { retrying, UpstreamRoots } from './upstream-roots.js';
+import { chainsToTainted } from '../tainted.js';
+import { hex, readCertificate } from '../x509/certificate.js';
 import { LocalBundleSubscription } from './local-bundle-subscription.js';
 import { x509AuthorityKind } from './x509-authority.js';
 
@@ -41,7 +44,8 @@ const BUNDLE_PRUNED = ['ca', 'manager', 'bundle', 'pruned'];
  *
  * The work is split by concern: slot-loader.ts (loading from the journal), authority-lifecycle.ts
  * with x509-authority.ts and jwt-authority.ts (prepare, activate, rotate), upstream-stream.ts
- * (the UpstreamAuthority subscription), bundle-updates.ts (append, prune, notify) and
+ * (the UpstreamAuthority subscription), upstream-roots.ts (upstream roots, their taints and
+ * revocations), bundle-updates.ts (append, prune, notify) and
  * local-authority.ts with local-authority-checks.ts (the LocalAuthority API's operations).
  */
 export class CAManager {
@@ -51,6 +55,8 @@ export class CAManager {
   private readonly bundle: BundleUpdates;
   private readonly upstream?: UpstreamStream;
   private readonly localBundle?: LocalBundleSubscription;
+  /** Ends the retries of moving off tainted upstream authorities on close. */
+  private readonly stopping = new AbortController();
   private readonly jwtPublisher: JWTKeyPublisher;
   private readonly x509: AuthorityLifecycle<X509CASlot>;
   private readonly jwt: AuthorityLifecycle<JWTKeySlot>;
@@ -73,8 +79,17 @@ export class CAManager {
     const appendBundle = (part: Parameters<BundleUpdates['append']>[0]) => this.bundle.append(part);
     const bundleChanged = () => this.bundle.changed();
     if (c.upstreamAuthority) {
-      this.upstream = new UpstreamStream({ ...c, upstreamAuthority: c.upstreamAuthority, caTtlMs, appendBundle });
-      this.localBundle = new LocalBundleSubscription({ upstreamAuthority: c.upstreamAuthority, log: c.log, appendBundle, delayMs: SUBSCRIBE_LOCAL_BUNDLE_DELAY_MS });
+      const roots = new UpstreamRoots({
+        trustDomainId: c.trustDomain.idString(),
+        log: c.log,
+        dataStore: c.dataStore,
+        appendBundle,
+        bundleChanged,
+        tainted: (authorities) => this.onUpstreamTainted(authorities),
+      });
+      const syncRoots = (r: Parameters<UpstreamRoots['sync']>[0]) => roots.sync(r);
+      this.upstream = new UpstreamStream({ ...c, upstreamAuthority: c.upstreamAuthority, caTtlMs, syncRoots });
+      this.localBundle = new LocalBundleSubscription({ upstreamAuthority: c.upstreamAuthority, log: c.log, syncRoots, appendBundle, delayMs: SUBSCRIBE_LOCAL_BUNDLE_DELAY_MS });
     }
     this.jwtPublisher = new JWTKeyPublisher({ upstreamAuthority: c.upstreamAuthority, log: c.log, appendJWTKeys: (keys) => appendBundle({ jwtSigningKeys: keys }) });
     const x509Kind = x509AuthorityKind({ c, journal, caKeyType, caTtlMs, upstream: this.upstream, appendBundle });
@@ -85,7 +100,7 @@ export class CAManager {
     this.jwt = new AuthorityLifecycle(jwtKind, c.log, c.clock, slots.jwt, c.metrics);
     this.x509Authority = new LocalAuthority(this.x509, x509Kind, serial, bundleChanged);
     this.jwtAuthority = new LocalAuthority(this.jwt, jwtKind, serial, bundleChanged);
-    this.upstreamOps = { configured: !!c.upstreamAuthority, trustDomainId: c.trustDomain.idString(), dataStore: c.dataStore, x509View: () => this.x509.view(), serial, bundleChanged };
+    this.upstreamOps = { configured: !!c.upstreamAuthority, trustDomainId: c.trustDomain.idString(), dataStore: c.dataStore, ca: c.ca, x509View: () => this.x509.view(), serial, bundleChanged };
   }
 
   /**
@@ -203,6 +218,48 @@ export class CAManager {
     return this.failedRotations;
   }
 
+  // ---- tainted upstream authorities ------------------------------------------------------
+
+  /** Upstream roots arrived tainted: move off them in the background, retried as SPIRE does. */
+  private onUpstreamTainted(authorities: Uint8Array[]): void {
+    retrying(() => this.processTaintedUpstreamAuthorities(authorities), this.c.log, this.stopping.signal).catch((err: unknown) => {
+      if (!this.stopping.signal.aborted) this.c.log.error({ error: errorMessage(err) }, 'Failed to force intermediate bundle rotation');
+    });
+  }
+
+  /**
+   * SPIRE's processing of tainted upstream authorities: when the current X.509 CA chains to one
+   * of them, a new CA is prepared (unless an untainted one already waits in the next slot) and
+   * activated at once; only then are the authorities tainted in the bundle, so that agents and
+   * downstream servers start replacing their SVIDs once this server signs with a clean CA, and
+   * the server's own SVID is replaced. Authorities already tainted in the bundle are skipped, so
+   * a retry after a partial failure goes on where it stopped.
+   */
+  processTaintedUpstreamAuthorities(authorities: Uint8Array[]): Promise<void> {
+    return this.serial(async () => {
+      if (authorities.length === 0) return;
+      const now = new Date(this.c.clock.now());
+      const taintedCA = (ca: X509CASlot['x509CA']) => !!ca && chainsToTainted([ca.certificate.der, ...ca.upstreamChain], authorities, now);
+      if (taintedCA(this.x509.current.x509CA)) {
+        this.c.log.info('Current root CA is signed by a tainted upstream authority, preparing rotation');
+        const next = this.x509.next;
+        const nextTainted = !next.isEmpty() && next.status === 'PREPARED' && taintedCA(next.x509CA);
+        if (nextTainted) this.c.log.info('Next authority is tainted, prepare new X.509 authority');
+        if (next.isEmpty() || nextTainted) await this.x509.prepare();
+        await this.x509.rotate();
+      }
+      const td = this.c.trustDomain.idString();
+      const stored = (await this.c.dataStore.fetchBundle(td))?.rootCas ?? [];
+      const alreadyTainted = new Set(stored.filter((r) => r.taintedKey).map((r) => hex(readCertificate(r.derBytes).subjectKeyId)));
+      for (const a of authorities) {
+        const skid = hex(readCertificate(a).subjectKeyId);
+        if (!alreadyTainted.has(skid)) await this.c.dataStore.taintX509CA(td, skid);
+      }
+      this.bundle.changed();
+      this.c.ca.notifyTaintedX509Authorities(authorities);
+    });
+  }
+
   // ---- bundle -----------------------------------------------------------------------------
 
   /** Removes bundle authorities expired for more than a day; notifies when something went. */
@@ -318,6 +375,7 @@ export class CAManager {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    this.stopping.abort();
     for (const t of this.timers) clearInterval(t);
     this.timers = [];
     this.upstream?.close();

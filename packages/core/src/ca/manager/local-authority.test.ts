@@ -38,10 +38,14 @@ describe('local authority operations: X.509', () => {
 
     await rejects(m.revokeX509Authority(first.authorityId), Code.INTERNAL, 'failed to revoke X.509 authority: it is not possible to revoke an untainted root CA');
     const seq = (await w.ds.fetchBundle(td))!.sequenceNumber;
+    const told: Uint8Array[][] = [];
+    ca.onTaintedX509Authorities((t) => told.push(t));
     await m.taintX509Authority(first.authorityId);
     let b = (await w.ds.fetchBundle(td))!;
     assert.equal(b.sequenceNumber, seq + 1);
     assert.equal(b.rootCas.filter((r) => r.taintedKey).length, 1);
+    // The server SVID rotator hears of it, with the tainted root from the bundle.
+    assert.deepEqual(told, [[b.rootCas.find((r) => r.taintedKey)!.derBytes]]);
     await m.revokeX509Authority(first.authorityId);
     await m.settled();
     b = (await w.ds.fetchBundle(td))!;

@@ -1,4 +1,6 @@
 import type { CADataStore } from '../ca-datastore.js';
+import type { ServerCA } from '../server-ca.js';
+import { hex, readCertificate } from '../x509/certificate.js';
 import type { AuthorityLifecycle } from './authority-lifecycle.js';
 import {
   authoritiesState,
@@ -31,6 +33,8 @@ export interface LocalAuthorityKind<S extends AuthoritySlot> {
   taintStored(authorityId: string, next: S): Promise<AuthorityState>;
   /** Revokes the authority in the DataStore. */
   revokeStored(authorityId: string, next: S): Promise<AuthorityState>;
+  /** After a taint: tells whoever must move off the authority (X.509: the server SVID). */
+  notifyTainted?(authorityId: string): Promise<void>;
 }
 
 const refuse = (e: LocalAuthorityError | undefined): void => {
@@ -90,6 +94,8 @@ export class LocalAuthority<S extends AuthoritySlot> {
       refuse(checkTaint(this.life.view(), authorityId));
       const s = await failing('taint', `${this.kind.label} authority`, () => this.kind.taintStored(authorityId, this.life.next));
       this.bundleChanged();
+      const notify = this.kind.notifyTainted?.bind(this.kind);
+      if (notify) await failing('notify', 'tainted authority', () => notify(authorityId));
       return s;
     });
   }
@@ -106,12 +112,30 @@ export class LocalAuthority<S extends AuthoritySlot> {
   }
 }
 
+/** What the tainted-authority notice works with. */
+export interface TaintNoticeDeps {
+  trustDomainId: string;
+  dataStore: Pick<CADataStore, 'fetchBundle'>;
+  ca: Pick<ServerCA, 'notifyTaintedX509Authorities'>;
+}
+
+/**
+ * SPIRE's NotifyTaintedX509Authority: finds the tainted root with this subject key ID in the
+ * bundle and hands it to the CA's taint listeners (the server SVID rotator). Throws when the
+ * bundle holds no such tainted root.
+ */
+export async function notifyTaintedX509Authority(d: TaintNoticeDeps, authorityId: string): Promise<void> {
+  const bundle = await d.dataStore.fetchBundle(d.trustDomainId);
+  const root = bundle?.rootCas.find((c) => c.taintedKey && hex(readCertificate(c.derBytes).subjectKeyId) === authorityId);
+  if (!root) throw new Error(`no tainted root CA found with authority ID: ${JSON.stringify(authorityId)}`);
+  d.ca.notifyTaintedX509Authorities([root.derBytes]);
+}
+
 /** What the upstream authority operations work with. */
-export interface UpstreamAuthorityOpsDeps {
+export interface UpstreamAuthorityOpsDeps extends TaintNoticeDeps {
   /** Whether an UpstreamAuthority signs the X.509 CA. */
   configured: boolean;
-  trustDomainId: string;
-  dataStore: Pick<CADataStore, 'taintX509CA' | 'revokeX509CA'>;
+  dataStore: Pick<CADataStore, 'taintX509CA' | 'revokeX509CA' | 'fetchBundle'>;
   /** The X.509 slots as the checks see them. */
   x509View: () => SlotPairView;
   serial: Serial;
@@ -130,6 +154,7 @@ export function upstreamAuthorityOp(d: UpstreamAuthorityOpsDeps, op: 'taint' | '
     if (op === 'taint') await failing('taint', 'upstream authority', () => d.dataStore.taintX509CA(d.trustDomainId, subjectKeyId));
     else await failing('revoke', 'X.509 upstream authority', () => d.dataStore.revokeX509CA(d.trustDomainId, subjectKeyId));
     d.bundleChanged();
+    if (op === 'taint') await failing('notify', 'tainted authority', () => notifyTaintedX509Authority(d, subjectKeyId));
     return subjectKeyId;
   });
 }

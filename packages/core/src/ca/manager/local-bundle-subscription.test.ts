@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { Code, SpireError } from '../../errors.js';
 import { recordingLogger } from '../../log/recording-logger.js';
+import type { X509Certificate } from '../../plugins/types.js';
 import type { LocalBundleUpdate, UpstreamAuthority } from '../../plugins/upstreamauthority/contract.js';
 import type { BundlePart } from './bundle-updates.js';
 import { LocalBundleSubscription } from './local-bundle-subscription.js';
@@ -36,22 +37,23 @@ async function eventually(cond: () => boolean, what: string): Promise<void> {
 
 function subscription(ua: UpstreamAuthority) {
   const parts: BundlePart[] = [];
+  const synced: (readonly X509Certificate[])[] = [];
   const { log, records } = recordingLogger();
-  const sub = new LocalBundleSubscription({ upstreamAuthority: ua, log, delayMs: 20, appendBundle: async (p) => void parts.push(p) });
-  return { sub, parts, records };
+  const sub = new LocalBundleSubscription({ upstreamAuthority: ua, log, delayMs: 20, syncRoots: async (r) => void synced.push(r), appendBundle: async (p) => void parts.push(p) });
+  return { sub, parts, synced, records };
 }
 
 describe('LocalBundleSubscription (SPIRE\'s SubscribeToLocalBundle task)', () => {
-  it('appends every streamed root and JWT key to the bundle, after the delay, until closed', async () => {
+  it('syncs every streamed root list and appends every JWT key, after the delay, until closed', async () => {
     const ua = authority([(s) => untilAborted([{ upstreamX509Roots: [{ asn1: root(1), tainted: false }], upstreamJwtKeys: [] }, { upstreamX509Roots: [{ asn1: root(1), tainted: false }, { asn1: root(2), tainted: false }], upstreamJwtKeys: [key('k1')] }], s)]);
-    const { sub, parts } = subscription(ua);
+    const { sub, parts, synced } = subscription(ua);
     sub.start();
     sub.start();
-    assert.equal(parts.length, 0, 'nothing before the delay');
-    await eventually(() => parts.length === 2, 'two appends');
-    assert.deepEqual(parts[0], { rootCas: [{ derBytes: root(1), taintedKey: false }], jwtSigningKeys: [] });
-    assert.deepEqual(parts[1]!.rootCas!.map((r) => r.derBytes), [root(1), root(2)]);
-    assert.deepEqual(parts[1]!.jwtSigningKeys, [{ pkixBytes: Uint8Array.of(1, 2), kid: 'k1', notAfter: 2_000_000_000, taintedKey: false }]);
+    assert.equal(synced.length, 0, 'nothing before the delay');
+    await eventually(() => synced.length === 2 && parts.length === 1, 'two syncs, one append');
+    assert.deepEqual(synced, [[{ asn1: root(1), tainted: false }], [{ asn1: root(1), tainted: false }, { asn1: root(2), tainted: false }]]);
+    // Only the message with a JWT key appends one.
+    assert.deepEqual(parts, [{ jwtSigningKeys: [{ pkixBytes: Uint8Array.of(1, 2), kid: 'k1', notAfter: 2_000_000_000, taintedKey: false }] }]);
     await sub.close();
     await sub.close();
     assert.equal(ua.subscriptions, 1);
@@ -73,19 +75,45 @@ describe('LocalBundleSubscription (SPIRE\'s SubscribeToLocalBundle task)', () =>
     b.sub.start();
     await new Promise((r) => setTimeout(r, 60));
     await b.sub.close();
-    assert.deepEqual([b.parts, b.records], [[], []]);
+    assert.deepEqual([b.parts, b.synced, b.records], [[], [], []]);
   });
 
   it('logs a failed stream and subscribes again after the delay', async () => {
     // eslint-disable-next-line require-yield
     const failing = async function* () { throw new SpireError(Code.INTERNAL, 'upstream is down'); };
     const ua = authority([failing, (s) => untilAborted([{ upstreamX509Roots: [{ asn1: root(3), tainted: false }], upstreamJwtKeys: [] }], s)]);
-    const { sub, parts, records } = subscription(ua);
+    const { sub, synced, records } = subscription(ua);
     sub.start();
-    await eventually(() => parts.length === 1, 'the second subscription appends');
+    await eventually(() => synced.length === 1, 'the second subscription syncs');
     assert.equal(ua.subscriptions, 2);
     assert.equal(records[0]!.msg, 'The upstream authority plugin stopped streaming authorities updates prematurely. Will retry later.');
     assert.equal(records[0]!.error, 'upstream is down');
+    await sub.close();
+  });
+
+  it('a failed store loses that update only: it is logged and the stream goes on', async () => {
+    const ua = authority([(s) => untilAborted([
+      { upstreamX509Roots: [{ asn1: root(4), tainted: false }], upstreamJwtKeys: [key('k4')] },
+      { upstreamX509Roots: [{ asn1: root(5), tainted: false }], upstreamJwtKeys: [] },
+    ], s)]);
+    const synced: (readonly X509Certificate[])[] = [];
+    const { log, records } = recordingLogger();
+    let calls = 0;
+    const sub = new LocalBundleSubscription({
+      upstreamAuthority: ua,
+      log,
+      delayMs: 20,
+      syncRoots: async (r) => {
+        if (calls++ === 0) throw new Error('database is locked');
+        synced.push(r);
+      },
+      appendBundle: async () => assert.fail('the failed update\'s JWT keys are not stored either'),
+    });
+    sub.start();
+    await eventually(() => synced.length === 1, 'the second update is synced');
+    assert.deepEqual(synced, [[{ asn1: root(5), tainted: false }]]);
+    assert.equal(ua.subscriptions, 1, 'the same stream');
+    assert.deepEqual(records.map((r) => [r.msg, r.error]), [['Failed to store X.509 CAs received by the upstream authority plugin.', 'database is locked']]);
     await sub.close();
   });
 

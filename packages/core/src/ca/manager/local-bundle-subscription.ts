@@ -1,14 +1,17 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Code, errorCode, errorMessage } from '../../errors.js';
 import type { Logger } from '../../log/logger.js';
+import type { X509Certificate } from '../../plugins/types.js';
 import type { UpstreamAuthority } from '../../plugins/upstreamauthority/contract.js';
 import type { BundlePart } from './bundle-updates.js';
 import { toStored } from './jwt-key-publisher.js';
 
-/** What the subscription works with: the UpstreamAuthority and the manager's bundle append. */
+/** What the subscription works with: the UpstreamAuthority, the roots sync and the bundle append. */
 export interface LocalBundleSubscriptionDeps {
   upstreamAuthority: UpstreamAuthority;
   log: Logger;
+  /** Brings reported upstream roots into the bundle, taints and revocations included (upstream-roots.ts). */
+  syncRoots(roots: readonly X509Certificate[]): Promise<void>;
   /** The manager's bundle append, which tells Notifiers and BundlePublishers of a change. */
   appendBundle(part: BundlePart): Promise<unknown>;
   /** Wait before subscribing, and before subscribing again after a failure (SPIRE: 5 s). */
@@ -17,8 +20,8 @@ export interface LocalBundleSubscriptionDeps {
 
 /**
  * SPIRE's SubscribeToLocalBundle task: 5 s after the CA manager starts it subscribes to the
- * UpstreamAuthority's bundle stream and appends every upstream root and JWT key it carries to
- * the local bundle, so that upstream changes (a rotated upstream CA, a JWT key published by
+ * UpstreamAuthority's bundle stream, syncs the upstream roots it carries into the local bundle
+ * (taints and revocations included) and appends its JWT keys, so that upstream changes (a rotated upstream CA, a JWT key published by
  * another downstream server) reach this server's bundle, and its agents, within one stream
  * message. An authority without the stream (UNIMPLEMENTED, or no such method) ends the task
  * quietly; a stream that ends is not reopened, as in SPIRE. Unlike SPIRE, where a failure to
@@ -54,11 +57,18 @@ export class LocalBundleSubscription {
       try {
         for await (const u of ua.subscribeToLocalBundle(signal)) {
           if (signal.aborted) return;
-          await this.d.appendBundle({
-            // Tainting upstream roots is not carried over (see the CA README); roots are added as is.
-            rootCas: u.upstreamX509Roots.map((c) => ({ derBytes: c.asn1, taintedKey: false })),
-            jwtSigningKeys: u.upstreamJwtKeys.map(toStored),
-          });
+          // As SPIRE: a failed store loses this update only; the stream goes on.
+          try {
+            await this.d.syncRoots(u.upstreamX509Roots);
+          } catch (err) {
+            log.error({ error: errorMessage(err) }, 'Failed to store X.509 CAs received by the upstream authority plugin.');
+            continue;
+          }
+          try {
+            if (u.upstreamJwtKeys.length > 0) await this.d.appendBundle({ jwtSigningKeys: u.upstreamJwtKeys.map(toStored) });
+          } catch (err) {
+            log.error({ error: errorMessage(err) }, 'Failed to store JWT keys received by the upstream authority plugin.');
+          }
         }
         return;
       } catch (err) {

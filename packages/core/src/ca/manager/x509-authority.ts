@@ -8,7 +8,7 @@ import type { AuthorityKind } from './authority-lifecycle.js';
 import type { BundlePart } from './bundle-updates.js';
 import type { Journal } from './journal.js';
 import { authorityState, checkRevokeX509, LocalAuthorityErrors } from './local-authority-checks.js';
-import type { LocalAuthorityKind } from './local-authority.js';
+import { notifyTaintedX509Authority, type LocalAuthorityKind } from './local-authority.js';
 import { sec, type CAManagerConfig } from './manager-config.js';
 import type { X509CASlot } from './slots.js';
 import type { UpstreamStream } from './upstream-stream.js';
@@ -116,5 +116,6 @@ export function x509AuthorityKind(d: X509AuthorityDeps): AuthorityKind<X509CASlo
       await c.dataStore.revokeX509CA(td, id);
       return authorityState(view(next));
     },
+    notifyTainted: (id) => notifyTaintedX509Authority({ trustDomainId: td, dataStore: c.dataStore, ca: c.ca }, id),
   };
 }

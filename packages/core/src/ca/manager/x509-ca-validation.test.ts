@@ -7,7 +7,8 @@ import { join } from 'node:path';
 import { Code } from '../../errors.js';
 import { silentLogger } from '../../log/logger.js';
 import type { AnyPluginDescriptor } from '../../plugins/descriptor.js';
-import type { UpstreamAuthority } from '../../plugins/upstreamauthority/contract.js';
+import type { MintX509CAResponse, UpstreamAuthority } from '../../plugins/upstreamauthority/contract.js';
+import { untaintedRoots } from '../../plugins/types.js';
 import { ServerCA } from '../server-ca.js';
 import { fromPem } from '../x509/certificate.js';
 import { TD } from '../test-support/fixture.js';
@@ -50,7 +51,7 @@ async function diskUA(p: { root: string; int: string; intKey: string }): Promise
 }
 
 /** The disk UpstreamAuthority with its first answer changed by `edit` (a misbehaving upstream). */
-function tampered(ua: UpstreamAuthority, edit: (m: { x509CaChain: Uint8Array[]; upstreamX509Roots: Uint8Array[] }) => void): UpstreamAuthority {
+function tampered(ua: UpstreamAuthority, edit: (m: MintX509CAResponse) => void): UpstreamAuthority {
   return {
     ...ua,
     mintX509CAAndSubscribe: (req, signal) => ({
@@ -67,11 +68,12 @@ function tampered(ua: UpstreamAuthority, edit: (m: { x509CaChain: Uint8Array[]; 
 }
 
 const certs = (path: string) => fromPem(readFileSync(path, 'utf8'));
+const roots = (path: string) => untaintedRoots(certs(path));
 
 async function mintThrough(ua: UpstreamAuthority) {
   const w = newWorld();
   const appended: unknown[] = [];
-  const stream = new UpstreamStream({ trustDomain: TD, clock: w.clock, log: silentLogger(), upstreamAuthority: ua, caTtlMs: 3600_000, appendBundle: async (p) => appended.push(p) });
+  const stream = new UpstreamStream({ trustDomain: TD, clock: w.clock, log: silentLogger(), upstreamAuthority: ua, caTtlMs: 3600_000, syncRoots: async (r) => void appended.push(r) });
   await w.km.generateKey('ca', 'ec-p256');
   const signer = await signerFor(w.km, 'ca', w.pool);
   return { appended, stream, mint: () => stream.mintX509CA(signer) };
@@ -87,7 +89,7 @@ test('an upstream CA that chains to the upstream roots passes, and its roots rea
 
 test('an upstream answer whose chain does not lead to the returned roots is refused and nothing is appended', async () => {
   const other = pki('other');
-  const t = await mintThrough(tampered(await diskUA(pki('good')), (m) => (m.upstreamX509Roots = certs(other.root))));
+  const t = await mintThrough(tampered(await diskUA(pki('good')), (m) => (m.upstreamX509Roots = roots(other.root))));
   await assert.rejects(t.mint(), {
     code: Code.INVALID_ARGUMENT,
     message:
@@ -98,7 +100,7 @@ test('an upstream answer whose chain does not lead to the returned roots is refu
 
 test('a refused upstream CA ends its subscription (the authority\'s stream is aborted)', async () => {
   const other = pki('other');
-  const bad = tampered(await diskUA(pki('good')), (m) => (m.upstreamX509Roots = certs(other.root)));
+  const bad = tampered(await diskUA(pki('good')), (m) => (m.upstreamX509Roots = roots(other.root)));
   const signals: (AbortSignal | undefined)[] = [];
   const t = await mintThrough({ ...bad, mintX509CAAndSubscribe: (req, signal) => (signals.push(signal), bad.mintX509CAAndSubscribe(req, signal)) });
   await assert.rejects(t.mint(), { code: Code.INVALID_ARGUMENT });
@@ -120,7 +122,7 @@ test('an upstream chain with the wrong intermediate is refused', async () => {
 test('a refused upstream CA is never activated: the manager does not start and the ServerCA has no X509 CA', async () => {
   const other = pki('other');
   const w = newWorld();
-  const ua = tampered(await diskUA(pki('good')), (m) => (m.upstreamX509Roots = certs(other.root)));
+  const ua = tampered(await diskUA(pki('good')), (m) => (m.upstreamX509Roots = roots(other.root)));
   const ca = new ServerCA({ trustDomain: TD, clock: w.clock });
   await assert.rejects(startManager(w, { upstreamAuthority: ua, ca }), { code: Code.INVALID_ARGUMENT });
   assert.equal(ca.getX509CA(), undefined);

@@ -58,7 +58,7 @@ export function runUpstreamAuthorityContract(
       assert.deepEqual(ca.publicKey.export({ format: 'der', type: 'spki' }), Buffer.from(spki), 'the CA certificate is for the CSR key');
       assert.equal(ca.ca, true);
       assert.ok(new Date(ca.validTo).getTime() <= start + 1800_000 + 2000, 'no longer than the preferred TTL');
-      const v = opensslVerify(res.upstreamX509Roots, res.x509CaChain[0]!, res.x509CaChain.slice(1));
+      const v = opensslVerify(res.upstreamX509Roots.map((r) => r.asn1), res.x509CaChain[0]!, res.x509CaChain.slice(1));
       assert.ok(v.ok, v.out);
       const text = opensslText(res.x509CaChain[0]!);
       assert.match(text, /X509v3 Basic Constraints: critical\s+CA:TRUE/);
@@ -101,7 +101,7 @@ export function runUpstreamAuthorityContract(
       try {
         const update = await first(ua.subscribeToLocalBundle(ac.signal));
         const roots = update.upstreamX509Roots.map((r) => Buffer.from(r.asn1));
-        for (const r of minted.upstreamX509Roots) assert.ok(roots.some((x) => x.equals(Buffer.from(r))), 'the minted CA\'s roots are in the stream');
+        for (const r of minted.upstreamX509Roots) assert.ok(roots.some((x) => x.equals(Buffer.from(r.asn1))), 'the minted CA\'s roots are in the stream');
       } catch (e) {
         assert.equal((e as { code?: number }).code, Code.UNIMPLEMENTED);
       } finally {

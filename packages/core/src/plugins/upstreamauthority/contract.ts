@@ -7,8 +7,11 @@ import { createServiceRef } from '../../di/service-ref.js';
 export interface MintX509CAResponse {
   /** DER certificates: the minted CA first, then intermediates. Empty on root-only updates. */
   x509CaChain: Uint8Array[];
-  /** DER upstream roots. */
-  upstreamX509Roots: Uint8Array[];
+  /**
+   * The upstream roots, whole, with the tainted flag an upstream SPIRE server sets on an
+   * authority it is retiring (the downstream server then moves off it).
+   */
+  upstreamX509Roots: X509Certificate[];
 }
 
 /** One message of the PublishJWTKeyAndSubscribe stream. */

@@ -17,7 +17,7 @@ export function upstreamAuthorityAdapter(p: PluginConnection): UpstreamAuthority
       for await (const m of stream) {
         yield {
           x509CaChain: (m.x509CaChain ?? []).map((c) => x509FromMsg(c).asn1),
-          upstreamX509Roots: (m.upstreamX509Roots ?? []).map((c) => x509FromMsg(c).asn1),
+          upstreamX509Roots: (m.upstreamX509Roots ?? []).map(x509FromMsg),
         };
       }
     },
