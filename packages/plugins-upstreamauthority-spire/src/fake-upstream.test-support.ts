@@ -10,14 +10,17 @@ const denied = (method: string) => Object.assign(new Error(`authorization denied
  * presents `serverSvid`, requires a client certificate chaining to `root`, signs downstream CAs
  * with `root` for callers whose ID is in `downstreamIds` (PermissionDenied "authorization denied
  * for method ..." otherwise, as the real server), keeps published JWT keys and serves the bundle.
- * `roots` and `jwtKeys` may be changed by the test; `calls` counts calls by method.
+ * `roots`, `taintedRoots` (the roots the bundle marks tainted) and `jwtKeys` may be changed by the test; `calls` counts calls by method;
+ * `bundleCallers` holds the SHA-256 fingerprint of the client certificate of each GetBundle call.
  */
 export class FakeUpstream {
   port = 0;
   roots: Uint8Array[];
+  taintedRoots: Uint8Array[] = [];
   jwtKeys: WireJwtKey[] = [];
   readonly downstreamIds = new Set<string>();
   readonly calls = new Map<string, number>();
+  readonly bundleCallers: string[] = [];
   private readonly server = new grpc.Server();
 
   private constructor(private readonly root: TestCert) {
@@ -30,12 +33,13 @@ export class FakeUpstream {
     const callerId = (call: grpc.ServerUnaryCall<unknown, unknown>) => /URI:([^,]+)/.exec(call.getAuthContext().sslPeerCertificate?.subjectaltname ?? '')?.[1];
     const bundle = () => ({
       trust_domain: 'example.org',
-      x509_authorities: f.roots.map((asn1) => ({ asn1: Buffer.from(asn1), tainted: false })),
+      x509_authorities: f.roots.map((asn1) => ({ asn1: Buffer.from(asn1), tainted: f.taintedRoots.some((t) => Buffer.from(t).equals(Buffer.from(asn1))) })),
       jwt_authorities: f.jwtKeys,
     });
     f.server.addService(nestedSpireWire.bundleClient().service, {
-      GetBundle: (_call: grpc.ServerUnaryCall<unknown, unknown>, cb: grpc.sendUnaryData<unknown>) => {
+      GetBundle: (call: grpc.ServerUnaryCall<unknown, unknown>, cb: grpc.sendUnaryData<unknown>) => {
         count('GetBundle');
+        f.bundleCallers.push(call.getAuthContext().sslPeerCertificate?.fingerprint256 ?? '');
         cb(null, bundle());
       },
       PublishJWTAuthority: (call: grpc.ServerUnaryCall<{ jwt_authority: WireJwtKey }, unknown>, cb: grpc.sendUnaryData<unknown>) => {

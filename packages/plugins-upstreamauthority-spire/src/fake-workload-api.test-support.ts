@@ -26,7 +26,7 @@ export class FakeWorkloadApi {
   private readonly server = new grpc.Server();
   private readonly open = new Set<grpc.ServerWritableStream<unknown, unknown>>();
 
-  private constructor(private current: ServedSvid) {}
+  private constructor(public current: ServedSvid) {}
 
   static async start(svid: ServedSvid): Promise<FakeWorkloadApi> {
     const f = new FakeWorkloadApi(svid);

@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { makeCaCsr } from '@spire-ts/core/plugin/testing';
-import { eventually, first, startNested, type Nested } from './harness.test-support.js';
-import { makeRoot } from './pki.test-support.js';
+import { X509Certificate } from 'node:crypto';
+import { DOWNSTREAM_ID, eventually, first, startNested, type Nested } from './harness.test-support.js';
+import { makeRoot, makeSvid } from './pki.test-support.js';
 import type { LocalBundleUpdate } from '@spire-ts/core/plugin';
 
 let nested: Nested;
@@ -59,10 +60,16 @@ describe('spire SubscribeToLocalBundle', () => {
     nested.upstream.roots = [nested.root.der, next.der];
     await eventually(() => s.got.length === 2, 2000, 'root update');
     assert.deepEqual(s.got[1]!.x509CaChain, []);
-    assert.deepEqual(s.got[1]!.upstreamX509Roots.map((r) => Buffer.from(r)), [Buffer.from(nested.root.der), Buffer.from(next.der)]);
+    assert.deepEqual(s.got[1]!.upstreamX509Roots.map((r) => Buffer.from(r.asn1)), [Buffer.from(nested.root.der), Buffer.from(next.der)]);
+    assert.deepEqual(s.got[1]!.upstreamX509Roots.map((r) => r.tainted), [false, false]);
+    // The upstream taints its old root: the flag alone changing is a change, and it is carried.
+    nested.upstream.taintedRoots = [nested.root.der];
+    await eventually(() => s.got.length === 3, 2000, 'taint update');
+    assert.deepEqual(s.got[2]!.upstreamX509Roots.map((r) => [Buffer.from(r.asn1), r.tainted]), [[Buffer.from(nested.root.der), true], [Buffer.from(next.der), false]]);
     ac.abort();
     await s.done;
     nested.upstream.roots = [nested.root.der];
+    nested.upstream.taintedRoots = [];
   });
 
   it('connects at the first subscriber and closes at the last', async () => {
@@ -85,5 +92,25 @@ describe('spire SubscribeToLocalBundle', () => {
     // A one-shot call connects and closes again.
     await first(ua.publishJWTKeyAndSubscribe({ publicKey: new Uint8Array(nested.root.cert.publicKey.rawData), keyId: 'k1', expiresAt: 2_000_000_000, tainted: false }));
     assert.equal(ua.connected, false);
+  });
+
+  it('a rotated Workload API SVID is presented from the next call on (a new connection)', async () => {
+    // The upstream checks the caller's chain on each call: once the old SVID's root is revoked
+    // there, a connection still presenting it would be refused for good.
+    const ua = nested.ua();
+    const ac = new AbortController();
+    const s = collect(ua.subscribeToLocalBundle(ac.signal));
+    const fp = (der: Uint8Array) => new X509Certificate(der).fingerprint256;
+    const before = nested.workload.current.svid;
+    try {
+      await eventually(() => s.got.length === 1 && nested.upstream.bundleCallers.at(-1) === fp(before.der), 2000, 'polling with the first SVID');
+      const next = await makeSvid(nested.root, DOWNSTREAM_ID);
+      nested.workload.serve({ id: DOWNSTREAM_ID, svid: next, bundle: [nested.root.der] });
+      await eventually(() => nested.upstream.bundleCallers.at(-1) === fp(next.der), 3000, 'polling with the rotated SVID');
+    } finally {
+      ac.abort();
+      await s.done;
+    }
+    nested.workload.serve({ id: DOWNSTREAM_ID, svid: before, bundle: [nested.root.der] });
   });
 });

@@ -45,14 +45,29 @@ type Unary = (req: unknown, md: grpc.Metadata, opts: grpc.CallOptions, cb: (e: g
 /**
  * The upstream server's Bundle and SVID APIs over mutual TLS: the client presents the Workload
  * API SVID and trusts the Workload API bundle (both follow rotation, through the source), and
- * accepts only `serverId`. Every call is bounded by `callTimeoutMs` and rejects with the grpc-js
- * ServiceError.
+ * accepts only `serverId`. A rotated SVID opens a new channel, as SPIRE's agent drops its
+ * connection when its SVID rotates: a TLS connection keeps the certificate of its handshake, and
+ * an upstream that checks the caller's chain on each call refuses the old one once its root is
+ * revoked. Calls already started finish on the old channel. Every call is bounded by
+ * `callTimeoutMs` and rejects with the grpc-js ServiceError.
  */
 export class UpstreamClient {
-  private readonly bundle: grpc.Client;
-  private readonly svid: grpc.Client;
+  private bundle!: grpc.Client;
+  private svid!: grpc.Client;
+  /** The SVID leaf the current channel was opened with. */
+  private leaf!: Uint8Array;
+  private readonly open: () => void;
+  private readonly onIdentity = () => {
+    let leaf: Uint8Array;
+    try {
+      leaf = this.source.current().chain[0]!;
+    } catch {
+      return; // the source is closed
+    }
+    if (!Buffer.from(leaf).equals(Buffer.from(this.leaf))) this.open();
+  };
 
-  constructor(host: string, port: string, serverId: string, source: WorkloadX509Source, private readonly callTimeoutMs: number) {
+  constructor(host: string, port: string, serverId: string, private readonly source: WorkloadX509Source, private readonly callTimeoutMs: number) {
     const address = `${host}:${port}`;
     // The server is authenticated by its SPIFFE ID, not a host name; with an IP address the SNI
     // name is the trust domain's (Node refuses an IP address as SNI).
@@ -60,9 +75,18 @@ export class UpstreamClient {
     const creds = grpc.experimental.createCertificateProviderChannelCredentials(source, source, {
       checkServerIdentity: (_host, cert) => checkServerId(serverId, cert),
     });
-    this.bundle = new (nestedSpireWire.bundleClient())(address, creds, options);
-    // One channel for both services: the same credentials object and target share a subchannel.
-    this.svid = new (nestedSpireWire.svidClient())(address, creds, { ...options, channelOverride: this.bundle.getChannel() });
+    this.open = () => {
+      const old = [this.bundle, this.svid];
+      this.leaf = source.current().chain[0]!;
+      // Its own subchannel pool: the new channel never shares the old one's connection.
+      const fresh = { ...options, 'grpc.use_local_subchannel_pool': 1 };
+      this.bundle = new (nestedSpireWire.bundleClient())(address, creds, fresh);
+      // One channel for both services: the same credentials object and target share a subchannel.
+      this.svid = new (nestedSpireWire.svidClient())(address, creds, { ...fresh, channelOverride: this.bundle.getChannel() });
+      for (const c of old) c?.close();
+    };
+    this.open();
+    source.addIdentityCertificateListener(this.onIdentity);
   }
 
   private call<T>(client: grpc.Client, method: string, req: unknown, signal?: AbortSignal): Promise<T> {
@@ -95,6 +119,7 @@ export class UpstreamClient {
 
   /** Closes the channel. Safe to call twice. */
   close(): void {
+    this.source.removeIdentityCertificateListener(this.onIdentity);
     this.bundle.close();
     this.svid.close();
   }

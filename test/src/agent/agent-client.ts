@@ -64,10 +64,18 @@ export class AgentClient {
   private readonly clients: grpc.Client[] = [];
   private readonly addresses: readonly string[];
   private current = 0;
+  /** PEM of the X.509 authorities the agent checks the server with. */
+  private bundlePem: string;
 
   constructor(private readonly opts: AgentClientOptions) {
     this.addresses = typeof opts.address === 'string' ? [opts.address] : opts.address;
+    this.bundlePem = opts.bundlePem;
     if (this.addresses.length === 0) throw new Error('the agent needs at least one server address');
+  }
+
+  /** Replaces the bundle the agent checks the server with, as SPIRE's agent does from each bundle sync. */
+  setBundle(bundlePem: string): void {
+    this.bundlePem = bundlePem;
   }
 
   /** The server address calls go to now (the one that last answered). */
@@ -101,7 +109,7 @@ export class AgentClient {
       const uris = (cert.subjectaltname ?? '').split(', ').filter((s) => s.startsWith('URI:')).map((s) => s.slice(4));
       return uris.length === 1 && uris[0] === serverId ? undefined : new Error(`unexpected server ID ${JSON.stringify(uris)}; want "${serverId}"`);
     };
-    const roots = Buffer.from(this.opts.bundlePem);
+    const roots = Buffer.from(this.bundlePem);
     if (withSvid) {
       if (!this.svid) throw new Error('the agent has no SVID yet: attest first');
       return grpc.credentials.createSsl(roots, Buffer.from(this.svid.key.privateKeyPem), Buffer.from(certsPem(this.svid.certChain)), { checkServerIdentity });

@@ -220,4 +220,55 @@ describe('nested SPIRE: a downstream spire-server with UpstreamAuthority "spire"
       impostor.forceShutdown();
     }
   });
+
+  // Last: it retires the upstream authority the agent's SVID and the other cases rely on.
+  it('a tainted upstream authority: the downstream moves its CA to the new one, then marks it tainted; a revoked one leaves its bundle', async (t) => {
+    type State = { active: { authority_id: string; upstream_authority_subject_key_id: string } | null; old: { authority_id: string; upstream_authority_subject_key_id: string } | null };
+    const state = (s: ServerProcess) => s.admin<State>('localAuthority', 'GetX509AuthorityState', {});
+    const taintedIds = async (s: ServerProcess) =>
+      (await s.admin<{ x509_authorities: { asn1: Buffer; tainted: boolean }[] }>('bundle', 'GetBundle', {})).x509_authorities.filter((a) => a.tainted).map((a) => new X509Certificate(a.asn1).fingerprint256);
+    const up = await state(upstream);
+    const oldUpstream = up.old!.authority_id;
+    const newUpstream = up.active!.authority_id;
+    const before = await state(downstream);
+    assert.equal(before.active!.upstream_authority_subject_key_id, oldUpstream, 'the downstream CA was signed by the authority about to be tainted');
+
+    assert.match(upstream.cli('localauthority', 'x509', 'taint', '-authorityID', oldUpstream), /Tainted X\.509 authority:/);
+    const upstreamTainted = await taintedIds(upstream);
+    assert.equal(upstreamTainted.length, 1);
+    const took = await within(12_000, 'the taint in the downstream bundle', async () => (await taintedIds(downstream)).join() === upstreamTainted.join());
+    t.diagnostic(`the taint reached the downstream bundle in ${took} ms`);
+    // By the time agents can see the taint, the downstream already signs with a CA under the new authority.
+    const after = await state(downstream);
+    assert.equal(after.active!.upstream_authority_subject_key_id, newUpstream);
+    assert.notEqual(after.active!.authority_id, before.active!.authority_id);
+    assert.equal(after.old!.authority_id, before.active!.authority_id);
+
+    // A workload SVID minted now chains to the new upstream root alone (openssl verify).
+    const out = join(dir, 'after-taint');
+    run('mkdir', ['-p', out]);
+    downstream.cli('x509', 'mint', '-spiffeID', `spiffe://${TD}/after-taint`, '-write', out);
+    const chain = readFileSync(join(out, 'svid.pem'), 'utf8').match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----\n/g)!;
+    const untainted = (await upstream.admin<{ x509_authorities: { asn1: Buffer; tainted: boolean }[] }>('bundle', 'GetBundle', {})).x509_authorities.filter((a) => !a.tainted).map((a) => a.asn1);
+    writeFileSync(join(out, 'new-root.pem'), certsPem(untainted));
+    writeFileSync(join(out, 'leaf.pem'), chain[0]!);
+    writeFileSync(join(out, 'intermediates.pem'), chain.slice(1).join(''));
+    assert.equal(
+      run('openssl', ['verify', '-CAfile', join(out, 'new-root.pem'), '-untrusted', join(out, 'intermediates.pem'), join(out, 'leaf.pem')]).trim(),
+      `${join(out, 'leaf.pem')}: OK`,
+    );
+
+    // The upstream revokes the tainted authority: it leaves the downstream's bundle too.
+    // As SPIRE agents do on seeing the taint: the agent renews its own SVID and replaces the
+    // downstream server's, both now under the new authority; only then may the operator revoke.
+    agent.setBundle(certsPem(await roots(upstream)));
+    await agent.renew();
+    await workloadApis[0]!.rotate();
+    upstream.cli('localauthority', 'x509', 'revoke', '-authorityID', oldUpstream);
+    await within(12_000, 'the revoked root gone from the downstream bundle', async () => {
+      const [u, d] = [await roots(upstream), await roots(downstream)];
+      return u.length === d.length && d.every((r) => u.some((x) => x.equals(r)));
+    });
+    assert.deepEqual(await taintedIds(downstream), []);
+  });
 });
