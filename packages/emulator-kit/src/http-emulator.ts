@@ -169,6 +169,11 @@ export class HttpEmulator {
     this.faults.push({ route, status, json, count });
   }
 
+  /** Drops every pending fault. */
+  clearFaults(): void {
+    this.faults.length = 0;
+  }
+
   /** Recorded requests of one route. */
   calls(route: string): RecordedRequest[] {
     return this.requests.filter((r) => r.route === route);

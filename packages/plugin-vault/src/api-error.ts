@@ -9,7 +9,8 @@ export class VaultApiError extends Error {
     /** The HTTP status; 0 when no answer came (connection, TLS, timeout). */
     readonly status: number,
     readonly errors: string[],
-    transport?: string,
+    /** When no answer came: what the transport said. */
+    readonly transport?: string,
   ) {
     super(
       status === 0

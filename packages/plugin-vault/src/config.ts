@@ -17,7 +17,12 @@ export interface VaultBaseConfig {
   caCertPath: string;
   insecureSkipVerify: boolean;
   auth: VaultAuth;
+  /** How many times a call is sent again after a retryable failure (VAULT_MAX_RETRIES; default 2). */
+  maxRetries: number;
 }
+
+/** Go's Vault client's default number of retries. */
+export const DEFAULT_MAX_RETRIES = 2;
 
 /** Default mount points of the auth methods, as SPIRE's. */
 export const DEFAULT_MOUNTS = { cert: 'cert', approle: 'approle', k8s: 'kubernetes' } as const;
@@ -36,6 +41,9 @@ export function readVaultBase(r: ConfigReader, env: Env): VaultBaseConfig | unde
   const namespace = envOr(env, VAULT_ENV.namespace, r.string('namespace') ?? '');
   const caCertPath = envOr(env, VAULT_ENV.caCert, r.string('ca_cert_path') ?? '');
   const insecureSkipVerify = r.bool('insecure_skip_verify') ?? false;
+  const retriesText = envOr(env, VAULT_ENV.maxRetries, String(DEFAULT_MAX_RETRIES));
+  const maxRetries = /^\d+$/.test(retriesText.trim()) ? Number(retriesText.trim()) : NaN;
+  if (!Number.isSafeInteger(maxRetries)) r.problem(`VAULT_MAX_RETRIES ${JSON.stringify(retriesText)} is not a whole number of retries`);
   if (vaultAddr === '') r.problem('vault_addr is required (or set VAULT_ADDR)');
   else if (!URL.canParse(vaultAddr) || !/^https?:$/.test(new URL(vaultAddr).protocol)) r.problem(`vault_addr ${JSON.stringify(vaultAddr)} is not an http(s) URL`);
 
@@ -81,5 +89,5 @@ export function readVaultBase(r: ConfigReader, env: Env): VaultBaseConfig | unde
       if (auth.tokenPath === '') r.problem('token_path is required');
     }
   }
-  return { vaultAddr, namespace, caCertPath, insecureSkipVerify, auth };
+  return { vaultAddr, namespace, caCertPath, insecureSkipVerify, auth, maxRetries: Number.isSafeInteger(maxRetries) ? maxRetries : DEFAULT_MAX_RETRIES };
 }

@@ -15,6 +15,8 @@ export const VAULT_ENV = {
   appRoleId: 'VAULT_APPROLE_ID',
   appRoleSecretId: 'VAULT_APPROLE_SECRET_ID',
   transitEnginePath: 'VAULT_TRANSIT_ENGINE_PATH',
+  /** Read by Go's Vault client itself (vault/api's DefaultConfig), so by SPIRE's plugins too. */
+  maxRetries: 'VAULT_MAX_RETRIES',
 } as const;
 
 /** The environment a parse reads (process.env by default; tests pass their own). */

@@ -57,4 +57,38 @@ describe('Vault token renewal', () => {
     assert.ok(!log.text().includes(token.id));
     s.close();
   });
+
+  it('tries a failed renewal again (Vault restarting, say) and keeps the login', async () => {
+    const log = recordingLogger();
+    const s = sessionFor(fx.pluginData('approle_auth'), { log, retrySleep: async () => {} });
+    await s.call('GET', 'auth/token/lookup-self');
+    const token = fx.emu.tokens.all().filter((t) => t.origin === 'approle').at(-1)!;
+    // The first renewal fails, the client's own retries included.
+    fx.emu.http.fail('auth.token.renew-self', 503, { errors: ['Vault is sealed'] }, 3);
+    const deadline = Date.now() + 3000;
+    while (token.renewals < 1 && Date.now() < deadline) await sleep(25);
+    assert.equal(token.renewals, 1, 'renewed on the second try');
+    const warned = log.records.find((r) => r.msg === 'Failed to renew auth token; trying again');
+    assert.equal(warned?.level, 'warn');
+    await s.call('GET', 'auth/token/lookup-self');
+    assert.equal(s.logins, 1, 'the same login');
+    s.close();
+  });
+
+  it('gives up when renewals keep failing until only the grace period is left, then logs in again', async () => {
+    const log = recordingLogger();
+    const s = sessionFor(fx.pluginData('approle_auth'), { log, retrySleep: async () => {} });
+    await s.call('GET', 'auth/token/lookup-self');
+    fx.emu.http.fail('auth.token.renew-self', 503, { errors: ['Vault is sealed'] }, 1000);
+    try {
+      const deadline = Date.now() + 4000;
+      const gaveUp = () => log.records.find((r) => r.msg === 'Failed to renew auth token. Retries may have exceeded the lease time threshold');
+      while (!gaveUp() && Date.now() < deadline) await sleep(25);
+      assert.equal(gaveUp()?.level, 'error');
+      assert.ok(log.records.filter((r) => r.msg === 'Failed to renew auth token; trying again').length >= 1);
+    } finally {
+      fx.emu.http.clearFaults();
+    }
+    s.close();
+  });
 });

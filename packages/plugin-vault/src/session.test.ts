@@ -89,4 +89,50 @@ describe('Vault session', () => {
     }
     s.close();
   });
+
+  it('sends a call again after 5xx, 412, 429 or no answer, VAULT_MAX_RETRIES times, waiting as Go\'s client does', async () => {
+    const waits: number[] = [];
+    const retrySleep = async (ms: number) => void waits.push(ms);
+    const s = sessionFor(fx.pluginData('token_auth'), { retrySleep });
+    await s.call('GET', 'auth/token/lookup-self');
+    const before = fx.emu.http.calls('auth.token.lookup-self').length;
+    fx.emu.http.fail('auth.token.lookup-self', 503, { errors: ['Vault is sealed'] }, 2);
+    await s.call('GET', 'auth/token/lookup-self');
+    assert.equal(fx.emu.http.calls('auth.token.lookup-self').length - before, 3, 'two retries, then the answer');
+    assert.equal(waits.length, 2);
+    assert.ok(waits[0]! >= 1000 && waits[0]! <= 1500, `first wait ${waits[0]}`);
+    assert.ok(waits[1]! >= 2000 && waits[1]! <= 3000, `second wait ${waits[1]}`);
+
+    // One failure more than the retries: the last answer is the error.
+    fx.emu.http.fail('auth.token.lookup-self', 500, { errors: ['internal error'] }, 3);
+    await assert.rejects(s.call('GET', 'auth/token/lookup-self'), (e: unknown) => e instanceof VaultApiError && e.status === 500);
+    for (const status of [412, 429]) {
+      fx.emu.http.fail('auth.token.lookup-self', status, { errors: ['later'] }, 1);
+      await s.call('GET', 'auth/token/lookup-self');
+    }
+    // Not retried: 501, 4xx.
+    waits.length = 0;
+    for (const status of [501, 400]) {
+      fx.emu.http.fail('auth.token.lookup-self', status, { errors: ['no'] }, 1);
+      await assert.rejects(s.call('GET', 'auth/token/lookup-self'), (e: unknown) => e instanceof VaultApiError && e.status === status);
+    }
+    assert.deepEqual(waits, []);
+    s.close();
+
+    // VAULT_MAX_RETRIES=0: the first failure is the answer.
+    const none = sessionFor(fx.pluginData('token_auth'), { retrySleep, env: { VAULT_MAX_RETRIES: '0' } });
+    await none.call('GET', 'auth/token/lookup-self');
+    fx.emu.http.fail('auth.token.lookup-self', 503, { errors: ['Vault is sealed'] }, 1);
+    await assert.rejects(none.call('GET', 'auth/token/lookup-self'), (e: unknown) => e instanceof VaultApiError && e.status === 503);
+    assert.deepEqual(waits, []);
+    none.close();
+  });
+
+  it('retries a refused connection, then reports it', async () => {
+    const waits: number[] = [];
+    const s = sessionFor({ vault_addr: 'http://127.0.0.1:9', token_auth: { token: 't' } }, { retrySleep: async (ms) => void waits.push(ms) });
+    await assert.rejects(s.call('GET', 'auth/token/lookup-self'), /ECONNREFUSED/);
+    assert.equal(waits.length, 2);
+    s.close();
+  });
 });

@@ -3,9 +3,12 @@
  * renewed, and made again by the next call once renewal stops. As SPIRE's client: a renewable
  * token is renewed (renew-self with its first lease as the increment) when two thirds of its
  * lease have passed; renewal stops when Vault refuses it or gives back a lease shorter than the
- * grace period (the max TTL is near), and a token with a lease of 0 never expires. Beyond SPIRE, a
- * token is never used within its grace period of expiry (a non-renewable token included: the next
- * call logs in again instead), and a call Vault answers with 403 drops the login.
+ * grace period (the max TTL is near), and a token with a lease of 0 never expires. A renewal that
+ * fails for another reason than a 403 (the token refused) is tried again, after a third of the
+ * time the token has left (at least 1 s), until only its grace period is left, as Go's lifetime
+ * watcher keeps trying. Beyond SPIRE, a token is never used within its grace period of expiry (a
+ * non-renewable token included: the next call logs in again instead), and a call Vault answers
+ * with 403 drops the login.
  */
 import { readFile } from 'node:fs/promises';
 import type { Logger } from '@spire-ts/core/plugin';
@@ -22,6 +25,8 @@ export interface VaultSessionDeps {
   timeoutMs?: number;
   makeTransport?: (o: TransportOptions) => VaultTransport;
   now?: () => number;
+  /** How a retried call waits (default: Go's 1–1.5 s, times the attempt). */
+  retrySleep?: (ms: number) => Promise<void>;
 }
 
 interface Active {
@@ -36,6 +41,8 @@ interface Active {
 }
 
 const GRACE_MIN_MS = 200;
+/** The shortest wait before trying a failed renewal again (capped by the time the token has left). */
+const RENEW_RETRY_MIN_MS = 1000;
 const GRACE_MAX_MS = 30_000;
 
 /** One Vault login at a time, shared by every caller. */
@@ -124,6 +131,8 @@ export class VaultSession {
       ...(clientCert ? { clientCert } : {}),
       insecureSkipVerify: c.insecureSkipVerify,
       timeoutMs: this.deps.timeoutMs ?? DEFAULT_CALL_TIMEOUT_MS,
+      maxRetries: c.maxRetries,
+      ...(this.deps.retrySleep ? { sleep: this.deps.retrySleep } : {}),
     };
   }
 
@@ -175,8 +184,25 @@ export class VaultSession {
       }
       this.schedule(a, r.leaseDuration);
     } catch (e) {
-      log.error({ err: (e as Error).message }, 'Failed to renew auth token');
-      this.stop(a);
+      if (a.stopped) return;
+      // Vault refused the token itself (revoked, say): no later renewal can succeed.
+      if (e instanceof VaultApiError && e.status === 403) {
+        log.error({ err: (e as Error).message }, 'Failed to renew auth token');
+        this.stop(a);
+        return;
+      }
+      // Anything else may pass (Vault restarting, a network blip): as Go's lifetime watcher,
+      // keep trying while the token has time left beyond its grace period.
+      const left = (a.expiresAt ?? Infinity) - this.now() - a.graceMs;
+      if (left <= 0) {
+        log.error({ err: (e as Error).message }, 'Failed to renew auth token. Retries may have exceeded the lease time threshold');
+        this.stop(a);
+        return;
+      }
+      const wait = Math.min(left, Math.max(RENEW_RETRY_MIN_MS, left / 3));
+      log.warn({ err: (e as Error).message, retry_in_ms: Math.round(wait) }, 'Failed to renew auth token; trying again');
+      a.timer = setTimeout(() => void this.renew(a), wait);
+      a.timer.unref();
     }
   }
 

@@ -12,8 +12,11 @@ export function parseBase(raw: Record<string, unknown>, env: Env = {}): ParseRes
 }
 
 /** A session over `raw`, throwing on config problems. */
-export function sessionFor(raw: Record<string, unknown>, o: { log?: Logger; timeoutMs?: number; env?: Env } = {}): VaultSession {
+export function sessionFor(
+  raw: Record<string, unknown>,
+  o: { log?: Logger; timeoutMs?: number; env?: Env; retrySleep?: (ms: number) => Promise<void> } = {},
+): VaultSession {
   const p = parseBase(raw, o.env);
   if (!p.config) throw new Error(p.problems.join('; '));
-  return new VaultSession(p.config, { log: o.log ?? silentLogger(), ...(o.timeoutMs ? { timeoutMs: o.timeoutMs } : {}) });
+  return new VaultSession(p.config, { log: o.log ?? silentLogger(), ...(o.timeoutMs ? { timeoutMs: o.timeoutMs } : {}), ...(o.retrySleep ? { retrySleep: o.retrySleep } : {}) });
 }
