@@ -185,3 +185,19 @@ test('agent-only RPCs reach their handlers for agents (GetAuthorizedEntries, Ren
   // This agent is re-attestable, so SPIRE sends it to re-attest.
   await assert.rejects(h.tcp('agent', agent).call('RenewAgent', {}), { code: 7, details: 'agent must reattest instead of renew' });
 });
+
+test('a connection whose chain reached a root removed since answers UNAVAILABLE and is closed, so the client connects again', async () => {
+  // A Go client keeps its connection (and the certificate of its handshake) for as long as it
+  // can; after the root is revoked it must be told to connect again, not refused for good.
+  const fedAdmin = await other.issue('spiffe://other.org/fed-admin');
+  const c = h.tcp('entry', fedAdmin);
+  assert.ok(Array.isArray((await c.call('ListEntries', {})).entries));
+  await h.ds.deleteBundle('spiffe://other.org', 'RESTRICT');
+  await h.endpoints.refreshTls();
+  await assert.rejects(c.call('ListEntries', {}), {
+    code: 14,
+    details: 'the root this connection was verified against is no longer trusted for trust domain "other.org"; connect again',
+  });
+  // The same client, on a new connection: its certificate no longer verifies, so it is no one.
+  await assert.rejects(c.call('ListEntries', {}), denied('/spire.api.server.entry.v1.Entry/ListEntries'));
+});

@@ -205,7 +205,12 @@ export async function startEndpoints(deps: EndpointsDeps): Promise<Endpoints> {
         }
       };
       const tcp = new grpc.Server(serverOptions);
-      const tcpEnv: PipelineEnv = { ...baseEnv, transport: 'tcp', rootsFor: (name) => rootsByTd.get(name) ?? new Set() };
+      const tcpEnv: PipelineEnv = {
+        ...baseEnv,
+        transport: 'tcp',
+        rootsFor: (name) => rootsByTd.get(name) ?? new Set(),
+        isTrustedRoot: (fp) => [...rootsByTd.values()].some((roots) => roots.has(fp)),
+      };
       for (const s of services) tcp.addService(serverDefinition(s.service), buildService(serverDefinition(s.service), s, tcpEnv));
       const healthDef = healthServiceDefinition as unknown as grpc.ServiceDefinition;
       tcp.addService(healthDef, buildService(healthDef, { service: 'grpc.health.v1.Health', unary: {} }, tcpEnv));

@@ -6,10 +6,10 @@ import { countCall as timedCall, rpcMetricKey, type CallCounter, type Metrics } 
 import { AuditScope } from './audit.js';
 import { authorize, type AuthorizedCaller, type AuthorizerDeps } from './authorization.js';
 import { ipFromPeer, type CallerInfo, type Transport } from './caller.js';
-import { trustedPeerSvid } from './peer-cache.js';
+import { StalePeerError, trustedPeerSvid } from './peer-cache.js';
 import type { PerIpLimiter, CountFn } from './rate-limit.js';
 import { toServiceError } from './status.js';
-import { tlsSocketOf, type AnyServerCall } from './tls.js';
+import { closeConnectionOf, tlsSocketOf, type AnyServerCall } from './tls.js';
 
 /** What a handler knows about its call. */
 export interface CallContext {
@@ -67,6 +67,13 @@ export interface PipelineEnv {
    * from vouching for another's IDs.
    */
   rootsFor?: (td: string) => ReadonlySet<string>;
+  /**
+   * Whether a root (by fingerprint) is still trusted for any trust domain. A call whose connection
+   * was verified against a root trusted no more gets UNAVAILABLE and its connection is closed, so
+   * that the client connects again (a Go client keeps its connection, and the certificate of its
+   * handshake, until it breaks).
+   */
+  isTrustedRoot?: (fingerprint256: string) => boolean;
   /** Where the `rpc.<service>.<method>` call counters go; omitted or disabled: none are kept. */
   metrics?: Metrics;
 }
@@ -76,7 +83,13 @@ function identify(call: AnyServerCall, env: PipelineEnv): CallerInfo {
   const peer = call.getPeer();
   const info: CallerInfo = { transport: 'tcp', addr: peer, ip: ipFromPeer(peer) };
   const sock = tlsSocketOf(call);
-  const svid = sock ? trustedPeerSvid(sock, env.rootsFor) : undefined;
+  let svid;
+  try {
+    svid = sock ? trustedPeerSvid(sock, env.rootsFor, env.isTrustedRoot) : undefined;
+  } catch (err) {
+    if (err instanceof StalePeerError) closeConnectionOf(call);
+    throw err;
+  }
   if (svid) info.svid = svid;
   return info;
 }

@@ -43,16 +43,35 @@ export function verifiedPeer(sock: TLSSocket): VerifiedPeer | undefined {
 }
 
 /**
+ * A connection whose client chain was verified, at its handshake, against a root that is no
+ * longer trusted at all (revoked since): the caller should connect again, and a new handshake
+ * decides who it is.
+ */
+export class StalePeerError extends SpireError {
+  constructor(trustDomain: string) {
+    super(Code.UNAVAILABLE, `the root this connection was verified against is no longer trusted for trust domain "${trustDomain}"; connect again`);
+    this.name = 'StalePeerError';
+  }
+}
+
+/**
  * The X509-SVID of a verified TLS client whose chain reached a root of its own trust domain
  * (`rootsFor(td)`: fingerprints as Node's `fingerprint256`), so that one trust domain's CA cannot
  * vouch for another's IDs. Undefined when the client presented no verified certificate. Throws
- * UNAUTHENTICATED when it chains to another trust domain's root, and what `svidFromDer` throws.
+ * UNAUTHENTICATED when it chains to another trust domain's root; {@link StalePeerError} when the
+ * root it reached is no longer trusted at all (`isTrusted`: any trust domain's current roots);
+ * and what `svidFromDer` throws.
  */
-export function trustedPeerSvid(sock: TLSSocket, rootsFor: ((td: string) => ReadonlySet<string>) | undefined): CallerSvid | undefined {
+export function trustedPeerSvid(
+  sock: TLSSocket,
+  rootsFor: ((td: string) => ReadonlySet<string>) | undefined,
+  isTrusted?: (fingerprint256: string) => boolean,
+): CallerSvid | undefined {
   const verified = verifiedPeer(sock);
   if (!verified) return undefined;
   const { svid } = verified;
   if (!rootsFor?.(svid.id.trustDomain.name).has(verified.anchorFingerprint256)) {
+    if (isTrusted && !isTrusted(verified.anchorFingerprint256)) throw new StalePeerError(svid.id.trustDomain.name);
     throw new SpireError(Code.UNAUTHENTICATED, `client certificate does not chain to a root of trust domain "${svid.id.trustDomain.name}"`);
   }
   return svid;

@@ -58,12 +58,26 @@ export class SvidServerCredentials extends grpc.ServerCredentials {
  * presented no certificate (fail closed).
  */
 export function tlsSocketOf(call: AnyServerCall): TLSSocket | undefined {
-  type Inner = { stream?: { session?: { socket?: unknown } }; nextCall?: Inner };
+  const sock = sessionOf(call)?.socket as TLSSocket | undefined;
+  return sock && typeof sock.getPeerX509Certificate === 'function' ? sock : undefined;
+}
+
+/** The HTTP/2 session a call came on, when it can be reached. */
+function sessionOf(call: AnyServerCall): { socket?: unknown; close?: () => void } | undefined {
+  type Inner = { stream?: { session?: { socket?: unknown; close?: () => void } }; nextCall?: Inner };
   // Without interceptors the call wraps the HTTP/2 call directly; with them, one level deeper.
   let inner = (call as unknown as { call?: Inner }).call;
   for (let i = 0; i < 5 && inner && !inner.stream; i++) inner = inner.nextCall;
-  const sock = inner?.stream?.session?.socket as TLSSocket | undefined;
-  return sock && typeof sock.getPeerX509Certificate === 'function' ? sock : undefined;
+  return inner?.stream?.session;
+}
+
+/**
+ * Closes the HTTP/2 connection a call came on, gracefully: no new calls on it, the ones in flight
+ * (this one's answer included) finish; the client then opens a new connection. Does nothing when
+ * the call's connection cannot be reached.
+ */
+export function closeConnectionOf(call: AnyServerCall): void {
+  sessionOf(call)?.close?.();
 }
 
 /**
