@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { CreateAliasCommand, CreateKeyCommand, GetPublicKeyCommand, ScheduleKeyDeletionCommand, SignCommand, UpdateAliasCommand, type Tag } from '@aws-sdk/client-kms';
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
-import { KeyEntries, type KeyManager, type KeyType, type Logger, type PublicKey, type SignerOpts } from '@spire-ts/core/plugin';
+import { KeyEntries, SerialQueue, type KeyManager, type KeyType, type Logger, type PublicKey, type SignerOpts } from '@spire-ts/core/plugin';
 import { awsErrorText } from '@spire-ts/plugin-aws';
 import { makeAwsKmsClients, type AwsKmsClients } from './clients.js';
 import type { AwsKmsConfig } from './config.js';
@@ -54,7 +54,7 @@ interface Configured {
 export class AwsKmsKeyManager implements KeyManager {
   private entries = new KeyEntries<KeyEntry>();
   private state: Configured | undefined;
-  private writeLock: Promise<unknown> = Promise.resolve();
+  private readonly writeLock = new SerialQueue();
   private tasks: AbortController | undefined;
   private stopTickers: (() => void)[] = [];
   /** Sign calls in flight, by key ARN (a replaced key is queued for deletion once they finish). */
@@ -71,9 +71,7 @@ export class AwsKmsKeyManager implements KeyManager {
   }
 
   private locked<T>(fn: () => Promise<T>): Promise<T> {
-    const run = this.writeLock.then(fn, fn);
-    this.writeLock = run.catch(() => undefined);
-    return run;
+    return this.writeLock.run(fn);
   }
 
   /**

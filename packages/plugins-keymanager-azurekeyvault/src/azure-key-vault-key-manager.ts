@@ -1,5 +1,5 @@
 import type { TokenCredential } from '@azure/identity';
-import { KeyEntries, KEY_TYPES, type KeyManager, type KeyType, type Logger, type PublicKey, type SignerOpts, readOrCreateServerId } from '@spire-ts/core/plugin';
+import { KeyEntries, KEY_TYPES, SerialQueue, type KeyManager, type KeyType, type Logger, type PublicKey, type SignerOpts, readOrCreateServerId } from '@spire-ts/core/plugin';
 import type { AzureKeyVaultConfig } from './config.js';
 import { azureCredential } from '@spire-ts/plugin-azure';
 import { DeleteQueue } from './delete-queue.js';
@@ -51,7 +51,7 @@ interface Configured {
 export class AzureKeyVaultKeyManager implements KeyManager {
   private entries = new KeyEntries<KeyEntry>();
   private state: Configured | undefined;
-  private writeLock: Promise<unknown> = Promise.resolve();
+  private readonly writeLock = new SerialQueue();
   private tasks: AbortController | undefined;
   private stopTickers: (() => void)[] = [];
   /** Sign calls in flight, by key name (a replaced key is deleted once they finish). */
@@ -66,9 +66,7 @@ export class AzureKeyVaultKeyManager implements KeyManager {
   }
 
   private locked<T>(fn: () => Promise<T>): Promise<T> {
-    const run = this.writeLock.then(fn, fn);
-    this.writeLock = run.catch(() => undefined);
-    return run;
+    return this.writeLock.run(fn);
   }
 
   /**

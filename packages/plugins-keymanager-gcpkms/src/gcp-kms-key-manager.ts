@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { KeyEntries, type KeyManager, type KeyType, type Logger, type PublicKey, type SignerOpts } from '@spire-ts/core/plugin';
+import { KeyEntries, SerialQueue, type KeyManager, type KeyType, type Logger, type PublicKey, type SignerOpts } from '@spire-ts/core/plugin';
 import { crc32c } from '@spire-ts/plugin-gcp';
 import type { GcpKmsConfig } from './config.js';
 import { DestroyQueue } from './destroy-queue.js';
@@ -51,7 +51,7 @@ interface Configured {
 export class GcpKmsKeyManager implements KeyManager {
   private entries = new KeyEntries<KeyEntry>();
   private state: Configured | undefined;
-  private writeLock: Promise<unknown> = Promise.resolve();
+  private readonly writeLock = new SerialQueue();
   private tasks: AbortController | undefined;
   private stopTickers: (() => void)[] = [];
   /** Sign calls in flight, by version name (a replaced version is queued for destruction once they finish). */
@@ -66,9 +66,7 @@ export class GcpKmsKeyManager implements KeyManager {
   }
 
   private locked<T>(fn: () => Promise<T>): Promise<T> {
-    const run = this.writeLock.then(fn, fn);
-    this.writeLock = run.catch(() => undefined);
-    return run;
+    return this.writeLock.run(fn);
   }
 
   private current(): Configured {

@@ -1,4 +1,4 @@
-import { KeyEntries, DisposalQueue, KEY_TYPES, readOrCreateServerId, systemClock, type KeyManager, type KeyType, type Logger, type PublicKey, type SignerOpts, type TaskClock } from '@spire-ts/core/plugin';
+import { KeyEntries, DisposalQueue, SerialQueue, KEY_TYPES, readOrCreateServerId, systemClock, type KeyManager, type KeyType, type Logger, type PublicKey, type SignerOpts, type TaskClock } from '@spire-ts/core/plugin';
 import { VaultSession, type VaultSessionDeps } from '@spire-ts/plugin-vault';
 import type { HashicorpVaultConfig } from './config.js';
 import { HashicorpVaultErrors as E } from './errors.js';
@@ -33,7 +33,7 @@ interface Configured {
 export class HashicorpVaultKeyManager implements KeyManager {
   private entries = new KeyEntries<KeyEntry>();
   private state: Configured | undefined;
-  private writeLock: Promise<unknown> = Promise.resolve();
+  private readonly writeLock = new SerialQueue();
   private tasks: AbortController | undefined;
   /** Transit keys waiting to be deleted; kept across configure, as SPIRE's channel. */
   readonly deleteQueue: DisposalQueue;
@@ -43,9 +43,7 @@ export class HashicorpVaultKeyManager implements KeyManager {
   }
 
   private locked<T>(fn: () => Promise<T>): Promise<T> {
-    const run = this.writeLock.then(fn, fn);
-    this.writeLock = run.catch(() => undefined);
-    return run;
+    return this.writeLock.run(fn);
   }
 
   /**

@@ -1,3 +1,5 @@
+import { SerialQueue } from '@spire-ts/core/plugin';
+
 /** How many refreshes a cache miss may force before the list's TTL runs out (SPIRE's 5). */
 export const MISS_REFRESH_BUDGET = 5;
 
@@ -13,7 +15,7 @@ export class MembershipCache {
   /** Epoch ms after which the list is stale; 0 = never loaded. */
   private validUntil = 0;
   private budget = MISS_REFRESH_BUDGET;
-  private lock: Promise<unknown> = Promise.resolve();
+  private readonly lock = new SerialQueue();
 
   constructor(
     private readonly ttlMs: number,
@@ -28,9 +30,7 @@ export class MembershipCache {
   }
 
   private serialized<T>(fn: () => Promise<T>): Promise<T> {
-    const run = this.lock.then(fn, fn);
-    this.lock = run.catch(() => undefined);
-    return run;
+    return this.lock.run(fn);
   }
 
   private reload(load: () => Promise<Set<string>>, onMiss: boolean): Promise<Set<string>> {

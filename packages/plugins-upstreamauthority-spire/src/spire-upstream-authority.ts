@@ -1,5 +1,6 @@
 import { X509Certificate as NodeX509 } from 'node:crypto';
 import type { JWTKey, LocalBundleUpdate, Logger, MintX509CAResponse, PublishJWTKeyResponse, UpstreamAuthority, X509Certificate } from '@spire-ts/core/plugin';
+import { SerialQueue } from '@spire-ts/core/plugin';
 import { BundleCache, sameJwtKeys, sameRoots, type CachedBundle } from './bundle-cache.js';
 import type { SpireUpstreamConfig } from './config.js';
 import { jwtKeysFromWire, jwtKeyToWire, rootsFromWire } from './convert.js';
@@ -65,7 +66,7 @@ export class SpireUpstreamAuthority implements UpstreamAuthority {
   private readonly serverId: string;
   private subscribers = 0;
   private conn?: Connection;
-  private queue: Promise<unknown> = Promise.resolve();
+  private readonly queue = new SerialQueue();
   private closed = false;
 
   constructor(
@@ -79,9 +80,7 @@ export class SpireUpstreamAuthority implements UpstreamAuthority {
 
   /** Runs `fn` after every earlier subscribe/unsubscribe has finished. */
   private exclusive<T>(fn: () => Promise<T>): Promise<T> {
-    const run = this.queue.then(fn, fn);
-    this.queue = run.catch(() => undefined);
-    return run;
+    return this.queue.run(fn);
   }
 
   private subscribe(): Promise<UpstreamClient> {

@@ -29,6 +29,7 @@ export { ConfigReader, type PluginData, type ParseResult } from '../plugins/conf
 export { parseDuration, formatDuration } from '../duration.js';
 export { systemClock, type TaskClock } from '../plugins/task-clock.js';
 export { withDeadline } from '../plugins/deadline.js';
+export { SerialQueue } from '../serial-queue.js';
 export { parseHcl } from '../config/parse-text.js';
 export { ConfigSyntaxError } from '../config/syntax-error.js';
 export type * from '../plugins/host-services.js';

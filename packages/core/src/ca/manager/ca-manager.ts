@@ -1,4 +1,5 @@
 import { errorMessage } from '../../errors.js';
+import { SerialQueue } from '../../serial-queue.js';
 import { countCall } from '../../telemetry/instrument.js';
 import { NOOP_METRICS, type CallCounter, type Metrics } from '../../telemetry/metrics.js';
 import type { JWTKey } from '../../plugins/types.js';
@@ -49,7 +50,7 @@ const BUNDLE_PRUNED = ['ca', 'manager', 'bundle', 'pruned'];
  * local-authority.ts with local-authority-checks.ts (the LocalAuthority API's operations).
  */
 export class CAManager {
-  private lock: Promise<unknown> = Promise.resolve();
+  private readonly lock = new SerialQueue();
   private timers: NodeJS.Timeout[] = [];
   private closed = false;
   private readonly bundle: BundleUpdates;
@@ -118,9 +119,7 @@ export class CAManager {
   }
 
   private serial<T>(fn: () => Promise<T>): Promise<T> {
-    const p = this.lock.then(fn, fn);
-    this.lock = p.catch(() => undefined);
-    return p;
+    return this.lock.run(fn);
   }
 
   // ---- slots ------------------------------------------------------------------------------
