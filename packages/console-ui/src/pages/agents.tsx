@@ -1,15 +1,16 @@
-import { useEffect, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 import { purgeAgents, rpc } from '../api';
 import type { Agent, AgentFilter, PurgeResponse } from '../api-types';
 import { formatUnix } from '../lib/duration';
 import { agentFilter, emptyAgentFilter, type AgentFilterForm, type Tri } from '../lib/filters';
 import { idProto, idString } from '../lib/ids';
-import { currentToken, firstPage, nextPage, prevPage, withNextToken, type PageState } from '../lib/paging';
+import { firstPage, nextPage, prevPage, type PageState } from '../lib/paging';
 import { ErrorAlert, Notice } from '../ui/alert';
 import { ConfirmDialog } from '../ui/dialog';
 import { CheckField, MATCH_OPTIONS, SelectField, TextField, TRI_OPTIONS } from '../ui/field';
 import { Pager } from '../ui/pager';
 import { useAction } from '../ui/use-action';
+import { useCount, usePagedList } from '../ui/use-paged-list';
 
 /** Agents per page. */
 export const AGENT_PAGE_SIZE = 50;
@@ -156,39 +157,21 @@ function AgentRow({ a, onAct }: { a: Agent; onAct: (p: Pending) => void }) {
 export function AgentsPage() {
   const [filter, setFilter] = useState<AgentFilter | undefined>(undefined);
   const [page, setPage] = useState<PageState>(firstPage);
-  const [agents, setAgents] = useState<Agent[]>([]);
-  const [count, setCount] = useState<number | null>(null);
   const [pending, setPending] = useState<Pending>(null);
   const [notice, setNotice] = useState('');
   const [reload, setReload] = useState(0);
-  const list = useAction();
   const filterAct = useAction();
   const act = useAction();
-
-  useEffect(() => {
-    let stale = false;
-    void list.run(async () => {
-      const res = await rpc('agent/ListAgents', { filter, page_size: AGENT_PAGE_SIZE, page_token: currentToken(page) });
-      if (stale) return;
-      setAgents(res.agents);
-      setPage((p) => withNextToken(p, res.next_page_token));
-    });
-    return () => {
-      stale = true;
-    };
-  }, [filter, page.index, page.tokens, reload]);
-
-  useEffect(() => {
-    let stale = false;
-    setCount(null);
-    rpc('agent/CountAgents', { filter }).then(
-      (c) => !stale && setCount(c.count),
-      () => undefined,
-    );
-    return () => {
-      stale = true;
-    };
-  }, [filter, reload]);
+  const { items: agents, list } = usePagedList<Agent>(
+    page,
+    setPage,
+    async (page_token) => {
+      const res = await rpc('agent/ListAgents', { filter, page_size: AGENT_PAGE_SIZE, page_token });
+      return { items: res.agents, next: res.next_page_token };
+    },
+    [filter, reload],
+  );
+  const count = useCount(async () => (await rpc('agent/CountAgents', { filter })).count, [filter, reload]);
 
   const perform = (p: NonNullable<Pending>) =>
     void act.run(async () => {

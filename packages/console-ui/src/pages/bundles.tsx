@@ -1,12 +1,13 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { getLocalBundle, localBundleUrl, rpc, setFederatedBundle } from '../api';
 import type { Bundle, BundleFormat, DeleteMode } from '../api-types';
-import { currentToken, firstPage, nextPage, prevPage, withNextToken, type PageState } from '../lib/paging';
+import { firstPage, nextPage, prevPage, type PageState } from '../lib/paging';
 import { ErrorAlert, Notice } from '../ui/alert';
 import { ConfirmDialog } from '../ui/dialog';
 import { SelectField, TextField } from '../ui/field';
 import { Pager } from '../ui/pager';
 import { useAction } from '../ui/use-action';
+import { usePagedList } from '../ui/use-paged-list';
 
 const FORMATS = [
   ['pem', 'PEM'],
@@ -90,25 +91,20 @@ function SetForm({ onDone }: { onDone: (td: string) => void }) {
 /** The local bundle (PEM, SPIFFE, downloads) and the federated bundles (list, set, delete). */
 export function BundlesPage() {
   const [page, setPage] = useState<PageState>(firstPage);
-  const [bundles, setBundles] = useState<Bundle[]>([]);
   const [reload, setReload] = useState(0);
   const [deleting, setDeleting] = useState('');
   const [mode, setMode] = useState<DeleteMode>('RESTRICT');
   const [notice, setNotice] = useState('');
-  const list = useAction();
   const act = useAction();
-  useEffect(() => {
-    let stale = false;
-    void list.run(async () => {
-      const res = await rpc('bundle/ListFederatedBundles', { page_size: 50, page_token: currentToken(page) });
-      if (stale) return;
-      setBundles(res.bundles);
-      setPage((p) => withNextToken(p, res.next_page_token));
-    });
-    return () => {
-      stale = true;
-    };
-  }, [page.index, page.tokens, reload]);
+  const { items: bundles, list } = usePagedList<Bundle>(
+    page,
+    setPage,
+    async (page_token) => {
+      const res = await rpc('bundle/ListFederatedBundles', { page_size: 50, page_token });
+      return { items: res.bundles, next: res.next_page_token };
+    },
+    [reload],
+  );
   const remove = (td: string) =>
     void act.run(async () => {
       const res = await rpc('bundle/BatchDeleteFederatedBundle', { trust_domains: [td], mode });

@@ -4,12 +4,13 @@ import type { Entry, EntryFilter } from '../api-types';
 import { emptyEntryForm, ttlText } from '../lib/entry-form';
 import { emptyEntryFilter, entryFilter, type EntryFilterForm, type Tri } from '../lib/filters';
 import { idString } from '../lib/ids';
-import { currentToken, firstPage, nextPage, prevPage, withNextToken, type PageState } from '../lib/paging';
+import { firstPage, nextPage, prevPage, type PageState } from '../lib/paging';
 import { entryHref } from '../route';
 import { ErrorAlert, Notice } from '../ui/alert';
 import { MATCH_OPTIONS, SelectField, TextField, TRI_OPTIONS } from '../ui/field';
 import { Pager } from '../ui/pager';
 import { useAction } from '../ui/use-action';
+import { useCount, usePagedList } from '../ui/use-paged-list';
 import { EntryFormView } from './entry-form-view';
 import { EntryImport } from './entry-import';
 
@@ -78,42 +79,25 @@ function Flags({ e }: { e: Entry }) {
 /** The entries list: server-side paging, filters, create and bulk import. */
 export function EntriesPage() {
   const [state, setState] = useState(remembered);
-  const [entries, setEntries] = useState<Entry[]>([]);
-  const [count, setCount] = useState<number | null>(null);
   const [creating, setCreating] = useState(false);
   const [notice, setNotice] = useState('');
   const [reload, setReload] = useState(0);
-  const list = useAction();
   const filterAct = useAction();
 
   useEffect(() => {
     remembered = state;
   }, [state]);
 
-  useEffect(() => {
-    let stale = false;
-    void list.run(async () => {
-      const res = await rpc('entry/ListEntries', { filter: state.filter, page_size: ENTRY_PAGE_SIZE, page_token: currentToken(state.page) });
-      if (stale) return;
-      setEntries(res.entries);
-      setState((s) => ({ ...s, page: withNextToken(s.page, res.next_page_token) }));
-    });
-    return () => {
-      stale = true;
-    };
-  }, [state.filter, state.page.index, state.page.tokens, reload]);
-
-  useEffect(() => {
-    let stale = false;
-    setCount(null);
-    rpc('entry/CountEntries', { filter: state.filter }).then(
-      (c) => !stale && setCount(c.count),
-      () => undefined,
-    );
-    return () => {
-      stale = true;
-    };
-  }, [state.filter, reload]);
+  const { items: entries, list } = usePagedList<Entry>(
+    state.page,
+    (update) => setState((s) => ({ ...s, page: update(s.page) })),
+    async (page_token) => {
+      const res = await rpc('entry/ListEntries', { filter: state.filter, page_size: ENTRY_PAGE_SIZE, page_token });
+      return { items: res.entries, next: res.next_page_token };
+    },
+    [state.filter, reload],
+  );
+  const count = useCount(async () => (await rpc('entry/CountEntries', { filter: state.filter })).count, [state.filter, reload]);
 
   const apply = (form: EntryFilterForm) => {
     filterAct.setError('');

@@ -1,13 +1,14 @@
-import { useEffect, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 import { getFederationStatus, rpc } from '../api';
 import type { FederationRelationship, FederationStatus } from '../api-types';
 import { formatIso } from '../lib/duration';
-import { currentToken, firstPage, nextPage, prevPage, withNextToken, type PageState } from '../lib/paging';
+import { firstPage, nextPage, prevPage, type PageState } from '../lib/paging';
 import { ErrorAlert, Notice } from '../ui/alert';
 import { ConfirmDialog } from '../ui/dialog';
 import { SelectField, TextField } from '../ui/field';
 import { Pager } from '../ui/pager';
 import { useAction } from '../ui/use-action';
+import { usePagedList } from '../ui/use-paged-list';
 
 type Profile = 'https_web' | 'https_spiffe';
 interface RelForm { trustDomain: string; url: string; profile: Profile; endpointId: string }
@@ -101,30 +102,21 @@ function StatusCell({ s }: { s: FederationStatus | undefined }) {
 /** Federation relationships: list, create, update, delete, refresh now and the last refresh result. */
 export function FederationPage() {
   const [page, setPage] = useState<PageState>(firstPage);
-  const [rels, setRels] = useState<FederationRelationship[]>([]);
   const [status, setStatus] = useState<Map<string, FederationStatus>>(new Map());
   const [form, setForm] = useState<{ editing: FederationRelationship | null } | null>(null);
   const [deleting, setDeleting] = useState('');
   const [notice, setNotice] = useState('');
   const [reload, setReload] = useState(0);
-  const list = useAction();
   const act = useAction();
-  useEffect(() => {
-    let stale = false;
-    void list.run(async () => {
-      const [res, st] = await Promise.all([
-        rpc('trustdomain/ListFederationRelationships', { page_size: 50, page_token: currentToken(page) }),
-        getFederationStatus(),
-      ]);
-      if (stale) return;
-      setRels(res.federation_relationships);
-      setStatus(new Map(st.map((s) => [s.trustDomain, s])));
-      setPage((p) => withNextToken(p, res.next_page_token));
-    });
-    return () => {
-      stale = true;
-    };
-  }, [page.index, page.tokens, reload]);
+  const { items: rels, list } = usePagedList<FederationRelationship>(
+    page,
+    setPage,
+    async (page_token) => {
+      const [res, st] = await Promise.all([rpc('trustdomain/ListFederationRelationships', { page_size: 50, page_token }), getFederationStatus()]);
+      return { items: res.federation_relationships, next: res.next_page_token, alongside: () => setStatus(new Map(st.map((s) => [s.trustDomain, s]))) };
+    },
+    [reload],
+  );
   const refresh = (td: string) =>
     void act.run(async () => {
       try {
