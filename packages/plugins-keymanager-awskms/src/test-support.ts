@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { silentLogger, type KeyManager, type Logger } from '@spire-ts/core/plugin';
 import { AwsEmulator } from '@spire-ts/emulator-aws';
-import { startDescriptorForTest, type ServedAs } from '@spire-ts/plugin-sdk/testing';
+import { orCleanUp, startDescriptorForTest, type ServedAs } from '@spire-ts/plugin-sdk/testing';
 import { AwsKmsKeyManager } from './aws-kms-key-manager.js';
 import type { AwsKmsConfig } from './config.js';
 import type { TaskClock } from '@spire-ts/core/plugin';
@@ -57,15 +57,19 @@ export function awsKmsContractSetup(servedAs: ServedAs): () => Promise<{ km: Key
   return async () => {
     const aws = await startKmsEmulator();
     const dir = await mkdtemp(join(tmpdir(), 'km-awskms-contract-'));
-    const started = await startDescriptorForTest<KeyManager>(servedAs, import.meta.resolve('./index.js'), 'awsKmsKeyManager', {
-      data: { region: 'us-east-1', key_identifier_file: join(dir, 'server-id') },
-    });
+    const cleanUp = async () => {
+      await aws.close();
+      await rm(dir, { recursive: true, force: true });
+    };
+    const started = await orCleanUp(
+      () => startDescriptorForTest<KeyManager>(servedAs, import.meta.resolve('./index.js'), 'awsKmsKeyManager', { data: { region: 'us-east-1', key_identifier_file: join(dir, 'server-id') } }),
+      cleanUp,
+    );
     return {
       km: started.plugin,
       close: async () => {
         await started.close();
-        await aws.close();
-        await rm(dir, { recursive: true, force: true });
+        await cleanUp();
       },
     };
   };

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { silentLogger, type KeyManager, type Logger } from '@spire-ts/core/plugin';
 import { AzureEmulator } from '@spire-ts/emulator-azure';
-import { startDescriptorForTest, type ServedAs } from '@spire-ts/plugin-sdk/testing';
+import { orCleanUp, startDescriptorForTest, type ServedAs } from '@spire-ts/plugin-sdk/testing';
 import { AzureKeyVaultKeyManager } from './azure-key-vault-key-manager.js';
 import { parseAzureKeyVaultConfig } from './config.js';
 import type { TaskClock } from '@spire-ts/core/plugin';
@@ -84,13 +84,16 @@ export function azureKeyVaultContractSetup(servedAs: ServedAs): () => Promise<{ 
     const dir = await mkdtemp(join(tmpdir(), 'km-azurekv-contract-'));
     const data = { ...vaultPluginData(az, { key_identifier_file: join(dir, 'server-id') }) };
     delete data.key_identifier_value;
-    const started = await startDescriptorForTest<KeyManager>(servedAs, import.meta.resolve('./index.js'), 'azureKeyVaultKeyManager', { data });
+    const cleanUp = async () => {
+      await az.close();
+      await rm(dir, { recursive: true, force: true });
+    };
+    const started = await orCleanUp(() => startDescriptorForTest<KeyManager>(servedAs, import.meta.resolve('./index.js'), 'azureKeyVaultKeyManager', { data }), cleanUp);
     return {
       km: started.plugin,
       close: async () => {
         await started.close();
-        await az.close();
-        await rm(dir, { recursive: true, force: true });
+        await cleanUp();
       },
     };
   };

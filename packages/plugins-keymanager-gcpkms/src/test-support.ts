@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { silentLogger, type KeyManager, type Logger } from '@spire-ts/core/plugin';
 import { GcpEmulator } from '@spire-ts/emulator-gcp';
-import { startDescriptorForTest, type ServedAs } from '@spire-ts/plugin-sdk/testing';
+import { orCleanUp, startDescriptorForTest, type ServedAs } from '@spire-ts/plugin-sdk/testing';
 import type { GcpKmsConfig } from './config.js';
 import { GcpKmsKeyManager } from './gcp-kms-key-manager.js';
 import type { TaskClock } from '@spire-ts/core/plugin';
@@ -55,16 +55,20 @@ export function gcpKmsContractSetup(servedAs: ServedAs): () => Promise<{ km: Key
   return async () => {
     const gcp = await startKmsEmulator();
     const dir = await mkdtemp(join(tmpdir(), 'km-gcpkms-contract-'));
-    const started = await startDescriptorForTest<KeyManager>(servedAs, import.meta.resolve('./index.js'), 'gcpKmsKeyManager', {
-      data: { key_ring: KEY_RING, key_identifier_file: join(dir, 'server-id') },
-    });
+    const cleanUp = async () => {
+      await gcp.close();
+      gcp.restoreEnv();
+      await rm(dir, { recursive: true, force: true });
+    };
+    const started = await orCleanUp(
+      () => startDescriptorForTest<KeyManager>(servedAs, import.meta.resolve('./index.js'), 'gcpKmsKeyManager', { data: { key_ring: KEY_RING, key_identifier_file: join(dir, 'server-id') } }),
+      cleanUp,
+    );
     return {
       km: started.plugin,
       close: async () => {
         await started.close();
-        await gcp.close();
-        gcp.restoreEnv();
-        await rm(dir, { recursive: true, force: true });
+        await cleanUp();
       },
     };
   };

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { silentLogger, type KeyManager, type Logger } from '@spire-ts/core/plugin';
 import { startVaultFixture, type AuthBlock, type VaultFixture } from '@spire-ts/emulator-vault';
-import { startDescriptorForTest, type ServedAs } from '@spire-ts/plugin-sdk/testing';
+import { orCleanUp, startDescriptorForTest, type ServedAs } from '@spire-ts/plugin-sdk/testing';
 import { parseHashicorpVaultConfig } from './config.js';
 import { HashicorpVaultKeyManager } from './hashicorp-vault-key-manager.js';
 
@@ -28,13 +28,16 @@ export function contractSetup(servedAs: ServedAs, method: AuthBlock): () => Prom
     const fx = await startVaultFixture();
     const dir = await mkdtemp(join(tmpdir(), 'km-vault-contract-'));
     const data = fx.pluginData(method, { key_identifier_file: join(dir, 'server-id') });
-    const started = await startDescriptorForTest<KeyManager>(servedAs, import.meta.resolve('./index.js'), 'hashicorpVaultKeyManager', { data });
+    const cleanUp = async () => {
+      await fx.close();
+      await rm(dir, { recursive: true, force: true });
+    };
+    const started = await orCleanUp(() => startDescriptorForTest<KeyManager>(servedAs, import.meta.resolve('./index.js'), 'hashicorpVaultKeyManager', { data }), cleanUp);
     return {
       km: started.plugin,
       close: async () => {
         await started.close();
-        await fx.close();
-        await rm(dir, { recursive: true, force: true });
+        await cleanUp();
       },
     };
   };

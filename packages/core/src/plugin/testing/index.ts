@@ -28,3 +28,4 @@ export {
 } from './load-plugin.js';
 export { isSpireError, rejectsWith } from '../../testing/spire-error-matcher.js';
 export { recordingLogger, type LogRecord } from '../../plugins/recording-logger.js';
+export { orCleanUp } from '../../plugins/or-clean-up.js';
