@@ -3,9 +3,10 @@
  * settings SPIRE's client has (a CA file, insecure_skip_verify, a client certificate for cert
  * auth), the namespace header, `X-Vault-Request`, a token when one is given, a time bound on
  * every call, and Go's Vault client's retries (VAULT_MAX_RETRIES, default 2, of a call that got
- * no answer or a 412, 429 or 5xx but 501; the n-th retry after n × 1–1.5 s). node-vault's own environment defaults (VAULT_TOKEN, VAULT_SKIP_VERIFY …) are not
- * used: the plugins settle every value in their configuration, and its debug output (which would
- * print request bodies, secrets included) is switched off.
+ * no answer or a 412, 429 or 5xx but 501; the n-th retry after n × 1–1.5 s). node-vault's own
+ * environment defaults (VAULT_TOKEN, VAULT_SKIP_VERIFY …) are not used: the plugins settle every
+ * value in their configuration, and its debug output (which would print request bodies, secrets
+ * included) is switched off.
  */
 import vault from 'node-vault';
 import { VaultApiError } from './api-error.js';

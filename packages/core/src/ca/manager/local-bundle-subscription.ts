@@ -21,9 +21,9 @@ export interface LocalBundleSubscriptionDeps {
 /**
  * SPIRE's SubscribeToLocalBundle task: 5 s after the CA manager starts it subscribes to the
  * UpstreamAuthority's bundle stream, syncs the upstream roots it carries into the local bundle
- * (taints and revocations included) and appends its JWT keys, so that upstream changes (a rotated upstream CA, a JWT key published by
- * another downstream server) reach this server's bundle, and its agents, within one stream
- * message. An authority without the stream (UNIMPLEMENTED, or no such method) ends the task
+ * (taints and revocations included) and appends its JWT keys, so that upstream changes (a rotated
+ * upstream CA, a JWT key published by another downstream server) reach this server's bundle, and
+ * its agents, within one stream message. An authority without the stream (UNIMPLEMENTED, or no such method) ends the task
  * quietly; a stream that ends is not reopened, as in SPIRE. Unlike SPIRE, where a failure to
  * subscribe stops the server, a failure is logged and retried after the same delay.
  */

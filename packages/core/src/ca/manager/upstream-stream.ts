@@ -21,8 +21,8 @@ export interface UpstreamStreamDeps extends Pick<CAManagerConfig, 'trustDomain' 
 /**
  * The X.509 CA signed by an UpstreamAuthority, and the subscription that comes with it (SPIRE's
  * MintX509CAAndSubscribe): the first message carries the CA chain and the upstream roots, later
- * ones carry root updates, which are synced into the bundle as they come (upstream-roots.ts). One subscription is
- * open at a time; minting a new CA ends the previous one.
+ * ones carry root updates, which are synced into the bundle as they come (upstream-roots.ts). One
+ * subscription is open at a time; minting a new CA ends the previous one.
  */
 export class UpstreamStream {
   private stream?: AbortController;
@@ -33,7 +33,7 @@ export class UpstreamStream {
    * Has the UpstreamAuthority sign a CA for `signer`'s key, checks it, syncs the upstream roots
    * into the bundle and keeps following root updates. Throws INTERNAL when the UpstreamAuthority
    * fails or answers a CA for another key or without roots, INVALID_ARGUMENT when the CA fails
-   * the check before use (x509-ca-validation); the roots are then not appended.
+   * the check before use (x509-ca-validation); the roots are then not synced.
    */
   async mintX509CA(signer: CASigner): Promise<X509CA> {
     const d = this.d;
