@@ -121,7 +121,15 @@ export function validateBundleFormat(format: string): 'pem' | 'spiffe' {
  * `unable to parse to spiffe bundle: ...`.
  */
 export function federatedBundleFromText(id: string, format: string, text: string): ProtoBundle {
-  if (validateBundleFormat(format) === 'pem') {
+  return bundleFromText(id, validateBundleFormat(format), text);
+}
+
+/**
+ * The bundle for `id` in bundle text of a known format, with the CLI's messages:
+ * `unable to parse bundle data: ...` (pem), `unable to parse to spiffe bundle: ...` (spiffe).
+ */
+export function bundleFromText(id: string, format: 'pem' | 'spiffe', text: string): ProtoBundle {
+  if (format === 'pem') {
     let certs: Uint8Array[];
     try {
       certs = parsePemCertificates(text);

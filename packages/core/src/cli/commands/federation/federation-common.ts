@@ -8,7 +8,7 @@ import { goField } from '../../../plugins/nodeattestor/go-json.js';
 import { goJsonKind, parseGoJson } from '../../../api/convert/go-json.js';
 import { goQuote } from '../../go-format.js';
 import type { ProtoBundle } from '../../../api/convert/bundle.js';
-import { parsePemCertificates, parseSpiffeBundle } from '../../../api/convert/spiffe-bundle.js';
+import { bundleFromText } from '../../../api/convert/spiffe-bundle.js';
 
 /** A federation relationship as the API carries it (generated). */
 export type ProtoRelationship = FederationRelationship__Output;
@@ -34,21 +34,9 @@ export const RELATIONSHIP_FLAGS: readonly FlagSpec[] = [
   { name: 'trustDomainBundleFormat', kind: 'string', usage: 'The format of the bundle data (optional). Either "pem" or "spiffe".', default: 'pem' },
 ];
 
+/** As SPIRE's CLI: "pem" is PEM, any other format is read as a SPIFFE bundle document. */
 function parseBundle(data: string, format: string, td: string): ProtoBundle {
-  if (format === 'pem') {
-    let certs: Uint8Array[];
-    try {
-      certs = parsePemCertificates(data);
-    } catch (err) {
-      throw new Error(`unable to parse bundle data: ${(err as Error).message}`);
-    }
-    return { trust_domain: td, x509_authorities: certs.map((der) => ({ asn1: Buffer.from(der), tainted: false })), jwt_authorities: [], refresh_hint: 0, sequence_number: 0, wit_authorities: [] };
-  }
-  try {
-    return parseSpiffeBundle(td, data);
-  } catch (err) {
-    throw new Error(`unable to parse to spiffe bundle: ${(err as Error).message}`);
-  }
+  return bundleFromText(td, format === 'pem' ? 'pem' : 'spiffe', data);
 }
 
 async function toProto(c: RelationshipConfig, cwd: string): Promise<ProtoRelationship> {
